@@ -1,0 +1,17 @@
+package org.xso;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * xen-suspend-orchestrator: suspends, checkpoints and resumes Xen guests together with their
+ * vbd and vif split-driver devices.
+ */
+@SpringBootApplication
+public class XsoApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(XsoApplication.class, args);
+	}
+
+}

@@ -1,0 +1,74 @@
+package org.xso;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * Guards the ports-and-adapters boundaries of design.md section 2: {@code xen} is a plain protocol
+ * model that depends on nothing of ours and on no Spring; the features reach a hypervisor only
+ * through the {@code hypervisor} port, never through an adapter.
+ */
+class ArchitectureTests {
+
+	private static final JavaClasses CLASSES = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("org.xso");
+
+	@Test
+	void xenDependsOnNothingOfOursAndNoSpring() {
+		noClasses().that()
+			.resideInAPackage("org.xso.xen..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.hypervisor..", "org.xso.domain..", "org.xso.checkpoint..",
+					"org.xso.operation..", "org.xso.web..", "org.springframework..", "jakarta.persistence..")
+			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+	@Test
+	void featuresReachAdaptersOnlyThroughThePort() {
+		noClasses().that()
+			.resideOutsideOfPackages("org.xso.hypervisor..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.hypervisor.sim..", "org.xso.hypervisor.libxl..")
+			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+	@Test
+	void adaptersDoNotDependOnEachOther() {
+		noClasses().that()
+			.resideInAPackage("org.xso.hypervisor.sim..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.xso.hypervisor.libxl..")
+			.allowEmptyShould(true)
+			.check(CLASSES);
+		noClasses().that()
+			.resideInAPackage("org.xso.hypervisor.libxl..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.xso.hypervisor.sim..")
+			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+	@Test
+	void thePortDoesNotDependOnFeatures() {
+		noClasses().that()
+			.resideInAPackage("org.xso.hypervisor..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..",
+					"org.xso.web..")
+			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+}
