@@ -1,0 +1,81 @@
+package org.xso.hypervisor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.xso.xen.DomId;
+
+/**
+ * The port: what the service needs from a Xen host. The simulator adapter implements it in
+ * process; the libxl adapter drives a real dom0. Every call is synchronous and may block up to the
+ * deadline it is given; callers run it off the web threads.
+ *
+ * <p>
+ * A suspend is {@link #quiesce}, {@link #save}, {@link #suspend}; a live checkpoint is
+ * {@link #quiesce}, {@link #save}, {@link #thaw} (a cancelled suspend); a resume or a restore into a
+ * new domain is {@link #resume}. Failures are {@link HypervisorException}s with a {@link
+ * HypervisorException.Reason}; a failed call leaves the guest as it was before the call.
+ */
+public interface Hypervisor {
+
+	/** {@code sim} or {@code libxl}. */
+	String kind();
+
+	List<GuestInfo> guests();
+
+	Optional<GuestInfo> guest(DomId domid);
+
+	/**
+	 * Creates a guest and attaches its devices, returning once every device's handshake reached
+	 * Connected on both ends.
+	 * @param domid the id to use, or empty for the next free one
+	 */
+	GuestInfo create(Optional<DomId> domid, GuestSpec spec, Duration connectTimeout);
+
+	/** Destroys a guest: its devices go Closing then Closed and are removed. */
+	void destroy(DomId domid, Duration timeout);
+
+	/** Hot-plugs a device (handshake steps 1 to 6). */
+	DeviceInfo attach(DomId domid, DeviceSpec device, Duration timeout);
+
+	/** Unplugs a device (handshake step 7: Closing, then Closed on both ends). */
+	void detach(DomId domid, DeviceId device, Duration timeout);
+
+	/**
+	 * Asks the guest to suspend and quiesces its devices by {@code strategy}. The guest is PAUSED
+	 * afterwards. On failure (a drain that misses the deadline) the guest is thawed before the
+	 * exception is thrown.
+	 */
+	QuiesceReport quiesce(DomId domid, SuspendStrategy strategy, Duration deadline);
+
+	/** Cancels a quiesce: the guest continues in the same domain (suspend_cancel). */
+	void thaw(DomId domid, Duration timeout);
+
+	/** Captures a quiesced guest's saved state. */
+	SavedDomain save(DomId domid);
+
+	/** Ends a quiesced guest: its devices are torn down and its frames released. SUSPENDED. */
+	void suspend(DomId domid, Duration timeout);
+
+	/**
+	 * Brings a saved guest back as {@code target}, which must not exist: its own id for a resume, a
+	 * new id for a restore. New frames, fresh grants and event channels, the xenbus handshake, then
+	 * the replay; {@code phases} hears each phase as it starts. On failure nothing of the target
+	 * domain is left behind.
+	 */
+	ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases);
+
+	/** Why {@code image} cannot be resumed on this host (format, backends present, features): empty if it can. */
+	List<String> resumeBlockers(SavedDomain image);
+
+	/** The xenstore under {@code path}, like {@code xenstore-ls -f -p}. */
+	List<XenstoreEntry> xenstore(String path);
+
+	void addListener(Consumer<HypervisorEvent> listener);
+
+	/** Workload and fault controls, where the adapter has them. */
+	Optional<SimulatorControls> simulator();
+
+}

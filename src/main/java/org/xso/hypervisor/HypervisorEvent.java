@@ -1,0 +1,26 @@
+package org.xso.hypervisor;
+
+import org.xso.xen.DomId;
+import org.xso.xen.XenbusState;
+
+/** What a hypervisor reports as it happens. */
+public sealed interface HypervisorEvent {
+
+	DomId domid();
+
+	/** Which end of a split device. */
+	enum End {
+
+		FRONTEND, BACKEND
+
+	}
+
+	/** One end of a device wrote a new {@code state}. */
+	record XenbusStateChanged(DomId domid, DeviceId device, End end, XenbusState state) implements HypervisorEvent {
+	}
+
+	/** A guest's power state changed. */
+	record GuestStateChanged(DomId domid, PowerState state) implements HypervisorEvent {
+	}
+
+}

@@ -1,0 +1,35 @@
+package org.xso.hypervisor;
+
+import java.time.Duration;
+
+import org.xso.xen.DomId;
+
+/** Workloads and fault injection: only the simulator has them. */
+public interface SimulatorControls {
+
+	void startWorkload(DomId domid, WorkloadSpec spec);
+
+	/** Stops issuing new work; what is in flight still completes. */
+	void stopWorkload(DomId domid);
+
+	boolean workloadRunning(DomId domid);
+
+	/** Reads back every acknowledged write of the guest's vbds and counts mismatches. */
+	long verifyDisks(DomId domid, Duration timeout);
+
+	/** Per-request latency of a block backend (a slow backend makes a drain wait). */
+	void setBackendLatency(DomId domid, DeviceId device, Duration latency);
+
+	/** The next {@code n} event notifications to the device's backend are lost. */
+	void loseNotifications(DomId domid, DeviceId device, int n);
+
+	/** Backends created for this guest from now on never leave InitWait. */
+	void setBackendsStall(DomId domid, boolean stall);
+
+	/** The block backend offered to this guest after its next restore has these features. */
+	void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features);
+
+	/** The next {@code n} xenstore transaction commits fail with EAGAIN. */
+	void injectXenstoreConflicts(int n);
+
+}
