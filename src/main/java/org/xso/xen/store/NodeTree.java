@@ -1,0 +1,217 @@
+package org.xso.xen.store;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.xso.xen.DomId;
+
+/**
+ * A mutable handle on a persistent tree of {@link Node}s with xenstored's access rules. The store
+ * keeps one for the live tree; each transaction keeps one for its private copy.
+ *
+ * <p>
+ * Access rules ({@code perm_for_conn}, {@code get_node}, {@code errno_from_parents}): an
+ * operation on an existing node needs read or write access to that node only. For a node that does
+ * not exist, the nearest existing ancestor is asked instead: without the needed access the caller
+ * gets EACCES (it may not even learn that the node is missing), otherwise ENOENT, or for a write
+ * the missing nodes are created, inheriting that ancestor's permissions, owned by the writer unless
+ * it is dom0.
+ */
+final class NodeTree {
+
+	/** Told about every node an operation depends on or changes (transactions check them). */
+	interface AccessLog {
+
+		void touched(String path);
+
+	}
+
+	private record Located(Node node, int depth, boolean exists) {
+	}
+
+	private volatile Node root;
+
+	private final AccessLog log;
+
+	NodeTree(Node root, AccessLog log) {
+		this.root = root;
+		this.log = log;
+	}
+
+	Node root() {
+		return root;
+	}
+
+	/** Installs a tree built elsewhere (a replayed transaction) in one step. */
+	void replaceRoot(Node newRoot) {
+		root = newRoot;
+	}
+
+	static @Nullable Node find(Node root, String path) {
+		List<String> segments = XsPaths.segments(path);
+		return root.descendant(segments, segments.size());
+	}
+
+	String read(DomId who, String path) {
+		return existing(who, path).value();
+	}
+
+	List<String> directory(DomId who, String path) {
+		return existing(who, path).childNames();
+	}
+
+	XsPermissions getPerms(DomId who, String path) {
+		return existing(who, path).perms();
+	}
+
+	private Node existing(DomId who, String path) {
+		log.touched(path);
+		Located at = locate(who, path, XsPaths.segments(path), XsAccess.READ);
+		if (!at.exists()) {
+			throw new XenstoreException(XenstoreException.ENOENT, path);
+		}
+		return at.node();
+	}
+
+	/** Applies {@code m} for {@code who}; null if it changed nothing (mkdir of an existing node). */
+	@Nullable Change apply(DomId who, Mutation m, long generation) {
+		Node before = root;
+		boolean changed = switch (m.op()) {
+			case WRITE -> write(who, m.path(), m.value(), generation);
+			case MKDIR -> mkdir(who, m.path(), generation);
+			case RM -> rm(who, m.path(), generation);
+			case SET_PERMS -> setPerms(who, m.path(), requirePerms(m), generation);
+		};
+		return changed ? new Change(m.op(), m.path(), m.value(), who, before, root) : null;
+	}
+
+	private static XsPermissions requirePerms(Mutation m) {
+		XsPermissions perms = m.perms();
+		if (perms == null) {
+			throw new IllegalArgumentException("SET_PERMS without permissions: " + m.path());
+		}
+		return perms;
+	}
+
+	private boolean write(DomId who, String path, String value, long generation) {
+		List<String> segments = XsPaths.segments(path);
+		Located at = locate(who, path, segments, XsAccess.WRITE);
+		log.touched(path);
+		if (at.exists()) {
+			root = replace(root, segments, 0, segments.size(), at.node().withValue(value, generation));
+		}
+		else {
+			create(who, segments, at, value, generation);
+		}
+		return true;
+	}
+
+	private boolean mkdir(DomId who, String path, long generation) {
+		List<String> segments = XsPaths.segments(path);
+		Located at = locate(who, path, segments, XsAccess.WRITE);
+		log.touched(path);
+		if (at.exists()) {
+			return false;
+		}
+		create(who, segments, at, "", generation);
+		return true;
+	}
+
+	private void create(DomId who, List<String> segments, Located ancestor, String value, long generation) {
+		XsPermissions perms = ancestor.node().perms();
+		if (!who.isDom0()) {
+			perms = perms.withOwner(who);
+		}
+		Node created = Node.leaf(value, perms, generation);
+		log.touched(XsPaths.join(segments, segments.size()));
+		for (int i = segments.size() - 1; i > ancestor.depth(); i--) {
+			created = Node.leaf("", perms, generation).withNewChild(segments.get(i), created, generation);
+			log.touched(XsPaths.join(segments, i));
+		}
+		log.touched(XsPaths.join(segments, ancestor.depth()));
+		Node parent = ancestor.node().withNewChild(segments.get(ancestor.depth()), created, generation);
+		root = replace(root, segments, 0, ancestor.depth(), parent);
+	}
+
+	private boolean rm(DomId who, String path, long generation) {
+		if (path.equals(XsPaths.ROOT)) {
+			throw new XenstoreException(XenstoreException.EINVAL, path, "cannot remove the root");
+		}
+		List<String> segments = XsPaths.segments(path);
+		Located at = locate(who, path, segments, XsAccess.WRITE);
+		log.touched(path);
+		if (!at.exists()) {
+			throw new XenstoreException(XenstoreException.ENOENT, path);
+		}
+		touchSubtree(path, at.node());
+		int parentDepth = segments.size() - 1;
+		log.touched(XsPaths.join(segments, parentDepth));
+		Node parent = Objects.requireNonNull(root.descendant(segments, parentDepth), "parent of " + path);
+		Node trimmed = parent.withoutChild(segments.get(parentDepth), generation);
+		root = replace(root, segments, 0, parentDepth, trimmed);
+		return true;
+	}
+
+	private void touchSubtree(String path, Node node) {
+		for (var child : node.children()) {
+			String childPath = XsPaths.child(path, child.getKey());
+			log.touched(childPath);
+			touchSubtree(childPath, child.getValue());
+		}
+	}
+
+	private boolean setPerms(DomId who, String path, XsPermissions perms, long generation) {
+		List<String> segments = XsPaths.segments(path);
+		Located at = locate(who, path, segments, XsAccess.READ);
+		log.touched(path);
+		if (!at.exists()) {
+			throw new XenstoreException(XenstoreException.ENOENT, path);
+		}
+		XsPermissions current = at.node().perms();
+		if (!who.isDom0() && !who.equals(current.ownerId())) {
+			throw new XenstoreException(XenstoreException.EACCES, path, "only the owner or dom0 sets permissions");
+		}
+		if (!who.isDom0() && !perms.ownerId().equals(current.ownerId())) {
+			throw new XenstoreException(XenstoreException.EPERM, path, "only dom0 changes the owner");
+		}
+		root = replace(root, segments, 0, segments.size(), at.node().withPerms(perms, generation));
+		return true;
+	}
+
+	/**
+	 * Finds the node at {@code segments}, or its nearest existing ancestor, and checks that
+	 * {@code who} has {@code need} on it.
+	 */
+	private Located locate(DomId who, String path, List<String> segments, XsAccess need) {
+		Node node = root;
+		int depth = 0;
+		while (depth < segments.size()) {
+			Node next = node.child(segments.get(depth));
+			if (next == null) {
+				break;
+			}
+			node = next;
+			depth++;
+		}
+		XsAccess has = node.perms().accessFor(who);
+		if ((need.canRead() && !has.canRead()) || (need.canWrite() && !has.canWrite())) {
+			throw new XenstoreException(XenstoreException.EACCES, path);
+		}
+		return new Located(node, depth, depth == segments.size());
+	}
+
+	/** Copies the path from {@code at} (depth {@code i}) down to depth {@code depth}. */
+	private static Node replace(Node at, List<String> segments, int i, int depth, Node replacement) {
+		if (i == depth) {
+			return replacement;
+		}
+		String name = segments.get(i);
+		Node child = at.child(name);
+		if (child == null) {
+			throw new IllegalStateException("no node at " + XsPaths.join(segments, i + 1));
+		}
+		return at.withChangedChild(name, replace(child, segments, i + 1, depth, replacement));
+	}
+
+}

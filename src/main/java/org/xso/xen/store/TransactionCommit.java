@@ -1,0 +1,55 @@
+package org.xso.xen.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.xso.xen.DomId;
+
+/**
+ * The two halves of committing a transaction, run under the store's lock: the per-node generation
+ * check, and the replay of the transaction's mutations on a copy of the live tree.
+ */
+final class TransactionCommit {
+
+	private TransactionCommit() {
+	}
+
+	/**
+	 * The first node the transaction depended on whose generation in {@code root} differs from the
+	 * one it saw ({@link XsTransaction#ABSENT} for a node that did not exist), or null.
+	 */
+	static @Nullable String firstConflict(Node root, Map<String, Long> accessed) {
+		for (Map.Entry<String, Long> seen : accessed.entrySet()) {
+			Node node = NodeTree.find(root, seen.getKey());
+			long now = node == null ? XsTransaction.ABSENT : node.generation();
+			if (now != seen.getValue()) {
+				return seen.getKey();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Replays {@code mutations} in order on {@code root} for {@code who}, numbering the changes from
+	 * {@code generation + 1}. Returns the changes; the new root is the last change's
+	 * {@link Change#after()}.
+	 * @throws XenstoreException if a mutation is refused (it cannot be when nothing conflicted)
+	 */
+	static List<Change> replay(Node root, DomId who, List<Mutation> mutations, long generation) {
+		NodeTree replay = new NodeTree(root, path -> {
+		});
+		List<Change> changes = new ArrayList<>();
+		long next = generation;
+		for (Mutation mutation : mutations) {
+			Change change = replay.apply(who, mutation, next + 1);
+			if (change != null) {
+				next++;
+				changes.add(change);
+			}
+		}
+		return changes;
+	}
+
+}

@@ -1,0 +1,304 @@
+package org.xso.xen.store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.xso.xen.DomId;
+
+/**
+ * The simulated xenstore daemon: a tree of nodes, each with a string value, permissions, children
+ * and the generation of its last change; domain connections; watches; transactions; and a bounded
+ * history of every committed change.
+ *
+ * <p>
+ * Like xenstored, the store is single-threaded at heart: every change is applied under one lock.
+ * The tree is persistent (see {@link Node}), so reads outside transactions take the current root
+ * without locking and transactions snapshot it for free. Watch callbacks never run under the lock:
+ * events are queued per watch in commit order under the lock and handed to each watch's executor
+ * after it is released.
+ */
+public final class Xenstore {
+
+	public static final int DEFAULT_HISTORY_CAPACITY = 100_000;
+
+	private static final List<String> SKELETON = List.of("/local", "/local/domain", "/tool", "/vm");
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final NodeTree live;
+
+	private final Watches watches = new Watches();
+
+	private final History history;
+
+	/** Open connections; guarded by {@link #lock}. */
+	private final List<XsConnection> connections = new ArrayList<>();
+
+	/** Generation of the last change; written under {@link #lock}. */
+	private volatile long generation;
+
+	private final AtomicInteger nextTransactionId = new AtomicInteger(1);
+
+	private final AtomicInteger injectedConflicts = new AtomicInteger();
+
+	private final AtomicLong transactionRetries = new AtomicLong();
+
+	private final AtomicLong transactionConflicts = new AtomicLong();
+
+	public Xenstore() {
+		this(DEFAULT_HISTORY_CAPACITY);
+	}
+
+	/** @param historyCapacity how many of the newest history entries to keep */
+	public Xenstore(int historyCapacity) {
+		this.history = new History(historyCapacity);
+		NodeTree tree = new NodeTree(Node.leaf("", XsPermissions.owner(DomId.DOM0), 0), path -> {
+		});
+		for (String path : SKELETON) {
+			tree.apply(DomId.DOM0, Mutation.mkdir(path), 0);
+		}
+		this.live = tree;
+	}
+
+	/** A connection for {@code domid}; dom0's is privileged. */
+	public XsConnection connect(DomId domid) {
+		XsConnection connection = new XsConnection(this, domid);
+		locked(touched -> connections.add(connection));
+		return connection;
+	}
+
+	/**
+	 * What the toolstack does when it creates a domain: creates {@code /local/domain/<domid>} owned
+	 * by the domain with no access for others (dom0 always has it), and fires
+	 * {@code @introduceDomain}.
+	 */
+	public void introduceDomain(DomId domid) {
+		String home = XsPaths.home(domid);
+		locked(touched -> {
+			Node node = NodeTree.find(live.root(), home);
+			if (node == null) {
+				applyLocked(DomId.DOM0, Mutation.mkdir(home), touched);
+			}
+			if (node == null || !node.perms().equals(XsPermissions.owner(domid))) {
+				applyLocked(DomId.DOM0, Mutation.setPerms(home, XsPermissions.owner(domid)), touched);
+			}
+			watches.fireSpecial(XsPaths.INTRODUCE_DOMAIN, domid, touched);
+		});
+	}
+
+	/**
+	 * What xenstored does when a domain dies: closes the domain's connections (their watches and open
+	 * transactions are dropped; further use fails with EINVAL) and fires {@code @releaseDomain}. The
+	 * domain's nodes stay until the toolstack removes them.
+	 */
+	public void releaseDomain(DomId domid) {
+		locked(touched -> {
+			for (XsConnection connection : List.copyOf(connections)) {
+				if (connection.domid().equals(domid)) {
+					closeLocked(connection);
+				}
+			}
+			watches.fireSpecial(XsPaths.RELEASE_DOMAIN, domid, touched);
+		});
+	}
+
+	/** Every committed change still kept, in commit order. */
+	public List<XsHistoryEntry> history() {
+		return history.all();
+	}
+
+	/** The committed changes to {@code pathPrefix} or below it (a path prefix, not a string one). */
+	public List<XsHistoryEntry> history(String pathPrefix) {
+		return history.under(pathPrefix);
+	}
+
+	public void clearHistory() {
+		history.clear();
+	}
+
+	/** Fault injection: the next {@code n} transaction commits fail with EAGAIN and change nothing. */
+	public void injectTransactionConflicts(int n) {
+		if (n < 0) {
+			throw new IllegalArgumentException("conflicts to inject must be >= 0: " + n);
+		}
+		injectedConflicts.addAndGet(n);
+	}
+
+	/** How many times the retry helpers re-ran a transaction body after EAGAIN. */
+	public long transactionRetries() {
+		return transactionRetries.get();
+	}
+
+	/** How many commits failed with EAGAIN, injected or real. */
+	public long transactionConflicts() {
+		return transactionConflicts.get();
+	}
+
+	/**
+	 * The subtree at {@code absolutePath} as dom0 sees it, like {@code xenstore-ls -f -p}: depth
+	 * first, children in natural order.
+	 */
+	public List<XsNodeView> list(String absolutePath) {
+		if (!absolutePath.startsWith("/")) {
+			throw new XenstoreException(XenstoreException.EINVAL, absolutePath, "absolute path expected");
+		}
+		String path = XsPaths.resolve(DomId.DOM0, absolutePath);
+		Node node = NodeTree.find(live.root(), path);
+		if (node == null) {
+			throw new XenstoreException(XenstoreException.ENOENT, path);
+		}
+		List<XsNodeView> views = new ArrayList<>(node.size());
+		node.collect(path, views);
+		return views;
+	}
+
+	/** The generation of the last committed change. */
+	public long generation() {
+		return generation;
+	}
+
+	public int nodeCount() {
+		return live.root().size();
+	}
+
+	@Override
+	public String toString() {
+		return "Xenstore[nodes=" + nodeCount() + ", generation=" + generation + "]";
+	}
+
+	// ---- used by connections, transactions and watches
+
+	NodeTree live() {
+		return live;
+	}
+
+	int nextTransactionId() {
+		return nextTransactionId.getAndUpdate(id -> id == Integer.MAX_VALUE ? 1 : id + 1);
+	}
+
+	void countRetry() {
+		transactionRetries.incrementAndGet();
+	}
+
+	void apply(XsConnection connection, Mutation mutation) {
+		locked(touched -> {
+			connection.checkOpen();
+			applyLocked(connection.domid(), mutation, touched);
+		});
+	}
+
+	private void applyLocked(DomId who, Mutation mutation, Set<XsWatch> touched) {
+		Change change = live.apply(who, mutation, generation + 1);
+		if (change != null) {
+			generation++;
+			publish(change, touched);
+		}
+	}
+
+	private void publish(Change change, Set<XsWatch> touched) {
+		history.record(change);
+		watches.fire(change, touched);
+	}
+
+	/**
+	 * Commits a transaction: EAGAIN if a conflict is injected or any node it depended on changed
+	 * since it started (per-node generations), otherwise its mutations are replayed in order as
+	 * one atomic change of the live tree.
+	 */
+	void commit(XsConnection connection, int txId, Map<String, Long> accessed, List<Mutation> mutations) {
+		locked(touched -> {
+			connection.checkOpen();
+			if (injectedConflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+				throw conflict(XsPaths.ROOT, "injected conflict in transaction " + txId);
+			}
+			String changed = TransactionCommit.firstConflict(live.root(), accessed);
+			if (changed != null) {
+				throw conflict(changed, "changed since transaction " + txId + " started");
+			}
+			List<Change> changes = replay(connection.domid(), mutations, txId);
+			if (!changes.isEmpty()) {
+				live.replaceRoot(changes.get(changes.size() - 1).after());
+				generation += changes.size();
+			}
+			changes.forEach(change -> publish(change, touched));
+		});
+	}
+
+	private List<Change> replay(DomId who, List<Mutation> mutations, int txId) {
+		try {
+			return TransactionCommit.replay(live.root(), who, mutations, generation);
+		}
+		catch (XenstoreException ex) {
+			// cannot happen while every node the transaction depends on is unchanged; refuse if it does
+			throw conflict(ex.path(), "replay of transaction " + txId + " failed: " + ex.getMessage());
+		}
+	}
+
+	private XenstoreException conflict(String path, String why) {
+		transactionConflicts.incrementAndGet();
+		return new XenstoreException(XenstoreException.EAGAIN, path, why);
+	}
+
+	void register(XsWatch watch) {
+		locked(touched -> {
+			watch.connection().checkOpen();
+			watches.add(watch);
+			// the registration event comes before any change committed after it
+			watch.enqueue(watch.target());
+			touched.add(watch);
+		});
+	}
+
+	void unregister(XsWatch watch) {
+		locked(touched -> watches.remove(watch));
+	}
+
+	void unwatch(XsConnection connection, String target, String token) {
+		locked(touched -> {
+			connection.checkOpen();
+			XsWatch watch = watches.find(connection, target, token);
+			if (watch == null) {
+				throw new XenstoreException(XenstoreException.ENOENT, target, "no watch with token " + token);
+			}
+			watches.remove(watch);
+		});
+	}
+
+	void close(XsConnection connection) {
+		locked(touched -> closeLocked(connection));
+	}
+
+	private void closeLocked(XsConnection connection) {
+		connections.remove(connection);
+		watches.removeAll(connection);
+		connection.markClosed();
+	}
+
+	/**
+	 * Runs {@code action} under the lock, then hands the events it queued to the executors of the
+	 * watches it collected, outside the lock.
+	 */
+	private void locked(Consumer<Set<XsWatch>> action) {
+		Set<XsWatch> touched = new LinkedHashSet<>();
+		try {
+			lock.lock();
+			try {
+				action.accept(touched);
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		finally {
+			touched.forEach(XsWatch::dispatch);
+		}
+	}
+
+}
