@@ -1,0 +1,112 @@
+package org.xso.hypervisor.sim;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceType;
+import org.xso.xen.DomId;
+import org.xso.xen.store.XsConnection;
+import org.xso.xen.store.XsWatch;
+import org.xso.xen.store.XsWatchEvent;
+
+/**
+ * Dom0's xenbus backend bus (xenbus_probe_backend): watches {@code backend/vbd} and
+ * {@code backend/vif}, starts a blkback or netback when the toolstack creates a device directory,
+ * and removes it when the directory goes.
+ */
+final class BackendBus {
+
+	private final SimHost host;
+
+	private final XsConnection xs;
+
+	private final SerialExecutor executor;
+
+	private final Map<String, BackendDriver> drivers = new ConcurrentHashMap<>();
+
+	private final XsWatch[] watches;
+
+	BackendBus(SimHost host) {
+		this.host = host;
+		this.xs = host.xenstore.connect(DomId.DOM0);
+		this.executor = host.newDriverExecutor("xenbus-backend");
+		this.watches = new XsWatch[] {
+				xs.watch("/local/domain/0/backend/vbd", "be-vbd", executor, this::onChange),
+				xs.watch("/local/domain/0/backend/vif", "be-vif", executor, this::onChange) };
+	}
+
+	/** A backend driver instance as the bus sees it. */
+	interface BackendDriver {
+
+		void remove();
+
+		CompletableFuture<Void> removed();
+
+	}
+
+	private void onChange(XsWatchEvent event) {
+		String[] parts = event.path().split("/");
+		// /local/domain/0/backend/<type>/<fe>/<devid>[/...]
+		if (parts.length < 8) {
+			if (parts.length <= 6) {
+				sweep();
+			}
+			return;
+		}
+		String dir = String.join("/", java.util.Arrays.copyOf(parts, 8));
+		boolean present = xs.tryRead(dir + "/frontend-id").isPresent() && xs.tryRead(dir + "/state").isPresent();
+		BackendDriver driver = drivers.get(dir);
+		if (present && driver == null) {
+			probe(dir, DeviceType.parse(parts[5]), Integer.parseInt(parts[6]), Integer.parseInt(parts[7]));
+		}
+		else if (!present && driver != null && xs.tryRead(dir).isEmpty()) {
+			drivers.remove(dir);
+			driver.remove();
+		}
+	}
+
+	/** After a removal of a whole subtree the event names an ancestor: drop drivers whose dir went. */
+	private void sweep() {
+		for (Map.Entry<String, BackendDriver> e : drivers.entrySet()) {
+			if (xs.tryRead(e.getKey()).isEmpty()) {
+				drivers.remove(e.getKey());
+				e.getValue().remove();
+			}
+		}
+	}
+
+	private void probe(String dir, DeviceType type, int frontend, int devid) {
+		DomId fe = DomId.of(frontend);
+		BackendDriver driver = type == DeviceType.vbd ? new Blkback(host, fe, DeviceId.vbd(devid), dir)
+				: new Netback(host, fe, DeviceId.vif(devid), dir);
+		drivers.put(dir, driver);
+	}
+
+	/** The driver serving a device, if one runs. */
+	Optional<BackendDriver> driver(DomId frontend, DeviceId id) {
+		return Optional.ofNullable(drivers.get(Toolstack.backendPath(DomId.DOM0, frontend, id)));
+	}
+
+	/** Completes when the device's backend has disconnected and gone (or none ran). */
+	CompletableFuture<Void> removal(DomId frontend, DeviceId id) {
+		BackendDriver d = drivers.get(Toolstack.backendPath(DomId.DOM0, frontend, id));
+		return d == null ? CompletableFuture.completedFuture(null) : d.removed();
+	}
+
+	int running() {
+		return drivers.size();
+	}
+
+	void close() {
+		for (XsWatch w : watches) {
+			w.cancel();
+		}
+		drivers.values().forEach(BackendDriver::remove);
+		drivers.clear();
+		executor.close();
+	}
+
+}

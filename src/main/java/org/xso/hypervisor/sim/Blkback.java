@@ -1,0 +1,406 @@
+package org.xso.hypervisor.sim;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceId;
+import org.xso.xen.DomId;
+import org.xso.xen.EvtchnPort;
+import org.xso.xen.GrantRef;
+import org.xso.xen.XenbusState;
+import org.xso.xen.blkif.BlkifIndirectPage;
+import org.xso.xen.blkif.BlkifIndirectRequest;
+import org.xso.xen.blkif.BlkifLayout;
+import org.xso.xen.blkif.BlkifOp;
+import org.xso.xen.blkif.BlkifRequest;
+import org.xso.xen.blkif.BlkifResponse;
+import org.xso.xen.blkif.BlkifSegment;
+import org.xso.xen.blkif.BlkifStatus;
+import org.xso.xen.grant.GrantHandle;
+import org.xso.xen.grant.GrantMapResult;
+import org.xso.xen.grant.Gntst;
+import org.xso.xen.ring.BackRing;
+import org.xso.xen.ring.RingMemory;
+import org.xso.xen.store.XsConnection;
+import org.xso.xen.store.XsTransaction;
+import org.xso.xen.store.XsWatch;
+
+/**
+ * The block backend in dom0 (Linux blkback): publishes its features and goes InitWait; when the
+ * frontend is Initialised it maps the ring grants, binds the event channel, publishes the disk's
+ * geometry and goes Connected; it serves READ, WRITE, FLUSH, DISCARD and INDIRECT requests whose
+ * segments name granted guest pages, each after the configured latency, so requests are really in
+ * flight; on the frontend's Closing or Closed it waits for its in-flight I/O, unmaps and unbinds.
+ * It runs on its own executor and reaches the frontend only through xenstore, grant mappings and
+ * the event channel.
+ */
+final class Blkback implements BackendBus.BackendDriver {
+
+	private final SimHost host;
+
+	private final DomId frontend;
+
+	private final DeviceId id;
+
+	private final String dir;
+
+	private final SerialExecutor executor;
+
+	private final XsConnection xs;
+
+	private final CompletableFuture<Void> removed = new CompletableFuture<>();
+
+	private final AtomicLong served = new AtomicLong();
+
+	private VirtualDisk disk;
+
+	private BlkbackFeatures features;
+
+	private XenbusState state = XenbusState.Initialising;
+
+	private String frontendPath;
+
+	private XsWatch frontendWatch;
+
+	private BackRing ring;
+
+	private final List<GrantHandle> ringMappings = new ArrayList<>();
+
+	private EvtchnPort port;
+
+	private boolean persistent;
+
+	private final Map<Integer, GrantHandle> persistentMaps = new HashMap<>();
+
+	private int inflight;
+
+	private Runnable whenIdle;
+
+	private boolean removing;
+
+	Blkback(SimHost host, DomId frontend, DeviceId id, String dir) {
+		this.host = host;
+		this.frontend = frontend;
+		this.id = id;
+		this.dir = dir;
+		this.executor = host.newDriverExecutor("blkback-" + frontend + "-" + id.devid());
+		this.xs = host.xenstore.connect(DomId.DOM0);
+		executor.execute(this::probe);
+	}
+
+	private void probe() {
+		frontendPath = xs.read(dir + "/frontend");
+		long sectors = Long.parseLong(xs.read(dir + "/sim-sectors"));
+		disk = host.disks.disk(frontend, id.devid(), sectors);
+		BlkbackFeatures restored = host.faults.takeFeaturesAfterRestore(frontend, id);
+		features = restored != null ? restored : host.vbdFeatures(frontend, id);
+		publishFeaturesAndWait();
+		frontendWatch = xs.watch(frontendPath + "/state", "blkback", executor, e -> frontendChanged());
+	}
+
+	private void publishFeaturesAndWait() {
+		xs.transaction((XsTransaction t) -> {
+			t.write(dir + "/feature-persistent", features.persistent() ? "1" : "0");
+			if (features.maxIndirectSegments() > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+				t.write(dir + "/feature-max-indirect-segments", Integer.toString(features.maxIndirectSegments()));
+			}
+			else if (t.tryRead(dir + "/feature-max-indirect-segments").isPresent()) {
+				t.rm(dir + "/feature-max-indirect-segments");
+			}
+			t.write(dir + "/max-ring-page-order", Integer.toString(features.maxRingPageOrder()));
+			t.write(dir + "/feature-flush-cache", features.flushCache() ? "1" : "0");
+			t.write(dir + "/feature-discard", features.discard() ? "1" : "0");
+		});
+		switchState(XenbusState.InitWait);
+	}
+
+	private void frontendChanged() {
+		if (removing) {
+			return;
+		}
+		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
+		switch (fe) {
+			case Initialised, Connected -> {
+				if (ring == null && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
+					connect();
+				}
+			}
+			case Closing -> disconnect(() -> switchState(XenbusState.Closing));
+			case Closed -> disconnect(() -> switchState(XenbusState.Closed));
+			case Initialising -> {
+				if ((state == XenbusState.Closed || state == XenbusState.Closing) && online()) {
+					disconnect(this::publishFeaturesAndWait);
+				}
+			}
+			default -> {
+			}
+		}
+	}
+
+	private boolean online() {
+		return "1".equals(xs.tryRead(dir + "/online").orElse("0"));
+	}
+
+	private void connect() {
+		int order = Integer.parseInt(xs.tryRead(frontendPath + "/ring-page-order").orElse("0"));
+		if (order > features.maxRingPageOrder()) {
+			fatal("ring-page-order " + order + " exceeds max-ring-page-order " + features.maxRingPageOrder());
+			return;
+		}
+		List<GrantRef> refs = new ArrayList<>();
+		if (order == 0) {
+			refs.add(GrantRef.of(Integer.parseUnsignedInt(xs.read(frontendPath + "/ring-ref"))));
+		}
+		else {
+			for (int i = 0; i < 1 << order; i++) {
+				refs.add(GrantRef.of(Integer.parseUnsignedInt(xs.read(frontendPath + "/ring-ref" + i))));
+			}
+		}
+		EvtchnPort remote = EvtchnPort.of(Integer.parseInt(xs.read(frontendPath + "/event-channel")));
+		List<ByteBuffer> pages = new ArrayList<>();
+		for (GrantRef ref : refs) {
+			GrantMapResult r = host.grants.map(DomId.DOM0, frontend, ref, false);
+			if (r instanceof GrantMapResult.Mapped m) {
+				ringMappings.add(m.handle());
+				pages.add(m.page());
+			}
+			else {
+				unmapRing();
+				fatal("mapping ring-ref " + ref + ": " + Gntst.name(r.status()));
+				return;
+			}
+		}
+		ring = BackRing.init(new RingMemory(pages), BlkifLayout.RING_ENTRY_SIZE);
+		port = host.evtchn.bindInterdomain(DomId.DOM0, frontend, remote);
+		host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(this::onEvent));
+		persistent = features.persistent()
+				&& "1".equals(xs.tryRead(frontendPath + "/feature-persistent").orElse("0"));
+		xs.transaction((XsTransaction t) -> {
+			t.write(dir + "/sectors", Long.toString(disk.sectors()));
+			t.write(dir + "/info", "0");
+			t.write(dir + "/sector-size", xs.tryRead(dir + "/sim-sector-size").orElse("512"));
+			t.write(dir + "/physical-sector-size", xs.tryRead(dir + "/sim-sector-size").orElse("512"));
+		});
+		switchState(XenbusState.Connected);
+		onEvent();
+	}
+
+	private void fatal(String message) {
+		SimLog.warn(executor.name(), message);
+		xs.write(dir + "/error", message);
+		switchState(XenbusState.Closing);
+	}
+
+	private void onEvent() {
+		if (ring == null) {
+			return;
+		}
+		host.evtchn.clearPending(DomId.DOM0, port);
+		do {
+			while (ring.hasUnconsumedRequests() && !ring.requestConsOverflow()) {
+				int off = ring.requestSlotOffset();
+				int op = BlkifOp.peekOperation(ring.memory(), off);
+				Object req = switch (op) {
+					case BlkifOp.INDIRECT -> BlkifIndirectRequest.decode(ring.memory(), off);
+					default -> BlkifRequest.decode(ring.memory(), off);
+				};
+				ring.requestConsumed();
+				dispatch(req);
+			}
+		}
+		while (ring.finalCheckForRequests());
+	}
+
+	private void dispatch(Object request) {
+		inflight++;
+		if (request instanceof BlkifIndirectRequest ind) {
+			if (features.maxIndirectSegments() <= BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST
+					|| ind.nrSegments() > features.maxIndirectSegments()) {
+				respond(ind.id(), BlkifOp.INDIRECT, BlkifStatus.EOPNOTSUPP);
+				return;
+			}
+			List<BlkifSegment> segs = readIndirectSegments(ind);
+			if (segs == null) {
+				respond(ind.id(), BlkifOp.INDIRECT, BlkifStatus.ERROR);
+				return;
+			}
+			readWrite(ind.id(), ind.indirectOp(), BlkifOp.INDIRECT, ind.sectorNumber(), segs);
+			return;
+		}
+		BlkifRequest req = (BlkifRequest) request;
+		switch (req.operation()) {
+			case BlkifOp.READ, BlkifOp.WRITE -> readWrite(req.id(), req.operation(), req.operation(),
+					req.sectorNumber(), req.segments().subList(0, req.nrSegments()));
+			case BlkifOp.FLUSH_DISKCACHE -> later(() -> respond(req.id(), req.operation(),
+					features.flushCache() ? BlkifStatus.OKAY : BlkifStatus.EOPNOTSUPP));
+			default -> respond(req.id(), req.operation(), BlkifStatus.EOPNOTSUPP);
+		}
+	}
+
+	private List<BlkifSegment> readIndirectSegments(BlkifIndirectRequest ind) {
+		List<BlkifSegment> segs = new ArrayList<>(ind.nrSegments());
+		int pages = (ind.nrSegments() + BlkifOp.SEGMENTS_PER_INDIRECT_FRAME - 1) / BlkifOp.SEGMENTS_PER_INDIRECT_FRAME;
+		for (int p = 0; p < pages; p++) {
+			GrantMapResult r = host.grants.map(DomId.DOM0, frontend, GrantRef.of(ind.indirectGrefs().get(p)), true);
+			if (!(r instanceof GrantMapResult.Mapped m)) {
+				return null;
+			}
+			int n = Math.min(BlkifOp.SEGMENTS_PER_INDIRECT_FRAME, ind.nrSegments() - p * BlkifOp.SEGMENTS_PER_INDIRECT_FRAME);
+			for (int i = 0; i < n; i++) {
+				segs.add(BlkifIndirectPage.readSegment(m.page(), i));
+			}
+			host.grants.unmap(m.handle());
+		}
+		return segs;
+	}
+
+	private void readWrite(long reqId, int op, int responseOp, long sector, List<BlkifSegment> segs) {
+		boolean write = op == BlkifOp.WRITE;
+		List<GrantHandle> handles = new ArrayList<>(segs.size());
+		List<ByteBuffer> pages = new ArrayList<>(segs.size());
+		long nsect = 0;
+		for (BlkifSegment s : segs) {
+			GrantMapResult r = mapSegment(s.gref(), write);
+			if (!(r instanceof GrantMapResult.Mapped m)) {
+				unmapData(handles);
+				respond(reqId, responseOp, BlkifStatus.ERROR);
+				return;
+			}
+			handles.add(m.handle());
+			pages.add(m.page());
+			nsect += s.lastSect() - s.firstSect() + 1;
+		}
+		if (!disk.inRange(sector, (int) nsect)) {
+			unmapData(handles);
+			respond(reqId, responseOp, BlkifStatus.ERROR);
+			return;
+		}
+		later(() -> {
+			long s = sector;
+			for (int i = 0; i < segs.size(); i++) {
+				BlkifSegment seg = segs.get(i);
+				int count = seg.lastSect() - seg.firstSect() + 1;
+				if (write) {
+					disk.write(s, count, pages.get(i), seg.firstSect() * VirtualDisk.SECTOR_SIZE);
+				}
+				else {
+					disk.read(s, count, pages.get(i), seg.firstSect() * VirtualDisk.SECTOR_SIZE);
+				}
+				s += count;
+			}
+			unmapData(handles);
+			respond(reqId, responseOp, BlkifStatus.OKAY);
+		});
+	}
+
+	private GrantMapResult mapSegment(int gref, boolean write) {
+		if (persistent) {
+			GrantHandle h = persistentMaps.get(gref);
+			if (h != null) {
+				return new GrantMapResult.Mapped(h, host.memory.page(h.frame()));
+			}
+			GrantMapResult r = host.grants.map(DomId.DOM0, frontend, GrantRef.of(gref), false);
+			if (r instanceof GrantMapResult.Mapped m) {
+				persistentMaps.put(gref, m.handle());
+			}
+			return r;
+		}
+		return host.grants.map(DomId.DOM0, frontend, GrantRef.of(gref), write);
+	}
+
+	private void unmapData(List<GrantHandle> handles) {
+		for (GrantHandle h : handles) {
+			if (!persistentMaps.containsValue(h)) {
+				host.grants.unmap(h);
+			}
+		}
+	}
+
+	private void later(Runnable io) {
+		Duration latency = host.faults.blockLatency(frontend, id);
+		if (latency.isZero()) {
+			io.run();
+		}
+		else {
+			host.timers.schedule(() -> executor.execute(io), latency.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void respond(long reqId, int op, int status) {
+		inflight--;
+		served.incrementAndGet();
+		if (ring != null) {
+			new BlkifResponse(reqId, op, status).encode(ring.memory(), ring.responseSlotOffset());
+			ring.responseProduced();
+			if (ring.pushResponsesAndCheckNotify()) {
+				host.evtchn.send(DomId.DOM0, port);
+			}
+		}
+		if (inflight == 0 && whenIdle != null) {
+			Runnable r = whenIdle;
+			whenIdle = null;
+			r.run();
+		}
+	}
+
+	/** Waits for in-flight I/O (whose responses still go to the ring), then unmaps and unbinds. */
+	private void disconnect(Runnable then) {
+		if (inflight > 0) {
+			whenIdle = () -> disconnect(then);
+			return;
+		}
+		if (ring != null) {
+			host.evtchn.close(DomId.DOM0, port);
+			port = null;
+			ring = null;
+		}
+		unmapRing();
+		persistentMaps.values().forEach(host.grants::unmap);
+		persistentMaps.clear();
+		then.run();
+	}
+
+	private void unmapRing() {
+		ringMappings.forEach(host.grants::unmap);
+		ringMappings.clear();
+	}
+
+	private void switchState(XenbusState next) {
+		state = next;
+		if (!removing) {
+			xs.write(dir + "/state", next.xenstoreValue());
+		}
+	}
+
+	@Override
+	public void remove() {
+		executor.execute(() -> {
+			removing = true;
+			if (frontendWatch != null) {
+				frontendWatch.cancel();
+			}
+			disconnect(() -> {
+				removed.complete(null);
+				executor.close();
+			});
+		});
+	}
+
+	@Override
+	public CompletableFuture<Void> removed() {
+		return removed;
+	}
+
+	long served() {
+		return served.get();
+	}
+
+}

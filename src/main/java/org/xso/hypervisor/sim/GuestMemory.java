@@ -1,0 +1,128 @@
+package org.xso.hypervisor.sim;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.xso.hypervisor.CanonicalInput;
+import org.xso.hypervisor.CanonicalOutput;
+import org.xso.xen.Mfn;
+import org.xso.xen.Pfn;
+import org.xso.xen.mm.MachineMemory;
+
+/**
+ * A guest's pseudo-physical memory: the P2M table (pfn to mfn) over the host frame pool. Frames
+ * are populated on demand, so a 512 MiB guest holds only the pages its drivers and workloads
+ * touch. A save captures the populated pages; a restore copies them onto <b>new</b> machine frames,
+ * which is why every grant the guest issued before the suspend is dead afterwards.
+ */
+final class GuestMemory {
+
+	private final MachineMemory machine;
+
+	private final long maxPages;
+
+	private final Map<Long, Mfn> p2m = new TreeMap<>();
+
+	private final Deque<Long> freePfns = new ArrayDeque<>();
+
+	private long nextPfn = 0x100;
+
+	GuestMemory(MachineMemory machine, int memoryMiB) {
+		this.machine = machine;
+		this.maxPages = (long) memoryMiB << (20 - MachineMemory.PAGE_SHIFT);
+	}
+
+	/** Populates a fresh zeroed page. */
+	synchronized Pfn allocate() {
+		if (p2m.size() >= maxPages) {
+			throw new IllegalStateException("guest memory exhausted: " + maxPages + " pages");
+		}
+		Long pfn = freePfns.pollFirst();
+		long p = pfn != null ? pfn : nextPfn++;
+		p2m.put(p, machine.allocate());
+		return Pfn.of(p);
+	}
+
+	synchronized void free(Pfn pfn) {
+		Mfn mfn = p2m.remove(pfn.value());
+		if (mfn == null) {
+			throw new IllegalArgumentException("pfn not populated: " + pfn);
+		}
+		machine.free(mfn);
+		freePfns.addLast(pfn.value());
+	}
+
+	/** pfn_to_mfn. */
+	synchronized Mfn mfn(Pfn pfn) {
+		Mfn mfn = p2m.get(pfn.value());
+		if (mfn == null) {
+			throw new IllegalArgumentException("pfn not populated: " + pfn);
+		}
+		return mfn;
+	}
+
+	/** The page behind a pfn (a shared view of the machine frame). */
+	ByteBuffer page(Pfn pfn) {
+		return machine.page(mfn(pfn));
+	}
+
+	synchronized int populatedPages() {
+		return p2m.size();
+	}
+
+	/** The P2M as it is now (for tests: the frames move on restore). */
+	synchronized Map<Long, Mfn> p2m() {
+		return Map.copyOf(p2m);
+	}
+
+	/** Releases every frame: the domain is gone. */
+	synchronized void release() {
+		p2m.values().forEach(machine::free);
+		p2m.clear();
+		freePfns.clear();
+	}
+
+	/** The populated pages and allocator state, in pfn order. */
+	synchronized void writeImage(CanonicalOutput out) {
+		out.writeLong(nextPfn).writeInt(p2m.size());
+		byte[] buf = new byte[MachineMemory.PAGE_SIZE];
+		for (Map.Entry<Long, Mfn> e : p2m.entrySet()) {
+			machine.page(e.getValue()).get(0, buf);
+			out.writeLong(e.getKey()).writeBytes(buf);
+		}
+	}
+
+	/** Rebuilds a guest's memory from an image onto newly allocated machine frames. */
+	static GuestMemory readImage(MachineMemory machine, int memoryMiB, CanonicalInput in) {
+		GuestMemory m = new GuestMemory(machine, memoryMiB);
+		long next = in.readLong();
+		int n = in.readCount(in.remaining() / MachineMemory.PAGE_SIZE);
+		try {
+			for (int i = 0; i < n; i++) {
+				long pfn = in.readLong();
+				byte[] page = in.readBytes();
+				if (page.length != MachineMemory.PAGE_SIZE || pfn < 0 || pfn >= next) {
+					throw new CanonicalInput.InvalidEncodingException("bad page record for pfn " + pfn);
+				}
+				Mfn mfn = machine.allocate();
+				m.p2m.put(pfn, mfn);
+				machine.page(mfn).put(0, page);
+			}
+		}
+		catch (RuntimeException e) {
+			m.release();
+			throw e;
+		}
+		m.nextPfn = next;
+		for (long p = 0x100; p < next; p++) {
+			if (!m.p2m.containsKey(p)) {
+				m.freePfns.addLast(p);
+			}
+		}
+		return m;
+	}
+
+}

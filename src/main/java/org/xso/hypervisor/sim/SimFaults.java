@@ -1,0 +1,57 @@
+package org.xso.hypervisor.sim;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceId;
+import org.xso.xen.DomId;
+
+/** Fault injection and tuning knobs of the simulated host. */
+final class SimFaults {
+
+	private final Map<String, Duration> latency = new ConcurrentHashMap<>();
+
+	private final Map<String, BlkbackFeatures> featuresAfterRestore = new ConcurrentHashMap<>();
+
+	private final Set<DomId> stalled = ConcurrentHashMap.newKeySet();
+
+	volatile Duration defaultBlockLatency = Duration.ofMillis(1);
+
+	Duration blockLatency(DomId frontend, DeviceId device) {
+		return latency.getOrDefault(key(frontend, device), defaultBlockLatency);
+	}
+
+	void setBlockLatency(DomId frontend, DeviceId device, Duration d) {
+		latency.put(key(frontend, device), d);
+	}
+
+	void setStalled(DomId frontend, boolean stall) {
+		if (stall) {
+			stalled.add(frontend);
+		}
+		else {
+			stalled.remove(frontend);
+		}
+	}
+
+	boolean stalled(DomId frontend) {
+		return stalled.contains(frontend);
+	}
+
+	void setFeaturesAfterRestore(DomId frontend, DeviceId device, BlkbackFeatures f) {
+		featuresAfterRestore.put(key(frontend, device), f);
+	}
+
+	/** The features a restored guest's backend offers instead of the configured ones, once. */
+	BlkbackFeatures takeFeaturesAfterRestore(DomId frontend, DeviceId device) {
+		return featuresAfterRestore.remove(key(frontend, device));
+	}
+
+	private static String key(DomId d, DeviceId dev) {
+		return d.value() + "/" + dev;
+	}
+
+}

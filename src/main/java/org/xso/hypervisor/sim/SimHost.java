@@ -1,0 +1,129 @@
+package org.xso.hypervisor.sim;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.xso.hypervisor.HypervisorEvent;
+import org.xso.xen.DomId;
+import org.xso.xen.evtchn.EventChannels;
+import org.xso.xen.grant.GrantTables;
+import org.xso.xen.mm.MachineMemory;
+import org.xso.xen.store.Xenstore;
+
+/**
+ * The simulated Xen host: the machine frames, the xenstore daemon, the grant tables and event
+ * channels (the hypervisor's part), dom0 with its block and net backends, and the guests. Plain
+ * Java, no Spring: tests build one directly.
+ */
+final class SimHost implements AutoCloseable {
+
+	static final int GRANT_FRAMES = 32;
+
+	final MachineMemory memory = new MachineMemory(0x80000, 1 << 20);
+
+	final Xenstore xenstore = new Xenstore();
+
+	final GrantTables grants = new GrantTables(memory);
+
+	final EventChannels evtchn = new EventChannels();
+
+	final ExecutorService driverPool;
+
+	final ScheduledExecutorService timers;
+
+	final DiskStore disks = new DiskStore();
+
+	final Bridge bridge = new Bridge();
+
+	final Toolstack toolstack;
+
+	final BackendBus backends;
+
+	final SimFaults faults = new SimFaults();
+
+	private final Map<DomId, SimGuest> guests = new ConcurrentHashMap<>();
+
+	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
+
+	SimHost() {
+		this(Math.max(2, Runtime.getRuntime().availableProcessors()));
+	}
+
+	SimHost(int driverThreads) {
+		this.driverPool = Executors.newFixedThreadPool(driverThreads, daemon("xen-driver"));
+		this.timers = Executors.newScheduledThreadPool(1, daemon("xen-timer"));
+		grants.create(DomId.DOM0, GRANT_FRAMES);
+		evtchn.createDomain(DomId.DOM0);
+		xenstore.introduceDomain(DomId.DOM0);
+		this.toolstack = new Toolstack(this);
+		this.backends = new BackendBus(this);
+	}
+
+	SerialExecutor newDriverExecutor(String name) {
+		return new SerialExecutor(name, driverPool);
+	}
+
+	void register(SimGuest guest) {
+		guests.put(guest.domid(), guest);
+	}
+
+	void unregister(DomId domid) {
+		guests.remove(domid);
+	}
+
+	SimGuest guest(DomId domid) {
+		return guests.get(domid);
+	}
+
+	List<SimGuest> guests() {
+		return List.copyOf(guests.values());
+	}
+
+	void addListener(Consumer<HypervisorEvent> listener) {
+		listeners.add(listener);
+	}
+
+	void publish(HypervisorEvent event) {
+		for (Consumer<HypervisorEvent> l : listeners) {
+			try {
+				l.accept(event);
+			}
+			catch (RuntimeException e) {
+				SimLog.error("listener", e);
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		for (SimGuest g : guests()) {
+			g.kill();
+		}
+		backends.close();
+		driverPool.shutdownNow();
+		timers.shutdownNow();
+	}
+
+	static Duration remaining(long deadlineNanos) {
+		return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+	}
+
+	private static ThreadFactory daemon(String prefix) {
+		AtomicInteger n = new AtomicInteger();
+		return r -> {
+			Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+			t.setDaemon(true);
+			return t;
+		};
+	}
+
+}
