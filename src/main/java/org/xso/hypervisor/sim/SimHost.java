@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.HypervisorEvent;
 import org.xso.xen.DomId;
 import org.xso.xen.evtchn.EventChannels;
@@ -52,6 +54,8 @@ final class SimHost implements AutoCloseable {
 
 	private final Map<DomId, SimGuest> guests = new ConcurrentHashMap<>();
 
+	private final Map<String, BlkbackFeatures> vbdFeatures = new ConcurrentHashMap<>();
+
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
 	SimHost() {
@@ -70,6 +74,15 @@ final class SimHost implements AutoCloseable {
 
 	SerialExecutor newDriverExecutor(String name) {
 		return new SerialExecutor(name, driverPool);
+	}
+
+	/** What the block backend of a vbd offers (its driver's configuration in dom0). */
+	BlkbackFeatures vbdFeatures(DomId frontend, DeviceId id) {
+		return vbdFeatures.getOrDefault(frontend + "/" + id, BlkbackFeatures.LINUX_DEFAULT);
+	}
+
+	void configureVbd(DomId frontend, DeviceId id, BlkbackFeatures features) {
+		vbdFeatures.put(frontend + "/" + id, features);
 	}
 
 	void register(SimGuest guest) {
