@@ -1,5 +1,0 @@
-package org.xso.hypervisor.sim;
-
-/** Placeholder removed by the net-side change. */
-final class Bridge {
-}
