@@ -129,6 +129,30 @@ final class SimGuest {
 		netWorkloads.put(f.id, w);
 	}
 
+	/**
+	 * Keeps the grant refs of the previous incarnation out of use: a restored guest never hands a
+	 * ref number it had before the suspend to its backends, so a stale ref can never alias a new
+	 * grant. The refs stay claimed (unused) for the life of this incarnation.
+	 */
+	void quarantineRefs(java.util.Set<Integer> oldRefs) {
+		if (oldRefs.isEmpty()) {
+			return;
+		}
+		int max = java.util.Collections.max(oldRefs);
+		List<GrantRef> taken = new ArrayList<>();
+		GrantRef r;
+		do {
+			r = gnttab().claimRef();
+			taken.add(r);
+		}
+		while (r.value() < max);
+		for (GrantRef t : taken) {
+			if (!oldRefs.contains(t.value())) {
+				gnttab().releaseRef(t);
+			}
+		}
+	}
+
 	/** After a restore: every frontend runs xenbus_dev_resume; the bus starts probing again. */
 	void resumeDevices() {
 		frontends.values().forEach(Frontend::resume);

@@ -46,13 +46,12 @@ final class Toolstack {
 			t.write(home + "/name", name);
 			t.write(home + "/domid", domid.toString());
 			t.mkdir(home + "/device");
+			t.setPerms(home + "/device", XsPermissions.owner(domid));
 			t.mkdir(home + "/control");
+			t.setPerms(home + "/control", XsPermissions.owner(domid));
 			t.write(home + "/control/shutdown", "");
 			t.write("/vm/" + domid + "/name", name);
 		});
-		for (String p : new String[] { home + "/device", home + "/control", home + "/control/shutdown" }) {
-			xs.setPerms(p, XsPermissions.owner(domid));
-		}
 	}
 
 	/** Writes both directories of a device with state Initialising, in one transaction. */
@@ -63,6 +62,11 @@ final class Toolstack {
 		String be = backendPath(backend, frontend, id);
 		String init = XenbusState.Initialising.xenstoreValue();
 		xs.transaction((XsTransaction t) -> {
+			// permissions first: the keys below inherit them (libxl_device.c)
+			t.mkdir(fe);
+			t.setPerms(fe, XsPermissions.owner(frontend).withReader(backend));
+			t.mkdir(be);
+			t.setPerms(be, XsPermissions.owner(backend).withReader(frontend));
 			t.write(fe + "/backend", be);
 			t.write(fe + "/backend-id", backend.toString());
 			t.write(fe + "/state", init);
@@ -91,8 +95,6 @@ final class Toolstack {
 			t.write("/libxl/" + frontend + "/device/" + id.type() + "/" + id.devid() + "/frontend", fe);
 			t.write("/libxl/" + frontend + "/device/" + id.type() + "/" + id.devid() + "/backend", be);
 		});
-		xs.setPerms(fe, XsPermissions.owner(frontend).withReader(backend));
-		xs.setPerms(be, XsPermissions.owner(backend).withReader(frontend));
 	}
 
 	/** Starts an unplug: backend {@code online} = 0 and backend state Closing (libxl's removal). */

@@ -1,0 +1,1 @@
+package org.xso.hypervisor.sim; final class Bridge {}

@@ -1,0 +1,121 @@
+package org.xso.hypervisor.sim;
+
+import java.time.Duration;
+
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.SimulatorControls;
+import org.xso.hypervisor.WorkloadSpec;
+import org.xso.xen.DomId;
+import org.xso.xen.EvtchnPort;
+
+/** Workloads and faults of the simulated host. */
+final class SimControls implements SimulatorControls {
+
+	private final SimHost host;
+
+	SimControls(SimHost host) {
+		this.host = host;
+	}
+
+	private SimGuest guest(DomId domid) {
+		SimGuest g = host.guest(domid);
+		if (g == null) {
+			throw new HypervisorException(Reason.DOMAIN_NOT_FOUND, "no domain " + domid);
+		}
+		return g;
+	}
+
+	@Override
+	public void startWorkload(DomId domid, WorkloadSpec spec) {
+		SimGuest g = guest(domid);
+		if (spec.block()) {
+			g.blockWorkloads().forEach(w -> w.start(spec));
+		}
+		if (spec.net()) {
+			g.netWorkloads().forEach(w -> w.start(spec));
+		}
+	}
+
+	@Override
+	public void stopWorkload(DomId domid) {
+		SimGuest g = guest(domid);
+		g.blockWorkloads().forEach(BlockWorkload::stop);
+		g.netWorkloads().forEach(NetWorkload::stop);
+	}
+
+	@Override
+	public boolean workloadRunning(DomId domid) {
+		SimGuest g = guest(domid);
+		return g.blockWorkloads().stream().anyMatch(BlockWorkload::running)
+				|| g.netWorkloads().stream().anyMatch(NetWorkload::running);
+	}
+
+	@Override
+	public long verifyDisks(DomId domid, Duration timeout) {
+		SimGuest g = guest(domid);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long before = 0;
+		for (BlockWorkload w : g.blockWorkloads()) {
+			w.stop();
+			before += w.verifyFailures();
+		}
+		awaitIdle(g, deadline);
+		g.blockWorkloads().forEach(BlockWorkload::submitVerifyPass);
+		awaitIdle(g, deadline);
+		long after = 0;
+		for (BlockWorkload w : g.blockWorkloads()) {
+			after += w.verifyFailures();
+		}
+		return after - before;
+	}
+
+	private static void awaitIdle(SimGuest g, long deadline) {
+		while (g.blockWorkloads().stream().anyMatch(w -> w.outstanding() > 0)) {
+			if (System.nanoTime() > deadline) {
+				throw new HypervisorException(Reason.BACKEND_TIMEOUT, "dom" + g.domid() + " I/O did not settle");
+			}
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new HypervisorException(Reason.INTERNAL, "interrupted");
+			}
+		}
+	}
+
+	@Override
+	public void setBackendLatency(DomId domid, DeviceId device, Duration latency) {
+		guest(domid);
+		host.faults.setBlockLatency(domid, device, latency);
+	}
+
+	@Override
+	public void loseNotifications(DomId domid, DeviceId device, int n) {
+		Frontend f = guest(domid).frontend(device);
+		if (f == null || f.ports().isEmpty()) {
+			throw new HypervisorException(Reason.DEVICE_NOT_FOUND, "dom" + domid + " has no connected " + device);
+		}
+		EvtchnPort port = f.ports().get(0);
+		host.evtchn.dropNotifications(domid, port, n);
+	}
+
+	@Override
+	public void setBackendsStall(DomId domid, boolean stall) {
+		host.faults.setStalled(domid, stall);
+	}
+
+	@Override
+	public void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features) {
+		host.faults.setFeaturesAfterRestore(domid, device, features);
+	}
+
+	@Override
+	public void injectXenstoreConflicts(int n) {
+		host.xenstore.injectTransactionConflicts(n);
+	}
+
+}

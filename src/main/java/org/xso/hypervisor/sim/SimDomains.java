@@ -1,0 +1,335 @@
+package org.xso.hypervisor.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.GuestSpec;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.ResumePhase;
+import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.xen.DomId;
+
+/** The domain lifecycle of the simulated host: what {@code xl create/destroy/save/restore} do. */
+final class SimDomains {
+
+	/** Backend-info key naming the disk snapshot taken with a save. */
+	static final String DISK_SNAPSHOT = "sim-disk-snapshot";
+
+	private final SimHost host;
+
+	SimDomains(SimHost host) {
+		this.host = host;
+	}
+
+	synchronized SimGuest create(Optional<DomId> requested, GuestSpec spec, Duration timeout) {
+		for (DeviceSpec d : spec.devices()) {
+			requireDom0Backend(d);
+		}
+		DomId domid = requested.orElseGet(this::nextFree);
+		if (host.guest(domid) != null) {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + domid + " exists");
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		SimGuest g = SimGuest.boot(host, domid, spec);
+		try {
+			for (DeviceSpec d : spec.devices()) {
+				plug(g, d);
+			}
+			for (DeviceSpec d : spec.devices()) {
+				awaitFrontend(g, d.id(), deadline).connected.get(remainingMillis(deadline),
+						java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			return g;
+		}
+		catch (Exception e) {
+			teardown(g, Duration.ofSeconds(5));
+			throw e instanceof HypervisorException h ? h
+					: new HypervisorException(Reason.BACKEND_TIMEOUT,
+							"devices of dom" + domid + " did not connect within " + timeout);
+		}
+	}
+
+	private DomId nextFree() {
+		for (int i = 1; i <= DomId.MAX_GUEST; i++) {
+			if (host.guest(DomId.of(i)) == null) {
+				return DomId.of(i);
+			}
+		}
+		throw new HypervisorException(Reason.OUT_OF_MEMORY, "no free domain id");
+	}
+
+	private static void requireDom0Backend(DeviceSpec d) {
+		if (!d.backendDomid().isDom0()) {
+			throw new HypervisorException(Reason.BACKEND_UNAVAILABLE,
+					d.id() + ": backend domain " + d.backendDomid() + " does not exist (the simulator runs backends in dom0)");
+		}
+	}
+
+	private void plug(SimGuest g, DeviceSpec d) {
+		if (d instanceof DeviceSpec.Vbd v) {
+			host.configureVbd(g.domid(), v.id(), v.features());
+		}
+		host.toolstack.addDevice(g.domid(), d);
+	}
+
+	private Frontend awaitFrontend(SimGuest g, DeviceId id, long deadline) {
+		while (System.nanoTime() < deadline) {
+			Frontend f = g.frontend(id);
+			if (f != null) {
+				return f;
+			}
+			Thread.onSpinWait();
+			sleepBriefly();
+		}
+		throw new HypervisorException(Reason.BACKEND_TIMEOUT, "frontend of " + id + " was not probed");
+	}
+
+	Frontend attach(SimGuest g, DeviceSpec d, Duration timeout) {
+		requireDom0Backend(d);
+		if (g.frontend(d.id()) != null) {
+			throw new HypervisorException(Reason.DEVICE_EXISTS, "dom" + g.domid() + " has " + d.id());
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		plug(g, d);
+		Frontend f = awaitFrontend(g, d.id(), deadline);
+		try {
+			Frontend.await(f.connected, deadline, Reason.BACKEND_TIMEOUT, d.id() + " did not connect");
+		}
+		catch (HypervisorException e) {
+			unplug(g, f, deadline);
+			throw e;
+		}
+		return f;
+	}
+
+	void detach(SimGuest g, DeviceId id, Duration timeout) {
+		Frontend f = g.frontend(id);
+		if (f == null) {
+			throw new HypervisorException(Reason.DEVICE_NOT_FOUND, "dom" + g.domid() + " has no " + id);
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		host.toolstack.requestRemoval(g.domid(), id, f.backendDomid());
+		Frontend.await(f.closed, deadline, Reason.BACKEND_TIMEOUT, id + " did not close");
+		unplug(g, f, deadline);
+	}
+
+	private void unplug(SimGuest g, Frontend f, long deadline) {
+		host.toolstack.removeDevice(g.domid(), f.id, f.backendDomid());
+		Frontend.await(host.backends.removal(g.domid(), f.id), deadline, Reason.BACKEND_TIMEOUT,
+				f.id + " backend did not go");
+		if (f.id.type() == DeviceType.vbd) {
+			host.disks.remove(g.domid(), f.id.devid());
+		}
+	}
+
+	/** Gracefully unplugs every device (Closing then Closed), then destroys the domain. */
+	void destroy(SimGuest g, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		if (g.state() == PowerState.RUNNING) {
+			for (Frontend f : g.frontends().values()) {
+				host.toolstack.requestRemoval(g.domid(), f.id, f.backendDomid());
+			}
+			for (Frontend f : g.frontends().values()) {
+				try {
+					Frontend.await(f.closed, deadline, Reason.BACKEND_TIMEOUT, f.id + " did not close");
+				}
+				catch (HypervisorException e) {
+					SimLog.warn("dom" + g.domid(), e.getMessage() + "; destroying anyway");
+				}
+			}
+		}
+		teardown(g, SimHost.remaining(deadline).plusSeconds(5));
+		for (Frontend f : g.frontends().values()) {
+			if (f.id.type() == DeviceType.vbd) {
+				host.disks.remove(g.domid(), f.id.devid());
+			}
+		}
+	}
+
+	/**
+	 * Destroys the domain without asking the guest: the toolstack removes the device directories,
+	 * the backends finish their in-flight I/O and unmap; then the grant table, event channels and
+	 * frames go. Disks stay (a suspended guest comes back to them).
+	 */
+	void teardown(SimGuest g, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		g.kill();
+		for (Frontend f : g.frontends().values()) {
+			host.toolstack.removeDevice(g.domid(), f.id, f.backendDomid() == null ? DomId.DOM0 : f.backendDomid());
+		}
+		for (Frontend f : g.frontends().values()) {
+			try {
+				host.backends.removal(g.domid(), f.id).get(remainingMillis(deadline),
+						java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			catch (Exception e) {
+				SimLog.warn("dom" + g.domid(), "backend of " + f.id + " did not finish in time");
+			}
+		}
+		host.evtchn.destroyDomain(g.domid());
+		host.grants.destroy(g.domid());
+		g.memory().release();
+		host.toolstack.destroyDomain(g.domid());
+		host.unregister(g.domid());
+	}
+
+	QuiesceReport quiesce(SimGuest g, SuspendStrategy strategy, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		host.toolstack.requestSuspend(g.domid());
+		g.xs().write("control/shutdown", "");
+		freezeWorkloads(g, true);
+		g.setState(PowerState.PAUSED);
+		List<QuiesceReport.Device> devices = new ArrayList<>();
+		try {
+			for (Frontend f : g.frontends().values()) {
+				devices.add(f.quiesce(strategy, deadline));
+			}
+		}
+		catch (HypervisorException e) {
+			thaw(g, Duration.ofSeconds(10));
+			throw e;
+		}
+		return new QuiesceReport(strategy, devices);
+	}
+
+	void thaw(SimGuest g, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		HypervisorException failure = null;
+		for (Frontend f : g.frontends().values()) {
+			try {
+				f.thaw(deadline);
+			}
+			catch (HypervisorException e) {
+				failure = failure == null ? e : failure;
+			}
+		}
+		g.setState(PowerState.RUNNING);
+		freezeWorkloads(g, false);
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	private static void freezeWorkloads(SimGuest g, boolean frozen) {
+		g.blockWorkloads().forEach(w -> w.freeze(frozen));
+		g.netWorkloads().forEach(w -> w.freeze(frozen));
+	}
+
+	/** Restore: the guest on new frames, fresh device nodes, reconnect, replay, verify. */
+	ResumeReport resume(SavedDomain image, DomId target, Duration timeout, Consumer<ResumePhase> phases) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		phases.accept(ResumePhase.RESTORE);
+		GuestImage.Parts parts = GuestImage.read(host.memory, image.config(), image.memoryImage());
+		SimGuest g = SimGuest.restored(host, target, image.config(), parts.memory());
+		try {
+			java.util.Set<Integer> oldRefs = new java.util.HashSet<>();
+			for (DeviceSavedState d : image.devices()) {
+				d.grants().forEach(gs -> oldRefs.add(gs.ref()));
+				d.rings().forEach(ring -> ring.refs().forEach(ref -> oldRefs.add(ref.value())));
+				d.shadow().forEach(sh -> oldRefs.addAll(sh.grefs()));
+			}
+			g.quarantineRefs(oldRefs);
+			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);
+			phases.accept(ResumePhase.REGRANT);
+			g.resumeDevices();
+			SimHypervisor.awaitAll(fronts, f -> f.regranted, deadline, Reason.BACKEND_TIMEOUT, "not re-granted");
+			phases.accept(ResumePhase.RECONNECT);
+			SimHypervisor.awaitAll(fronts, f -> f.connected, deadline, Reason.BACKEND_TIMEOUT, "did not reconnect");
+			phases.accept(ResumePhase.REPLAY);
+			SimHypervisor.awaitAll(fronts, f -> f.replayedPhase, deadline, Reason.BACKEND_TIMEOUT, "did not replay");
+			g.setState(PowerState.RUNNING);
+			freezeWorkloads(g, false);
+			phases.accept(ResumePhase.VERIFY);
+			SimHypervisor.awaitAll(fronts, f -> f.verified, deadline, Reason.BACKEND_TIMEOUT,
+					"requests issued before the suspend did not all complete");
+			return report(g, fronts);
+		}
+		catch (RuntimeException e) {
+			teardown(g, Duration.ofSeconds(5));
+			throw e instanceof HypervisorException h ? h
+					: new HypervisorException(Reason.INVALID_IMAGE, "resume of dom" + target + " failed: " + e, e);
+		}
+	}
+
+	private Map<DeviceId, Frontend> restoreDevices(SimGuest g, SavedDomain image, GuestImage.Parts parts) {
+		Map<DeviceId, Frontend> fronts = new TreeMap<>();
+		for (DeviceSavedState d : image.devices()) {
+			DeviceSpec spec = image.config().devices().stream().filter(s -> s.id().equals(d.id())).findFirst()
+				.orElseThrow(() -> new HypervisorException(Reason.INVALID_IMAGE, d.id() + " is not in the config"));
+			if (d.id().type() == DeviceType.vbd) {
+				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid());
+				BlockWorkload w = new BlockWorkload(g, d.id());
+				byte[] state = parts.blockWorkloads().get(d.id());
+				if (state != null) {
+					w.readFrom(SimHypervisor.input(state));
+				}
+				w.freeze(true);
+				Blkfront f = Blkfront.restore(g, d, w);
+				w.attach(f);
+				g.addRestored(f, w);
+				fronts.put(d.id(), f);
+			}
+			else {
+				NetWorkload w = new NetWorkload(g, d.id());
+				byte[] state = parts.netWorkloads().get(d.id());
+				if (state != null) {
+					w.readFrom(SimHypervisor.input(state));
+				}
+				w.freeze(true);
+				Netfront f = Netfront.restore(g, d, w);
+				w.attach(f);
+				g.addRestored(f, w);
+				fronts.put(d.id(), f);
+			}
+			plug(g, spec);
+		}
+		return fronts;
+	}
+
+	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts) {
+		List<ResumeReport.Device> devices = new ArrayList<>();
+		for (Frontend f : fronts.values()) {
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			devices.add(f.call(() -> {
+				var c = f.counters();
+				return new ResumeReport.Device(f.id, c.replayed(), c.reissued(), c.packetsDropped(), f.refsBefore,
+						f.ringRefs(), f.featuresLost);
+			}, deadline));
+		}
+		return new ResumeReport(g.domid(), devices);
+	}
+
+	private static long remainingMillis(long deadline) {
+		return Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+	}
+
+	private static void sleepBriefly() {
+		try {
+			Thread.sleep(1);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new HypervisorException(Reason.INTERNAL, "interrupted");
+		}
+	}
+
+	static CompletableFuture<Void> done() {
+		return CompletableFuture.completedFuture(null);
+	}
+
+}

@@ -1,0 +1,267 @@
+package org.xso.hypervisor.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.xso.hypervisor.CanonicalInput;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceInfo;
+import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.GuestInfo;
+import org.xso.hypervisor.GuestSpec;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorEvent;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.ResumePhase;
+import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SimulatorControls;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.hypervisor.XenstoreEntry;
+import org.xso.xen.DomId;
+import org.xso.xen.store.XenstoreException;
+import org.xso.xen.store.XsNodeView;
+
+/**
+ * The simulator adapter: the {@link Hypervisor} port over a {@link SimHost}. A suspend is the
+ * PV control protocol ({@code control/shutdown = suspend}), the frontends' suspend routines, a
+ * save of every device and of the guest's pages, and the domain's destruction; a resume builds the
+ * guest again on new machine frames and lets its frontends reconnect through xenstore.
+ */
+public final class SimHypervisor implements Hypervisor, AutoCloseable {
+
+	public static final String ADAPTER = "sim";
+
+	final SimHost host;
+
+	private final SimDomains domains;
+
+	private final SimControls controls;
+
+	public SimHypervisor() {
+		this(new SimHost());
+	}
+
+	SimHypervisor(SimHost host) {
+		this.host = host;
+		this.domains = new SimDomains(host);
+		this.controls = new SimControls(host);
+		new XenbusEventRelay(host).start();
+	}
+
+	@Override
+	public String kind() {
+		return ADAPTER;
+	}
+
+	@Override
+	public List<GuestInfo> guests() {
+		return host.guests().stream().map(this::info).sorted((a, b) -> a.domid().compareTo(b.domid())).toList();
+	}
+
+	@Override
+	public Optional<GuestInfo> guest(DomId domid) {
+		return Optional.ofNullable(host.guest(domid)).map(this::info);
+	}
+
+	private GuestInfo info(SimGuest g) {
+		List<DeviceInfo> devices = new ArrayList<>();
+		for (Frontend f : g.frontends().values()) {
+			devices.add(deviceInfo(g, f));
+		}
+		return new GuestInfo(g.domid(), g.spec(), g.state(), devices);
+	}
+
+	static DeviceInfo deviceInfo(SimGuest g, Frontend f) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		return f.call(() -> new DeviceInfo(f.id, f.backendDomid() == null ? org.xso.xen.DomId.DOM0 : f.backendDomid(),
+				f.state, f.backendPath == null ? org.xso.xen.XenbusState.Unknown : f.backendState(), f.ringRefs(),
+				f.ports(), f.features(), f.counters()), deadline);
+	}
+
+	@Override
+	public GuestInfo create(Optional<DomId> domid, GuestSpec spec, Duration connectTimeout) {
+		return info(domains.create(domid, spec, connectTimeout));
+	}
+
+	@Override
+	public void destroy(DomId domid, Duration timeout) {
+		domains.destroy(existing(domid), timeout);
+	}
+
+	@Override
+	public DeviceInfo attach(DomId domid, DeviceSpec device, Duration timeout) {
+		SimGuest g = existing(domid);
+		requireState(g, PowerState.RUNNING);
+		return deviceInfo(g, domains.attach(g, device, timeout));
+	}
+
+	@Override
+	public void detach(DomId domid, DeviceId device, Duration timeout) {
+		SimGuest g = existing(domid);
+		requireState(g, PowerState.RUNNING);
+		domains.detach(g, device, timeout);
+	}
+
+	@Override
+	public QuiesceReport quiesce(DomId domid, SuspendStrategy strategy, Duration deadline) {
+		SimGuest g = existing(domid);
+		requireState(g, PowerState.RUNNING);
+		QuiesceReport r = domains.quiesce(g, strategy, deadline);
+		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED));
+		return r;
+	}
+
+	@Override
+	public void thaw(DomId domid, Duration timeout) {
+		SimGuest g = existing(domid);
+		requireState(g, PowerState.PAUSED);
+		domains.thaw(g, timeout);
+		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+	}
+
+	@Override
+	public SavedDomain save(DomId domid) {
+		SimGuest g = existing(domid);
+		if (g.state() != PowerState.PAUSED) {
+			throw new HypervisorException(Reason.DEVICE_NOT_QUIESCED,
+					"dom" + domid + " is " + g.state() + ": quiesce its devices before saving");
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		List<DeviceSavedState> devices = new ArrayList<>();
+		for (Frontend f : g.frontends().values()) {
+			SortedMap<String, String> info = backendInfo(g, f);
+			devices.add(f.call(() -> f.save(info), deadline));
+		}
+		return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
+	}
+
+	private SortedMap<String, String> backendInfo(SimGuest g, Frontend f) {
+		SortedMap<String, String> info = new TreeMap<>();
+		String be = Toolstack.backendPath(f.backendDomid(), g.domid(), f.id);
+		List<String> keys = f.id.type() == DeviceType.vbd ? List.of("sectors", "sector-size", "info", "mode")
+				: List.of("mac", "bridge");
+		for (String k : keys) {
+			host.toolstack.connection().tryRead(be + "/" + k).ifPresent(v -> info.put(k, v));
+		}
+		if (f.id.type() == DeviceType.vbd) {
+			info.put(SimDomains.DISK_SNAPSHOT, host.disks.snapshot(g.domid(), f.id.devid()));
+		}
+		return info;
+	}
+
+	@Override
+	public void suspend(DomId domid, Duration timeout) {
+		SimGuest g = existing(domid);
+		requireState(g, PowerState.PAUSED);
+		domains.teardown(g, timeout);
+		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
+	}
+
+	@Override
+	public ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases) {
+		List<String> blockers = resumeBlockers(image);
+		if (!blockers.isEmpty()) {
+			throw new HypervisorException(Reason.INVALID_IMAGE, "cannot resume: " + String.join("; ", blockers));
+		}
+		if (host.guest(target) != null) {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target + " exists");
+		}
+		ResumeReport report = domains.resume(image, target, deadline, phases);
+		host.publish(new HypervisorEvent.GuestStateChanged(target, PowerState.RUNNING));
+		return report;
+	}
+
+	@Override
+	public List<String> resumeBlockers(SavedDomain image) {
+		List<String> blockers = new ArrayList<>();
+		if (image.formatVersion() != SavedDomain.FORMAT_VERSION) {
+			blockers.add("format version " + image.formatVersion() + " is not " + SavedDomain.FORMAT_VERSION);
+		}
+		if (!ADAPTER.equals(image.adapter())) {
+			blockers.add("image was saved by the " + image.adapter() + " adapter");
+		}
+		for (DeviceSavedState d : image.devices()) {
+			if (!d.backendDomid().isDom0()) {
+				blockers.add(d.id() + ": backend domain " + d.backendDomid() + " is not present (only dom0 runs backends)");
+			}
+			String snap = d.backendInfo().get(SimDomains.DISK_SNAPSHOT);
+			if (d.id().type() == DeviceType.vbd && (snap == null || !host.disks.hasSnapshot(snap))) {
+				blockers.add(d.id() + ": disk snapshot " + snap + " is not held by this host");
+			}
+		}
+		return blockers;
+	}
+
+	@Override
+	public List<XenstoreEntry> xenstore(String path) {
+		try {
+			List<XenstoreEntry> out = new ArrayList<>();
+			for (XsNodeView v : host.xenstore.list(path)) {
+				out.add(new XenstoreEntry(v.path(), v.value(), v.perms().toString()));
+			}
+			return out;
+		}
+		catch (XenstoreException e) {
+			if ("ENOENT".equals(e.errno())) {
+				return List.of();
+			}
+			throw new HypervisorException(Reason.INVALID_CONFIG, "xenstore path " + path + ": " + e.errno());
+		}
+	}
+
+	@Override
+	public void addListener(Consumer<HypervisorEvent> listener) {
+		host.addListener(listener);
+	}
+
+	@Override
+	public Optional<SimulatorControls> simulator() {
+		return Optional.of(controls);
+	}
+
+	@Override
+	public void close() {
+		host.close();
+	}
+
+	SimGuest existing(DomId domid) {
+		SimGuest g = host.guest(domid);
+		if (g == null) {
+			throw new HypervisorException(Reason.DOMAIN_NOT_FOUND, "no domain " + domid);
+		}
+		return g;
+	}
+
+	private static void requireState(SimGuest g, PowerState expected) {
+		if (g.state() != expected) {
+			throw new HypervisorException(Reason.BAD_POWER_STATE,
+					"dom" + g.domid() + " is " + g.state() + ", expected " + expected);
+		}
+	}
+
+	static <T> void awaitAll(Map<DeviceId, ? extends T> items, Function<T, CompletableFuture<Void>> phase,
+			long deadlineNanos, Reason reason, String what) {
+		for (Map.Entry<DeviceId, ? extends T> e : items.entrySet()) {
+			Frontend.await(phase.apply(e.getValue()), deadlineNanos, reason, e.getKey() + ": " + what);
+		}
+	}
+
+	static CanonicalInput input(byte[] b) {
+		return new CanonicalInput(b);
+	}
+
+}
