@@ -178,6 +178,8 @@ public final class XsConnection implements AutoCloseable {
 				throw ex;
 			}
 			if (!tx.isOpen()) {
+				// the body committed or aborted it itself, unless the connection was closed under it
+				checkOpen();
 				return result;
 			}
 			try {

@@ -3,6 +3,7 @@ package org.xso.xen.store;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -111,7 +112,15 @@ public final class XsWatch {
 		}
 		catch (RejectedExecutionException ex) {
 			scheduled.set(false);
-			LOG.log(System.Logger.Level.WARNING, "watch " + path + " " + token + ": executor rejected events", ex);
+			if (executor instanceof ExecutorService service && service.isShutdown()) {
+				// the driver that registered the watch has stopped: nobody is left to tell
+				LOG.log(System.Logger.Level.DEBUG, () -> this + ": executor shut down, watch cancelled");
+				cancel();
+			}
+			else {
+				LOG.log(System.Logger.Level.WARNING, this + ": executor rejected events, will retry on the next one",
+						ex);
+			}
 		}
 	}
 
