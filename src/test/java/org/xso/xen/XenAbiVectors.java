@@ -64,6 +64,16 @@ public final class XenAbiVectors {
 		}
 	}
 
+	/** The {@code encodings} entry of a struct type. */
+	public static JsonNode encoding(String type) {
+		for (JsonNode e : get("encodings")) {
+			if (e.get("type").asString().equals(type)) {
+				return e;
+			}
+		}
+		throw new IllegalStateException("xen-abi.json has no encoding for " + type);
+	}
+
 	/** A hex string such as {@code "0x1122334455667788"} or a plain number, as an unsigned long. */
 	public static long u64(JsonNode node) {
 		if (node.isString()) {
