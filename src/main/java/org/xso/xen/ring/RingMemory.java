@@ -70,10 +70,12 @@ public final class RingMemory {
 
 	private static ByteBuffer checkPage(int i, ByteBuffer page) {
 		if (!page.isDirect() || page.isReadOnly()) {
-			throw new IllegalArgumentException("ring page " + i + " must be a writable direct buffer: " + page);
+			throw new IllegalArgumentException(
+					"ring page " + i + " must be a writable direct buffer: " + page);
 		}
 		if (page.capacity() != PAGE_SIZE) {
-			throw new IllegalArgumentException("ring page " + i + " must be " + PAGE_SIZE + " bytes: " + page.capacity());
+			throw new IllegalArgumentException(
+					"ring page " + i + " must be " + PAGE_SIZE + " bytes: " + page.capacity());
 		}
 		if (page.alignmentOffset(0, 8) != 0) {
 			throw new IllegalArgumentException(
