@@ -15,7 +15,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** Golden bytes: the records encode to exactly what the C structs hold, and decode back. */
+/**
+ * Golden bytes: the records encode to exactly what the C structs hold, and decode back.
+ */
 class BlkifEncodingTest {
 
 	@Test
@@ -106,7 +108,8 @@ class BlkifEncodingTest {
 
 	@Test
 	void indirectPageHolds512SegmentDescriptors() {
-		ByteBuffer page = ByteBuffer.allocateDirect(4096); // big-endian view: must not matter
+		ByteBuffer page = ByteBuffer.allocateDirect(4096); // big-endian view: must not
+															// matter
 		BlkifIndirectPage.writeSegment(page, 0, new BlkifSegment(0x01020304, 0, 7));
 		BlkifIndirectPage.writeSegment(page, 511, new BlkifSegment(-1, 3, 4));
 		assertThat(page.get(0)).isEqualTo((byte) 0x04);
@@ -126,8 +129,8 @@ class BlkifEncodingTest {
 		assertThat(BlkifOp.peekOperation(m, 64)).isEqualTo(BlkifOp.DISCARD);
 		assertThat(BlkifOp.peekOperation(m, 64 + 112)).isEqualTo(BlkifOp.INDIRECT);
 		assertThat(BlkifOp.peekOperation(m, 64 + 224)).isEqualTo(BlkifOp.FLUSH_DISKCACHE);
-		assertThat(List.of(BlkifOp.peekId(m, 64), BlkifOp.peekId(m, 176), BlkifOp.peekId(m, 288)))
-			.containsExactly(77L, 78L, 79L);
+		assertThat(List.of(BlkifOp.peekId(m, 64), BlkifOp.peekId(m, 176), BlkifOp.peekId(m, 288))).containsExactly(77L,
+				78L, 79L);
 	}
 
 	@Test
@@ -156,8 +159,7 @@ class BlkifEncodingTest {
 
 	@Test
 	void sendsDiscardAndIndirectToTheirOwnShapes() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> BlkifRequest.of(BlkifOp.DISCARD, 0, 1L, 0L, List.of()))
+		assertThatIllegalArgumentException().isThrownBy(() -> BlkifRequest.of(BlkifOp.DISCARD, 0, 1L, 0L, List.of()))
 			.withMessageContaining("BLKIF_OP_DISCARD");
 	}
 

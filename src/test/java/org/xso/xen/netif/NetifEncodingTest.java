@@ -10,7 +10,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** Golden bytes: the records encode to exactly what the C structs hold, and decode back. */
+/**
+ * Golden bytes: the records encode to exactly what the C structs hold, and decode back.
+ */
 class NetifEncodingTest {
 
 	@Test

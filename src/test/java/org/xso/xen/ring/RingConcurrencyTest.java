@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A frontend thread and a backend thread on one ring with the real barriers, an event channel made
- * of {@link LockSupport#unpark}, and sleeps that last until a kick. A sleep that ends by timeout with
- * work waiting and no kick sent since it began is a lost wake-up. Not a substitute for JCStress,
- * but it runs the acquire/release/fence paths under real concurrency on every build.
+ * A frontend thread and a backend thread on one ring with the real barriers, an event
+ * channel made of {@link LockSupport#unpark}, and sleeps that last until a kick. A sleep
+ * that ends by timeout with work waiting and no kick sent since it began is a lost
+ * wake-up. Not a substitute for JCStress, but it runs the acquire/release/fence paths
+ * under real concurrency on every build.
  */
 class RingConcurrencyTest {
 
@@ -110,7 +111,8 @@ class RingConcurrencyTest {
 	}
 
 	/**
-	 * Sleeps until a kick newer than {@code before} (read before the final check) or a timeout.
+	 * Sleeps until a kick newer than {@code before} (read before the final check) or a
+	 * timeout.
 	 */
 	private void sleep(AtomicInteger kicks, int before, BooleanSupplier workWaiting) {
 		long deadline = System.nanoTime() + SLEEP_NANOS;

@@ -15,12 +15,12 @@ import net.jqwik.api.constraints.IntRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A frontend and a backend driven through random interleavings of the ring operations, with every
- * index starting just below 2^32. Each side sleeps only after its final check said there was
- * nothing to do and wakes only on a notification; producers notify only when push-and-check says
- * so. The properties: nothing is lost or reordered in either direction, the frontend never has more
- * than a ring of requests outstanding, and no consumer ever sleeps on pending work without a
- * pending notification.
+ * A frontend and a backend driven through random interleavings of the ring operations,
+ * with every index starting just below 2^32. Each side sleeps only after its final check
+ * said there was nothing to do and wakes only on a notification; producers notify only
+ * when push-and-check says so. The properties: nothing is lost or reordered in either
+ * direction, the frontend never has more than a ring of requests outstanding, and no
+ * consumer ever sleeps on pending work without a pending notification.
  */
 class RingProperties {
 
@@ -61,7 +61,9 @@ class RingProperties {
 	record Step(Action action, int count) {
 	}
 
-	/** Both ends of one ring, their sleep states and the two event channels' pending bits. */
+	/**
+	 * Both ends of one ring, their sleep states and the two event channels' pending bits.
+	 */
 	static final class Model {
 
 		final FrontRing front;
@@ -191,9 +193,9 @@ class RingProperties {
 		}
 
 		/**
-		 * Runs both sides to completion, each acting only while awake or once notified, after
-		 * issuing at least {@code minIssued} requests in total. If a wake-up had been lost, work
-		 * would be left over.
+		 * Runs both sides to completion, each acting only while awake or once notified,
+		 * after issuing at least {@code minIssued} requests in total. If a wake-up had
+		 * been lost, work would be left over.
 		 */
 		void drain(long minIssued) {
 			for (int round = 0; round < 10_000 && !idle(minIssued); round++) {

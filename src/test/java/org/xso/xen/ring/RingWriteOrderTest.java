@@ -14,8 +14,9 @@ import static org.mockito.Mockito.mockStatic;
 import static org.mockito.Mockito.when;
 
 /**
- * The order of plain writes, releases, fences and acquires that {@code io/ring.h} prescribes,
- * checked on a mocked {@link RingMemory} (the only class that touches shared memory).
+ * The order of plain writes, releases, fences and acquires that {@code io/ring.h}
+ * prescribes, checked on a mocked {@link RingMemory} (the only class that touches shared
+ * memory).
  */
 class RingWriteOrderTest {
 
