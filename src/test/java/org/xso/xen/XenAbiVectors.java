@@ -12,13 +12,17 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The conformance vectors generated from the real Xen headers ({@code xen-abi.json}). The
- * canonical file sits in the {@code shared/vectors} directory next to the project; a copy on the
- * test classpath keeps the tests runnable from a clean clone, and {@code XenAbiVectorsTest} checks
- * that the two are identical whenever the canonical file is there.
+ * canonical file sits in the {@code shared/vectors} directory next to the project; a copy
+ * on the test classpath keeps the tests runnable from a clean clone, and
+ * {@code XenAbiVectorsTest} checks that the two are identical whenever the canonical file
+ * is there.
  */
 public final class XenAbiVectors {
 
-	/** The canonical file, relative to the project base directory (Maven's working directory). */
+	/**
+	 * The canonical file, relative to the project base directory (Maven's working
+	 * directory).
+	 */
 	public static final Path SHARED = Path.of("..", "shared", "vectors", "xen-abi.json");
 
 	/** The copy on the test classpath. */
@@ -41,7 +45,10 @@ public final class XenAbiVectors {
 		return node;
 	}
 
-	/** Bytes of the canonical file, or of the classpath copy when the canonical file is absent. */
+	/**
+	 * Bytes of the canonical file, or of the classpath copy when the canonical file is
+	 * absent.
+	 */
 	public static byte[] rawBytes() {
 		try {
 			if (Files.isRegularFile(SHARED)) {
@@ -64,17 +71,31 @@ public final class XenAbiVectors {
 		}
 	}
 
-	/** A hex string such as {@code "0x1122334455667788"} or a plain number, as an unsigned long. */
+	/** The {@code encodings} entry of a struct type. */
+	public static JsonNode encoding(String type) {
+		for (JsonNode e : get("encodings")) {
+			if (e.get("type").asString().equals(type)) {
+				return e;
+			}
+		}
+		throw new IllegalStateException("xen-abi.json has no encoding for " + type);
+	}
+
+	/**
+	 * A hex string such as {@code "0x1122334455667788"} or a plain number, as an unsigned
+	 * long.
+	 */
 	public static long u64(JsonNode node) {
 		if (node.isString()) {
 			String text = node.asString();
-			return text.startsWith("0x") ? Long.parseUnsignedLong(text.substring(2), 16)
-					: Long.parseUnsignedLong(text);
+			return text.startsWith("0x") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseUnsignedLong(text);
 		}
 		return node.asLong();
 	}
 
-	/** A number of up to 32 unsigned bits as the Java {@code int} holding the same bits. */
+	/**
+	 * A number of up to 32 unsigned bits as the Java {@code int} holding the same bits.
+	 */
 	public static int u32(JsonNode node) {
 		return (int) u64(node);
 	}

@@ -11,7 +11,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The vectors themselves: the test copy is current and every section the ring code checks exists. */
+/**
+ * The vectors themselves: the test copy is current and every section the ring code checks
+ * exists.
+ */
 class XenAbiVectorsTest {
 
 	@Test

@@ -13,6 +13,7 @@ import static org.xso.xen.blkif.BlkifLayout.DISCARD_SECTOR_NUMBER_OFFSET;
 
 /**
  * {@code struct blkif_request_discard} (32 bytes), operation {@link BlkifOp#DISCARD}.
+ *
  * @param flag 0 or {@link BlkifLayout#BLKIF_DISCARD_SECURE} (u8)
  * @param handle the virtual device (u16)
  * @param id opaque frontend value echoed in the response
@@ -30,7 +31,10 @@ public record BlkifDiscardRequest(int flag, int handle, long id, long sectorNumb
 		return (this.flag & BlkifLayout.BLKIF_DISCARD_SECURE) != 0;
 	}
 
-	/** Writes the 32 bytes, pad included, at {@code off}; the rest of the slot is untouched. */
+	/**
+	 * Writes the 32 bytes, pad included, at {@code off}; the rest of the slot is
+	 * untouched.
+	 */
 	public void encode(RingMemory m, int off) {
 		m.putByte(off + DISCARD_OPERATION_OFFSET, (byte) BlkifOp.DISCARD);
 		m.putByte(off + DISCARD_FLAG_OFFSET, (byte) this.flag);
@@ -41,7 +45,8 @@ public record BlkifDiscardRequest(int flag, int handle, long id, long sectorNumb
 		m.putLong(off + DISCARD_NR_SECTORS_OFFSET, this.nrSectors);
 	}
 
-	/** @throws IllegalArgumentException if the operation byte is not DISCARD */
+	/**
+	 * @throws IllegalArgumentException if the operation byte is not DISCARD */
 	public static BlkifDiscardRequest decode(RingMemory m, int off) {
 		int op = BlkifOp.peekOperation(m, off);
 		if (op != BlkifOp.DISCARD) {

@@ -7,16 +7,19 @@ import org.xso.xen.ring.SringLayout;
 
 /**
  * An indirect page: a granted 4 KiB frame holding up to 512 {@code blkif_request_segment}
- * descriptors back to back, referenced from {@link BlkifIndirectRequest#indirectGrefs()}. It is
- * not ring memory, so it is accessed as a plain page buffer; only the frontend writes it, before
- * it pushes the request that names it.
+ * descriptors back to back, referenced from {@link BlkifIndirectRequest#indirectGrefs()}.
+ * It is not ring memory, so it is accessed as a plain page buffer; only the frontend
+ * writes it, before it pushes the request that names it.
  */
 public final class BlkifIndirectPage {
 
 	private BlkifIndirectPage() {
 	}
 
-	/** Writes descriptor {@code i} (0..511), little-endian whatever the buffer's byte order. */
+	/**
+	 * Writes descriptor {@code i} (0..511), little-endian whatever the buffer's byte
+	 * order.
+	 */
 	public static void writeSegment(ByteBuffer page, int i, BlkifSegment s) {
 		s.encode(littleEndian(page), BlkifLayout.indirectSegmentOffset(checkIndex(i)));
 	}
@@ -31,7 +34,9 @@ public final class BlkifIndirectPage {
 		return n / BlkifLayout.SEGMENTS_PER_INDIRECT_FRAME;
 	}
 
-	/** The descriptor index, within its page, of segment {@code n} of an indirect request. */
+	/**
+	 * The descriptor index, within its page, of segment {@code n} of an indirect request.
+	 */
 	public static int indexInPage(int n) {
 		return n % BlkifLayout.SEGMENTS_PER_INDIRECT_FRAME;
 	}

@@ -16,11 +16,12 @@ import static org.xso.xen.blkif.BlkifLayout.INDIRECT_PAD3_OFFSET;
 import static org.xso.xen.blkif.BlkifLayout.INDIRECT_SECTOR_NUMBER_OFFSET;
 
 /**
- * {@code struct blkif_request_indirect} (64 bytes), operation {@link BlkifOp#INDIRECT}: the
- * segment descriptors live in up to 8 granted indirect pages of 512 descriptors each (see
- * {@link BlkifIndirectPage}).
- * @param indirectOp the real operation, {@link BlkifOp#READ} or {@link BlkifOp#WRITE} in practice
- * (u8; not restricted here so a backend can refuse it with an error response)
+ * {@code struct blkif_request_indirect} (64 bytes), operation {@link BlkifOp#INDIRECT}:
+ * the segment descriptors live in up to 8 granted indirect pages of 512 descriptors each
+ * (see {@link BlkifIndirectPage}).
+ *
+ * @param indirectOp the real operation, {@link BlkifOp#READ} or {@link BlkifOp#WRITE} in
+ * practice (u8; not restricted here so a backend can refuse it with an error response)
  * @param nrSegments segments across all indirect pages, 0..4096 (u16 on the wire)
  * @param id opaque frontend value echoed in the response
  * @param sectorNumber start sector (u64)
@@ -49,7 +50,8 @@ public record BlkifIndirectRequest(int indirectOp, int nrSegments, long id, long
 	}
 
 	/**
-	 * Writes the 64 bytes at {@code off}: header, the used grefs, zeros for pads and unused grefs.
+	 * Writes the 64 bytes at {@code off}: header, the used grefs, zeros for pads and
+	 * unused grefs.
 	 */
 	public void encode(RingMemory m, int off) {
 		m.putByte(off + INDIRECT_OPERATION_OFFSET, (byte) BlkifOp.INDIRECT);
@@ -67,7 +69,10 @@ public record BlkifIndirectRequest(int indirectOp, int nrSegments, long id, long
 		m.putInt(off + INDIRECT_PAD3_OFFSET, 0);
 	}
 
-	/** @throws IllegalArgumentException if the operation byte is not INDIRECT or nr_segments &gt; 4096 */
+	/**
+	 * @throws IllegalArgumentException if the operation byte is not INDIRECT or
+	 * nr_segments &gt; 4096
+	 */
 	public static BlkifIndirectRequest decode(RingMemory m, int off) {
 		int op = BlkifOp.peekOperation(m, off);
 		if (op != BlkifOp.INDIRECT) {

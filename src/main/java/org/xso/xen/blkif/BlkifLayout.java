@@ -5,8 +5,8 @@ import org.xso.xen.ring.SringLayout;
 /**
  * Byte layout of the blkif ring entries on x86_64 ({@code struct blkif_request},
  * {@code blkif_response}, {@code blkif_request_discard}, {@code blkif_request_indirect},
- * {@code blkif_request_segment}). All offsets are relative to the start of the entry; every field
- * is naturally aligned. Bytes marked pad are written as zero.
+ * {@code blkif_request_segment}). All offsets are relative to the start of the entry;
+ * every field is naturally aligned. Bytes marked pad are written as zero.
  *
  * <pre>
  * blkif_request (112 bytes)                 blkif_response (16 bytes)
@@ -28,8 +28,8 @@ import org.xso.xen.ring.SringLayout;
  *                                           28 indirect_grefs[8] u32 | 60 pad u32
  * </pre>
  *
- * A ring entry is the union of request and response: {@value #RING_ENTRY_SIZE} bytes, 32 slots
- * per page.
+ * A ring entry is the union of request and response: {@value #RING_ENTRY_SIZE} bytes, 32
+ * slots per page.
  */
 public final class BlkifLayout {
 
@@ -101,7 +101,10 @@ public final class BlkifLayout {
 
 	public static final int DISCARD_NR_SECTORS_OFFSET = 24;
 
-	/** {@code BLKIF_DISCARD_SECURE}: the discard must also erase (needs {@code discard-secure}). */
+	/**
+	 * {@code BLKIF_DISCARD_SECURE}: the discard must also erase (needs
+	 * {@code discard-secure}).
+	 */
 	public static final int BLKIF_DISCARD_SECURE = 0x1;
 
 	// blkif_request_indirect
@@ -125,7 +128,9 @@ public final class BlkifLayout {
 
 	public static final int INDIRECT_PAD3_OFFSET = 60;
 
-	/** Sectors per 4 KiB frame; {@code first_sect}/{@code last_sect} are 0..7 inclusive. */
+	/**
+	 * Sectors per 4 KiB frame; {@code first_sect}/{@code last_sect} are 0..7 inclusive.
+	 */
 	public static final int SECTORS_PER_FRAME = SringLayout.PAGE_SIZE / 512;
 
 	private BlkifLayout() {
@@ -146,7 +151,9 @@ public final class BlkifLayout {
 		return i * SEGMENT_SIZE;
 	}
 
-	/** {@code INDIRECT_PAGES(nr_segments)}: indirect pages that hold {@code nrSegments}. */
+	/**
+	 * {@code INDIRECT_PAGES(nr_segments)}: indirect pages that hold {@code nrSegments}.
+	 */
 	public static int indirectPages(int nrSegments) {
 		return (nrSegments + SEGMENTS_PER_INDIRECT_FRAME - 1) / SEGMENTS_PER_INDIRECT_FRAME;
 	}

@@ -3,8 +3,9 @@ package org.xso.xen.blkif;
 import org.xso.xen.ring.RingMemory;
 
 /**
- * Request operation codes and request limits of {@code blkif.h}. Plain {@code int} constants,
- * because they are wire values a (possibly hostile) frontend may set to anything.
+ * Request operation codes and request limits of {@code blkif.h}. Plain {@code int}
+ * constants, because they are wire values a (possibly hostile) frontend may set to
+ * anything.
  */
 public final class BlkifOp {
 
@@ -24,7 +25,10 @@ public final class BlkifOp {
 	/** Gated by {@code feature-discard}; carries a {@link BlkifDiscardRequest}. */
 	public static final int DISCARD = 5;
 
-	/** Gated by {@code feature-max-indirect-segments}; carries a {@link BlkifIndirectRequest}. */
+	/**
+	 * Gated by {@code feature-max-indirect-segments}; carries a
+	 * {@link BlkifIndirectRequest}.
+	 */
 	public static final int INDIRECT = 6;
 
 	public static final int BLKIF_MAX_SEGMENTS_PER_REQUEST = 11;
@@ -38,8 +42,8 @@ public final class BlkifOp {
 	}
 
 	/**
-	 * The operation byte of the request at {@code off}, common to every request shape, so a
-	 * backend can pick the decoder: {@link BlkifDiscardRequest} for {@link #DISCARD},
+	 * The operation byte of the request at {@code off}, common to every request shape, so
+	 * a backend can pick the decoder: {@link BlkifDiscardRequest} for {@link #DISCARD},
 	 * {@link BlkifIndirectRequest} for {@link #INDIRECT}, {@link BlkifRequest} otherwise.
 	 */
 	public static int peekOperation(RingMemory m, int off) {
@@ -47,8 +51,8 @@ public final class BlkifOp {
 	}
 
 	/**
-	 * The {@code id} of the request at {@code off}, at the same offset in every request shape, so a
-	 * backend can answer a request it refuses to decode.
+	 * The {@code id} of the request at {@code off}, at the same offset in every request
+	 * shape, so a backend can answer a request it refuses to decode.
 	 */
 	public static long peekId(RingMemory m, int off) {
 		return m.getLong(off + BlkifLayout.REQ_ID_OFFSET);

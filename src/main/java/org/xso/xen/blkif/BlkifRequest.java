@@ -13,12 +13,13 @@ import static org.xso.xen.blkif.BlkifLayout.REQ_PAD_OFFSET;
 import static org.xso.xen.blkif.BlkifLayout.REQ_SECTOR_NUMBER_OFFSET;
 
 /**
- * {@code struct blkif_request} (112 bytes): a read, write, barrier or flush with up to 11 direct
- * segments. Discard and indirect requests share the ring slot but have their own shapes,
- * {@link BlkifDiscardRequest} and {@link BlkifIndirectRequest}; use
+ * {@code struct blkif_request} (112 bytes): a read, write, barrier or flush with up to 11
+ * direct segments. Discard and indirect requests share the ring slot but have their own
+ * shapes, {@link BlkifDiscardRequest} and {@link BlkifIndirectRequest}; use
  * {@link BlkifOp#peekOperation} to choose.
- * @param operation a {@link BlkifOp} code other than DISCARD and INDIRECT (u8; unknown codes are
- * representable so that a backend can answer them with EOPNOTSUPP)
+ *
+ * @param operation a {@link BlkifOp} code other than DISCARD and INDIRECT (u8; unknown
+ * codes are representable so that a backend can answer them with EOPNOTSUPP)
  * @param nrSegments number of segments, 0..11, equal to {@code segments.size()}
  * @param handle the virtual device ({@code blkif_vdev_t}, u16)
  * @param id opaque frontend value echoed in the response
@@ -38,21 +39,20 @@ public record BlkifRequest(int operation, int nrSegments, int handle, long id, l
 		WireFields.u16("handle", handle);
 		segments = List.copyOf(segments);
 		if (segments.size() != nrSegments) {
-			throw new IllegalArgumentException(
-					"nr_segments must equal the number of segments: nr_segments=" + nrSegments + " segments="
-							+ segments.size());
+			throw new IllegalArgumentException("nr_segments must equal the number of segments: nr_segments="
+					+ nrSegments + " segments=" + segments.size());
 		}
 	}
 
 	/** A request whose {@code nrSegments} is the number of segments given. */
-	public static BlkifRequest of(int operation, int handle, long id, long sectorNumber,
-			List<BlkifSegment> segments) {
+	public static BlkifRequest of(int operation, int handle, long id, long sectorNumber, List<BlkifSegment> segments) {
 		return new BlkifRequest(operation, segments.size(), handle, id, sectorNumber, segments);
 	}
 
 	/**
-	 * Writes all 112 bytes at {@code off}: the header, the segments, and zeros for the pad and the
-	 * unused segment slots, so the entry never carries stale bytes from an earlier occupant.
+	 * Writes all 112 bytes at {@code off}: the header, the segments, and zeros for the
+	 * pad and the unused segment slots, so the entry never carries stale bytes from an
+	 * earlier occupant.
 	 */
 	public void encode(RingMemory m, int off) {
 		writeHeader(m, off, this.operation, this.nrSegments, this.handle, this.id, this.sectorNumber);
@@ -65,8 +65,8 @@ public record BlkifRequest(int operation, int nrSegments, int handle, long id, l
 	}
 
 	/**
-	 * Reads a request. Call it on a private copy (RING_COPY_REQUEST) or accept that a frontend may
-	 * change the slot while it is read.
+	 * Reads a request. Call it on a private copy (RING_COPY_REQUEST) or accept that a
+	 * frontend may change the slot while it is read.
 	 * @throws IllegalArgumentException if the bytes are not a valid request (for example
 	 * {@code nr_segments} above 11); {@link BlkifOp#peekId} still gives the id to answer
 	 */

@@ -11,6 +11,7 @@ import static org.xso.xen.blkif.BlkifLayout.RSP_TAIL_PAD_OFFSET;
 
 /**
  * {@code struct blkif_response} (16 bytes).
+ *
  * @param id the request's id, echoed
  * @param operation the request's operation (u8)
  * @param status a {@link BlkifStatus} code (s16)

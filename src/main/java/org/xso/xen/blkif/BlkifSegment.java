@@ -11,8 +11,9 @@ import static org.xso.xen.blkif.BlkifLayout.SEG_LAST_SECT_OFFSET;
 import static org.xso.xen.blkif.BlkifLayout.SEG_PAD_OFFSET;
 
 /**
- * {@code struct blkif_request_segment} (8 bytes): one granted 4 KiB frame and the inclusive range
- * of 512-byte sectors within it that the request transfers.
+ * {@code struct blkif_request_segment} (8 bytes): one granted 4 KiB frame and the
+ * inclusive range of 512-byte sectors within it that the request transfers.
+ *
  * @param gref grant reference of the data frame (u32)
  * @param firstSect first sector within the frame, 0..7
  * @param lastSect last sector within the frame, {@code firstSect}..7
@@ -21,9 +22,8 @@ public record BlkifSegment(int gref, int firstSect, int lastSect) {
 
 	public BlkifSegment {
 		if (firstSect < 0 || firstSect > lastSect || lastSect >= BlkifLayout.SECTORS_PER_FRAME) {
-			throw new IllegalArgumentException(
-					"segment needs 0 <= first_sect <= last_sect <= 7: first_sect=" + firstSect + " last_sect="
-							+ lastSect);
+			throw new IllegalArgumentException("segment needs 0 <= first_sect <= last_sect <= 7: first_sect="
+					+ firstSect + " last_sect=" + lastSect);
 		}
 	}
 
@@ -50,7 +50,10 @@ public record BlkifSegment(int gref, int firstSect, int lastSect) {
 		m.putShort(off + SEG_PAD_OFFSET, (short) 0);
 	}
 
-	/** Writes the segment into a little-endian page buffer (an indirect page) at {@code off}. */
+	/**
+	 * Writes the segment into a little-endian page buffer (an indirect page) at
+	 * {@code off}.
+	 */
 	void encode(ByteBuffer page, int off) {
 		page.putInt(off + SEG_GREF_OFFSET, this.gref);
 		page.put(off + SEG_FIRST_SECT_OFFSET, (byte) this.firstSect);

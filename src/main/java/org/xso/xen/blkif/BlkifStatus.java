@@ -7,7 +7,10 @@ public final class BlkifStatus {
 
 	public static final int ERROR = -1;
 
-	/** The operation is not supported (for example a barrier without {@code feature-barrier}). */
+	/**
+	 * The operation is not supported (for example a barrier without
+	 * {@code feature-barrier}).
+	 */
 	public static final int EOPNOTSUPP = -2;
 
 	private BlkifStatus() {

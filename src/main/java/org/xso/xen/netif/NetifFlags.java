@@ -3,7 +3,9 @@ package org.xso.xen.netif;
 /** Flag bits of tx requests ({@code NETTXF_*}) and rx responses ({@code NETRXF_*}). */
 public final class NetifFlags {
 
-	/** The protocol checksum field is blank; the packet may be checksummed by the backend. */
+	/**
+	 * The protocol checksum field is blank; the packet may be checksummed by the backend.
+	 */
 	public static final int NETTXF_CSUM_BLANK = 0x1;
 
 	/** The packet data has already been validated. */

@@ -3,9 +3,10 @@ package org.xso.xen.netif;
 import org.xso.xen.ring.SringLayout;
 
 /**
- * Byte layout of the netif ring entries ({@code netif_tx_request}, {@code netif_tx_response},
- * {@code netif_rx_request}, {@code netif_rx_response}, {@code netif_extra_info}). Offsets are
- * relative to the start of the entry; every field is naturally aligned.
+ * Byte layout of the netif ring entries ({@code netif_tx_request},
+ * {@code netif_tx_response}, {@code netif_rx_request}, {@code netif_rx_response},
+ * {@code netif_extra_info}). Offsets are relative to the start of the entry; every field
+ * is naturally aligned.
  *
  * <pre>
  * netif_tx_request (12 bytes)          netif_tx_response (4 bytes)
@@ -17,9 +18,9 @@ import org.xso.xen.ring.SringLayout;
  *  0 id u16 | 2 offset u16 | 4 flags u16 | 6 status s16
  * </pre>
  *
- * The tx ring entry is the union of tx request and response ({@value #TX_ENTRY_SIZE} bytes), the
- * rx ring entry that of rx request and response ({@value #RX_ENTRY_SIZE} bytes). One page holds
- * 336 or 504 of them, rounded down to 256 slots for both rings.
+ * The tx ring entry is the union of tx request and response ({@value #TX_ENTRY_SIZE}
+ * bytes), the rx ring entry that of rx request and response ({@value #RX_ENTRY_SIZE}
+ * bytes). One page holds 336 or 504 of them, rounded down to 256 slots for both rings.
  */
 public final class NetifLayout {
 

@@ -8,8 +8,9 @@ import static org.xso.xen.netif.NetifLayout.RX_REQ_ID_OFFSET;
 import static org.xso.xen.netif.NetifLayout.RX_REQ_PAD_OFFSET;
 
 /**
- * {@code struct netif_rx_request} (8 bytes): an empty granted page the backend may copy a received
- * packet into.
+ * {@code struct netif_rx_request} (8 bytes): an empty granted page the backend may copy a
+ * received packet into.
+ *
  * @param id echoed in the response (u16)
  * @param gref grant of the empty page (u32)
  */

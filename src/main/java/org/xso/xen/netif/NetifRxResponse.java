@@ -10,6 +10,7 @@ import static org.xso.xen.netif.NetifLayout.RX_RSP_STATUS_OFFSET;
 
 /**
  * {@code struct netif_rx_response} (8 bytes).
+ *
  * @param id the request's id (u16)
  * @param offset offset of the data within the page (u16)
  * @param flags {@code NETRXF_*} bits of {@link NetifFlags} (u16)

@@ -1,8 +1,8 @@
 package org.xso.xen.netif;
 
 /**
- * Response status codes ({@code NETIF_RSP_*}). An rx response status above zero is instead the
- * number of bytes received.
+ * Response status codes ({@code NETIF_RSP_*}). An rx response status above zero is
+ * instead the number of bytes received.
  */
 public final class NetifStatus {
 

@@ -10,7 +10,9 @@ import static org.xso.xen.netif.NetifLayout.TX_REQ_OFFSET_OFFSET;
 import static org.xso.xen.netif.NetifLayout.TX_REQ_SIZE_OFFSET;
 
 /**
- * {@code struct netif_tx_request} (12 bytes): one fragment of a packet the frontend transmits.
+ * {@code struct netif_tx_request} (12 bytes): one fragment of a packet the frontend
+ * transmits.
+ *
  * @param gref grant of the page holding the fragment (u32)
  * @param offset offset of the fragment within the page (u16)
  * @param flags {@code NETTXF_*} bits of {@link NetifFlags} (u16)

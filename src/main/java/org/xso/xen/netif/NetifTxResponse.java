@@ -8,6 +8,7 @@ import static org.xso.xen.netif.NetifLayout.TX_RSP_STATUS_OFFSET;
 
 /**
  * {@code struct netif_tx_response} (4 bytes).
+ *
  * @param id the request's id (u16)
  * @param status a {@link NetifStatus} code (s16)
  */

@@ -9,26 +9,26 @@ import java.util.List;
 
 /**
  * The pages of one shared ring seen as a single contiguous little-endian region of
- * {@code pages * 4096} bytes. Offset {@code off} lives in page {@code off >>> 12} at position
- * {@code off & 4095}.
+ * {@code pages * 4096} bytes. Offset {@code off} lives in page {@code off >>> 12} at
+ * position {@code off & 4095}.
  *
  * <p>
- * This is the only class that orders accesses to shared ring memory. Payload (entry) accesses are
- * plain. The ordered accesses are {@link #getIntAcquire(int)}, {@link #setIntRelease(int, int)} and
- * {@link #fullFence()}; they go through a little-endian {@code byteBufferViewVarHandle}, which
- * throws on a misaligned address, so every page is checked for 8-byte alignment on construction.
- * Callers ({@link FrontRing}, {@link BackRing}) comment each ordered access with the access it
- * pairs with.
+ * This is the only class that orders accesses to shared ring memory. Payload (entry)
+ * accesses are plain. The ordered accesses are {@link #getIntAcquire(int)},
+ * {@link #setIntRelease(int, int)} and {@link #fullFence()}; they go through a
+ * little-endian {@code byteBufferViewVarHandle}, which throws on a misaligned address, so
+ * every page is checked for 8-byte alignment on construction. Callers ({@link FrontRing},
+ * {@link BackRing}) comment each ordered access with the access it pairs with.
  *
  * <p>
- * The scalar accessors require the value not to straddle a page boundary. Every field of the ring
- * ABI is naturally aligned, so this always holds for them; it is checked with a Java
- * {@code assert} (enabled in tests). {@link #getBytes} and {@link #putBytes} may cross pages.
+ * The scalar accessors require the value not to straddle a page boundary. Every field of
+ * the ring ABI is naturally aligned, so this always holds for them; it is checked with a
+ * Java {@code assert} (enabled in tests). {@link #getBytes} and {@link #putBytes} may
+ * cross pages.
  */
 public final class RingMemory {
 
-	private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class,
-			ByteOrder.LITTLE_ENDIAN);
+	private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
 	private static final int PAGE_SIZE = SringLayout.PAGE_SIZE;
 
@@ -41,9 +41,10 @@ public final class RingMemory {
 	private final int length;
 
 	/**
-	 * Wraps the pages, in ring order. The buffers are shared, not copied: writes through this
-	 * object are what the peer mapping the same frames sees.
-	 * @param pages 1 to 16 (a power of two) direct, writable, 8-byte aligned 4 KiB buffers
+	 * Wraps the pages, in ring order. The buffers are shared, not copied: writes through
+	 * this object are what the peer mapping the same frames sees.
+	 * @param pages 1 to 16 (a power of two) direct, writable, 8-byte aligned 4 KiB
+	 * buffers
 	 */
 	public RingMemory(List<ByteBuffer> pages) {
 		SringLayout.checkRingPages(pages.size());
@@ -73,7 +74,8 @@ public final class RingMemory {
 			throw new IllegalArgumentException("ring page " + i + " must be a writable direct buffer: " + page);
 		}
 		if (page.capacity() != PAGE_SIZE) {
-			throw new IllegalArgumentException("ring page " + i + " must be " + PAGE_SIZE + " bytes: " + page.capacity());
+			throw new IllegalArgumentException(
+					"ring page " + i + " must be " + PAGE_SIZE + " bytes: " + page.capacity());
 		}
 		if (page.alignmentOffset(0, 8) != 0) {
 			throw new IllegalArgumentException(
@@ -177,16 +179,17 @@ public final class RingMemory {
 	// ---- ordered accesses: the shared ring indices
 
 	/**
-	 * Reads a u32 index the peer publishes. Acquire: later reads of entries it covers cannot move
-	 * before it. Pairs with the peer's {@link #setIntRelease(int, int)} of the same field.
+	 * Reads a u32 index the peer publishes. Acquire: later reads of entries it covers
+	 * cannot move before it. Pairs with the peer's {@link #setIntRelease(int, int)} of
+	 * the same field.
 	 */
 	public int getIntAcquire(int off) {
 		return (int) INT.getAcquire(pageOf(off, 4), off & PAGE_MASK);
 	}
 
 	/**
-	 * Publishes a u32 index. Release: every earlier write (the entries it covers) is visible
-	 * before it ({@code xen_wmb()} followed by the store). Pairs with the peer's
+	 * Publishes a u32 index. Release: every earlier write (the entries it covers) is
+	 * visible before it ({@code xen_wmb()} followed by the store). Pairs with the peer's
 	 * {@link #getIntAcquire(int)} of the same field.
 	 */
 	public void setIntRelease(int off, int v) {
@@ -194,9 +197,9 @@ public final class RingMemory {
 	}
 
 	/**
-	 * {@code xen_mb()}: no earlier load or store moves past it. Separates publishing an index from
-	 * reading the peer's event index, so a producer and a consumer that both store then load can
-	 * never both miss each other's store.
+	 * {@code xen_mb()}: no earlier load or store moves past it. Separates publishing an
+	 * index from reading the peer's event index, so a producer and a consumer that both
+	 * store then load can never both miss each other's store.
 	 */
 	public static void fullFence() {
 		VarHandle.fullFence();

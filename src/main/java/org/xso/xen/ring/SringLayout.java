@@ -4,9 +4,9 @@ import org.xso.xen.mm.MachineMemory;
 
 /**
  * Layout of a Xen shared ring ({@code struct *_sring} from {@code DEFINE_RING_TYPES} in
- * {@code io/ring.h}): a 64-byte header of four free-running {@code RING_IDX} (u32) counters and
- * padding, followed by {@link #ringSize(int, int) a power of two} entries, each the union of one
- * request and one response.
+ * {@code io/ring.h}): a 64-byte header of four free-running {@code RING_IDX} (u32)
+ * counters and padding, followed by {@link #ringSize(int, int) a power of two} entries,
+ * each the union of one request and one response.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -30,16 +30,18 @@ import org.xso.xen.mm.MachineMemory;
  * </pre>
  *
  * A ring spans 1 to {@value #MAX_RING_PAGES} contiguous 4 KiB pages (blkif
- * {@code max-ring-page-order} up to {@value #MAX_RING_PAGE_ORDER}). Every field of every ring
- * structure is naturally aligned, and page boundaries are multiples of 4096, so no field straddles
- * two pages.
+ * {@code max-ring-page-order} up to {@value #MAX_RING_PAGE_ORDER}). Every field of every
+ * ring structure is naturally aligned, and page boundaries are multiples of 4096, so no
+ * field straddles two pages.
  */
 public final class SringLayout {
 
 	/** {@code req_prod}: written by the frontend, published with release semantics. */
 	public static final int REQ_PROD_OFFSET = 0;
 
-	/** {@code req_event}: written by the backend ("notify me when req_prod passes this"). */
+	/**
+	 * {@code req_event}: written by the backend ("notify me when req_prod passes this").
+	 */
 	public static final int REQ_EVENT_OFFSET = 4;
 
 	/** {@code rsp_prod}: written by the backend, published with release semantics. */
@@ -48,7 +50,9 @@ public final class SringLayout {
 	/** {@code rsp_event}: written by the frontend. */
 	public static final int RSP_EVENT_OFFSET = 12;
 
-	/** Start of the 48 bytes of {@code pvt} and {@code __pad}, zeroed by SHARED_RING_INIT. */
+	/**
+	 * Start of the 48 bytes of {@code pvt} and {@code __pad}, zeroed by SHARED_RING_INIT.
+	 */
 	public static final int PAD_OFFSET = 16;
 
 	public static final int PAD_LENGTH = 48;
@@ -68,7 +72,8 @@ public final class SringLayout {
 	}
 
 	/**
-	 * {@code __RING_SIZE}: how many entries fit after the header, rounded down to a power of two.
+	 * {@code __RING_SIZE}: how many entries fit after the header, rounded down to a power
+	 * of two.
 	 * @param ringBytes bytes of the whole ring, header included
 	 * @param entrySize bytes of one entry (the request/response union)
 	 * @return the number of slots, a power of two

@@ -3,9 +3,9 @@ package org.xso.xen.ring;
 import java.util.function.Function;
 
 /**
- * Range checks for fixed-width wire fields held in Java {@code int}s, and the byte-array bridge
- * the ring entry records use for {@code toBytes}/{@code fromBytes}. Range failures throw
- * {@link IllegalArgumentException} naming the field and the rejected value.
+ * Range checks for fixed-width wire fields held in Java {@code int}s, and the byte-array
+ * bridge the ring entry records use for {@code toBytes}/{@code fromBytes}. Range failures
+ * throw {@link IllegalArgumentException} naming the field and the rejected value.
  */
 public final class WireFields {
 
@@ -36,7 +36,9 @@ public final class WireFields {
 		return value;
 	}
 
-	/** Encodes one entry at offset 0 of a scratch page and returns its {@code size} bytes. */
+	/**
+	 * Encodes one entry at offset 0 of a scratch page and returns its {@code size} bytes.
+	 */
 	public static byte[] toBytes(int size, EntryWriter writer) {
 		RingMemory scratch = RingMemory.allocate(1);
 		writer.write(scratch, 0);

@@ -33,7 +33,8 @@ class BackRingTest {
 	@Test
 	void boundsUnconsumedRequestsByTheRingWhateverReqProdSays() {
 		BackRing back = BackRing.attach(this.memory, ENTRY, 0xFFFF_FFF0);
-		this.memory.setIntRelease(SringLayout.REQ_PROD_OFFSET, 0x7000_0000); // a lying frontend
+		this.memory.setIntRelease(SringLayout.REQ_PROD_OFFSET, 0x7000_0000); // a lying
+																				// frontend
 		assertThat(back.unconsumedRequests()).isEqualTo(32);
 		assertThat(back.requestProdOverflow()).isTrue();
 		for (int i = 0; i < 32; i++) {
@@ -47,7 +48,8 @@ class BackRingTest {
 	@Test
 	void detectsReqProdMoreThanARingAhead() {
 		BackRing back = BackRing.attach(this.memory, ENTRY, -4);
-		assertThat(back.requestProdOverflow(28)).isFalse(); // exactly 32 ahead, across 2^32
+		assertThat(back.requestProdOverflow(28)).isFalse(); // exactly 32 ahead, across
+															// 2^32
 		assertThat(back.requestProdOverflow(29)).isTrue();
 		assertThat(back.requestProdOverflow(-5)).as("behind is a huge unsigned distance").isTrue();
 	}

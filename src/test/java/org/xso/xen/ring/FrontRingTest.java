@@ -81,7 +81,8 @@ class FrontRingTest {
 	void doesNotNotifyWhenTheEventIndexWasAlreadyPassed() {
 		FrontRing front = FrontRing.attach(this.memory, ENTRY, 20);
 		this.memory.setIntRelease(SringLayout.REQ_PROD_OFFSET, 20);
-		this.memory.setIntRelease(SringLayout.REQ_EVENT_OFFSET, 20); // event == old: not in (old, new]
+		this.memory.setIntRelease(SringLayout.REQ_EVENT_OFFSET, 20); // event == old: not
+																		// in (old, new]
 		produce(front, 3);
 		assertThat(front.pushRequestsAndCheckNotify()).isFalse();
 	}

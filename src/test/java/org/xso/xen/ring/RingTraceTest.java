@@ -17,9 +17,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replays {@code ring_trace}: 120 steps the real ring macros took on one blkif page, every index
- * starting at 0xFFFFFFF0 so they all wrap past 2^32. After each step the notify and more-to-do
- * answers and all four shared header fields must equal the C ring's.
+ * Replays {@code ring_trace}: 120 steps the real ring macros took on one blkif page,
+ * every index starting at 0xFFFFFFF0 so they all wrap past 2^32. After each step the
+ * notify and more-to-do answers and all four shared header fields must equal the C
+ * ring's.
  */
 class RingTraceTest {
 
@@ -37,7 +38,8 @@ class RingTraceTest {
 	void replaysTheCRingTraceStepForStep() {
 		int start = XenAbiVectors.u32(this.trace.get("start_index"));
 		FrontRing.init(this.memory, BlkifLayout.RING_ENTRY_SIZE);
-		// "shared header starts with req_prod=rsp_prod=start, req_event=rsp_event=start+1;
+		// "shared header starts with req_prod=rsp_prod=start,
+		// req_event=rsp_event=start+1;
 		// private indices=start"
 		this.memory.setIntRelease(SringLayout.REQ_PROD_OFFSET, start);
 		this.memory.setIntRelease(SringLayout.RSP_PROD_OFFSET, start);
@@ -46,8 +48,7 @@ class RingTraceTest {
 		FrontRing front = FrontRing.attach(this.memory, BlkifLayout.RING_ENTRY_SIZE);
 		BackRing back = BackRing.attach(this.memory, BlkifLayout.RING_ENTRY_SIZE);
 		assertThat(front.size()).isEqualTo(this.trace.get("size").asInt()).isEqualTo(back.size());
-		assertThat(List.of(front.reqProdPvt(), front.rspCons(), back.reqCons(), back.rspProdPvt()))
-			.containsOnly(start);
+		assertThat(List.of(front.reqProdPvt(), front.rspCons(), back.reqCons(), back.rspProdPvt())).containsOnly(start);
 
 		for (JsonNode step : this.trace.get("steps")) {
 			String what = "step " + step.get("step").asInt() + " " + step.get("op").asString() + " "
