@@ -90,7 +90,10 @@ final class BackendBus {
 		return Optional.ofNullable(drivers.get(Toolstack.backendPath(DomId.DOM0, frontend, id)));
 	}
 
-	/** Completes when the device's backend has disconnected and gone (or none ran). */
+	/**
+	 * Completes when the device's backend has disconnected and gone (or none ran). Ask before the
+	 * directory is removed: the bus forgets the driver when it sees the removal.
+	 */
 	CompletableFuture<Void> removal(DomId frontend, DeviceId id) {
 		BackendDriver d = drivers.get(Toolstack.backendPath(DomId.DOM0, frontend, id));
 		return d == null ? CompletableFuture.completedFuture(null) : d.removed();

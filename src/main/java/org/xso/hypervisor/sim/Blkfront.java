@@ -75,6 +75,9 @@ final class Blkfront extends Frontend {
 
 	private SortedMap<String, String> savedFeatures = new TreeMap<>();
 
+	/** Refs of rings torn down by a suspend routine: never handed out again after a restore. */
+	private final List<GrantRef> retiredRefs = new ArrayList<>();
+
 	private long issued;
 
 	private long completed;
@@ -158,6 +161,7 @@ final class Blkfront extends Frontend {
 	@Override
 	void releaseRing() {
 		if (ring != null) {
+			retiredRefs.addAll(ring.ringRefs);
 			ring.release();
 			ring = null;
 		}
@@ -199,7 +203,8 @@ final class Blkfront extends Frontend {
 
 	@Override
 	void onEvent() {
-		if (ring == null) {
+		if (ring == null || mode == Mode.FROZEN) {
+			// a frozen guest runs no code: the event stays pending until the thaw
 			return;
 		}
 		clearPending();
@@ -259,6 +264,8 @@ final class Blkfront extends Frontend {
 		out.writeInt(priv.size());
 		priv.forEach(p -> out.writeLong(p.value()));
 		out.writeLong(issued).writeLong(completed).writeLong(replayed).writeLong(reissued).writeLong(duplicated);
+		out.writeInt(retiredRefs.size());
+		retiredRefs.forEach(r -> out.writeInt(r.value()));
 		return new DeviceSavedState(id, backendId, state, backendState(),
 				ring == null ? List.of() : List.of(ring.snapshot()), ring == null ? List.of() : ring.grants(),
 				evtchnPorts(), features(), backendInfo, ring == null ? List.of() : ring.shadowEntries(),
@@ -297,9 +304,15 @@ final class Blkfront extends Frontend {
 		f.replayed = in.readLong();
 		f.reissued = in.readLong();
 		f.duplicated = in.readLong();
+		int nr = in.readCount(1 << 16);
+		List<GrantRef> retired = new ArrayList<>();
+		for (int i = 0; i < nr; i++) {
+			retired.add(GrantRef.of(in.readInt()));
+		}
 		in.expectEnd();
 		f.savedFeatures = new TreeMap<>(saved.features());
-		f.refsBefore = new ArrayList<>();
+		f.refsBefore = new ArrayList<>(retired);
+		saved.grants().forEach(g -> f.refsBefore.add(GrantRef.of(g.ref())));
 		saved.rings().forEach(r -> f.refsBefore.addAll(r.refs()));
 		saved.shadow().forEach(s -> s.grefs().forEach(g -> f.refsBefore.add(GrantRef.of(g))));
 		return f;

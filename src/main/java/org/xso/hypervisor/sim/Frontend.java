@@ -170,8 +170,14 @@ abstract class Frontend {
 		backendWatch = xs.watch(backendPath + "/state", "fe-" + id, executor, e -> backendChanged());
 	}
 
+	/** The backend's state; a backend directory that is gone (or no longer readable) is Unknown. */
 	XenbusState backendState() {
-		return XenbusState.parse(xs.tryRead(backendPath + "/state").orElse(null));
+		try {
+			return XenbusState.parse(xs.tryRead(backendPath + "/state").orElse(null));
+		}
+		catch (org.xso.xen.store.XenstoreException e) {
+			return XenbusState.Unknown;
+		}
 	}
 
 	private void backendChanged() {
@@ -317,6 +323,11 @@ abstract class Frontend {
 		connected = new CompletableFuture<>();
 		replayedPhase = new CompletableFuture<>();
 		verified = new CompletableFuture<>();
+	}
+
+	/** Where the handshake stands, for error messages. */
+	String describe() {
+		return "frontend " + state + " (" + mode + "), backend " + (backendPath == null ? "?" : backendState());
 	}
 
 	/** The domain is gone: stop everything, no xenstore writes. */

@@ -80,7 +80,12 @@ final class GuestMemory {
 
 	/** Releases every frame: the domain is gone. */
 	synchronized void release() {
-		p2m.values().forEach(machine::free);
+		release(machine::free);
+	}
+
+	/** Releases every frame through {@code free} (which may defer frames still mapped). */
+	synchronized void release(java.util.function.Consumer<Mfn> free) {
+		p2m.values().forEach(free);
 		p2m.clear();
 		freePfns.clear();
 	}

@@ -129,9 +129,9 @@ final class SimDomains {
 	}
 
 	private void unplug(SimGuest g, Frontend f, long deadline) {
+		CompletableFuture<Void> removal = host.backends.removal(g.domid(), f.id);
 		host.toolstack.removeDevice(g.domid(), f.id, f.backendDomid());
-		Frontend.await(host.backends.removal(g.domid(), f.id), deadline, Reason.BACKEND_TIMEOUT,
-				f.id + " backend did not go");
+		Frontend.await(removal, deadline, Reason.BACKEND_TIMEOUT, f.id + " backend did not go");
 		if (f.id.type() == DeviceType.vbd) {
 			host.disks.remove(g.domid(), f.id.devid());
 		}
@@ -169,21 +169,23 @@ final class SimDomains {
 	void teardown(SimGuest g, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		g.kill();
+		Map<DeviceId, CompletableFuture<Void>> removals = new TreeMap<>();
 		for (Frontend f : g.frontends().values()) {
+			removals.put(f.id, host.backends.removal(g.domid(), f.id));
 			host.toolstack.removeDevice(g.domid(), f.id, f.backendDomid() == null ? DomId.DOM0 : f.backendDomid());
 		}
-		for (Frontend f : g.frontends().values()) {
+		for (Map.Entry<DeviceId, CompletableFuture<Void>> e : removals.entrySet()) {
 			try {
-				host.backends.removal(g.domid(), f.id).get(remainingMillis(deadline),
-						java.util.concurrent.TimeUnit.MILLISECONDS);
+				e.getValue().get(remainingMillis(deadline), java.util.concurrent.TimeUnit.MILLISECONDS);
 			}
-			catch (Exception e) {
-				SimLog.warn("dom" + g.domid(), "backend of " + f.id + " did not finish in time");
+			catch (Exception ex) {
+				SimLog.warn("dom" + g.domid(), "backend of " + e.getKey() + " did not finish in time");
 			}
 		}
 		host.evtchn.destroyDomain(g.domid());
 		host.grants.destroy(g.domid());
-		g.memory().release();
+		// a frame a backend still maps stays allocated until it is unmapped, as Xen keeps it
+		g.memory().release(host::freeFrame);
 		host.toolstack.destroyDomain(g.domid());
 		host.unregister(g.domid());
 	}
@@ -237,14 +239,10 @@ final class SimDomains {
 		GuestImage.Parts parts = GuestImage.read(host.memory, image.config(), image.memoryImage());
 		SimGuest g = SimGuest.restored(host, target, image.config(), parts.memory());
 		try {
-			java.util.Set<Integer> oldRefs = new java.util.HashSet<>();
-			for (DeviceSavedState d : image.devices()) {
-				d.grants().forEach(gs -> oldRefs.add(gs.ref()));
-				d.rings().forEach(ring -> ring.refs().forEach(ref -> oldRefs.add(ref.value())));
-				d.shadow().forEach(sh -> oldRefs.addAll(sh.grefs()));
-			}
-			g.quarantineRefs(oldRefs);
 			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);
+			java.util.Set<Integer> oldRefs = new java.util.HashSet<>();
+			fronts.values().forEach(f -> f.refsBefore.forEach(r -> oldRefs.add(r.value())));
+			g.quarantineRefs(oldRefs);
 			phases.accept(ResumePhase.REGRANT);
 			g.resumeDevices();
 			SimHypervisor.awaitAll(fronts, f -> f.regranted, deadline, Reason.BACKEND_TIMEOUT, "not re-granted");

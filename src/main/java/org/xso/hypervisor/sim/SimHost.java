@@ -1,6 +1,7 @@
 package org.xso.hypervisor.sim;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -16,6 +18,7 @@ import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.HypervisorEvent;
 import org.xso.xen.DomId;
+import org.xso.xen.Mfn;
 import org.xso.xen.evtchn.EventChannels;
 import org.xso.xen.grant.GrantTables;
 import org.xso.xen.mm.MachineMemory;
@@ -56,6 +59,8 @@ final class SimHost implements AutoCloseable {
 
 	private final Map<String, BlkbackFeatures> vbdFeatures = new ConcurrentHashMap<>();
 
+	private final List<Mfn> deferredFrees = new ArrayList<>();
+
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
 	SimHost() {
@@ -70,6 +75,40 @@ final class SimHost implements AutoCloseable {
 		xenstore.introduceDomain(DomId.DOM0);
 		this.toolstack = new Toolstack(this);
 		this.backends = new BackendBus(this);
+		timers.scheduleWithFixedDelay(this::sweepDeferredFrees, 10, 10, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Frees a dead domain's frame, or, while a backend still maps it, defers that until the unmap:
+	 * Xen keeps a granted frame alive for as long as a mapping holds it.
+	 */
+	void freeFrame(Mfn mfn) {
+		if (grants.isMapped(mfn)) {
+			synchronized (deferredFrees) {
+				deferredFrees.add(mfn);
+			}
+		}
+		else {
+			memory.free(mfn);
+		}
+	}
+
+	private void sweepDeferredFrees() {
+		synchronized (deferredFrees) {
+			deferredFrees.removeIf(mfn -> {
+				if (grants.isMapped(mfn)) {
+					return false;
+				}
+				memory.free(mfn);
+				return true;
+			});
+		}
+	}
+
+	int deferredFrees() {
+		synchronized (deferredFrees) {
+			return deferredFrees.size();
+		}
 	}
 
 	SerialExecutor newDriverExecutor(String name) {

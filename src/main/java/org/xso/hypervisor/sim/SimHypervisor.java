@@ -253,10 +253,15 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
-	static <T> void awaitAll(Map<DeviceId, ? extends T> items, Function<T, CompletableFuture<Void>> phase,
+	static void awaitAll(Map<DeviceId, Frontend> items, Function<Frontend, CompletableFuture<Void>> phase,
 			long deadlineNanos, Reason reason, String what) {
-		for (Map.Entry<DeviceId, ? extends T> e : items.entrySet()) {
-			Frontend.await(phase.apply(e.getValue()), deadlineNanos, reason, e.getKey() + ": " + what);
+		for (Map.Entry<DeviceId, Frontend> e : items.entrySet()) {
+			try {
+				Frontend.await(phase.apply(e.getValue()), deadlineNanos, reason, e.getKey() + ": " + what);
+			}
+			catch (HypervisorException ex) {
+				throw new HypervisorException(ex.reason(), ex.getMessage() + " (" + e.getValue().describe() + ")", ex);
+			}
 		}
 	}
 

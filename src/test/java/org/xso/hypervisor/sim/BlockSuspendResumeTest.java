@@ -83,7 +83,7 @@ class BlockSuspendResumeTest {
 		SplittableRandom random = new SplittableRandom(42);
 		long replayed = 0;
 		for (int i = 0; i < 1000; i++) {
-			Thread.sleep(0, random.nextInt(2_000_000));
+			java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_000_000));
 			ResumeReport r = cycle(strategy);
 			replayed += r.devices().get(0).replayed();
 		}
@@ -111,9 +111,10 @@ class BlockSuspendResumeTest {
 	@EnumSource(SuspendStrategy.class)
 	void refsFromBeforeTheSuspendNeverMapAfterTheRestore(SuspendStrategy strategy) {
 		bootWithWorkload(BlkbackFeatures.LINUX_DEFAULT, Duration.ofMillis(2));
+		Set<Integer> oldRefs = new HashSet<>();
+		hv.guest(DOM1).orElseThrow().devices().get(0).ringRefs().forEach(r -> oldRefs.add(r.value()));
 		hv.quiesce(DOM1, strategy, DEADLINE);
 		SavedDomain image = hv.save(DOM1);
-		Set<Integer> oldRefs = new HashSet<>();
 		image.devices().forEach(d -> d.grants().forEach(g -> oldRefs.add(g.ref())));
 		assertThat(oldRefs).isNotEmpty();
 		hv.suspend(DOM1, DEADLINE);
