@@ -195,7 +195,7 @@ final class Blkback implements BackendBus.BackendDriver {
 
 	private void fatal(String message) {
 		SimLog.warn(executor.name(), message);
-		xs.write(dir + "/error", message);
+		Xenbus.writeIfPresent(xs, dir, "error", message);
 		switchState(XenbusState.Closing);
 	}
 
@@ -376,9 +376,10 @@ final class Blkback implements BackendBus.BackendDriver {
 	private void switchState(XenbusState next) {
 		state = next;
 		if (!removing) {
-			xs.write(dir + "/state", next.xenstoreValue());
+			Xenbus.switchState(xs, dir, next);
 		}
 	}
+
 
 	@Override
 	public void remove() {

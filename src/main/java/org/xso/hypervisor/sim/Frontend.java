@@ -225,7 +225,7 @@ abstract class Frontend {
 
 	void switchState(XenbusState next) {
 		state = next;
-		xs.write(nodePath + "/state", next.xenstoreValue());
+		Xenbus.switchState(xs, nodePath, next);
 	}
 
 	EvtchnPort allocEvtchn() {
