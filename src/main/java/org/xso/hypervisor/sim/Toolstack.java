@@ -63,6 +63,11 @@ final class Toolstack {
 		String be = backendPath(backend, frontend, id);
 		String init = XenbusState.Initialising.xenstoreValue();
 		xs.transaction((XsTransaction t) -> {
+			// permissions first, as libxl does: the nodes written below inherit them
+			t.mkdir(fe);
+			t.setPerms(fe, XsPermissions.owner(frontend).withReader(backend));
+			t.mkdir(be);
+			t.setPerms(be, XsPermissions.owner(backend).withReader(frontend));
 			t.write(fe + "/backend", be);
 			t.write(fe + "/backend-id", backend.toString());
 			t.write(fe + "/state", init);
@@ -91,8 +96,6 @@ final class Toolstack {
 			t.write("/libxl/" + frontend + "/device/" + id.type() + "/" + id.devid() + "/frontend", fe);
 			t.write("/libxl/" + frontend + "/device/" + id.type() + "/" + id.devid() + "/backend", be);
 		});
-		xs.setPerms(fe, XsPermissions.owner(frontend).withReader(backend));
-		xs.setPerms(be, XsPermissions.owner(backend).withReader(frontend));
 	}
 
 	/** Starts an unplug: backend {@code online} = 0 and backend state Closing (libxl's removal). */
