@@ -18,6 +18,8 @@ final class SimFaults {
 
 	private final Set<DomId> stalled = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> rxWithheld = ConcurrentHashMap.newKeySet();
+
 	volatile Duration defaultBlockLatency = Duration.ofMillis(1);
 
 	Duration blockLatency(DomId frontend, DeviceId device) {
@@ -39,6 +41,20 @@ final class SimFaults {
 
 	boolean stalled(DomId frontend) {
 		return stalled.contains(frontend);
+	}
+
+	/** A guest whose netfront posts no rx buffers on this vif (frames for it must be counted dropped). */
+	void setRxBuffersWithheld(DomId frontend, DeviceId device, boolean withheld) {
+		if (withheld) {
+			rxWithheld.add(key(frontend, device));
+		}
+		else {
+			rxWithheld.remove(key(frontend, device));
+		}
+	}
+
+	boolean rxBuffersWithheld(DomId frontend, DeviceId device) {
+		return rxWithheld.contains(key(frontend, device));
 	}
 
 	void setFeaturesAfterRestore(DomId frontend, DeviceId device, BlkbackFeatures f) {

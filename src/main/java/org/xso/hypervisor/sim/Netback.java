@@ -1,0 +1,430 @@
+package org.xso.hypervisor.sim;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.xso.hypervisor.DeviceId;
+import org.xso.xen.DomId;
+import org.xso.xen.EvtchnPort;
+import org.xso.xen.GrantRef;
+import org.xso.xen.Mfn;
+import org.xso.xen.XenbusState;
+import org.xso.xen.grant.GrantCopySide;
+import org.xso.xen.grant.GrantHandle;
+import org.xso.xen.grant.GrantMapResult;
+import org.xso.xen.grant.Gntst;
+import org.xso.xen.mm.MachineMemory;
+import org.xso.xen.netif.NetifFlags;
+import org.xso.xen.netif.NetifLayout;
+import org.xso.xen.netif.NetifRxRequest;
+import org.xso.xen.netif.NetifRxResponse;
+import org.xso.xen.netif.NetifStatus;
+import org.xso.xen.netif.NetifTxRequest;
+import org.xso.xen.netif.NetifTxResponse;
+import org.xso.xen.ring.BackRing;
+import org.xso.xen.ring.RingMemory;
+import org.xso.xen.store.XsConnection;
+import org.xso.xen.store.XsTransaction;
+import org.xso.xen.store.XsWatch;
+
+/**
+ * The net backend in dom0 (Linux netback, copying in both directions). It publishes its features
+ * and goes InitWait; when the frontend is Connected (netfront skips Initialised) it maps both
+ * rings, binds the event channel, attaches its vif to the {@link Bridge} and goes Connected.
+ * Transmit: each tx request's packet is copied ({@code GNTTABOP_copy}) out of the guest's
+ * read-only granted page into a dom0 frame, answered OKAY (ERROR if the copy fails) and handed
+ * to the bridge. Receive: a frame from the bridge is copied into the page of the next rx request
+ * the frontend posted and answered with its length; without a posted request it waits in a
+ * bounded queue, and is dropped (and recorded with the bridge) when the queue is full, when it
+ * waited {@link #RX_STALL_TIMEOUT} (Linux's rx drain timeout, shortened), or when the vif
+ * disconnects. On the frontend's Closing or Closed it detaches, unbinds and unmaps.
+ */
+final class Netback implements BackendBus.BackendDriver {
+
+	static final int RX_QUEUE_MAX = 128;
+
+	static final Duration RX_STALL_TIMEOUT = Duration.ofMillis(200);
+
+	/** How often a stalled backend (fault injection) looks at its tx ring again. */
+	private static final Duration STALL_POLL = Duration.ofMillis(2);
+
+	private static final String[] FEATURES = { "feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
+			"feature-ipv6-csum-offload", "feature-rx-copy" };
+
+	private record Waiting(Bridge.Frame frame, long since) {
+	}
+
+	private final SimHost host;
+
+	private final DomId frontend;
+
+	private final DeviceId id;
+
+	private final String dir;
+
+	private final SerialExecutor executor;
+
+	private final XsConnection xs;
+
+	private final CompletableFuture<Void> removed = new CompletableFuture<>();
+
+	private final List<GrantHandle> ringMappings = new ArrayList<>();
+
+	private final Deque<Waiting> rxQueue = new ArrayDeque<>();
+
+	private XenbusState state = XenbusState.Initialising;
+
+	private String frontendPath;
+
+	private String mac;
+
+	private XsWatch frontendWatch;
+
+	private BackRing txRing;
+
+	private BackRing rxRing;
+
+	private EvtchnPort port;
+
+	private Bridge.Port vif;
+
+	private boolean stallTimerArmed;
+
+	private boolean retryArmed;
+
+	private boolean removing;
+
+	private volatile long transmitted;
+
+	private volatile long received;
+
+	Netback(SimHost host, DomId frontend, DeviceId id, String dir) {
+		this.host = host;
+		this.frontend = frontend;
+		this.id = id;
+		this.dir = dir;
+		this.executor = host.newDriverExecutor("netback-" + frontend + "-" + id.devid());
+		this.xs = host.xenstore.connect(DomId.DOM0);
+		executor.execute(this::probe);
+	}
+
+	private void probe() {
+		frontendPath = xs.read(dir + "/frontend");
+		mac = xs.read(dir + "/mac");
+		// what the vif-bridge hotplug script reports once the vif is in the bridge
+		xs.write(dir + "/hotplug-status", "connected");
+		publishFeaturesAndWait();
+		frontendWatch = xs.watch(frontendPath + "/state", "netback", executor, e -> frontendChanged());
+	}
+
+	private void publishFeaturesAndWait() {
+		xs.transaction((XsTransaction t) -> {
+			for (String f : FEATURES) {
+				t.write(dir + "/" + f, "1");
+			}
+			t.write(dir + "/feature-rx-flip", "0");
+		});
+		switchState(XenbusState.InitWait);
+	}
+
+	private void frontendChanged() {
+		if (removing) {
+			return;
+		}
+		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
+		switch (fe) {
+			case Initialised, Connected -> {
+				if (txRing == null && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
+					connect();
+				}
+			}
+			case Closing -> {
+				disconnect();
+				switchState(XenbusState.Closing);
+			}
+			case Closed -> {
+				disconnect();
+				switchState(XenbusState.Closed);
+			}
+			case Initialising -> {
+				if ((state == XenbusState.Closed || state == XenbusState.Closing) && online()) {
+					disconnect();
+					publishFeaturesAndWait();
+				}
+			}
+			default -> {
+			}
+		}
+	}
+
+	private boolean online() {
+		return "1".equals(xs.tryRead(dir + "/online").orElse("0"));
+	}
+
+	private void connect() {
+		if (!"1".equals(xs.tryRead(frontendPath + "/request-rx-copy").orElse("0"))) {
+			fatal("frontend does not request rx-copy");
+			return;
+		}
+		BackRing tx = mapRing("tx-ring-ref", NetifLayout.TX_ENTRY_SIZE);
+		BackRing rx = tx == null ? null : mapRing("rx-ring-ref", NetifLayout.RX_ENTRY_SIZE);
+		if (rx == null) {
+			unmapRings();
+			return;
+		}
+		try {
+			EvtchnPort remote = EvtchnPort.of(Integer.parseInt(xs.read(frontendPath + "/event-channel")));
+			port = host.evtchn.bindInterdomain(DomId.DOM0, frontend, remote);
+		}
+		catch (RuntimeException e) {
+			unmapRings();
+			fatal("binding event-channel: " + e.getMessage());
+			return;
+		}
+		host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(this::onEvent));
+		txRing = tx;
+		rxRing = rx;
+		vif = host.bridge.attach(new Bridge.VifKey(frontend, id.devid()), mac, executor, this::receive);
+		switchState(XenbusState.Connected);
+		onEvent();
+	}
+
+	private BackRing mapRing(String key, int entrySize) {
+		String ref = xs.tryRead(frontendPath + "/" + key).orElse(null);
+		if (ref == null) {
+			fatal("reading " + key);
+			return null;
+		}
+		GrantMapResult r = host.grants.map(DomId.DOM0, frontend, GrantRef.of(Integer.parseUnsignedInt(ref)), false);
+		if (r instanceof GrantMapResult.Mapped m) {
+			ringMappings.add(m.handle());
+			return BackRing.init(RingMemory.of(m.page()), entrySize);
+		}
+		fatal("mapping " + key + " " + ref + ": " + Gntst.name(r.status()));
+		return null;
+	}
+
+	private void fatal(String message) {
+		SimLog.warn(executor.name(), message);
+		xs.write(dir + "/error", message);
+		switchState(XenbusState.Closing);
+	}
+
+	private void onEvent() {
+		if (txRing == null) {
+			return;
+		}
+		host.evtchn.clearPending(DomId.DOM0, port);
+		transmit();
+		deliverQueued();
+	}
+
+	// ---- transmit: guest to bridge --------------------------------------------------------------
+
+	private void transmit() {
+		if (host.faults.stalled(frontend)) {
+			retryLater();
+			return;
+		}
+		List<Bridge.Frame> out = new ArrayList<>();
+		boolean inChain = false;
+		do {
+			while (txRing.hasUnconsumedRequests() && !txRing.requestConsOverflow()) {
+				NetifTxRequest req = NetifTxRequest.decode(txRing.memory(), txRing.requestSlotOffset());
+				txRing.requestConsumed();
+				// one slot per packet: a multi-slot chain (or extra info) is refused slot by slot
+				boolean chained = req.hasFlag(NetifFlags.NETTXF_MORE_DATA) || req.hasFlag(NetifFlags.NETTXF_EXTRA_INFO);
+				Bridge.Frame f = inChain || chained ? null : copyIn(req);
+				inChain = chained;
+				respond(req.id(), f == null ? NetifStatus.NETIF_RSP_ERROR : NetifStatus.NETIF_RSP_OKAY);
+				if (f != null) {
+					out.add(f);
+				}
+			}
+		}
+		while (txRing.finalCheckForRequests());
+		if (txRing.pushResponsesAndCheckNotify()) {
+			host.evtchn.send(DomId.DOM0, port);
+		}
+		for (Bridge.Frame f : out) {
+			if (!host.bridge.transmit(vif, f)) {
+				host.memory.free(f.buffer());
+			}
+		}
+	}
+
+	private Bridge.Frame copyIn(NetifTxRequest req) {
+		if (req.size() < NetFrame.ETH_HLEN || req.offset() + req.size() > MachineMemory.PAGE_SIZE) {
+			return null;
+		}
+		Mfn buf = host.memory.allocate();
+		int st = host.grants.copy(DomId.DOM0, GrantCopySide.granted(frontend, GrantRef.of(req.gref()), req.offset()),
+				GrantCopySide.local(buf, 0), req.size());
+		if (st != Gntst.GNTST_okay) {
+			SimLog.debug(executor.name(), "tx copy of gref " + req.gref() + ": " + Gntst.name(st));
+			host.memory.free(buf);
+			return null;
+		}
+		transmitted++;
+		return new Bridge.Frame(buf, host.memory.page(buf), req.size(), vif.key);
+	}
+
+	private void respond(int reqId, int status) {
+		new NetifTxResponse(reqId, status).encode(txRing.memory(), txRing.responseSlotOffset());
+		txRing.responseProduced();
+	}
+
+	private void retryLater() {
+		if (!retryArmed) {
+			retryArmed = true;
+			later(() -> {
+				retryArmed = false;
+				onEvent();
+			}, STALL_POLL);
+		}
+	}
+
+	// ---- receive: bridge to guest ---------------------------------------------------------------
+
+	private void receive(Bridge.Frame f) {
+		if (rxRing == null) {
+			drop(f, Bridge.DropReason.VIF_DISCONNECTED);
+			return;
+		}
+		if (rxQueue.size() >= RX_QUEUE_MAX) {
+			drop(f, Bridge.DropReason.NO_RX_BUFFER);
+			return;
+		}
+		rxQueue.addLast(new Waiting(f, System.nanoTime()));
+		deliverQueued();
+	}
+
+	/** Copies queued frames into posted rx buffers; arms req_event when the frontend posted none. */
+	private void deliverQueued() {
+		if (rxRing == null || rxQueue.isEmpty()) {
+			return;
+		}
+		boolean produced = false;
+		while (!rxQueue.isEmpty() && (rxRing.hasUnconsumedRequests() || rxRing.finalCheckForRequests())
+				&& !rxRing.requestConsOverflow()) {
+			NetifRxRequest req = NetifRxRequest.decode(rxRing.memory(), rxRing.requestSlotOffset());
+			rxRing.requestConsumed();
+			Bridge.Frame f = rxQueue.pollFirst().frame();
+			int st = host.grants.copy(DomId.DOM0, GrantCopySide.local(f.buffer(), 0),
+					GrantCopySide.granted(frontend, GrantRef.of(req.gref()), 0), f.length());
+			NetifRxResponse rsp;
+			if (st == Gntst.GNTST_okay) {
+				rsp = new NetifRxResponse(req.id(), 0, NetifFlags.NETRXF_DATA_VALIDATED, f.length());
+				received++;
+				host.memory.free(f.buffer());
+			}
+			else {
+				rsp = new NetifRxResponse(req.id(), 0, 0, NetifStatus.NETIF_RSP_ERROR);
+				drop(f, Bridge.DropReason.RX_COPY_FAILED);
+			}
+			rsp.encode(rxRing.memory(), rxRing.responseSlotOffset());
+			rxRing.responseProduced();
+			produced = true;
+		}
+		if (produced && rxRing.pushResponsesAndCheckNotify()) {
+			host.evtchn.send(DomId.DOM0, port);
+		}
+		if (!rxQueue.isEmpty() && !stallTimerArmed) {
+			stallTimerArmed = true;
+			later(this::expireStalled, RX_STALL_TIMEOUT);
+		}
+	}
+
+	private void expireStalled() {
+		stallTimerArmed = false;
+		long cutoff = System.nanoTime() - RX_STALL_TIMEOUT.toNanos();
+		while (!rxQueue.isEmpty() && rxQueue.peekFirst().since() - cutoff <= 0) {
+			drop(rxQueue.pollFirst().frame(), Bridge.DropReason.NO_RX_BUFFER);
+		}
+		deliverQueued();
+	}
+
+	private void drop(Bridge.Frame f, Bridge.DropReason reason) {
+		host.bridge.dropped(f, reason);
+		host.memory.free(f.buffer());
+	}
+
+	private void later(Runnable task, Duration delay) {
+		try {
+			host.timers.schedule(() -> executor.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException hostClosing) {
+			SimLog.debug(executor.name(), "timer refused: host closing");
+		}
+	}
+
+	// ---- teardown -------------------------------------------------------------------------------
+
+	/** Detaches from the bridge (dropping what was on its way), unbinds and unmaps. */
+	private void disconnect() {
+		if (vif != null) {
+			vif.close().forEach(f -> drop(f, Bridge.DropReason.VIF_DISCONNECTED));
+			vif = null;
+		}
+		while (!rxQueue.isEmpty()) {
+			drop(rxQueue.pollFirst().frame(), Bridge.DropReason.VIF_DISCONNECTED);
+		}
+		if (txRing != null) {
+			host.evtchn.close(DomId.DOM0, port);
+			port = null;
+			txRing = null;
+			rxRing = null;
+		}
+		unmapRings();
+	}
+
+	private void unmapRings() {
+		ringMappings.forEach(host.grants::unmap);
+		ringMappings.clear();
+	}
+
+	private void switchState(XenbusState next) {
+		if (next == state && next != XenbusState.InitWait) {
+			return;
+		}
+		state = next;
+		if (!removing) {
+			xs.write(dir + "/state", next.xenstoreValue());
+		}
+	}
+
+	@Override
+	public void remove() {
+		executor.execute(() -> {
+			removing = true;
+			if (frontendWatch != null) {
+				frontendWatch.cancel();
+			}
+			disconnect();
+			removed.complete(null);
+			executor.close();
+		});
+	}
+
+	@Override
+	public CompletableFuture<Void> removed() {
+		return removed;
+	}
+
+	/** Packets copied out of the guest's tx ring. */
+	long transmitted() {
+		return transmitted;
+	}
+
+	/** Frames copied into the guest's rx buffers. */
+	long received() {
+		return received;
+	}
+
+}
