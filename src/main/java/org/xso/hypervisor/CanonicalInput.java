@@ -42,7 +42,11 @@ public final class CanonicalInput {
 	}
 
 	public byte[] readBytes() {
-		int n = readCount(in.remaining());
+		int n = readInt();
+		if (n < 0 || n > in.remaining()) {
+			throw new InvalidEncodingException("byte string of " + n + " at byte " + (in.position() - 4) + " with "
+					+ in.remaining() + " left");
+		}
 		byte[] b = new byte[n];
 		in.get(b);
 		return b;
