@@ -61,7 +61,8 @@ final class NetFrame {
 	/** Writes a whole frame at {@code off} of {@code page}. */
 	static void write(ByteBuffer page, int off, long dst, long src, long flow, long seq, int length) {
 		if (length < HEADER_LENGTH || length > MAX_LENGTH) {
-			throw new IllegalArgumentException("frame length must be " + HEADER_LENGTH + ".." + MAX_LENGTH + ": " + length);
+			throw new IllegalArgumentException(
+					"frame length must be " + HEADER_LENGTH + ".." + MAX_LENGTH + ": " + length);
 		}
 		ByteBuffer b = be(page);
 		putMac(b, off, dst);

@@ -123,7 +123,7 @@ final class NetWorkload {
 		NetFrame.write(guest.memory().page(page), 0, Bridge.ECHO_MAC, mac, flow, seq, length);
 		outstanding.add(seq);
 		sent++;
-		front.transmit(new Netfront.Packet(seq, page, length));
+		front.transmit(new NetPacket(seq, page, length));
 	}
 
 	/** A frame arrived (on netfront's executor; the page is valid during the call only). */

@@ -1,13 +1,9 @@
 package org.xso.hypervisor.sim;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.xso.hypervisor.DeviceId;
 import org.xso.xen.DomId;
@@ -22,8 +18,6 @@ import org.xso.xen.grant.Gntst;
 import org.xso.xen.mm.MachineMemory;
 import org.xso.xen.netif.NetifFlags;
 import org.xso.xen.netif.NetifLayout;
-import org.xso.xen.netif.NetifRxRequest;
-import org.xso.xen.netif.NetifRxResponse;
 import org.xso.xen.netif.NetifStatus;
 import org.xso.xen.netif.NetifTxRequest;
 import org.xso.xen.netif.NetifTxResponse;
@@ -39,26 +33,17 @@ import org.xso.xen.store.XsWatch;
  * rings, binds the event channel, attaches its vif to the {@link Bridge} and goes Connected.
  * Transmit: each tx request's packet is copied ({@code GNTTABOP_copy}) out of the guest's
  * read-only granted page into a dom0 frame, answered OKAY (ERROR if the copy fails) and handed
- * to the bridge. Receive: a frame from the bridge is copied into the page of the next rx request
- * the frontend posted and answered with its length; without a posted request it waits in a
- * bounded queue, and is dropped (and recorded with the bridge) when the queue is full, when it
- * waited {@link #RX_STALL_TIMEOUT} (Linux's rx drain timeout, shortened), or when the vif
- * disconnects. On the frontend's Closing or Closed it detaches, unbinds and unmaps.
+ * to the bridge. Receive is {@link NetbackRx}. On the frontend's Closing or Closed it detaches
+ * from the bridge (frames on their way are dropped and recorded), unbinds and unmaps. It runs on
+ * its own executor and reaches the frontend only through xenstore, grants and the event channel.
  */
 final class Netback implements BackendBus.BackendDriver {
-
-	static final int RX_QUEUE_MAX = 128;
-
-	static final Duration RX_STALL_TIMEOUT = Duration.ofMillis(200);
 
 	/** How often a stalled backend (fault injection) looks at its tx ring again. */
 	private static final Duration STALL_POLL = Duration.ofMillis(2);
 
 	private static final String[] FEATURES = { "feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
 			"feature-ipv6-csum-offload", "feature-rx-copy" };
-
-	private record Waiting(Bridge.Frame frame, long since) {
-	}
 
 	private final SimHost host;
 
@@ -76,7 +61,7 @@ final class Netback implements BackendBus.BackendDriver {
 
 	private final List<GrantHandle> ringMappings = new ArrayList<>();
 
-	private final Deque<Waiting> rxQueue = new ArrayDeque<>();
+	private final NetbackRx rx;
 
 	private XenbusState state = XenbusState.Initialising;
 
@@ -88,21 +73,15 @@ final class Netback implements BackendBus.BackendDriver {
 
 	private BackRing txRing;
 
-	private BackRing rxRing;
-
 	private EvtchnPort port;
 
 	private Bridge.Port vif;
-
-	private boolean stallTimerArmed;
 
 	private boolean retryArmed;
 
 	private boolean removing;
 
 	private volatile long transmitted;
-
-	private volatile long received;
 
 	Netback(SimHost host, DomId frontend, DeviceId id, String dir) {
 		this.host = host;
@@ -111,6 +90,7 @@ final class Netback implements BackendBus.BackendDriver {
 		this.dir = dir;
 		this.executor = host.newDriverExecutor("netback-" + frontend + "-" + id.devid());
 		this.xs = host.xenstore.connect(DomId.DOM0);
+		this.rx = new NetbackRx(host, frontend, executor);
 		executor.execute(this::probe);
 	}
 
@@ -173,8 +153,8 @@ final class Netback implements BackendBus.BackendDriver {
 			return;
 		}
 		BackRing tx = mapRing("tx-ring-ref", NetifLayout.TX_ENTRY_SIZE);
-		BackRing rx = tx == null ? null : mapRing("rx-ring-ref", NetifLayout.RX_ENTRY_SIZE);
-		if (rx == null) {
+		BackRing rxRing = tx == null ? null : mapRing("rx-ring-ref", NetifLayout.RX_ENTRY_SIZE);
+		if (rxRing == null) {
 			unmapRings();
 			return;
 		}
@@ -189,8 +169,8 @@ final class Netback implements BackendBus.BackendDriver {
 		}
 		host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(this::onEvent));
 		txRing = tx;
-		rxRing = rx;
-		vif = host.bridge.attach(new Bridge.VifKey(frontend, id.devid()), mac, executor, this::receive);
+		rx.connect(rxRing, port);
+		vif = host.bridge.attach(new Bridge.VifKey(frontend, id.devid()), mac, executor, rx::receive);
 		switchState(XenbusState.Connected);
 		onEvent();
 	}
@@ -222,7 +202,7 @@ final class Netback implements BackendBus.BackendDriver {
 		}
 		host.evtchn.clearPending(DomId.DOM0, port);
 		transmit();
-		deliverQueued();
+		rx.deliverQueued();
 	}
 
 	// ---- transmit: guest to bridge --------------------------------------------------------------
@@ -283,84 +263,10 @@ final class Netback implements BackendBus.BackendDriver {
 	private void retryLater() {
 		if (!retryArmed) {
 			retryArmed = true;
-			later(() -> {
+			NetbackRx.later(host, executor, () -> {
 				retryArmed = false;
 				onEvent();
 			}, STALL_POLL);
-		}
-	}
-
-	// ---- receive: bridge to guest ---------------------------------------------------------------
-
-	private void receive(Bridge.Frame f) {
-		if (rxRing == null) {
-			drop(f, Bridge.DropReason.VIF_DISCONNECTED);
-			return;
-		}
-		if (rxQueue.size() >= RX_QUEUE_MAX) {
-			drop(f, Bridge.DropReason.NO_RX_BUFFER);
-			return;
-		}
-		rxQueue.addLast(new Waiting(f, System.nanoTime()));
-		deliverQueued();
-	}
-
-	/** Copies queued frames into posted rx buffers; arms req_event when the frontend posted none. */
-	private void deliverQueued() {
-		if (rxRing == null || rxQueue.isEmpty()) {
-			return;
-		}
-		boolean produced = false;
-		while (!rxQueue.isEmpty() && (rxRing.hasUnconsumedRequests() || rxRing.finalCheckForRequests())
-				&& !rxRing.requestConsOverflow()) {
-			NetifRxRequest req = NetifRxRequest.decode(rxRing.memory(), rxRing.requestSlotOffset());
-			rxRing.requestConsumed();
-			Bridge.Frame f = rxQueue.pollFirst().frame();
-			int st = host.grants.copy(DomId.DOM0, GrantCopySide.local(f.buffer(), 0),
-					GrantCopySide.granted(frontend, GrantRef.of(req.gref()), 0), f.length());
-			NetifRxResponse rsp;
-			if (st == Gntst.GNTST_okay) {
-				rsp = new NetifRxResponse(req.id(), 0, NetifFlags.NETRXF_DATA_VALIDATED, f.length());
-				received++;
-				host.memory.free(f.buffer());
-			}
-			else {
-				rsp = new NetifRxResponse(req.id(), 0, 0, NetifStatus.NETIF_RSP_ERROR);
-				drop(f, Bridge.DropReason.RX_COPY_FAILED);
-			}
-			rsp.encode(rxRing.memory(), rxRing.responseSlotOffset());
-			rxRing.responseProduced();
-			produced = true;
-		}
-		if (produced && rxRing.pushResponsesAndCheckNotify()) {
-			host.evtchn.send(DomId.DOM0, port);
-		}
-		if (!rxQueue.isEmpty() && !stallTimerArmed) {
-			stallTimerArmed = true;
-			later(this::expireStalled, RX_STALL_TIMEOUT);
-		}
-	}
-
-	private void expireStalled() {
-		stallTimerArmed = false;
-		long cutoff = System.nanoTime() - RX_STALL_TIMEOUT.toNanos();
-		while (!rxQueue.isEmpty() && rxQueue.peekFirst().since() - cutoff <= 0) {
-			drop(rxQueue.pollFirst().frame(), Bridge.DropReason.NO_RX_BUFFER);
-		}
-		deliverQueued();
-	}
-
-	private void drop(Bridge.Frame f, Bridge.DropReason reason) {
-		host.bridge.dropped(f, reason);
-		host.memory.free(f.buffer());
-	}
-
-	private void later(Runnable task, Duration delay) {
-		try {
-			host.timers.schedule(() -> executor.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException hostClosing) {
-			SimLog.debug(executor.name(), "timer refused: host closing");
 		}
 	}
 
@@ -369,17 +275,14 @@ final class Netback implements BackendBus.BackendDriver {
 	/** Detaches from the bridge (dropping what was on its way), unbinds and unmaps. */
 	private void disconnect() {
 		if (vif != null) {
-			vif.close().forEach(f -> drop(f, Bridge.DropReason.VIF_DISCONNECTED));
+			vif.close().forEach(f -> rx.drop(f, Bridge.DropReason.VIF_DISCONNECTED));
 			vif = null;
 		}
-		while (!rxQueue.isEmpty()) {
-			drop(rxQueue.pollFirst().frame(), Bridge.DropReason.VIF_DISCONNECTED);
-		}
+		rx.disconnect();
 		if (txRing != null) {
 			host.evtchn.close(DomId.DOM0, port);
 			port = null;
 			txRing = null;
-			rxRing = null;
 		}
 		unmapRings();
 	}
@@ -424,7 +327,7 @@ final class Netback implements BackendBus.BackendDriver {
 
 	/** Frames copied into the guest's rx buffers. */
 	long received() {
-		return received;
+		return rx.delivered();
 	}
 
 }

@@ -4,14 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-import org.xso.hypervisor.CanonicalInput;
-import org.xso.hypervisor.CanonicalOutput;
 import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSavedState;
@@ -20,7 +17,6 @@ import org.xso.hypervisor.SuspendStrategy;
 import org.xso.xen.DomId;
 import org.xso.xen.EvtchnPort;
 import org.xso.xen.GrantRef;
-import org.xso.xen.Pfn;
 import org.xso.xen.XenbusState;
 import org.xso.xen.netif.NetifStatus;
 import org.xso.xen.store.XsTransaction;
@@ -43,22 +39,9 @@ final class Netfront extends Frontend {
 	private static final List<String> BACKEND_FEATURES = List.of("feature-rx-copy", "feature-sg",
 			"feature-gso-tcpv4", "feature-gso-tcpv6", "feature-ipv6-csum-offload");
 
-	/** A packet as the guest's network stack hands it over: the page holding the frame at offset 0. */
-	record Packet(long tag, Pfn page, int length) {
-
-		void writeTo(CanonicalOutput out) {
-			out.writeLong(tag).writeLong(page.value()).writeInt(length);
-		}
-
-		static Packet readFrom(CanonicalInput in) {
-			return new Packet(in.readLong(), Pfn.of(in.readLong()), in.readInt());
-		}
-
-	}
-
 	private final NetWorkload workload;
 
-	private final Deque<Packet> queue = new ArrayDeque<>();
+	private final Deque<NetPacket> queue = new ArrayDeque<>();
 
 	private NetfrontRings rings;
 
@@ -74,14 +57,6 @@ final class Netfront extends Frontend {
 
 	private long completed;
 
-	private long txErrors;
-
-	private long txDropped;
-
-	private long rxPackets;
-
-	private long rxErrors;
-
 	private long badResponses;
 
 	private long reissued;
@@ -92,7 +67,7 @@ final class Netfront extends Frontend {
 	}
 
 	/** Queues a packet; it goes on the ring when the link is up and the ring has room. */
-	void transmit(Packet p) {
+	void transmit(NetPacket p) {
 		executor.execute(() -> {
 			queue.addLast(p);
 			kick();
@@ -189,20 +164,16 @@ final class Netfront extends Frontend {
 		for (NetfrontRings.TxDone d : rings.reapTx(() -> badResponses++)) {
 			completed++;
 			if (d.status() != NetifStatus.NETIF_RSP_OKAY) {
-				txErrors++;
 				workload.dropped(d.tag());
 			}
 		}
 		rings.reapRx(this::received, () -> badResponses++);
 	}
 
+	/** A negative status carries no frame: netback recorded its loss with the bridge. */
 	private void received(ByteBuffer page, int offset, int status) {
 		if (status > 0) {
-			rxPackets++;
 			workload.received(page, offset, status);
-		}
-		else {
-			rxErrors++;
 		}
 	}
 
@@ -233,10 +204,7 @@ final class Netfront extends Frontend {
 	void releaseRing() {
 		if (rings != null) {
 			reap();
-			for (long tag : rings.release()) {
-				txDropped++;
-				workload.dropped(tag);
-			}
+			rings.release().forEach(workload::dropped);
 			rings = null;
 		}
 		carrier = false;
@@ -246,7 +214,7 @@ final class Netfront extends Frontend {
 	@Override
 	void failQueued() {
 		while (!queue.isEmpty()) {
-			Packet p = queue.pollFirst();
+			NetPacket p = queue.pollFirst();
 			guest.memory().free(p.page());
 			workload.dropped(p.tag());
 		}
@@ -270,21 +238,15 @@ final class Netfront extends Frontend {
 
 	@Override
 	DeviceSavedState save(SortedMap<String, String> backendInfo) {
-		CanonicalOutput out = new CanonicalOutput();
-		List<NetfrontRings.TxSlot> onRing = rings == null ? List.of() : rings.txInFlightSlots();
-		out.writeInt(onRing.size());
-		onRing.forEach(s -> new Packet(s.tag(), s.page(), s.length()).writeTo(out));
-		out.writeInt(queue.size());
-		queue.forEach(p -> p.writeTo(out));
-		List<Pfn> priv = rings == null ? List.of() : rings.privatePages();
-		out.writeInt(priv.size());
-		priv.forEach(p -> out.writeLong(p.value()));
-		out.writeLong(issued).writeLong(completed).writeLong(txErrors).writeLong(txDropped).writeLong(rxPackets)
-			.writeLong(rxErrors).writeLong(badResponses).writeLong(reissued);
+		List<NetPacket> onRing = rings == null ? List.of()
+				: rings.txInFlightSlots().stream().map(s -> new NetPacket(s.tag(), s.page(), s.length())).toList();
+		NetfrontImage image = new NetfrontImage(onRing, List.copyOf(queue),
+				rings == null ? List.of() : rings.privatePages(), new NetfrontImage.Stats(issued, completed,
+						badResponses, reissued));
 		return new DeviceSavedState(id, backendId, state, backendState(),
 				rings == null ? List.of() : rings.snapshots(), rings == null ? List.of() : rings.grants(),
 				evtchnPorts(), features(), backendInfo, rings == null ? List.of() : rings.shadowEntries(),
-				out.toByteArray());
+				image.toBytes());
 	}
 
 	/**
@@ -296,32 +258,16 @@ final class Netfront extends Frontend {
 	 */
 	static Netfront restore(SimGuest guest, DeviceSavedState saved, NetWorkload workload) {
 		Netfront f = new Netfront(guest, saved.id(), workload);
-		CanonicalInput in = new CanonicalInput(saved.driverState());
-		int n = in.readCount(1 << 16);
-		List<Long> lost = new ArrayList<>(n);
-		for (int i = 0; i < n; i++) {
-			Packet p = Packet.readFrom(in);
-			guest.memory().free(p.page());
-			lost.add(p.tag());
-		}
-		int q = in.readCount(1 << 20);
-		for (int i = 0; i < q; i++) {
-			f.queue.addLast(Packet.readFrom(in));
-		}
-		int np = in.readCount(1 << 16);
-		for (int i = 0; i < np; i++) {
-			guest.memory().free(Pfn.of(in.readLong()));
-		}
-		f.issued = in.readLong();
-		f.completed = in.readLong();
-		f.txErrors = in.readLong();
-		f.txDropped = in.readLong();
-		f.rxPackets = in.readLong();
-		f.rxErrors = in.readLong();
-		f.badResponses = in.readLong();
-		f.reissued = in.readLong() + q;
-		in.expectEnd();
-		f.lostInRestore = lost;
+		NetfrontImage image = NetfrontImage.fromBytes(saved.driverState());
+		image.onRing().forEach(p -> guest.memory().free(p.page()));
+		image.privatePages().forEach(guest.memory()::free);
+		f.queue.addAll(image.queued());
+		NetfrontImage.Stats st = image.stats();
+		f.issued = st.issued();
+		f.completed = st.completed();
+		f.badResponses = st.badResponses();
+		f.reissued = st.reissued() + image.queued().size();
+		f.lostInRestore = image.onRing().stream().map(NetPacket::tag).toList();
 		f.savedFeatures = new TreeMap<>(saved.features());
 		f.refsBefore = new ArrayList<>();
 		saved.rings().forEach(r -> f.refsBefore.addAll(r.refs()));
@@ -334,14 +280,9 @@ final class Netfront extends Frontend {
 		if (lostInRestore == null) {
 			return;
 		}
-		for (long tag : lostInRestore) {
-			txDropped++;
-			workload.dropped(tag);
-		}
+		lostInRestore.forEach(workload::dropped);
 		lostInRestore = null;
-		Set<Long> queued = new HashSet<>();
-		queue.forEach(p -> queued.add(p.tag()));
-		workload.lostOnTheWire(queued);
+		workload.lostOnTheWire(queue.stream().map(NetPacket::tag).collect(Collectors.toSet()));
 	}
 
 	@Override

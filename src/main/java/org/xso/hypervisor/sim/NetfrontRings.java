@@ -113,7 +113,7 @@ final class NetfrontRings {
 	}
 
 	/** Grants the packet's page read-only and puts one tx request on the ring (not yet pushed). */
-	void transmit(Netfront.Packet p) {
+	void transmit(NetPacket p) {
 		int id = txFree.pollFirst();
 		GrantRef ref = gnttab.grantForeignAccess(backend, guest.memory().mfn(p.page()), true);
 		new NetifTxRequest(ref.value(), 0, 0, id, p.length()).encode(tx.memory(), tx.requestSlotOffset());

@@ -28,8 +28,8 @@ class NetDropAccountingTest {
 		assertThat(net.onFrontend(nf, nf::rxPosted)).isZero();
 
 		// more than the backend's rx queue holds: some drop at once, the rest when they time out
-		w.start(NetFixture.window(Netback.RX_QUEUE_MAX + 32));
-		NetFixture.await().until(() -> w.packetsDropped() >= Netback.RX_QUEUE_MAX + 64);
+		w.start(NetFixture.window(NetbackRx.RX_QUEUE_MAX + 32));
+		NetFixture.await().until(() -> w.packetsDropped() >= NetbackRx.RX_QUEUE_MAX + 64);
 		w.stop();
 		NetWorkload.Counters c = NetFixture.settle(w);
 

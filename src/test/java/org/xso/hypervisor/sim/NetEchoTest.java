@@ -85,7 +85,7 @@ class NetEchoTest {
 	private static void send(SimGuest from, long dst, long seq) {
 		Pfn page = from.memory().allocate();
 		NetFrame.write(from.memory().page(page), 0, dst, NetFrame.parseMac("00:16:3e:00:00:01"), 42, seq, 100);
-		NetFixture.netfront(from).transmit(new Netfront.Packet(seq, page, 100));
+		NetFixture.netfront(from).transmit(new NetPacket(seq, page, 100));
 	}
 
 }

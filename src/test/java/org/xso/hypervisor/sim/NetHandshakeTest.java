@@ -1,5 +1,7 @@
 package org.xso.hypervisor.sim;
 
+import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +25,10 @@ class NetHandshakeTest {
 
 		assertThat(net.state(NetFixture.frontendDir(g))).isEqualTo("4");
 		NetFixture.await().until(() -> net.state(NetFixture.backendDir(g)).equals("4"));
-		assertThat(net.stateHistory(g)).containsSubsequence("be:InitWait", "fe:Connected", "be:Connected")
+		List<String> history = net.stateHistory(g);
+		assertThat(history).containsSubsequence("be:InitWait", "fe:Connected", "be:Connected")
 			.doesNotContain("fe:Initialised");
-		assertThat(net.stateHistory(g).indexOf("be:Connected")).isGreaterThan(net.stateHistory(g).indexOf("fe:Connected"));
+		assertThat(history.indexOf("be:Connected")).isGreaterThan(history.indexOf("fe:Connected"));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package org.xso.hypervisor.sim;
 
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -56,11 +57,12 @@ class NetQuiesceTest {
 		w.freeze(true);
 		QuiesceReport.Device report = nf.quiesce(SuspendStrategy.SHADOW_REPLAY, NetFixture.deadline());
 
-		DeviceSavedState saved = nf.call(() -> nf.save(new java.util.TreeMap<>()), NetFixture.deadline());
+		DeviceSavedState saved = nf.call(() -> nf.save(new TreeMap<>()), NetFixture.deadline());
 
 		assertThat(saved.rings()).extracting(r -> r.name()).containsExactly("tx", "rx");
 		assertThat(saved.shadow()).hasSize((int) report.dropped());
-		assertThat(saved.shadow()).allSatisfy(s -> assertThat(s.length()).isBetween(NetFrame.MIN_LENGTH, NetFrame.MAX_LENGTH));
+		assertThat(saved.shadow()).extracting(s -> s.length())
+			.allSatisfy(length -> assertThat(length).isBetween(NetFrame.MIN_LENGTH, NetFrame.MAX_LENGTH));
 		assertThat(saved.grants()).hasSize(2 + Netfront.RX_TARGET + saved.shadow().size());
 		assertThat(saved.features()).containsEntry("feature-rx-copy", "1").containsEntry("request-rx-copy", "1");
 		assertThat(DeviceSavedState.fromCanonicalBytes(saved.canonicalBytes())).isEqualTo(saved);
