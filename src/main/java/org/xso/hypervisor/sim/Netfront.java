@@ -150,7 +150,8 @@ final class Netfront extends Frontend {
 
 	@Override
 	void onEvent() {
-		if (rings == null) {
+		if (rings == null || mode == Mode.FROZEN) {
+			// a frozen guest runs no code: the event stays pending until the thaw
 			return;
 		}
 		clearPending();

@@ -31,7 +31,8 @@ import org.xso.xen.store.Xenstore;
  */
 final class SimHost implements AutoCloseable {
 
-	static final int GRANT_FRAMES = 32;
+	/** Grant-table frames per domain: 4096 refs, room for a 4-page ring, a full persistent pool and rx buffers. */
+	static final int GRANT_FRAMES = 8;
 
 	final MachineMemory memory = new MachineMemory(0x80000, 1 << 20);
 

@@ -185,9 +185,18 @@ final class XsPaths {
 	}
 
 	private static int compareDigits(String a, String b) {
-		String x = a.replaceFirst("^0+(?=.)", "");
-		String y = b.replaceFirst("^0+(?=.)", "");
+		String x = a.substring(leadingZeros(a));
+		String y = b.substring(leadingZeros(b));
 		return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+	}
+
+	/** How many leading zeros to drop, keeping at least one digit. */
+	private static int leadingZeros(String digits) {
+		int i = 0;
+		while (i < digits.length() - 1 && digits.charAt(i) == '0') {
+			i++;
+		}
+		return i;
 	}
 
 }
