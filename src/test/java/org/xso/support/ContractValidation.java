@@ -1,0 +1,8 @@
+package org.xso.support;
+
+import org.springframework.boot.test.context.TestConfiguration;
+
+/** Placeholder until the contract exists. */
+@TestConfiguration(proxyBeanMethods = false)
+public class ContractValidation {
+}
