@@ -41,11 +41,14 @@ class OperationExecutor implements DisposableBean {
 
 	private final DomainLeases leases;
 
+	private final java.time.Duration shutdownGrace;
+
 	OperationExecutor(OperationRunner runner, OperationJournal journal, DomainLeases leases,
 			OperationProperties properties) {
 		this.runner = runner;
 		this.journal = journal;
 		this.leases = leases;
+		this.shutdownGrace = properties.shutdownGrace();
 		this.workers = pool("xso-op-", properties.workers(), new LinkedBlockingQueue<>(properties.queueCapacity()));
 		this.periodic = pool("xso-periodic-", properties.periodicWorkers(), new SynchronousQueue<>());
 	}
@@ -118,10 +121,10 @@ class OperationExecutor implements DisposableBean {
 	public void destroy() throws InterruptedException {
 		periodic.shutdownNow();
 		workers.shutdown();
-		if (!workers.awaitTermination(20, TimeUnit.SECONDS)) {
+		if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
 			workers.shutdownNow();
 		}
-		periodic.awaitTermination(5, TimeUnit.SECONDS);
+		periodic.awaitTermination(Math.min(5_000, shutdownGrace.toMillis()), TimeUnit.MILLISECONDS);
 	}
 
 }

@@ -65,6 +65,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final Map<Call, CountDownLatch> arrivals = new ConcurrentHashMap<>();
 
+	private final Map<Call, CountDownLatch> hung = new ConcurrentHashMap<>();
+
 	private final List<String> blockers = new CopyOnWriteArrayList<>();
 
 	private final AtomicInteger grants = new AtomicInteger(1000);
@@ -113,6 +115,20 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		return a != null && a.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * The next call of {@code call} never returns, even when interrupted: what a crash of the service
+	 * looks like to the operation that made it.
+	 */
+	public void hang(Call call) {
+		hung.put(call, new CountDownLatch(1));
+		arrivals.put(call, new CountDownLatch(1));
+	}
+
+	/** Puts a guest in a state directly (as a crashed operation may have left it). */
+	public void force(int domid, PowerState state) {
+		guests.get(domid).state = state;
+	}
+
 	public void blockResumesWith(String blocker) {
 		blockers.add(blocker);
 	}
@@ -131,6 +147,16 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		CountDownLatch arrived = arrivals.get(call);
 		if (arrived != null) {
 			arrived.countDown();
+		}
+		CountDownLatch hang = hung.remove(call);
+		while (hang != null) {
+			try {
+				hang.await();
+				hang = null;
+			}
+			catch (InterruptedException e) {
+				// a crashed process does not wake up
+			}
 		}
 		CountDownLatch gate = gates.get(call);
 		if (gate != null) {

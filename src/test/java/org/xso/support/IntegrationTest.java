@@ -78,6 +78,47 @@ public abstract class IntegrationTest {
 		return last[0];
 	}
 
+	/** Performs the request and returns the response body, asserting the status. */
+	protected JsonNode call(org.springframework.test.web.servlet.RequestBuilder request, int status) throws Exception {
+		MvcResult r = mvc.perform(request).andReturn();
+		org.assertj.core.api.Assertions.assertThat(r.getResponse().getStatus())
+			.as("%s -> %s", r.getRequest().getRequestURI(), r.getResponse().getContentAsString())
+			.isEqualTo(status);
+		String content = r.getResponse().getContentAsString();
+		return content.isEmpty() ? json.nullNode() : json.readTree(content);
+	}
+
+	/** Performs the request and returns the problem detail, asserting status, media type and code. */
+	protected JsonNode problem(org.springframework.test.web.servlet.RequestBuilder request, int status, String code)
+			throws Exception {
+		MvcResult r = mvc.perform(request).andReturn();
+		org.assertj.core.api.Assertions.assertThat(r.getResponse().getStatus())
+			.as("%s -> %s", r.getRequest().getRequestURI(), r.getResponse().getContentAsString())
+			.isEqualTo(status);
+		org.assertj.core.api.Assertions.assertThat(r.getResponse().getContentType())
+			.startsWith("application/problem+json");
+		JsonNode p = json.readTree(r.getResponse().getContentAsString());
+		org.assertj.core.api.Assertions.assertThat(p.get("code").asString()).isEqualTo(code);
+		org.assertj.core.api.Assertions.assertThat(p.get("status").asInt()).isEqualTo(status);
+		return p;
+	}
+
+	protected static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder postJson(String path,
+			String body) {
+		return post(path).contentType(MediaType.APPLICATION_JSON).content(body);
+	}
+
+	/** Suspends a domain and waits for the operation to end; returns the operation. */
+	protected JsonNode suspend(int domid, String body) throws Exception {
+		JsonNode accepted = call(postJson("/api/v1/domains/" + domid + "/suspend", body), 202);
+		return awaitOperation(id(accepted), "SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED");
+	}
+
+	protected JsonNode resume(int domid) throws Exception {
+		JsonNode accepted = call(post("/api/v1/domains/" + domid + "/resume"), 202);
+		return awaitOperation(id(accepted), "SUCCEEDED", "FAILED", "RESUME_FAILED", "CANCELLED");
+	}
+
 	protected static String id(JsonNode node) {
 		return node.get("id").asString();
 	}
