@@ -322,4 +322,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	List<DeviceOutcome> devices() { return List.copyOf(devices); }
 
+	/** The events registered since the last save (they are published when it is saved). */
+	java.util.Collection<Object> pendingEvents() { return domainEvents(); }
+
 }

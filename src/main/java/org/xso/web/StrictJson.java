@@ -15,7 +15,7 @@ import tools.jackson.databind.type.LogicalType;
  * VALIDATION_FAILED) instead of being coerced. Responses leave out absent (null) members.
  */
 @Configuration(proxyBeanMethods = false)
-class StrictJson {
+public class StrictJson {
 
 	@Bean
 	JsonMapperBuilderCustomizer strictJsonBinding() {
