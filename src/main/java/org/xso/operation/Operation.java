@@ -137,34 +137,18 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	/** Enters {@code phase}; phases before it that had not run happened inside one call (done). */
 	void enter(Phase phase, Instant now) {
 		require(OperationState.RUNNING, "enter " + phase);
-		int target = indexOf(phase);
-		for (int i = 0; i < target; i++) {
-			PhaseRecord r = phases.get(i);
-			if (r.state() == PhaseState.PENDING || r.state() == PhaseState.RUNNING) {
-				phases.set(i, (r.state() == PhaseState.PENDING ? r.running(now) : r).done(now));
-			}
-		}
-		if (phases.get(target).state() != PhaseState.PENDING) {
-			throw new IllegalStateException("phase " + phase + " of operation " + id + " is "
-					+ phases.get(target).state());
-		}
-		phases.set(target, phases.get(target).running(now));
+		Phases.enter(phases, phase, now);
 		this.currentPhase = phase;
 		changed();
 	}
 
 	void progress(Phase phase, int percent) {
-		int i = indexOf(phase);
-		phases.set(i, phases.get(i).progress(percent));
+		Phases.progress(phases, phase, percent);
 		changed();
 	}
 
 	void complete(Phase phase, Instant now) {
-		int i = indexOf(phase);
-		if (phases.get(i).state() != PhaseState.RUNNING) {
-			throw new IllegalStateException("phase " + phase + " is " + phases.get(i).state() + ", not RUNNING");
-		}
-		phases.set(i, phases.get(i).done(now));
+		Phases.complete(phases, phase, now);
 		changed();
 	}
 
@@ -190,12 +174,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	/** RUNNING → SUCCEEDED: every phase done. */
 	void succeed(Instant now) {
 		require(OperationState.RUNNING, "succeed");
-		for (int i = 0; i < phases.size(); i++) {
-			PhaseRecord r = phases.get(i);
-			if (r.state() == PhaseState.PENDING || r.state() == PhaseState.RUNNING) {
-				phases.set(i, (r.state() == PhaseState.PENDING ? r.running(now) : r).done(now));
-			}
-		}
+		Phases.finishAll(phases, now);
 		end(OperationState.SUCCEEDED, now);
 	}
 
@@ -209,17 +188,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 			throw new IllegalArgumentException("not a failure end state: " + end);
 		}
 		require(OperationState.RUNNING, "end as " + end);
-		PhaseState interrupted = end == OperationState.CANCELLED ? PhaseState.CANCELLED : PhaseState.FAILED;
-		for (int i = 0; i < phases.size(); i++) {
-			PhaseRecord r = phases.get(i);
-			PhaseState s = switch (r.state()) {
-				case RUNNING -> interrupted;
-				case PENDING -> PhaseState.SKIPPED;
-				case DONE -> compensated.contains(r.phase()) ? PhaseState.COMPENSATED : PhaseState.DONE;
-				default -> r.state();
-			};
-			phases.set(i, s == r.state() ? r : r.ended(s, now));
-		}
+		Phases.end(phases, end == OperationState.CANCELLED ? PhaseState.CANCELLED : PhaseState.FAILED, compensated,
+				now);
 		this.errorProblem = problemJson;
 		end(end, now);
 	}
@@ -261,17 +231,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		}
 	}
 
-	private int indexOf(Phase phase) {
-		for (int i = 0; i < phases.size(); i++) {
-			if (phases.get(i).phase() == phase) {
-				return i;
-			}
-		}
-		throw new IllegalArgumentException(kind + " has no phase " + phase);
-	}
-
 	private void changed() {
-		PhaseRecord current = currentPhase == null ? null : phases.get(indexOf(currentPhase));
+		PhaseRecord current = currentPhase == null ? null : Phases.of(phases, currentPhase);
 		registerEvent(new OperationChanged(id, domid, kind, state, currentPhase,
 				current == null ? null : current.state(), OperationProgress.overall(this)));
 	}

@@ -73,6 +73,8 @@ class RequestValidationTests extends IntegrationTest {
 				"VALIDATION_FAILED");
 		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("/devices/1/type");
 		problem(get("/api/v1/domains?state=ASLEEP"), 400, "VALIDATION_FAILED");
+		problem(postJson("/api/v1/domains/1/suspend", "{\"strategy\": 0}"), 400, "VALIDATION_FAILED");
+		problem(postJson("/api/v1/domains/1/suspend", "{\"strategy\": \"shadow_replay\"}"), 400, "VALIDATION_FAILED");
 	}
 
 	@Test
