@@ -75,6 +75,10 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final Map<Call, AtomicInteger> calls = new ConcurrentHashMap<>();
 
+	private volatile boolean simulator = true;
+
+	private final List<String> faults = new CopyOnWriteArrayList<>();
+
 	public FakeHypervisor() {
 		for (Call c : Call.values()) {
 			failures.put(c, new ConcurrentLinkedDeque<>());
@@ -91,6 +95,18 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		arrivals.clear();
 		blockers.clear();
 		calls.clear();
+		faults.clear();
+		simulator = true;
+	}
+
+	/** Behave like an adapter without simulator controls (libxl). */
+	public void withoutSimulator() {
+		simulator = false;
+	}
+
+	/** The faults injected so far, as "KIND domid device value". */
+	public List<String> faults() {
+		return List.copyOf(faults);
 	}
 
 	public void failNext(Call call, HypervisorException.Reason reason) {
@@ -338,7 +354,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	@Override
 	public Optional<SimulatorControls> simulator() {
-		return Optional.of(this);
+		return simulator ? Optional.of(this) : Optional.empty();
 	}
 
 	// ---- simulator controls ----------------------------------------------------------------
@@ -368,25 +384,30 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	@Override
 	public void setBackendLatency(DomId domid, DeviceId device, Duration latency) {
 		requireDevice(domid, device);
+		faults.add("BACKEND_LATENCY " + domid + " " + device + " " + latency.toMillis());
 	}
 
 	@Override
 	public void loseNotifications(DomId domid, DeviceId device, int n) {
 		requireDevice(domid, device);
+		faults.add("LOSE_NOTIFICATIONS " + domid + " " + device + " " + n);
 	}
 
 	@Override
 	public void setBackendsStall(DomId domid, boolean stall) {
 		require(domid);
+		faults.add("BACKENDS_STALL " + domid + " " + stall);
 	}
 
 	@Override
 	public void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features) {
 		requireDevice(domid, device);
+		faults.add("BACKEND_FEATURES_AFTER_RESTORE " + domid + " " + device + " " + features.persistent());
 	}
 
 	@Override
 	public void injectXenstoreConflicts(int n) {
+		faults.add("XENSTORE_CONFLICTS " + n);
 	}
 
 	// ---- internals -------------------------------------------------------------------------
