@@ -26,24 +26,45 @@ class CheckpointVerifier {
 
 	Result verify(Checkpoint c, byte[] memory) {
 		List<CheckpointViews.PartCheck> parts = new ArrayList<>();
+		GuestSpec config = config(c, parts);
+		List<DeviceSavedState> devices = devices(c, parts);
+		String memorySha = CanonicalBytes.sha256(memory);
+		String memoryProblem = memory.length != c.memoryBytes()
+				? "size " + memory.length + " differs from the manifest's " + c.memoryBytes() : null;
+		parts.add(check("memory", c.memorySha256(), memorySha, memoryProblem));
 		boolean formatSupported = c.formatVersion() == SavedDomain.FORMAT_VERSION;
+		SavedDomain image = null;
+		if (formatSupported && config != null && devices != null
+				&& parts.stream().allMatch(CheckpointViews.PartCheck::ok)) {
+			image = assemble(c, config, devices, memory, parts);
+		}
+		return new Result(new CheckpointViews.Integrity(c.id(), formatSupported && image != null, c.formatVersion(),
+				formatSupported, parts), image);
+	}
+
+	private static @Nullable GuestSpec config(Checkpoint c, List<CheckpointViews.PartCheck> parts) {
+		byte[] bytes = c.configBytes();
+		String sha = CanonicalBytes.sha256(bytes);
 		GuestSpec config = null;
-		byte[] configBytes = c.configBytes();
-		String configSha = CanonicalBytes.sha256(configBytes);
-		String configProblem = null;
-		if (configSha.equals(c.configSha256())) {
+		String problem = null;
+		if (sha.equals(c.configSha256())) {
 			try {
-				CanonicalInput in = new CanonicalInput(configBytes);
+				CanonicalInput in = new CanonicalInput(bytes);
 				config = GuestSpecCodec.read(in);
 				in.expectEnd();
 			}
 			catch (CanonicalInput.InvalidEncodingException e) {
-				configProblem = "does not decode: " + e.getMessage();
+				problem = "does not decode: " + e.getMessage();
 			}
 		}
-		parts.add(check("config", c.configSha256(), configSha, configProblem));
+		parts.add(check("config", c.configSha256(), sha, problem));
+		return problem == null ? config : null;
+	}
+
+	/** Each device's saved state, or null if any of them does not verify. */
+	private static @Nullable List<DeviceSavedState> devices(Checkpoint c, List<CheckpointViews.PartCheck> parts) {
 		List<DeviceSavedState> devices = new ArrayList<>();
-		boolean devicesOk = true;
+		boolean ok = true;
 		for (CheckpointDevice d : c.devices()) {
 			byte[] bytes = d.stateBytes();
 			String sha = CanonicalBytes.sha256(bytes);
@@ -57,34 +78,26 @@ class CheckpointVerifier {
 				}
 			}
 			CheckpointViews.PartCheck pc = check(d.partName(), d.sha256(), sha, problem);
-			devicesOk &= pc.ok();
+			ok &= pc.ok();
 			parts.add(pc);
 		}
-		String memorySha = CanonicalBytes.sha256(memory);
-		String memoryProblem = memory.length != c.memoryBytes()
-				? "size " + memory.length + " differs from the manifest's " + c.memoryBytes() : null;
-		parts.add(check("memory", c.memorySha256(), memorySha, memoryProblem));
-		SavedDomain image = null;
-		boolean partsOk = parts.stream().allMatch(CheckpointViews.PartCheck::ok);
-		if (partsOk && formatSupported && config != null && devicesOk) {
-			try {
-				image = new SavedDomain(c.formatVersion(), c.adapter(), DomId.of(c.sourceDomid()), config, devices,
-						memory);
-			}
-			catch (IllegalArgumentException e) {
-				parts.add(check("manifest", c.sha256(), null, "does not assemble: " + e.getMessage()));
-			}
+		return ok ? devices : null;
+	}
+
+	/** The whole, reassembled from its parts and checked against the overall SHA-256. */
+	private static @Nullable SavedDomain assemble(Checkpoint c, GuestSpec config, List<DeviceSavedState> devices,
+			byte[] memory, List<CheckpointViews.PartCheck> parts) {
+		try {
+			SavedDomain image = new SavedDomain(c.formatVersion(), c.adapter(), DomId.of(c.sourceDomid()), config,
+					devices, memory);
+			CheckpointViews.PartCheck whole = check("manifest", c.sha256(), image.sha256(), null);
+			parts.add(whole);
+			return whole.ok() ? image : null;
 		}
-		if (image != null) {
-			String whole = image.sha256();
-			CheckpointViews.PartCheck pc = check("manifest", c.sha256(), whole, null);
-			parts.add(pc);
-			if (!pc.ok()) {
-				image = null;
-			}
+		catch (IllegalArgumentException e) {
+			parts.add(check("manifest", c.sha256(), null, "does not assemble: " + e.getMessage()));
+			return null;
 		}
-		boolean ok = formatSupported && image != null;
-		return new Result(new CheckpointViews.Integrity(c.id(), ok, c.formatVersion(), formatSupported, parts), image);
 	}
 
 	private static CheckpointViews.PartCheck check(String name, String expected, @Nullable String actual,

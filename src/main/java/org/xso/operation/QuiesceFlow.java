@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointKind;
@@ -30,57 +31,72 @@ class QuiesceFlow {
 	}
 
 	void run(OperationTicket t) {
-		boolean suspend = t.kind() == OperationKind.SUSPEND;
 		Set<Phase> done = EnumSet.noneOf(Phase.class);
 		Optional<ProblemException> stop = flow.stopCause(t);
 		if (stop.isPresent()) {
 			flow.endAs(t, OperationState.ROLLED_BACK, stop.get(), done);
 			return;
 		}
-		flow.journal.enter(t.id(), Phase.QUIESCE);
-		QuiesceReport report;
-		try {
-			report = flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
-		}
-		catch (HypervisorException e) {
-			// the port thaws the guest before it throws
-			flow.endAs(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+		if (!quiesce(t, done) || stopped(t, done)) {
 			return;
 		}
-		flow.journal.quiesced(t.id(), report);
-		done.add(Phase.QUIESCE);
-		if (stopped(t, done)) {
+		SavedDomain saved = save(t, done);
+		if (saved == null || stopped(t, done)) {
 			return;
 		}
-		flow.journal.enter(t.id(), Phase.SAVE);
-		SavedDomain saved;
-		try {
-			saved = flow.hypervisor.save(t.dom());
-		}
-		catch (RuntimeException e) {
-			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+		UUID checkpoint = persist(t, saved, done);
+		if (checkpoint == null) {
 			return;
 		}
-		flow.journal.complete(t.id(), Phase.SAVE);
-		done.add(Phase.SAVE);
-		if (stopped(t, done)) {
-			return;
-		}
-		flow.journal.enter(t.id(), Phase.PERSIST);
-		UUID checkpoint;
-		try {
-			checkpoint = flow.journal.persist(t.id(), saved, header(t), suspend ? Phase.SUSPEND : Phase.THAW).id();
-		}
-		catch (RuntimeException e) {
-			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
-			return;
-		}
-		done.add(Phase.PERSIST);
-		if (suspend) {
+		if (t.kind() == OperationKind.SUSPEND) {
 			suspend(t, checkpoint, done);
 		}
 		else {
 			thaw(t, done);
+		}
+	}
+
+	private boolean quiesce(OperationTicket t, Set<Phase> done) {
+		flow.journal.enter(t.id(), Phase.QUIESCE);
+		try {
+			QuiesceReport report = flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
+			flow.journal.quiesced(t.id(), report);
+			done.add(Phase.QUIESCE);
+			return true;
+		}
+		catch (HypervisorException e) {
+			// the port thaws the guest before it throws
+			flow.endAs(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return false;
+		}
+	}
+
+	private @Nullable SavedDomain save(OperationTicket t, Set<Phase> done) {
+		flow.journal.enter(t.id(), Phase.SAVE);
+		try {
+			SavedDomain saved = flow.hypervisor.save(t.dom());
+			flow.journal.complete(t.id(), Phase.SAVE);
+			done.add(Phase.SAVE);
+			return saved;
+		}
+		catch (RuntimeException e) {
+			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return null;
+		}
+	}
+
+	/** PERSIST: the checkpoint and the operation's reference to it, in one transaction. */
+	private @Nullable UUID persist(OperationTicket t, SavedDomain saved, Set<Phase> done) {
+		flow.journal.enter(t.id(), Phase.PERSIST);
+		try {
+			Phase next = t.kind() == OperationKind.SUSPEND ? Phase.SUSPEND : Phase.THAW;
+			UUID checkpoint = flow.journal.persist(t.id(), saved, header(t), next).id();
+			done.add(Phase.PERSIST);
+			return checkpoint;
+		}
+		catch (RuntimeException e) {
+			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return null;
 		}
 	}
 

@@ -1,7 +1,5 @@
 package org.xso.web;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -16,13 +14,11 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
-import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -87,41 +83,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (ex instanceof HttpMessageNotReadableException e) {
 			return JsonBindingProblems.of(e);
 		}
-		if (ex instanceof MethodArgumentNotValidException e) {
-			List<InvalidParam> errors = new ArrayList<>();
-			e.getBindingResult()
-				.getFieldErrors()
-				.forEach(f -> errors.add(InvalidParam.body("/" + f.getField().replace('.', '/'),
-						String.valueOf(f.getDefaultMessage()))));
-			e.getBindingResult()
-				.getGlobalErrors()
-				.forEach(g -> errors.add(InvalidParam.body("", String.valueOf(g.getDefaultMessage()))));
-			return invalid("the request body is not valid", errors);
-		}
-		if (ex instanceof HandlerMethodValidationException e) {
-			List<InvalidParam> errors = new ArrayList<>();
-			e.getParameterValidationResults().forEach(r -> {
-				String name = r.getMethodParameter().getParameterName();
-				r.getResolvableErrors()
-					.forEach(err -> errors.add(new InvalidParam(ParameterLocations.of(r.getMethodParameter()),
-							name == null ? "?" : name, String.valueOf(err.getDefaultMessage()))));
-			});
-			return invalid("request parameters are not valid", errors);
-		}
-		if (ex instanceof org.springframework.beans.TypeMismatchException e) {
-			String name = e.getPropertyName() == null ? "?" : e.getPropertyName();
-			String in = e instanceof org.springframework.web.method.annotation.MethodArgumentTypeMismatchException m
-					? ParameterLocations.of(m.getParameter()) : "query";
-			return invalid("parameter '" + name + "' has the wrong type",
-					List.of(new InvalidParam(in, name, "must be a " + requiredType(e) + ": " + e.getValue())));
-		}
-		if (ex instanceof org.springframework.web.bind.MissingServletRequestParameterException e) {
-			return invalid("query parameter '" + e.getParameterName() + "' is required",
-					List.of(InvalidParam.query(e.getParameterName(), "is required")));
-		}
-		if (ex instanceof org.springframework.web.bind.MissingRequestHeaderException e) {
-			return invalid("header '" + e.getHeaderName() + "' is required",
-					List.of(InvalidParam.header(e.getHeaderName(), "is required")));
+		ProblemException binding = BindingProblems.of(ex);
+		if (binding != null) {
+			return binding;
 		}
 		if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
 			return new ProblemException(ProblemCode.NOT_FOUND, "no resource at this path");
@@ -140,27 +104,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		log.error("Unexpected MVC failure", ex);
 		return new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log");
-	}
-
-	private static String requiredType(org.springframework.beans.TypeMismatchException e) {
-		Class<?> type = e.getRequiredType();
-		if (type == null) {
-			return "value of another type";
-		}
-		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-			return "integer";
-		}
-		if (type.isEnum()) {
-			return "one of " + java.util.Arrays.toString(type.getEnumConstants());
-		}
-		if (type == boolean.class || type == Boolean.class) {
-			return "boolean";
-		}
-		return type.getSimpleName();
-	}
-
-	private static ProblemException invalid(String detail, List<InvalidParam> errors) {
-		return new ProblemException(ProblemCode.VALIDATION_FAILED, detail).withErrors(errors);
 	}
 
 	private static ResponseEntity<Object> render(ProblemBody body, HttpHeaders headers) {
