@@ -70,6 +70,23 @@ public class DomainReconciler {
 		}
 	}
 
+	/**
+	 * Reconciles one domain, unless an operation holds it: what recovery does once it has ended an
+	 * operation a stopped instance left (the hypervisor may have lost the guest meanwhile).
+	 */
+	public void reconcile(int domid) {
+		if (leases.find(domid).isPresent()) {
+			return;
+		}
+		try {
+			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(domid));
+			lifecycle.all().stream().filter(d -> d.domid() == domid).findFirst().ifPresent(d -> reconcile(d, guest));
+		}
+		catch (HypervisorException e) {
+			log.warn("Cannot reconcile domain {}: {}", domid, e.getMessage());
+		}
+	}
+
 	private void reconcile(DomainViews.DomainRecord d, Optional<GuestInfo> guest) {
 		switch (d.state()) {
 			case RUNNING -> {

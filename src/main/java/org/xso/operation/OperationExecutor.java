@@ -49,6 +49,10 @@ class OperationExecutor implements DisposableBean {
 		this.journal = journal;
 		this.leases = leases;
 		this.shutdownGrace = properties.shutdownGrace();
+		if (properties.leaseRenewInterval().multipliedBy(2).compareTo(leases.ttl()) > 0) {
+			throw new IllegalStateException("xso.operations.lease-renew-interval (" + properties.leaseRenewInterval()
+					+ ") must be at most half of xso.domains.lease-ttl (" + leases.ttl() + ")");
+		}
 		this.workers = pool("xso-op-", properties.workers(), new LinkedBlockingQueue<>(properties.queueCapacity()));
 		this.periodic = pool("xso-periodic-", properties.periodicWorkers(), new SynchronousQueue<>());
 	}

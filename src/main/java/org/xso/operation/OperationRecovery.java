@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.xso.domain.DomainLeases;
+import org.xso.domain.DomainReconciler;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.web.LeaseRef;
 import org.xso.web.ProblemCode;
@@ -36,16 +37,19 @@ class OperationRecovery {
 
 	private final RunningRecovery running;
 
+	private final DomainReconciler reconciler;
+
 	private final Clock clock;
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	OperationRecovery(DomainLeases leases, OperationRepository operations, OperationExecutor executor,
-			RunningRecovery running, Clock clock) {
+			RunningRecovery running, DomainReconciler reconciler, Clock clock) {
 		this.leases = leases;
 		this.operations = operations;
 		this.executor = executor;
 		this.running = running;
+		this.reconciler = reconciler;
 		this.clock = clock;
 	}
 
@@ -126,6 +130,10 @@ class OperationRecovery {
 			}
 			else {
 				running.recover(op);
+				if (started.get()) {
+					// after startup nobody else reconciles: the hypervisor may have lost the guest
+					reconciler.reconcile(domid);
+				}
 			}
 		}
 		catch (HypervisorException e) {

@@ -122,8 +122,9 @@ abstract class RestartScenarios {
 	@Test
 	void anotherInstanceTakesOverAnExpiredLease() throws Exception {
 		Map<String, String> db = new HashMap<>(database());
-		db.put("xso.domains.lease-ttl", "PT1S");
+		db.put("xso.domains.lease-ttl", "PT3S"); // outlives the restart: the sweep, not the startup, recovers
 		db.put("xso.operations.recovery-interval", "PT0.5S");
+		db.put("xso.operations.lease-renew-interval", "PT1S");
 		MockMvc first = start(db, "node-a");
 		createDomain(first, 1);
 		hypervisor().hang(FakeHypervisor.Call.SAVE);
