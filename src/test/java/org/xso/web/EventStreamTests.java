@@ -66,6 +66,18 @@ class EventStreamTests extends IntegrationTest {
 	}
 
 	@Test
+	void prunesEventsOlderThanTheWindow(@org.springframework.beans.factory.annotation.Autowired EventRecorder recorder)
+			throws Exception {
+		long since = maxId();
+		createDomain(1);
+		long last = awaitEvent("domain.created", since);
+		jdbc.update("update event_log set occurred_at = ? where id <= ?",
+				java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(2))), last);
+		recorder.prune();
+		assertThat(jdbc.queryForObject("select count(*) from event_log where id <= ?", Integer.class, last)).isZero();
+	}
+
+	@Test
 	void followsLiveEvents() throws Exception {
 		MvcResult stream = mvc.perform(get("/api/v1/events?domid=3")).andReturn();
 		assertThat(stream.getRequest().isAsyncStarted()).isTrue();
