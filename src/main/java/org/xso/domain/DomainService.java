@@ -177,6 +177,17 @@ public class DomainService {
 			.orElseThrow(() -> new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid));
 	}
 
+	/** Whether a domain id is free: not recorded, not leased, and unknown to the hypervisor. */
+	public boolean free(int domid) {
+		try {
+			return !domains.existsById(domid) && leases.find(domid).isEmpty()
+					&& hypervisor.guest(DomId.guest(domid)).isEmpty();
+		}
+		catch (HypervisorException e) {
+			throw HypervisorProblems.of(e);
+		}
+	}
+
 	/** The lowest guest id neither recorded nor known to the hypervisor. */
 	public int lowestFreeDomid() {
 		Set<Integer> used = new HashSet<>(domains.allIds());

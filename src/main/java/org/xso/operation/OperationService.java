@@ -132,7 +132,7 @@ public class OperationService {
 			ETags.checkIfMatch(ifMatch, c.etag());
 			SavedDomain image = store.loadVerified(checkpointId);
 			int domid = target != null ? target : domains.lowestFreeDomid();
-			if (leases.find(domid).isPresent() || domains.exists(domid)) {
+			if (!domains.free(domid)) {
 				throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
 			}
 			lifecycle.restoring(domid, image.config());
