@@ -5,7 +5,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Guards the ports-and-adapters boundaries of design.md section 2: {@code xen} is a plain protocol
@@ -68,6 +70,40 @@ class ArchitectureTests {
 			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..",
 					"org.xso.web..")
 			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+	@Test
+	void webDependsOnNoFeature() {
+		noClasses().that()
+			.resideInAPackage("org.xso.web..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void checkpointsKnowDomainsOnlyById() {
+		noClasses().that()
+			.resideInAPackage("org.xso.checkpoint..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.operation..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void modulesFormNoCycles() {
+		slices().matching("org.xso.(*)..").should().beFreeOfCycles().check(CLASSES);
+	}
+
+	@Test
+	void controllersArePackagePrivate() {
+		classes().that()
+			.areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+			.should()
+			.notBePublic()
 			.check(CLASSES);
 	}
 

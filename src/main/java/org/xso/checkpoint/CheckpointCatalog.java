@@ -1,0 +1,150 @@
+package org.xso.checkpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.xso.web.ETags;
+import org.xso.web.PageView;
+import org.xso.web.Paging;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+
+/**
+ * Reads and administers stored checkpoints: lists, details, deletion, pins, retention and the
+ * storage a domain uses.
+ */
+@Service
+public class CheckpointCatalog {
+
+	private static final Logger log = LoggerFactory.getLogger(CheckpointCatalog.class);
+
+	private final CheckpointRepository checkpoints;
+
+	private final CheckpointDetailsMapper details;
+
+	private final ApplicationEventPublisher events;
+
+	CheckpointCatalog(CheckpointRepository checkpoints, CheckpointDetailsMapper details,
+			ApplicationEventPublisher events) {
+		this.checkpoints = checkpoints;
+		this.details = details;
+		this.events = events;
+	}
+
+	@Transactional(readOnly = true)
+	public PageView<CheckpointViews.Summary> list(int domid, Paging paging) {
+		Sort newestFirst = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
+		return PageView.of(checkpoints.findByDomid(domid, paging.request(newestFirst)), CheckpointViews.Summary::of);
+	}
+
+	@Transactional(readOnly = true)
+	public CheckpointViews.Summary summary(UUID id) {
+		return CheckpointViews.Summary.of(require(id));
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<CheckpointViews.Summary> find(UUID id) {
+		return checkpoints.findById(id).map(CheckpointViews.Summary::of);
+	}
+
+	@Transactional(readOnly = true)
+	public CheckpointViews.Details details(UUID id) {
+		return details.map(require(id));
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<CheckpointViews.Summary> latest(int domid) {
+		return checkpoints.findFirstByDomidOrderByCreatedAtDescIdDesc(domid).map(CheckpointViews.Summary::of);
+	}
+
+	@Transactional(readOnly = true)
+	public CheckpointViews.Usage usage(int domid) {
+		return new CheckpointViews.Usage(checkpoints.countOf(domid), checkpoints.bytesOf(domid));
+	}
+
+	/**
+	 * Deletes a checkpoint unless it is pinned (409 CHECKPOINT_IN_USE) or {@code ifMatch} is stale
+	 * (412).
+	 */
+	@Transactional
+	public void delete(UUID id, @Nullable String ifMatch) {
+		Checkpoint c = require(id);
+		ETags.checkIfMatch(ifMatch, ETags.of(c.sha256()));
+		if (c.pinned()) {
+			throw new ProblemException(ProblemCode.CHECKPOINT_IN_USE,
+					"checkpoint " + id + " is pinned: " + c.pinReason() + "; resume or delete the domain first")
+				.withCheckpointId(id);
+		}
+		remove(List.of(c), "deleted by request");
+	}
+
+	/** Deletes every checkpoint of a domain, pinned or not (the domain itself is being deleted). */
+	@Transactional
+	public int deleteAllOf(int domid) {
+		List<Checkpoint> all = checkpoints.findByDomidOrderByCreatedAtDescIdDesc(domid);
+		remove(all, "domain deleted");
+		return all.size();
+	}
+
+	/**
+	 * Keeps the newest {@code keep} checkpoints of a domain and deletes the older ones that are not
+	 * pinned. Returns the ids deleted.
+	 */
+	@Transactional
+	public List<UUID> enforceRetention(int domid, int keep) {
+		List<Checkpoint> newestFirst = checkpoints.findByDomidOrderByCreatedAtDescIdDesc(domid);
+		List<Checkpoint> doomed = new ArrayList<>();
+		int kept = 0;
+		for (Checkpoint c : newestFirst) {
+			if (c.pinned()) {
+				continue;
+			}
+			if (kept < keep) {
+				kept++;
+			}
+			else {
+				doomed.add(c);
+			}
+		}
+		remove(doomed, "retention keeps the newest " + keep);
+		if (!doomed.isEmpty()) {
+			log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
+		}
+		return doomed.stream().map(Checkpoint::id).toList();
+	}
+
+	@Transactional
+	public void pin(UUID id, String reason) {
+		require(id).pin(reason);
+	}
+
+	@Transactional
+	public void unpin(UUID id) {
+		checkpoints.findById(id).ifPresent(Checkpoint::unpin);
+	}
+
+	private void remove(List<Checkpoint> doomed, String reason) {
+		if (doomed.isEmpty()) {
+			return;
+		}
+		List<UUID> ids = doomed.stream().map(Checkpoint::id).toList();
+		doomed.forEach(c -> events.publishEvent(new CheckpointEvents.CheckpointDeleted(c.id(), c.domid(), reason)));
+		checkpoints.deleteByIds(ids);
+	}
+
+	private Checkpoint require(UUID id) {
+		return checkpoints.findById(id)
+			.orElseThrow(() -> new ProblemException(ProblemCode.CHECKPOINT_NOT_FOUND, "no checkpoint " + id)
+				.withCheckpointId(id));
+	}
+
+}

@@ -1,0 +1,47 @@
+package org.xso.checkpoint;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/checkpoints/{id}}: details, integrity check, deletion. */
+@RestController
+@RequestMapping("/api/v1/checkpoints/{id}")
+class CheckpointController {
+
+	private final CheckpointCatalog catalog;
+
+	private final CheckpointStore store;
+
+	CheckpointController(CheckpointCatalog catalog, CheckpointStore store) {
+		this.catalog = catalog;
+		this.store = store;
+	}
+
+	@GetMapping
+	ResponseEntity<CheckpointViews.Details> get(@PathVariable UUID id) {
+		CheckpointViews.Details details = catalog.details(id);
+		return ResponseEntity.ok().eTag(details.etag()).body(details);
+	}
+
+	@GetMapping("/integrity")
+	CheckpointViews.Integrity integrity(@PathVariable UUID id) {
+		return store.integrity(id);
+	}
+
+	@DeleteMapping
+	ResponseEntity<Void> delete(@PathVariable UUID id,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		catalog.delete(id, ifMatch);
+		return ResponseEntity.noContent().build();
+	}
+
+}

@@ -1,0 +1,36 @@
+package org.xso.checkpoint;
+
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A checkpoint's memory image: opaque bytes, read only to restore, so kept apart from the header. */
+@Entity
+@Table(name = "checkpoint_images")
+class CheckpointImage {
+
+	@Id
+	@Column(name = "checkpoint_id")
+	private UUID checkpointId;
+
+	@Column(name = "memory_image", nullable = false)
+	private byte[] memoryImage;
+
+	protected CheckpointImage() {
+		this.checkpointId = new UUID(0, 0);
+		this.memoryImage = new byte[0];
+	}
+
+	CheckpointImage(UUID checkpointId, byte[] memoryImage) {
+		this.checkpointId = checkpointId;
+		this.memoryImage = memoryImage;
+	}
+
+	byte[] memoryImage() {
+		return memoryImage;
+	}
+
+}

@@ -1,0 +1,65 @@
+package org.xso.domain;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceType;
+import org.xso.web.BackendFeatures;
+import org.xso.web.DeviceConfig;
+import org.xso.web.ProblemException;
+
+/**
+ * With {@code xso.demo.enabled=true}: guests 1 and 2 (one vbd 51712 = xvda and one vif 0 each)
+ * exist and, with the simulator, run their default workloads.
+ */
+@Component
+public class DemoGuests {
+
+	private static final Logger log = LoggerFactory.getLogger(DemoGuests.class);
+
+	private final boolean enabled;
+
+	private final DomainService domains;
+
+	private final SimulatorService simulator;
+
+	DemoGuests(@Value("${xso.demo.enabled:false}") boolean enabled, DomainService domains,
+			SimulatorService simulator) {
+		this.enabled = enabled;
+		this.domains = domains;
+		this.simulator = simulator;
+	}
+
+	public void seed() {
+		if (!enabled) {
+			return;
+		}
+		for (int domid : List.of(1, 2)) {
+			try {
+				if (!domains.exists(domid)) {
+					domains.create(spec(domid));
+					log.info("Created demo guest {}", domid);
+				}
+				if (simulator.available() && domains.record(domid).state() == DomainState.RUNNING) {
+					simulator.startDefaultWorkload(domid);
+				}
+			}
+			catch (ProblemException e) {
+				log.warn("Demo guest {}: {} {}", domid, e.code(), e.getMessage());
+			}
+		}
+	}
+
+	static DomainRequests.CreateDomain spec(int domid) {
+		DeviceConfig vbd = new DeviceConfig(DeviceType.vbd, 51712, 0, 65_536L, 512,
+				BackendFeatures.from(BlkbackFeatures.LINUX_DEFAULT), null);
+		DeviceConfig vif = new DeviceConfig(DeviceType.vif, 0, 0, null, null, null,
+				String.format("00:16:3e:00:00:%02x", domid));
+		return new DomainRequests.CreateDomain(domid, "demo-" + domid, 256, 1, List.of(vbd, vif));
+	}
+
+}

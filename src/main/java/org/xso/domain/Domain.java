@@ -1,0 +1,218 @@
+package org.xso.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.AbstractAggregateRoot;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.GuestSpec;
+
+/**
+ * The domain aggregate: a guest's configuration and persisted state. State changes only through
+ * the guarded transitions below; each publishes a {@link DomainEvents.DomainStateChanged} when the
+ * aggregate is saved. The version is the domain's entity tag.
+ */
+@Entity
+@Table(name = "domains")
+class Domain extends AbstractAggregateRoot<Domain> {
+
+	@Id
+	private Integer domid;
+
+	@Column(nullable = false, length = 64)
+	private String name;
+
+	@Column(name = "memory_mib", nullable = false)
+	private int memoryMib;
+
+	@Column(nullable = false)
+	private int vcpus;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, length = 16)
+	private DomainState state;
+
+	@Column(name = "state_reason", length = 1024)
+	private @Nullable String stateReason;
+
+	@Column(name = "suspend_checkpoint_id")
+	private @Nullable UUID suspendCheckpointId;
+
+	@Column(name = "checkpoint_retention", nullable = false)
+	private int checkpointRetention;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(name = "updated_at", nullable = false)
+	private Instant updatedAt;
+
+	@Version
+	private @Nullable Long version;
+
+	@OneToMany(cascade = CascadeType.ALL, orphanRemoval = true, fetch = FetchType.EAGER)
+	@JoinColumn(name = "domid", nullable = false)
+	@OrderBy("type, devid")
+	private List<DomainDevice> devices = new ArrayList<>();
+
+	protected Domain() {
+		this.domid = 0;
+		this.name = "";
+		this.state = DomainState.RUNNING;
+		this.createdAt = Instant.EPOCH;
+		this.updatedAt = Instant.EPOCH;
+	}
+
+	private Domain(int domid, GuestSpec spec, DomainState state, int retention, Instant now) {
+		this.domid = domid;
+		this.name = spec.name();
+		this.memoryMib = spec.memoryMiB();
+		this.vcpus = spec.vcpus();
+		this.state = state;
+		this.checkpointRetention = retention;
+		this.createdAt = now;
+		this.updatedAt = now;
+		spec.devices().forEach(d -> devices.add(new DomainDevice(d)));
+		registerEvent(new DomainEvents.DomainCreated(domid, spec.name(), state));
+	}
+
+	static Domain running(int domid, GuestSpec spec, int retention, Instant now) {
+		return new Domain(domid, spec, DomainState.RUNNING, retention, now);
+	}
+
+	static Domain restoring(int domid, GuestSpec spec, int retention, Instant now) {
+		return new Domain(domid, spec, DomainState.RESTORING, retention, now);
+	}
+
+	/** RUNNING → SUSPENDED: the guest was saved to {@code checkpoint} and left the hypervisor. */
+	void suspended(UUID checkpoint, Instant now) {
+		require(DomainState.RUNNING, "suspend");
+		this.suspendCheckpointId = checkpoint;
+		transition(DomainState.SUSPENDED, "saved to checkpoint " + checkpoint, now);
+	}
+
+	/** SUSPENDED or RESTORING → RUNNING: the guest runs again. */
+	void resumed(Instant now) {
+		if (state != DomainState.SUSPENDED && state != DomainState.RESTORING) {
+			throw new IllegalStateException("cannot resume domain " + domid + " in state " + state);
+		}
+		this.suspendCheckpointId = null;
+		transition(DomainState.RUNNING, null, now);
+	}
+
+	/** Any → FAULTED: a failure could not be compensated. */
+	void faulted(String reason, Instant now) {
+		transition(DomainState.FAULTED, reason, now);
+	}
+
+	/** FAULTED → RUNNING: the hypervisor shows the guest running with its devices connected. */
+	void recovered(String reason, Instant now) {
+		require(DomainState.FAULTED, "recover");
+		transition(DomainState.RUNNING, reason, now);
+	}
+
+	void attach(DeviceSpec spec, Instant now) {
+		if (device(spec.id()).isPresent()) {
+			throw new IllegalStateException("device " + spec.id() + " exists on domain " + domid);
+		}
+		devices.add(new DomainDevice(spec));
+		registerEvent(new DomainEvents.DeviceAttached(domid, spec.id().type(), spec.id().devid()));
+		this.updatedAt = now;
+	}
+
+	void detach(DeviceId id, Instant now) {
+		devices.removeIf(d -> d.deviceId().equals(id));
+		registerEvent(new DomainEvents.DeviceDetached(domid, id.type(), id.devid()));
+		this.updatedAt = now;
+	}
+
+	void retention(int keep, Instant now) {
+		if (keep < 1) {
+			throw new IllegalArgumentException("retention must be >= 1: " + keep);
+		}
+		this.checkpointRetention = keep;
+		this.updatedAt = now;
+	}
+
+	private void require(DomainState expected, String what) {
+		if (state != expected) {
+			throw new IllegalStateException("cannot " + what + " domain " + domid + " in state " + state);
+		}
+	}
+
+	private void transition(DomainState to, @Nullable String reason, Instant now) {
+		DomainState from = state;
+		this.state = to;
+		this.stateReason = reason;
+		this.updatedAt = now;
+		registerEvent(new DomainEvents.DomainStateChanged(domid, from, to, reason));
+	}
+
+	Optional<DomainDevice> device(DeviceId id) {
+		return devices.stream().filter(d -> d.deviceId().equals(id)).findFirst();
+	}
+
+	GuestSpec spec() {
+		return new GuestSpec(name, memoryMib, vcpus, devices.stream().map(DomainDevice::toSpec).toList());
+	}
+
+	int domid() {
+		return domid;
+	}
+
+	String name() {
+		return name;
+	}
+
+	DomainState state() {
+		return state;
+	}
+
+	@Nullable
+	String stateReason() {
+		return stateReason;
+	}
+
+	@Nullable
+	UUID suspendCheckpointId() {
+		return suspendCheckpointId;
+	}
+
+	int checkpointRetention() {
+		return checkpointRetention;
+	}
+
+	Instant createdAt() {
+		return createdAt;
+	}
+
+	Instant updatedAt() {
+		return updatedAt;
+	}
+
+	long version() {
+		return version == null ? 0 : version;
+	}
+
+	List<DomainDevice> devices() {
+		return List.copyOf(devices);
+	}
+
+}

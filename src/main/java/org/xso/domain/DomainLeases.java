@@ -1,0 +1,120 @@
+package org.xso.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.xso.web.LeaseRef;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+
+/**
+ * The per-domain lease: one holder at a time, enforced by the primary key of {@code domain_leases}
+ * (a concurrent acquirer's insert fails), visible in the API, renewed while its operation runs and
+ * taken over by recovery once it expired.
+ */
+@Service
+public class DomainLeases {
+
+	private final DomainLeaseRepository leases;
+
+	private final InstanceId instance;
+
+	private final Clock clock;
+
+	private final Duration ttl;
+
+	DomainLeases(DomainLeaseRepository leases, InstanceId instance, Clock clock, DomainProperties properties) {
+		this.leases = leases;
+		this.instance = instance;
+		this.clock = clock;
+		this.ttl = properties.leaseTtl();
+	}
+
+	/**
+	 * Takes the domain's lease for this instance in the caller's transaction, or fails with 409
+	 * DOMAIN_BUSY naming the holder and its operation.
+	 */
+	@Transactional
+	public LeaseRef acquire(int domid, @Nullable UUID operationId, String purpose) {
+		Optional<DomainLease> held = leases.findById(domid);
+		if (held.isPresent()) {
+			throw busy(domid, held.get().ref(), held.get().expired(clock.instant()));
+		}
+		Instant now = clock.instant();
+		DomainLease lease = new DomainLease(domid, instance.value(), operationId, purpose, now, now.plus(ttl));
+		try {
+			leases.saveAndFlush(lease);
+		}
+		catch (DataIntegrityViolationException e) {
+			throw new ProblemException(ProblemCode.DOMAIN_BUSY,
+					"domain " + domid + " was just locked by a concurrent request; read it again");
+		}
+		return lease.ref();
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<LeaseRef> find(int domid) {
+		return leases.findById(domid).map(DomainLease::ref);
+	}
+
+	/** Releases a lease this instance holds for a synchronous change. */
+	@Transactional
+	public void release(int domid) {
+		leases.release(domid, instance.value());
+	}
+
+	/** Releases the lease held for {@code operationId}, whoever holds it now. */
+	@Transactional
+	public void releaseFor(int domid, UUID operationId) {
+		leases.releaseFor(domid, operationId);
+	}
+
+	/** Extends the leases of the operations this instance runs. */
+	@Transactional
+	public int renew(Collection<UUID> operations) {
+		if (operations.isEmpty()) {
+			return 0;
+		}
+		return leases.renew(instance.value(), operations, clock.instant().plus(ttl));
+	}
+
+	/** Expired leases, and leases a previous run of this same instance left behind. */
+	@Transactional(readOnly = true)
+	public List<LeaseRef> stale() {
+		return leases.expiredOrOwnedBy(clock.instant(), instance.value()).stream().map(DomainLease::ref).toList();
+	}
+
+	/** Takes over a stale lease unless somebody else did first (compare-and-set on owner and expiry). */
+	@Transactional(propagation = Propagation.REQUIRES_NEW)
+	public boolean takeOver(int domid, LeaseRef seen) {
+		return leases.takeOver(domid, seen.owner(), seen.expiresAt(), instance.value(),
+				clock.instant().plus(ttl)) == 1;
+	}
+
+	public String owner() {
+		return instance.value();
+	}
+
+	public Duration ttl() {
+		return ttl;
+	}
+
+	static ProblemException busy(int domid, LeaseRef lease, boolean expired) {
+		String holder = lease.operationId() != null ? "operation " + lease.operationId() : lease.purpose();
+		String detail = "domain " + domid + " is busy with " + holder + " (lease held by " + lease.owner()
+				+ (expired ? ", expired at " + lease.expiresAt() + "; recovery will release it shortly)"
+						: " until " + lease.expiresAt() + ")");
+		return new ProblemException(ProblemCode.DOMAIN_BUSY, detail).withLease(lease);
+	}
+
+}

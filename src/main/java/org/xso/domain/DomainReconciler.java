@@ -1,0 +1,136 @@
+package org.xso.domain;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.xso.hypervisor.GuestInfo;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.PowerState;
+import org.xso.xen.DomId;
+
+/**
+ * Makes the database and the hypervisor agree at startup, after operation recovery: a RUNNING
+ * domain the hypervisor no longer knows is created again from its stored config (and an event
+ * says so); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
+ * hypervisor runs that the database does not know is adopted. Domains under a lease are left to
+ * their operation.
+ */
+@Component
+public class DomainReconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(DomainReconciler.class);
+
+	private final Hypervisor hypervisor;
+
+	private final DomainLifecycle lifecycle;
+
+	private final DomainLeases leases;
+
+	private final DomainProperties properties;
+
+	private final ApplicationEventPublisher events;
+
+	DomainReconciler(Hypervisor hypervisor, DomainLifecycle lifecycle, DomainLeases leases,
+			DomainProperties properties, ApplicationEventPublisher events) {
+		this.hypervisor = hypervisor;
+		this.lifecycle = lifecycle;
+		this.leases = leases;
+		this.properties = properties;
+		this.events = events;
+	}
+
+	public void reconcile() {
+		List<GuestInfo> guests;
+		try {
+			guests = hypervisor.guests();
+		}
+		catch (HypervisorException e) {
+			log.warn("Cannot reconcile domains: the hypervisor does not answer ({})", e.getMessage());
+			return;
+		}
+		Set<Integer> known = new HashSet<>();
+		for (DomainViews.DomainRecord d : lifecycle.all()) {
+			known.add(d.domid());
+			if (leases.find(d.domid()).isEmpty()) {
+				reconcile(d, guests.stream().filter(g -> g.domid().value() == d.domid()).findFirst());
+			}
+		}
+		for (GuestInfo g : guests) {
+			if (!g.domid().isDom0() && !known.contains(g.domid().value()) && g.state() != PowerState.SUSPENDED) {
+				lifecycle.adopt(g.domid().value(), g.config());
+				log.info("Adopted domain {} ({}) that the hypervisor runs", g.domid(), g.config().name());
+			}
+		}
+	}
+
+	/**
+	 * Reconciles one domain, unless an operation holds it: what recovery does once it has ended an
+	 * operation a stopped instance left (the hypervisor may have lost the guest meanwhile).
+	 */
+	public void reconcile(int domid) {
+		if (leases.find(domid).isPresent()) {
+			return;
+		}
+		try {
+			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(domid));
+			lifecycle.all().stream().filter(d -> d.domid() == domid).findFirst().ifPresent(d -> reconcile(d, guest));
+		}
+		catch (HypervisorException e) {
+			log.warn("Cannot reconcile domain {}: {}", domid, e.getMessage());
+		}
+	}
+
+	private void reconcile(DomainViews.DomainRecord d, Optional<GuestInfo> guest) {
+		switch (d.state()) {
+			case RUNNING -> {
+				if (guest.isEmpty()) {
+					recreate(d);
+				}
+			}
+			case RESTORING -> {
+				// a restore that recovery did not finish: nothing of it may be left behind
+				guest.ifPresent(g -> destroyQuietly(d.domid()));
+				lifecycle.discardRestoring(d.domid());
+			}
+			case FAULTED -> {
+				if (guest.isPresent() && guest.get().state() == PowerState.RUNNING
+						&& guest.get().devices().stream().allMatch(x -> x.connected())) {
+					lifecycle.recovered(d.domid(), "running with every device connected at startup");
+				}
+			}
+			case SUSPENDED -> {
+				// stays SUSPENDED: resumable from its checkpoint alone
+			}
+		}
+	}
+
+	private void recreate(DomainViews.DomainRecord d) {
+		try {
+			hypervisor.create(Optional.of(DomId.guest(d.domid())), d.spec(), properties.connectTimeout());
+			events.publishEvent(new DomainEvents.DomainRecreated(d.domid(),
+					"the hypervisor no longer knew this running domain; created again from its stored config"));
+			log.info("Re-created domain {} ({}) from its stored config", d.domid(), d.name());
+		}
+		catch (HypervisorException e) {
+			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + e.getMessage());
+			log.warn("Could not re-create domain {}: {}", d.domid(), e.getMessage());
+		}
+	}
+
+	private void destroyQuietly(int domid) {
+		try {
+			hypervisor.destroy(DomId.guest(domid), properties.destroyTimeout());
+		}
+		catch (HypervisorException e) {
+			log.warn("Could not destroy the remains of domain {}: {}", domid, e.getMessage());
+		}
+	}
+
+}

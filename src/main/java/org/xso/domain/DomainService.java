@@ -1,0 +1,221 @@
+package org.xso.domain;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.hypervisor.GuestSpec;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.web.ETags;
+import org.xso.web.GuestConfig;
+import org.xso.web.HypervisorProblems;
+import org.xso.web.InvalidParam;
+import org.xso.web.PageView;
+import org.xso.web.Paging;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+import org.xso.xen.DomId;
+
+/**
+ * Domains as resources: list, read, create, delete, change retention. A change that calls the
+ * hypervisor holds the domain's lease for its duration, so it never interleaves with an
+ * operation; the hypervisor call runs outside any transaction.
+ */
+@Service
+public class DomainService {
+
+	private final DomainRepository domains;
+
+	private final DomainLeases leases;
+
+	private final DomainViewAssembler views;
+
+	private final CheckpointCatalog checkpoints;
+
+	private final Hypervisor hypervisor;
+
+	private final DomainProperties properties;
+
+	private final TransactionTemplate tx;
+
+	private final Clock clock;
+
+	private final ApplicationEventPublisher events;
+
+	DomainService(DomainRepository domains, DomainLeases leases, DomainViewAssembler views,
+			CheckpointCatalog checkpoints, Hypervisor hypervisor, DomainProperties properties, TransactionTemplate tx,
+			Clock clock, ApplicationEventPublisher events) {
+		this.domains = domains;
+		this.leases = leases;
+		this.views = views;
+		this.checkpoints = checkpoints;
+		this.hypervisor = hypervisor;
+		this.properties = properties;
+		this.tx = tx;
+		this.clock = clock;
+		this.events = events;
+	}
+
+	@Transactional(readOnly = true)
+	public PageView<DomainViews.DomainView> list(Paging paging, @Nullable DomainState state) {
+		Sort byId = Sort.by("domid");
+		var page = state == null ? domains.findAll(paging.request(byId))
+				: domains.findByState(state, paging.request(byId));
+		Function<Integer, DomainViewAssembler.Live> live = views.liveAll();
+		return PageView.of(page, d -> views.view(d, live.apply(d.domid())));
+	}
+
+	@Transactional(readOnly = true)
+	public DomainViews.DomainView get(int domid) {
+		return views.view(require(domid), views.live(domid));
+	}
+
+	@Transactional(readOnly = true)
+	public DomainViews.DomainRecord record(int domid) {
+		Domain d = require(domid);
+		return new DomainViews.DomainRecord(d.domid(), d.name(), d.state(), d.spec(), d.suspendCheckpointId(),
+				d.checkpointRetention(), d.version());
+	}
+
+	@Transactional(readOnly = true)
+	public boolean exists(int domid) {
+		return domains.existsById(domid);
+	}
+
+	/** Creates the guest in the hypervisor (devices connected), then records it. */
+	public DomainViews.DomainView create(DomainRequests.CreateDomain request) {
+		int requested = DomainRequests.guestDomid(request.domid(), "/domid");
+		GuestSpec spec = GuestConfig.toSpec(request.name(), request.requiredMemory(), request.requiredVcpus(),
+				request.devices());
+		int domid = requested != 0 ? requested : lowestFreeDomid();
+		if (domains.existsById(domid)) {
+			throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
+		}
+		leases.acquire(domid, null, "create");
+		try {
+			hypervisor.create(Optional.of(DomId.guest(domid)), spec, properties.connectTimeout());
+			try {
+				tx.executeWithoutResult(s -> domains
+					.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant())));
+			}
+			catch (RuntimeException e) {
+				destroyQuietly(domid);
+				throw e;
+			}
+		}
+		catch (HypervisorException e) {
+			throw HypervisorProblems.of(e);
+		}
+		finally {
+			leases.release(domid);
+		}
+		return get(domid);
+	}
+
+	/** Destroys the guest (devices Closing, then Closed) and deletes it with all its checkpoints. */
+	public void delete(int domid, @Nullable String ifMatch) {
+		tx.executeWithoutResult(s -> {
+			Domain d = require(domid);
+			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
+			leases.acquire(domid, null, "delete");
+		});
+		try {
+			destroyIfPresent(domid);
+			tx.executeWithoutResult(s -> {
+				int n = checkpoints.deleteAllOf(domid);
+				domains.delete(require(domid));
+				publish(new DomainEvents.DomainDeleted(domid, n));
+			});
+		}
+		finally {
+			leases.release(domid);
+		}
+	}
+
+	private void destroyIfPresent(int domid) {
+		try {
+			if (hypervisor.guest(DomId.guest(domid)).isPresent()) {
+				hypervisor.destroy(DomId.guest(domid), properties.destroyTimeout());
+			}
+		}
+		catch (HypervisorException e) {
+			if (e.reason() != HypervisorException.Reason.DOMAIN_NOT_FOUND) {
+				throw HypervisorProblems.of(e);
+			}
+		}
+	}
+
+	/** Changes the retention and applies it at once. */
+	@Transactional
+	public DomainViews.DomainView patch(int domid, @Nullable String ifMatch, DomainRequests.PatchDomain patch) {
+		Domain d = require(domid);
+		ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
+		if (patch.checkpointRetention() != null) {
+			int keep = patch.checkpointRetention();
+			if (keep < 1 || keep > 1000) {
+				throw ProblemException.invalid(InvalidParam.body("/checkpointRetention", "must be 1..1000: " + keep));
+			}
+			d.retention(keep, clock.instant());
+			domains.saveAndFlush(d);
+			checkpoints.enforceRetention(domid, keep);
+		}
+		return views.view(d, views.live(domid));
+	}
+
+	Domain require(int domid) {
+		return domains.findById(domid)
+			.orElseThrow(() -> new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid));
+	}
+
+	/** Whether a domain id is free: not recorded, not leased, and unknown to the hypervisor. */
+	public boolean free(int domid) {
+		try {
+			return !domains.existsById(domid) && leases.find(domid).isEmpty()
+					&& hypervisor.guest(DomId.guest(domid)).isEmpty();
+		}
+		catch (HypervisorException e) {
+			throw HypervisorProblems.of(e);
+		}
+	}
+
+	/** The lowest guest id neither recorded nor known to the hypervisor. */
+	public int lowestFreeDomid() {
+		Set<Integer> used = new HashSet<>(domains.allIds());
+		try {
+			hypervisor.guests().forEach(g -> used.add(g.domid().value()));
+		}
+		catch (HypervisorException e) {
+			throw HypervisorProblems.of(e);
+		}
+		for (int id = 1; id <= DomId.MAX_GUEST; id++) {
+			if (!used.contains(id)) {
+				return id;
+			}
+		}
+		throw new ProblemException(ProblemCode.HOST_OUT_OF_MEMORY, "no free domain id");
+	}
+
+	private void destroyQuietly(int domid) {
+		try {
+			hypervisor.destroy(DomId.guest(domid), properties.destroyTimeout());
+		}
+		catch (HypervisorException ignored) {
+			// best effort: the record was not written, the guest must not outlive it
+		}
+	}
+
+	private void publish(Object event) {
+		events.publishEvent(event);
+	}
+
+}

@@ -1,0 +1,58 @@
+package org.xso.domain;
+
+import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.DeviceType;
+import org.xso.web.BackendFeatures;
+
+/** Request and response bodies of the simulator-only endpoints. */
+final class SimulatorRequests {
+
+	private SimulatorRequests() {
+	}
+
+	enum WorkloadAction {
+
+		START, STOP
+
+	}
+
+	/**
+	 * {@code POST /domains/{domid}/workload}: START with optional overrides of the default workload,
+	 * or STOP (what is in flight still completes).
+	 */
+	record WorkloadCommand(@Nullable WorkloadAction action, @Nullable Boolean block, @Nullable Integer queueDepth,
+			@Nullable Integer maxSectors, @Nullable Long regionSectors, @Nullable Boolean net,
+			@Nullable Integer packetWindow) {
+	}
+
+	record WorkloadStatus(int domid, boolean running) {
+	}
+
+	record VerifyRequest(@Nullable Integer timeoutMs) {
+	}
+
+	/** Every acknowledged write of the guest's vbds read back: how many did not match. */
+	record VerifyResult(int domid, long mismatches) {
+	}
+
+	enum FaultKind {
+
+		/** Per-request latency of a block backend ({@code latencyMs}). */
+		BACKEND_LATENCY,
+		/** The next {@code count} notifications to a device's backend are lost. */
+		LOSE_NOTIFICATIONS,
+		/** Backends created for the guest from now on never leave InitWait ({@code stall}). */
+		BACKENDS_STALL,
+		/** The block backend offered after the guest's next restore has {@code features}. */
+		BACKEND_FEATURES_AFTER_RESTORE,
+		/** The next {@code count} xenstore transaction commits fail with EAGAIN (host-wide). */
+		XENSTORE_CONFLICTS
+
+	}
+
+	record Fault(FaultKind kind, @Nullable Integer domid, @Nullable DeviceType deviceType, @Nullable Integer devid,
+			@Nullable Long latencyMs, @Nullable Integer count, @Nullable Boolean stall,
+			@Nullable BackendFeatures features) {
+	}
+
+}

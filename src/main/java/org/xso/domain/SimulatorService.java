@@ -1,0 +1,145 @@
+package org.xso.domain;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.SimulatorControls;
+import org.xso.hypervisor.WorkloadSpec;
+import org.xso.web.HypervisorProblems;
+import org.xso.web.InvalidParam;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+import org.xso.xen.DomId;
+
+/**
+ * Workloads and fault injection, which only the simulator adapter has. With another adapter every
+ * call is 422 SIMULATOR_NOT_AVAILABLE: a request this service cannot ever satisfy as configured,
+ * not a transient outage.
+ */
+@Service
+public class SimulatorService {
+
+	private final Hypervisor hypervisor;
+
+	private final DomainService domains;
+
+	SimulatorService(Hypervisor hypervisor, DomainService domains) {
+		this.hypervisor = hypervisor;
+		this.domains = domains;
+	}
+
+	public boolean available() {
+		return hypervisor.simulator().isPresent();
+	}
+
+	SimulatorRequests.WorkloadStatus workload(int domid) {
+		domains.record(domid);
+		return new SimulatorRequests.WorkloadStatus(domid, call(s -> s.workloadRunning(DomId.guest(domid))));
+	}
+
+	SimulatorRequests.WorkloadStatus command(int domid, SimulatorRequests.WorkloadCommand c) {
+		if (c.action() == null) {
+			throw ProblemException.invalid(InvalidParam.body("/action", "is required: START or STOP"));
+		}
+		DomainViews.DomainRecord d = domains.record(domid);
+		if (c.action() == SimulatorRequests.WorkloadAction.STOP) {
+			call(s -> {
+				s.stopWorkload(DomId.guest(domid));
+				return null;
+			});
+			return workload(domid);
+		}
+		if (d.state() != DomainState.RUNNING) {
+			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
+					"domain " + domid + " is " + d.state() + "; a workload runs only in a running guest");
+		}
+		WorkloadSpec spec = spec(c);
+		call(s -> {
+			s.startWorkload(DomId.guest(domid), spec);
+			return null;
+		});
+		return workload(domid);
+	}
+
+	/** Starts the default workload (the demo guests). */
+	public void startDefaultWorkload(int domid) {
+		call(s -> {
+			if (!s.workloadRunning(DomId.guest(domid))) {
+				s.startWorkload(DomId.guest(domid), WorkloadSpec.DEFAULT);
+			}
+			return null;
+		});
+	}
+
+	SimulatorRequests.VerifyResult verify(int domid, SimulatorRequests.VerifyRequest request) {
+		domains.record(domid);
+		int timeoutMs = request.timeoutMs() == null ? 10_000 : request.timeoutMs();
+		if (timeoutMs < 1 || timeoutMs > 600_000) {
+			throw ProblemException.invalid(InvalidParam.body("/timeoutMs", "must be 1..600000: " + timeoutMs));
+		}
+		long mismatches = call(s -> s.verifyDisks(DomId.guest(domid), Duration.ofMillis(timeoutMs)));
+		return new SimulatorRequests.VerifyResult(domid, mismatches);
+	}
+
+	void inject(SimulatorRequests.Fault f) {
+		SimulatorFaults.validate(f);
+		if (f.domid() != null) {
+			domains.record(f.domid());
+		}
+		call(s -> {
+			SimulatorFaults.apply(s, f);
+			return null;
+		});
+	}
+
+	private static WorkloadSpec spec(SimulatorRequests.WorkloadCommand c) {
+		WorkloadSpec d = WorkloadSpec.DEFAULT;
+		try {
+			return new WorkloadSpec(c.block() == null ? d.block() : c.block(),
+					c.queueDepth() == null ? d.queueDepth() : c.queueDepth(),
+					c.maxSectors() == null ? d.maxSectors() : c.maxSectors(),
+					c.regionSectors() == null ? d.regionSectors() : c.regionSectors(),
+					c.net() == null ? d.net() : c.net(), c.packetWindow() == null ? d.packetWindow() : c.packetWindow());
+		}
+		catch (IllegalArgumentException e) {
+			throw ProblemException.invalid(InvalidParam.body("", String.valueOf(e.getMessage())));
+		}
+	}
+
+	private <T> T call(java.util.function.Function<SimulatorControls, @Nullable T> action) {
+		SimulatorControls s = hypervisor.simulator()
+			.orElseThrow(() -> new ProblemException(ProblemCode.SIMULATOR_NOT_AVAILABLE,
+					"the " + hypervisor.kind() + " adapter has no workload or fault controls"));
+		try {
+			return action.apply(s);
+		}
+		catch (HypervisorException e) {
+			throw HypervisorProblems.of(e);
+		}
+		catch (IllegalArgumentException e) {
+			throw ProblemException.invalid(InvalidParam.body("", String.valueOf(e.getMessage())));
+		}
+	}
+
+	static DeviceId device(@Nullable DeviceType type, @Nullable Integer devid) {
+		if (type == null || devid == null) {
+			throw ProblemException.invalid(InvalidParam.body("/deviceType", "deviceType and devid are required"));
+		}
+		return new DeviceId(type, devid);
+	}
+
+	static BlkbackFeatures features(SimulatorRequests.Fault f) {
+		if (f.features() == null) {
+			throw ProblemException.invalid(InvalidParam.body("/features", "is required"));
+		}
+		return new BlkbackFeatures(f.features().persistent(), f.features().maxIndirectSegments(),
+				f.features().flushCache(), f.features().discard(), f.features().maxRingPageOrder());
+	}
+
+}

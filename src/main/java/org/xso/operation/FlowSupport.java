@@ -1,0 +1,118 @@
+package org.xso.operation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.web.HypervisorProblems;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+
+/**
+ * What every flow does between and after its phases: notice a cancel or a passed deadline the
+ * moment a phase ends, give each hypervisor call what is left of the deadline, compensate by
+ * thawing, and end the operation in its named state.
+ */
+@Component
+class FlowSupport {
+
+	private static final Logger log = LoggerFactory.getLogger(FlowSupport.class);
+
+	final Hypervisor hypervisor;
+
+	final OperationJournal journal;
+
+	final CancelSignals signals;
+
+	final OperationProperties properties;
+
+	final Clock clock;
+
+	FlowSupport(Hypervisor hypervisor, OperationJournal journal, CancelSignals signals,
+			OperationProperties properties, Clock clock) {
+		this.hypervisor = hypervisor;
+		this.journal = journal;
+		this.signals = signals;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/** Why the operation must stop now: the caller cancelled it, or its deadline passed. */
+	Optional<ProblemException> stopCause(OperationTicket t) {
+		if (signals.signalled(t.id()) || journal.cancelRequested(t.id())) {
+			return Optional.of(new ProblemException(ProblemCode.CANCELLED, "cancelled at the caller's request"));
+		}
+		if (!clock.instant().isBefore(t.deadlineAt())) {
+			return Optional.of(deadlinePassed(t));
+		}
+		return Optional.empty();
+	}
+
+	ProblemException deadlinePassed(OperationTicket t) {
+		return new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
+				"the deadline of " + t.deadline().toMillis() + " ms passed at " + t.deadlineAt());
+	}
+
+	/** What is left of the deadline (at least one millisecond, so a call fails fast rather than never). */
+	Duration remaining(OperationTicket t) {
+		Duration left = Duration.between(clock.instant(), t.deadlineAt());
+		return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+	}
+
+	Duration quiesceBudget(OperationTicket t) {
+		Duration left = remaining(t);
+		return t.quiesceTimeout().compareTo(left) < 0 ? t.quiesceTimeout() : left;
+	}
+
+	/** Compensation of QUIESCE and SAVE: the guest continues in place. False if that failed too. */
+	boolean thaw(OperationTicket t) {
+		try {
+			hypervisor.thaw(t.dom(), properties.thawTimeout());
+			return true;
+		}
+		catch (HypervisorException | IllegalStateException e) {
+			log.error("Compensation failed: could not thaw domain {} for operation {}: {}", t.domid(), t.id(),
+					e.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * Thaws the guest and ends the operation: CANCELLED for a cancel, {@code end} otherwise; if the
+	 * thaw fails the domain is FAULTED and the operation FAILED.
+	 */
+	void thawAndEnd(OperationTicket t, OperationState end, ProblemException cause, Set<Phase> done) {
+		if (!thaw(t)) {
+			journal.faulted(t.id(), cause.getMessage() + "; then the guest could not be thawed", done);
+			return;
+		}
+		endAs(t, end, cause, done);
+	}
+
+	void endAs(OperationTicket t, OperationState end, ProblemException cause, Set<Phase> compensated) {
+		OperationState state = cause.code() == ProblemCode.CANCELLED ? OperationState.CANCELLED : end;
+		journal.end(t.id(), state, cause, compensated);
+		signals.clear(t.id());
+	}
+
+	static ProblemException problem(HypervisorException e) {
+		return HypervisorProblems.of(e);
+	}
+
+	static ProblemException problem(RuntimeException e) {
+		if (e instanceof ProblemException p) {
+			return p;
+		}
+		if (e instanceof HypervisorException h) {
+			return HypervisorProblems.of(h);
+		}
+		return new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected failure: " + e, e);
+	}
+
+}

@@ -1,0 +1,27 @@
+package org.xso.operation;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.xso.web.StreamEvent;
+
+/** An operation moved: a new state, a new phase, or progress within a phase. */
+public record OperationChanged(UUID operationId, int domid, OperationKind kind, OperationState state,
+		@Nullable Phase phase, @Nullable PhaseState phaseState, int progress) implements StreamEvent {
+
+	@Override
+	public String eventType() {
+		return "operation";
+	}
+
+	@Override
+	public Integer eventDomid() {
+		return domid;
+	}
+
+	@Override
+	public UUID eventOperationId() {
+		return operationId;
+	}
+
+}

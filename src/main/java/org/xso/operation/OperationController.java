@@ -1,0 +1,66 @@
+package org.xso.operation;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.http.HttpHeaders;
+import org.xso.web.IdempotencyKeys;
+import org.xso.web.InvalidParam;
+import org.xso.web.PageView;
+import org.xso.web.Paging;
+import org.xso.web.ProblemException;
+
+/** {@code /api/v1/operations}: list, read, cancel; {@code POST /api/v1/checkpoints/{id}/restore}. */
+@RestController
+class OperationController {
+
+	private final OperationQueries queries;
+
+	private final OperationService operations;
+
+	OperationController(OperationQueries queries, OperationService operations) {
+		this.queries = queries;
+		this.operations = operations;
+	}
+
+	@GetMapping("/api/v1/operations")
+	PageView<OperationViews.OperationView> list(@RequestParam(required = false) @Nullable Integer domid,
+			@RequestParam(required = false) @Nullable OperationKind kind,
+			@RequestParam(required = false) @Nullable OperationState state,
+			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+		if (domid != null && (domid < 1 || domid > 32751)) {
+			throw ProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
+		}
+		return queries.list(domid, kind, state, Paging.of(page, size));
+	}
+
+	@GetMapping("/api/v1/operations/{id}")
+	OperationViews.OperationView get(@PathVariable UUID id) {
+		return queries.view(id);
+	}
+
+	@PostMapping("/api/v1/operations/{id}/cancel")
+	ResponseEntity<OperationViews.OperationView> cancel(@PathVariable UUID id) {
+		return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.cancel(id));
+	}
+
+	@PostMapping("/api/v1/checkpoints/{id}/restore")
+	ResponseEntity<OperationViews.OperationView> restore(@PathVariable UUID id,
+			@RequestBody(required = false) OperationRequests.@Nullable RestoreRequest request,
+			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null)
+				: request;
+		return OperationResponses.accepted(operations.restore(id, r, key, ifMatch));
+	}
+
+}

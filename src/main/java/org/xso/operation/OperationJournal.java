@@ -1,0 +1,268 @@
+package org.xso.operation;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.xso.checkpoint.Checkpoint;
+import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.checkpoint.CheckpointStore;
+import org.xso.checkpoint.CheckpointViews;
+import org.xso.domain.DomainLeases;
+import org.xso.domain.DomainLifecycle;
+import org.xso.domain.DomainService;
+import org.xso.domain.InstanceId;
+import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.web.ProblemBody;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes an operation's progress phase by phase, each step its own transaction, so that what is
+ * in the database is always where the operation really is. The ending steps change the domain,
+ * the checkpoint pins and the lease in the same transaction as the operation's end state.
+ */
+@Service
+class OperationJournal {
+
+	private final OperationRepository operations;
+
+	private final OperationEpochRepository epochs;
+
+	private final CheckpointStore store;
+
+	private final CheckpointCatalog catalog;
+
+	private final DomainLifecycle lifecycle;
+
+	private final DomainService domains;
+
+	private final DomainLeases leases;
+
+	private final InstanceId instance;
+
+	private final OperationProperties properties;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	OperationJournal(OperationRepository operations, OperationEpochRepository epochs, CheckpointStore store,
+			CheckpointCatalog catalog, DomainLifecycle lifecycle, DomainService domains, DomainLeases leases,
+			InstanceId instance, OperationProperties properties, JsonMapper json, Clock clock) {
+		this.operations = operations;
+		this.epochs = epochs;
+		this.store = store;
+		this.catalog = catalog;
+		this.lifecycle = lifecycle;
+		this.domains = domains;
+		this.leases = leases;
+		this.instance = instance;
+		this.properties = properties;
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/** PENDING → RUNNING; null if the operation is no longer pending (cancelled meanwhile). */
+	@Transactional
+	@Nullable
+	OperationTicket start(UUID id) {
+		Operation op = require(id);
+		if (op.state() != OperationState.PENDING) {
+			return null;
+		}
+		op.start(instance.value(), clock.instant());
+		return OperationTicket.of(operations.save(op), properties.defaultQuiesceTimeout());
+	}
+
+	@Transactional
+	void enter(UUID id, Phase phase) {
+		Operation op = require(id);
+		op.enter(phase, clock.instant());
+		operations.save(op);
+	}
+
+	@Transactional
+	void complete(UUID id, Phase phase) {
+		Operation op = require(id);
+		op.complete(phase, clock.instant());
+		operations.save(op);
+	}
+
+	@Transactional
+	void quiesced(UUID id, QuiesceReport report) {
+		Operation op = require(id);
+		op.devices(DeviceOutcomes.of(report));
+		op.complete(Phase.QUIESCE, clock.instant());
+		operations.save(op);
+	}
+
+	/**
+	 * PERSIST in one transaction: the checkpoint with its checksums, the operation's reference to
+	 * it, PERSIST done and {@code next} entered.
+	 */
+	@Transactional
+	CheckpointViews.Summary persist(UUID id, SavedDomain saved, Checkpoint.Header header, @Nullable Phase next) {
+		Operation op = require(id);
+		CheckpointViews.Summary c = store.save(saved, header);
+		op.checkpoint(c.id());
+		op.complete(Phase.PERSIST, clock.instant());
+		if (next != null) {
+			op.enter(next, clock.instant());
+		}
+		operations.save(op);
+		return c;
+	}
+
+	/** Stores a checkpoint of periodic checkpointing (the epoch is recorded separately). */
+	@Transactional
+	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header) {
+		return store.save(saved, header);
+	}
+
+	/** SUCCEEDED: the domain is SUSPENDED with its (pinned) checkpoint; retention applied; lease released. */
+	@Transactional
+	void suspended(UUID id) {
+		Operation op = require(id);
+		UUID checkpoint = requireCheckpoint(op);
+		lifecycle.suspended(op.domid(), checkpoint);
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		finish(op);
+	}
+
+	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
+	@Transactional
+	void checkpointed(UUID id) {
+		Operation op = require(id);
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		finish(op);
+	}
+
+	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
+	@Transactional
+	void resumed(UUID id, @Nullable ResumeReport report) {
+		Operation op = require(id);
+		if (report != null) {
+			op.devices(DeviceOutcomes.merge(op.devices(), report));
+		}
+		if (op.kind() == OperationKind.RESUME) {
+			// the image the domain was suspended to (and the one it resumed from, if another) may go now
+			UUID suspendImage = domains.record(op.domid()).suspendCheckpointId();
+			if (suspendImage != null) {
+				catalog.unpin(suspendImage);
+			}
+			if (op.checkpointId() != null) {
+				catalog.unpin(op.checkpointId());
+			}
+		}
+		lifecycle.resumed(op.domid());
+		finish(op);
+	}
+
+	/** One epoch of periodic checkpointing done: its cost recorded, retention applied. */
+	@Transactional
+	void epoch(UUID id, OperationEpoch epoch) {
+		Operation op = require(id);
+		epochs.save(epoch);
+		op.epoch(epoch.pausedMs());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		operations.save(op);
+	}
+
+	@Transactional
+	void succeeded(UUID id) {
+		finish(require(id));
+	}
+
+	/** Ends the operation as {@code end} with {@code problem}, releasing the lease. */
+	@Transactional
+	void end(UUID id, OperationState end, ProblemException problem, Set<Phase> compensated) {
+		Operation op = require(id);
+		if (op.state().isTerminal()) {
+			return;
+		}
+		op.fail(end, problemJson(id, problem), compensated, clock.instant());
+		operations.save(op);
+		leases.releaseFor(op.domid(), op.id());
+	}
+
+	/** A compensation failed too: FAILED, and the domain FAULTED with the reason. */
+	@Transactional
+	void faulted(UUID id, String reason, Set<Phase> compensated) {
+		Operation op = require(id);
+		lifecycle.faulted(op.domid(), reason);
+		end(id, OperationState.FAILED, new ProblemException(ProblemCode.COMPENSATION_FAILED, reason), compensated);
+	}
+
+	@Transactional
+	void requeue(UUID id, String note) {
+		Operation op = require(id);
+		op.requeue(note);
+		operations.save(op);
+	}
+
+	@Transactional
+	void note(UUID id, String note) {
+		require(id).note(note);
+	}
+
+	@Transactional(readOnly = true)
+	boolean cancelRequested(UUID id) {
+		return operations.cancelRequested(id);
+	}
+
+	@Transactional(readOnly = true)
+	Operation read(UUID id) {
+		return require(id);
+	}
+
+	/** Compensation of PERSIST: the checkpoint of a suspend that was rolled back goes. */
+	@Transactional
+	void discardCheckpoint(@Nullable UUID checkpoint) {
+		if (checkpoint != null) {
+			catalog.unpin(checkpoint);
+			catalog.delete(checkpoint, null);
+		}
+	}
+
+	@Transactional
+	void discardRestoreTarget(int domid) {
+		lifecycle.discardRestoring(domid);
+	}
+
+	List<OperationEpoch> recentEpochs(UUID id, int n) {
+		return epochs.newest(id, org.springframework.data.domain.Limit.of(n));
+	}
+
+	String problemJson(UUID id, ProblemException problem) {
+		ProblemBody body = problem.toBody("/api/v1/operations/" + id);
+		return json.writeValueAsString(body);
+	}
+
+	private void finish(Operation op) {
+		op.succeed(clock.instant());
+		operations.save(op);
+		leases.releaseFor(op.domid(), op.id());
+	}
+
+	private static UUID requireCheckpoint(Operation op) {
+		UUID c = op.checkpointId();
+		if (c == null) {
+			throw new IllegalStateException("operation " + op.id() + " has no checkpoint");
+		}
+		return c;
+	}
+
+	private Operation require(UUID id) {
+		return operations.findById(id)
+			.orElseThrow(() -> new ProblemException(ProblemCode.OPERATION_NOT_FOUND, "no operation " + id));
+	}
+
+}

@@ -1,0 +1,148 @@
+package org.xso.operation;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.xso.domain.DomainLeases;
+import org.xso.domain.DomainReconciler;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.web.LeaseRef;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+
+/**
+ * Finishes what a stopped instance left running. At startup (before the domains are reconciled)
+ * and then periodically it takes over expired leases, and at startup also the leases a previous
+ * run of this same instance left: a pending operation is run; a running one is rolled forward or
+ * back by what it had persisted and what the hypervisor shows (see {@link RunningRecovery}).
+ */
+@Component
+class OperationRecovery {
+
+	private static final Logger log = LoggerFactory.getLogger(OperationRecovery.class);
+
+	private final DomainLeases leases;
+
+	private final OperationRepository operations;
+
+	private final OperationExecutor executor;
+
+	private final RunningRecovery running;
+
+	private final DomainReconciler reconciler;
+
+	private final Clock clock;
+
+	private final AtomicBoolean started = new AtomicBoolean();
+
+	OperationRecovery(DomainLeases leases, OperationRepository operations, OperationExecutor executor,
+			RunningRecovery running, DomainReconciler reconciler, Clock clock) {
+		this.leases = leases;
+		this.operations = operations;
+		this.executor = executor;
+		this.running = running;
+		this.reconciler = reconciler;
+		this.clock = clock;
+	}
+
+	void recoverAtStartup() {
+		sweep(true);
+		orphans();
+		started.set(true);
+	}
+
+	@Scheduled(fixedDelayString = "${xso.operations.recovery-interval:PT5S}",
+			initialDelayString = "${xso.operations.recovery-interval:PT5S}")
+	void sweep() {
+		if (started.get()) {
+			try {
+				sweep(false);
+			}
+			catch (RuntimeException e) {
+				log.warn("Recovery sweep failed: {}", e.getMessage());
+			}
+		}
+	}
+
+	private void sweep(boolean startup) {
+		for (LeaseRef lease : leases.stale()) {
+			UUID op = lease.operationId();
+			if (op != null && executor.tracks(op)) {
+				continue;
+			}
+			boolean expired = !lease.expiresAt().isAfter(clock.instant());
+			boolean leftover = startup && lease.owner().equals(leases.owner());
+			int domid = lease.domid();
+			if ((!expired && !leftover) || domid == 0 || !leases.takeOver(domid, lease)) {
+				continue;
+			}
+			if (op == null) {
+				log.info("Released the stale lease of domain {} ({})", domid, lease.purpose());
+				leases.release(domid);
+			}
+			else {
+				recover(op, domid);
+			}
+		}
+	}
+
+	/** Operations left unfinished without a lease of their own (never expected; recovered anyway). */
+	private void orphans() {
+		List<Operation> open = operations.findByStateIn(EnumSet.of(OperationState.PENDING, OperationState.RUNNING));
+		for (Operation op : open) {
+			Optional<LeaseRef> lease = leases.find(op.domid());
+			if (lease.isEmpty()) {
+				try {
+					leases.acquire(op.domid(), op.id(), "recovery");
+					recover(op.id(), op.domid());
+				}
+				catch (ProblemException e) {
+					log.warn("Could not recover operation {}: {}", op.id(), e.getMessage());
+				}
+			}
+			else if (!op.id().equals(lease.get().operationId()) && !executor.tracks(op.id())) {
+				log.warn("Operation {} is {} but domain {} is leased to {}", op.id(), op.state(), op.domid(),
+						lease.get().operationId());
+			}
+		}
+	}
+
+	private void recover(UUID id, int domid) {
+		Optional<Operation> found = operations.findById(id);
+		if (found.isEmpty() || found.get().state().isTerminal()) {
+			leases.releaseFor(domid, id);
+			return;
+		}
+		Operation op = found.get();
+		log.info("Recovering {} operation {} of domain {} ({}, phase {})", op.kind(), id, domid, op.state(),
+				op.currentPhase());
+		try {
+			if (op.state() == OperationState.PENDING) {
+				executor.dispatch(id, op.kind());
+			}
+			else {
+				running.recover(op);
+				if (started.get()) {
+					// after startup nobody else reconciles: the hypervisor may have lost the guest
+					reconciler.reconcile(domid);
+				}
+			}
+		}
+		catch (HypervisorException e) {
+			log.warn("Recovery of operation {} deferred: the hypervisor failed ({})", id, e.getMessage());
+		}
+	}
+
+	static ProblemException interrupted(String detail) {
+		return new ProblemException(ProblemCode.OPERATION_INTERRUPTED, detail);
+	}
+
+}

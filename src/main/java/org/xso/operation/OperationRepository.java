@@ -1,0 +1,37 @@
+package org.xso.operation;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+
+interface OperationRepository extends JpaRepository<Operation, UUID> {
+
+	@Query("select o from Operation o where o.params.subjectDomid = :subject and o.kind = :kind"
+			+ " and o.params.idempotencyKey = :key")
+	Optional<Operation> findByIdempotencyKey(int subject, OperationKind kind, String key);
+
+	@Query("select o from Operation o where (:domid is null or o.domid = :domid)"
+			+ " and (:kind is null or o.kind = :kind) and (:state is null or o.state = :state)")
+	Page<Operation> search(@Nullable Integer domid, @Nullable OperationKind kind, @Nullable OperationState state,
+			Pageable pageable);
+
+	List<Operation> findByStateIn(Collection<OperationState> states);
+
+	/** Sets the cancel flag only while the operation runs a cancellable phase (atomic check). */
+	@Modifying
+	@Query("update Operation o set o.cancelRequested = true where o.id = :id and o.state = :running"
+			+ " and o.currentPhase in :cancellable")
+	int requestCancel(UUID id, OperationState running, Collection<Phase> cancellable);
+
+	@Query("select o.cancelRequested from Operation o where o.id = :id")
+	boolean cancelRequested(UUID id);
+
+}

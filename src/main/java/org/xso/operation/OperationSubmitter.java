@@ -1,0 +1,120 @@
+package org.xso.operation;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.domain.DomainLeases;
+import org.xso.hypervisor.CanonicalBytes;
+import org.xso.web.IdempotencyKeys;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+
+/**
+ * Accepts an operation: in one transaction it returns the operation an Idempotency-Key already
+ * started, or checks the request, takes the domain's lease and records the operation PENDING; after
+ * the commit a worker runs it. A request that fails any check changes nothing.
+ */
+@Service
+public class OperationSubmitter {
+
+	private final OperationRepository operations;
+
+	private final DomainLeases leases;
+
+	private final OperationExecutor executor;
+
+	private final OperationQueries queries;
+
+	private final TransactionTemplate tx;
+
+	private final Clock clock;
+
+	OperationSubmitter(OperationRepository operations, DomainLeases leases, OperationExecutor executor,
+			OperationQueries queries, TransactionTemplate tx, Clock clock) {
+		this.operations = operations;
+		this.leases = leases;
+		this.executor = executor;
+		this.queries = queries;
+		this.tx = tx;
+		this.clock = clock;
+	}
+
+	/** The accepted operation, and whether it is the one an earlier request with the same key started. */
+	public record Submitted(OperationViews.OperationView operation, boolean repeated) {
+	}
+
+	/** What a checked request turns into. */
+	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId) {
+	}
+
+	/**
+	 * @param subjectDomid the domain that scopes the key
+	 * @param signature the request with defaults applied; a repeat must have the same
+	 * @param prepare runs inside the transaction: checks, then the draft (it may also record a
+	 * restore target)
+	 */
+	Submitted submit(OperationKind kind, int subjectDomid, String signature, @Nullable String key,
+			Supplier<Draft> prepare) {
+		IdempotencyKeys.validate(key);
+		String hash = CanonicalBytes.sha256(signature.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		Accepted accepted;
+		try {
+			accepted = tx.execute(s -> {
+				Optional<Accepted> earlier = earlier(kind, subjectDomid, key, hash);
+				if (earlier.isPresent()) {
+					return earlier.get();
+				}
+				Draft draft = prepare.get();
+				executor.requireCapacity(kind);
+				OperationParams p = draft.params();
+				Operation op = new Operation(UUID.randomUUID(), kind, draft.domid(),
+						new OperationParams(p.subjectDomid(), p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(),
+								p.intervalMs(), p.maxEpochs(), key, hash),
+						draft.checkpointId(), clock.instant());
+				leases.acquire(draft.domid(), op.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
+				operations.saveAndFlush(op);
+				return new Accepted(op.id(), false);
+			});
+		}
+		catch (ProblemException | DataIntegrityViolationException e) {
+			// a concurrent request with the same key may have won the race
+			Optional<Accepted> earlier = key == null ? Optional.empty()
+					: tx.execute(s -> earlier(kind, subjectDomid, key, hash));
+			if (earlier == null || earlier.isEmpty()) {
+				throw e;
+			}
+			accepted = earlier.get();
+		}
+		if (accepted == null) {
+			throw new IllegalStateException("transaction returned nothing");
+		}
+		if (!accepted.repeated()) {
+			executor.dispatch(accepted.id(), kind);
+		}
+		return new Submitted(queries.view(accepted.id()), accepted.repeated());
+	}
+
+	private record Accepted(UUID id, boolean repeated) {
+	}
+
+	private Optional<Accepted> earlier(OperationKind kind, int subjectDomid, @Nullable String key, String hash) {
+		if (key == null) {
+			return Optional.empty();
+		}
+		return operations.findByIdempotencyKey(subjectDomid, kind, key).map(op -> {
+			if (!hash.equals(op.params().requestHash())) {
+				throw new ProblemException(ProblemCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key '" + key
+						+ "' already started operation " + op.id() + " with a different request")
+					.withOperationId(op.id());
+			}
+			return new Accepted(op.id(), true);
+		});
+	}
+
+}

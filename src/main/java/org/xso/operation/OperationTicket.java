@@ -1,0 +1,35 @@
+package org.xso.operation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.xen.DomId;
+
+/** What a worker needs to run an operation, read once when it starts. */
+record OperationTicket(UUID id, OperationKind kind, int domid, int subjectDomid, @Nullable SuspendStrategy strategy,
+		Duration quiesceTimeout, Duration deadline, Instant deadlineAt, @Nullable UUID checkpointId,
+		@Nullable Long intervalMs, @Nullable Integer maxEpochs, int epochsCompleted) {
+
+	static OperationTicket of(Operation op, Duration defaultQuiesce) {
+		OperationParams p = op.params();
+		return new OperationTicket(op.id(), op.kind(), op.domid(), p.subjectDomid(), p.strategy(),
+				p.quiesceTimeoutMs() == null ? defaultQuiesce : Duration.ofMillis(p.quiesceTimeoutMs()),
+				Duration.ofMillis(p.deadlineMs()), op.deadlineAt(), op.checkpointId(), p.intervalMs(), p.maxEpochs(),
+				op.epochs().completed());
+	}
+
+	DomId dom() {
+		return DomId.guest(domid);
+	}
+
+	SuspendStrategy requiredStrategy() {
+		if (strategy == null) {
+			throw new IllegalStateException(kind + " operation " + id + " has no strategy");
+		}
+		return strategy;
+	}
+
+}

@@ -1,0 +1,69 @@
+package org.xso.operation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.web.ProblemBody;
+
+/** The operation module's representations. */
+public final class OperationViews {
+
+	private OperationViews() {
+	}
+
+	/**
+	 * An operation: kind, state, current phase and whether a cancel would be honoured now, overall
+	 * and per-phase progress and timings, the per-device outcome, the checkpoint it produced or
+	 * resumed from, the cost of each epoch for periodic checkpointing, and the error as a problem.
+	 */
+	public record OperationView(UUID id, OperationKind kind, int domid, @Nullable Integer sourceDomid,
+			OperationState state, @Nullable Phase phase, boolean cancellable, boolean cancelRequested, int progress,
+			@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs, long deadlineMs, Instant deadlineAt,
+			@Nullable UUID checkpointId, List<PhaseView> phases, List<DeviceView> devices, @Nullable Periodic periodic,
+			@Nullable ProblemBody error, @Nullable String owner, int attempts, @Nullable String recoveryNote,
+			Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Long durationMs) {
+	}
+
+	public record PhaseView(Phase name, PhaseState state, int progress, boolean cancellable,
+			@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Long durationMs) {
+	}
+
+	/**
+	 * Per device: requests drained, shadowed, queued, replayed and re-issued, transmits dropped,
+	 * whether the ring was torn down, and the grant refs before and after a resume (all new when
+	 * {@code allRefsNew}).
+	 */
+	public record DeviceView(DeviceType type, int devid, long drained, long shadowed, long queued, long replayed,
+			long reissued, long dropped, boolean ringTornDown, int grantRefsReissued, boolean allRefsNew,
+			List<Long> refsBefore, List<Long> refsAfter, List<String> featuresLost) {
+	}
+
+	public record Periodic(long intervalMs, @Nullable Integer maxEpochs, int epochsCompleted, long pausedMsTotal,
+			long pausedMsAverage, long pausedMsMax, List<EpochView> recentEpochs) {
+	}
+
+	/** The cost of one epoch: time per step, guest paused time, checkpoint size. */
+	public record EpochView(int epoch, @Nullable UUID checkpointId, Instant startedAt, long quiesceMs, long saveMs,
+			long persistMs, long thawMs, long pausedMs, long sizeBytes) {
+	}
+
+	/** {@code POST /domains/{domid}/resume?dryRun=true}: can this checkpoint be resumed here, and if not why. */
+	public record ResumeCheck(int domid, @Nullable UUID checkpointId, boolean resumable, List<Reason> reasons) {
+	}
+
+	/** A machine-readable reason a resume would fail. */
+	public record Reason(ReasonCode code, String detail) {
+	}
+
+	public enum ReasonCode {
+
+		DOMAIN_BUSY, BAD_POWER_STATE, NO_CHECKPOINT, CHECKPOINT_NOT_FOUND, CHECKPOINT_DOMAIN_MISMATCH,
+		CHECKSUM_MISMATCH, FORMAT_VERSION_UNSUPPORTED, BACKEND_MISSING, BACKEND_FEATURE_MISSING, HYPERVISOR_REFUSED
+
+	}
+
+}

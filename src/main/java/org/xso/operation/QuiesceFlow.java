@@ -1,0 +1,149 @@
+package org.xso.operation;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.xso.checkpoint.Checkpoint;
+import org.xso.checkpoint.CheckpointKind;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.web.ProblemException;
+
+/**
+ * Suspend (QUIESCE, SAVE, PERSIST, SUSPEND) and live checkpoint (QUIESCE, SAVE, PERSIST, THAW).
+ * Compensations: a failed quiesce is thawed by the hypervisor itself; after QUIESCE or SAVE the
+ * guest is thawed; after PERSIST a suspend also deletes its checkpoint. A failed or cancelled
+ * suspend therefore always ends with the guest RUNNING and its devices reconnected (ROLLED_BACK or
+ * CANCELLED), or, if even the thaw fails, FAILED with the domain FAULTED.
+ */
+@Component
+class QuiesceFlow {
+
+	private final FlowSupport flow;
+
+	QuiesceFlow(FlowSupport flow) {
+		this.flow = flow;
+	}
+
+	void run(OperationTicket t) {
+		Set<Phase> done = EnumSet.noneOf(Phase.class);
+		Optional<ProblemException> stop = flow.stopCause(t);
+		if (stop.isPresent()) {
+			flow.endAs(t, OperationState.ROLLED_BACK, stop.get(), done);
+			return;
+		}
+		if (!quiesce(t, done) || stopped(t, done)) {
+			return;
+		}
+		SavedDomain saved = save(t, done);
+		if (saved == null || stopped(t, done)) {
+			return;
+		}
+		UUID checkpoint = persist(t, saved, done);
+		if (checkpoint == null) {
+			return;
+		}
+		if (t.kind() == OperationKind.SUSPEND) {
+			suspend(t, checkpoint, done);
+		}
+		else {
+			thaw(t, done);
+		}
+	}
+
+	private boolean quiesce(OperationTicket t, Set<Phase> done) {
+		flow.journal.enter(t.id(), Phase.QUIESCE);
+		try {
+			QuiesceReport report = flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
+			flow.journal.quiesced(t.id(), report);
+			done.add(Phase.QUIESCE);
+			return true;
+		}
+		catch (HypervisorException e) {
+			// the port thaws the guest before it throws
+			flow.endAs(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return false;
+		}
+	}
+
+	private @Nullable SavedDomain save(OperationTicket t, Set<Phase> done) {
+		flow.journal.enter(t.id(), Phase.SAVE);
+		try {
+			SavedDomain saved = flow.hypervisor.save(t.dom());
+			flow.journal.complete(t.id(), Phase.SAVE);
+			done.add(Phase.SAVE);
+			return saved;
+		}
+		catch (RuntimeException e) {
+			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return null;
+		}
+	}
+
+	/** PERSIST: the checkpoint and the operation's reference to it, in one transaction. */
+	private @Nullable UUID persist(OperationTicket t, SavedDomain saved, Set<Phase> done) {
+		flow.journal.enter(t.id(), Phase.PERSIST);
+		try {
+			Phase next = t.kind() == OperationKind.SUSPEND ? Phase.SUSPEND : Phase.THAW;
+			UUID checkpoint = flow.journal.persist(t.id(), saved, header(t), next).id();
+			done.add(Phase.PERSIST);
+			return checkpoint;
+		}
+		catch (RuntimeException e) {
+			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return null;
+		}
+	}
+
+	private void suspend(OperationTicket t, UUID checkpoint, Set<Phase> done) {
+		ProblemException failure = null;
+		if (!flow.clock.instant().isBefore(t.deadlineAt())) {
+			failure = flow.deadlinePassed(t);
+		}
+		else {
+			try {
+				flow.hypervisor.suspend(t.dom(), flow.remaining(t));
+			}
+			catch (HypervisorException e) {
+				failure = FlowSupport.problem(e);
+			}
+		}
+		if (failure != null) {
+			flow.journal.discardCheckpoint(checkpoint);
+			flow.thawAndEnd(t, OperationState.ROLLED_BACK, failure, done);
+			return;
+		}
+		flow.journal.suspended(t.id());
+		flow.signals.clear(t.id());
+	}
+
+	private void thaw(OperationTicket t, Set<Phase> done) {
+		if (!flow.thaw(t)) {
+			flow.journal.faulted(t.id(), "the checkpoint was stored but the guest could not be thawed", done);
+			return;
+		}
+		flow.journal.checkpointed(t.id());
+		flow.signals.clear(t.id());
+	}
+
+	/** After a phase: a cancel or a passed deadline thaws the guest and ends the operation. */
+	private boolean stopped(OperationTicket t, Set<Phase> done) {
+		Optional<ProblemException> stop = flow.stopCause(t);
+		stop.ifPresent(cause -> flow.thawAndEnd(t, OperationState.ROLLED_BACK, cause, done));
+		return stop.isPresent();
+	}
+
+	private static Checkpoint.Header header(OperationTicket t) {
+		if (t.kind() == OperationKind.SUSPEND) {
+			return new Checkpoint.Header(t.domid(), CheckpointKind.SUSPEND, t.id(), t.strategy(),
+					"resume image of suspended domain " + t.domid());
+		}
+		return new Checkpoint.Header(t.domid(), CheckpointKind.LIVE, t.id(), t.strategy(), null);
+	}
+
+}

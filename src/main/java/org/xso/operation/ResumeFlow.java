@@ -1,0 +1,94 @@
+package org.xso.operation;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.xso.checkpoint.CheckpointStore;
+import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.web.ProblemCode;
+import org.xso.web.ProblemException;
+
+/**
+ * Resume into the same domain and restore into a new one: VERIFY_CHECKPOINT (every checksum, then
+ * the host's own blockers), then the hypervisor's RESTORE, REGRANT, RECONNECT, REPLAY and VERIFY,
+ * recorded as it reports them. A failure ends as RESUME_FAILED with nothing of the target left:
+ * a resumed domain stays SUSPENDED with its checkpoint intact, a restore target is forgotten.
+ */
+@Component
+class ResumeFlow {
+
+	private static final Logger log = LoggerFactory.getLogger(ResumeFlow.class);
+
+	private final FlowSupport flow;
+
+	private final CheckpointStore store;
+
+	ResumeFlow(FlowSupport flow, CheckpointStore store) {
+		this.flow = flow;
+		this.store = store;
+	}
+
+	void run(OperationTicket t) {
+		UUID checkpoint = t.checkpointId();
+		if (checkpoint == null) {
+			fail(t, new ProblemException(ProblemCode.NO_CHECKPOINT, "the operation names no checkpoint"));
+			return;
+		}
+		flow.journal.enter(t.id(), Phase.VERIFY_CHECKPOINT);
+		SavedDomain image;
+		try {
+			image = store.loadVerified(checkpoint);
+			List<String> blockers = flow.hypervisor.resumeBlockers(image);
+			if (!blockers.isEmpty()) {
+				throw new ProblemException(ProblemCode.CHECKPOINT_NOT_RESUMABLE,
+						"the host cannot resume checkpoint " + checkpoint + ": " + String.join("; ", blockers))
+					.withCheckpointId(checkpoint)
+					.withReasons(blockers);
+			}
+		}
+		catch (RuntimeException e) {
+			fail(t, FlowSupport.problem(e));
+			return;
+		}
+		flow.journal.complete(t.id(), Phase.VERIFY_CHECKPOINT);
+		Optional<ProblemException> stop = flow.stopCause(t);
+		if (stop.isPresent()) {
+			fail(t, stop.get());
+			return;
+		}
+		ResumeReport report;
+		try {
+			report = flow.hypervisor.resume(image, t.dom(), flow.remaining(t), phase -> entered(t, phase));
+		}
+		catch (RuntimeException e) {
+			fail(t, FlowSupport.problem(e));
+			return;
+		}
+		flow.journal.resumed(t.id(), report);
+		flow.signals.clear(t.id());
+	}
+
+	private void entered(OperationTicket t, org.xso.hypervisor.ResumePhase phase) {
+		try {
+			flow.journal.enter(t.id(), Phase.of(phase));
+		}
+		catch (RuntimeException e) {
+			// never let bookkeeping break the hypervisor's resume; the end state is recorded after it
+			log.warn("Could not record phase {} of operation {}: {}", phase, t.id(), e.getMessage());
+		}
+	}
+
+	private void fail(OperationTicket t, ProblemException cause) {
+		if (t.kind() == OperationKind.RESTORE) {
+			flow.journal.discardRestoreTarget(t.domid());
+		}
+		flow.endAs(t, OperationState.RESUME_FAILED, cause, Set.of());
+	}
+
+}

@@ -1,0 +1,166 @@
+package org.xso.web;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Records every {@link StreamEvent} in the event log and hands it to the live subscribers. One
+ * writer thread inserts in arrival order and broadcasts after each commit, so ids grow in the order
+ * clients see them and a replay from the log followed by the live feed has neither gaps nor
+ * repeats. Publishers (including the hypervisor's own threads) never wait for the database.
+ */
+@Component
+class EventRecorder implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
+
+	private final BlockingQueue<StreamEvent> queue;
+
+	private final EventLogRepository events;
+
+	private final TransactionTemplate tx;
+
+	private final JsonMapper json;
+
+	private final EventHub hub;
+
+	private final EventProperties properties;
+
+	private final Clock clock;
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private volatile @Nullable Thread writer;
+
+	EventRecorder(EventLogRepository events, PlatformTransactionManager txManager, JsonMapper json, EventHub hub,
+			EventProperties properties, Clock clock) {
+		this.events = events;
+		this.json = json;
+		this.hub = hub;
+		this.properties = properties;
+		this.clock = clock;
+		this.queue = new LinkedBlockingQueue<>(properties.queueCapacity());
+		this.tx = new TransactionTemplate(txManager);
+		this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+	}
+
+	@TransactionalEventListener(fallbackExecution = true)
+	void on(StreamEvent event) {
+		if (!queue.offer(event)) {
+			long n = dropped.incrementAndGet();
+			log.warn("Event queue full; dropped {} ({} dropped so far)", event.eventType(), n);
+		}
+	}
+
+	private void writeLoop() {
+		List<StreamEvent> batch = new ArrayList<>();
+		while (true) {
+			try {
+				StreamEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					if (Thread.currentThread().isInterrupted() || writer == null) {
+						return;
+					}
+					continue;
+				}
+				batch.add(first);
+				queue.drainTo(batch, 199);
+				write(batch);
+				batch.clear();
+			}
+			catch (InterruptedException e) {
+				queue.drainTo(batch);
+				write(batch);
+				return;
+			}
+			catch (RuntimeException e) {
+				log.error("Could not record {} events", batch.size(), e);
+				batch.clear();
+			}
+		}
+	}
+
+	private void write(List<StreamEvent> batch) {
+		if (batch.isEmpty()) {
+			return;
+		}
+		List<EventLogEntry> saved = tx.execute(status -> {
+			List<EventLogEntry> entries = new ArrayList<>(batch.size());
+			for (StreamEvent e : batch) {
+				entries.add(events.save(new EventLogEntry(clock.instant(), e.eventType(), e.eventDomid(),
+						e.eventOperationId(), json.writeValueAsString(e))));
+			}
+			return entries;
+		});
+		if (saved != null) {
+			hub.broadcast(saved);
+		}
+	}
+
+	@Scheduled(fixedDelayString = "${xso.events.prune-interval:PT1M}", initialDelayString = "PT10S")
+	void prune() {
+		tx.executeWithoutResult(status -> {
+			long upTo = events.maxId() - properties.maxRows();
+			int n = events.prune(clock.instant().minus(properties.retention()), upTo);
+			if (n > 0) {
+				log.debug("Pruned {} events", n);
+			}
+		});
+	}
+
+	long dropped() {
+		return dropped.get();
+	}
+
+	@Override
+	public void start() {
+		Thread t = new Thread(this::writeLoop, "xso-event-writer");
+		t.setDaemon(true);
+		writer = t;
+		t.start();
+	}
+
+	@Override
+	public void stop() {
+		Thread t = writer;
+		writer = null;
+		if (t != null) {
+			t.interrupt();
+			try {
+				t.join(5_000);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return writer != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// stop after the operation runners (which publish) and before the data source
+		return Integer.MAX_VALUE - 2048;
+	}
+
+}

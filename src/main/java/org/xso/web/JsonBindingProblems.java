@@ -1,0 +1,110 @@
+package org.xso.web;
+
+import java.util.List;
+
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
+
+/**
+ * Turns a body that could not be bound into a problem: unparseable JSON is
+ * {@code MALFORMED_JSON}; a wrong type, an unknown enum value, an unknown property or a value the
+ * record's constructor rejected is {@code VALIDATION_FAILED} with a JSON pointer to the field.
+ */
+final class JsonBindingProblems {
+
+	private JsonBindingProblems() {
+	}
+
+	static ProblemException of(HttpMessageNotReadableException e) {
+		Throwable cause = e.getCause();
+		if (cause == null) {
+			return ProblemException.invalid(InvalidParam.body("", "a JSON request body is required"));
+		}
+		if (cause instanceof JacksonException je) {
+			String pointer = pointer(je);
+			if (cause instanceof UnrecognizedPropertyException u) {
+				return fail("unknown property '" + u.getPropertyName() + "'", pointer);
+			}
+			if (cause instanceof InvalidFormatException f) {
+				return fail("invalid value " + quoted(f.getValue()) + expected(f.getTargetType()), pointer);
+			}
+			if (cause instanceof ValueInstantiationException v) {
+				Throwable root = v.getCause() != null ? v.getCause() : v;
+				return fail(String.valueOf(root.getMessage()), pointer);
+			}
+			if (cause instanceof MismatchedInputException m) {
+				return fail("wrong type or missing value" + expected(m.getTargetType()), pointer);
+			}
+			if (cause instanceof InputCoercionException c) {
+				return fail("number out of range" + expected(c.getTargetType()), pointer);
+			}
+			if (cause instanceof StreamReadException) {
+				return new ProblemException(ProblemCode.MALFORMED_JSON, "the body is not well-formed JSON: "
+						+ firstLine(je.getOriginalMessage()));
+			}
+			return fail(firstLine(je.getOriginalMessage()), pointer);
+		}
+		return new ProblemException(ProblemCode.MALFORMED_JSON, "the body could not be read");
+	}
+
+	private static ProblemException fail(String message, String pointer) {
+		return new ProblemException(ProblemCode.VALIDATION_FAILED,
+				"the request body is not valid" + (pointer.isEmpty() ? "" : " at " + pointer) + ": " + message)
+			.withErrors(List.of(InvalidParam.body(pointer, message)));
+	}
+
+	private static String pointer(JacksonException e) {
+		StringBuilder sb = new StringBuilder();
+		for (JacksonException.Reference ref : e.getPath()) {
+			sb.append('/');
+			if (ref.getPropertyName() != null) {
+				sb.append(ref.getPropertyName().replace("~", "~0").replace("/", "~1"));
+			}
+			else if (ref.getIndex() >= 0) {
+				sb.append(ref.getIndex());
+			}
+		}
+		return sb.toString();
+	}
+
+	private static String expected(Class<?> type) {
+		if (type == null) {
+			return "";
+		}
+		if (type.isEnum()) {
+			return "; expected one of " + java.util.Arrays.toString(type.getEnumConstants());
+		}
+		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+			return "; expected an integer";
+		}
+		if (type == boolean.class || type == Boolean.class) {
+			return "; expected a boolean";
+		}
+		if (type == String.class) {
+			return "; expected a string";
+		}
+		if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+			return "; expected an array";
+		}
+		return "; expected a JSON object";
+	}
+
+	private static String quoted(Object value) {
+		return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+	}
+
+	private static String firstLine(String s) {
+		if (s == null) {
+			return "";
+		}
+		int nl = s.indexOf('\n');
+		return nl < 0 ? s : s.substring(0, nl);
+	}
+
+}

@@ -1,0 +1,27 @@
+package org.xso.web;
+
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+
+/** The {@code page} / {@code size} query parameters every list takes: page from 0, size 1..200. */
+public record Paging(int page, int size) {
+
+	public static final int MAX_SIZE = 200;
+
+	public static final int DEFAULT_SIZE = 20;
+
+	public static Paging of(int page, int size) {
+		if (page < 0) {
+			throw ProblemException.invalid(InvalidParam.query("page", "must be >= 0: " + page));
+		}
+		if (size < 1 || size > MAX_SIZE) {
+			throw ProblemException.invalid(InvalidParam.query("size", "must be 1.." + MAX_SIZE + ": " + size));
+		}
+		return new Paging(page, size);
+	}
+
+	public PageRequest request(Sort sort) {
+		return PageRequest.of(page, size, sort);
+	}
+
+}

@@ -1,0 +1,99 @@
+package org.xso.web;
+
+import java.net.URI;
+import java.util.Locale;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The stable error catalogue. Every code is listed in {@code openapi.yaml}; a client branches on
+ * {@code code}, never on {@code title} or {@code detail}. Codes marked "operation" appear in an
+ * operation's {@code error} rather than as an HTTP response.
+ */
+public enum ProblemCode {
+
+	/** A parameter, header or body field is missing, of the wrong type, out of range or unknown. */
+	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),
+	/** The body is not parseable JSON. */
+	MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The request body is not well-formed JSON"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
+	DOMAIN_NOT_FOUND(HttpStatus.NOT_FOUND, "No such domain"),
+	DEVICE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such device"),
+	CHECKPOINT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such checkpoint"),
+	OPERATION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such operation"),
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed on this resource"),
+	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported request media type"),
+	/** Another operation holds the domain's lease; {@code operationId} names it. */
+	DOMAIN_BUSY(HttpStatus.CONFLICT, "The domain is busy with another operation"),
+	/** The domain is not in a power state that allows the request (e.g. resume of a running guest). */
+	BAD_POWER_STATE(HttpStatus.CONFLICT, "The domain's power state does not allow this"),
+	DOMAIN_EXISTS(HttpStatus.CONFLICT, "A domain with this id exists"),
+	DEVICE_EXISTS(HttpStatus.CONFLICT, "The device exists"),
+	/** A device did not drain or stop in time (operation). */
+	DEVICE_NOT_QUIESCED(HttpStatus.CONFLICT, "A device could not be quiesced"),
+	CHECKPOINT_IN_USE(HttpStatus.CONFLICT, "The checkpoint is needed to resume a suspended domain"),
+	NO_CHECKPOINT(HttpStatus.CONFLICT, "The domain has no checkpoint to resume from"),
+	OPERATION_NOT_CANCELLABLE(HttpStatus.CONFLICT, "The operation's current phase cannot be cancelled"),
+	OPERATION_FINISHED(HttpStatus.CONFLICT, "The operation has already finished"),
+	CONCURRENT_MODIFICATION(HttpStatus.CONFLICT, "The resource was changed concurrently; retry"),
+	/** If-Match did not match the current ETag; {@code etag} carries the current one. */
+	PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "The resource has changed (stale If-Match)"),
+	/** The same Idempotency-Key was used with a different request. */
+	IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "The Idempotency-Key was used for a different request"),
+	/** A checksum of the checkpoint did not verify; {@code errors} names the parts. Nothing changed. */
+	CHECKPOINT_INTEGRITY_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, "The checkpoint failed its integrity check"),
+	CHECKPOINT_FORMAT_UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "The checkpoint's format version is not supported"),
+	/** The hypervisor cannot resume the checkpoint here; {@code reasons} says why. */
+	CHECKPOINT_NOT_RESUMABLE(HttpStatus.UNPROCESSABLE_CONTENT, "The checkpoint cannot be resumed on this host"),
+	CHECKPOINT_DOMAIN_MISMATCH(HttpStatus.UNPROCESSABLE_CONTENT, "The checkpoint belongs to another domain"),
+	INVALID_CONFIG(HttpStatus.UNPROCESSABLE_CONTENT, "The hypervisor rejected the configuration"),
+	NOT_SUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "The hypervisor adapter does not support this"),
+	/**
+	 * Workload and fault controls exist only with the simulator adapter. This is a client mistake
+	 * against the configured service, not a transient fault, hence 422 and not 503.
+	 */
+	SIMULATOR_NOT_AVAILABLE(HttpStatus.UNPROCESSABLE_CONTENT, "The hypervisor adapter has no simulator controls"),
+	/** The per-operation queue is full; retry later. */
+	SERVICE_OVERLOADED(HttpStatus.SERVICE_UNAVAILABLE, "Too many operations are queued"),
+	HOST_OUT_OF_MEMORY(HttpStatus.SERVICE_UNAVAILABLE, "The host has not enough free memory"),
+	HYPERVISOR_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The hypervisor is not reachable"),
+	BACKEND_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "A device backend did not answer in time"),
+	BACKEND_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "A device backend is not available"),
+	HYPERVISOR_ERROR(HttpStatus.BAD_GATEWAY, "The hypervisor failed"),
+	/** Operation: the quiesce deadline passed before every device drained. */
+	QUIESCE_TIMEOUT(HttpStatus.CONFLICT, "The guest did not quiesce before the deadline"),
+	/** Operation: the caller's deadline passed; the operation was compensated. */
+	DEADLINE_EXCEEDED(HttpStatus.CONFLICT, "The operation's deadline passed"),
+	/** Operation: the service stopped while the operation ran; recovery decided its end. */
+	OPERATION_INTERRUPTED(HttpStatus.CONFLICT, "The operation was interrupted by a service restart"),
+	/** Operation: a compensation step failed too; the domain is FAULTED and needs attention. */
+	COMPENSATION_FAILED(HttpStatus.CONFLICT, "The operation failed and could not be rolled back"),
+	/** Operation: the operation was cancelled at the caller's request. */
+	CANCELLED(HttpStatus.CONFLICT, "The operation was cancelled"),
+	/** A bug: never expected. */
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+	private final HttpStatus status;
+
+	private final String title;
+
+	ProblemCode(HttpStatus status, String title) {
+		this.status = status;
+		this.title = title;
+	}
+
+	public HttpStatus status() {
+		return status;
+	}
+
+	public String title() {
+		return title;
+	}
+
+	/** {@code urn:xso:problem:domain-busy}: a stable, documented problem type. */
+	public URI type() {
+		return URI.create("urn:xso:problem:" + name().toLowerCase(Locale.ROOT).replace('_', '-'));
+	}
+
+}

@@ -1,0 +1,116 @@
+package org.xso.web;
+
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.xso.hypervisor.HypervisorException;
+
+/**
+ * Renders every failure as an RFC 9457 problem detail with a catalogued {@code code}. Spring
+ * MVC's own exceptions (binding, conversion, media types, unknown paths) go through
+ * {@link ResponseEntityExceptionHandler} and are given a code here; anything unexpected is a 500
+ * {@code INTERNAL_ERROR} and is logged, because it is a bug.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	@ExceptionHandler(ProblemException.class)
+	ResponseEntity<Object> problem(ProblemException e, HttpServletRequest request) {
+		if (e.code().status().is5xxServerError()) {
+			log.warn("{} on {}: {}", e.code(), request.getRequestURI(), e.getMessage());
+		}
+		return render(e.toBody(request.getRequestURI()), new HttpHeaders());
+	}
+
+	@ExceptionHandler(HypervisorException.class)
+	ResponseEntity<Object> hypervisor(HypervisorException e, HttpServletRequest request) {
+		return problem(HypervisorProblems.of(e), request);
+	}
+
+	@ExceptionHandler(OptimisticLockingFailureException.class)
+	ResponseEntity<Object> concurrent(OptimisticLockingFailureException e, HttpServletRequest request) {
+		return problem(new ProblemException(ProblemCode.CONCURRENT_MODIFICATION,
+				"the resource was modified by another request; read it again and retry"), request);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+		log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+		return problem(new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log"),
+				request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleAsyncRequestNotUsableException(AsyncRequestNotUsableException ex,
+			WebRequest request) {
+		return null; // the client went away (an SSE stream closed); nothing to render
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		ProblemException problem = translate(ex, statusCode);
+		String path = request instanceof ServletWebRequest swr ? swr.getRequest().getRequestURI() : null;
+		HttpHeaders out = new HttpHeaders();
+		if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
+			out.setAllow(headers.getAllow());
+		}
+		return render(problem.toBody(path), out);
+	}
+
+	private ProblemException translate(Exception ex, HttpStatusCode status) {
+		if (ex instanceof HttpMessageNotReadableException e) {
+			return JsonBindingProblems.of(e);
+		}
+		ProblemException binding = BindingProblems.of(ex);
+		if (binding != null) {
+			return binding;
+		}
+		if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
+			return new ProblemException(ProblemCode.NOT_FOUND, "no resource at this path");
+		}
+		if (ex instanceof HttpRequestMethodNotSupportedException e) {
+			return new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, e.getMessage());
+		}
+		if (ex instanceof HttpMediaTypeNotSupportedException e) {
+			return new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+		}
+		if (ex instanceof HttpMediaTypeNotAcceptableException e) {
+			return new ProblemException(ProblemCode.NOT_ACCEPTABLE, e.getMessage());
+		}
+		if (status.is4xxClientError()) {
+			return new ProblemException(ProblemCode.VALIDATION_FAILED, ex.getMessage());
+		}
+		log.error("Unexpected MVC failure", ex);
+		return new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log");
+	}
+
+	private static ResponseEntity<Object> render(ProblemBody body, HttpHeaders headers) {
+		return ResponseEntity.status(body.status())
+			.headers(headers)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(body);
+	}
+
+}

@@ -1,0 +1,26 @@
+package org.xso.web;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something that happened which clients can follow on {@code GET /api/v1/events}. A feature
+ * publishes a record implementing this through the {@code ApplicationEventPublisher}; the record's
+ * components are the event's {@code data}. Events published inside a transaction are recorded only
+ * if it commits.
+ */
+public interface StreamEvent {
+
+	/** The SSE event name, e.g. {@code xenbus.state}, {@code domain.state}, {@code operation}. */
+	String eventType();
+
+	/** The domain it concerns, for filtering; null for host-wide events. */
+	@Nullable
+	Integer eventDomid();
+
+	default @Nullable UUID eventOperationId() {
+		return null;
+	}
+
+}

@@ -1,0 +1,88 @@
+package org.xso;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.xso.support.Database;
+import org.xso.support.FakeHypervisorConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the curl commands of docs/quickstart.md verbatim (only the port differs) against the
+ * running service with its demo guests, so the documented commands keep working.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "xso.hypervisor=fake", "xso.demo.enabled=true", "xso.instance-id=quickstart",
+				"spring.datasource.url=jdbc:h2:mem:xso-quickstart;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
+@Import(FakeHypervisorConfiguration.class)
+@EnabledOnOs({ OS.LINUX, OS.MAC })
+class QuickstartTests {
+
+	private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Test
+	void theDocumentedCommandsWorkVerbatim() throws Exception {
+		List<String> blocks = blocks();
+		assertThat(blocks).hasSize(9);
+		List<String> out = new ArrayList<>();
+		for (String block : blocks) {
+			out.add(run(block.replace("localhost:8080", "localhost:" + port)));
+			Database.awaitQuiet(jdbc);
+		}
+		assertThat(out.get(0)).contains("\"name\":\"demo-1\"", "\"name\":\"demo-2\"");
+		assertThat(out.get(1)).contains("HTTP/1.1 202").containsIgnoringCase("location: /api/v1/operations/");
+		assertThat(out.get(2)).contains("\"kind\":\"SUSPEND\"", "event:operation", "event:xenbus.state");
+		assertThat(out.get(3)).contains("\"manifest\"", "\"grants\"", "\"ok\":true");
+		assertThat(out.get(4)).contains("\"resumable\":true");
+		assertThat(out.get(5)).contains("HTTP/1.1 202", "\"kind\":\"RESUME\"");
+		assertThat(out.get(6)).contains("\"state\":\"SUCCEEDED\"", "\"allRefsNew\":true")
+			.doesNotContain("\"allRefsNew\":false");
+		assertThat(out.get(7)).contains("\"lost\":0", "\"duplicated\":0", "\"mismatches\":0");
+		assertThat(out.get(8)).contains("\"code\":\"PRECONDITION_FAILED\"");
+	}
+
+	private static List<String> blocks() throws IOException {
+		String md = Files.readString(Path.of("docs/quickstart.md"), StandardCharsets.UTF_8);
+		List<String> blocks = new ArrayList<>();
+		Matcher m = BASH_BLOCK.matcher(md);
+		while (m.find()) {
+			blocks.add(m.group(1));
+		}
+		return blocks;
+	}
+
+	private static String run(String script) throws Exception {
+		Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true).start();
+		if (!p.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
+			p.destroyForcibly();
+			throw new AssertionError("timed out: " + script);
+		}
+		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(p.exitValue()).as("%s\n%s", script, output).isZero();
+		return output;
+	}
+
+}

@@ -1,0 +1,68 @@
+package org.xso.operation;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xso.support.Guests;
+import org.xso.support.IntegrationTest;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+class PeriodicCheckpointTests extends IntegrationTest {
+
+	@BeforeEach
+	void guest() throws Exception {
+		createDomain(1);
+	}
+
+	@Test
+	void takesTheRequestedNumberOfEpochsAndReportsEachOnesCost() throws Exception {
+		JsonNode accepted = call(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":50,\"count\":3}"), 202);
+		JsonNode op = awaitOperation(id(accepted), "SUCCEEDED", "FAILED", "CANCELLED");
+		assertThat(op.get("state").asString()).isEqualTo("SUCCEEDED");
+		JsonNode periodic = op.get("periodic");
+		assertThat(periodic.get("epochsCompleted").asInt()).isEqualTo(3);
+		assertThat(periodic.get("maxEpochs").asInt()).isEqualTo(3);
+		assertThat(periodic.get("recentEpochs").findValuesAsString("epoch")).containsExactly("3", "2", "1");
+		JsonNode epoch = periodic.get("recentEpochs").get(0);
+		assertThat(epoch.get("pausedMs").asLong()).isEqualTo(epoch.get("quiesceMs").asLong()
+				+ epoch.get("saveMs").asLong() + epoch.get("persistMs").asLong() + epoch.get("thawMs").asLong());
+		assertThat(epoch.get("sizeBytes").asLong()).isPositive();
+		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isEqualTo(3);
+		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
+	@Test
+	void runsUntilCancelledAndHoldsTheDomainMeanwhile() throws Exception {
+		JsonNode accepted = call(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SUSPEND_RESUME\",\"intervalMs\":60}"), 202);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> call(get("/api/v1/operations/" + id(accepted)), 200).get("periodic").get("epochsCompleted")
+				.asInt() >= 2);
+		problem(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 409, "DOMAIN_BUSY");
+		JsonNode running = call(get("/api/v1/operations/" + id(accepted)), 200);
+		assertThat(running.get("phase").asString()).isEqualTo("EPOCHS");
+		assertThat(running.get("cancellable").asBoolean()).isTrue();
+		call(post("/api/v1/operations/" + id(accepted) + "/cancel"), 202);
+		JsonNode op = awaitOperation(id(accepted), "CANCELLED", "FAILED");
+		assertThat(op.get("state").asString()).isEqualTo("CANCELLED");
+		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isBetween(2L, 5L);
+		assertThat(suspend(1, Guests.SHADOW_REPLAY).get("state").asString()).isEqualTo("SUCCEEDED");
+	}
+
+	@Test
+	void rejectsAnIntervalOutOfRange() throws Exception {
+		problem(postJson("/api/v1/domains/1/periodic-checkpoints", "{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":1}"),
+				400, "VALIDATION_FAILED");
+		problem(postJson("/api/v1/domains/1/periodic-checkpoints", "{\"strategy\":\"SHADOW_REPLAY\"}"), 400,
+				"VALIDATION_FAILED");
+	}
+
+}

@@ -1,0 +1,189 @@
+package org.xso.operation;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+import org.xso.XsoApplication;
+import org.xso.support.ContractValidation;
+import org.xso.support.FakeHypervisor;
+import org.xso.support.FakeHypervisorConfiguration;
+import org.xso.support.Guests;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+/**
+ * Stops the application and starts a new one on the same database, as a restart or a crash does.
+ * Each context has its own (empty) test hypervisor, as an in-process simulator would after a
+ * restart. A "crash" is a hypervisor call that never returns while the context is closed without
+ * grace: the operation stays RUNNING in the database with its lease, exactly as a killed process
+ * leaves it.
+ */
+abstract class RestartScenarios {
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private ConfigurableApplicationContext context;
+
+	/** The database both contexts use. */
+	abstract Map<String, String> database();
+
+	@AfterEach
+	void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void resumesASuspendedGuestFromItsCheckpointAloneAfterARestart() throws Exception {
+		Map<String, String> db = database();
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		call(first, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}"), 200);
+		JsonNode suspend = awaitEnd(first, call(first, post("/api/v1/domains/1/suspend")
+			.contentType(MediaType.APPLICATION_JSON).content(Guests.SHADOW_REPLAY), 202));
+		assertThat(suspend.get("state").asString()).isEqualTo("SUCCEEDED");
+		context.close();
+
+		MockMvc second = start(db, "node-a");
+		JsonNode domain = call(second, get("/api/v1/domains/1"), 200);
+		assertThat(domain.get("state").asString()).isEqualTo("SUSPENDED");
+		assertThat(domain.get("powerState").asString()).isEqualTo("ABSENT");
+		JsonNode resumed = awaitEnd(second, call(second, post("/api/v1/domains/1/resume"), 202));
+		assertThat(resumed.get("state").asString()).isEqualTo("SUCCEEDED");
+		call(second, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}"), 200);
+		JsonNode verify = call(second, post("/api/v1/domains/1/workload/verify"), 200);
+		assertThat(verify.get("mismatches").asLong()).isZero();
+		JsonNode stats = call(second, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200);
+		assertThat(stats.get("lost").asLong()).isZero();
+		assertThat(stats.get("duplicated").asLong()).isZero();
+	}
+
+	@Test
+	void rollsForwardASuspendInterruptedAfterItsCheckpointWasStored() throws Exception {
+		Map<String, String> db = database();
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		hypervisor().hang(FakeHypervisor.Call.SUSPEND);
+		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SUSPEND, Duration.ofSeconds(5))).isTrue();
+		context.close(); // the "crash": the operation is RUNNING in phase SUSPEND with its checkpoint stored
+
+		MockMvc second = start(db, "node-a");
+		JsonNode op = call(second, get("/api/v1/operations/" + accepted.get("id").asString()), 200);
+		assertThat(op.get("state").asString()).isEqualTo("SUCCEEDED");
+		assertThat(op.get("recoveryNote").asString()).contains("suspend was completed");
+		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
+		assertThat(awaitEnd(second, call(second, post("/api/v1/domains/1/resume"), 202)).get("state").asString())
+			.isEqualTo("SUCCEEDED");
+	}
+
+	@Test
+	void rollsBackASuspendInterruptedBeforeItsCheckpointAndRecreatesTheGuest() throws Exception {
+		Map<String, String> db = database();
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		hypervisor().hang(FakeHypervisor.Call.QUIESCE);
+		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SUSPEND_RESUME), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		context.close();
+
+		MockMvc second = start(db, "node-a");
+		JsonNode op = call(second, get("/api/v1/operations/" + accepted.get("id").asString()), 200);
+		assertThat(op.get("state").asString()).isEqualTo("ROLLED_BACK");
+		assertThat(op.get("error").get("code").asString()).isEqualTo("OPERATION_INTERRUPTED");
+		JsonNode domain = call(second, get("/api/v1/domains/1"), 200);
+		assertThat(domain.get("state").asString()).isEqualTo("RUNNING");
+		assertThat(domain.get("powerState").asString()).isEqualTo("RUNNING");
+		assertThat(domain.has("lease")).isFalse();
+	}
+
+	@Test
+	void anotherInstanceTakesOverAnExpiredLease() throws Exception {
+		Map<String, String> db = new HashMap<>(database());
+		db.put("xso.domains.lease-ttl", "PT3S"); // outlives the restart: the sweep, not the startup, recovers
+		db.put("xso.operations.recovery-interval", "PT0.5S");
+		db.put("xso.operations.lease-renew-interval", "PT1S");
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		hypervisor().hang(FakeHypervisor.Call.SAVE);
+		JsonNode accepted = call(first, post("/api/v1/domains/1/checkpoints").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SAVE, Duration.ofSeconds(5))).isTrue();
+		context.close();
+
+		MockMvc second = start(db, "node-b");
+		String id = accepted.get("id").asString();
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> call(second, get("/api/v1/operations/" + id), 200).get("state").asString().equals("ROLLED_BACK"));
+		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("RUNNING");
+		JsonNode again = awaitEnd(second, call(second, post("/api/v1/domains/1/checkpoints")
+			.contentType(MediaType.APPLICATION_JSON).content(Guests.SHADOW_REPLAY), 202));
+		assertThat(again.get("state").asString()).isEqualTo("SUCCEEDED");
+		assertThat(again.get("owner").asString()).isEqualTo("node-b");
+	}
+
+	private MockMvc start(Map<String, String> db, String instance) {
+		Map<String, Object> props = new HashMap<>(db);
+		props.put("server.port", "0");
+		props.put("xso.hypervisor", "fake");
+		props.put("xso.demo.enabled", "false");
+		props.put("xso.instance-id", instance);
+		props.put("xso.operations.shutdown-grace", "PT0S");
+		// command-line arguments: they take precedence over application.yml, as default properties do not
+		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+		context = new SpringApplicationBuilder(XsoApplication.class, FakeHypervisorConfiguration.class)
+			.web(WebApplicationType.SERVLET)
+			.run(args);
+		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
+			.alwaysDo(ContractValidation.handler())
+			.build();
+	}
+
+	private FakeHypervisor hypervisor() {
+		return context.getBean(FakeHypervisor.class);
+	}
+
+	private void createDomain(MockMvc mvc, int domid) throws Exception {
+		call(mvc, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+	}
+
+	private JsonNode awaitEnd(MockMvc mvc, JsonNode accepted) {
+		String id = accepted.get("id").asString();
+		JsonNode[] last = new JsonNode[1];
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> {
+			last[0] = call(mvc, get("/api/v1/operations/" + id), 200);
+			return !last[0].get("state").asString().equals("RUNNING")
+					&& !last[0].get("state").asString().equals("PENDING");
+		});
+		return last[0];
+	}
+
+	private JsonNode call(MockMvc mvc, RequestBuilder request, int status) throws Exception {
+		MvcResult r = mvc.perform(request).andReturn();
+		assertThat(r.getResponse().getStatus()).as(r.getResponse().getContentAsString()).isEqualTo(status);
+		return json.readTree(r.getResponse().getContentAsString());
+	}
+
+}

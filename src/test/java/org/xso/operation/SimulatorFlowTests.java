@@ -1,0 +1,149 @@
+package org.xso.operation;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.type.filter.AssignableTypeFilter;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.support.ContractValidation;
+import org.xso.support.Guests;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+/**
+ * The flows against the simulator adapter with a workload running, through HTTP: suspend and
+ * resume, checkpoint and restore, under both strategies. Every request issued before the suspend
+ * completes exactly once, no acknowledged write is lost, and the grant refs after a resume are all
+ * new. Runs once the simulator adapter ({@code org.xso.hypervisor.sim}) is on the class path.
+ */
+@SpringBootTest(properties = { "xso.hypervisor=sim", "xso.demo.enabled=false", "xso.instance-id=sim-flows",
+		"spring.datasource.url=jdbc:h2:mem:xso-sim;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
+@AutoConfigureMockMvc
+@Import(ContractValidation.class)
+@EnabledIf("simulatorPresent")
+class SimulatorFlowTests {
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	JsonMapper json;
+
+	static boolean simulatorPresent() {
+		var scanner = new ClassPathScanningCandidateComponentProvider(false);
+		scanner.addIncludeFilter(new AssignableTypeFilter(Hypervisor.class));
+		return !scanner.findCandidateComponents("org.xso.hypervisor.sim").isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SHADOW_REPLAY", "SUSPEND_RESUME" })
+	void suspendsAndResumesAGuestWithItsWorkloadRunning(String strategy) throws Exception {
+		int domid = strategy.equals("SHADOW_REPLAY") ? 11 : 12;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		long issuedBefore = awaitIssued(domid, 50);
+
+		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		JsonNode resumed = awaitEnd(call(post("/api/v1/domains/" + domid + "/resume"), 202));
+		assertThat(resumed.get("state").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
+		for (JsonNode device : resumed.get("devices")) {
+			assertThat(device.get("allRefsNew").asBoolean()).as(device.toString()).isTrue();
+		}
+		assertExactlyOnceAndNothingLost(domid, issuedBefore);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SHADOW_REPLAY", "SUSPEND_RESUME" })
+	void restoresALiveCheckpointIntoANewDomain(String strategy) throws Exception {
+		int domid = strategy.equals("SHADOW_REPLAY") ? 21 : 22;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 50);
+		JsonNode checkpoint = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"" + strategy + "\"}"), 202));
+		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("SUCCEEDED");
+		int target = domid + 100;
+		JsonNode restored = awaitEnd(call(post("/api/v1/checkpoints/" + checkpoint.get("checkpointId").asString()
+				+ "/restore").contentType(MediaType.APPLICATION_JSON).content("{\"targetDomid\":" + target + "}"), 202));
+		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+		for (JsonNode device : restored.get("devices")) {
+			assertThat(device.get("allRefsNew").asBoolean()).as(device.toString()).isTrue();
+		}
+		assertExactlyOnceAndNothingLost(domid, 0);
+		assertExactlyOnceAndNothingLost(target, 0);
+	}
+
+	private void startWorkload(int domid) throws Exception {
+		JsonNode status = call(get("/api/v1/domains/" + domid + "/workload"), 200);
+		if (!status.get("running").asBoolean()) {
+			call(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"action\":\"START\"}"), 200);
+		}
+	}
+
+	private long awaitIssued(int domid, long atLeast) {
+		long[] issued = new long[1];
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			issued[0] = call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("issued").asLong();
+			return issued[0] >= atLeast;
+		});
+		return issued[0];
+	}
+
+	private void assertExactlyOnceAndNothingLost(int domid, long issuedBeforeSuspend) throws Exception {
+		startWorkload(domid);
+		awaitIssued(domid, issuedBeforeSuspend + 50);
+		call(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"STOP\"}"), 200);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("inFlight")
+				.asLong() == 0);
+		JsonNode vbd = call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200);
+		assertThat(vbd.get("lost").asLong()).as(vbd.toString()).isZero();
+		assertThat(vbd.get("duplicated").asLong()).as(vbd.toString()).isZero();
+		assertThat(vbd.get("verifyFailures").asLong()).as(vbd.toString()).isZero();
+		assertThat(vbd.get("completed").asLong()).as(vbd.toString()).isEqualTo(vbd.get("issued").asLong());
+		assertThat(vbd.get("completed").asLong()).isGreaterThanOrEqualTo(issuedBeforeSuspend);
+		JsonNode vif = call(get("/api/v1/domains/" + domid + "/devices/vif/0/stats"), 200);
+		assertThat(vif.get("duplicated").asLong()).as(vif.toString()).isZero();
+		assertThat(call(post("/api/v1/domains/" + domid + "/workload/verify"), 200).get("mismatches").asLong()).isZero();
+	}
+
+	private JsonNode awaitEnd(JsonNode accepted) {
+		String id = accepted.get("id").asString();
+		JsonNode[] last = new JsonNode[1];
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+			last[0] = call(get("/api/v1/operations/" + id), 200);
+			String state = last[0].get("state").asString();
+			return !state.equals("PENDING") && !state.equals("RUNNING");
+		});
+		return last[0];
+	}
+
+	private JsonNode call(RequestBuilder request, int status) throws Exception {
+		MvcResult r = mvc.perform(request).andReturn();
+		assertThat(r.getResponse().getStatus()).as(r.getResponse().getContentAsString()).isEqualTo(status);
+		return json.readTree(r.getResponse().getContentAsString());
+	}
+
+}

@@ -1,0 +1,140 @@
+package org.xso.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * A real PostgreSQL for the persistence and flow tests: a Testcontainers server where a Docker
+ * engine exists, otherwise the local server at 127.0.0.1:5432 (database {@code test}, user
+ * {@code postgres}, trust authentication), which is what CI has. Every test class gets a fresh
+ * schema, so classes stay isolated and concurrent runs do not meet; schemas of runs older than a
+ * day are dropped.
+ *
+ * <p>
+ * Without either server the tests are skipped, except on CI ({@code CI} set), where that fails.
+ */
+public final class PostgresDatabase {
+
+	/** Where the server is. */
+	public record Server(String url, String user, String password) {
+	}
+
+	private static Server server;
+
+	private PostgresDatabase() {
+	}
+
+	public static synchronized Server server() {
+		if (server == null) {
+			server = dockerAvailable() ? container() : local();
+		}
+		return server;
+	}
+
+	/** Points the context at a fresh schema of the server. */
+	public static void register(DynamicPropertyRegistry registry, String name) {
+		Server s = server();
+		String schema = freshSchema(s, name);
+		registry.add("spring.datasource.url", () -> url(s, schema));
+		registry.add("spring.datasource.username", s::user);
+		registry.add("spring.datasource.password", s::password);
+		registry.add("spring.flyway.default-schema", () -> schema);
+		registry.add("spring.flyway.schemas", () -> schema);
+	}
+
+	/** The same, as plain properties (for contexts started by hand). */
+	public static Map<String, String> properties(String name) {
+		Server s = server();
+		String schema = freshSchema(s, name);
+		return Map.of("spring.datasource.url", url(s, schema), "spring.datasource.username", s.user(),
+				"spring.datasource.password", s.password(), "spring.flyway.default-schema", schema,
+				"spring.flyway.schemas", schema);
+	}
+
+	private static String url(Server s, String schema) {
+		return s.url() + (s.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+	}
+
+	private static boolean dockerAvailable() {
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException | Error e) {
+			return false;
+		}
+	}
+
+	@SuppressWarnings("resource") // one container for the whole run; Testcontainers reaps it
+	private static Server container() {
+		PostgreSQLContainer pg = new PostgreSQLContainer("postgres:16-alpine");
+		pg.start();
+		return new Server(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword());
+	}
+
+	private static Server local() {
+		Server local = new Server("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+		try (Connection c = DriverManager.getConnection(local.url(), local.user(), local.password())) {
+			return local;
+		}
+		catch (SQLException e) {
+			String why = "no Docker engine and no PostgreSQL at 127.0.0.1:5432/test (" + e.getMessage() + ")";
+			if (System.getenv("CI") != null) {
+				throw new IllegalStateException(why, e);
+			}
+			Assumptions.abort(why);
+			throw new IllegalStateException(why);
+		}
+	}
+
+	private static String freshSchema(Server s, String name) {
+		long now = System.currentTimeMillis();
+		String schema = ("xso_t_" + now + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20)) + "_"
+				+ name).toLowerCase(Locale.ROOT);
+		try (Connection c = DriverManager.getConnection(s.url(), s.user(), s.password());
+				Statement st = c.createStatement()) {
+			dropOldSchemas(st, now);
+			st.execute("create schema " + schema);
+			return schema;
+		}
+		catch (SQLException e) {
+			throw new IllegalStateException("cannot create schema " + schema, e);
+		}
+	}
+
+	private static void dropOldSchemas(Statement st, long now) throws SQLException {
+		List<String> old = new ArrayList<>();
+		try (ResultSet rs = st.executeQuery(
+				"select schema_name from information_schema.schemata where schema_name like 'xso_t_%'")) {
+			while (rs.next()) {
+				String schema = rs.getString(1);
+				String[] parts = schema.split("_");
+				try {
+					if (now - Long.parseLong(parts[2]) > TimeUnit.DAYS.toMillis(1)) {
+						old.add(schema);
+					}
+				}
+				catch (RuntimeException ignored) {
+					// not one of ours
+				}
+			}
+		}
+		for (String schema : old) {
+			st.execute("drop schema if exists " + schema + " cascade");
+		}
+	}
+
+}

@@ -1,0 +1,50 @@
+package org.xso.web;
+
+import org.junit.jupiter.api.Test;
+import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.DeviceType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DeviceConfigTests {
+
+	@Test
+	void defaultsABlockDevicesBackendSectorSizeAndFeatures() {
+		DeviceSpec spec = new DeviceConfig(DeviceType.vbd, 51712, null, 2048L, null, null, null).toSpec("");
+		assertThat(spec).isInstanceOfSatisfying(DeviceSpec.Vbd.class, v -> {
+			assertThat(v.backendDomid().isDom0()).isTrue();
+			assertThat(v.sectorSize()).isEqualTo(512);
+			assertThat(v.features()).isEqualTo(BlkbackFeatures.LINUX_DEFAULT);
+		});
+	}
+
+	@Test
+	void roundTripsThroughThePortsValue() {
+		DeviceConfig vif = new DeviceConfig(DeviceType.vif, 0, 0, null, null, null, "00:16:3e:00:00:01");
+		assertThat(DeviceConfig.from(vif.toSpec(""))).isEqualTo(vif);
+	}
+
+	@Test
+	void pointsAtTheFieldThatIsWrong() {
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vbd, 1, 0, null, null, null, null).toSpec("/devices/0"))
+			.isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.toBody(null).errors()).extracting(InvalidParam::name).containsExactly("/devices/0/sectors"));
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vbd, 1, 0, 8L, 513, null, null).toSpec(""))
+			.isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.toBody(null).errors().get(0).message()).contains("sectorSize"));
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vif, 1, 40000, null, null, null, "00:16:3e:00:00:01")
+			.toSpec("")).isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.toBody(null).errors()).extracting(InvalidParam::name).containsExactly("/backendDomid"));
+	}
+
+	@Test
+	void pagesAListInMemory() {
+		PageView<Integer> page = PageView.ofList(java.util.List.of(1, 2, 3, 4, 5), Paging.of(2, 2));
+		assertThat(page.items()).containsExactly(5);
+		assertThat(page.totalPages()).isEqualTo(3);
+		assertThat(PageView.ofList(java.util.List.of(1), Paging.of(4, 2)).items()).isEmpty();
+	}
+
+}

@@ -1,0 +1,135 @@
+package org.xso.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.xso.support.Guests;
+import org.xso.support.IntegrationTest;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+class EventStreamTests extends IntegrationTest {
+
+	/** One SSE frame. */
+	record Frame(long id, String event, JsonNode data) {
+	}
+
+	@Test
+	void replaysWhatFollowedTheLastEventId() throws Exception {
+		long since = maxId();
+		createDomain(1);
+		suspend(1, Guests.SHADOW_REPLAY);
+		awaitEvent("domain.state", since);
+		await().until(() -> count("operation", since) >= 6);
+		List<Frame> all = replay(get("/api/v1/events?follow=false").header("Last-Event-ID", Long.toString(since)));
+		assertThat(all).extracting(Frame::event)
+			.contains("domain.created", "xenbus.state", "operation", "checkpoint.created", "domain.state");
+		assertThat(all).extracting(Frame::id).isSorted().doesNotHaveDuplicates();
+		Frame pivot = all.get(all.size() / 2);
+		List<Frame> after = replay(get("/api/v1/events?follow=false").header("Last-Event-ID", Long.toString(pivot.id())));
+		assertThat(after).isEqualTo(all.subList(all.size() / 2 + 1, all.size()));
+		assertThat(after.get(after.size() - 1).id()).isEqualTo(all.get(all.size() - 1).id());
+		Frame suspended = all.stream().filter(f -> f.event().equals("domain.state")).findFirst().orElseThrow();
+		assertThat(suspended.data().get("domid").asInt()).isEqualTo(1);
+		assertThat(suspended.data().get("data").get("to").asString()).isEqualTo("SUSPENDED");
+	}
+
+	@Test
+	void filtersByDomainAndType() throws Exception {
+		long since = maxId();
+		createDomain(1);
+		createDomain(2);
+		await().until(() -> count("domain.created", since) == 2);
+		List<Frame> two = replay(
+				get("/api/v1/events?follow=false&domid=2&types=domain.created&lastEventId=" + since));
+		assertThat(two).hasSize(1);
+		assertThat(two.get(0).data().get("domid").asInt()).isEqualTo(2);
+		problem(get("/api/v1/events?types=nonsense"), 400, "VALIDATION_FAILED");
+	}
+
+	@Test
+	void saysSoWhenEventsAfterTheLastEventIdWerePruned() throws Exception {
+		long since = maxId();
+		createDomain(1);
+		long last = awaitEvent("domain.created", since);
+		jdbc.update("delete from event_log where id < ?", last);
+		List<Frame> frames = replay(get("/api/v1/events?follow=false").header("Last-Event-ID", "0"));
+		assertThat(frames.get(0).event()).isEqualTo("stream.gap");
+	}
+
+	@Test
+	void prunesEventsOlderThanTheWindow(@org.springframework.beans.factory.annotation.Autowired EventRecorder recorder)
+			throws Exception {
+		long since = maxId();
+		createDomain(1);
+		long last = awaitEvent("domain.created", since);
+		jdbc.update("update event_log set occurred_at = ? where id <= ?",
+				java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(2))), last);
+		recorder.prune();
+		assertThat(jdbc.queryForObject("select count(*) from event_log where id <= ?", Integer.class, last)).isZero();
+	}
+
+	@Test
+	void followsLiveEvents() throws Exception {
+		MvcResult stream = mvc.perform(get("/api/v1/events?domid=3")).andReturn();
+		assertThat(stream.getRequest().isAsyncStarted()).isTrue();
+		createDomain(3);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> stream.getResponse().getContentAsString().contains("event:domain.created"));
+		assertThat(stream.getResponse().getContentType()).startsWith("text/event-stream");
+	}
+
+	private long awaitEvent(String type, long since) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> count(type, since) > 0);
+		return maxId();
+	}
+
+	private int count(String type, long since) {
+		return jdbc.queryForObject("select count(*) from event_log where event_type = ? and id > ?", Integer.class,
+				type, since);
+	}
+
+	private long maxId() {
+		return jdbc.queryForObject("select coalesce(max(id), 0) from event_log", Long.class);
+	}
+
+	private List<Frame> replay(RequestBuilder request) throws Exception {
+		MvcResult started = mvc.perform(request).andReturn();
+		MvcResult done = mvc.perform(asyncDispatch(started)).andReturn();
+		assertThat(done.getResponse().getStatus()).isEqualTo(200);
+		return parse(done.getResponse().getContentAsString());
+	}
+
+	private List<Frame> parse(String text) {
+		List<Frame> frames = new ArrayList<>();
+		for (String block : text.split("\n\n")) {
+			long id = -1;
+			String event = null;
+			StringBuilder data = new StringBuilder();
+			for (String line : block.split("\n")) {
+				if (line.startsWith("id:")) {
+					id = Long.parseLong(line.substring(3).trim());
+				}
+				else if (line.startsWith("event:")) {
+					event = line.substring(6).trim();
+				}
+				else if (line.startsWith("data:")) {
+					data.append(line.substring(5));
+				}
+			}
+			if (event != null) {
+				frames.add(new Frame(id, event, json.readTree(data.toString())));
+			}
+		}
+		return frames;
+	}
+
+}
