@@ -108,6 +108,9 @@ final class Blkback implements BackendBus.BackendDriver {
 
 	private void publishFeaturesAndWait() {
 		xs.transaction((XsTransaction t) -> {
+			if (t.tryRead(dir).isEmpty()) {
+				return;
+			}
 			t.write(dir + "/feature-persistent", features.persistent() ? "1" : "0");
 			if (features.maxIndirectSegments() > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 				t.write(dir + "/feature-max-indirect-segments", Integer.toString(features.maxIndirectSegments()));
@@ -184,6 +187,9 @@ final class Blkback implements BackendBus.BackendDriver {
 		persistent = features.persistent()
 				&& "1".equals(xs.tryRead(frontendPath + "/feature-persistent").orElse("0"));
 		xs.transaction((XsTransaction t) -> {
+			if (t.tryRead(dir).isEmpty()) {
+				return;
+			}
 			t.write(dir + "/sectors", Long.toString(disk.sectors()));
 			t.write(dir + "/info", "0");
 			t.write(dir + "/sector-size", xs.tryRead(dir + "/sim-sector-size").orElse("512"));

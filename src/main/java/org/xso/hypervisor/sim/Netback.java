@@ -98,13 +98,16 @@ final class Netback implements BackendBus.BackendDriver {
 		frontendPath = xs.read(dir + "/frontend");
 		mac = xs.read(dir + "/mac");
 		// what the vif-bridge hotplug script reports once the vif is in the bridge
-		xs.write(dir + "/hotplug-status", "connected");
+		Xenbus.writeIfPresent(xs, dir, "hotplug-status", "connected");
 		publishFeaturesAndWait();
 		frontendWatch = xs.watch(frontendPath + "/state", "netback", executor, e -> frontendChanged());
 	}
 
 	private void publishFeaturesAndWait() {
 		xs.transaction((XsTransaction t) -> {
+			if (t.tryRead(dir).isEmpty()) {
+				return;
+			}
 			for (String f : FEATURES) {
 				t.write(dir + "/" + f, "1");
 			}
@@ -192,7 +195,7 @@ final class Netback implements BackendBus.BackendDriver {
 
 	private void fatal(String message) {
 		SimLog.warn(executor.name(), message);
-		xs.write(dir + "/error", message);
+		Xenbus.writeIfPresent(xs, dir, "error", message);
 		switchState(XenbusState.Closing);
 	}
 
@@ -298,7 +301,7 @@ final class Netback implements BackendBus.BackendDriver {
 		}
 		state = next;
 		if (!removing) {
-			xs.write(dir + "/state", next.xenstoreValue());
+			Xenbus.switchState(xs, dir, next);
 		}
 	}
 

@@ -80,7 +80,7 @@ final class Netfront extends Frontend {
 	void talkToBackend() {
 		if (!"1".equals(xs.tryRead(backendPath + "/feature-rx-copy").orElse("0"))) {
 			SimLog.warn(executor.name(), "backend does not support feature-rx-copy");
-			xs.write(nodePath + "/error", "backend does not support feature-rx-copy");
+			Xenbus.writeIfPresent(xs, nodePath, "error", "backend does not support feature-rx-copy");
 			switchState(XenbusState.Closing);
 			return;
 		}
