@@ -343,8 +343,11 @@ final class Blkfront extends Frontend {
 
 	@Override
 	DeviceCounters counters() {
-		return new DeviceCounters(issued, completed, onRing.size() + queue.size(), replayed, reissued, duplicated,
-				0, 0, 0, 0, 0, 0);
+		long[] w = sink instanceof BlockWorkload b ? b.counters() : new long[6];
+		// lost: requests that ended in an error instead of completing; the workload's duplicates
+		// (a tag completed twice) count with the frontend's (a response for a free shadow slot)
+		return new DeviceCounters(issued, completed, onRing.size() + queue.size(), replayed, reissued,
+				duplicated + w[2], w[3], w[4], w[5], 0, 0, 0);
 	}
 
 	@Override

@@ -194,12 +194,22 @@ final class SimDomains {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		host.toolstack.requestSuspend(g.domid());
 		g.xs().write("control/shutdown", "");
-		freezeWorkloads(g, true);
 		g.setState(PowerState.PAUSED);
 		List<QuiesceReport.Device> devices = new ArrayList<>();
 		try {
-			for (Frontend f : g.frontends().values()) {
-				devices.add(f.quiesce(strategy, deadline));
+			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
+				// the guest stops at one instant: what is on the rings stays there, in the shadow
+				for (Frontend f : g.frontends().values()) {
+					devices.add(f.quiesce(strategy, deadline));
+				}
+				freezeWorkloads(g, true);
+			}
+			else {
+				// the suspend routines stop issuing first, then drain what is in flight
+				freezeWorkloads(g, true);
+				for (Frontend f : g.frontends().values()) {
+					devices.add(f.quiesce(strategy, deadline));
+				}
 			}
 		}
 		catch (HypervisorException e) {

@@ -48,6 +48,14 @@ class GuestSuspendResumeTest {
 	}
 
 	private void assertSettled(DomId domid) {
+		long[] before = hv.guest(domid).orElseThrow().devices().stream().mapToLong(d -> d.counters().completed()).toArray();
+		await().atMost(DEADLINE).untilAsserted(() -> {
+			List<DeviceInfo> now = hv.guest(domid).orElseThrow().devices();
+			for (int i = 0; i < now.size(); i++) {
+				assertThat(now.get(i).counters().completed()).as(now.get(i).id() + " keeps completing after the resume")
+					.isGreaterThan(before[i] + 100);
+			}
+		});
 		hv.simulator().orElseThrow().stopWorkload(domid);
 		await().atMost(DEADLINE).untilAsserted(() -> {
 			for (DeviceInfo d : hv.guest(domid).orElseThrow().devices()) {
