@@ -79,6 +79,18 @@ final class SimGuest {
 
 	/** xenbus_probe_frontend: a device node appeared under {@code device/}. */
 	private void probe(XsWatchEvent event) {
+		try {
+			probeDevices();
+		}
+		catch (org.xso.xen.store.XenstoreException e) {
+			if (xs.isOpen()) {
+				throw e;
+			}
+			// the domain is gone: a late event has nothing to probe
+		}
+	}
+
+	private void probeDevices() {
 		for (DeviceType type : DeviceType.values()) {
 			for (String devid : xs.tryRead("device/" + type).isPresent() ? xs.directory("device/" + type)
 					: List.<String>of()) {

@@ -51,6 +51,8 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	private final SimControls controls;
 
+	private final XenbusEventRelay relay;
+
 	public SimHypervisor() {
 		this(new SimHost());
 	}
@@ -59,7 +61,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		this.host = host;
 		this.domains = new SimDomains(host);
 		this.controls = new SimControls(host);
-		new XenbusEventRelay(host).start();
+		this.relay = new XenbusEventRelay(host);
 	}
 
 	@Override
@@ -226,6 +228,8 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void addListener(Consumer<HypervisorEvent> listener) {
 		host.addListener(listener);
+		// watch xenstore for state changes only once someone listens: every write fires the watch
+		relay.start();
 	}
 
 	@Override

@@ -20,14 +20,20 @@ final class XenbusEventRelay {
 
 	private final SerialExecutor executor;
 
+	private boolean started;
+
 	XenbusEventRelay(SimHost host) {
 		this.host = host;
 		this.xs = host.xenstore.connect(DomId.DOM0);
 		this.executor = host.newDriverExecutor("xenbus-events");
 	}
 
-	void start() {
-		xs.watch("/local/domain", "xso-events", executor, this::onChange);
+	/** Starts relaying (once; later calls do nothing). */
+	synchronized void start() {
+		if (!started) {
+			started = true;
+			xs.watch("/local/domain", "xso-events", executor, this::onChange);
+		}
 	}
 
 	private void onChange(XsWatchEvent e) {
