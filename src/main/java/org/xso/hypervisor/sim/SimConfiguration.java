@@ -1,5 +1,8 @@
 package org.xso.hypervisor.sim;
 
+import java.nio.file.Path;
+
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,9 +13,13 @@ import org.xso.hypervisor.Hypervisor;
 @ConditionalOnProperty(name = "xso.hypervisor", havingValue = "sim", matchIfMissing = true)
 class SimConfiguration {
 
+	/**
+	 * The simulator; {@code xso.sim.snapshot-dir} (default {@code ./data/disks}) keeps the disk
+	 * snapshots of checkpoints on disk so that a suspended guest can be resumed after a restart.
+	 */
 	@Bean(destroyMethod = "close")
-	Hypervisor simHypervisor() {
-		return new SimHypervisor();
+	Hypervisor simHypervisor(@Value("${xso.sim.snapshot-dir:./data/disks}") String snapshotDir) {
+		return snapshotDir.isBlank() ? new SimHypervisor() : new SimHypervisor(Path.of(snapshotDir));
 	}
 
 }

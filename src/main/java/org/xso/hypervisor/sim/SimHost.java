@@ -46,7 +46,7 @@ final class SimHost implements AutoCloseable {
 
 	final ScheduledExecutorService timers;
 
-	final DiskStore disks = new DiskStore();
+	final DiskStore disks;
 
 	final Bridge bridge = new Bridge();
 
@@ -65,10 +65,15 @@ final class SimHost implements AutoCloseable {
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
 	SimHost() {
-		this(Math.max(2, Runtime.getRuntime().availableProcessors()));
+		this(Math.max(2, Runtime.getRuntime().availableProcessors()), null);
 	}
 
-	SimHost(int driverThreads) {
+	/**
+	 * @param snapshotDir where disk snapshots taken with a save are kept so that a checkpoint
+	 * outlives the process, or null to keep them in memory
+	 */
+	SimHost(int driverThreads, java.nio.file.Path snapshotDir) {
+		this.disks = new DiskStore(snapshotDir);
 		this.driverPool = Executors.newFixedThreadPool(driverThreads, daemon("xen-driver"));
 		this.timers = Executors.newScheduledThreadPool(1, daemon("xen-timer"));
 		grants.create(DomId.DOM0, GRANT_FRAMES);

@@ -57,6 +57,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		this(new SimHost());
 	}
 
+	/** A simulator whose disk snapshots are kept as files under {@code snapshotDir}. */
+	public SimHypervisor(java.nio.file.Path snapshotDir) {
+		this(new SimHost(Math.max(2, Runtime.getRuntime().availableProcessors()), snapshotDir));
+	}
+
 	SimHypervisor(SimHost host) {
 		this.host = host;
 		this.domains = new SimDomains(host);

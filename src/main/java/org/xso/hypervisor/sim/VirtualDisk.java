@@ -98,6 +98,51 @@ final class VirtualDisk {
 		return new VirtualDisk(sectors, copy);
 	}
 
+	private static final long MAGIC = 0x58534f5644534b31L; // "XSOVDSK1"
+
+	/** Writes the disk to {@code file} (atomically: a temporary file, then a move). */
+	void writeTo(java.nio.file.Path file) throws java.io.IOException {
+		java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+		try (var out = new java.io.DataOutputStream(
+				new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+			out.writeLong(MAGIC);
+			out.writeLong(sectors);
+			java.util.Map<Long, byte[]> copy = new java.util.TreeMap<>(chunks);
+			out.writeInt(copy.size());
+			for (java.util.Map.Entry<Long, byte[]> e : copy.entrySet()) {
+				out.writeLong(e.getKey());
+				synchronized (e.getValue()) {
+					out.write(e.getValue());
+				}
+			}
+		}
+		java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	/** Reads a disk written by {@link #writeTo}. */
+	static VirtualDisk readFrom(java.nio.file.Path file) throws java.io.IOException {
+		try (var in = new java.io.DataInputStream(
+				new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16))) {
+			if (in.readLong() != MAGIC) {
+				throw new java.io.IOException(file + " is not a virtual disk image");
+			}
+			long sectors = in.readLong();
+			int n = in.readInt();
+			if (sectors <= 0 || n < 0 || (long) n * SECTORS_PER_CHUNK > sectors + SECTORS_PER_CHUNK) {
+				throw new java.io.IOException(file + " has a corrupt header");
+			}
+			ConcurrentHashMap<Long, byte[]> chunks = new ConcurrentHashMap<>();
+			for (int i = 0; i < n; i++) {
+				long index = in.readLong();
+				byte[] chunk = new byte[SECTORS_PER_CHUNK * SECTOR_SIZE];
+				in.readFully(chunk);
+				chunks.put(index, chunk);
+			}
+			return new VirtualDisk(sectors, chunks);
+		}
+	}
+
 	long allocatedBytes() {
 		return (long) chunks.size() * SECTORS_PER_CHUNK * SECTOR_SIZE;
 	}
