@@ -1,11 +1,13 @@
 package org.xso.operation;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -79,6 +81,36 @@ abstract class RestartScenarios {
 	}
 
 	@Test
+	void resumesASimulatedGuestWithItsWorkloadAfterARestart(@TempDir Path snapshots) throws Exception {
+		Map<String, String> db = new HashMap<>(database());
+		db.put("xso.hypervisor", "sim");
+		db.put("xso.sim.snapshot-dir", snapshots.toString());
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		call(first, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}"), 200);
+		Thread.sleep(100);
+		JsonNode suspend = awaitEnd(first, call(first, post("/api/v1/domains/1/suspend")
+			.contentType(MediaType.APPLICATION_JSON).content(Guests.SHADOW_REPLAY), 202));
+		assertThat(suspend.get("state").asString()).isEqualTo("SUCCEEDED");
+		context.close(); // the simulator goes with the process: only the database and the snapshots stay
+
+		MockMvc second = start(db, "node-a");
+		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
+		JsonNode resumed = awaitEnd(second, call(second, post("/api/v1/domains/1/resume"), 202));
+		assertThat(resumed.get("state").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
+		long before = call(second, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("completed").asLong();
+		await().atMost(Duration.ofSeconds(10)).until(() -> call(second,
+				get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("completed").asLong() > before + 100);
+		JsonNode verify = call(second, post("/api/v1/domains/1/workload/verify"), 200);
+		assertThat(verify.get("mismatches").asLong()).isZero();
+		JsonNode stats = call(second, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200);
+		assertThat(stats.get("lost").asLong()).isZero();
+		assertThat(stats.get("duplicated").asLong()).isZero();
+		assertThat(stats.get("completed").asLong()).isEqualTo(stats.get("issued").asLong());
+	}
+
+	@Test
 	void rollsForwardASuspendInterruptedAfterItsCheckpointWasStored() throws Exception {
 		Map<String, String> db = database();
 		MockMvc first = start(db, "node-a");
@@ -147,13 +179,16 @@ abstract class RestartScenarios {
 	private MockMvc start(Map<String, String> db, String instance) {
 		Map<String, Object> props = new HashMap<>(db);
 		props.put("server.port", "0");
-		props.put("xso.hypervisor", "fake");
+		props.putIfAbsent("xso.hypervisor", "fake");
 		props.put("xso.demo.enabled", "false");
 		props.put("xso.instance-id", instance);
 		props.put("xso.operations.shutdown-grace", "PT0S");
 		// command-line arguments: they take precedence over application.yml, as default properties do not
 		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-		context = new SpringApplicationBuilder(XsoApplication.class, FakeHypervisorConfiguration.class)
+		Class<?>[] sources = "fake".equals(props.get("xso.hypervisor"))
+				? new Class<?>[] { XsoApplication.class, FakeHypervisorConfiguration.class }
+				: new Class<?>[] { XsoApplication.class };
+		context = new SpringApplicationBuilder(sources)
 			.web(WebApplicationType.SERVLET)
 			.run(args);
 		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
