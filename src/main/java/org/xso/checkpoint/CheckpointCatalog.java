@@ -14,6 +14,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.web.ETags;
 import org.xso.web.PageView;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.web.Paging;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
@@ -33,11 +37,14 @@ public class CheckpointCatalog {
 
 	private final ApplicationEventPublisher events;
 
+	private final Hypervisor hypervisor;
+
 	CheckpointCatalog(CheckpointRepository checkpoints, CheckpointDetailsMapper details,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, Hypervisor hypervisor) {
 		this.checkpoints = checkpoints;
 		this.details = details;
 		this.events = events;
+		this.hypervisor = hypervisor;
 	}
 
 	@Transactional(readOnly = true)
@@ -138,7 +145,33 @@ public class CheckpointCatalog {
 		}
 		List<UUID> ids = doomed.stream().map(Checkpoint::id).toList();
 		doomed.forEach(c -> events.publishEvent(new CheckpointEvents.CheckpointDeleted(c.id(), c.domid(), reason)));
+		List<byte[]> devices = doomed.stream().flatMap(c -> c.devices().stream()).map(CheckpointDevice::stateBytes).toList();
 		checkpoints.deleteByIds(ids);
+		afterCommit(() -> devices.forEach(this::releaseStorage));
+	}
+
+	/** Frees what the hypervisor kept for a deleted checkpoint's device (the simulator's disk snapshot). */
+	private void releaseStorage(byte[] deviceState) {
+		try {
+			hypervisor.releaseStorage(DeviceSavedState.fromCanonicalBytes(deviceState));
+		}
+		catch (RuntimeException e) {
+			log.warn("storage of a deleted checkpoint's device was not released: {}", e.toString());
+		}
+	}
+
+	private static void afterCommit(Runnable action) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					action.run();
+				}
+			});
+		}
+		else {
+			action.run();
+		}
 	}
 
 	private Checkpoint require(UUID id) {

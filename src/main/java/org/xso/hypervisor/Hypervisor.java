@@ -70,6 +70,12 @@ public interface Hypervisor {
 	/** Why {@code image} cannot be resumed on this host (format, backends present, features): empty if it can. */
 	List<String> resumeBlockers(SavedDomain image);
 
+	/**
+	 * The checkpoint holding {@code device}'s saved state is gone: storage the adapter kept for it
+	 * (the simulator's disk snapshot) may be freed. Unknown or already freed storage is ignored.
+	 */
+	void releaseStorage(DeviceSavedState device);
+
 	/** The xenstore under {@code path}, like {@code xenstore-ls -f -p}. */
 	List<XenstoreEntry> xenstore(String path);
 

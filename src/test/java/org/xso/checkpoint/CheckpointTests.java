@@ -115,6 +115,7 @@ class CheckpointTests extends IntegrationTest {
 		}
 		JsonNode list = call(get("/api/v1/domains/1/checkpoints"), 200);
 		assertThat(list.get("totalItems").asLong()).isEqualTo(2);
+		assertThat(hypervisor.released).as("storage of the collected checkpoints' devices").isNotEmpty();
 		String pinned = suspend(1, Guests.SHADOW_REPLAY).get("checkpointId").asString();
 		list = call(get("/api/v1/domains/1/checkpoints?size=10"), 200);
 		assertThat(list.get("items").findValuesAsString("id")).contains(pinned);

@@ -332,6 +332,14 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		return List.copyOf(blockers);
 	}
 
+	/** Device states whose storage the service released (deleted checkpoints). */
+	public final List<org.xso.hypervisor.DeviceSavedState> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	@Override
+	public void releaseStorage(org.xso.hypervisor.DeviceSavedState device) {
+		released.add(device);
+	}
+
 	@Override
 	public List<XenstoreEntry> xenstore(String path) {
 		List<XenstoreEntry> out = new ArrayList<>();

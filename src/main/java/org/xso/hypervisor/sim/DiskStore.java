@@ -105,6 +105,9 @@ final class DiskStore {
 	}
 
 	void dropSnapshot(String id) {
+		if (id == null) {
+			return;
+		}
 		snapshots.remove(id);
 		if (directory != null && isId(id)) {
 			try {

@@ -214,6 +214,14 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	@Override
+	public void releaseStorage(DeviceSavedState device) {
+		String snapshot = device.backendInfo().get(SimDomains.DISK_SNAPSHOT);
+		if (snapshot != null) {
+			host.disks.dropSnapshot(snapshot);
+		}
+	}
+
+	@Override
 	public List<XenstoreEntry> xenstore(String path) {
 		try {
 			List<XenstoreEntry> out = new ArrayList<>();

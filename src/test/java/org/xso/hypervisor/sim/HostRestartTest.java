@@ -53,6 +53,9 @@ class HostRestartTest {
 			assertThat(c.duplicated()).isZero();
 			assertThat(c.lost()).isZero();
 			assertThat(c.completed()).isEqualTo(c.issued());
+			after.releaseStorage(image.devices().get(0));
+			assertThat(after.resumeBlockers(image)).anyMatch(b -> b.contains("disk snapshot"));
+			assertThat(snapshots).isEmptyDirectory();
 		}
 		try (SimHypervisor elsewhere = new SimHypervisor()) {
 			assertThat(elsewhere.resumeBlockers(SavedDomain.fromCanonicalBytes(saved)))
