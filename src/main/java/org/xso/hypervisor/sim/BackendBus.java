@@ -27,6 +27,9 @@ final class BackendBus {
 
 	private final Map<String, BackendDriver> drivers = new ConcurrentHashMap<>();
 
+	/** The toolstack's instance id of the directory each driver serves. */
+	private final Map<String, String> instances = new ConcurrentHashMap<>();
+
 	private final XsWatch[] watches;
 
 	BackendBus(SimHost host) {
@@ -57,22 +60,34 @@ final class BackendBus {
 			return;
 		}
 		String dir = String.join("/", java.util.Arrays.copyOf(parts, 8));
-		boolean present = xs.tryRead(dir + "/frontend-id").isPresent() && xs.tryRead(dir + "/state").isPresent();
+		String instance = xs.tryRead(dir + "/" + Toolstack.INSTANCE_KEY).orElse(null);
+		boolean present = instance != null && xs.tryRead(dir + "/frontend-id").isPresent()
+				&& xs.tryRead(dir + "/state").isPresent();
 		BackendDriver driver = drivers.get(dir);
+		if (driver != null && !instance(dir).equals(instance)) {
+			// the directory this driver served is gone, possibly already replaced by the next
+			// incarnation's under the same path: that one gets a driver of its own
+			drivers.remove(dir);
+			instances.remove(dir);
+			driver.remove();
+			driver = null;
+		}
 		if (present && driver == null) {
+			instances.put(dir, instance);
 			probe(dir, DeviceType.parse(parts[5]), Integer.parseInt(parts[6]), Integer.parseInt(parts[7]));
 		}
-		else if (!present && driver != null && xs.tryRead(dir).isEmpty()) {
-			drivers.remove(dir);
-			driver.remove();
-		}
+	}
+
+	private String instance(String dir) {
+		return instances.getOrDefault(dir, "");
 	}
 
 	/** After a removal of a whole subtree the event names an ancestor: drop drivers whose dir went. */
 	private void sweep() {
 		for (Map.Entry<String, BackendDriver> e : drivers.entrySet()) {
-			if (xs.tryRead(e.getKey()).isEmpty()) {
+			if (!instance(e.getKey()).equals(xs.tryRead(e.getKey() + "/" + Toolstack.INSTANCE_KEY).orElse(null))) {
 				drivers.remove(e.getKey());
+				instances.remove(e.getKey());
 				e.getValue().remove();
 			}
 		}

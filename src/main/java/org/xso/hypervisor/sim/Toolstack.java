@@ -17,6 +17,13 @@ import org.xso.xen.store.XsTransaction;
  */
 final class Toolstack {
 
+	/**
+	 * A key the simulator's toolstack adds to each backend directory: a fresh id per device
+	 * incarnation, so the backend bus tells a directory re-created under the same path (a resume
+	 * of the same domid) from the one its driver served.
+	 */
+	static final String INSTANCE_KEY = "sim-instance";
+
 	private final SimHost host;
 
 	private final XsConnection xs;
@@ -73,6 +80,7 @@ final class Toolstack {
 			t.write(be + "/frontend", fe);
 			t.write(be + "/frontend-id", frontend.toString());
 			t.write(be + "/online", "1");
+			t.write(be + "/" + INSTANCE_KEY, java.util.UUID.randomUUID().toString());
 			t.write(be + "/state", init);
 			if (spec instanceof DeviceSpec.Vbd v) {
 				t.write(fe + "/virtual-device", Integer.toString(v.devid()));
