@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
@@ -57,8 +56,6 @@ final class Blkback implements BackendBus.BackendDriver {
 	private final XsConnection xs;
 
 	private final CompletableFuture<Void> removed = new CompletableFuture<>();
-
-	private final AtomicLong served = new AtomicLong();
 
 	private VirtualDisk disk;
 
@@ -342,7 +339,6 @@ final class Blkback implements BackendBus.BackendDriver {
 
 	private void respond(long reqId, int op, int status) {
 		inflight--;
-		served.incrementAndGet();
 		if (ring != null) {
 			new BlkifResponse(reqId, op, status).encode(ring.memory(), ring.responseSlotOffset());
 			ring.responseProduced();
@@ -404,10 +400,6 @@ final class Blkback implements BackendBus.BackendDriver {
 	@Override
 	public CompletableFuture<Void> removed() {
 		return removed;
-	}
-
-	long served() {
-		return served.get();
 	}
 
 }

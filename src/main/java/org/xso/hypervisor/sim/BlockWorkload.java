@@ -25,7 +25,7 @@ import org.xso.xen.blkif.BlkifStatus;
  * exactly the acknowledged data. Counts every completion against the set of outstanding tags: a
  * second completion of a tag is a duplicate.
  */
-final class BlockWorkload implements BioSink {
+final class BlockWorkload implements BioSink, Workload {
 
 	/** Sector layout: sector u64 | generation u64 | tag u64 | pattern ... | crc32 u32 at 508. */
 	private static final int CRC_OFFSET = VirtualDisk.SECTOR_SIZE - 4;
@@ -78,7 +78,8 @@ final class BlockWorkload implements BioSink {
 		this.front = front;
 	}
 
-	synchronized void start(WorkloadSpec spec) {
+	@Override
+	public synchronized void start(WorkloadSpec spec) {
 		this.spec = spec;
 		if (acked.length < spec.regionSectors()) {
 			acked = java.util.Arrays.copyOf(acked, (int) spec.regionSectors());
@@ -88,16 +89,19 @@ final class BlockWorkload implements BioSink {
 		fill();
 	}
 
-	synchronized void stop() {
+	@Override
+	public synchronized void stop() {
 		running = false;
 	}
 
-	synchronized boolean running() {
+	@Override
+	public synchronized boolean running() {
 		return running;
 	}
 
 	/** The guest's processes are frozen for a suspend: nothing new is submitted. */
-	synchronized void freeze(boolean frozen) {
+	@Override
+	public synchronized void freeze(boolean frozen) {
 		this.frozen = frozen;
 		if (!frozen) {
 			fill();
@@ -244,7 +248,8 @@ final class BlockWorkload implements BioSink {
 	}
 
 	/** The workload's memory, for the save image (its data pages are in the guest's pages). */
-	synchronized void writeTo(CanonicalOutput out) {
+	@Override
+	public synchronized void writeTo(CanonicalOutput out) {
 		out.writeBoolean(running).writeInt(spec.queueDepth()).writeInt(spec.maxSectors())
 			.writeLong(spec.regionSectors()).writeLong(nextTag).writeLong(generation).writeInt(acked.length);
 		for (long a : acked) {
@@ -260,7 +265,8 @@ final class BlockWorkload implements BioSink {
 			.writeLong(verifiedReads);
 	}
 
-	synchronized void readFrom(CanonicalInput in) {
+	@Override
+	public synchronized void readFrom(CanonicalInput in) {
 		running = in.readBoolean();
 		spec = new WorkloadSpec(true, in.readInt(), in.readInt(), in.readLong(), spec.net(), spec.packetWindow());
 		nextTag = in.readLong();

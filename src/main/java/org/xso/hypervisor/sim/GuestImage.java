@@ -7,12 +7,14 @@ import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.CanonicalOutput;
 import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.xen.mm.MachineMemory;
 
 /**
  * The simulator's save image of a guest: its populated pages (by pfn) and its user-space state
- * (the workloads' bookkeeping), the part of a real save image the checkpoint keeps opaque.
+ * (the workloads' bookkeeping, by device), the part of a real save image the checkpoint keeps
+ * opaque.
  */
 final class GuestImage {
 
@@ -22,56 +24,47 @@ final class GuestImage {
 	static byte[] write(SimGuest guest) {
 		CanonicalOutput out = new CanonicalOutput();
 		guest.memory().writeImage(out);
-		out.writeInt(guest.blockWorkloads().size());
-		for (Map.Entry<DeviceId, Frontend> e : guest.frontends().entrySet()) {
-			BlockWorkload w = guest.blockWorkload(e.getKey());
+		Map<DeviceId, Workload> workloads = new TreeMap<>();
+		for (DeviceId id : guest.frontends().keySet()) {
+			Workload w = guest.workload(id);
 			if (w != null) {
-				out.writeInt(e.getKey().devid());
-				out.writeBytes(CanonicalBytes.of(w::writeTo));
+				workloads.put(id, w);
 			}
 		}
-		out.writeInt(guest.netWorkloads().size());
-		for (Map.Entry<DeviceId, Frontend> e : guest.frontends().entrySet()) {
-			NetWorkload w = guest.netWorkload(e.getKey());
-			if (w != null) {
-				out.writeInt(e.getKey().devid());
-				out.writeBytes(CanonicalBytes.of(w::writeTo));
-			}
-		}
+		out.writeInt(workloads.size());
+		workloads.forEach((id, w) -> out.writeString(id.type().name())
+			.writeInt(id.devid())
+			.writeBytes(CanonicalBytes.of(w::writeTo)));
 		return out.toByteArray();
 	}
 
 	/** The parts of an image: the memory rebuilt on new frames, and the workload states by device. */
-	record Parts(GuestMemory memory, Map<DeviceId, byte[]> blockWorkloads, Map<DeviceId, byte[]> netWorkloads) {
+	record Parts(GuestMemory memory, Map<DeviceId, byte[]> workloads) {
 	}
 
 	static Parts read(MachineMemory machine, GuestSpec spec, byte[] image) {
 		CanonicalInput in = new CanonicalInput(image);
 		GuestMemory memory = GuestMemory.readImage(machine, spec.memoryMiB(), in);
 		try {
-			Map<DeviceId, byte[]> block = new TreeMap<>();
-			int nb = in.readCount(1024);
-			for (int i = 0; i < nb; i++) {
-				DeviceId id = DeviceId.vbd(in.readInt());
-				block.put(id, readWorkloadBytes(in));
-			}
-			Map<DeviceId, byte[]> net = new TreeMap<>();
-			int nn = in.readCount(1024);
-			for (int i = 0; i < nn; i++) {
-				DeviceId id = DeviceId.vif(in.readInt());
-				net.put(id, readWorkloadBytes(in));
+			Map<DeviceId, byte[]> workloads = new TreeMap<>();
+			int n = in.readCount(2048);
+			for (int i = 0; i < n; i++) {
+				DeviceId id;
+				try {
+					id = new DeviceId(DeviceType.parse(in.readString()), in.readInt());
+				}
+				catch (IllegalArgumentException e) {
+					throw new CanonicalInput.InvalidEncodingException(e.getMessage());
+				}
+				workloads.put(id, in.readBytes());
 			}
 			in.expectEnd();
-			return new Parts(memory, block, net);
+			return new Parts(memory, workloads);
 		}
 		catch (RuntimeException e) {
 			memory.release();
 			throw e;
 		}
-	}
-
-	private static byte[] readWorkloadBytes(CanonicalInput in) {
-		return in.readBytes();
 	}
 
 }

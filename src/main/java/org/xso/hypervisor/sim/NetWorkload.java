@@ -31,7 +31,7 @@ import org.xso.xen.Pfn;
  * {@code sent = received + dropped + inFlight} always, and once the network has settled
  * {@code inFlight} reaches 0: a packet silently lost would stay in flight for ever.
  */
-final class NetWorkload {
+final class NetWorkload implements Workload {
 
 	/** The workload's counters at one moment. {@code lost} must be 0. */
 	record Counters(long sent, long received, long dropped, long duplicated, long inFlight, long lost,
@@ -86,22 +86,26 @@ final class NetWorkload {
 		this.front = front;
 	}
 
-	synchronized void start(WorkloadSpec spec) {
+	@Override
+	public synchronized void start(WorkloadSpec spec) {
 		this.spec = spec;
 		running = true;
 		fill();
 	}
 
-	synchronized void stop() {
+	@Override
+	public synchronized void stop() {
 		running = false;
 	}
 
-	synchronized boolean running() {
+	@Override
+	public synchronized boolean running() {
 		return running;
 	}
 
 	/** The guest's processes are frozen for a suspend: nothing new is sent. */
-	synchronized void freeze(boolean frozen) {
+	@Override
+	public synchronized void freeze(boolean frozen) {
 		this.frozen = frozen;
 		fill();
 	}
@@ -223,7 +227,8 @@ final class NetWorkload {
 	}
 
 	/** The workload's memory, for the save image (its packets' pages are in the guest's pages). */
-	synchronized void writeTo(CanonicalOutput out) {
+	@Override
+	public synchronized void writeTo(CanonicalOutput out) {
 		reconcile();
 		out.writeBoolean(running).writeInt(spec.packetWindow()).writeLong(flow).writeLong(nextSeq);
 		out.writeInt(outstanding.size());
@@ -234,7 +239,8 @@ final class NetWorkload {
 			.writeLong(foreign).writeLong(recovered);
 	}
 
-	synchronized void readFrom(CanonicalInput in) {
+	@Override
+	public synchronized void readFrom(CanonicalInput in) {
 		running = in.readBoolean();
 		int window = in.readInt();
 		spec = new WorkloadSpec(spec.block(), spec.queueDepth(), spec.maxSectors(), spec.regionSectors(), true,

@@ -42,15 +42,13 @@ final class SimControls implements SimulatorControls {
 	@Override
 	public void stopWorkload(DomId domid) {
 		SimGuest g = guest(domid);
-		g.blockWorkloads().forEach(BlockWorkload::stop);
-		g.netWorkloads().forEach(NetWorkload::stop);
+		g.workloads().forEach(Workload::stop);
 	}
 
 	@Override
 	public boolean workloadRunning(DomId domid) {
 		SimGuest g = guest(domid);
-		return g.blockWorkloads().stream().anyMatch(BlockWorkload::running)
-				|| g.netWorkloads().stream().anyMatch(NetWorkload::running);
+		return g.workloads().stream().anyMatch(Workload::running);
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceSpec;
@@ -238,8 +239,7 @@ final class SimDomains {
 	}
 
 	private static void freezeWorkloads(SimGuest g, boolean frozen) {
-		g.blockWorkloads().forEach(w -> w.freeze(frozen));
-		g.netWorkloads().forEach(w -> w.freeze(frozen));
+		g.workloads().forEach(w -> w.freeze(frozen));
 	}
 
 	/** Restore: the guest on new frames, fresh device nodes, reconnect, replay, verify. */
@@ -282,9 +282,9 @@ final class SimDomains {
 			if (d.id().type() == DeviceType.vbd) {
 				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid());
 				BlockWorkload w = new BlockWorkload(g, d.id());
-				byte[] state = parts.blockWorkloads().get(d.id());
+				byte[] state = parts.workloads().get(d.id());
 				if (state != null) {
-					w.readFrom(SimHypervisor.input(state));
+					w.readFrom(new CanonicalInput(state));
 				}
 				w.freeze(true);
 				Blkfront f = Blkfront.restore(g, d, w);
@@ -294,9 +294,9 @@ final class SimDomains {
 			}
 			else {
 				NetWorkload w = new NetWorkload(g, d.id());
-				byte[] state = parts.netWorkloads().get(d.id());
+				byte[] state = parts.workloads().get(d.id());
 				if (state != null) {
-					w.readFrom(SimHypervisor.input(state));
+					w.readFrom(new CanonicalInput(state));
 				}
 				w.freeze(true);
 				Netfront f = Netfront.restore(g, d, w);
@@ -334,10 +334,6 @@ final class SimDomains {
 			Thread.currentThread().interrupt();
 			throw new HypervisorException(Reason.INTERNAL, "interrupted");
 		}
-	}
-
-	static CompletableFuture<Void> done() {
-		return CompletableFuture.completedFuture(null);
 	}
 
 }

@@ -177,8 +177,7 @@ final class SimGuest {
 			busWatch.cancel();
 		}
 		busExecutor.close();
-		blockWorkloads.values().forEach(BlockWorkload::stop);
-		netWorkloads.values().forEach(NetWorkload::stop);
+		workloads().forEach(Workload::stop);
 		frontends.values().forEach(Frontend::kill);
 		xs.close();
 	}
@@ -242,6 +241,19 @@ final class SimGuest {
 
 	List<BlockWorkload> blockWorkloads() {
 		return new ArrayList<>(new TreeMap<>(blockWorkloads).values());
+	}
+
+	/** Every workload of the guest, block and net, in device order. */
+	List<Workload> workloads() {
+		List<Workload> all = new ArrayList<>(blockWorkloads());
+		all.addAll(netWorkloads());
+		return all;
+	}
+
+	/** The workload of a device, if it has one. */
+	Workload workload(DeviceId id) {
+		Workload w = blockWorkloads.get(id);
+		return w != null ? w : netWorkloads.get(id);
 	}
 
 	List<NetWorkload> netWorkloads() {

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSavedState;
@@ -94,7 +93,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	static DeviceInfo deviceInfo(SimGuest g, Frontend f) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		return f.call(() -> new DeviceInfo(f.id, f.backendDomid() == null ? org.xso.xen.DomId.DOM0 : f.backendDomid(),
+		return f.call(() -> new DeviceInfo(f.id, f.backendDomid() == null ? DomId.DOM0 : f.backendDomid(),
 				f.state, f.backendPath == null ? org.xso.xen.XenbusState.Unknown : f.backendState(), f.ringRefs(),
 				f.ports(), f.features(), f.counters()), deadline);
 	}
@@ -280,10 +279,6 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 				throw new HypervisorException(ex.reason(), ex.getMessage() + " (" + e.getValue().describe() + ")", ex);
 			}
 		}
-	}
-
-	static CanonicalInput input(byte[] b) {
-		return new CanonicalInput(b);
 	}
 
 }

@@ -128,6 +128,21 @@ class DeviceLifecycleTest {
 	}
 
 	@Test
+	void aLostNotificationStallsTheRingAndADrainReportsItAtItsDeadline() {
+		boot(BlkbackFeatures.LINUX_DEFAULT);
+		hv.simulator().orElseThrow().startWorkload(DOM1, new org.xso.hypervisor.WorkloadSpec(true, 4, 8, 256, false, 1));
+		long dropped = hv.host.evtchn.dropped();
+		hv.simulator().orElseThrow().loseNotifications(DOM1, XVDA, 1_000_000);
+		org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> hv.host.evtchn.dropped() > dropped);
+		// the backend went to sleep and its kick was lost: requests stay on the ring
+		assertThatThrownBy(() -> hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, Duration.ofMillis(200)))
+			.isInstanceOf(HypervisorException.class)
+			.extracting(e -> ((HypervisorException) e).reason())
+			.isEqualTo(HypervisorException.Reason.QUIESCE_TIMEOUT);
+		assertThat(hv.guest(DOM1).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+	}
+
+	@Test
 	void refusesToSaveAGuestThatIsNotQuiesced() {
 		boot(BlkbackFeatures.MINIMAL);
 		assertThatThrownBy(() -> hv.save(DOM1)).isInstanceOf(HypervisorException.class)
