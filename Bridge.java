@@ -1,1 +1,0 @@
-package org.xso.hypervisor.sim; final class Bridge {}
