@@ -15,6 +15,11 @@ public final class CanonicalInput {
 		this.in = ByteBuffer.wrap(bytes);
 	}
 
+	/** Reads {@code bytes} from its position to its limit (big-endian whatever its order). */
+	public CanonicalInput(ByteBuffer bytes) {
+		this.in = bytes.slice().order(java.nio.ByteOrder.BIG_ENDIAN);
+	}
+
 	public int readInt() {
 		try {
 			return in.getInt();
@@ -50,6 +55,20 @@ public final class CanonicalInput {
 		byte[] b = new byte[n];
 		in.get(b);
 		return b;
+	}
+
+	/**
+	 * Reads a byte string that must be exactly {@code length} bytes into {@code dst} at
+	 * {@code offset} ({@code dst}'s position is unchanged), without an intermediate array.
+	 */
+	public void readBytes(ByteBuffer dst, int offset, int length) {
+		int n = readInt();
+		if (n != length || n > in.remaining()) {
+			throw new InvalidEncodingException("byte string of " + n + " at byte " + (in.position() - 4) + " where "
+					+ length + " are expected, with " + in.remaining() + " left");
+		}
+		dst.put(offset, in, in.position(), n);
+		in.position(in.position() + n);
 	}
 
 	public String readString() {

@@ -1,10 +1,11 @@
 package org.xso.hypervisor;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -12,30 +13,42 @@ import java.util.SortedMap;
  * The canonical byte encoding of saved state: big-endian fixed-width integers, length-prefixed
  * UTF-8 strings and byte arrays, maps in key order. Equal values always encode to equal bytes, so
  * a SHA-256 over the encoding identifies the value.
+ *
+ * <p>
+ * Not thread-safe: one encoder builds one value. A guest image is mostly page bytes, so the buffer
+ * can be sized up front ({@link #CanonicalOutput(int)}) and pages copied straight from their frames
+ * ({@link #writeBytes(ByteBuffer, int, int)}).
  */
 public final class CanonicalOutput {
 
-	private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+	private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-	private final DataOutputStream out = new DataOutputStream(bytes);
+	private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+	private byte[] buf;
+
+	private int size;
+
+	public CanonicalOutput() {
+		this(256);
+	}
+
+	/** An encoder expecting about {@code expectedBytes}; it grows past them if needed. */
+	public CanonicalOutput(int expectedBytes) {
+		this.buf = new byte[Math.max(16, expectedBytes)];
+	}
 
 	public CanonicalOutput writeInt(int v) {
-		try {
-			out.writeInt(v);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		ensure(4);
+		INT.set(buf, size, v);
+		size += 4;
 		return this;
 	}
 
 	public CanonicalOutput writeLong(long v) {
-		try {
-			out.writeLong(v);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		ensure(8);
+		LONG.set(buf, size, v);
+		size += 8;
 		return this;
 	}
 
@@ -45,12 +58,21 @@ public final class CanonicalOutput {
 
 	public CanonicalOutput writeBytes(byte[] v) {
 		writeInt(v.length);
-		try {
-			out.write(v);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		ensure(v.length);
+		System.arraycopy(v, 0, buf, size, v.length);
+		size += v.length;
+		return this;
+	}
+
+	/**
+	 * Writes {@code length} bytes of {@code src} from {@code offset} as a byte string, exactly as
+	 * {@link #writeBytes(byte[])} would write a copy of them; {@code src}'s position is unchanged.
+	 */
+	public CanonicalOutput writeBytes(ByteBuffer src, int offset, int length) {
+		writeInt(length);
+		ensure(length);
+		src.get(offset, buf, size, length);
+		size += length;
 		return this;
 	}
 
@@ -67,8 +89,23 @@ public final class CanonicalOutput {
 		return this;
 	}
 
+	/** Bytes written so far. */
+	public int size() {
+		return size;
+	}
+
 	public byte[] toByteArray() {
-		return bytes.toByteArray();
+		return Arrays.copyOf(buf, size);
+	}
+
+	private void ensure(int more) {
+		int needed = size + more;
+		if (needed < 0) {
+			throw new IllegalStateException("canonical encoding larger than 2 GiB");
+		}
+		if (needed > buf.length) {
+			buf = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
+		}
 	}
 
 }

@@ -26,6 +26,11 @@ public record SavedDomain(int formatVersion, String adapter, DomId domid, GuestS
 		return memoryImage.clone();
 	}
 
+	/** The memory image as a read-only view, without copying it. */
+	public java.nio.ByteBuffer memoryImageView() {
+		return java.nio.ByteBuffer.wrap(memoryImage).asReadOnlyBuffer();
+	}
+
 	/** The size of the memory image without copying it. */
 	public int memoryImageLength() {
 		return memoryImage.length;

@@ -391,6 +391,7 @@ final class Blkback implements BackendBus.BackendDriver {
 				frontendWatch.cancel();
 			}
 			disconnect(() -> {
+				xs.close();
 				removed.complete(null);
 				executor.close();
 			});

@@ -22,7 +22,7 @@ final class GuestImage {
 	}
 
 	static byte[] write(SimGuest guest) {
-		CanonicalOutput out = new CanonicalOutput();
+		CanonicalOutput out = new CanonicalOutput(guest.memory().imageSize() + 4096);
 		guest.memory().writeImage(out);
 		Map<DeviceId, Workload> workloads = new TreeMap<>();
 		for (DeviceId id : guest.frontends().keySet()) {
@@ -42,7 +42,7 @@ final class GuestImage {
 	record Parts(GuestMemory memory, Map<DeviceId, byte[]> workloads) {
 	}
 
-	static Parts read(MachineMemory machine, GuestSpec spec, byte[] image) {
+	static Parts read(MachineMemory machine, GuestSpec spec, java.nio.ByteBuffer image) {
 		CanonicalInput in = new CanonicalInput(image);
 		GuestMemory memory = GuestMemory.readImage(machine, spec.memoryMiB(), in);
 		try {

@@ -93,11 +93,14 @@ final class GuestMemory {
 	/** The populated pages and allocator state, in pfn order. */
 	synchronized void writeImage(CanonicalOutput out) {
 		out.writeLong(nextPfn).writeInt(p2m.size());
-		byte[] buf = new byte[MachineMemory.PAGE_SIZE];
 		for (Map.Entry<Long, Mfn> e : p2m.entrySet()) {
-			machine.page(e.getValue()).get(0, buf);
-			out.writeLong(e.getKey()).writeBytes(buf);
+			out.writeLong(e.getKey()).writeBytes(machine.page(e.getValue()), 0, MachineMemory.PAGE_SIZE);
 		}
+	}
+
+	/** About how many bytes {@link #writeImage} writes. */
+	synchronized int imageSize() {
+		return 12 + p2m.size() * (8 + 4 + MachineMemory.PAGE_SIZE);
 	}
 
 	/** Rebuilds a guest's memory from an image onto newly allocated machine frames. */
@@ -108,13 +111,12 @@ final class GuestMemory {
 		try {
 			for (int i = 0; i < n; i++) {
 				long pfn = in.readLong();
-				byte[] page = in.readBytes();
-				if (page.length != MachineMemory.PAGE_SIZE || pfn < 0 || pfn >= next) {
+				if (pfn < 0 || pfn >= next || m.p2m.containsKey(pfn)) {
 					throw new CanonicalInput.InvalidEncodingException("bad page record for pfn " + pfn);
 				}
 				Mfn mfn = machine.allocate();
 				m.p2m.put(pfn, mfn);
-				machine.page(mfn).put(0, page);
+				in.readBytes(machine.page(mfn), 0, MachineMemory.PAGE_SIZE);
 			}
 		}
 		catch (RuntimeException e) {

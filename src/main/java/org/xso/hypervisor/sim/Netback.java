@@ -313,6 +313,7 @@ final class Netback implements BackendBus.BackendDriver {
 				frontendWatch.cancel();
 			}
 			disconnect();
+			xs.close();
 			removed.complete(null);
 			executor.close();
 		});

@@ -246,7 +246,7 @@ final class SimDomains {
 	ResumeReport resume(SavedDomain image, DomId target, Duration timeout, Consumer<ResumePhase> phases) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		phases.accept(ResumePhase.RESTORE);
-		GuestImage.Parts parts = GuestImage.read(host.memory, image.config(), image.memoryImage());
+		GuestImage.Parts parts = GuestImage.read(host.memory, image.config(), image.memoryImageView());
 		SimGuest g = SimGuest.restored(host, target, image.config(), parts.memory());
 		try {
 			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);

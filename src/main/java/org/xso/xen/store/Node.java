@@ -1,9 +1,9 @@
 package org.xso.xen.store;
 
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,30 +20,44 @@ import org.jspecify.annotations.Nullable;
  */
 final class Node {
 
+	private static final String[] NO_NAMES = {};
+
+	private static final Node[] NO_NODES = {};
+
+	/** Up to this many children a lookup compares names for equality; beyond, it bisects. */
+	private static final int LINEAR_LOOKUP = 8;
+
 	private final String value;
 
 	private final XsPermissions perms;
 
 	private final long generation;
 
-	private final SortedMap<String, Node> children;
+	/**
+	 * The children as two parallel arrays sorted by {@link XsPaths#NAME_ORDER}, never changed once
+	 * the node is built: a change copies one short array per level instead of a map.
+	 */
+	private final String[] names;
+
+	private final Node[] nodes;
 
 	private final int size;
 
-	private Node(String value, XsPermissions perms, long generation, SortedMap<String, Node> children) {
+	private Node(String value, XsPermissions perms, long generation, String[] names, Node[] nodes) {
 		this.value = value;
 		this.perms = perms;
 		this.generation = generation;
-		this.children = Collections.unmodifiableSortedMap(children);
+		this.names = names;
+		this.nodes = nodes;
 		int total = 1;
-		for (Node child : children.values()) {
+		for (Node child : nodes) {
 			total += child.size;
 		}
 		this.size = total;
 	}
 
 	static Node leaf(String value, XsPermissions perms, long generation) {
-		return new Node(value, perms, generation, new TreeMap<>(XsPaths.NAME_ORDER));
+		return new Node(value, perms, generation, NO_NAMES, NO_NODES);
 	}
 
 	String value() {
@@ -64,50 +78,103 @@ final class Node {
 	}
 
 	@Nullable Node child(String name) {
-		return children.get(name);
+		int i = indexOf(name);
+		return i >= 0 ? nodes[i] : null;
 	}
 
+	/** The child names as {@code XS_DIRECTORY} lists them. */
 	List<String> childNames() {
-		return List.copyOf(children.keySet());
+		return List.of(names);
 	}
 
-	Iterable<SortedMap.Entry<String, Node>> children() {
-		return children.entrySet();
+	/** The children in listing order. */
+	Iterable<Map.Entry<String, Node>> children() {
+		List<Map.Entry<String, Node>> entries = new ArrayList<>(names.length);
+		for (int i = 0; i < names.length; i++) {
+			entries.add(Map.entry(names[i], nodes[i]));
+		}
+		return entries;
 	}
 
 	Node withValue(String newValue, long newGeneration) {
-		return new Node(newValue, perms, newGeneration, children);
+		return new Node(newValue, perms, newGeneration, names, nodes);
 	}
 
 	Node withPerms(XsPermissions newPerms, long newGeneration) {
-		return new Node(value, newPerms, newGeneration, children);
+		return new Node(value, newPerms, newGeneration, names, nodes);
 	}
 
 	/** This node with a new child: the child list changes, so the generation does. */
 	Node withNewChild(String name, Node child, long newGeneration) {
-		TreeMap<String, Node> copy = new TreeMap<>(children);
-		copy.put(name, child);
-		return new Node(value, perms, newGeneration, copy);
+		int at = indexOf(name);
+		if (at >= 0) {
+			throw new IllegalStateException(name + " exists");
+		}
+		int insert = -at - 1;
+		String[] n = new String[names.length + 1];
+		Node[] c = new Node[nodes.length + 1];
+		System.arraycopy(names, 0, n, 0, insert);
+		System.arraycopy(nodes, 0, c, 0, insert);
+		n[insert] = name;
+		c[insert] = child;
+		System.arraycopy(names, insert, n, insert + 1, names.length - insert);
+		System.arraycopy(nodes, insert, c, insert + 1, nodes.length - insert);
+		return new Node(value, perms, newGeneration, n, c);
 	}
 
 	/** This node with an existing child replaced by its changed copy; the generation stays. */
 	Node withChangedChild(String name, Node child) {
-		TreeMap<String, Node> copy = new TreeMap<>(children);
-		copy.put(name, child);
-		return new Node(value, perms, generation, copy);
+		int at = indexOf(name);
+		if (at < 0) {
+			return withNewChild(name, child, generation);
+		}
+		Node[] c = nodes.clone();
+		c[at] = child;
+		return new Node(value, perms, generation, names, c);
 	}
 
 	Node withoutChild(String name, long newGeneration) {
-		TreeMap<String, Node> copy = new TreeMap<>(children);
-		copy.remove(name);
-		return new Node(value, perms, newGeneration, copy);
+		int at = indexOf(name);
+		if (at < 0) {
+			return new Node(value, perms, newGeneration, names, nodes);
+		}
+		if (names.length == 1) {
+			return new Node(value, perms, newGeneration, NO_NAMES, NO_NODES);
+		}
+		String[] n = new String[names.length - 1];
+		Node[] c = new Node[nodes.length - 1];
+		System.arraycopy(names, 0, n, 0, at);
+		System.arraycopy(nodes, 0, c, 0, at);
+		System.arraycopy(names, at + 1, n, at, names.length - at - 1);
+		System.arraycopy(nodes, at + 1, c, at, nodes.length - at - 1);
+		return new Node(value, perms, newGeneration, n, c);
+	}
+
+	/**
+	 * The index of {@code name} among the children, or {@code -(insertion point) - 1} as
+	 * {@link java.util.Arrays#binarySearch} answers.
+	 */
+	private int indexOf(String name) {
+		if (names.length <= LINEAR_LOOKUP) {
+			for (int i = 0; i < names.length; i++) {
+				if (names[i].equals(name)) {
+					return i;
+				}
+			}
+			int i = 0;
+			while (i < names.length && XsPaths.NAME_ORDER.compare(names[i], name) < 0) {
+				i++;
+			}
+			return -i - 1;
+		}
+		return Arrays.binarySearch(names, name, XsPaths.NAME_ORDER);
 	}
 
 	/** Appends this subtree, depth first, to {@code views}; {@code path} is this node's path. */
 	void collect(String path, List<XsNodeView> views) {
 		views.add(new XsNodeView(path, value, perms));
-		for (var child : children.entrySet()) {
-			child.getValue().collect(XsPaths.child(path, child.getKey()), views);
+		for (int i = 0; i < names.length; i++) {
+			nodes[i].collect(XsPaths.child(path, names[i]), views);
 		}
 	}
 

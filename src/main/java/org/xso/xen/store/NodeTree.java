@@ -25,6 +25,10 @@ final class NodeTree {
 
 		void touched(String path);
 
+		/** A log that records nothing: the live tree and replays need no read set. */
+		AccessLog NONE = path -> {
+		};
+
 	}
 
 	private record Located(Node node, int depth, boolean exists) {
@@ -34,9 +38,12 @@ final class NodeTree {
 
 	private final AccessLog log;
 
+	private final boolean logging;
+
 	NodeTree(Node root, AccessLog log) {
 		this.root = root;
 		this.log = log;
+		this.logging = log != AccessLog.NONE;
 	}
 
 	Node root() {
@@ -49,8 +56,15 @@ final class NodeTree {
 	}
 
 	static @Nullable Node find(Node root, String path) {
-		List<String> segments = XsPaths.segments(path);
-		return root.descendant(segments, segments.size());
+		Node node = root;
+		int start = 1;
+		while (node != null && start < path.length()) {
+			int slash = path.indexOf('/', start);
+			int end = slash < 0 ? path.length() : slash;
+			node = node.child(path.substring(start, end));
+			start = end + 1;
+		}
+		return node;
 	}
 
 	String read(DomId who, String path) {
@@ -102,7 +116,7 @@ final class NodeTree {
 			root = replace(root, segments, 0, segments.size(), at.node().withValue(value, generation));
 		}
 		else {
-			create(who, segments, at, value, generation);
+			create(who, path, segments, at, value, generation);
 		}
 		return true;
 	}
@@ -114,22 +128,27 @@ final class NodeTree {
 		if (at.exists()) {
 			return false;
 		}
-		create(who, segments, at, "", generation);
+		create(who, path, segments, at, "", generation);
 		return true;
 	}
 
-	private void create(DomId who, List<String> segments, Located ancestor, String value, long generation) {
+	private void create(DomId who, String path, List<String> segments, Located ancestor, String value,
+			long generation) {
 		XsPermissions perms = ancestor.node().perms();
 		if (!who.isDom0()) {
 			perms = perms.withOwner(who);
 		}
 		Node created = Node.leaf(value, perms, generation);
-		log.touched(XsPaths.join(segments, segments.size()));
+		log.touched(path);
 		for (int i = segments.size() - 1; i > ancestor.depth(); i--) {
 			created = Node.leaf("", perms, generation).withNewChild(segments.get(i), created, generation);
-			log.touched(XsPaths.join(segments, i));
+			if (logging) {
+				log.touched(XsPaths.join(segments, i));
+			}
 		}
-		log.touched(XsPaths.join(segments, ancestor.depth()));
+		if (logging) {
+			log.touched(XsPaths.join(segments, ancestor.depth()));
+		}
 		Node parent = ancestor.node().withNewChild(segments.get(ancestor.depth()), created, generation);
 		root = replace(root, segments, 0, ancestor.depth(), parent);
 	}

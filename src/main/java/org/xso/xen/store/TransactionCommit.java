@@ -38,8 +38,7 @@ final class TransactionCommit {
 	 * @throws XenstoreException if a mutation is refused (it cannot be when nothing conflicted)
 	 */
 	static List<Change> replay(Node root, DomId who, List<Mutation> mutations, long generation) {
-		NodeTree replay = new NodeTree(root, path -> {
-		});
+		NodeTree replay = new NodeTree(root, NodeTree.AccessLog.NONE);
 		List<Change> changes = new ArrayList<>();
 		long next = generation;
 		for (Mutation mutation : mutations) {

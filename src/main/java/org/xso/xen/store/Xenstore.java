@@ -59,8 +59,7 @@ public final class Xenstore {
 	/** @param historyCapacity how many of the newest history entries to keep */
 	public Xenstore(int historyCapacity) {
 		this.history = new History(historyCapacity);
-		NodeTree tree = new NodeTree(Node.leaf("", XsPermissions.owner(DomId.DOM0), 0), path -> {
-		});
+		NodeTree tree = new NodeTree(Node.leaf("", XsPermissions.owner(DomId.DOM0), 0), NodeTree.AccessLog.NONE);
 		for (String path : SKELETON) {
 			tree.apply(DomId.DOM0, Mutation.mkdir(path), 0);
 		}

@@ -1,6 +1,6 @@
 package org.xso.xen.store;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -109,15 +109,24 @@ final class XsPaths {
 
 	/** The components of an absolute path; none for the root. */
 	static List<String> segments(String absolute) {
-		List<String> segments = new ArrayList<>();
+		int count = 0;
+		for (int i = 0; i < absolute.length(); i++) {
+			if (absolute.charAt(i) == '/') {
+				count++;
+			}
+		}
+		if (absolute.length() <= 1) {
+			return List.of();
+		}
+		String[] segments = new String[count];
 		int start = 1;
-		while (start < absolute.length()) {
+		for (int n = 0; n < count; n++) {
 			int slash = absolute.indexOf('/', start);
 			int end = slash < 0 ? absolute.length() : slash;
-			segments.add(absolute.substring(start, end));
+			segments[n] = absolute.substring(start, end);
 			start = end + 1;
 		}
-		return segments;
+		return Arrays.asList(segments);
 	}
 
 	static String join(List<String> segments, int count) {
@@ -154,10 +163,10 @@ final class XsPaths {
 		while (i < a.length() && j < b.length()) {
 			char ca = a.charAt(i);
 			char cb = b.charAt(j);
-			if (Character.isDigit(ca) && Character.isDigit(cb)) {
+			if (isDigit(ca) && isDigit(cb)) {
 				int endA = digitsEnd(a, i);
 				int endB = digitsEnd(b, j);
-				int byValue = compareDigits(a.substring(i, endA), b.substring(j, endB));
+				int byValue = compareDigits(a, leadingZeros(a, i, endA), endA, b, leadingZeros(b, j, endB), endB);
 				if (byValue != 0) {
 					return byValue;
 				}
@@ -176,24 +185,38 @@ final class XsPaths {
 		return byLength != 0 ? byLength : a.compareTo(b);
 	}
 
+	/** Node names are ASCII ({@link #checkSyntax}): only '0' to '9' are digits. */
+	private static boolean isDigit(char c) {
+		return c >= '0' && c <= '9';
+	}
+
 	private static int digitsEnd(String s, int from) {
 		int end = from;
-		while (end < s.length() && Character.isDigit(s.charAt(end))) {
+		while (end < s.length() && isDigit(s.charAt(end))) {
 			end++;
 		}
 		return end;
 	}
 
-	private static int compareDigits(String a, String b) {
-		String x = a.substring(leadingZeros(a));
-		String y = b.substring(leadingZeros(b));
-		return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+	/** Compares the digit runs {@code a[i, endA)} and {@code b[j, endB)} by value (no leading zeros). */
+	private static int compareDigits(String a, int i, int endA, String b, int j, int endB) {
+		int lengths = Integer.compare(endA - i, endB - j);
+		if (lengths != 0) {
+			return lengths;
+		}
+		for (; i < endA; i++, j++) {
+			int c = Character.compare(a.charAt(i), b.charAt(j));
+			if (c != 0) {
+				return c;
+			}
+		}
+		return 0;
 	}
 
-	/** How many leading zeros to drop, keeping at least one digit. */
-	private static int leadingZeros(String digits) {
-		int i = 0;
-		while (i < digits.length() - 1 && digits.charAt(i) == '0') {
+	/** Where the run {@code s[from, end)} starts once leading zeros are dropped, keeping one digit. */
+	private static int leadingZeros(String s, int from, int end) {
+		int i = from;
+		while (i < end - 1 && s.charAt(i) == '0') {
 			i++;
 		}
 		return i;
