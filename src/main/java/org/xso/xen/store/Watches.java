@@ -16,6 +16,10 @@ final class Watches {
 
 	private final List<XsWatch> watches = new ArrayList<>();
 
+	int size() {
+		return watches.size();
+	}
+
 	void add(XsWatch watch) {
 		for (XsWatch w : watches) {
 			if (w.connection() == watch.connection() && w.target().equals(watch.target())

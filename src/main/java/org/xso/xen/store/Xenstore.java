@@ -167,6 +167,28 @@ public final class Xenstore {
 		return live.root().size();
 	}
 
+	/** Open connections (what {@code xenstore-control} would list); a leak shows here first. */
+	public int connectionCount() {
+		lock.lock();
+		try {
+			return connections.size();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/** Registered watches, special ones included. */
+	public int watchCount() {
+		lock.lock();
+		try {
+			return watches.size();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
 	@Override
 	public String toString() {
 		return "Xenstore[nodes=" + nodeCount() + ", generation=" + generation + "]";

@@ -72,6 +72,31 @@ class DeviceLifecycleTest {
 	}
 
 	@Test
+	void suspendResumeCyclesLeaveNoXenstoreConnectionsOrWatchesBehind() {
+		hv.create(Optional.of(DOM1),
+				new GuestSpec("g", 128, 1,
+						List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 2048, 512, BlkbackFeatures.LINUX_DEFAULT),
+								new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01"))),
+				DEADLINE);
+		int connections = hv.host.xenstore.connectionCount();
+		int watches = hv.host.xenstore.watchCount();
+		int nodes = hv.host.xenstore.nodeCount();
+
+		for (int i = 0; i < 20; i++) {
+			SuspendStrategy strategy = i % 2 == 0 ? SuspendStrategy.SHADOW_REPLAY : SuspendStrategy.SUSPEND_RESUME;
+			hv.quiesce(DOM1, strategy, DEADLINE);
+			var image = hv.save(DOM1);
+			hv.suspend(DOM1, DEADLINE);
+			hv.resume(image, DOM1, DEADLINE, phase -> {
+			});
+		}
+
+		assertThat(hv.host.xenstore.connectionCount()).isEqualTo(connections);
+		assertThat(hv.host.xenstore.watchCount()).isEqualTo(watches);
+		assertThat(hv.host.xenstore.nodeCount()).isEqualTo(nodes);
+	}
+
+	@Test
 	void retriesTheConnectTransactionOnEagain() {
 		hv.simulator().orElseThrow().injectXenstoreConflicts(3);
 		long before = hv.host.xenstore.transactionRetries();
