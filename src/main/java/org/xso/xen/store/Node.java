@@ -82,6 +82,21 @@ final class Node {
 		return i >= 0 ? nodes[i] : null;
 	}
 
+	/** The child named by {@code path[from, to)}, or null; no name string is built for a small node. */
+	@Nullable Node child(String path, int from, int to) {
+		if (names.length <= LINEAR_LOOKUP) {
+			int length = to - from;
+			for (int i = 0; i < names.length; i++) {
+				String name = names[i];
+				if (name.length() == length && path.regionMatches(from, name, 0, length)) {
+					return nodes[i];
+				}
+			}
+			return null;
+		}
+		return child(path.substring(from, to));
+	}
+
 	/** The child names as {@code XS_DIRECTORY} lists them. */
 	List<String> childNames() {
 		return List.of(names);

@@ -2,6 +2,7 @@ package org.xso.xen.store;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.xen.DomId;
@@ -61,7 +62,7 @@ final class NodeTree {
 		while (node != null && start < path.length()) {
 			int slash = path.indexOf('/', start);
 			int end = slash < 0 ? path.length() : slash;
-			node = node.child(path.substring(start, end));
+			node = node.child(path, start, end);
 			start = end + 1;
 		}
 		return node;
@@ -81,21 +82,46 @@ final class NodeTree {
 
 	private Node existing(DomId who, String path) {
 		log.touched(path);
-		Located at = locate(who, path, XsPaths.segments(path), XsAccess.READ);
-		if (!at.exists()) {
+		// the walk of locate() without building the segment list: reads are most of the traffic
+		Node node = root;
+		boolean exists = true;
+		int start = 1;
+		while (start < path.length()) {
+			int slash = path.indexOf('/', start);
+			int end = slash < 0 ? path.length() : slash;
+			Node next = node.child(path, start, end);
+			if (next == null) {
+				exists = false;
+				break;
+			}
+			node = next;
+			start = end + 1;
+		}
+		if (!node.perms().accessFor(who).canRead()) {
+			throw new XenstoreException(XenstoreException.EACCES, path);
+		}
+		if (!exists) {
 			throw new XenstoreException(XenstoreException.ENOENT, path);
 		}
-		return at.node();
+		return node;
 	}
 
 	/** Applies {@code m} for {@code who}; null if it changed nothing (mkdir of an existing node). */
 	@Nullable Change apply(DomId who, Mutation m, long generation) {
+		return apply(who, m, () -> generation);
+	}
+
+	/**
+	 * Applies {@code m} for {@code who}, taking a generation from {@code generations} only once
+	 * the change is certain (refused operations and a mkdir of an existing node take none).
+	 */
+	@Nullable Change apply(DomId who, Mutation m, LongSupplier generations) {
 		Node before = root;
 		boolean changed = switch (m.op()) {
-			case WRITE -> write(who, m.path(), m.value(), generation);
-			case MKDIR -> mkdir(who, m.path(), generation);
-			case RM -> rm(who, m.path(), generation);
-			case SET_PERMS -> setPerms(who, m.path(), requirePerms(m), generation);
+			case WRITE -> write(who, m.path(), m.value(), generations);
+			case MKDIR -> mkdir(who, m.path(), generations);
+			case RM -> rm(who, m.path(), generations);
+			case SET_PERMS -> setPerms(who, m.path(), requirePerms(m), generations);
 		};
 		return changed ? new Change(m.op(), m.path(), m.value(), who, before, root) : null;
 	}
@@ -108,10 +134,11 @@ final class NodeTree {
 		return perms;
 	}
 
-	private boolean write(DomId who, String path, String value, long generation) {
+	private boolean write(DomId who, String path, String value, LongSupplier generations) {
 		List<String> segments = XsPaths.segments(path);
 		Located at = locate(who, path, segments, XsAccess.WRITE);
 		log.touched(path);
+		long generation = generations.getAsLong();
 		if (at.exists()) {
 			root = replace(root, segments, 0, segments.size(), at.node().withValue(value, generation));
 		}
@@ -121,14 +148,14 @@ final class NodeTree {
 		return true;
 	}
 
-	private boolean mkdir(DomId who, String path, long generation) {
+	private boolean mkdir(DomId who, String path, LongSupplier generations) {
 		List<String> segments = XsPaths.segments(path);
 		Located at = locate(who, path, segments, XsAccess.WRITE);
 		log.touched(path);
 		if (at.exists()) {
 			return false;
 		}
-		create(who, path, segments, at, "", generation);
+		create(who, path, segments, at, "", generations.getAsLong());
 		return true;
 	}
 
@@ -153,7 +180,7 @@ final class NodeTree {
 		root = replace(root, segments, 0, ancestor.depth(), parent);
 	}
 
-	private boolean rm(DomId who, String path, long generation) {
+	private boolean rm(DomId who, String path, LongSupplier generations) {
 		if (path.equals(XsPaths.ROOT)) {
 			throw new XenstoreException(XenstoreException.EINVAL, path, "cannot remove the root");
 		}
@@ -163,11 +190,13 @@ final class NodeTree {
 		if (!at.exists()) {
 			throw new XenstoreException(XenstoreException.ENOENT, path);
 		}
-		touchSubtree(path, at.node());
+		if (logging) {
+			touchSubtree(path, at.node());
+		}
 		int parentDepth = segments.size() - 1;
 		log.touched(XsPaths.join(segments, parentDepth));
 		Node parent = Objects.requireNonNull(root.descendant(segments, parentDepth), "parent of " + path);
-		Node trimmed = parent.withoutChild(segments.get(parentDepth), generation);
+		Node trimmed = parent.withoutChild(segments.get(parentDepth), generations.getAsLong());
 		root = replace(root, segments, 0, parentDepth, trimmed);
 		return true;
 	}
@@ -180,7 +209,7 @@ final class NodeTree {
 		}
 	}
 
-	private boolean setPerms(DomId who, String path, XsPermissions perms, long generation) {
+	private boolean setPerms(DomId who, String path, XsPermissions perms, LongSupplier generations) {
 		List<String> segments = XsPaths.segments(path);
 		Located at = locate(who, path, segments, XsAccess.READ);
 		log.touched(path);
@@ -194,7 +223,7 @@ final class NodeTree {
 		if (!who.isDom0() && !perms.ownerId().equals(current.ownerId())) {
 			throw new XenstoreException(XenstoreException.EPERM, path, "only dom0 changes the owner");
 		}
-		root = replace(root, segments, 0, segments.size(), at.node().withPerms(perms, generation));
+		root = replace(root, segments, 0, segments.size(), at.node().withPerms(perms, generations.getAsLong()));
 		return true;
 	}
 

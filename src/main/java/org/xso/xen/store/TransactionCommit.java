@@ -3,6 +3,7 @@ package org.xso.xen.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.xen.DomId;
@@ -32,19 +33,17 @@ final class TransactionCommit {
 	}
 
 	/**
-	 * Replays {@code mutations} in order on {@code root} for {@code who}, numbering the changes from
-	 * {@code generation + 1}. Returns the changes; the new root is the last change's
+	 * Replays {@code mutations} in order on {@code root} for {@code who}, each change numbered by
+	 * {@code generations}. Returns the changes; the new root is the last change's
 	 * {@link Change#after()}.
 	 * @throws XenstoreException if a mutation is refused (it cannot be when nothing conflicted)
 	 */
-	static List<Change> replay(Node root, DomId who, List<Mutation> mutations, long generation) {
+	static List<Change> replay(Node root, DomId who, List<Mutation> mutations, LongSupplier generations) {
 		NodeTree replay = new NodeTree(root, NodeTree.AccessLog.NONE);
 		List<Change> changes = new ArrayList<>();
-		long next = generation;
 		for (Mutation mutation : mutations) {
-			Change change = replay.apply(who, mutation, next + 1);
+			Change change = replay.apply(who, mutation, generations);
 			if (change != null) {
-				next++;
 				changes.add(change);
 			}
 		}

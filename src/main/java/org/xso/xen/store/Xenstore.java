@@ -41,8 +41,12 @@ public final class Xenstore {
 	/** Open connections; guarded by {@link #lock}. */
 	private final List<XsConnection> connections = new ArrayList<>();
 
-	/** Generation of the last change; written under {@link #lock}. */
-	private volatile long generation;
+	/**
+	 * The generation counter: every change takes the next value, committed or made inside a
+	 * transaction, so a node's generation names its last change uniquely and a transaction's
+	 * per-node check is an equality test.
+	 */
+	private final AtomicLong generation = new AtomicLong();
 
 	private final AtomicInteger nextTransactionId = new AtomicInteger(1);
 
@@ -158,9 +162,12 @@ public final class Xenstore {
 		return views;
 	}
 
-	/** The generation of the last committed change. */
+	/**
+	 * The generation counter: it grows by one with every committed change outside a transaction
+	 * and by at least one per change of a transaction.
+	 */
 	public long generation() {
-		return generation;
+		return generation.get();
 	}
 
 	public int nodeCount() {
@@ -191,7 +198,7 @@ public final class Xenstore {
 
 	@Override
 	public String toString() {
-		return "Xenstore[nodes=" + nodeCount() + ", generation=" + generation + "]";
+		return "Xenstore[nodes=" + nodeCount() + ", generation=" + generation.get() + "]";
 	}
 
 	// ---- used by connections, transactions and watches
@@ -216,9 +223,8 @@ public final class Xenstore {
 	}
 
 	private void applyLocked(DomId who, Mutation mutation, Set<XsWatch> touched) {
-		Change change = live.apply(who, mutation, generation + 1);
+		Change change = live.apply(who, mutation, this::nextGeneration);
 		if (change != null) {
-			generation++;
 			publish(change, touched);
 		}
 	}
@@ -233,28 +239,40 @@ public final class Xenstore {
 	 * since it started (per-node generations), otherwise its mutations are replayed in order as
 	 * one atomic change of the live tree.
 	 */
-	void commit(XsConnection connection, int txId, Map<String, Long> accessed, List<Mutation> mutations) {
+	void commit(XsConnection connection, int txId, Node base, Map<String, Long> accessed, List<Mutation> mutations,
+			List<Change> applied) {
 		locked(touched -> {
 			connection.checkOpen();
 			if (injectedConflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
 				throw conflict(XsPaths.ROOT, "injected conflict in transaction " + txId);
 			}
-			String changed = TransactionCommit.firstConflict(live.root(), accessed);
-			if (changed != null) {
-				throw conflict(changed, "changed since transaction " + txId + " started");
+			List<Change> changes;
+			if (live.root() == base) {
+				// nothing committed since the transaction started: its own tree is the result
+				changes = applied;
 			}
-			List<Change> changes = replay(connection.domid(), mutations, txId);
+			else {
+				String changed = TransactionCommit.firstConflict(live.root(), accessed);
+				if (changed != null) {
+					throw conflict(changed, "changed since transaction " + txId + " started");
+				}
+				changes = replay(connection.domid(), mutations, txId);
+			}
 			if (!changes.isEmpty()) {
 				live.replaceRoot(changes.get(changes.size() - 1).after());
-				generation += changes.size();
 			}
 			changes.forEach(change -> publish(change, touched));
 		});
 	}
 
+	/** The generation for the next change. */
+	long nextGeneration() {
+		return generation.incrementAndGet();
+	}
+
 	private List<Change> replay(DomId who, List<Mutation> mutations, int txId) {
 		try {
-			return TransactionCommit.replay(live.root(), who, mutations, generation);
+			return TransactionCommit.replay(live.root(), who, mutations, this::nextGeneration);
 		}
 		catch (XenstoreException ex) {
 			// cannot happen while every node the transaction depends on is unchanged; refuse if it does

@@ -81,6 +81,7 @@ final class XsPaths {
 	}
 
 	private static void checkSyntax(String path) {
+		char previous = 0;
 		for (int i = 0; i < path.length(); i++) {
 			char c = path.charAt(i);
 			boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
@@ -88,11 +89,12 @@ final class XsPaths {
 			if (!ok) {
 				throw invalid(path, "character '" + c + "' not allowed");
 			}
+			if (c == '/' && previous == '/') {
+				throw invalid(path, "empty path component");
+			}
+			previous = c;
 		}
-		if (path.contains("//")) {
-			throw invalid(path, "empty path component");
-		}
-		if (path.length() > 1 && path.endsWith("/")) {
+		if (path.length() > 1 && previous == '/') {
 			throw invalid(path, "trailing '/'");
 		}
 	}

@@ -41,6 +41,9 @@ public final class XsTransaction {
 
 	private final List<Mutation> mutations = new ArrayList<>();
 
+	/** What each mutation did to the private tree, kept for a commit with nothing to merge. */
+	private final List<Change> applied = new ArrayList<>();
+
 	private final AtomicBoolean ended = new AtomicBoolean();
 
 	XsTransaction(XsConnection connection, int id, Node base) {
@@ -113,12 +116,14 @@ public final class XsTransaction {
 	public void commit() {
 		Map<String, Long> seen;
 		List<Mutation> changes;
+		List<Change> done;
 		synchronized (this) {
 			end();
 			seen = Map.copyOf(accessed);
 			changes = List.copyOf(mutations);
+			done = List.copyOf(applied);
 		}
-		connection.store().commit(connection, id, seen, changes);
+		connection.store().commit(connection, id, base, seen, changes, done);
 	}
 
 	/** {@code TRANSACTION_END "F"}: discards the transaction. EINVAL if it already ended. */
@@ -153,8 +158,10 @@ public final class XsTransaction {
 	}
 
 	private void apply(Mutation mutation) {
-		if (working.apply(domid(), mutation, 0) != null) {
+		Change change = working.apply(domid(), mutation, connection.store()::nextGeneration);
+		if (change != null) {
 			mutations.add(mutation);
+			applied.add(change);
 		}
 	}
 
