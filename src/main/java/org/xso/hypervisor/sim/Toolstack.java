@@ -28,6 +28,9 @@ final class Toolstack {
 
 	private final XsConnection xs;
 
+	/** Device incarnations on this host; the xenstore lives as long as the host, so this suffices. */
+	private final java.util.concurrent.atomic.AtomicLong instances = new java.util.concurrent.atomic.AtomicLong();
+
 	Toolstack(SimHost host) {
 		this.host = host;
 		this.xs = host.xenstore.connect(DomId.DOM0);
@@ -80,7 +83,7 @@ final class Toolstack {
 			t.write(be + "/frontend", fe);
 			t.write(be + "/frontend-id", frontend.toString());
 			t.write(be + "/online", "1");
-			t.write(be + "/" + INSTANCE_KEY, java.util.UUID.randomUUID().toString());
+			t.write(be + "/" + INSTANCE_KEY, Long.toString(instances.incrementAndGet()));
 			t.write(be + "/state", init);
 			if (spec instanceof DeviceSpec.Vbd v) {
 				t.write(fe + "/virtual-device", Integer.toString(v.devid()));

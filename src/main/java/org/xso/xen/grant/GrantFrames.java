@@ -27,8 +27,10 @@ final class GrantFrames {
 	GrantFrames(int nrFrames) {
 		GrantTableLayout.checkNrFrames(nrFrames);
 		this.frames = new ByteBuffer[nrFrames];
+		// one zeroed direct allocation for the whole table, cut into its frames
+		ByteBuffer all = ByteBuffer.allocateDirect(nrFrames * GrantTableLayout.FRAME_SIZE);
 		for (int i = 0; i < nrFrames; i++) {
-			ByteBuffer frame = ByteBuffer.allocateDirect(GrantTableLayout.FRAME_SIZE)
+			ByteBuffer frame = all.slice(i * GrantTableLayout.FRAME_SIZE, GrantTableLayout.FRAME_SIZE)
 				.order(ByteOrder.LITTLE_ENDIAN);
 			// misaligned VarHandle atomics throw IllegalStateException
 			if (frame.alignmentOffset(0, 8) != 0) {

@@ -59,9 +59,9 @@ public final class GrantTable {
 		this.owner = owner;
 		this.entries = GrantTableLayout.entries(nrFrames);
 		this.refs = new GrantRefs(this.entries);
+		// new frames and arrays are zero: every entry invalid, no pins; GrantRefs starts all free
 		this.pins = new int[this.entries];
 		this.writePins = new int[this.entries];
-		clear();
 	}
 
 	public DomId owner() {

@@ -2,7 +2,6 @@ package org.xso.xen.store;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -19,17 +18,19 @@ final class TransactionCommit {
 
 	/**
 	 * The first node the transaction depended on whose generation in {@code root} differs from the
-	 * one it saw ({@link XsTransaction#ABSENT} for a node that did not exist), or null.
+	 * one it saw in {@code base} (a node that appeared or disappeared counts as changed), or null.
 	 */
-	static @Nullable String firstConflict(Node root, Map<String, Long> accessed) {
-		for (Map.Entry<String, Long> seen : accessed.entrySet()) {
-			Node node = NodeTree.find(root, seen.getKey());
-			long now = node == null ? XsTransaction.ABSENT : node.generation();
-			if (now != seen.getValue()) {
-				return seen.getKey();
+	static @Nullable String firstConflict(Node base, Node root, List<String> accessed) {
+		for (String path : accessed) {
+			if (generation(NodeTree.find(root, path)) != generation(NodeTree.find(base, path))) {
+				return path;
 			}
 		}
 		return null;
+	}
+
+	private static long generation(@Nullable Node node) {
+		return node == null ? XsTransaction.ABSENT : node.generation();
 	}
 
 	/**

@@ -3,7 +3,6 @@ package org.xso.xen.store;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -239,7 +238,7 @@ public final class Xenstore {
 	 * since it started (per-node generations), otherwise its mutations are replayed in order as
 	 * one atomic change of the live tree.
 	 */
-	void commit(XsConnection connection, int txId, Node base, Map<String, Long> accessed, List<Mutation> mutations,
+	void commit(XsConnection connection, int txId, Node base, List<String> accessed, List<Mutation> mutations,
 			List<Change> applied) {
 		locked(touched -> {
 			connection.checkOpen();
@@ -252,7 +251,7 @@ public final class Xenstore {
 				changes = applied;
 			}
 			else {
-				String changed = TransactionCommit.firstConflict(live.root(), accessed);
+				String changed = TransactionCommit.firstConflict(base, live.root(), accessed);
 				if (changed != null) {
 					throw conflict(changed, "changed since transaction " + txId + " started");
 				}

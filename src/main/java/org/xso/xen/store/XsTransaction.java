@@ -1,9 +1,7 @@
 package org.xso.xen.store;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +35,12 @@ public final class XsTransaction {
 
 	private final NodeTree working;
 
-	private final Map<String, Long> accessed = new LinkedHashMap<>();
+	/**
+	 * Every node the transaction read, listed, wrote or removed, with repeats. The generations it
+	 * saw are those in {@code base}, which never changes, so they are looked up only when a commit
+	 * finds the store moved on.
+	 */
+	private final List<String> accessed = new ArrayList<>();
 
 	private final List<Mutation> mutations = new ArrayList<>();
 
@@ -114,12 +117,12 @@ public final class XsTransaction {
 	 * (nothing is applied), EINVAL if the transaction already ended
 	 */
 	public void commit() {
-		Map<String, Long> seen;
+		List<String> seen;
 		List<Mutation> changes;
 		List<Change> done;
 		synchronized (this) {
 			end();
-			seen = Map.copyOf(accessed);
+			seen = List.copyOf(accessed);
 			changes = List.copyOf(mutations);
 			done = List.copyOf(applied);
 		}
@@ -166,10 +169,7 @@ public final class XsTransaction {
 	}
 
 	private void touched(String path) {
-		accessed.computeIfAbsent(path, p -> {
-			Node node = NodeTree.find(base, p);
-			return node == null ? ABSENT : node.generation();
-		});
+		accessed.add(path);
 	}
 
 	@Override

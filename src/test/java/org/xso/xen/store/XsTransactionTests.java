@@ -2,6 +2,8 @@ package org.xso.xen.store;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.xso.xen.DomId;
 
@@ -91,6 +93,40 @@ class XsTransactionTests {
 		assertConflict(read);
 		assertConflict(missing);
 		assertThat(dom0.directory(FRONTEND)).containsExactly("ring-ref", "state");
+	}
+
+	@Test
+	void failsWithEagainWhenOtherTransactionsRewroteANodeItReadEvenBackToTheSameValue() {
+		XsTransaction reader = domU.transactionStart();
+		reader.read("device/vbd/51712/state");
+		reader.write("device/vbd/51712/x", "1");
+
+		// each of these starts on the live tree and commits its own tree without a replay
+		dom0.transaction((XsTransaction t) -> t.write(FRONTEND + "/state", "2"));
+		dom0.transaction((XsTransaction t) -> t.write(FRONTEND + "/state", "1"));
+
+		assertConflict(reader);
+		assertThat(dom0.tryRead(FRONTEND + "/x")).isEmpty();
+	}
+
+	@Test
+	void aTransactionThatFindsTheStoreMovedOnMergesItsChangesAndFiresWatchesInOrder() {
+		dom0.mkdir("/tool/p");
+		dom0.mkdir("/tool/q");
+		List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		dom0.watch("/tool", "t", Runnable::run, e -> events.add(e.path()));
+		events.clear();
+		XsTransaction tx = dom0.transactionStart();
+		tx.write("/tool/p/a", "1");
+		tx.write("/tool/p/b", "2");
+		dom0.write("/tool/q/c", "3");
+
+		tx.commit();
+
+		assertThat(dom0.read("/tool/p/a") + dom0.read("/tool/p/b") + dom0.read("/tool/q/c")).isEqualTo("123");
+		assertThat(events).containsExactly("/tool/q/c", "/tool/p/a", "/tool/p/b");
+		assertThat(store.history("/tool")).extracting(XsHistoryEntry::path)
+			.endsWith("/tool/q/c", "/tool/p/a", "/tool/p/b");
 	}
 
 	@Test
