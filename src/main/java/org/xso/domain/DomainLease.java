@@ -99,6 +99,12 @@ class DomainLease implements Persistable<Integer> {
 		return expiresAt;
 	}
 
+	/** Takes the lease over for {@code newOwner} (the row is locked by the caller's transaction). */
+	void claimFor(String newOwner, Instant newExpiry) {
+		this.owner = newOwner;
+		this.expiresAt = newExpiry;
+	}
+
 	boolean expired(Instant now) {
 		return !expiresAt.isAfter(now);
 	}

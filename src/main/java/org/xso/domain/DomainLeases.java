@@ -3,15 +3,16 @@ package org.xso.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.web.LeaseRef;
 import org.xso.web.ProblemCode;
@@ -88,17 +89,29 @@ public class DomainLeases {
 		return leases.renew(instance.value(), operations, clock.instant().plus(ttl));
 	}
 
-	/** Expired leases, and leases a previous run of this same instance left behind. */
-	@Transactional(readOnly = true)
-	public List<LeaseRef> stale() {
-		return leases.expiredOrOwnedBy(clock.instant(), instance.value()).stream().map(DomainLease::ref).toList();
-	}
-
-	/** Takes over a stale lease unless somebody else did first (compare-and-set on owner and expiry). */
-	@Transactional(propagation = Propagation.REQUIRES_NEW)
-	public boolean takeOver(int domid, LeaseRef seen) {
-		return leases.takeOver(domid, seen.owner(), seen.expiresAt(), instance.value(),
-				clock.instant().plus(ttl)) == 1;
+	/**
+	 * Claims stale leases for this instance: expired ones, and with {@code ownLeftovers} those a
+	 * previous run of this instance left, except the ones {@code runningHere} says this instance is
+	 * still working on. The rows are locked with {@code FOR UPDATE SKIP LOCKED} and taken over in
+	 * the same transaction, so concurrent sweeps of several replicas claim disjoint leases without
+	 * waiting on each other. Returns the leases as they were before the claim.
+	 */
+	@Transactional
+	public List<LeaseRef> claimStale(boolean ownLeftovers, Predicate<LeaseRef> runningHere, int limit) {
+		Instant now = clock.instant();
+		List<LeaseRef> claimed = new ArrayList<>();
+		List<DomainLease> candidates = ownLeftovers ? leases.lockExpiredOrOwnedBy(now, instance.value(), limit)
+				: leases.lockExpired(now, limit);
+		for (DomainLease lease : candidates) {
+			LeaseRef before = lease.ref();
+			boolean leftover = ownLeftovers && lease.owner().equals(instance.value());
+			if (lease.domid() == 0 || runningHere.test(before) || !(lease.expired(now) || leftover)) {
+				continue;
+			}
+			lease.claimFor(instance.value(), now.plus(ttl));
+			claimed.add(before);
+		}
+		return claimed;
 	}
 
 	public String owner() {

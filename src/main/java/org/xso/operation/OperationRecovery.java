@@ -1,6 +1,5 @@
 package org.xso.operation;
 
-import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +28,9 @@ class OperationRecovery {
 
 	private static final Logger log = LoggerFactory.getLogger(OperationRecovery.class);
 
+	/** Leases claimed per transaction; a sweep goes on while batches come back full. */
+	static final int SWEEP_BATCH = 64;
+
 	private final DomainLeases leases;
 
 	private final OperationRepository operations;
@@ -39,18 +41,15 @@ class OperationRecovery {
 
 	private final DomainReconciler reconciler;
 
-	private final Clock clock;
-
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	OperationRecovery(DomainLeases leases, OperationRepository operations, OperationExecutor executor,
-			RunningRecovery running, DomainReconciler reconciler, Clock clock) {
+			RunningRecovery running, DomainReconciler reconciler) {
 		this.leases = leases;
 		this.operations = operations;
 		this.executor = executor;
 		this.running = running;
 		this.reconciler = reconciler;
-		this.clock = clock;
 	}
 
 	void recoverAtStartup() {
@@ -73,25 +72,25 @@ class OperationRecovery {
 	}
 
 	private void sweep(boolean startup) {
-		for (LeaseRef lease : leases.stale()) {
-			UUID op = lease.operationId();
-			if (op != null && executor.tracks(op)) {
-				continue;
-			}
-			boolean expired = !lease.expiresAt().isAfter(clock.instant());
-			boolean leftover = startup && lease.owner().equals(leases.owner());
-			int domid = lease.domid();
-			if ((!expired && !leftover) || domid == 0 || !leases.takeOver(domid, lease)) {
-				continue;
-			}
-			if (op == null) {
-				log.info("Released the stale lease of domain {} ({})", domid, lease.purpose());
-				leases.release(domid);
-			}
-			else {
-				recover(op, domid);
+		List<LeaseRef> claimed;
+		do {
+			claimed = leases.claimStale(startup, this::runningHere, SWEEP_BATCH);
+			for (LeaseRef lease : claimed) {
+				UUID op = lease.operationId();
+				if (op == null) {
+					log.info("Released the stale lease of domain {} ({})", lease.domid(), lease.purpose());
+					leases.release(lease.domid());
+				}
+				else {
+					recover(op, lease.domid());
+				}
 			}
 		}
+		while (claimed.size() == SWEEP_BATCH);
+	}
+
+	private boolean runningHere(LeaseRef lease) {
+		return lease.operationId() != null && executor.tracks(lease.operationId());
 	}
 
 	/** Operations left unfinished without a lease of their own (never expected; recovered anyway). */
