@@ -50,13 +50,22 @@ final class BackendBus {
 
 	}
 
+	/** The keys whose change can make a device directory appear, complete, or be replaced. */
+	private static final java.util.Set<String> PRESENCE_KEYS = java.util.Set.of(Toolstack.INSTANCE_KEY, "frontend-id",
+			"state");
+
 	private void onChange(XsWatchEvent event) {
-		String[] parts = event.path().split("/");
-		// /local/domain/0/backend/<type>/<fe>/<devid>[/...]
+		String[] parts = event.path().split("/", 10);
+		// /local/domain/0/backend/<type>/<fe>/<devid>[/<key>[/...]]
 		if (parts.length < 8) {
 			if (parts.length <= 6) {
 				sweep();
 			}
+			return;
+		}
+		if (parts.length > 8 && (parts.length > 9 || !PRESENCE_KEYS.contains(parts[8]))) {
+			// another key of the device (features, sectors, ...): a new incarnation or a removal
+			// shows as one of the presence keys or as the directory itself
 			return;
 		}
 		String dir = String.join("/", java.util.Arrays.copyOf(parts, 8));
