@@ -29,6 +29,9 @@ public final class CanonicalOutput {
 
 	private int size;
 
+	/** The buffer belongs to a caller of {@link #toByteArray()}: the next write copies it first. */
+	private boolean handedOver;
+
 	public CanonicalOutput() {
 		this(256);
 	}
@@ -94,7 +97,15 @@ public final class CanonicalOutput {
 		return size;
 	}
 
+	/**
+	 * The bytes written. When the buffer is exactly full (an encoder sized up front) it is handed
+	 * over without a copy and the encoder starts a new one for any later write.
+	 */
 	public byte[] toByteArray() {
+		if (size == buf.length && !handedOver) {
+			handedOver = true;
+			return buf;
+		}
 		return Arrays.copyOf(buf, size);
 	}
 
@@ -103,8 +114,9 @@ public final class CanonicalOutput {
 		if (needed < 0) {
 			throw new IllegalStateException("canonical encoding larger than 2 GiB");
 		}
-		if (needed > buf.length) {
-			buf = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
+		if (needed > buf.length || handedOver) {
+			buf = Arrays.copyOf(buf, Math.max(needed, needed > buf.length ? buf.length * 2 : buf.length));
+			handedOver = false;
 		}
 	}
 

@@ -22,19 +22,21 @@ final class GuestImage {
 	}
 
 	static byte[] write(SimGuest guest) {
-		CanonicalOutput out = new CanonicalOutput(guest.memory().imageSize() + 4096);
-		guest.memory().writeImage(out);
-		Map<DeviceId, Workload> workloads = new TreeMap<>();
+		Map<DeviceId, byte[]> workloads = new TreeMap<>();
+		int workloadBytes = 4;
 		for (DeviceId id : guest.frontends().keySet()) {
 			Workload w = guest.workload(id);
 			if (w != null) {
-				workloads.put(id, w);
+				byte[] state = CanonicalBytes.of(w::writeTo);
+				workloads.put(id, state);
+				workloadBytes += 4 + id.type().name().length() + 4 + 4 + state.length;
 			}
 		}
+		// sized exactly, so the encoder hands over its buffer instead of copying the pages again
+		CanonicalOutput out = new CanonicalOutput(guest.memory().imageSize() + workloadBytes);
+		guest.memory().writeImage(out);
 		out.writeInt(workloads.size());
-		workloads.forEach((id, w) -> out.writeString(id.type().name())
-			.writeInt(id.devid())
-			.writeBytes(CanonicalBytes.of(w::writeTo)));
+		workloads.forEach((id, state) -> out.writeString(id.type().name()).writeInt(id.devid()).writeBytes(state));
 		return out.toByteArray();
 	}
 
