@@ -68,7 +68,7 @@ public interface Hypervisor {
 	ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases);
 
 	/** Why {@code image} cannot be resumed on this host (format, backends present, features): empty if it can. */
-	List<String> resumeBlockers(SavedDomain image);
+	List<ResumeBlocker> resumeBlockers(SavedDomain image);
 
 	/**
 	 * The checkpoint holding {@code device}'s saved state is gone: storage the adapter kept for it

@@ -2,7 +2,6 @@ package org.xso.operation;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -14,6 +13,7 @@ import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.web.ProblemException;
 
@@ -76,7 +76,7 @@ class ResumeChecker {
 		integrity.failures().forEach(f -> reasons.add(reason(OperationViews.ReasonCode.CHECKSUM_MISMATCH, f)));
 		if (integrity.ok()) {
 			try {
-				hypervisor.resumeBlockers(store.loadVerified(checkpoint)).forEach(b -> reasons.add(classify(b)));
+				hypervisor.resumeBlockers(store.loadVerified(checkpoint)).forEach(b -> reasons.add(reason(b)));
 			}
 			catch (HypervisorException e) {
 				reasons.add(reason(OperationViews.ReasonCode.HYPERVISOR_REFUSED, String.valueOf(e.getMessage())));
@@ -85,22 +85,9 @@ class ResumeChecker {
 		return new OperationViews.ResumeCheck(domid, checkpoint, reasons.isEmpty(), reasons);
 	}
 
-	/**
-	 * The port reports blockers as text; they are classified here by what they name. (A structured
-	 * blocker type in the port would make this exact.)
-	 */
-	static OperationViews.Reason classify(String blocker) {
-		String b = blocker.toLowerCase(Locale.ROOT);
-		if (b.contains("feature")) {
-			return reason(OperationViews.ReasonCode.BACKEND_FEATURE_MISSING, blocker);
-		}
-		if (b.contains("backend") || b.contains("bridge")) {
-			return reason(OperationViews.ReasonCode.BACKEND_MISSING, blocker);
-		}
-		if (b.contains("format") || b.contains("version")) {
-			return reason(OperationViews.ReasonCode.FORMAT_VERSION_UNSUPPORTED, blocker);
-		}
-		return reason(OperationViews.ReasonCode.HYPERVISOR_REFUSED, blocker);
+	/** A blocker the host reports, under the reason code of the same name. */
+	static OperationViews.Reason reason(ResumeBlocker blocker) {
+		return reason(OperationViews.ReasonCode.valueOf(blocker.kind().name()), blocker.toString());
 	}
 
 	private static OperationViews.Reason reason(OperationViews.ReasonCode code, String detail) {

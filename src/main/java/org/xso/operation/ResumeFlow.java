@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointStore;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.web.ProblemCode;
@@ -44,7 +45,7 @@ class ResumeFlow {
 		SavedDomain image;
 		try {
 			image = store.loadVerified(checkpoint);
-			List<String> blockers = flow.hypervisor.resumeBlockers(image);
+			List<String> blockers = flow.hypervisor.resumeBlockers(image).stream().map(ResumeBlocker::toString).toList();
 			if (!blockers.isEmpty()) {
 				throw new ProblemException(ProblemCode.CHECKPOINT_NOT_RESUMABLE,
 						"the host cannot resume checkpoint " + checkpoint + ": " + String.join("; ", blockers))

@@ -1,5 +1,8 @@
 package org.xso.operation;
 
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.ResumeBlocker;
+
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +94,8 @@ class CompensationTests extends IntegrationTest {
 	@Test
 	void failsAResumeTheHostCannotTakeAtVerification() throws Exception {
 		suspend(1, Guests.SHADOW_REPLAY);
-		hypervisor.blockResumesWith("no backend domain 0 for vif 0");
+		hypervisor.blockResumesWith(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, DeviceId.vif(0),
+				"no backend domain 0"));
 		JsonNode op = resume(1);
 		assertThat(op.get("state").asString()).isEqualTo("RESUME_FAILED");
 		assertThat(op.get("error").get("code").asString()).isEqualTo("CHECKPOINT_NOT_RESUMABLE");

@@ -1,5 +1,8 @@
 package org.xso.operation;
 
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.ResumeBlocker;
+
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -107,15 +110,12 @@ class OperationTests {
 	}
 
 	@Test
-	void classifiesTheHostsBlockers() {
-		assertThat(ResumeChecker.classify("backend has no feature-persistent").code())
-			.isEqualTo(OperationViews.ReasonCode.BACKEND_FEATURE_MISSING);
-		assertThat(ResumeChecker.classify("no backend domain 3").code())
-			.isEqualTo(OperationViews.ReasonCode.BACKEND_MISSING);
-		assertThat(ResumeChecker.classify("image format version 9").code())
-			.isEqualTo(OperationViews.ReasonCode.FORMAT_VERSION_UNSUPPORTED);
-		assertThat(ResumeChecker.classify("cpuid mismatch").code())
-			.isEqualTo(OperationViews.ReasonCode.HYPERVISOR_REFUSED);
+	void reportsEveryKindOfHostBlockerUnderTheReasonCodeOfTheSameName() {
+		for (ResumeBlocker.Kind kind : ResumeBlocker.Kind.values()) {
+			OperationViews.Reason reason = ResumeChecker.reason(ResumeBlocker.of(kind, DeviceId.vif(0), "why"));
+			assertThat(reason.code().name()).isEqualTo(kind.name());
+			assertThat(reason.detail()).isEqualTo("vif/0: why");
+		}
 	}
 
 }

@@ -1,5 +1,8 @@
 package org.xso.operation;
 
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.ResumeBlocker;
+
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -75,9 +78,12 @@ class SuspendResumeTests extends IntegrationTest {
 		suspend(1, Guests.SHADOW_REPLAY);
 		check = call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
 		assertThat(check.get("resumable").asBoolean()).isTrue();
-		hypervisor.blockResumesWith("backend lacks feature-persistent");
+		hypervisor.blockResumesWith(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_FEATURE_MISSING, DeviceId.vbd(51712),
+				"backend lacks feature-persistent"));
 		check = call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
 		assertThat(check.get("reasons").findValuesAsString("code")).containsExactly("BACKEND_FEATURE_MISSING");
+		assertThat(check.get("reasons").get(0).get("detail").asString())
+			.isEqualTo("vbd/51712: backend lacks feature-persistent");
 		assertThat(jdbc.queryForObject("select count(*) from operations where kind = 'RESUME'", Integer.class))
 			.isZero();
 	}

@@ -67,7 +67,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final Map<Call, CountDownLatch> hung = new ConcurrentHashMap<>();
 
-	private final List<String> blockers = new CopyOnWriteArrayList<>();
+	private final List<org.xso.hypervisor.ResumeBlocker> blockers = new CopyOnWriteArrayList<>();
 
 	private final AtomicInteger grants = new AtomicInteger(1000);
 
@@ -145,7 +145,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		guests.get(domid).state = state;
 	}
 
-	public void blockResumesWith(String blocker) {
+	public void blockResumesWith(org.xso.hypervisor.ResumeBlocker blocker) {
 		blockers.add(blocker);
 	}
 
@@ -328,7 +328,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	}
 
 	@Override
-	public List<String> resumeBlockers(SavedDomain image) {
+	public List<org.xso.hypervisor.ResumeBlocker> resumeBlockers(SavedDomain image) {
 		return List.copyOf(blockers);
 	}
 

@@ -25,6 +25,7 @@ import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumePhase;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SimulatorControls;
@@ -179,9 +180,10 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases) {
-		List<String> blockers = resumeBlockers(image);
+		List<ResumeBlocker> blockers = resumeBlockers(image);
 		if (!blockers.isEmpty()) {
-			throw new HypervisorException(Reason.INVALID_IMAGE, "cannot resume: " + String.join("; ", blockers));
+			throw new HypervisorException(Reason.INVALID_IMAGE, "cannot resume: "
+					+ String.join("; ", blockers.stream().map(ResumeBlocker::toString).toList()));
 		}
 		if (host.guest(target) != null) {
 			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target + " exists");
@@ -192,21 +194,25 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	@Override
-	public List<String> resumeBlockers(SavedDomain image) {
-		List<String> blockers = new ArrayList<>();
+	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
+		List<ResumeBlocker> blockers = new ArrayList<>();
 		if (image.formatVersion() != SavedDomain.FORMAT_VERSION) {
-			blockers.add("format version " + image.formatVersion() + " is not " + SavedDomain.FORMAT_VERSION);
+			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED,
+					"format version " + image.formatVersion() + " is not " + SavedDomain.FORMAT_VERSION));
 		}
 		if (!ADAPTER.equals(image.adapter())) {
-			blockers.add("image was saved by the " + image.adapter() + " adapter");
+			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
+					"image was saved by the " + image.adapter() + " adapter"));
 		}
 		for (DeviceSavedState d : image.devices()) {
 			if (!d.backendDomid().isDom0()) {
-				blockers.add(d.id() + ": backend domain " + d.backendDomid() + " is not present (only dom0 runs backends)");
+				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
+						"backend domain " + d.backendDomid() + " is not present (only dom0 runs backends)"));
 			}
 			String snap = d.backendInfo().get(SimDomains.DISK_SNAPSHOT);
 			if (d.id().type() == DeviceType.vbd && (snap == null || !host.disks.hasSnapshot(snap))) {
-				blockers.add(d.id() + ": disk snapshot " + snap + " is not held by this host");
+				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, d.id(),
+						"disk snapshot " + snap + " is not held by this host"));
 			}
 		}
 		return blockers;
