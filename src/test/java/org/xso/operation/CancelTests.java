@@ -24,7 +24,7 @@ class CancelTests extends IntegrationTest {
 	void cancelsDuringQuiesceAndThawsTheGuest() throws Exception {
 		hypervisor.hold(Call.QUIESCE);
 		JsonNode op = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(30))).isTrue();
 		JsonNode requested = call(post("/api/v1/operations/" + id(op) + "/cancel"), 202);
 		assertThat(requested.get("cancelRequested").asBoolean()).isTrue();
 		assertThat(requested.get("cancellable").asBoolean()).isFalse();
@@ -41,7 +41,7 @@ class CancelTests extends IntegrationTest {
 	void refusesToCancelPastThePointOfNoReturn() throws Exception {
 		hypervisor.hold(Call.SUSPEND);
 		JsonNode op = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor.awaitArrival(Call.SUSPEND, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.SUSPEND, Duration.ofSeconds(30))).isTrue();
 		JsonNode running = call(get("/api/v1/operations/" + id(op)), 200);
 		assertThat(running.get("phase").asString()).isEqualTo("SUSPEND");
 		assertThat(running.get("cancellable").asBoolean()).isFalse();
@@ -57,7 +57,7 @@ class CancelTests extends IntegrationTest {
 		suspend(1, Guests.SHADOW_REPLAY);
 		hypervisor.hold(Call.RESUME);
 		JsonNode op = call(post("/api/v1/domains/1/resume"), 202);
-		assertThat(hypervisor.awaitArrival(Call.RESUME, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.RESUME, Duration.ofSeconds(30))).isTrue();
 		problem(post("/api/v1/operations/" + id(op) + "/cancel"), 409, "OPERATION_NOT_CANCELLABLE");
 		hypervisor.release(Call.RESUME);
 		awaitOperation(id(op), "SUCCEEDED");

@@ -109,7 +109,7 @@ class CompensationTests extends IntegrationTest {
 		hypervisor.hold(Call.QUIESCE);
 		JsonNode accepted = call(postJson("/api/v1/domains/1/suspend",
 				"{\"strategy\":\"SHADOW_REPLAY\",\"quiesceTimeoutMs\":100,\"deadlineMs\":300}"), 202);
-		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(30))).isTrue();
 		Thread.sleep(400);
 		hypervisor.release(Call.QUIESCE);
 		JsonNode op = awaitOperation(id(accepted), "ROLLED_BACK", "SUCCEEDED");
@@ -126,7 +126,7 @@ class CompensationTests extends IntegrationTest {
 		hypervisor.failNext(Call.RESUME, Reason.OUT_OF_MEMORY);
 		JsonNode accepted = call(postJson("/api/v1/checkpoints/" + checkpoint + "/restore", "{\"targetDomid\": 9}"),
 				202);
-		assertThat(hypervisor.awaitArrival(Call.RESUME, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.RESUME, Duration.ofSeconds(30))).isTrue();
 		assertThat(call(get("/api/v1/domains/9"), 200).get("state").asString()).isEqualTo("RESTORING");
 		hypervisor.release(Call.RESUME);
 		JsonNode op = awaitOperation(id(accepted), "RESUME_FAILED", "SUCCEEDED");

@@ -118,7 +118,7 @@ abstract class RestartScenarios {
 		hypervisor().hang(FakeHypervisor.Call.SUSPEND);
 		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
 			.content(Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SUSPEND, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SUSPEND, Duration.ofSeconds(30))).isTrue();
 		context.close(); // the "crash": the operation is RUNNING in phase SUSPEND with its checkpoint stored
 
 		MockMvc second = start(db, "node-a");
@@ -138,7 +138,7 @@ abstract class RestartScenarios {
 		hypervisor().hang(FakeHypervisor.Call.QUIESCE);
 		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
 			.content(Guests.SUSPEND_RESUME), 202);
-		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(30))).isTrue();
 		context.close();
 
 		MockMvc second = start(db, "node-a");
@@ -162,7 +162,7 @@ abstract class RestartScenarios {
 		hypervisor().hang(FakeHypervisor.Call.SAVE);
 		JsonNode accepted = call(first, post("/api/v1/domains/1/checkpoints").contentType(MediaType.APPLICATION_JSON)
 			.content(Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SAVE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SAVE, Duration.ofSeconds(30))).isTrue();
 		context.close();
 
 		MockMvc second = start(db, "node-b");

@@ -92,7 +92,7 @@ class SuspendResumeTests extends IntegrationTest {
 	void refusesASecondOperationOnABusyDomainNamingTheRunningOne() throws Exception {
 		hypervisor.hold(FakeHypervisor.Call.QUIESCE);
 		JsonNode first = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor.awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(30))).isTrue();
 		JsonNode busy = problem(postJson("/api/v1/domains/1/checkpoints", Guests.SUSPEND_RESUME), 409, "DOMAIN_BUSY");
 		assertThat(busy.get("operationId").asString()).isEqualTo(id(first));
 		assertThat(busy.get("lease").get("operationId").asString()).isEqualTo(id(first));

@@ -35,6 +35,9 @@ public final class PostgresDatabase {
 
 	private static Server server;
 
+	/** Connections per test context: enough for the concurrency tests, few enough for many contexts. */
+	private static final String MAX_POOL = "5";
+
 	private PostgresDatabase() {
 	}
 
@@ -54,6 +57,10 @@ public final class PostgresDatabase {
 		registry.add("spring.datasource.password", s::password);
 		registry.add("spring.flyway.default-schema", () -> schema);
 		registry.add("spring.flyway.schemas", () -> schema);
+		// every test class has a context of its own, cached for the run: small pools keep the
+		// suite well under the server's max_connections (100 by default)
+		registry.add("spring.datasource.hikari.maximum-pool-size", () -> MAX_POOL);
+		registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
 	}
 
 	/** The same, as plain properties (for contexts started by hand). */
@@ -62,7 +69,8 @@ public final class PostgresDatabase {
 		String schema = freshSchema(s, name);
 		return Map.of("spring.datasource.url", url(s, schema), "spring.datasource.username", s.user(),
 				"spring.datasource.password", s.password(), "spring.flyway.default-schema", schema,
-				"spring.flyway.schemas", schema);
+				"spring.flyway.schemas", schema, "spring.datasource.hikari.maximum-pool-size", MAX_POOL,
+				"spring.datasource.hikari.minimum-idle", "1");
 	}
 
 	private static String url(Server s, String schema) {

@@ -271,8 +271,7 @@ abstract class Frontend {
 	QuiesceReport.Device quiesce(SuspendStrategy strategy, long deadlineNanos) {
 		long before = outstanding();
 		if (strategy == SuspendStrategy.SHADOW_REPLAY) {
-			call(() -> mode = Mode.FROZEN, deadlineNanos);
-			return call(() -> report(strategy, 0), deadlineNanos);
+			return await(freeze(), deadlineNanos, Reason.INTERNAL, id + " driver did not answer");
 		}
 		drained = new CompletableFuture<>();
 		tornDown = new CompletableFuture<>();
@@ -340,7 +339,19 @@ abstract class Frontend {
 		});
 	}
 
-	<T> T call(java.util.concurrent.Callable<T> task, long deadlineNanos) {
+	/**
+	 * SHADOW_REPLAY's quiesce, started: the driver stops where it is (what is on the ring stays
+	 * there, in the shadow) and reports. The guest's kernel starts it on every device, then waits.
+	 */
+	CompletableFuture<QuiesceReport.Device> freeze() {
+		return submit(() -> {
+			mode = Mode.FROZEN;
+			return report(SuspendStrategy.SHADOW_REPLAY, 0);
+		});
+	}
+
+	/** Runs {@code task} on the driver's executor. */
+	<T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
 		CompletableFuture<T> f = new CompletableFuture<>();
 		executor.execute(() -> {
 			try {
@@ -350,7 +361,11 @@ abstract class Frontend {
 				f.completeExceptionally(e);
 			}
 		});
-		return await(f, deadlineNanos, Reason.INTERNAL, id + " driver did not answer");
+		return f;
+	}
+
+	<T> T call(java.util.concurrent.Callable<T> task, long deadlineNanos) {
+		return await(submit(task), deadlineNanos, Reason.INTERNAL, id + " driver did not answer");
 	}
 
 	void call(Runnable task, long deadlineNanos) {

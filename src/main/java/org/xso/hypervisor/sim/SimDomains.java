@@ -199,9 +199,12 @@ final class SimDomains {
 		List<QuiesceReport.Device> devices = new ArrayList<>();
 		try {
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
-				// the guest stops at one instant: what is on the rings stays there, in the shadow
-				for (Frontend f : g.frontends().values()) {
-					devices.add(f.quiesce(strategy, deadline));
+				// the guest stops at one instant: what is on the rings stays there, in the shadow;
+				// every driver freezes at once, then the kernel waits for them all
+				Map<DeviceId, CompletableFuture<QuiesceReport.Device>> frozen = new TreeMap<>();
+				g.frontends().forEach((id, f) -> frozen.put(id, f.freeze()));
+				for (Map.Entry<DeviceId, CompletableFuture<QuiesceReport.Device>> e : frozen.entrySet()) {
+					devices.add(Frontend.await(e.getValue(), deadline, Reason.INTERNAL, e.getKey() + " driver did not answer"));
 				}
 				freezeWorkloads(g, true);
 			}
@@ -310,14 +313,18 @@ final class SimDomains {
 	}
 
 	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts) {
-		List<ResumeReport.Device> devices = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		List<CompletableFuture<ResumeReport.Device>> reports = new ArrayList<>();
 		for (Frontend f : fronts.values()) {
-			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			devices.add(f.call(() -> {
+			reports.add(f.submit(() -> {
 				var c = f.counters();
 				return new ResumeReport.Device(f.id, c.replayed(), c.reissued(), c.packetsDropped(), f.refsBefore,
 						f.ringRefs(), f.featuresLost);
-			}, deadline));
+			}));
+		}
+		List<ResumeReport.Device> devices = new ArrayList<>();
+		for (CompletableFuture<ResumeReport.Device> r : reports) {
+			devices.add(Frontend.await(r, deadline, Reason.INTERNAL, "a driver did not report"));
 		}
 		return new ResumeReport(g.domid(), devices);
 	}
