@@ -71,6 +71,15 @@ public final class CanonicalInput {
 		in.position(in.position() + n);
 	}
 
+	/** Reads {@code n} bytes with no length prefix into {@code dst} at {@code offset}. */
+	public void readRaw(ByteBuffer dst, int offset, int n) {
+		if (n < 0 || n > in.remaining()) {
+			throw new InvalidEncodingException(n + " bytes at byte " + in.position() + " with " + in.remaining() + " left");
+		}
+		dst.put(offset, in, in.position(), n);
+		in.position(in.position() + n);
+	}
+
 	public String readString() {
 		return new String(readBytes(), StandardCharsets.UTF_8);
 	}

@@ -20,6 +20,10 @@ import org.xso.xen.mm.MachineMemory;
  */
 final class GuestMemory {
 
+	/** What an all-zero page compares with. */
+	private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(MachineMemory.PAGE_SIZE);
+
+
 	private final MachineMemory machine;
 
 	private final long maxPages;
@@ -90,24 +94,44 @@ final class GuestMemory {
 		freePfns.clear();
 	}
 
-	/** The populated pages and allocator state, in pfn order. */
+	/**
+	 * The populated pages and allocator state, in pfn order. A page that is all zeros (a buffer
+	 * posted but never filled) is recorded as an empty byte string, as a save stream may elide it;
+	 * it comes back as a fresh, scrubbed frame.
+	 */
 	synchronized void writeImage(CanonicalOutput out) {
 		out.writeLong(nextPfn).writeInt(p2m.size());
 		for (Map.Entry<Long, Mfn> e : p2m.entrySet()) {
-			out.writeLong(e.getKey()).writeBytes(machine.page(e.getValue()), 0, MachineMemory.PAGE_SIZE);
+			ByteBuffer page = machine.page(e.getValue());
+			out.writeLong(e.getKey());
+			if (isZero(page)) {
+				out.writeInt(0);
+			}
+			else {
+				out.writeBytes(page, 0, MachineMemory.PAGE_SIZE);
+			}
 		}
 	}
 
-	/** About how many bytes {@link #writeImage} writes. */
+	/** How many bytes {@link #writeImage} writes now. */
 	synchronized int imageSize() {
-		return 12 + p2m.size() * (8 + 4 + MachineMemory.PAGE_SIZE);
+		int size = 12;
+		for (Mfn mfn : p2m.values()) {
+			size += 8 + 4 + (isZero(machine.page(mfn)) ? 0 : MachineMemory.PAGE_SIZE);
+		}
+		return size;
+	}
+
+	private static boolean isZero(ByteBuffer page) {
+		return page.mismatch(ZERO_PAGE) < 0;
 	}
 
 	/** Rebuilds a guest's memory from an image onto newly allocated machine frames. */
 	static GuestMemory readImage(MachineMemory machine, int memoryMiB, CanonicalInput in) {
 		GuestMemory m = new GuestMemory(machine, memoryMiB);
 		long next = in.readLong();
-		int n = in.readCount(in.remaining() / MachineMemory.PAGE_SIZE);
+		// a page record takes at least 12 bytes (a zero page's pfn and empty string)
+		int n = in.readCount(in.remaining() / 12);
 		try {
 			for (int i = 0; i < n; i++) {
 				long pfn = in.readLong();
@@ -116,7 +140,13 @@ final class GuestMemory {
 				}
 				Mfn mfn = machine.allocate();
 				m.p2m.put(pfn, mfn);
-				in.readBytes(machine.page(mfn), 0, MachineMemory.PAGE_SIZE);
+				int length = in.readInt();
+				if (length == MachineMemory.PAGE_SIZE) {
+					in.readRaw(machine.page(mfn), 0, length);
+				}
+				else if (length != 0) {
+					throw new CanonicalInput.InvalidEncodingException("page of " + length + " bytes for pfn " + pfn);
+				}
 			}
 		}
 		catch (RuntimeException e) {
