@@ -33,8 +33,9 @@ final class GuestImage {
 			}
 		}
 		// sized exactly, so the encoder hands over its buffer instead of copying the pages again
-		CanonicalOutput out = new CanonicalOutput(guest.memory().imageSize() + workloadBytes);
-		guest.memory().writeImage(out);
+		GuestMemory.Pages pages = guest.memory().capture();
+		CanonicalOutput out = new CanonicalOutput(pages.size() + workloadBytes);
+		pages.writeTo(out);
 		out.writeInt(workloads.size());
 		workloads.forEach((id, state) -> out.writeString(id.type().name()).writeInt(id.devid()).writeBytes(state));
 		return out.toByteArray();

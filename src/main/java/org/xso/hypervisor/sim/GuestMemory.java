@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.CanonicalOutput;
 import org.xso.xen.Mfn;
@@ -95,31 +96,45 @@ final class GuestMemory {
 	}
 
 	/**
-	 * The populated pages and allocator state, in pfn order. A page that is all zeros (a buffer
-	 * posted but never filled) is recorded as an empty byte string, as a save stream may elide it;
-	 * it comes back as a fresh, scrubbed frame.
+	 * The populated pages and allocator state, in pfn order, captured for an image: the caller
+	 * sizes its encoder with {@link Pages#size()} and writes with {@link Pages#writeTo}. The guest
+	 * must not run in between (it is paused for a save).
 	 */
-	synchronized void writeImage(CanonicalOutput out) {
-		out.writeLong(nextPfn).writeInt(p2m.size());
+	synchronized Pages capture() {
+		int n = p2m.size();
+		long[] pfns = new long[n];
+		ByteBuffer[] pages = new ByteBuffer[n];
+		int i = 0;
+		int size = 12;
 		for (Map.Entry<Long, Mfn> e : p2m.entrySet()) {
 			ByteBuffer page = machine.page(e.getValue());
-			out.writeLong(e.getKey());
-			if (isZero(page)) {
-				out.writeInt(0);
-			}
-			else {
-				out.writeBytes(page, 0, MachineMemory.PAGE_SIZE);
-			}
+			pfns[i] = e.getKey();
+			// a page that is all zeros (a buffer posted but never filled) is recorded as an empty
+			// byte string, as a save stream may elide it; it comes back as a fresh, scrubbed frame
+			pages[i] = isZero(page) ? null : page;
+			size += 8 + 4 + (pages[i] == null ? 0 : MachineMemory.PAGE_SIZE);
+			i++;
 		}
+		return new Pages(nextPfn, pfns, pages, size);
 	}
 
-	/** How many bytes {@link #writeImage} writes now. */
-	synchronized int imageSize() {
-		int size = 12;
-		for (Mfn mfn : p2m.values()) {
-			size += 8 + 4 + (isZero(machine.page(mfn)) ? 0 : MachineMemory.PAGE_SIZE);
+	/** Captured pages; a null page is a zero page. */
+	record Pages(long nextPfn, long[] pfns, @Nullable ByteBuffer[] pages, int size) {
+
+		void writeTo(CanonicalOutput out) {
+			out.writeLong(nextPfn).writeInt(pfns.length);
+			for (int i = 0; i < pfns.length; i++) {
+				out.writeLong(pfns[i]);
+				ByteBuffer page = pages[i];
+				if (page == null) {
+					out.writeInt(0);
+				}
+				else {
+					out.writeBytes(page, 0, MachineMemory.PAGE_SIZE);
+				}
+			}
 		}
-		return size;
+
 	}
 
 	private static boolean isZero(ByteBuffer page) {

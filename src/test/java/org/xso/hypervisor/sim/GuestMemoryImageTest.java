@@ -28,9 +28,10 @@ class GuestMemoryImageTest {
 		// a page that was written and then zeroed again is a zero page like any other
 		before.page(zero).put(100, (byte) 1).put(100, (byte) 0);
 
-		int size = before.imageSize();
+		GuestMemory.Pages pages = before.capture();
+		int size = pages.size();
 		CanonicalOutput out = new CanonicalOutput(size);
-		before.writeImage(out);
+		pages.writeTo(out);
 		byte[] image = out.toByteArray();
 
 		assertThat(image).hasSize(size);
