@@ -11,6 +11,7 @@
  * /standin:
  *
  *   /standin/domain/<domid>        write "<name> <memkb> <vcpus>": a running domain appears
+ *   /standin/reset                 write anything: no domains and an empty xenstore again
  *   /standin/fail/<function>       write "<code>": the next call of that libxl function returns it
  *   /standin/xs-conflicts          write "<n>": the next n transaction commits fail with EAGAIN
  *   /standin/stall-backends        write "1": restored backends never leave InitWait
@@ -1002,10 +1003,41 @@ void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigne
     return track(out);
 }
 
+/* Dom0 runs on every host. */
+static void boot_dom0(void)
+{
+    struct domain *d = &domains[0];
+    memset(d, 0, sizeof(*d));
+    d->exists = true;
+    snprintf(d->name, sizeof(d->name), "Domain-0");
+    d->memkb = 1048576;
+    d->vcpus = 2;
+    set_str("/local/domain/0/name", "Domain-0");
+}
+
+__attribute__((constructor)) static void standin_init(void)
+{
+    boot_dom0();
+}
+
+/* Forgets every domain but dom0 and every node: a fresh host for the next test. */
+static void reset(void)
+{
+    for (int i = 0; i < nnodes; i++) {
+        free(nodes[i].path);
+        free(nodes[i].value);
+    }
+    nnodes = 0;
+    memset(domains, 0, sizeof(domains));
+    boot_dom0();
+}
+
 static void script_hook(const char *path, const char *value)
 {
     if (strncmp(path, "/standin/domain/", 16) == 0)
         script_domain(path, value);
+    else if (strcmp(path, "/standin/reset") == 0)
+        reset();
 }
 
 bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data, unsigned int len)

@@ -222,17 +222,19 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		return new QuiesceReport(strategy, report);
 	}
 
-	private Quiesced quiescedOrThrow(DomId domid) {
+	private Quiesced quiescedOrThrow(DomId domid, Reason notQuiesced) {
 		Quiesced q = quiesced.get(domid.value());
 		if (q == null) {
-			throw new HypervisorException(Reason.BAD_POWER_STATE, "dom" + domid.value() + " is not quiesced");
+			GuestInfo g = require(domid);
+			throw new HypervisorException(notQuiesced,
+					"dom" + domid.value() + " is " + g.state() + " and was not quiesced by this service");
 		}
 		return q;
 	}
 
 	@Override
 	public void thaw(DomId domid, Duration timeout) {
-		Quiesced q = quiescedOrThrow(domid);
+		Quiesced q = quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
 		calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true), timeout,
 				Reason.BACKEND_TIMEOUT);
 		quiesced.remove(domid.value());
@@ -242,7 +244,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public SavedDomain save(DomId domid) {
-		Quiesced q = quiescedOrThrow(domid);
+		Quiesced q = quiescedOrThrow(domid, Reason.DEVICE_NOT_QUIESCED);
 		byte[] stream;
 		try {
 			stream = Files.readAllBytes(q.image());
@@ -256,7 +258,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public void suspend(DomId domid, Duration timeout) {
-		Quiesced q = quiescedOrThrow(domid);
+		Quiesced q = quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
 		calls.await("libxl_domain_destroy", () -> LibxlNative.domainDestroy(ctx, domid.value()), timeout,
 				Reason.BACKEND_TIMEOUT);
 		quiesced.remove(domid.value());
