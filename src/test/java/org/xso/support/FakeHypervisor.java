@@ -77,6 +77,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private volatile boolean simulator = true;
 
+	private volatile boolean partsInSaveImage;
+
 	private final List<String> faults = new CopyOnWriteArrayList<>();
 
 	public FakeHypervisor() {
@@ -97,6 +99,23 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		calls.clear();
 		faults.clear();
 		simulator = true;
+		partsInSaveImage = false;
+	}
+
+	/** Declare, as the libxl adapter does, that rings, grants, shadow and driver state are held in the save image. */
+	public void holdPartsInSaveImage() {
+		partsInSaveImage = true;
+	}
+
+	@Override
+	public Map<org.xso.hypervisor.SavedPart, org.xso.hypervisor.SavedPart.Presence> savedParts() {
+		Map<org.xso.hypervisor.SavedPart, org.xso.hypervisor.SavedPart.Presence> parts = new EnumMap<>(
+				org.xso.hypervisor.SavedPart.class);
+		for (org.xso.hypervisor.SavedPart p : org.xso.hypervisor.SavedPart.values()) {
+			parts.put(p, partsInSaveImage ? org.xso.hypervisor.SavedPart.Presence.HELD_IN_SAVE_IMAGE
+					: org.xso.hypervisor.SavedPart.Presence.PRESENT);
+		}
+		return parts;
 	}
 
 	/** Behave like an adapter without simulator controls (libxl). */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,7 @@ import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
@@ -299,6 +301,20 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 			.filter(b -> LibxlNative.domainInfo(ctx, b.value()) == null)
 			.forEach(b -> out.add("backend domain " + b.value() + " is not running"));
 		return out;
+	}
+
+	/** Ring pages, grant entries, the shadow and driver state are guest memory: the save image holds them. */
+	@Override
+	public Map<SavedPart, SavedPart.Presence> savedParts() {
+		return heldInSaveImage();
+	}
+
+	static Map<SavedPart, SavedPart.Presence> heldInSaveImage() {
+		Map<SavedPart, SavedPart.Presence> parts = new EnumMap<>(SavedPart.class);
+		for (SavedPart p : SavedPart.values()) {
+			parts.put(p, SavedPart.Presence.HELD_IN_SAVE_IMAGE);
+		}
+		return parts;
 	}
 
 	@Override

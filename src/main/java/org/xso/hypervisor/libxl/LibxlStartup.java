@@ -2,6 +2,7 @@ package org.xso.hypervisor.libxl;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -22,6 +23,7 @@ import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
@@ -154,6 +156,11 @@ final class LibxlStartup implements AutoCloseable {
 		@Override
 		public List<String> resumeBlockers(SavedDomain image) {
 			return List.of(reason);
+		}
+
+		@Override
+		public Map<SavedPart, SavedPart.Presence> savedParts() {
+			return LibxlHypervisor.heldInSaveImage();
 		}
 
 		@Override
