@@ -293,6 +293,11 @@ struct libxl__ctx {
     xentoollog_logger *lg;
 };
 
+/* The context of the last restore: the handshake threads log through it, from threads the JVM has
+ * never seen, as libxl's own helper threads do. Cleared when that context is freed. */
+static libxl_ctx *restore_ctx;
+static pthread_mutex_t restore_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void sa_log(libxl_ctx *ctx, xentoollog_level level, int errnoval, const char *fmt, ...)
 {
     va_list al;
@@ -341,6 +346,10 @@ int libxl_ctx_alloc(libxl_ctx **pctx, int version, unsigned flags, xentoollog_lo
 
 int libxl_ctx_free(libxl_ctx *ctx)
 {
+    pthread_mutex_lock(&restore_ctx_lock);
+    if (restore_ctx == ctx)
+        restore_ctx = NULL;
+    pthread_mutex_unlock(&restore_ctx_lock);
     __wrap_free(ctx);
     return 0;
 }
@@ -438,6 +447,7 @@ char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid)
 
 static void *handshake(void *arg);
 static void start_frontends(uint32_t domid);
+
 
 int libxl_domain_pause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
 {
@@ -746,6 +756,9 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, u
             d->paused = true;
             d->awaiting_frontends = true;
             setf(d->name, "/local/domain/%u/name", domid);
+            pthread_mutex_lock(&restore_ctx_lock);
+            restore_ctx = ctx;
+            pthread_mutex_unlock(&restore_ctx_lock);
             *domid_out = domid;
         }
         else {
@@ -804,6 +817,9 @@ static void step(uint32_t domid, bool fe, const char *type, const char *from, co
 static void *handshake(void *arg)
 {
     uint32_t domid = (uint32_t)(uintptr_t)arg;
+    pthread_mutex_lock(&restore_ctx_lock);
+    sa_log(restore_ctx, XTL_INFO, -1, "domain %u: frontends reconnecting", domid);
+    pthread_mutex_unlock(&restore_ctx_lock);
     sleep_ms(5);
     step(domid, true, "vbd", "1", "3");
     step(domid, true, "vif", "1", "4");

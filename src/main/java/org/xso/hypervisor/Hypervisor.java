@@ -1,7 +1,6 @@
 package org.xso.hypervisor;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,11 +73,7 @@ public interface Hypervisor {
 	 * leaves to the memory image. By default every part is present.
 	 */
 	default Map<SavedPart, SavedPart.Presence> savedParts() {
-		Map<SavedPart, SavedPart.Presence> parts = new EnumMap<>(SavedPart.class);
-		for (SavedPart p : SavedPart.values()) {
-			parts.put(p, SavedPart.Presence.PRESENT);
-		}
-		return parts;
+		return SavedPart.all(SavedPart.Presence.PRESENT);
 	}
 
 	/** Why {@code image} cannot be resumed on this host (format, backends present, features): empty if it can. */

@@ -1,5 +1,8 @@
 package org.xso.hypervisor;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * The parts of a device's saved state that live in guest memory: the ring pages and indices, the
  * grant entries, the frontend's shadow, the driver's private state. An adapter that saves them
@@ -9,6 +12,15 @@ package org.xso.hypervisor;
 public enum SavedPart {
 
 	RINGS, GRANTS, SHADOW, DRIVER_STATE;
+
+	/** Every part with the same presence. */
+	public static Map<SavedPart, Presence> all(Presence presence) {
+		Map<SavedPart, Presence> parts = new EnumMap<>(SavedPart.class);
+		for (SavedPart p : values()) {
+			parts.put(p, presence);
+		}
+		return parts;
+	}
 
 	/** Where a part of a checkpoint is. */
 	public enum Presence {

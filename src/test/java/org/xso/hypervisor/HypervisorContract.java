@@ -164,6 +164,10 @@ public abstract class HypervisorContract {
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		SavedDomain saved = hypervisor().save(domid);
 		hypervisor().thaw(domid, DEADLINE);
+		SavedPart.Presence expected = capabilities().contains(Capability.RING_CONTENTS) ? SavedPart.Presence.PRESENT
+				: SavedPart.Presence.HELD_IN_SAVE_IMAGE;
+		assertThat(hypervisor().savedParts()).containsOnlyKeys(SavedPart.values())
+			.allSatisfy((part, presence) -> assertThat(presence).as(part.name()).isEqualTo(expected));
 		for (DeviceSavedState d : saved.devices()) {
 			assertThat(d.frontendState()).isEqualTo(XenbusState.Connected);
 			assertThat(d.evtchnPorts()).isNotEmpty();

@@ -109,13 +109,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	@Override
 	public Map<org.xso.hypervisor.SavedPart, org.xso.hypervisor.SavedPart.Presence> savedParts() {
-		Map<org.xso.hypervisor.SavedPart, org.xso.hypervisor.SavedPart.Presence> parts = new EnumMap<>(
-				org.xso.hypervisor.SavedPart.class);
-		for (org.xso.hypervisor.SavedPart p : org.xso.hypervisor.SavedPart.values()) {
-			parts.put(p, partsInSaveImage ? org.xso.hypervisor.SavedPart.Presence.HELD_IN_SAVE_IMAGE
-					: org.xso.hypervisor.SavedPart.Presence.PRESENT);
-		}
-		return parts;
+		return org.xso.hypervisor.SavedPart.all(partsInSaveImage
+				? org.xso.hypervisor.SavedPart.Presence.HELD_IN_SAVE_IMAGE : org.xso.hypervisor.SavedPart.Presence.PRESENT);
 	}
 
 	/** Behave like an adapter without simulator controls (libxl). */

@@ -1,12 +1,10 @@
 package org.xso.hypervisor.libxl;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +61,8 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final LibxlDevices devices;
 
+	private final LibxlGuests guests;
+
 	private final LibxlCalls calls;
 
 	private final Path stateDir;
@@ -77,48 +77,16 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	private record Quiesced(GuestSpec spec, String configJson, List<DeviceSavedState> devices, Path image) {
 	}
 
-	private LibxlHypervisor(LibxlLog libxlLog, long ctx, XsHandle xs, Path stateDir, int suspendFlags) {
+	/** Takes over a connected libxl context and xenstore handle; {@link LibxlStartup#connect} makes them. */
+	LibxlHypervisor(LibxlLog libxlLog, long ctx, XsHandle xs, Path stateDir, int suspendFlags) {
 		this.libxlLog = libxlLog;
 		this.ctx = ctx;
 		this.xs = xs;
 		this.devices = new LibxlDevices(ctx, xs);
+		this.guests = new LibxlGuests(ctx, devices);
 		this.calls = new LibxlCalls();
 		this.stateDir = stateDir;
 		this.suspendFlags = suspendFlags;
-	}
-
-	/**
-	 * Loads the shim, allocates a libxl context and connects to xenstored.
-	 * @throws LibxlUnavailableException with one sentence an operator can act on
-	 */
-	static LibxlHypervisor open(LibxlSettings settings) {
-		LibxlNative.load(settings.library());
-		LibxlLog libxlLog = new LibxlLog();
-		long ctx;
-		try {
-			ctx = LibxlNative.ctxAlloc(libxlLog);
-		}
-		catch (LibxlError.LibxlException e) {
-			throw new LibxlUnavailableException("no Xen hypervisor: " + e.getMessage() + "; is this dom0?", e);
-		}
-		XsHandle xs;
-		try {
-			xs = XsHandle.open();
-		}
-		catch (HypervisorException e) {
-			LibxlNative.ctxFree(ctx);
-			throw new LibxlUnavailableException("no xenstore: " + e.getMessage() + "; is xenstored running?", e);
-		}
-		try {
-			Files.createDirectories(settings.stateDir());
-		}
-		catch (IOException e) {
-			xs.close();
-			LibxlNative.ctxFree(ctx);
-			throw new LibxlUnavailableException("cannot create xso.libxl.state-dir " + settings.stateDir(), e);
-		}
-		log.info("libxl adapter connected (save images in {})", settings.stateDir().toAbsolutePath());
-		return new LibxlHypervisor(libxlLog, ctx, xs, settings.stateDir(), settings.suspendFlags());
 	}
 
 	@Override
@@ -128,39 +96,12 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public List<GuestInfo> guests() {
-		long[] all = LibxlNative.listDomain(ctx);
-		List<GuestInfo> out = new ArrayList<>();
-		for (int i = 0; i < all.length; i += LibxlNative.DOMINFO_STRIDE) {
-			int domid = (int) all[i + LibxlNative.DOMINFO_DOMID];
-			if (domid != 0 && (all[i + LibxlNative.DOMINFO_FLAGS] & LibxlNative.FLAG_DYING) == 0) {
-				guestInfo(DomId.of(domid), all, i).ifPresent(out::add);
-			}
-		}
-		return out;
+		return guests.all();
 	}
 
 	@Override
 	public Optional<GuestInfo> guest(DomId domid) {
-		long[] info = LibxlNative.domainInfo(ctx, domid.value());
-		return info == null || domid.isDom0() ? Optional.empty() : guestInfo(domid, info, 0);
-	}
-
-	private Optional<GuestInfo> guestInfo(DomId domid, long[] rec, int at) {
-		String name = LibxlNative.domidToName(ctx, domid.value());
-		if (name == null) {
-			return Optional.empty(); // gone between the two calls
-		}
-		long flags = rec[at + LibxlNative.DOMINFO_FLAGS];
-		boolean suspended = (flags & LibxlNative.FLAG_SHUTDOWN) != 0
-				&& rec[at + LibxlNative.DOMINFO_SHUTDOWN_REASON] == LibxlNative.SHUTDOWN_REASON_SUSPEND;
-		PowerState state = (flags & LibxlNative.FLAG_PAUSED) != 0 || suspended
-				|| (flags & LibxlNative.FLAG_SHUTDOWN) != 0 ? PowerState.PAUSED : PowerState.RUNNING;
-		List<LibxlDevices.Device> devs = devices.list(domid);
-		int memoryMiB = (int) Math.max(16, rec[at + LibxlNative.DOMINFO_MAX_MEMKB] / 1024);
-		int vcpus = (int) Math.max(1, rec[at + LibxlNative.DOMINFO_VCPU_ONLINE]);
-		GuestSpec spec = new GuestSpec(name, memoryMiB, vcpus,
-				devs.stream().map(LibxlDevices.Device::spec).toList());
-		return Optional.of(new GuestInfo(domid, spec, state, devs.stream().map(devices::info).toList()));
+		return guests.one(domid);
 	}
 
 	private GuestInfo require(DomId domid) {
@@ -306,15 +247,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	/** Ring pages, grant entries, the shadow and driver state are guest memory: the save image holds them. */
 	@Override
 	public Map<SavedPart, SavedPart.Presence> savedParts() {
-		return heldInSaveImage();
-	}
-
-	static Map<SavedPart, SavedPart.Presence> heldInSaveImage() {
-		Map<SavedPart, SavedPart.Presence> parts = new EnumMap<>(SavedPart.class);
-		for (SavedPart p : SavedPart.values()) {
-			parts.put(p, SavedPart.Presence.HELD_IN_SAVE_IMAGE);
-		}
-		return parts;
+		return SavedPart.all(SavedPart.Presence.HELD_IN_SAVE_IMAGE);
 	}
 
 	@Override
@@ -353,13 +286,8 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 			Files.deleteIfExists(file);
 		}
 		catch (IOException e) {
-			throw new UncheckedIOException(e);
+			log.warn("Could not delete the save image {}: {}", file, e.toString());
 		}
-	}
-
-	/** libxl's last error line (for a start-up or health message). */
-	Optional<String> lastLibxlError() {
-		return Optional.ofNullable(libxlLog.lastError());
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package org.xso.hypervisor.libxl;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +51,46 @@ final class LibxlStartup implements AutoCloseable {
 
 	static LibxlStartup start(LibxlSettings settings) {
 		try {
-			return new LibxlStartup(LibxlHypervisor.open(settings), null);
+			return new LibxlStartup(connect(settings), null);
 		}
 		catch (LibxlUnavailableException e) {
 			log.error("Hypervisor unavailable: {}", e.getMessage());
 			return new LibxlStartup(null, e.getMessage());
 		}
+	}
+
+	/**
+	 * Loads the shim, allocates a libxl context and connects to xenstored.
+	 * @throws LibxlUnavailableException with one sentence an operator can act on
+	 */
+	static LibxlHypervisor connect(LibxlSettings settings) {
+		LibxlNative.load(settings.library());
+		LibxlLog libxlLog = new LibxlLog();
+		long ctx;
+		try {
+			ctx = LibxlNative.ctxAlloc(libxlLog);
+		}
+		catch (LibxlError.LibxlException e) {
+			throw new LibxlUnavailableException("no Xen hypervisor: " + e.getMessage() + "; is this dom0?", e);
+		}
+		XsHandle xs;
+		try {
+			xs = XsHandle.open();
+		}
+		catch (HypervisorException e) {
+			LibxlNative.ctxFree(ctx);
+			throw new LibxlUnavailableException("no xenstore: " + e.getMessage() + "; is xenstored running?", e);
+		}
+		try {
+			Files.createDirectories(settings.stateDir());
+		}
+		catch (IOException e) {
+			xs.close();
+			LibxlNative.ctxFree(ctx);
+			throw new LibxlUnavailableException("cannot create xso.libxl.state-dir " + settings.stateDir(), e);
+		}
+		log.info("libxl adapter connected (save images in {})", settings.stateDir().toAbsolutePath());
+		return new LibxlHypervisor(libxlLog, ctx, xs, settings.stateDir(), settings.suspendFlags());
 	}
 
 	/** Why the adapter is unavailable, if it is. */
@@ -160,7 +196,7 @@ final class LibxlStartup implements AutoCloseable {
 
 		@Override
 		public Map<SavedPart, SavedPart.Presence> savedParts() {
-			return LibxlHypervisor.heldInSaveImage();
+			return SavedPart.all(SavedPart.Presence.HELD_IN_SAVE_IMAGE);
 		}
 
 		@Override

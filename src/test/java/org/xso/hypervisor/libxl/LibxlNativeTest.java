@@ -164,6 +164,45 @@ class LibxlNativeTest {
 	}
 
 	@Test
+	void forwardsLogLinesFromThreadsTheJvmHasNeverSeen(@TempDir Path dir) {
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger("libxl-foreign-thread-test");
+		ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+		lines.start();
+		logger.addAppender(lines);
+		long own = LibxlNative.ctxAlloc(new LibxlLog(logger));
+		try {
+			StandIn.domain(xs, 14, "g14", 131072, 1);
+			StandIn.vbd(xs, 14, "xvda", 51712, 2048);
+			String json = LibxlNative.retrieveDomainConfiguration(own, 14);
+			Path image = dir.resolve("g14.save");
+			int out = LibxlNative.open(image, true);
+			LibxlNative.domainSuspend(own, 14, out, 0);
+			LibxlNative.close(out);
+			LibxlNative.domainDestroy(own, 14);
+			int in = LibxlNative.open(image, false);
+			LibxlNative.domainCreateRestore(own, json, 15, in);
+			LibxlNative.close(in);
+			LibxlNative.domainUnpause(own, 15);
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> lines.list.stream()
+					.anyMatch(e -> e.getFormattedMessage().equals("libxl: domain 15: frontends reconnecting")));
+			ch.qos.logback.classic.spi.ILoggingEvent line = lines.list.stream()
+				.filter(e -> e.getFormattedMessage().endsWith("frontends reconnecting"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(line.getThreadName()).isNotEqualTo(Thread.currentThread().getName());
+			assertThat(line.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+			assertThat(lines.list).anyMatch(e -> e.getFormattedMessage().equals("libxl: domain 14 saved (65536 bytes of memory)"));
+		}
+		finally {
+			LibxlNative.ctxFree(own);
+			logger.detachAppender(lines);
+		}
+	}
+
+	@Test
 	void listsDisksAndNicsAsStrings() {
 		StandIn.domain(xs, 11, "g11", 131072, 1);
 		StandIn.vbd(xs, 11, "xvdb", 51728, 4096);
