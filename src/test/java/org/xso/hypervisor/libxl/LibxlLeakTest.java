@@ -71,12 +71,16 @@ class LibxlLeakTest {
 		System.gc();
 		long rssBefore = rssKb();
 		long baseline = StandIn.outstanding(xs);
+		Map<String, Long> microsPerCall = new LinkedHashMap<>();
 		for (Map.Entry<String, Runnable> b : bindings.entrySet()) {
+			long start = System.nanoTime();
 			for (int i = 0; i < CALLS; i++) {
 				b.getValue().run();
 			}
+			microsPerCall.put(b.getKey(), (System.nanoTime() - start) / 1000 / CALLS);
 			outstandingAfter.put(b.getKey(), StandIn.outstanding(xs) - baseline);
 		}
+		System.out.printf("libxl leak test: microseconds per call (stand-in, with assertions) %s%n", microsPerCall);
 		System.gc();
 		long rssAfter = rssKb();
 		System.out.printf("libxl leak test: %d bindings x %d calls; native outstanding per binding %s; "
