@@ -14,6 +14,7 @@
  *   /standin/reset                 write anything: no domains and an empty xenstore again
  *   /standin/fail/<function>       write "<code>": the next call of that libxl function returns it
  *   /standin/xs-conflicts          write "<n>": the next n transaction commits fail with EAGAIN
+ *   /standin/delay/<function>      write "<ms>": the next call of that libxl function takes that long
  *   /standin/stall-backends        write "1": restored backends never leave InitWait
  *   /standin/image-bytes           write "<n>": the size of the body of a save image (default 65536)
  *   /standin/last/<function>       read: the arguments of the last call, as the stand-in saw them
@@ -511,8 +512,25 @@ static void dump_devices(FILE *out, uint32_t domid)
     }
 }
 
+/* A scripted delay for this call (/standin/delay/<function>, ms, consumed), slept without the lock. */
+static void delay(const char *function)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/standin/delay/%s", function);
+    pthread_mutex_lock(&store_lock);
+    long ms = get_long(path, 0);
+    if (ms > 0)
+        rm_tree(path);
+    pthread_mutex_unlock(&store_lock);
+    if (ms > 0) {
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
 int libxl_domain_suspend(libxl_ctx *ctx, uint32_t domid, int fd, int flags, const libxl_asyncop_how *ao_how)
 {
+    delay("libxl_domain_suspend");
     DOMAIN_OP("libxl_domain_suspend", "domid=%u flags=%d", domid, flags)
     if (rc == 0 && d->shutdown) {
         sa_log(ctx, XTL_ERROR, -1, "domain %u is not running", domid);

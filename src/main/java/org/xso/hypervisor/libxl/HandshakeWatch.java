@@ -68,7 +68,8 @@ final class HandshakeWatch implements AutoCloseable {
 			Duration left = Duration.between(Instant.now(), end);
 			if (left.isNegative() || left.isZero()) {
 				throw new HypervisorException(Reason.BACKEND_TIMEOUT,
-						"dom" + domid.value() + ": devices not Connected after " + timeout + ": " + pending());
+						"dom" + domid.value() + ": devices not Connected after "
+								+ timeout.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + ": " + pending());
 			}
 			var event = xs.readWatch(left.compareTo(Duration.ofMillis(200)) < 0 ? left : Duration.ofMillis(200));
 			if (event.isEmpty()) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,6 +153,10 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 			calls.await("libxl_domain_suspend", () -> LibxlNative.domainSuspend(ctx, domid.value(), fd, suspendFlags),
 					deadline, Reason.QUIESCE_TIMEOUT, () -> LibxlNative.domainResume(ctx, domid.value(), true));
 		}
+		catch (RuntimeException e) {
+			calls.afterPending(() -> deleteQuietly(image));
+			throw e;
+		}
 		finally {
 			calls.afterPending(() -> LibxlNative.close(fd));
 		}
@@ -224,24 +227,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public List<String> resumeBlockers(SavedDomain image) {
-		List<String> out = new ArrayList<>();
-		if (!kind().equals(image.adapter())) {
-			out.add("saved by the " + image.adapter() + " adapter; the libxl adapter restores only its own images");
-			return out;
-		}
-		try {
-			LibxlSaveImage.decode(image.memoryImage());
-		}
-		catch (HypervisorException e) {
-			out.add(e.getMessage());
-		}
-		image.devices()
-			.stream()
-			.map(DeviceSavedState::backendDomid)
-			.distinct()
-			.filter(b -> LibxlNative.domainInfo(ctx, b.value()) == null)
-			.forEach(b -> out.add("backend domain " + b.value() + " is not running"));
-		return out;
+		return LibxlRestore.blockers(ctx, kind(), image);
 	}
 
 	/** Ring pages, grant entries, the shadow and driver state are guest memory: the save image holds them. */

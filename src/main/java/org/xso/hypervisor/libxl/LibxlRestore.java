@@ -80,6 +80,28 @@ final class LibxlRestore {
 		}
 	}
 
+	/** Why {@code image} cannot be restored here: another adapter's, unreadable, backends not running. */
+	static List<String> blockers(long ctx, String kind, SavedDomain image) {
+		List<String> out = new ArrayList<>();
+		if (!kind.equals(image.adapter())) {
+			out.add("saved by the " + image.adapter() + " adapter; the libxl adapter restores only its own images");
+			return out;
+		}
+		try {
+			LibxlSaveImage.decode(image.memoryImage());
+		}
+		catch (HypervisorException e) {
+			out.add(e.getMessage());
+		}
+		image.devices()
+			.stream()
+			.map(DeviceSavedState::backendDomid)
+			.distinct()
+			.filter(b -> LibxlNative.domainInfo(ctx, b.value()) == null)
+			.forEach(b -> out.add("backend domain " + b.value() + " is not running"));
+		return out;
+	}
+
 	private int restore(LibxlSaveImage image, DomId target, Duration deadline) {
 		Path file = stateDir.resolve("restore-dom" + target.value() + ".save");
 		try {
