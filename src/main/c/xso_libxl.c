@@ -467,6 +467,28 @@ static jobjectArray xsDirectory0(JNIEnv *env, jclass clazz, jlong xs, jint t, js
     return out;
 }
 
+/* The node's permissions as {id, perms} pairs (XS_PERM_* bits); the first entry is the owner. */
+static jintArray xsGetPermissions0(JNIEnv *env, jclass clazz, jlong xs, jint t, jstring path, jintArray rc)
+{
+    unsigned int n = 0;
+    const char *p = chars(env, path);
+    if (p == NULL)
+        return NULL;
+    struct xs_permissions *perms = xs_get_permissions(xs_of(xs), (xs_transaction_t)t, p, &n);
+    int err = perms == NULL ? neg_errno() : 0;
+    unchars(env, path, p);
+    set_rc(env, rc, err);
+    if (perms == NULL)
+        return NULL;
+    jintArray out = (*env)->NewIntArray(env, (jsize)(2 * n));
+    for (unsigned int i = 0; out != NULL && i < n; i++) {
+        jint pair[2] = { (jint)perms[i].id, (jint)perms[i].perms };
+        (*env)->SetIntArrayRegion(env, out, (jsize)(2 * i), 2, pair);
+    }
+    free(perms);
+    return out;
+}
+
 static jint xsWatch0(JNIEnv *env, jclass clazz, jlong xs, jstring path, jstring token, jboolean add)
 {
     const char *p = chars(env, path);
@@ -548,6 +570,7 @@ static const JNINativeMethod xso_methods[] = {
     { "xsWrite0", "(JILjava/lang/String;[B)I", (void *)xsWrite0 },
     { "xsRm0", "(JILjava/lang/String;)I", (void *)xsRm0 },
     { "xsDirectory0", "(JILjava/lang/String;[I)[Ljava/lang/String;", (void *)xsDirectory0 },
+    { "xsGetPermissions0", "(JILjava/lang/String;[I)[I", (void *)xsGetPermissions0 },
     { "xsWatch0", "(JLjava/lang/String;Ljava/lang/String;Z)I", (void *)xsWatch0 },
     { "xsReadWatch0", "(JI[I)[Ljava/lang/String;", (void *)xsReadWatch0 },
     { "xsTransactionStart0", "(J)J", (void *)xsTransactionStart0 },

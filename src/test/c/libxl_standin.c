@@ -1159,6 +1159,36 @@ char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, u
     return track(vec);
 }
 
+/* Permissions as libxl sets them: a guest's directory is its own with read for dom0, a backend
+ * directory is dom0's with read for the frontend's domain, anything else is dom0's alone. */
+struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
+                                          unsigned int *num)
+{
+    unsigned int owner = 0, reader = 0;
+    bool shared = false;
+    pthread_mutex_lock(&store_lock);
+    bool exists = find(path) != NULL;
+    for (int i = 0; !exists && i < nnodes; i++)
+        exists = under(nodes[i].path, path);
+    pthread_mutex_unlock(&store_lock);
+    if (!exists) {
+        errno = ENOENT;
+        return NULL;
+    }
+    char type[8];
+    if (sscanf(path, "/local/domain/0/backend/%7[^/]/%u", type, &reader) == 2)
+        shared = reader != 0;
+    else if (sscanf(path, "/local/domain/%u", &owner) == 1 && owner != 0)
+        shared = true;
+    struct xs_permissions *perms = track(malloc(2 * sizeof(*perms)));
+    perms[0].id = owner;
+    perms[0].perms = XS_PERM_NONE;
+    perms[1].id = reader;
+    perms[1].perms = XS_PERM_READ;
+    *num = shared ? 2 : 1;
+    return perms;
+}
+
 bool xs_watch(struct xs_handle *h, const char *path, const char *token)
 {
     pthread_mutex_lock(&store_lock);

@@ -194,7 +194,11 @@ public abstract class HypervisorContract {
 			.contains("/local/domain/10/device/vbd/51712/state", "/local/domain/10/device/vif/0/state");
 		assertThat(entries).filteredOn(e -> e.path().equals("/local/domain/10/device/vbd/51712/state"))
 			.singleElement()
-			.satisfies(e -> assertThat(e.value()).isEqualTo("4"));
+			.satisfies(e -> {
+				assertThat(e.value()).isEqualTo("4");
+				assertThat(e.permissions()).as("the guest owns its frontend, the backend domain reads it")
+					.isEqualTo("n10,r0");
+			});
 		assertThat(hypervisor().xenstore("/local/domain/10/none")).isEmpty();
 	}
 

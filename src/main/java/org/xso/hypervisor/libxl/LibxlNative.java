@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * arrays; calls that return one report their code through an {@code int[1]}.
  *
  * <p>
+ * This class is a binding table (one wrapper and one native per bound call, and the record layouts),
+ * which is why it runs past the usual 300 lines.
+ *
+ * <p>
  * IMPORTANT: the natives must stay consistent with the method table in xso_libxl.c, and
  * {@link #DOMINFO_STRIDE}, {@link #DISK_STRIDE}, {@link #NIC_STRIDE} with the C records.
  */
@@ -287,6 +291,19 @@ final class LibxlNative {
 		return names;
 	}
 
+	/** The node's permissions, {id, XS_PERM_* bits} pairs with the owner first; null if it does not exist. */
+	static int @Nullable [] xsGetPermissions(long xs, int t, String path) {
+		int[] rc = new int[1];
+		int[] perms = xsGetPermissions0(xs, t, path, rc);
+		if (rc[0] == -LibxlError.ENOENT) {
+			return null;
+		}
+		if (rc[0] < 0) {
+			throw LibxlError.errno("xs_get_permissions " + path, rc[0]);
+		}
+		return perms;
+	}
+
 	static void xsWatch(long xs, String path, String token) {
 		int rc = xsWatch0(xs, path, token, true);
 		if (rc < 0) {
@@ -390,6 +407,8 @@ final class LibxlNative {
 	private static native int xsRm0(long xs, int t, String path);
 
 	private static native String[] xsDirectory0(long xs, int t, String path, int[] rc);
+
+	private static native int[] xsGetPermissions0(long xs, int t, String path, int[] rc);
 
 	private static native int xsWatch0(long xs, String path, String token, boolean add);
 

@@ -110,11 +110,24 @@ final class XsHandle implements AutoCloseable {
 		if (value.isEmpty() && children.isEmpty()) {
 			return;
 		}
-		out.add(new XenstoreEntry(path, value.orElse(""), ""));
+		out.add(new XenstoreEntry(path, value.orElse(""), permissions(path)));
 		String base = path.endsWith("/") ? path : path + "/";
 		for (String child : children) {
 			collect(base + child, out);
 		}
+	}
+
+	/**
+	 * The node's permissions as {@code xenstore-ls -p} spells them: the owner first, then each
+	 * domain's access, n (none), r, w or b (both), for example {@code n5,r0}.
+	 */
+	String permissions(String path) {
+		int[] perms = LibxlNative.xsGetPermissions(xs, LibxlNative.XBT_NULL, path);
+		StringBuilder b = new StringBuilder();
+		for (int i = 0; perms != null && i + 1 < perms.length; i += 2) {
+			b.append(b.length() == 0 ? "" : ",").append("nrwb".charAt(perms[i + 1] & 3)).append(perms[i]);
+		}
+		return b.toString();
 	}
 
 	@Override

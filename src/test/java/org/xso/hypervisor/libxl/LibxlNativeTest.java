@@ -245,6 +245,17 @@ class LibxlNativeTest {
 	}
 
 	@Test
+	void readsPermissionsOwnerFirst() {
+		StandIn.domain(xs, 16, "g16", 131072, 1);
+		StandIn.vbd(xs, 16, "xvda", 51712, 2048);
+		assertThat(LibxlNative.xsGetPermissions(rawXs(), LibxlNative.XBT_NULL, "/local/domain/16/device/vbd/51712"))
+			.containsExactly(16, 0, 0, 1);
+		assertThat(xs.permissions("/local/domain/0/backend/vbd/16/51712/state")).isEqualTo("n0,r16");
+		assertThat(xs.permissions("/local/domain/16/device/vbd/51712/state")).isEqualTo("n16,r0");
+		assertThat(LibxlNative.xsGetPermissions(rawXs(), LibxlNative.XBT_NULL, "/local/domain/16/none")).isNull();
+	}
+
+	@Test
 	void firesAWatchOnRegistrationAndOnChangeWithItsToken() {
 		xs.watch("/test/watched", "tok-1");
 		assertThat(xs.readWatch(Duration.ofSeconds(1))).contains(new XsHandle.WatchEvent("/test/watched", "tok-1"));
