@@ -29,6 +29,10 @@
 #define XSO_LOG_CLASS "org/xso/hypervisor/libxl/LibxlLog"
 #define XSO_ABI_VERSION 1
 
+/* LibxlError.java copies libxl 4.17's numbering of libxl_error, -1 .. -32 (ERROR_QEMU_API); the
+ * build stops if the headers number them otherwise. */
+_Static_assert(ERROR_QEMU_API == -32, "LibxlError.java knows libxl errors -1 .. -32 (ERROR_QEMU_API)");
+
 /* IMPORTANT: consistent with LibxlNative.DOMINFO_STRIDE and the DOMINFO_* offsets. */
 #define DOMINFO_STRIDE 8
 
