@@ -28,7 +28,8 @@ class LibxlConfiguration {
 				Path.of(stateDir), live, debug));
 	}
 
-	@Bean
+	/** Closed by {@link LibxlStartup}, which owns it (no inferred close here). */
+	@Bean(destroyMethod = "")
 	Hypervisor libxlHypervisor(LibxlStartup startup) {
 		return startup.hypervisor();
 	}

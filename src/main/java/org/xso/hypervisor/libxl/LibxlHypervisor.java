@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -71,6 +72,8 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
 	private final Map<Integer, Quiesced> quiesced = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/** A guest suspended by {@link #quiesce}: its config, saved devices and save image file. */
 	private record Quiesced(GuestSpec spec, String configJson, List<DeviceSavedState> devices, Path image) {
@@ -276,8 +279,12 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
+	/** Frees the libxl context once; a second close does nothing (freeing it twice would corrupt the heap). */
 	@Override
 	public void close() {
+		if (!closed.compareAndSet(false, true)) {
+			return;
+		}
 		calls.close();
 		xs.close();
 		LibxlNative.ctxFree(ctx);

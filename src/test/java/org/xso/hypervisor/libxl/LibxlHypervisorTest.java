@@ -134,6 +134,16 @@ class LibxlHypervisorTest {
 	}
 
 	@Test
+	void closesOnceWhenClosedTwice() {
+		start(false, false);
+		hv.close();
+		long before = StandIn.outstanding(xs);
+		hv.close(); // a second free of the libxl context would corrupt the heap
+		assertThat(StandIn.outstanding(xs)).isEqualTo(before);
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+	}
+
+	@Test
 	void refusesWhatOnlyTheHostsToolstackDoes() {
 		start(false, false);
 		assertThatThrownBy(() -> hv.detach(DOM3, org.xso.hypervisor.DeviceId.vif(0), DEADLINE))
