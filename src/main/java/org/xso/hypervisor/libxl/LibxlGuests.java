@@ -43,6 +43,13 @@ final class LibxlGuests {
 		return info == null || domid.isDom0() ? Optional.empty() : info(domid, info, 0);
 	}
 
+	/** Whether the domain is shut down with reason suspend: suspended in place, not yet saved or thawed. */
+	boolean suspendedInPlace(DomId domid) {
+		long[] info = LibxlNative.domainInfo(ctx, domid.value());
+		return info != null && (info[LibxlNative.DOMINFO_FLAGS] & LibxlNative.FLAG_SHUTDOWN) != 0
+				&& info[LibxlNative.DOMINFO_SHUTDOWN_REASON] == LibxlNative.SHUTDOWN_REASON_SUSPEND;
+	}
+
 	private Optional<GuestInfo> info(DomId domid, long[] rec, int at) {
 		String name = LibxlNative.domidToName(ctx, domid.value());
 		if (name == null) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -69,7 +68,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final int suspendFlags;
 
-	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
+	private final LibxlEvents events = new LibxlEvents();
 
 	private final Map<Integer, Quiesced> quiesced = new ConcurrentHashMap<>();
 
@@ -181,13 +180,22 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		return q;
 	}
 
+	/**
+	 * Continues a quiesced guest. A guest suspended in place that this instance did not quiesce (the
+	 * service restarted in between) is thawed too: recovery must be able to undo a quiesce.
+	 */
 	@Override
 	public void thaw(DomId domid, Duration timeout) {
-		Quiesced q = quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
+		Quiesced q = quiesced.get(domid.value());
+		if (q == null && !guests.suspendedInPlace(domid)) {
+			quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
+		}
 		calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true), timeout,
 				Reason.BACKEND_TIMEOUT);
 		quiesced.remove(domid.value());
-		deleteQuietly(q.image());
+		if (q != null) {
+			deleteQuietly(q.image());
+		}
 		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
@@ -251,7 +259,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public void addListener(Consumer<HypervisorEvent> listener) {
-		listeners.add(listener);
+		events.add(listener);
 	}
 
 	@Override
@@ -260,14 +268,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	private void publish(HypervisorEvent event) {
-		for (Consumer<HypervisorEvent> l : listeners) {
-			try {
-				l.accept(event);
-			}
-			catch (RuntimeException e) {
-				log.warn("A hypervisor event listener failed on {}: {}", event, e.toString());
-			}
-		}
+		events.publish(event);
 	}
 
 	private static void deleteQuietly(Path file) {

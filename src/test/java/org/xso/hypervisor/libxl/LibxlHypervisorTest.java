@@ -134,6 +134,19 @@ class LibxlHypervisorTest {
 	}
 
 	@Test
+	void thawsAGuestThatAnEarlierInstanceQuiesced() {
+		start(false, false);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		hv.close(); // the service restarts
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
+		hv.thaw(DOM3, DEADLINE);
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+	}
+
+	@Test
 	void closesOnceWhenClosedTwice() {
 		start(false, false);
 		hv.close();
