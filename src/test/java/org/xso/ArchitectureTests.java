@@ -1,11 +1,13 @@
 package org.xso;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -58,6 +60,31 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAPackage("org.xso.hypervisor.sim..")
 			.allowEmptyShould(true)
+			.check(CLASSES);
+	}
+
+	@Test
+	void onlyTheLibxlBindingsDeclareNativeMethods() {
+		methods().that()
+			.haveModifier(JavaModifier.NATIVE)
+			.should()
+			.beDeclaredInClassesThat()
+			.haveFullyQualifiedName("org.xso.hypervisor.libxl.LibxlNative")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theLibxlAdapterIsReachedOnlyThroughThePort() {
+		classes().that()
+			.resideInAPackage("org.xso.hypervisor.libxl..")
+			.should()
+			.notBePublic()
+			.check(CLASSES);
+		noClasses().that()
+			.resideInAPackage("org.xso.hypervisor.libxl..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..", "org.xso.web..")
 			.check(CLASSES);
 	}
 

@@ -71,7 +71,8 @@ class CheckpointDetailsMapper {
 		List<Integer> ports = longs(d.evtchnPorts()).stream().map(Long::intValue).toList();
 		return new CheckpointViews.SavedDevice(DeviceType.parse(d.deviceType()), d.devid(), d.backendDomid(),
 				XenbusState.valueOf(d.frontendState()), XenbusState.valueOf(d.backendState()), ports, map(d.features()),
-				map(d.backendInfo()), rings, grants, d.shadowCount(), shadow(d), d.sha256(), d.sizeBytes());
+				map(d.backendInfo()), rings, grants, d.shadowCount(), shadow(d),
+				CheckpointViews.SavedParts.of(d.heldInSaveImage()), d.sha256(), d.sizeBytes());
 	}
 
 	private static @Nullable List<CheckpointViews.Shadow> shadow(CheckpointDevice d) {

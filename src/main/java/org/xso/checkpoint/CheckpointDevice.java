@@ -58,6 +58,10 @@ class CheckpointDevice {
 	@Column(name = "sha256", nullable = false, length = 64)
 	private String sha256;
 
+	/** The parts ({@link org.xso.hypervisor.SavedPart} names, comma-separated) the memory image holds instead. */
+	@Column(name = "held_in_save_image", nullable = false, length = 64)
+	private String heldInSaveImage;
+
 	@ElementCollection
 	@CollectionTable(name = "checkpoint_rings", joinColumns = {
 			@JoinColumn(name = "checkpoint_id", referencedColumnName = "checkpoint_id"),
@@ -84,6 +88,7 @@ class CheckpointDevice {
 		this.backendInfo = "{}";
 		this.stateBytes = new byte[0];
 		this.sha256 = "";
+		this.heldInSaveImage = "";
 	}
 
 	CheckpointDevice(Checkpoint checkpoint, Rows rows, byte[] stateBytes, String sha256) {
@@ -100,12 +105,13 @@ class CheckpointDevice {
 		this.grants = new ArrayList<>(rows.grants());
 		this.stateBytes = stateBytes.clone();
 		this.sha256 = sha256;
+		this.heldInSaveImage = rows.heldInSaveImage();
 	}
 
 	/** The relational copy of a device's saved state. */
 	record Rows(String deviceType, int devid, int backendDomid, String frontendState, String backendState,
 			String evtchnPorts, String featuresJson, String backendInfoJson, int shadowCount, List<RingRow> rings,
-			List<GrantRow> grants) {
+			List<GrantRow> grants, String heldInSaveImage) {
 	}
 
 	String deviceType() {
@@ -158,6 +164,10 @@ class CheckpointDevice {
 
 	String sha256() {
 		return sha256;
+	}
+
+	String heldInSaveImage() {
+		return heldInSaveImage;
 	}
 
 	List<RingRow> rings() {

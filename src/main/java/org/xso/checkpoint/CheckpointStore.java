@@ -13,8 +13,10 @@ import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.GrantSnapshot;
 import org.xso.hypervisor.GuestSpecCodec;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.RingSnapshot;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SavedPart;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,14 +40,17 @@ public class CheckpointStore {
 
 	private final Clock clock;
 
+	private final Hypervisor hypervisor;
+
 	CheckpointStore(CheckpointRepository checkpoints, CheckpointImageRepository images, CheckpointVerifier verifier,
-			ApplicationEventPublisher events, JsonMapper json, Clock clock) {
+			ApplicationEventPublisher events, JsonMapper json, Clock clock, Hypervisor hypervisor) {
 		this.checkpoints = checkpoints;
 		this.images = images;
 		this.verifier = verifier;
 		this.events = events;
 		this.json = json;
 		this.clock = clock;
+		this.hypervisor = hypervisor;
 	}
 
 	/**
@@ -60,9 +65,16 @@ public class CheckpointStore {
 		Checkpoint c = new Checkpoint(id, header, clock.instant(), config, CanonicalBytes.sha256(config),
 				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
 		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value());
+		String held = hypervisor.savedParts()
+			.entrySet()
+			.stream()
+			.filter(e -> e.getValue() == SavedPart.Presence.HELD_IN_SAVE_IMAGE)
+			.map(e -> e.getKey().name())
+			.sorted()
+			.collect(Collectors.joining(","));
 		for (DeviceSavedState d : saved.devices()) {
 			byte[] bytes = d.canonicalBytes();
-			c.add(new CheckpointDevice(c, rows(d), bytes, CanonicalBytes.sha256(bytes)));
+			c.add(new CheckpointDevice(c, rows(d, held), bytes, CanonicalBytes.sha256(bytes)));
 		}
 		checkpoints.save(c);
 		images.save(new CheckpointImage(id, memory));
@@ -112,7 +124,7 @@ public class CheckpointStore {
 				.withCheckpointId(id));
 	}
 
-	private CheckpointDevice.Rows rows(DeviceSavedState d) {
+	private CheckpointDevice.Rows rows(DeviceSavedState d, String heldInSaveImage) {
 		List<RingRow> rings = new ArrayList<>();
 		for (RingSnapshot r : d.rings()) {
 			String refs = r.refs().stream().map(Object::toString).collect(Collectors.joining(","));
@@ -126,7 +138,7 @@ public class CheckpointStore {
 		String ports = d.evtchnPorts().stream().map(Object::toString).collect(Collectors.joining(","));
 		return new CheckpointDevice.Rows(d.id().type().name(), d.id().devid(), d.backendDomid().value(),
 				d.frontendState().name(), d.backendState().name(), ports, json.writeValueAsString(d.features()),
-				json.writeValueAsString(d.backendInfo()), d.shadow().size(), rings, grants);
+				json.writeValueAsString(d.backendInfo()), d.shadow().size(), rings, grants, heldInSaveImage);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.web.ETags;
 import org.xso.web.GuestConfig;
@@ -57,7 +58,23 @@ public final class CheckpointViews {
 	public record SavedDevice(DeviceType type, int devid, int backendDomid, XenbusState frontendState,
 			XenbusState backendState, List<Integer> evtchnPorts, SortedMap<String, String> features,
 			SortedMap<String, String> backendInfo, List<SavedRing> rings, List<SavedGrant> grants, int shadowCount,
-			@Nullable List<Shadow> shadow, String sha256, long sizeBytes) {
+			@Nullable List<Shadow> shadow, SavedParts parts, String sha256, long sizeBytes) {
+	}
+
+	/** Which parts the device's saved state holds, and which the adapter's memory image holds instead. */
+	public record SavedParts(SavedPart.Presence rings, SavedPart.Presence grants, SavedPart.Presence shadow,
+			SavedPart.Presence driverState) {
+
+		static SavedParts of(String heldInSaveImage) {
+			List<String> held = List.of(heldInSaveImage.split(","));
+			return new SavedParts(presence(held, SavedPart.RINGS), presence(held, SavedPart.GRANTS),
+					presence(held, SavedPart.SHADOW), presence(held, SavedPart.DRIVER_STATE));
+		}
+
+		private static SavedPart.Presence presence(List<String> held, SavedPart part) {
+			return held.contains(part.name()) ? SavedPart.Presence.HELD_IN_SAVE_IMAGE : SavedPart.Presence.PRESENT;
+		}
+
 	}
 
 	/** Indices are Xen's free-running unsigned 32-bit counters. */

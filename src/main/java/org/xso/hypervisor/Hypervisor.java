@@ -2,6 +2,7 @@ package org.xso.hypervisor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -66,6 +67,14 @@ public interface Hypervisor {
 	 * domain is left behind.
 	 */
 	ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases);
+
+	/**
+	 * Which parts of each device's saved state this adapter's {@link #save} fills in, and which it
+	 * leaves to the memory image. By default every part is present.
+	 */
+	default Map<SavedPart, SavedPart.Presence> savedParts() {
+		return SavedPart.all(SavedPart.Presence.PRESENT);
+	}
 
 	/** Why {@code image} cannot be resumed on this host (format, backends present, features): empty if it can. */
 	List<ResumeBlocker> resumeBlockers(SavedDomain image);

@@ -57,9 +57,23 @@ class CheckpointTests extends IntegrationTest {
 		assertThat(vbd.get("evtchnPorts").size()).isEqualTo(1);
 		assertThat(vbd.get("backendInfo").get("sectors").asString()).isEqualTo("65536");
 		assertThat(c.get("devices").get(1).get("rings").findValuesAsString("name")).containsExactly("tx", "rx");
+		assertThat(vbd.get("parts").properties()).extracting(e -> e.getKey() + "=" + e.getValue().asString())
+			.containsExactly("rings=PRESENT", "grants=PRESENT", "shadow=PRESENT", "driverState=PRESENT");
 		JsonNode integrity = call(get("/api/v1/checkpoints/" + id + "/integrity"), 200);
 		assertThat(integrity.get("ok").asBoolean()).isTrue();
 		assertThat(integrity.get("parts").findValuesAsString("name")).contains("manifest");
+	}
+
+	@Test
+	void saysWhichPartsTheAdaptersSaveImageHoldsInstead() throws Exception {
+		hypervisor.holdPartsInSaveImage();
+		String id = suspend(1, Guests.SHADOW_REPLAY).get("checkpointId").asString();
+		JsonNode c = call(get("/api/v1/checkpoints/" + id), 200);
+		for (JsonNode device : c.get("devices")) {
+			assertThat(device.get("parts").properties()).extracting(e -> e.getKey() + "=" + e.getValue().asString())
+				.containsExactly("rings=HELD_IN_SAVE_IMAGE", "grants=HELD_IN_SAVE_IMAGE", "shadow=HELD_IN_SAVE_IMAGE",
+						"driverState=HELD_IN_SAVE_IMAGE");
+		}
 	}
 
 	@Test

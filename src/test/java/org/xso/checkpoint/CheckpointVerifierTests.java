@@ -22,6 +22,7 @@ import org.xso.hypervisor.ShadowEntry;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.xen.DomId;
 import org.xso.xen.GrantRef;
+import org.xso.support.FakeHypervisor;
 import org.xso.xen.XenbusState;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -97,7 +98,7 @@ class CheckpointVerifierTests {
 		CheckpointImageRepository images = mock(CheckpointImageRepository.class);
 		CheckpointStore store = new CheckpointStore(checkpoints, images, new CheckpointVerifier(),
 				mock(ApplicationEventPublisher.class), JsonMapper.builder().build(),
-				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), new FakeHypervisor());
 		store.save(saved, new Checkpoint.Header(1, CheckpointKind.SUSPEND, UUID.randomUUID(),
 				SuspendStrategy.SHADOW_REPLAY, "test"));
 		ArgumentCaptor<Checkpoint> c = ArgumentCaptor.forClass(Checkpoint.class);
@@ -109,7 +110,8 @@ class CheckpointVerifierTests {
 
 	private static CheckpointDevice.Rows rows(CheckpointDevice d) {
 		return new CheckpointDevice.Rows(d.deviceType(), d.devid(), d.backendDomid(), d.frontendState(),
-				d.backendState(), d.evtchnPorts(), d.features(), d.backendInfo(), d.shadowCount(), d.rings(), d.grants());
+				d.backendState(), d.evtchnPorts(), d.features(), d.backendInfo(), d.shadowCount(), d.rings(), d.grants(),
+				d.heldInSaveImage());
 	}
 
 	private static SavedDomain saved() {

@@ -77,6 +77,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private volatile boolean simulator = true;
 
+	private volatile boolean partsInSaveImage;
+
 	private final List<String> faults = new CopyOnWriteArrayList<>();
 
 	public FakeHypervisor() {
@@ -97,6 +99,18 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		calls.clear();
 		faults.clear();
 		simulator = true;
+		partsInSaveImage = false;
+	}
+
+	/** Declare, as the libxl adapter does, that rings, grants, shadow and driver state are held in the save image. */
+	public void holdPartsInSaveImage() {
+		partsInSaveImage = true;
+	}
+
+	@Override
+	public Map<org.xso.hypervisor.SavedPart, org.xso.hypervisor.SavedPart.Presence> savedParts() {
+		return org.xso.hypervisor.SavedPart.all(partsInSaveImage
+				? org.xso.hypervisor.SavedPart.Presence.HELD_IN_SAVE_IMAGE : org.xso.hypervisor.SavedPart.Presence.PRESENT);
 	}
 
 	/** Behave like an adapter without simulator controls (libxl). */

@@ -1,0 +1,294 @@
+package org.xso.hypervisor.libxl;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceInfo;
+import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.GuestInfo;
+import org.xso.hypervisor.GuestSpec;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorEvent;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.ResumePhase;
+import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SavedPart;
+import org.xso.hypervisor.SimulatorControls;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.hypervisor.XenstoreEntry;
+import org.xso.xen.DomId;
+
+/**
+ * The hypervisor port on a real dom0, through libxl and libxenstore. A quiesce is the first half
+ * of {@code xl save -c}: {@code libxl_domain_suspend} writes the save image to a file and leaves
+ * the domain suspended; a thaw is {@code libxl_domain_resume} with suspend_cancel (the guest
+ * continues in the same domain), a suspend destroys the domain, a resume is
+ * {@code libxl_domain_create_restore} followed by the xenbus handshake of every vbd and vif,
+ * watched in xenstore. Guests are created with {@code xl create} on the host and adopted; the
+ * adapter does not create them or hot-plug devices ({@link Reason#NOT_SUPPORTED}).
+ *
+ * <p>
+ * What only the guest knows (ring page bytes, grant entries, the shadow, driver state, the
+ * workload counters) is not readable from dom0: saved device states leave it absent, and the save
+ * image holds it.
+ */
+final class LibxlHypervisor implements Hypervisor, AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(LibxlHypervisor.class);
+
+	private final LibxlLog libxlLog;
+
+	private final long ctx;
+
+	private final XsHandle xs;
+
+	private final LibxlDevices devices;
+
+	private final LibxlGuests guests;
+
+	private final LibxlCalls calls;
+
+	private final Path stateDir;
+
+	private final int suspendFlags;
+
+	private final LibxlEvents events = new LibxlEvents();
+
+	private final Map<Integer, Quiesced> quiesced = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/** A guest suspended by {@link #quiesce}: its config, saved devices and save image file. */
+	private record Quiesced(GuestSpec spec, String configJson, List<DeviceSavedState> devices, Path image) {
+	}
+
+	/** Takes over a connected libxl context and xenstore handle; {@link LibxlStartup#connect} makes them. */
+	LibxlHypervisor(LibxlLog libxlLog, long ctx, XsHandle xs, Path stateDir, int suspendFlags) {
+		this.libxlLog = libxlLog;
+		this.ctx = ctx;
+		this.xs = xs;
+		this.devices = new LibxlDevices(ctx, xs);
+		this.guests = new LibxlGuests(ctx, devices);
+		this.calls = new LibxlCalls();
+		this.stateDir = stateDir;
+		this.suspendFlags = suspendFlags;
+	}
+
+	@Override
+	public String kind() {
+		return "libxl";
+	}
+
+	@Override
+	public List<GuestInfo> guests() {
+		return guests.all();
+	}
+
+	@Override
+	public Optional<GuestInfo> guest(DomId domid) {
+		return guests.one(domid);
+	}
+
+	private GuestInfo require(DomId domid) {
+		return guest(domid).orElseThrow(
+				() -> new HypervisorException(Reason.DOMAIN_NOT_FOUND, "libxl knows no domain " + domid.value()));
+	}
+
+	@Override
+	public GuestInfo create(Optional<DomId> domid, GuestSpec spec, Duration connectTimeout) {
+		throw new HypervisorException(Reason.NOT_SUPPORTED,
+				"the libxl adapter does not create guests: create them with xl create on the dom0, they are adopted");
+	}
+
+	@Override
+	public void destroy(DomId domid, Duration timeout) {
+		Quiesced q = quiesced.remove(domid.value());
+		calls.await("libxl_domain_destroy", () -> LibxlNative.domainDestroy(ctx, domid.value()), timeout,
+				Reason.BACKEND_TIMEOUT);
+		if (q != null) {
+			deleteQuietly(q.image());
+		}
+		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
+	}
+
+	@Override
+	public DeviceInfo attach(DomId domid, DeviceSpec device, Duration timeout) {
+		throw new HypervisorException(Reason.NOT_SUPPORTED,
+				"the libxl adapter does not hot-plug devices: use xl block-attach or xl network-attach");
+	}
+
+	@Override
+	public void detach(DomId domid, DeviceId device, Duration timeout) {
+		throw new HypervisorException(Reason.NOT_SUPPORTED,
+				"the libxl adapter does not unplug devices: use xl block-detach or xl network-detach");
+	}
+
+	@Override
+	public QuiesceReport quiesce(DomId domid, SuspendStrategy strategy, Duration deadline) {
+		GuestInfo guest = require(domid);
+		if (guest.state() != PowerState.RUNNING || quiesced.containsKey(domid.value())) {
+			throw new HypervisorException(Reason.BAD_POWER_STATE,
+					"dom" + domid.value() + " is " + guest.state() + ", not RUNNING");
+		}
+		String configJson = LibxlNative.retrieveDomainConfiguration(ctx, domid.value());
+		List<LibxlDevices.Device> devs = devices.list(domid);
+		List<DeviceSavedState> saved = devs.stream().map(devices::saved).toList();
+		Path image = stateDir.resolve("dom" + domid.value() + ".save");
+		int fd = LibxlNative.open(image, true);
+		try {
+			calls.await("libxl_domain_suspend", () -> LibxlNative.domainSuspend(ctx, domid.value(), fd, suspendFlags),
+					deadline, Reason.QUIESCE_TIMEOUT, () -> LibxlNative.domainResume(ctx, domid.value(), true));
+		}
+		catch (RuntimeException e) {
+			calls.afterPending(() -> deleteQuietly(image));
+			throw e;
+		}
+		finally {
+			calls.afterPending(() -> LibxlNative.close(fd));
+		}
+		quiesced.put(domid.value(), new Quiesced(guest.config(), configJson, saved, image));
+		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED));
+		List<QuiesceReport.Device> report = devs.stream()
+			.map(d -> new QuiesceReport.Device(d.id(), 0, 0, 0, 0, devices.ringRefs(d).isEmpty()))
+			.toList();
+		return new QuiesceReport(strategy, report);
+	}
+
+	private Quiesced quiescedOrThrow(DomId domid, Reason notQuiesced) {
+		Quiesced q = quiesced.get(domid.value());
+		if (q == null) {
+			GuestInfo g = require(domid);
+			throw new HypervisorException(notQuiesced,
+					"dom" + domid.value() + " is " + g.state() + " and was not quiesced by this service");
+		}
+		return q;
+	}
+
+	/**
+	 * Continues a quiesced guest. A guest suspended in place that this instance did not quiesce (the
+	 * service restarted in between) is thawed too: recovery must be able to undo a quiesce.
+	 */
+	@Override
+	public void thaw(DomId domid, Duration timeout) {
+		Quiesced q = quiesced.get(domid.value());
+		if (q == null && !guests.suspendedInPlace(domid)) {
+			quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
+		}
+		calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true), timeout,
+				Reason.BACKEND_TIMEOUT);
+		quiesced.remove(domid.value());
+		if (q != null) {
+			deleteQuietly(q.image());
+		}
+		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+	}
+
+	@Override
+	public SavedDomain save(DomId domid) {
+		Quiesced q = quiescedOrThrow(domid, Reason.DEVICE_NOT_QUIESCED);
+		byte[] stream;
+		try {
+			stream = Files.readAllBytes(q.image());
+		}
+		catch (IOException e) {
+			throw new HypervisorException(Reason.INTERNAL, "cannot read the save image " + q.image(), e);
+		}
+		return new SavedDomain(SavedDomain.FORMAT_VERSION, kind(), domid, q.spec(), q.devices(),
+				new LibxlSaveImage(q.configJson(), stream).encode());
+	}
+
+	@Override
+	public void suspend(DomId domid, Duration timeout) {
+		Quiesced q = quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
+		calls.await("libxl_domain_destroy", () -> LibxlNative.domainDestroy(ctx, domid.value()), timeout,
+				Reason.BACKEND_TIMEOUT);
+		quiesced.remove(domid.value());
+		deleteQuietly(q.image());
+		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
+	}
+
+	@Override
+	public ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases) {
+		List<String> blockers = resumeBlockers(image);
+		if (!blockers.isEmpty()) {
+			throw new HypervisorException(Reason.INVALID_IMAGE, String.join("; ", blockers));
+		}
+		if (LibxlNative.domainInfo(ctx, target.value()) != null) {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target.value() + " exists");
+		}
+		return new LibxlRestore(ctx, devices, calls, stateDir, this::publish).run(image,
+				LibxlSaveImage.decode(image.memoryImage()), target, deadline, phases);
+	}
+
+	@Override
+	public List<String> resumeBlockers(SavedDomain image) {
+		return LibxlRestore.blockers(ctx, kind(), image);
+	}
+
+	/** Ring pages, grant entries, the shadow and driver state are guest memory: the save image holds them. */
+	@Override
+	public Map<SavedPart, SavedPart.Presence> savedParts() {
+		return SavedPart.all(SavedPart.Presence.HELD_IN_SAVE_IMAGE);
+	}
+
+	@Override
+	public void releaseStorage(DeviceSavedState device) {
+		// the guest's disks belong to the operator's storage; a checkpoint holds no copy of them
+	}
+
+	@Override
+	public List<XenstoreEntry> xenstore(String path) {
+		return xs.entries(path);
+	}
+
+	@Override
+	public void addListener(Consumer<HypervisorEvent> listener) {
+		events.add(listener);
+	}
+
+	@Override
+	public Optional<SimulatorControls> simulator() {
+		return Optional.empty();
+	}
+
+	private void publish(HypervisorEvent event) {
+		events.publish(event);
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException e) {
+			log.warn("Could not delete the save image {}: {}", file, e.toString());
+		}
+	}
+
+	/** Frees the libxl context once; a second close does nothing (freeing it twice would corrupt the heap). */
+	@Override
+	public void close() {
+		if (!closed.compareAndSet(false, true)) {
+			return;
+		}
+		calls.close();
+		xs.close();
+		LibxlNative.ctxFree(ctx);
+	}
+
+}

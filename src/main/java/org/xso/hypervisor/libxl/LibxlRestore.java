@@ -1,0 +1,158 @@
+package org.xso.hypervisor.libxl;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xso.hypervisor.DeviceInfo;
+import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.HypervisorEvent;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.ResumePhase;
+import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.xen.DomId;
+
+/**
+ * One resume: {@code libxl_domain_create_restore} from the save image (the domain stays paused),
+ * watches on both ends' state of every device, unpause (the guest's frontends re-grant their rings
+ * and reconnect), and the handshake watched until every device is Connected on both ends. On any
+ * failure the half-built domain is destroyed.
+ */
+final class LibxlRestore {
+
+	private static final Logger log = LoggerFactory.getLogger(LibxlRestore.class);
+
+	private final long ctx;
+
+	private final LibxlDevices devices;
+
+	private final LibxlCalls calls;
+
+	private final Path stateDir;
+
+	private final Consumer<HypervisorEvent> events;
+
+	LibxlRestore(long ctx, LibxlDevices devices, LibxlCalls calls, Path stateDir, Consumer<HypervisorEvent> events) {
+		this.ctx = ctx;
+		this.devices = devices;
+		this.calls = calls;
+		this.stateDir = stateDir;
+		this.events = events;
+	}
+
+	ResumeReport run(SavedDomain saved, LibxlSaveImage image, DomId target, Duration deadline,
+			Consumer<ResumePhase> phases) {
+		Instant end = Instant.now().plus(deadline);
+		phases.accept(ResumePhase.RESTORE);
+		int domid = restore(image, target, deadline);
+		DomId restored = DomId.of(domid);
+		try {
+			List<LibxlDevices.Device> devs = devices.list(restored);
+			try (HandshakeWatch watch = new HandshakeWatch(restored, devs, events)) {
+				phases.accept(ResumePhase.REGRANT);
+				LibxlNative.domainUnpause(ctx, domid);
+				phases.accept(ResumePhase.RECONNECT);
+				watch.awaitConnected(left(end));
+			}
+			phases.accept(ResumePhase.REPLAY); // the guest's frontends replay their own shadow
+			phases.accept(ResumePhase.VERIFY);
+			List<ResumeReport.Device> report = new ArrayList<>();
+			for (LibxlDevices.Device d : devs) {
+				report.add(device(saved, devices.info(d)));
+			}
+			events.accept(new HypervisorEvent.GuestStateChanged(restored, PowerState.RUNNING));
+			return new ResumeReport(restored, report);
+		}
+		catch (RuntimeException e) {
+			destroyQuietly(domid);
+			throw e;
+		}
+	}
+
+	/** Why {@code image} cannot be restored here: another adapter's, unreadable, backends not running. */
+	static List<String> blockers(long ctx, String kind, SavedDomain image) {
+		List<String> out = new ArrayList<>();
+		if (!kind.equals(image.adapter())) {
+			out.add("saved by the " + image.adapter() + " adapter; the libxl adapter restores only its own images");
+			return out;
+		}
+		try {
+			LibxlSaveImage.decode(image.memoryImage());
+		}
+		catch (HypervisorException e) {
+			out.add(e.getMessage());
+		}
+		image.devices()
+			.stream()
+			.map(DeviceSavedState::backendDomid)
+			.distinct()
+			.filter(b -> LibxlNative.domainInfo(ctx, b.value()) == null)
+			.forEach(b -> out.add("backend domain " + b.value() + " is not running"));
+		return out;
+	}
+
+	private int restore(LibxlSaveImage image, DomId target, Duration deadline) {
+		Path file = stateDir.resolve("restore-dom" + target.value() + ".save");
+		try {
+			Files.write(file, image.stream());
+		}
+		catch (IOException e) {
+			throw new HypervisorException(Reason.INTERNAL, "cannot stage the save image in " + file, e);
+		}
+		int fd = LibxlNative.open(file, false);
+		try {
+			return calls.awaitInt("libxl_domain_create_restore",
+					() -> LibxlNative.domainCreateRestore(ctx, image.configJson(), target.value(), fd), deadline,
+					Reason.BACKEND_TIMEOUT, () -> destroyQuietly(target.value()));
+		}
+		finally {
+			calls.afterPending(() -> {
+				LibxlNative.close(fd);
+				file.toFile().delete();
+			});
+		}
+	}
+
+	/** What the device lost on its new backend: features it had that are now off or absent. */
+	private static ResumeReport.Device device(SavedDomain saved, DeviceInfo now) {
+		Map<String, String> before = saved.devices()
+			.stream()
+			.filter(s -> s.id().equals(now.id()))
+			.findFirst()
+			.map(DeviceSavedState::features)
+			.orElse(java.util.Collections.emptySortedMap());
+		List<String> lost = before.entrySet()
+			.stream()
+			.filter(e -> e.getKey().startsWith("feature-") && !"0".equals(e.getValue()))
+			.filter(e -> "0".equals(now.features().getOrDefault(e.getKey(), "0")))
+			.map(Map.Entry::getKey)
+			.toList();
+		return new ResumeReport.Device(now.id(), 0, 0, 0, List.of(), now.ringRefs(), lost);
+	}
+
+	private void destroyQuietly(int domid) {
+		try {
+			LibxlNative.domainDestroy(ctx, domid);
+		}
+		catch (HypervisorException e) {
+			log.warn("Could not destroy the half-restored dom{}: {}", domid, e.getMessage());
+		}
+	}
+
+	private static Duration left(Instant end) {
+		Duration d = Duration.between(Instant.now(), end);
+		return d.isNegative() ? Duration.ZERO : d;
+	}
+
+}

@@ -1,0 +1,63 @@
+package org.xso.hypervisor.libxl;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+
+/**
+ * The memory image of a {@link org.xso.hypervisor.SavedDomain} saved by the libxl adapter: the
+ * domain's libxl configuration (JSON, what {@code libxl_domain_create_restore} needs besides the
+ * stream) and the save stream {@code libxl_domain_suspend} wrote, which holds the guest's memory
+ * and with it its rings, grant table, shadow and driver state.
+ *
+ * <pre>
+ *   0      8       12          16            16+n
+ *   +------+-------+-----------+-------------+-----------------------+
+ *   | magic| ver=1 | json len n| config JSON | libxl save stream ... |
+ *   +------+-------+-----------+-------------+-----------------------+
+ * </pre>
+ *
+ * Integers are big-endian; magic is "XSOLIBXL".
+ */
+record LibxlSaveImage(String configJson, byte[] stream) {
+
+	private static final byte[] MAGIC = "XSOLIBXL".getBytes(StandardCharsets.US_ASCII);
+
+	static final int VERSION = 1;
+
+	private static final int HEADER_LENGTH = 16;
+
+	byte[] encode() {
+		byte[] json = configJson.getBytes(StandardCharsets.UTF_8);
+		return ByteBuffer.allocate(HEADER_LENGTH + json.length + stream.length)
+			.put(MAGIC)
+			.putInt(VERSION)
+			.putInt(json.length)
+			.put(json)
+			.put(stream)
+			.array();
+	}
+
+	static LibxlSaveImage decode(byte[] bytes) {
+		ByteBuffer in = ByteBuffer.wrap(bytes);
+		if (bytes.length < HEADER_LENGTH || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+			throw new HypervisorException(Reason.INVALID_IMAGE, "not a libxl adapter image (no XSOLIBXL header)");
+		}
+		in.position(MAGIC.length);
+		int version = in.getInt();
+		int n = in.getInt();
+		if (version != VERSION || n < 0 || n > in.remaining()) {
+			throw new HypervisorException(Reason.INVALID_IMAGE,
+					"libxl adapter image version " + version + " with config length " + n + " is not readable");
+		}
+		byte[] json = new byte[n];
+		in.get(json);
+		byte[] stream = new byte[in.remaining()];
+		in.get(stream);
+		return new LibxlSaveImage(new String(json, StandardCharsets.UTF_8), stream);
+	}
+
+}

@@ -1,0 +1,265 @@
+package org.xso.hypervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.xso.xen.DomId;
+import org.xso.xen.XenbusState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every adapter of the {@link Hypervisor} port must do, run against each of them: the
+ * simulator in the default build, the libxl adapter (against the stand-in of libxl and xenstore)
+ * in the libxl profile. What an adapter legitimately cannot do is declared as a missing
+ * {@link Capability}, and the contract then asserts the explicit refusal or absence instead.
+ */
+public abstract class HypervisorContract {
+
+	/** What an adapter may lack, and what it must say instead. */
+	public enum Capability {
+
+		/** {@link Hypervisor#create}; without it: NOT_SUPPORTED (guests come from the host's toolstack). */
+		CREATE_GUESTS,
+		/** {@link Hypervisor#attach} and {@link Hypervisor#detach}; without it: NOT_SUPPORTED. */
+		HOTPLUG,
+		/** The guest's own device counters; without them: {@link DeviceCounters#ZERO}. */
+		GUEST_COUNTERS,
+		/**
+		 * Ring pages, grant entries, shadow and driver state in saved device states; without them they
+		 * are absent (held in the save image).
+		 */
+		RING_CONTENTS,
+		/** {@link Hypervisor#simulator()} is present. */
+		SIMULATOR_CONTROLS
+
+	}
+
+	protected static final Duration DEADLINE = Duration.ofSeconds(10);
+
+	protected static final DeviceId XVDA = DeviceId.vbd(51712);
+
+	protected static final DeviceId VIF0 = DeviceId.vif(0);
+
+	protected abstract Hypervisor hypervisor();
+
+	protected abstract Set<Capability> capabilities();
+
+	/**
+	 * A running guest {@code name} as {@code domid} with vbd 51712 (xvda, 2048 sectors) and vif 0,
+	 * both Connected, made the way the adapter's host makes guests.
+	 */
+	protected abstract void givenRunningGuest(DomId domid, String name);
+
+	@Test
+	void listsARunningGuestWithItsDevicesConnected() {
+		givenRunningGuest(DomId.of(3), "contract-list");
+		GuestInfo g = hypervisor().guest(DomId.of(3)).orElseThrow();
+		assertThat(g.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(g.config().name()).isEqualTo("contract-list");
+		assertThat(g.devices()).extracting(DeviceInfo::id).containsExactlyInAnyOrder(XVDA, VIF0);
+		assertThat(g.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+		assertThat(g.devices()).allSatisfy(d -> assertThat(d.ringRefs()).isNotEmpty());
+		assertThat(g.config().devices()).filteredOn(d -> d instanceof DeviceSpec.Vbd)
+			.singleElement()
+			.satisfies(d -> assertThat(((DeviceSpec.Vbd) d).sectors()).isEqualTo(2048));
+		assertThat(hypervisor().guests()).extracting(GuestInfo::domid).contains(DomId.of(3));
+	}
+
+	@Test
+	void reportsAnUnknownGuestAsAbsentAndRefusesToQuiesceIt() {
+		assertThat(hypervisor().guest(DomId.of(40))).isEmpty();
+		assertThatThrownBy(() -> hypervisor().quiesce(DomId.of(40), SuspendStrategy.SHADOW_REPLAY, DEADLINE))
+			.isInstanceOfSatisfying(HypervisorException.class,
+					e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DOMAIN_NOT_FOUND));
+	}
+
+	@Test
+	void aCheckpointLeavesTheGuestRunningInTheSameDomain() {
+		DomId domid = DomId.of(4);
+		givenRunningGuest(domid, "contract-checkpoint");
+		QuiesceReport q = hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		assertThat(q.devices()).extracting(QuiesceReport.Device::id).containsExactlyInAnyOrder(XVDA, VIF0);
+		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		SavedDomain saved = hypervisor().save(domid);
+		assertThat(saved.adapter()).isEqualTo(hypervisor().kind());
+		assertThat(saved.config().name()).isEqualTo("contract-checkpoint");
+		assertThat(saved.devices()).extracting(DeviceSavedState::id).containsExactlyInAnyOrder(XVDA, VIF0);
+		assertThat(saved.memoryImageLength()).isPositive();
+		assertThat(SavedDomain.fromCanonicalBytes(saved.canonicalBytes())).isEqualTo(saved);
+		hypervisor().thaw(domid, DEADLINE);
+		GuestInfo after = hypervisor().guest(domid).orElseThrow();
+		assertThat(after.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(after.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+	}
+
+	@Test
+	void savingAGuestThatWasNotQuiescedFails() {
+		DomId domid = DomId.of(5);
+		givenRunningGuest(domid, "contract-unquiesced");
+		assertThatThrownBy(() -> hypervisor().save(domid)).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DEVICE_NOT_QUIESCED));
+		assertThatThrownBy(() -> hypervisor().thaw(domid, DEADLINE)).isInstanceOfSatisfying(
+				HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BAD_POWER_STATE));
+	}
+
+	@Test
+	void aSuspendedGuestResumesWithEveryDeviceConnectedOnBothEnds() {
+		DomId domid = DomId.of(6);
+		givenRunningGuest(domid, "contract-resume");
+		List<HypervisorEvent> events = new CopyOnWriteArrayList<>();
+		hypervisor().addListener(events::add);
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hypervisor().save(domid);
+		hypervisor().suspend(domid, DEADLINE);
+		assertThat(hypervisor().guest(domid)).isEmpty();
+		assertThat(hypervisor().resumeBlockers(saved)).isEmpty();
+		List<ResumePhase> phases = new ArrayList<>();
+		ResumeReport report = hypervisor().resume(saved, domid, DEADLINE, phases::add);
+		assertThat(phases).containsExactly(ResumePhase.values());
+		assertThat(report.domid()).isEqualTo(domid);
+		assertThat(report.devices()).extracting(ResumeReport.Device::id).containsExactlyInAnyOrder(XVDA, VIF0);
+		assertThat(report.devices()).allSatisfy(d -> assertThat(d.refsAfter()).isNotEmpty());
+		GuestInfo g = hypervisor().guest(domid).orElseThrow();
+		assertThat(g.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(g.config().name()).isEqualTo("contract-resume");
+		assertThat(g.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+		await().atMost(DEADLINE).untilAsserted(() -> assertThat(events)
+			.filteredOn(e -> e instanceof HypervisorEvent.XenbusStateChanged x && x.domid().equals(domid)
+					&& x.state() == XenbusState.Connected)
+			.extracting(e -> ((HypervisorEvent.XenbusStateChanged) e).device() + " "
+					+ ((HypervisorEvent.XenbusStateChanged) e).end())
+			.contains(XVDA + " FRONTEND", XVDA + " BACKEND", VIF0 + " FRONTEND", VIF0 + " BACKEND"));
+		assertThat(events).contains(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED),
+				new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED),
+				new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+	}
+
+	@Test
+	void resumingIntoADomainThatExistsFailsAndLeavesItAlone() {
+		DomId domid = DomId.of(7);
+		givenRunningGuest(domid, "contract-exists");
+		givenRunningGuest(DomId.of(8), "contract-occupant");
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hypervisor().save(domid);
+		hypervisor().thaw(domid, DEADLINE);
+		assertThatThrownBy(() -> hypervisor().resume(saved, DomId.of(8), DEADLINE, p -> {
+		})).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DOMAIN_EXISTS));
+		assertThat(hypervisor().guest(DomId.of(8)).orElseThrow().config().name()).isEqualTo("contract-occupant");
+	}
+
+	@Test
+	void savedDevicesHoldRingContentsOnlyWhereTheAdapterCanReadThem() {
+		DomId domid = DomId.of(9);
+		givenRunningGuest(domid, "contract-parts");
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hypervisor().save(domid);
+		hypervisor().thaw(domid, DEADLINE);
+		SavedPart.Presence expected = capabilities().contains(Capability.RING_CONTENTS) ? SavedPart.Presence.PRESENT
+				: SavedPart.Presence.HELD_IN_SAVE_IMAGE;
+		assertThat(hypervisor().savedParts()).containsOnlyKeys(SavedPart.values())
+			.allSatisfy((part, presence) -> assertThat(presence).as(part.name()).isEqualTo(expected));
+		for (DeviceSavedState d : saved.devices()) {
+			assertThat(d.frontendState()).isEqualTo(XenbusState.Connected);
+			assertThat(d.evtchnPorts()).isNotEmpty();
+			if (capabilities().contains(Capability.RING_CONTENTS)) {
+				assertThat(d.rings()).isNotEmpty();
+				assertThat(d.rings()).allSatisfy(r -> assertThat(r.pages()).isNotEmpty());
+				assertThat(d.grants()).isNotEmpty();
+			}
+			else {
+				assertThat(d.rings()).isEmpty();
+				assertThat(d.grants()).isEmpty();
+				assertThat(d.shadow()).isEmpty();
+				assertThat(d.driverState()).isEmpty();
+			}
+		}
+	}
+
+	@Test
+	void showsTheGuestsDeviceDirectoriesInTheXenstore() {
+		DomId domid = DomId.of(10);
+		givenRunningGuest(domid, "contract-xenstore");
+		List<XenstoreEntry> entries = hypervisor().xenstore("/local/domain/10/device");
+		assertThat(entries).extracting(XenstoreEntry::path)
+			.contains("/local/domain/10/device/vbd/51712/state", "/local/domain/10/device/vif/0/state");
+		assertThat(entries).filteredOn(e -> e.path().equals("/local/domain/10/device/vbd/51712/state"))
+			.singleElement()
+			.satisfies(e -> {
+				assertThat(e.value()).isEqualTo("4");
+				assertThat(e.permissions()).as("the guest owns its frontend, the backend domain reads it")
+					.isEqualTo("n10,r0");
+			});
+		assertThat(hypervisor().xenstore("/local/domain/10/none")).isEmpty();
+	}
+
+	@Test
+	void createsGuestsOnlyWithTheCapabilityAndSaysSoOtherwise() {
+		GuestSpec spec = new GuestSpec("contract-create", 128, 1,
+				List.of(new DeviceSpec.Vbd(51712, DomId.DOM0, 2048, 512, BlkbackFeatures.MINIMAL)));
+		if (capabilities().contains(Capability.CREATE_GUESTS)) {
+			GuestInfo g = hypervisor().create(Optional.of(DomId.of(11)), spec, DEADLINE);
+			assertThat(g.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+		}
+		else {
+			assertThatThrownBy(() -> hypervisor().create(Optional.of(DomId.of(11)), spec, DEADLINE))
+				.isInstanceOfSatisfying(HypervisorException.class,
+						e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.NOT_SUPPORTED));
+			assertThat(hypervisor().guest(DomId.of(11))).isEmpty();
+		}
+	}
+
+	@Test
+	void hotPlugsDevicesOnlyWithTheCapabilityAndSaysSoOtherwise() {
+		DomId domid = DomId.of(12);
+		givenRunningGuest(domid, "contract-hotplug");
+		DeviceSpec xvdb = new DeviceSpec.Vbd(51728, DomId.DOM0, 2048, 512, BlkbackFeatures.MINIMAL);
+		if (capabilities().contains(Capability.HOTPLUG)) {
+			assertThat(hypervisor().attach(domid, xvdb, DEADLINE).connected()).isTrue();
+			hypervisor().detach(domid, xvdb.id(), DEADLINE);
+			// the simulator may still be retiring the unplugged frontend's driver for a moment
+			await().atMost(DEADLINE)
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(hypervisor().guest(domid).orElseThrow().devices())
+					.extracting(DeviceInfo::id)
+					.containsExactlyInAnyOrder(XVDA, VIF0));
+		}
+		else {
+			assertThatThrownBy(() -> hypervisor().attach(domid, xvdb, DEADLINE)).isInstanceOfSatisfying(
+					HypervisorException.class,
+					e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.NOT_SUPPORTED));
+		}
+		assertThat(hypervisor().guest(domid).orElseThrow().devices()).extracting(DeviceInfo::id)
+			.containsExactlyInAnyOrder(XVDA, VIF0);
+	}
+
+	@Test
+	void reportsGuestCountersAndSimulatorControlsOnlyWithTheCapability() {
+		DomId domid = DomId.of(13);
+		givenRunningGuest(domid, "contract-counters");
+		assertThat(hypervisor().simulator().isPresent())
+			.isEqualTo(capabilities().contains(Capability.SIMULATOR_CONTROLS));
+		if (capabilities().contains(Capability.GUEST_COUNTERS)) {
+			SimulatorControls sim = hypervisor().simulator().orElseThrow();
+			sim.startWorkload(domid, WorkloadSpec.DEFAULT);
+			await().atMost(DEADLINE)
+				.until(() -> hypervisor().guest(domid).orElseThrow().devices().stream()
+					.anyMatch(d -> d.counters().completed() > 0));
+			sim.stopWorkload(domid);
+		}
+		else {
+			assertThat(hypervisor().guest(domid).orElseThrow().devices())
+				.allSatisfy(d -> assertThat(d.counters()).isEqualTo(DeviceCounters.ZERO));
+		}
+	}
+
+}

@@ -1,0 +1,169 @@
+package org.xso.hypervisor.libxl;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.xen.DomId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** What is particular to the libxl adapter: deadlines around libxl's calls, its image, its flags. */
+@Tag("libxl")
+class LibxlHypervisorTest {
+
+	private static final DomId DOM3 = DomId.of(3);
+
+	private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+	@TempDir
+	Path stateDir;
+
+	private LibxlHypervisor hv;
+
+	private XsHandle xs;
+
+	private void start(boolean live, boolean debug) {
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, live, debug));
+		xs = XsHandle.open();
+		xs.write("/standin/reset", "1");
+		StandIn.domain(xs, 3, "g3", 262144, 2);
+		StandIn.vbd(xs, 3, "xvda", 51712, 2048);
+		StandIn.vif(xs, 3, 0, "00:16:3e:00:00:03");
+	}
+
+	@AfterEach
+	void close() {
+		xs.close();
+		hv.close();
+	}
+
+	@Test
+	void aQuiesceThatOutlivesItsDeadlineFailsAndTheGuestIsThawedWhenLibxlReturns() {
+		start(false, false);
+		xs.write("/standin/delay/libxl_domain_suspend", "1500");
+		assertThatThrownBy(() -> hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, Duration.ofMillis(200)))
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(Reason.QUIESCE_TIMEOUT);
+				assertThat(e.getMessage()).startsWith("libxl_domain_suspend did not finish within PT0.2S");
+			});
+		await().atMost(DEADLINE)
+			.untilAsserted(() -> assertThat(StandIn.last(xs, "libxl_domain_resume")).isEqualTo("domid=3 suspend_cancel=1"));
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+		await().atMost(DEADLINE).untilAsserted(() -> assertThat(stateDir.resolve("dom3.save")).doesNotExist());
+	}
+
+	@Test
+	void aLibxlErrorDuringTheSuspendFailsTheQuiesceWithItsReasonAndLeavesTheGuestRunning() {
+		start(false, false);
+		StandIn.fail(xs, "libxl_domain_suspend", LibxlError.ERROR_GUEST_TIMEDOUT.code());
+		assertThatThrownBy(() -> hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE))
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(Reason.QUIESCE_TIMEOUT);
+				assertThat(e.getMessage()).isEqualTo("libxl_domain_suspend failed (ERROR_GUEST_TIMEDOUT)");
+			});
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
+	}
+
+	@Test
+	void aResumeWhoseBackendsNeverConnectFailsAndLeavesNoDomainBehind() {
+		start(false, false);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hv.save(DOM3);
+		hv.suspend(DOM3, DEADLINE);
+		xs.write("/standin/stall-backends", "1");
+		assertThatThrownBy(() -> hv.resume(saved, DOM3, Duration.ofMillis(500), p -> {
+		})).isInstanceOfSatisfying(HypervisorException.class, e -> {
+			assertThat(e.reason()).isEqualTo(Reason.BACKEND_TIMEOUT);
+			assertThat(e.getMessage()).matches("dom3: devices not Connected after PT0\\.\\d{1,3}S: .*")
+				.contains("vbd/51712 frontend=Initialising")
+				.contains("vbd/51712 backend=InitWait");
+		});
+		assertThat(hv.guest(DOM3)).isEmpty();
+		assertThat(xs.directory("/local/domain/3")).isEmpty();
+		assertThat(xs.directory("/local/domain/0/backend/vbd/3")).isEmpty();
+	}
+
+	@Test
+	void savesTheLibxlConfigurationAndTheSaveStreamByteForByte() throws Exception {
+		start(true, true);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		assertThat(StandIn.last(xs, "libxl_domain_suspend")).isEqualTo("domid=3 flags=3");
+		byte[] file = Files.readAllBytes(stateDir.resolve("dom3.save"));
+		SavedDomain saved = hv.save(DOM3);
+		LibxlSaveImage image = LibxlSaveImage.decode(saved.memoryImage());
+		assertThat(image.configJson()).contains("\"name\":\"g3\"").contains("\"max_memkb\":262144");
+		assertThat(image.stream()).isEqualTo(file);
+		assertThat(new String(image.stream(), 0, 30, StandardCharsets.US_ASCII)).isEqualTo("XSO-STANDIN-SAVE 1 g3 262144 2");
+		assertThat(saved.config().memoryMiB()).isEqualTo(256);
+		assertThat(saved.config().vcpus()).isEqualTo(2);
+		hv.thaw(DOM3, DEADLINE);
+		assertThat(stateDir.resolve("dom3.save")).doesNotExist();
+	}
+
+	@Test
+	void refusesToResumeAnotherAdaptersImage() {
+		start(false, false);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain ours = hv.save(DOM3);
+		hv.thaw(DOM3, DEADLINE);
+		SavedDomain theirs = new SavedDomain(ours.formatVersion(), "sim", DomId.of(4), ours.config(), ours.devices(),
+				ours.memoryImage());
+		assertThat(hv.resumeBlockers(theirs))
+			.containsExactly("saved by the sim adapter; the libxl adapter restores only its own images");
+		assertThatThrownBy(() -> hv.resume(theirs, DomId.of(4), DEADLINE, p -> {
+		})).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_IMAGE));
+		SavedDomain garbled = new SavedDomain(ours.formatVersion(), "libxl", DomId.of(4), ours.config(),
+				ours.devices(), new byte[] { 1, 2, 3 });
+		assertThat(hv.resumeBlockers(garbled)).containsExactly("not a libxl adapter image (no XSOLIBXL header)");
+	}
+
+	@Test
+	void thawsAGuestThatAnEarlierInstanceQuiesced() {
+		start(false, false);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		hv.close(); // the service restarts
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
+		hv.thaw(DOM3, DEADLINE);
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+	}
+
+	@Test
+	void closesOnceWhenClosedTwice() {
+		start(false, false);
+		hv.close();
+		long before = StandIn.outstanding(xs);
+		hv.close(); // a second free of the libxl context would corrupt the heap
+		assertThat(StandIn.outstanding(xs)).isEqualTo(before);
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+	}
+
+	@Test
+	void refusesWhatOnlyTheHostsToolstackDoes() {
+		start(false, false);
+		assertThatThrownBy(() -> hv.detach(DOM3, org.xso.hypervisor.DeviceId.vif(0), DEADLINE))
+			.isInstanceOfSatisfying(HypervisorException.class,
+					e -> assertThat(e.reason()).isEqualTo(Reason.NOT_SUPPORTED));
+		assertThat(hv.simulator()).isEmpty();
+		assertThat(hv.kind()).isEqualTo("libxl");
+	}
+
+}
