@@ -25,7 +25,10 @@ public record ResumeBlocker(Kind kind, @Nullable DeviceId device, String detail)
 		BACKEND_FEATURE_MISSING,
 
 		/** Storage the image refers to (a disk snapshot, a save file) is not held by this host. */
-		STORAGE_MISSING
+		STORAGE_MISSING,
+
+		/** The adapter cannot reach its hypervisor at all (no Xen on this host, say). */
+		HYPERVISOR_UNAVAILABLE
 
 	}
 

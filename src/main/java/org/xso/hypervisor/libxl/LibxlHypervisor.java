@@ -27,6 +27,7 @@ import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
@@ -225,9 +226,10 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases) {
-		List<String> blockers = resumeBlockers(image);
+		List<ResumeBlocker> blockers = resumeBlockers(image);
 		if (!blockers.isEmpty()) {
-			throw new HypervisorException(Reason.INVALID_IMAGE, String.join("; ", blockers));
+			throw new HypervisorException(Reason.INVALID_IMAGE,
+					String.join("; ", blockers.stream().map(ResumeBlocker::toString).toList()));
 		}
 		if (LibxlNative.domainInfo(ctx, target.value()) != null) {
 			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target.value() + " exists");
@@ -237,7 +239,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	@Override
-	public List<String> resumeBlockers(SavedDomain image) {
+	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
 		return LibxlRestore.blockers(ctx, kind(), image);
 	}
 

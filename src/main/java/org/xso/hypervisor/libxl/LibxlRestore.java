@@ -20,6 +20,7 @@ import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.xen.DomId;
 
@@ -81,24 +82,25 @@ final class LibxlRestore {
 	}
 
 	/** Why {@code image} cannot be restored here: another adapter's, unreadable, backends not running. */
-	static List<String> blockers(long ctx, String kind, SavedDomain image) {
-		List<String> out = new ArrayList<>();
+	static List<ResumeBlocker> blockers(long ctx, String kind, SavedDomain image) {
+		List<ResumeBlocker> out = new ArrayList<>();
 		if (!kind.equals(image.adapter())) {
-			out.add("saved by the " + image.adapter() + " adapter; the libxl adapter restores only its own images");
+			out.add(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
+					"saved by the " + image.adapter() + " adapter; the libxl adapter restores only its own images"));
 			return out;
 		}
 		try {
 			LibxlSaveImage.decode(image.memoryImage());
 		}
 		catch (HypervisorException e) {
-			out.add(e.getMessage());
+			out.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED, String.valueOf(e.getMessage())));
 		}
-		image.devices()
-			.stream()
-			.map(DeviceSavedState::backendDomid)
-			.distinct()
-			.filter(b -> LibxlNative.domainInfo(ctx, b.value()) == null)
-			.forEach(b -> out.add("backend domain " + b.value() + " is not running"));
+		for (DeviceSavedState d : image.devices()) {
+			if (LibxlNative.domainInfo(ctx, d.backendDomid().value()) == null) {
+				out.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
+						"backend domain " + d.backendDomid().value() + " is not running"));
+			}
+		}
 		return out;
 	}
 

@@ -24,6 +24,7 @@ import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
@@ -190,8 +191,8 @@ final class LibxlStartup implements AutoCloseable {
 		}
 
 		@Override
-		public List<String> resumeBlockers(SavedDomain image) {
-			return List.of(reason);
+		public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
+			return List.of(ResumeBlocker.of(ResumeBlocker.Kind.HYPERVISOR_UNAVAILABLE, reason));
 		}
 
 		@Override

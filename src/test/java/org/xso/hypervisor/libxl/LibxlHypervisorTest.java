@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.xen.DomId;
@@ -123,14 +124,15 @@ class LibxlHypervisorTest {
 		hv.thaw(DOM3, DEADLINE);
 		SavedDomain theirs = new SavedDomain(ours.formatVersion(), "sim", DomId.of(4), ours.config(), ours.devices(),
 				ours.memoryImage());
-		assertThat(hv.resumeBlockers(theirs))
-			.containsExactly("saved by the sim adapter; the libxl adapter restores only its own images");
+		assertThat(hv.resumeBlockers(theirs)).containsExactly(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
+				"saved by the sim adapter; the libxl adapter restores only its own images"));
 		assertThatThrownBy(() -> hv.resume(theirs, DomId.of(4), DEADLINE, p -> {
 		})).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_IMAGE));
 		SavedDomain garbled = new SavedDomain(ours.formatVersion(), "libxl", DomId.of(4), ours.config(),
 				ours.devices(), new byte[] { 1, 2, 3 });
-		assertThat(hv.resumeBlockers(garbled)).containsExactly("not a libxl adapter image (no XSOLIBXL header)");
+		assertThat(hv.resumeBlockers(garbled)).containsExactly(ResumeBlocker
+			.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED, "not a libxl adapter image (no XSOLIBXL header)"));
 	}
 
 	@Test
