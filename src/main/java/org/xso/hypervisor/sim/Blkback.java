@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
@@ -333,7 +332,7 @@ final class Blkback implements BackendBus.BackendDriver {
 			io.run();
 		}
 		else {
-			host.timers.schedule(() -> executor.execute(io), latency.toNanos(), TimeUnit.NANOSECONDS);
+			host.later(executor, io, latency);
 		}
 	}
 

@@ -266,7 +266,7 @@ final class Netback implements BackendBus.BackendDriver {
 	private void retryLater() {
 		if (!retryArmed) {
 			retryArmed = true;
-			NetbackRx.later(host, executor, () -> {
+			host.later(executor, () -> {
 				retryArmed = false;
 				onEvent();
 			}, STALL_POLL);

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.xso.xen.DomId;
 import org.xso.xen.EvtchnPort;
@@ -119,7 +117,7 @@ final class NetbackRx {
 		}
 		if (!queue.isEmpty() && !stallTimerArmed) {
 			stallTimerArmed = true;
-			later(host, executor, this::expireStalled, RX_STALL_TIMEOUT);
+			host.later(executor, this::expireStalled, RX_STALL_TIMEOUT);
 		}
 	}
 
@@ -143,14 +141,5 @@ final class NetbackRx {
 		return delivered;
 	}
 
-	/** Runs {@code task} on {@code executor} after {@code delay}; nothing once the host is closing. */
-	static void later(SimHost host, Executor executor, Runnable task, Duration delay) {
-		try {
-			host.timers.schedule(() -> executor.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException hostClosing) {
-			SimLog.debug("netback", "timer refused: host closing");
-		}
-	}
 
 }

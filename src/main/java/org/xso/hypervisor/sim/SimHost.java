@@ -117,6 +117,16 @@ final class SimHost implements AutoCloseable {
 		}
 	}
 
+	/** Runs {@code task} on {@code executor} after {@code delay}; nothing once the host is closing. */
+	void later(java.util.concurrent.Executor executor, Runnable task, Duration delay) {
+		try {
+			timers.schedule(() -> executor.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException hostClosing) {
+			SimLog.debug("host", "timer refused: host closing");
+		}
+	}
+
 	SerialExecutor newDriverExecutor(String name) {
 		return new SerialExecutor(name, driverPool);
 	}
