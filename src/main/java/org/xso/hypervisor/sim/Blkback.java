@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
@@ -27,9 +26,7 @@ import org.xso.xen.grant.GrantMapResult;
 import org.xso.xen.grant.Gntst;
 import org.xso.xen.ring.BackRing;
 import org.xso.xen.ring.RingMemory;
-import org.xso.xen.store.XsConnection;
 import org.xso.xen.store.XsTransaction;
-import org.xso.xen.store.XsWatch;
 
 /**
  * The block backend in dom0 (Linux blkback): publishes its features and goes InitWait; when the
@@ -40,35 +37,13 @@ import org.xso.xen.store.XsWatch;
  * It runs on its own executor and reaches the frontend only through xenstore, grant mappings and
  * the event channel.
  */
-final class Blkback implements BackendBus.BackendDriver {
-
-	private final SimHost host;
-
-	private final DomId frontend;
-
-	private final DeviceId id;
-
-	private final String dir;
-
-	private final SerialExecutor executor;
-
-	private final XsConnection xs;
-
-	private final CompletableFuture<Void> removed = new CompletableFuture<>();
+final class Blkback extends Backend {
 
 	private VirtualDisk disk;
 
 	private BlkbackFeatures features;
 
-	private XenbusState state = XenbusState.Initialising;
-
-	private String frontendPath;
-
-	private XsWatch frontendWatch;
-
 	private BackRing ring;
-
-	private final List<GrantHandle> ringMappings = new ArrayList<>();
 
 	private EvtchnPort port;
 
@@ -80,75 +55,40 @@ final class Blkback implements BackendBus.BackendDriver {
 
 	private Runnable whenIdle;
 
-	private boolean removing;
-
 	Blkback(SimHost host, DomId frontend, DeviceId id, String dir) {
-		this.host = host;
-		this.frontend = frontend;
-		this.id = id;
-		this.dir = dir;
-		this.executor = host.newDriverExecutor("blkback-" + frontend + "-" + id.devid());
-		this.xs = host.xenstore.connect(DomId.DOM0);
-		executor.execute(this::probe);
+		super(host, frontend, id, dir, "blkback");
+		start();
 	}
 
-	private void probe() {
-		frontendPath = xs.read(dir + "/frontend");
+	@Override
+	void probeDevice() {
 		long sectors = Long.parseLong(xs.read(dir + "/sim-sectors"));
 		disk = host.disks.disk(frontend, id.devid(), sectors);
 		BlkbackFeatures restored = host.faults.takeFeaturesAfterRestore(frontend, id);
 		features = restored != null ? restored : host.vbdFeatures(frontend, id);
-		publishFeaturesAndWait();
-		frontendWatch = xs.watch(frontendPath + "/state", "blkback", executor, e -> frontendChanged());
 	}
 
-	private void publishFeaturesAndWait() {
-		xs.transaction((XsTransaction t) -> {
-			if (t.tryRead(dir).isEmpty()) {
-				return;
-			}
-			t.write(dir + "/feature-persistent", features.persistent() ? "1" : "0");
-			if (features.maxIndirectSegments() > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST) {
-				t.write(dir + "/feature-max-indirect-segments", Integer.toString(features.maxIndirectSegments()));
-			}
-			else if (t.tryRead(dir + "/feature-max-indirect-segments").isPresent()) {
-				t.rm(dir + "/feature-max-indirect-segments");
-			}
-			t.write(dir + "/max-ring-page-order", Integer.toString(features.maxRingPageOrder()));
-			t.write(dir + "/feature-flush-cache", features.flushCache() ? "1" : "0");
-			t.write(dir + "/feature-discard", features.discard() ? "1" : "0");
-		});
-		switchState(XenbusState.InitWait);
-	}
-
-	private void frontendChanged() {
-		if (removing) {
-			return;
+	@Override
+	void writeFeatures(XsTransaction t) {
+		t.write(dir + "/feature-persistent", features.persistent() ? "1" : "0");
+		if (features.maxIndirectSegments() > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+			t.write(dir + "/feature-max-indirect-segments", Integer.toString(features.maxIndirectSegments()));
 		}
-		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
-		switch (fe) {
-			case Initialised, Connected -> {
-				if (ring == null && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
-					connect();
-				}
-			}
-			case Closing -> disconnect(() -> switchState(XenbusState.Closing));
-			case Closed -> disconnect(() -> switchState(XenbusState.Closed));
-			case Initialising -> {
-				if ((state == XenbusState.Closed || state == XenbusState.Closing) && online()) {
-					disconnect(this::publishFeaturesAndWait);
-				}
-			}
-			default -> {
-			}
+		else if (t.tryRead(dir + "/feature-max-indirect-segments").isPresent()) {
+			t.rm(dir + "/feature-max-indirect-segments");
 		}
+		t.write(dir + "/max-ring-page-order", Integer.toString(features.maxRingPageOrder()));
+		t.write(dir + "/feature-flush-cache", features.flushCache() ? "1" : "0");
+		t.write(dir + "/feature-discard", features.discard() ? "1" : "0");
 	}
 
-	private boolean online() {
-		return "1".equals(xs.tryRead(dir + "/online").orElse("0"));
+	@Override
+	boolean ringConnected() {
+		return ring != null;
 	}
 
-	private void connect() {
+	@Override
+	void connect() {
 		int order = Integer.parseInt(xs.tryRead(frontendPath + "/ring-page-order").orElse("0"));
 		if (order > features.maxRingPageOrder()) {
 			fatal("ring-page-order " + order + " exceeds max-ring-page-order " + features.maxRingPageOrder());
@@ -172,7 +112,7 @@ final class Blkback implements BackendBus.BackendDriver {
 				pages.add(m.page());
 			}
 			else {
-				unmapRing();
+				unmapRings();
 				fatal("mapping ring-ref " + ref + ": " + Gntst.name(r.status()));
 				return;
 			}
@@ -353,7 +293,8 @@ final class Blkback implements BackendBus.BackendDriver {
 	}
 
 	/** Waits for in-flight I/O (whose responses still go to the ring), then unmaps and unbinds. */
-	private void disconnect(Runnable then) {
+	@Override
+	void disconnect(Runnable then) {
 		if (inflight > 0) {
 			whenIdle = () -> disconnect(then);
 			return;
@@ -363,43 +304,10 @@ final class Blkback implements BackendBus.BackendDriver {
 			port = null;
 			ring = null;
 		}
-		unmapRing();
+		unmapRings();
 		persistentMaps.values().forEach(host.grants::unmap);
 		persistentMaps.clear();
 		then.run();
-	}
-
-	private void unmapRing() {
-		ringMappings.forEach(host.grants::unmap);
-		ringMappings.clear();
-	}
-
-	private void switchState(XenbusState next) {
-		state = next;
-		if (!removing) {
-			Xenbus.switchState(xs, dir, next);
-		}
-	}
-
-
-	@Override
-	public void remove() {
-		executor.execute(() -> {
-			removing = true;
-			if (frontendWatch != null) {
-				frontendWatch.cancel();
-			}
-			disconnect(() -> {
-				xs.close();
-				removed.complete(null);
-				executor.close();
-			});
-		});
-	}
-
-	@Override
-	public CompletableFuture<Void> removed() {
-		return removed;
 	}
 
 }

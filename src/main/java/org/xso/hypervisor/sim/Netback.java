@@ -3,7 +3,6 @@ package org.xso.hypervisor.sim;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import org.xso.hypervisor.DeviceId;
 import org.xso.xen.DomId;
@@ -12,7 +11,6 @@ import org.xso.xen.GrantRef;
 import org.xso.xen.Mfn;
 import org.xso.xen.XenbusState;
 import org.xso.xen.grant.GrantCopySide;
-import org.xso.xen.grant.GrantHandle;
 import org.xso.xen.grant.GrantMapResult;
 import org.xso.xen.grant.Gntst;
 import org.xso.xen.mm.MachineMemory;
@@ -23,9 +21,7 @@ import org.xso.xen.netif.NetifTxRequest;
 import org.xso.xen.netif.NetifTxResponse;
 import org.xso.xen.ring.BackRing;
 import org.xso.xen.ring.RingMemory;
-import org.xso.xen.store.XsConnection;
 import org.xso.xen.store.XsTransaction;
-import org.xso.xen.store.XsWatch;
 
 /**
  * The net backend in dom0 (Linux netback, copying in both directions). It publishes its features
@@ -37,7 +33,7 @@ import org.xso.xen.store.XsWatch;
  * from the bridge (frames on their way are dropped and recorded), unbinds and unmaps. It runs on
  * its own executor and reaches the frontend only through xenstore, grants and the event channel.
  */
-final class Netback implements BackendBus.BackendDriver {
+final class Netback extends Backend {
 
 	/** How often a stalled backend (fault injection) looks at its tx ring again. */
 	private static final Duration STALL_POLL = Duration.ofMillis(2);
@@ -45,31 +41,9 @@ final class Netback implements BackendBus.BackendDriver {
 	private static final String[] FEATURES = { "feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
 			"feature-ipv6-csum-offload", "feature-rx-copy" };
 
-	private final SimHost host;
-
-	private final DomId frontend;
-
-	private final DeviceId id;
-
-	private final String dir;
-
-	private final SerialExecutor executor;
-
-	private final XsConnection xs;
-
-	private final CompletableFuture<Void> removed = new CompletableFuture<>();
-
-	private final List<GrantHandle> ringMappings = new ArrayList<>();
-
 	private final NetbackRx rx;
 
-	private XenbusState state = XenbusState.Initialising;
-
-	private String frontendPath;
-
 	private String mac;
-
-	private XsWatch frontendWatch;
 
 	private BackRing txRing;
 
@@ -79,78 +53,36 @@ final class Netback implements BackendBus.BackendDriver {
 
 	private boolean retryArmed;
 
-	private boolean removing;
-
 	private volatile long transmitted;
 
 	Netback(SimHost host, DomId frontend, DeviceId id, String dir) {
-		this.host = host;
-		this.frontend = frontend;
-		this.id = id;
-		this.dir = dir;
-		this.executor = host.newDriverExecutor("netback-" + frontend + "-" + id.devid());
-		this.xs = host.xenstore.connect(DomId.DOM0);
+		super(host, frontend, id, dir, "netback");
 		this.rx = new NetbackRx(host, frontend, executor);
-		executor.execute(this::probe);
+		start();
 	}
 
-	private void probe() {
-		frontendPath = xs.read(dir + "/frontend");
+	@Override
+	void probeDevice() {
 		mac = xs.read(dir + "/mac");
 		// what the vif-bridge hotplug script reports once the vif is in the bridge
 		Xenbus.writeIfPresent(xs, dir, "hotplug-status", "connected");
-		publishFeaturesAndWait();
-		frontendWatch = xs.watch(frontendPath + "/state", "netback", executor, e -> frontendChanged());
 	}
 
-	private void publishFeaturesAndWait() {
-		xs.transaction((XsTransaction t) -> {
-			if (t.tryRead(dir).isEmpty()) {
-				return;
-			}
-			for (String f : FEATURES) {
-				t.write(dir + "/" + f, "1");
-			}
-			t.write(dir + "/feature-rx-flip", "0");
-		});
-		switchState(XenbusState.InitWait);
-	}
-
-	private void frontendChanged() {
-		if (removing) {
-			return;
+	@Override
+	void writeFeatures(XsTransaction t) {
+		for (String f : FEATURES) {
+			t.write(dir + "/" + f, "1");
 		}
-		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
-		switch (fe) {
-			case Initialised, Connected -> {
-				if (txRing == null && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
-					connect();
-				}
-			}
-			case Closing -> {
-				disconnect();
-				switchState(XenbusState.Closing);
-			}
-			case Closed -> {
-				disconnect();
-				switchState(XenbusState.Closed);
-			}
-			case Initialising -> {
-				if ((state == XenbusState.Closed || state == XenbusState.Closing) && online()) {
-					disconnect();
-					publishFeaturesAndWait();
-				}
-			}
-			default -> {
-			}
-		}
+		t.write(dir + "/feature-rx-flip", "0");
 	}
 
-	private boolean online() {
-		return "1".equals(xs.tryRead(dir + "/online").orElse("0"));
+	@Override
+	boolean ringConnected() {
+		return txRing != null;
 	}
 
-	private void connect() {
+	@Override
+	void connect() {
 		if (!"1".equals(xs.tryRead(frontendPath + "/request-rx-copy").orElse("0"))) {
 			fatal("frontend does not request rx-copy");
 			return;
@@ -276,7 +208,8 @@ final class Netback implements BackendBus.BackendDriver {
 	// ---- teardown -------------------------------------------------------------------------------
 
 	/** Detaches from the bridge (dropping what was on its way), unbinds and unmaps. */
-	private void disconnect() {
+	@Override
+	void disconnect(Runnable then) {
 		if (vif != null) {
 			vif.close().forEach(f -> rx.drop(f, Bridge.DropReason.VIF_DISCONNECTED));
 			vif = null;
@@ -288,40 +221,14 @@ final class Netback implements BackendBus.BackendDriver {
 			txRing = null;
 		}
 		unmapRings();
-	}
-
-	private void unmapRings() {
-		ringMappings.forEach(host.grants::unmap);
-		ringMappings.clear();
-	}
-
-	private void switchState(XenbusState next) {
-		if (next == state && next != XenbusState.InitWait) {
-			return;
-		}
-		state = next;
-		if (!removing) {
-			Xenbus.switchState(xs, dir, next);
-		}
+		then.run();
 	}
 
 	@Override
-	public void remove() {
-		executor.execute(() -> {
-			removing = true;
-			if (frontendWatch != null) {
-				frontendWatch.cancel();
-			}
-			disconnect();
-			xs.close();
-			removed.complete(null);
-			executor.close();
-		});
-	}
-
-	@Override
-	public CompletableFuture<Void> removed() {
-		return removed;
+	void switchState(XenbusState next) {
+		if (next != state || next == XenbusState.InitWait) {
+			super.switchState(next);
+		}
 	}
 
 	/** Packets copied out of the guest's tx ring. */

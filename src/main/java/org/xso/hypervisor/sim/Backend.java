@@ -1,0 +1,160 @@
+package org.xso.hypervisor.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.xso.hypervisor.DeviceId;
+import org.xso.xen.DomId;
+import org.xso.xen.XenbusState;
+import org.xso.xen.grant.GrantHandle;
+import org.xso.xen.store.XsConnection;
+import org.xso.xen.store.XsTransaction;
+import org.xso.xen.store.XsWatch;
+
+/**
+ * What every backend driver in dom0 does on the xenbus (Linux's {@code xenbus_probe_backend} and
+ * the drivers' {@code frontend_changed}): on probe it reads its device, publishes its features and
+ * goes InitWait, then follows the frontend's state: Initialised or Connected connects the rings,
+ * Closing and Closed disconnect, and Initialising after a close (a resume, a reconnect) starts over
+ * while the device is still online. Removal disconnects and retires the driver. A driver runs on an
+ * executor of its own and reaches its frontend only through xenstore, grants and event channels.
+ */
+abstract class Backend implements BackendBus.BackendDriver {
+
+	final SimHost host;
+
+	final DomId frontend;
+
+	final DeviceId id;
+
+	/** The backend directory, {@code /local/domain/0/backend/<type>/<frontend>/<devid>}. */
+	final String dir;
+
+	final SerialExecutor executor;
+
+	final XsConnection xs;
+
+	/** The ring pages this backend has mapped from the frontend's grants. */
+	final List<GrantHandle> ringMappings = new ArrayList<>();
+
+	XenbusState state = XenbusState.Initialising;
+
+	String frontendPath;
+
+	boolean removing;
+
+	private final String driver;
+
+	private final CompletableFuture<Void> removed = new CompletableFuture<>();
+
+	private XsWatch frontendWatch;
+
+	Backend(SimHost host, DomId frontend, DeviceId id, String dir, String driver) {
+		this.host = host;
+		this.frontend = frontend;
+		this.id = id;
+		this.dir = dir;
+		this.driver = driver;
+		this.executor = host.newDriverExecutor(driver + "-" + frontend + "-" + id.devid());
+		this.xs = host.xenstore.connect(DomId.DOM0);
+	}
+
+	/** Probes the device on the driver's executor; a subclass calls it once it is fully built. */
+	final void start() {
+		executor.execute(this::probe);
+	}
+
+	private void probe() {
+		frontendPath = xs.read(dir + "/frontend");
+		probeDevice();
+		publishFeaturesAndWait();
+		frontendWatch = xs.watch(frontendPath + "/state", driver, executor, e -> frontendChanged());
+	}
+
+	/** Reads what the toolstack wrote about the device (disk geometry, MAC) before going InitWait. */
+	abstract void probeDevice();
+
+	/** Writes the driver's features into the backend directory, inside {@code t}. */
+	abstract void writeFeatures(XsTransaction t);
+
+	/** Whether the rings are mapped and the event channel bound. */
+	abstract boolean ringConnected();
+
+	/** Maps the rings, binds the event channel, goes Connected. */
+	abstract void connect();
+
+	/** Unmaps and unbinds once what is in flight is done, then runs {@code then}. */
+	abstract void disconnect(Runnable then);
+
+	final void publishFeaturesAndWait() {
+		xs.transaction((XsTransaction t) -> {
+			if (t.tryRead(dir).isEmpty()) {
+				return;
+			}
+			writeFeatures(t);
+		});
+		switchState(XenbusState.InitWait);
+	}
+
+	private void frontendChanged() {
+		if (removing) {
+			return;
+		}
+		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
+		switch (fe) {
+			case Initialised, Connected -> {
+				if (!ringConnected() && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
+					connect();
+				}
+			}
+			case Closing -> disconnect(() -> switchState(XenbusState.Closing));
+			case Closed -> disconnect(() -> switchState(XenbusState.Closed));
+			case Initialising -> {
+				if ((state == XenbusState.Closed || state == XenbusState.Closing) && online()) {
+					disconnect(this::publishFeaturesAndWait);
+				}
+			}
+			default -> {
+			}
+		}
+	}
+
+	private boolean online() {
+		return "1".equals(xs.tryRead(dir + "/online").orElse("0"));
+	}
+
+	/** xenbus_switch_state: records and publishes {@code next}, unless the device is being removed. */
+	void switchState(XenbusState next) {
+		state = next;
+		if (!removing) {
+			Xenbus.switchState(xs, dir, next);
+		}
+	}
+
+	final void unmapRings() {
+		ringMappings.forEach(host.grants::unmap);
+		ringMappings.clear();
+	}
+
+	@Override
+	public final void remove() {
+		executor.execute(() -> {
+			removing = true;
+			if (frontendWatch != null) {
+				frontendWatch.cancel();
+			}
+			disconnect(() -> {
+				xs.close();
+				removed.complete(null);
+				executor.close();
+			});
+		});
+	}
+
+	@Override
+	public final CompletableFuture<Void> removed() {
+		return removed;
+	}
+
+}
