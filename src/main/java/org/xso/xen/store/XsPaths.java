@@ -28,8 +28,17 @@ final class XsPaths {
 	private XsPaths() {
 	}
 
+	/** Each domain's home, built once: every relative path and every watch event needs it. */
+	private static final java.util.concurrent.atomic.AtomicReferenceArray<String> HOMES = new java.util.concurrent.atomic.AtomicReferenceArray<>(
+			DomId.DOMID_FIRST_RESERVED);
+
 	static String home(DomId domid) {
-		return "/local/domain/" + domid.value();
+		String home = HOMES.getPlain(domid.value());
+		if (home == null) {
+			home = "/local/domain/" + domid.value();
+			HOMES.setRelease(domid.value(), home);
+		}
+		return home;
 	}
 
 	static boolean isSpecial(String path) {
@@ -105,8 +114,10 @@ final class XsPaths {
 
 	/** {@code absolute} as the caller who registered a relative path sees it. */
 	static String relativize(DomId domid, String absolute) {
-		String home = home(domid) + "/";
-		return absolute.startsWith(home) ? absolute.substring(home.length()) : absolute;
+		String home = home(domid);
+		boolean below = absolute.length() > home.length() + 1 && absolute.startsWith(home)
+				&& absolute.charAt(home.length()) == '/';
+		return below ? absolute.substring(home.length() + 1) : absolute;
 	}
 
 	/** The components of an absolute path; none for the root. */
