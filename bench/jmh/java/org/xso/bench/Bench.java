@@ -40,7 +40,7 @@ public final class Bench {
 
 	static boolean isSuite(String name) {
 		return switch (name) {
-			case "jmh", "strategies" -> true;
+			case "jmh", "strategies", "peer" -> true;
 			default -> false;
 		};
 	}
@@ -51,6 +51,7 @@ public final class Bench {
 		return switch (suite) {
 			case "jmh" -> JmhSuite.run(params, command, out);
 			case "strategies" -> StrategyComparison.run(params, command, out);
+			case "peer" -> PeerRun.run(params, command, out);
 			default -> throw new IllegalArgumentException("unknown suite: " + suite);
 		};
 	}
