@@ -40,7 +40,7 @@ public final class Bench {
 
 	static boolean isSuite(String name) {
 		return switch (name) {
-			case "jmh", "strategies", "peer" -> true;
+			case "jmh", "strategies", "peer", "load" -> true;
 			default -> false;
 		};
 	}
@@ -52,6 +52,7 @@ public final class Bench {
 			case "jmh" -> JmhSuite.run(params, command, out);
 			case "strategies" -> StrategyComparison.run(params, command, out);
 			case "peer" -> PeerRun.run(params, command, out);
+			case "load" -> LoadDriver.run(params, command, out);
 			default -> throw new IllegalArgumentException("unknown suite: " + suite);
 		};
 	}

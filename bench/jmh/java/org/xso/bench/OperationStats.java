@@ -1,0 +1,55 @@
+package org.xso.bench;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Latencies of one kind of operation as the client saw them (request sent to terminal state
+ * observed) and the server's own time per phase, from each phase's start and finish.
+ */
+final class OperationStats {
+
+	final Stats latency = new Stats();
+
+	final Map<String, Stats> phases = new ConcurrentHashMap<>();
+
+	final AtomicLong failed = new AtomicLong();
+
+	void add(long nanos, JsonNode op) {
+		if (!"SUCCEEDED".equals(op.path("state").asText())) {
+			this.failed.incrementAndGet();
+			return;
+		}
+		this.latency.add(nanos);
+		for (JsonNode phase : op.path("phases")) {
+			if (phase.hasNonNull("startedAt") && phase.hasNonNull("finishedAt")) {
+				long ns = java.time.Duration.between(Instant.parse(phase.path("startedAt").asText()),
+						Instant.parse(phase.path("finishedAt").asText())).toNanos();
+				this.phases.computeIfAbsent(phase.path("name").asText(), (k) -> new Stats()).add(ns);
+			}
+		}
+	}
+
+	/** One result row: counts, throughput over {@code wallNanos}, percentiles, each phase's p50. */
+	Map<String, Object> row(String run, String kind, long wallNanos) {
+		Map<String, Object> r = new java.util.LinkedHashMap<>();
+		r.put("run", run);
+		r.put("operation", kind);
+		r.put("ok", this.latency.count());
+		r.put("failed", this.failed.get());
+		r.put("perSecond", Stats.round(this.latency.count() / (wallNanos / 1e9)));
+		Map<String, Object> s = this.latency.summary();
+		s.remove("count");
+		r.putAll(s);
+		Map<String, Object> phaseP50 = new TreeMap<>();
+		this.phases.forEach((name, st) -> phaseP50.put(name, Stats.round(st.percentileMs(50))));
+		r.put("phaseP50Ms", phaseP50);
+		return r;
+	}
+
+}
