@@ -40,7 +40,7 @@ public final class Bench {
 
 	static boolean isSuite(String name) {
 		return switch (name) {
-			case "jmh", "strategies", "peer", "load" -> true;
+			case "jmh", "strategies", "peer", "load", "checkpoints" -> true;
 			default -> false;
 		};
 	}
@@ -53,6 +53,7 @@ public final class Bench {
 			case "strategies" -> StrategyComparison.run(params, command, out);
 			case "peer" -> PeerRun.run(params, command, out);
 			case "load" -> LoadDriver.run(params, command, out);
+			case "checkpoints" -> CheckpointDriver.run(params, command, out);
 			default -> throw new IllegalArgumentException("unknown suite: " + suite);
 		};
 	}
