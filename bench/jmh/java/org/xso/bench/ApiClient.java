@@ -28,8 +28,12 @@ final class ApiClient {
 		.connectTimeout(Duration.ofSeconds(10))
 		.build();
 
-	ApiClient(String base) {
+	/** Whether {@link #await} long-polls ({@code ?waitMs=}) rather than asking every {@code pollMicros}. */
+	final boolean longPoll;
+
+	ApiClient(String base, boolean longPoll) {
 		this.base = base + "/api/v1";
+		this.longPoll = longPoll;
 	}
 
 	record Response(int status, JsonNode body) {
@@ -82,11 +86,15 @@ final class ApiClient {
 		}
 	}
 
-	/** Polls an operation every {@code pollMicros} until it is terminal; returns its last view. */
+	/**
+	 * Polls an operation until it is terminal, every {@code pollMicros} or, long-polling, with a
+	 * request that the service answers when the operation ends; returns its last view.
+	 */
 	JsonNode await(String operationId, long pollMicros, Duration timeout) {
 		long end = System.nanoTime() + timeout.toNanos();
+		String path = "/operations/" + operationId + (this.longPoll ? "?waitMs=30000" : "");
 		while (true) {
-			JsonNode op = get("/operations/" + operationId).require(200);
+			JsonNode op = get(path).require(200);
 			this.polls.incrementAndGet();
 			String state = op.path("state").asText();
 			if (!state.equals("PENDING") && !state.equals("RUNNING")) {
@@ -95,7 +103,9 @@ final class ApiClient {
 			if (System.nanoTime() > end) {
 				throw new IllegalStateException("operation " + operationId + " still " + state + " after " + timeout);
 			}
-			LockSupport.parkNanos(pollMicros * 1000);
+			if (!this.longPoll) {
+				LockSupport.parkNanos(pollMicros * 1000);
+			}
 		}
 	}
 

@@ -41,13 +41,14 @@ final class CheckpointDriver {
 		params.put("seconds", seconds);
 		params.put("inFlight", inFlight);
 		params.put("intervalMs", intervalMs);
+		params.put("poll", p.getOrDefault("poll", "long"));
 		params.put("pollUs", pollUs);
 		params.put("strategy", strategy);
 		Results results = new Results("checkpoints-" + db, command, params);
 		ExecutorService pool = Executors.newFixedThreadPool(guests);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
 			results.put("service", service.description);
-			ApiClient api = new ApiClient(service.baseUrl);
+			ApiClient api = new ApiClient(service.baseUrl, !"short".equals(p.getOrDefault("poll", "long")));
 			List<Integer> domids = LoadDriver.create(api, pool, 1, guests, LoadDriver.workload(inFlight, 8), -1,
 					new OperationStats());
 			backToBack(api, pool, domids, seconds, strategy, pollUs, results);

@@ -19,8 +19,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <ol>
  * <li>{@code latency}: one guest with {@code inFlight} block requests outstanding goes through
- * {@code cycles} suspend → resume cycles, one at a time, each operation polled every
- * {@code pollUs} microseconds until it ends;
+ * {@code cycles} suspend → resume cycles, one at a time, each operation polled until it ends
+ * ({@code poll=long}, the default: {@code GET /operations/{id}?waitMs=}, answered when it ends;
+ * {@code poll=short}: a plain GET every {@code pollUs} microseconds);
  * <li>{@code concurrent}: every guest is suspended and resumed at once ({@code concurrency} client
  * threads), and the total time is taken;
  * <li>the workloads stop and every device's counters are read: requests lost or duplicated, and
@@ -55,13 +56,14 @@ final class LoadDriver {
 		params.put("massInFlight", massInFlight);
 		params.put("massLatencyMs", massLatencyMs);
 		params.put("concurrency", concurrency);
+		params.put("poll", p.getOrDefault("poll", "long"));
 		params.put("pollUs", pollUs);
 		params.put("strategy", strategy);
 		Results results = new Results("load-" + db, command, params);
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
 			results.put("service", service.description);
-			ApiClient api = new ApiClient(service.baseUrl);
+			ApiClient api = new ApiClient(service.baseUrl, !"short".equals(p.getOrDefault("poll", "long")));
 			OperationStats creates = new OperationStats();
 			long t0 = System.nanoTime();
 			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, workload(inFlight, 32), -1, creates));

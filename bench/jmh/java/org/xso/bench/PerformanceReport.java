@@ -166,10 +166,13 @@ final class PerformanceReport {
 		md.append("### HTTP load driver: ").append(f.path("service").asText()).append("\n\n");
 		md.append(String.format(Locale.ROOT,
 				"`latency`: one guest (1 vbd + 1 vif, %d block requests in flight), %d suspend → resume cycles one at a time, "
-						+ "each operation polled every %d µs. `concurrent`: all %d guests (block workload %d in flight, backend "
+						+ "each operation polled to its end (%s). `concurrent`: all %d guests (block workload %d in flight, backend "
 						+ "%d ms) suspended and resumed at once by %d client threads, in %s s. Strategy %s. Lost requests: %s, "
 						+ "duplicated: %s, read-back mismatches: %s, failed operations: %s, 503 retries: %s.%n%n",
-				p.path("inFlight").asInt(), p.path("cycles").asInt(), p.path("pollUs").asInt(), p.path("guests").asInt(),
+				p.path("inFlight").asInt(), p.path("cycles").asInt(),
+				"short".equals(p.path("poll").asText()) ? "a GET every " + p.path("pollUs").asInt() + " µs"
+						: "long polling, `GET /operations/{id}?waitMs=30000`",
+				p.path("guests").asInt(),
 				p.path("massInFlight").asInt(), p.path("massLatencyMs").asInt(), p.path("concurrency").asInt(),
 				num(f.path("concurrentTotalSeconds")), p.path("strategy").asText(), num(f.path("lostRequests")),
 				num(f.path("duplicatedRequests")), num(f.path("readBackMismatches")), num(f.path("failedOperations")),
