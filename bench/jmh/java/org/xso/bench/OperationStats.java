@@ -10,7 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Latencies of one kind of operation as the client saw them (request sent to terminal state
- * observed) and the server's own time per phase, from each phase's start and finish.
+ * observed) and the server's own time per phase, from each phase's start and finish, plus
+ * {@code (queued)}, from its creation to its start, and {@code (server total)}, from its creation
+ * to its end: what the client saw beyond that is HTTP and polling.
  */
 final class OperationStats {
 
@@ -26,6 +28,15 @@ final class OperationStats {
 			return;
 		}
 		this.latency.add(nanos);
+		if (op.hasNonNull("createdAt") && op.hasNonNull("startedAt") && op.hasNonNull("finishedAt")) {
+			Instant created = Instant.parse(op.path("createdAt").asText());
+			Instant started = Instant.parse(op.path("startedAt").asText());
+			Instant finished = Instant.parse(op.path("finishedAt").asText());
+			this.phases.computeIfAbsent("(queued)", (k) -> new Stats())
+				.add(java.time.Duration.between(created, started).toNanos());
+			this.phases.computeIfAbsent("(server total)", (k) -> new Stats())
+				.add(java.time.Duration.between(created, finished).toNanos());
+		}
 		for (JsonNode phase : op.path("phases")) {
 			if (phase.hasNonNull("startedAt") && phase.hasNonNull("finishedAt")) {
 				long ns = java.time.Duration.between(Instant.parse(phase.path("startedAt").asText()),
