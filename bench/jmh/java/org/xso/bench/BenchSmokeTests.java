@@ -109,6 +109,7 @@ class BenchSmokeTests {
 		assertThat(r.path("duplicatedRequests").asLong()).isZero();
 		assertThat(r.path("readBackMismatches").asLong()).isZero();
 		assertThat(r.path("failedOperations").asLong()).isZero();
+		assertThat(r.path("guestsNotReadable").asLong()).isZero();
 		assertThat(r.path("concurrentGuests").asInt()).isEqualTo(guests);
 		assertThat(r.path("completedRequests").asLong()).isPositive();
 		assertThat(r.path("rows").findValues("operation")).extracting(JsonNode::asText)

@@ -44,7 +44,8 @@ final class CheckpointDriver {
 		params.put("poll", p.getOrDefault("poll", "long"));
 		params.put("pollUs", pollUs);
 		params.put("strategy", strategy);
-		Results results = new Results("checkpoints-" + db, command, params);
+		params.put("workers", p.getOrDefault("workers", "4"));
+		Results results = new Results("checkpoints-" + db + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command, params);
 		ExecutorService pool = Executors.newFixedThreadPool(guests);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
 			results.put("service", service.description);

@@ -21,6 +21,7 @@ final class Machine {
 		m.put("vm", System.getProperty("java.vm.name"));
 		m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
 				+ System.getProperty("os.arch"));
+		m.put("loadAverageAtStart", loadAverage());
 		return m;
 	}
 
@@ -36,6 +37,11 @@ final class Machine {
 			// not Linux: the architecture has to do
 		}
 		return System.getProperty("os.arch");
+	}
+
+	/** The 1-minute load average: how busy the machine was besides the suite. */
+	static double loadAverage() {
+		return Stats.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 	}
 
 	private static long memoryGiB() {

@@ -22,9 +22,17 @@ final class OperationStats {
 
 	final AtomicLong failed = new AtomicLong();
 
+	/** The first few failures: domain, state and the problem's code and detail. */
+	final java.util.List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
 	void add(long nanos, JsonNode op) {
 		if (!"SUCCEEDED".equals(op.path("state").asText())) {
 			this.failed.incrementAndGet();
+			if (this.failures.size() < 5) {
+				this.failures.add("dom" + op.path("domid").asText() + " " + op.path("kind").asText() + " "
+						+ op.path("state").asText() + ": " + op.path("error").path("code").asText() + " "
+						+ op.path("error").path("detail").asText());
+			}
 			return;
 		}
 		this.latency.add(nanos);
@@ -60,6 +68,9 @@ final class OperationStats {
 		Map<String, Object> phaseP50 = new TreeMap<>();
 		this.phases.forEach((name, st) -> phaseP50.put(name, Stats.round(st.percentileMs(50))));
 		r.put("phaseP50Ms", phaseP50);
+		if (!this.failures.isEmpty()) {
+			r.put("firstFailures", String.join("; ", this.failures));
+		}
 		return r;
 	}
 

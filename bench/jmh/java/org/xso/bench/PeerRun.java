@@ -99,15 +99,9 @@ final class PeerRun {
 		try {
 			Process p = new ProcessBuilder(virsh, "-t", "-q", "-c", "test:///default").redirectErrorStream(true)
 				.start();
-			try (Writer w = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-				for (int i = 0; i < cycles; i++) {
-					w.write("save test " + image + "\nrestore " + image + "\n");
-				}
-				for (int i = 0; i < cycles; i++) {
-					w.write("suspend test\nresume test\n");
-				}
-				w.write("quit\n");
-			}
+			// the commands go in from another thread: virsh's answers fill the pipe long before the script ends
+			Thread feeder = new Thread(() -> feed(p, image, cycles), "virsh-feeder");
+			feeder.start();
 			List<Double> times = new ArrayList<>();
 			try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
 				String line;
@@ -121,6 +115,7 @@ final class PeerRun {
 					}
 				}
 			}
+			feeder.join();
 			if (p.waitFor() != 0 || times.size() < 4 * cycles) {
 				throw new IllegalStateException("virsh reported " + times.size() + " timings, expected " + 4 * cycles);
 			}
@@ -132,6 +127,21 @@ final class PeerRun {
 		finally {
 			Files.deleteIfExists(image);
 			Files.deleteIfExists(dir);
+		}
+	}
+
+	private static void feed(Process p, Path image, int cycles) {
+		try (Writer w = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+			for (int i = 0; i < cycles; i++) {
+				w.write("save test " + image + "\nrestore " + image + "\n");
+			}
+			for (int i = 0; i < cycles; i++) {
+				w.write("suspend test\nresume test\n");
+			}
+			w.write("quit\n");
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
 		}
 	}
 

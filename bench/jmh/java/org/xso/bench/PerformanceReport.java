@@ -102,13 +102,16 @@ final class PerformanceReport {
 	}
 
 	private static void machines(StringBuilder md, List<JsonNode> files) {
-		md.append("| suite | date (UTC) | machine |\n|---|---|---|\n");
+		md.append("| suite | date (UTC) | machine | load average |\n|---|---|---|---|\n");
 		for (JsonNode f : files) {
 			JsonNode m = f.path("machine");
-			md.append(String.format(Locale.ROOT, "| %s | %s | %d cores (%s), %d GiB, JDK %s, %s |%n",
+			md.append(String.format(Locale.ROOT, "| %s | %s | %d cores (%s), %d GiB, JDK %s, %s | %s |%n",
 					f.path("suite").asText(), f.path("date").asText(), m.path("cores").asInt(), m.path("cpu").asText(),
-					m.path("memoryGiB").asInt(), m.path("jdk").asText(), m.path("os").asText()));
+					m.path("memoryGiB").asInt(), m.path("jdk").asText(), m.path("os").asText(),
+					m.has("loadAverage") ? num(m.path("loadAverageAtStart")) + " → " + num(m.path("loadAverage")) : "n/a"));
 		}
+		md.append("\nThe load average is the machine's (1 minute) when the suite started and ended: above the core count, other work was "
+				+ "competing for the CPU and the times are inflated by it.\n");
 		md.append('\n');
 	}
 
@@ -159,35 +162,46 @@ final class PerformanceReport {
 				p.path("inFlight").asInt(), p.path("cycles").asInt(), p.path("stallResolutionUs").asInt()));
 		md.append("![strategy comparison](").append(plot.toString().replace('\\', '/')).append(")\n\n");
 		table(md, f.path("rows"), null);
+		md.append(StrategyConclusion.write(f.path("rows"))).append('\n');
 	}
 
 	private static void load(StringBuilder md, JsonNode f) {
 		JsonNode p = f.path("parameters");
-		md.append("### HTTP load driver: ").append(f.path("service").asText()).append("\n\n");
+		md.append("### HTTP load driver: ").append(f.path("service").asText()).append(" (`")
+			.append(f.path("suite").asText()).append("`)\n\n");
 		md.append(String.format(Locale.ROOT,
 				"`latency`: one guest (1 vbd + 1 vif, %d block requests in flight), %d suspend → resume cycles one at a time, "
 						+ "each operation polled to its end (%s). `concurrent`: all %d guests (block workload %d in flight, backend "
-						+ "%d ms) suspended and resumed at once by %d client threads, in %s s. Strategy %s. Lost requests: %s, "
-						+ "duplicated: %s, read-back mismatches: %s, failed operations: %s, 503 retries: %s.%n%n",
+						+ "%d ms) suspended at once, then resumed at once (every request of a wave sent by %d client threads before "
+						+ "any is awaited; latencies there are the service's, creation to end), in %s s in all. Strategy %s, %s operation workers in "
+						+ "the service. Lost requests: %s, "
+						+ "duplicated: %s, read-back mismatches: %s, failed operations: %s, guests whose counters could not be read "
+						+ "afterwards: %s %s, 503 retries: %s.%n%n",
 				p.path("inFlight").asInt(), p.path("cycles").asInt(),
 				"short".equals(p.path("poll").asText()) ? "a GET every " + p.path("pollUs").asInt() + " µs"
 						: "long polling, `GET /operations/{id}?waitMs=30000`",
 				p.path("guests").asInt(),
 				p.path("massInFlight").asInt(), p.path("massLatencyMs").asInt(), p.path("concurrency").asInt(),
-				num(f.path("concurrentTotalSeconds")), p.path("strategy").asText(), num(f.path("lostRequests")),
+				num(f.path("concurrentTotalSeconds")), p.path("strategy").asText(), p.path("workers").asText("4"),
+				num(f.path("lostRequests")),
 				num(f.path("duplicatedRequests")), num(f.path("readBackMismatches")), num(f.path("failedOperations")),
+				num(f.path("guestsNotReadable")),
+				f.has("guestsNotReadableFirst") ? "(" + f.path("guestsNotReadableFirst").toString().replace("|", "/") + ")"
+						: "",
 				num(f.path("overloadRetries"))));
 		table(md, f.path("rows"), null);
 	}
 
 	private static void checkpoints(StringBuilder md, JsonNode f) {
 		JsonNode p = f.path("parameters");
-		md.append("### Continuous checkpointing: ").append(f.path("service").asText()).append("\n\n");
+		md.append("### Continuous checkpointing: ").append(f.path("service").asText()).append(" (`")
+			.append(f.path("suite").asText()).append("`)\n\n");
 		md.append(String.format(Locale.ROOT,
 				"%d guests (1 vbd + 1 vif, %d block requests in flight) for %d s each: live checkpoints back to back "
-						+ "(each persisted, polled to its end), then the server's periodic schedule every %d ms.%n%n",
+						+ "(each persisted, polled to its end), then the server's periodic schedule every %d ms; %s operation "
+						+ "workers in the service.%n%n",
 				p.path("guests").asInt(), p.path("inFlight").asInt(), p.path("seconds").asInt(),
-				p.path("intervalMs").asInt()));
+				p.path("intervalMs").asInt(), p.path("workers").asText("4")));
 		table(md, f.path("rows"), null);
 	}
 

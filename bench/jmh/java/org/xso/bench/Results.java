@@ -68,6 +68,9 @@ final class Results {
 		try {
 			Files.createDirectories(dir);
 			Path file = dir.resolve(this.root.get("suite") + ".json");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> machine = (Map<String, Object>) this.root.get("machine");
+			machine.put("loadAverage", Machine.loadAverage());
 			JSON.writeValue(file.toFile(), this.root);
 			return file;
 		}
