@@ -56,8 +56,8 @@ final class StrategyConclusion {
 	private static String shorter(JsonNode a, JsonNode b, String field) {
 		double x = a.path(field).asDouble();
 		double y = b.path(field).asDouble();
-		if (x == y) {
-			return "even";
+		if (Math.max(x, y) < 1.1 * Math.min(x, y)) {
+			return "about even (within 10 %)";
 		}
 		String winner = x < y ? "SHADOW_REPLAY" : "SUSPEND_RESUME";
 		return winner + String.format(Locale.ROOT, " stalls the guest %.1f× less", Math.max(x, y) / Math.min(x, y));
