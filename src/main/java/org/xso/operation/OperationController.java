@@ -27,9 +27,15 @@ class OperationController {
 
 	private final OperationService operations;
 
-	OperationController(OperationQueries queries, OperationService operations) {
+	private final OperationWaiters waiters;
+
+	/** The longest a read of an operation may wait for its end. */
+	static final long MAX_WAIT_MS = 30_000;
+
+	OperationController(OperationQueries queries, OperationService operations, OperationWaiters waiters) {
 		this.queries = queries;
 		this.operations = operations;
+		this.waiters = waiters;
 	}
 
 	@GetMapping("/api/v1/operations")
@@ -43,9 +49,13 @@ class OperationController {
 		return queries.list(domid, kind, state, Paging.of(page, size));
 	}
 
+	/** {@code waitMs} > 0: answer once the operation has ended, or after that long (long polling). */
 	@GetMapping("/api/v1/operations/{id}")
-	OperationViews.OperationView get(@PathVariable UUID id) {
-		return queries.view(id);
+	OperationViews.OperationView get(@PathVariable UUID id, @RequestParam(defaultValue = "0") long waitMs) {
+		if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
+			throw ProblemException.invalid(InvalidParam.query("waitMs", "must be 0.." + MAX_WAIT_MS + ": " + waitMs));
+		}
+		return waitMs == 0 ? queries.view(id) : waiters.awaitEnd(id, java.time.Duration.ofMillis(waitMs));
 	}
 
 	@PostMapping("/api/v1/operations/{id}/cancel")

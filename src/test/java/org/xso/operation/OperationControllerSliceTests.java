@@ -45,6 +45,9 @@ class OperationControllerSliceTests {
 	@MockitoBean
 	OperationService operations;
 
+	@MockitoBean
+	OperationWaiters waiters;
+
 	@Test
 	void rendersAnUnknownOperationAsAProblem() throws Exception {
 		given(queries.view(ID)).willThrow(new ProblemException(ProblemCode.OPERATION_NOT_FOUND, "no operation " + ID));

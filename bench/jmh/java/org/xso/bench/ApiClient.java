@@ -1,0 +1,112 @@
+package org.xso.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The drivers' HTTP client for {@code /api/v1}: JSON in and out, a 503 (overloaded) retried after
+ * a short back-off and counted, and operations polled until they end.
+ */
+final class ApiClient {
+
+	final String base;
+
+	final AtomicLong overloadRetries = new AtomicLong();
+
+	final AtomicLong polls = new AtomicLong();
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	/** Whether {@link #await} long-polls ({@code ?waitMs=}) rather than asking every {@code pollMicros}. */
+	final boolean longPoll;
+
+	ApiClient(String base, boolean longPoll) {
+		this.base = base + "/api/v1";
+		this.longPoll = longPoll;
+	}
+
+	record Response(int status, JsonNode body) {
+
+		JsonNode require(int expected) {
+			if (this.status != expected) {
+				throw new IllegalStateException("HTTP " + this.status + " (expected " + expected + "): " + this.body);
+			}
+			return this.body;
+		}
+
+	}
+
+	Response post(String path, String json) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.base + path))
+			.timeout(Duration.ofSeconds(120))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return send(request, true);
+	}
+
+	Response get(String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(120)).GET().build(),
+				false);
+	}
+
+	private Response send(HttpRequest request, boolean retryOverload) {
+		long backoffNanos = 1_000_000;
+		while (true) {
+			HttpResponse<String> r;
+			try {
+				r = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			}
+			catch (IOException e) {
+				throw new IllegalStateException(request.method() + " " + request.uri() + ": " + e, e);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted", e);
+			}
+			if (r.statusCode() == 503 && retryOverload) {
+				this.overloadRetries.incrementAndGet();
+				LockSupport.parkNanos(backoffNanos);
+				backoffNanos = Math.min(backoffNanos * 2, 50_000_000);
+				continue;
+			}
+			JsonNode body = r.body().isEmpty() ? Results.JSON.createObjectNode() : Results.JSON.readTree(r.body());
+			return new Response(r.statusCode(), body);
+		}
+	}
+
+	/**
+	 * Polls an operation until it is terminal, every {@code pollMicros} or, long-polling, with a
+	 * request that the service answers when the operation ends; returns its last view.
+	 */
+	JsonNode await(String operationId, long pollMicros, Duration timeout) {
+		long end = System.nanoTime() + timeout.toNanos();
+		String path = "/operations/" + operationId + (this.longPoll ? "?waitMs=30000" : "");
+		while (true) {
+			JsonNode op = get(path).require(200);
+			this.polls.incrementAndGet();
+			String state = op.path("state").asText();
+			if (!state.equals("PENDING") && !state.equals("RUNNING")) {
+				return op;
+			}
+			if (System.nanoTime() > end) {
+				throw new IllegalStateException("operation " + operationId + " still " + state + " after " + timeout);
+			}
+			if (!this.longPoll) {
+				LockSupport.parkNanos(pollMicros * 1000);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,154 @@
+package org.xso.bench;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xso.support.PostgresDatabase;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every suite of {@code bench/} runs here with tiny parameters (seconds, not minutes), so the
+ * harness cannot rot: each writes its result file with the machine, rows and targets, and the
+ * invariants hold (nothing lost, duplicated or mismatched; every operation succeeded). These are
+ * not measurements: the figures come from the documented commands.
+ */
+class BenchSmokeTests {
+
+	@TempDir
+	Path dir;
+
+	private JsonNode run(String suite, String... params) throws Exception {
+		Map<String, String> p = new LinkedHashMap<>(Bench.params(params));
+		p.put("out", this.dir.toString());
+		return Results.read(Bench.run(suite, p, "smoke " + suite));
+	}
+
+	@Test
+	void jmhSuiteRunsEveryBenchmarkAndChecksTheRingAndGuestTargets() throws Exception {
+		JsonNode r = run("jmh", "forks=0", "warmups=0", "iterations=1", "seconds=0.05");
+		List<String> names = new ArrayList<>();
+		r.path("rows").forEach((row) -> names.add(row.path("benchmark").asText()));
+		assertThat(names).contains("RingThroughputBenchmark.allocationFree", "XenstoreBenchmark.watchFire",
+				"GrantBenchmark.grantMapUnmapEnd", "DeviceCycleBenchmark.suspendResume",
+				"GuestCycleBenchmark.suspendResume", "GuestCycleBenchmark.liveCheckpoint");
+		assertThat(r.path("rows")).allSatisfy((row) -> assertThat(row.path("score").asDouble()).isPositive());
+		assertThat(r.path("rows").findValues("inFlight")).extracting(JsonNode::asText).contains("0", "8", "32");
+		assertThat(r.path("targets").findValues("name")).extracting(JsonNode::asText)
+			.anyMatch((n) -> n.startsWith("ring"))
+			.anyMatch((n) -> n.startsWith("1 vbd + 1 vif"));
+		assertThat(r.path("machine").path("cores").asInt()).isPositive();
+	}
+
+	@Test
+	void strategyComparisonCoversBothStrategiesInEveryScenarioLosesNothingAndDrawsThePlot() throws Exception {
+		Path plot = this.dir.resolve("plot.png");
+		JsonNode r = run("strategies", "cycles=3", "slowMs=5", "plot=" + plot);
+		assertThat(r.path("rows")).hasSize(6);
+		assertThat(r.path("rows")).allSatisfy((row) -> {
+			assertThat(row.path("lost").asLong()).isZero();
+			assertThat(row.path("duplicated").asLong()).isZero();
+			assertThat(row.path("readBackMismatches").asLong()).isZero();
+			assertThat(row.path("suspendP50Ms").asDouble()).isPositive();
+			assertThat(row.path("resumeP50Ms").asDouble()).isPositive();
+		});
+		JsonNode shadow = r.path("rows").get(0);
+		JsonNode callbacks = r.path("rows").get(1);
+		assertThat(shadow.path("drainedPerCycle").asDouble()).isZero();
+		assertThat(callbacks.path("shadowedPerCycle").asDouble()).isZero();
+		assertThat(callbacks.path("drainedPerCycle").asDouble()).isPositive();
+		assertThat(r.path("rows").get(4).path("featuresLost").asText()).contains("feature-persistent");
+		BufferedImage image = ImageIO.read(plot.toFile());
+		assertThat(image.getWidth()).isEqualTo(StrategyPlot.WIDTH);
+	}
+
+	@Test
+	void peerRunSaysPlainlyWhenVirshIsMissingAndStillTimesTheSimulator() throws Exception {
+		JsonNode r = run("peer", "cycles=3", "virsh=" + this.dir.resolve("no-virsh"));
+		assertThat(r.path("peer").asText()).contains("virsh not found");
+		assertThat(r.path("rows")).hasSize(3)
+			.allSatisfy((row) -> assertThat(row.path("simulatorMeanMs").asDouble()).isPositive());
+		assertThat(r.path("targets")).isEmpty();
+	}
+
+	@Test
+	void peerRunTimesVirshWhereItIsInstalled() throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeTrue(PeerRun.version("virsh").isPresent(), "virsh not installed");
+		JsonNode r = run("peer", "cycles=3");
+		assertThat(r.path("rows")).allSatisfy((row) -> assertThat(row.path("peerMeanMs").asDouble()).isPositive());
+		assertThat(r.path("targets")).hasSize(1);
+	}
+
+	@Test
+	void loadDriverOnH2SuspendsAndResumesEveryGuestWithNothingLost() throws Exception {
+		JsonNode r = run("load", "db=h2", "guests=3", "cycles=3", "concurrency=3");
+		assertLoad(r, 3);
+	}
+
+	@Test
+	void loadDriverOnPostgresSuspendsAndResumesEveryGuestWithNothingLost() throws Exception {
+		PostgresDatabase.Server pg = PostgresDatabase.server();
+		JsonNode r = run("load", "db=postgres", "guests=3", "cycles=2", "concurrency=3", "pgUrl=" + pg.url(),
+				"pgUser=" + pg.user(), "pgPassword=" + pg.password());
+		assertThat(r.path("service").asText()).startsWith("PostgreSQL");
+		assertLoad(r, 3);
+	}
+
+	private static void assertLoad(JsonNode r, int guests) {
+		assertThat(r.path("lostRequests").asLong()).isZero();
+		assertThat(r.path("duplicatedRequests").asLong()).isZero();
+		assertThat(r.path("readBackMismatches").asLong()).isZero();
+		assertThat(r.path("failedOperations").asLong()).isZero();
+		assertThat(r.path("guestsNotReadable").asLong()).isZero();
+		assertThat(r.path("concurrentGuests").asInt()).isEqualTo(guests);
+		assertThat(r.path("completedRequests").asLong()).isPositive();
+		assertThat(r.path("rows").findValues("operation")).extracting(JsonNode::asText)
+			.contains("CREATE", "SUSPEND", "RESUME", "SUSPEND+RESUME");
+		assertThat(r.path("rows").findValues("phaseP50Ms")).anySatisfy((phases) -> assertThat(phases.has("QUIESCE")).isTrue());
+		assertThat(r.path("targets").findValues("name")).hasSize(2);
+	}
+
+	@Test
+	void checkpointDriverPersistsCheckpointsBackToBackAndOnTheServersSchedule() throws Exception {
+		JsonNode r = run("checkpoints", "guests=2", "seconds=1", "intervalMs=100");
+		assertThat(r.path("rows")).hasSize(2);
+		assertThat(r.path("rows")).allSatisfy((row) -> {
+			assertThat(row.path("perGuestPerSecondMin").asDouble()).isPositive();
+			assertThat(row.path("bytesPerCheckpoint").asLong()).isPositive();
+		});
+		assertThat(r.path("rows").get(0).path("failed").asLong()).isZero();
+		assertThat(r.path("targets")).hasSize(1);
+	}
+
+	@Test
+	void reportReplacesOnlyThePerformanceSectionOfTheReadme() throws Exception {
+		Path results = this.dir.resolve("results");
+		Results fake = new Results("peer", "cmd peer", Map.of("cycles", 1, "inFlight", 32));
+		fake.put("peer", "libvirt test driver");
+		Map<String, Object> row = fake.row();
+		row.put("peerMeanMs", 0.5);
+		row.put("simulatorMeanMs", 1.5);
+		fake.target("a goal", "<= 1", 2.0, "x", false, "why");
+		fake.write(results);
+		Path readme = this.dir.resolve("README.md");
+		Files.writeString(readme, "# t\n\n## Before\n\nkept\n\n## Performance\n\nold figures\n\n## After\n\nalso kept\n");
+		Bench.run("report", Map.of("out", results.toString(), "readme", readme.toString(), "notes",
+				this.dir.resolve("none.md").toString(), "plot", this.dir.resolve("p.png").toString()), "smoke report");
+		String text = Files.readString(readme);
+		assertThat(text).startsWith("# t\n\n## Before\n\nkept\n\n## Performance\n")
+			.endsWith("\n## After\n\nalso kept\n")
+			.doesNotContain("old figures")
+			.contains("cmd peer", "| a goal | <= 1 | 2 x | **missed** (why) | peer |", "| 0.5 | 1.5 |");
+	}
+
+}

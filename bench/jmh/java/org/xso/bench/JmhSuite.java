@@ -1,0 +1,100 @@
+package org.xso.bench;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The JMH micro-benchmarks on the simulator, in one run: ring throughput, xenstore, grant tables,
+ * one device's cycle per strategy with 0, 8 and 32 in flight, the 1 vbd + 1 vif guest's cycle and
+ * its live checkpoint. Parameters: {@code forks} (1), {@code warmups} (2), {@code iterations}
+ * (3), {@code seconds} per iteration (1), {@code include} (a regular expression of benchmarks).
+ */
+final class JmhSuite {
+
+	static final String DEFAULT_INCLUDE = "(RingThroughput|Xenstore|Grant|DeviceCycle|GuestCycle)Benchmark";
+
+	static final double RING_TARGET = 1_000_000;
+
+	static final double GUEST_CYCLE_TARGET_US = 500;
+
+	private JmhSuite() {
+	}
+
+	static Path run(Map<String, String> p, String command, Path out) throws Exception {
+		int forks = Bench.intParam(p, "forks", 1);
+		int warmups = Bench.intParam(p, "warmups", 2);
+		int iterations = Bench.intParam(p, "iterations", 3);
+		long millis = Math.round(Double.parseDouble(p.getOrDefault("seconds", "1")) * 1000);
+		String include = p.getOrDefault("include", DEFAULT_INCLUDE);
+		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+			.forks(forks)
+			.warmupIterations(warmups)
+			.measurementIterations(iterations)
+			.warmupTime(TimeValue.milliseconds(millis))
+			.measurementTime(TimeValue.milliseconds(millis));
+		Collection<RunResult> runs = new Runner(options.build()).run();
+		Results results = new Results("jmh", command, Map.of("forks", forks, "warmups", warmups, "iterations",
+				iterations, "secondsPerIteration", millis / 1000.0, "include", include));
+		for (RunResult run : runs) {
+			row(results, run);
+		}
+		targets(results);
+		results.print();
+		return results.write(out);
+	}
+
+	private static void row(Results results, RunResult run) {
+		String name = run.getParams().getBenchmark();
+		Map<String, Object> r = results.row();
+		r.put("benchmark", name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1));
+		for (String key : run.getParams().getParamsKeys()) {
+			r.put(key, run.getParams().getParam(key));
+		}
+		Result<?> primary = run.getPrimaryResult();
+		r.put("score", Stats.round(primary.getScore()));
+		r.put("error", Stats.round(primary.getScoreError()));
+		r.put("unit", primary.getScoreUnit());
+		Map<String, Result> aux = run.getSecondaryResults();
+		if (aux.containsKey("cycles") && aux.get("cycles").getScore() > 0) {
+			double cycles = aux.get("cycles").getScore();
+			for (String k : new String[] { "shadowed", "drained" }) {
+				r.put(k + "PerCycle", Stats.round(aux.get(k).getScore() / cycles));
+			}
+		}
+	}
+
+	private static void targets(Results results) {
+		for (Map<String, Object> r : results.rows) {
+			String b = (String) r.get("benchmark");
+			double score = (double) r.get("score");
+			if (b.startsWith("RingThroughputBenchmark")) {
+				results.target("ring, " + b, ">= 1 M blkif requests/s, one core", score, "requests/s",
+						score >= RING_TARGET, "");
+			}
+			if (b.equals("GuestCycleBenchmark.suspendResume") && !"ops/s".equals(r.get("unit"))) {
+				double us = toMicros(score, (String) r.get("unit"));
+				results.target("1 vbd + 1 vif suspend -> resume, 32 in flight, in process, " + r.get("strategy"),
+						"<= 0.5 ms", us / 1000.0, "ms", us <= GUEST_CYCLE_TARGET_US, "");
+			}
+		}
+	}
+
+	static double toMicros(double score, String unit) {
+		return switch (unit) {
+			case "ns/op" -> score / 1000.0;
+			case "us/op" -> score;
+			case "ms/op" -> score * 1000.0;
+			default -> TimeUnit.SECONDS.toMicros(1) * score;
+		};
+	}
+
+}

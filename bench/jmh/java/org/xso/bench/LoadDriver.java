@@ -1,0 +1,289 @@
+package org.xso.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP load driver: against a service (started here on H2 or PostgreSQL, or at {@code url}),
+ * it creates {@code guests} guests of 1 vbd + 1 vif running block and network workloads, then
+ *
+ * <ol>
+ * <li>{@code latency}: one guest with {@code inFlight} block requests outstanding goes through
+ * {@code cycles} suspend → resume cycles, one at a time, each operation polled until it ends
+ * ({@code poll=long}, the default: {@code GET /operations/{id}?waitMs=}, answered when it ends;
+ * {@code poll=short}: a plain GET every {@code pollUs} microseconds);
+ * <li>{@code concurrent}: every guest is suspended at once, then every guest resumed at once (all
+ * requests sent by {@code concurrency} client threads before any is awaited), and the total time
+ * is taken; each operation's latency there is the service's, from its creation to its end;
+ * <li>the workloads stop and every device's counters are read: requests lost or duplicated, and
+ * acknowledged writes that do not read back.
+ * </ol>
+ *
+ * It reports throughput and p50/p95/p99 of each operation kind, the server's time per phase, and
+ * writes {@code load-<db>.json}.
+ */
+final class LoadDriver {
+
+	static final Duration OP_TIMEOUT = Duration.ofMinutes(5);
+
+	private LoadDriver() {
+	}
+
+	static Path run(Map<String, String> p, String command, Path out) throws Exception {
+		int guests = Bench.intParam(p, "guests", 100);
+		int cycles = Bench.intParam(p, "cycles", 200);
+		int inFlight = Bench.intParam(p, "inFlight", 32);
+		int massInFlight = Bench.intParam(p, "massInFlight", 1);
+		int massLatencyMs = Bench.intParam(p, "massLatencyMs", 20);
+		int massPacketWindow = Bench.intParam(p, "massPacketWindow", 0);
+		int concurrency = Bench.intParam(p, "concurrency", 64);
+		long pollUs = Bench.intParam(p, "pollUs", 500);
+		String strategy = p.getOrDefault("strategy", "SHADOW_REPLAY");
+		String db = p.containsKey("url") ? "url" : p.getOrDefault("db", "h2");
+		Map<String, Object> params = new LinkedHashMap<>();
+		params.put("guests", guests);
+		params.put("cycles", cycles);
+		params.put("inFlight", inFlight);
+		params.put("backendLatencyMs", "simulator default");
+		params.put("massInFlight", massInFlight);
+		params.put("massLatencyMs", massLatencyMs);
+		params.put("massPacketWindow", massPacketWindow);
+		params.put("concurrency", concurrency);
+		params.put("poll", p.getOrDefault("poll", "long"));
+		params.put("pollUs", pollUs);
+		params.put("strategy", strategy);
+		params.put("workers", p.getOrDefault("workers", "4"));
+		Results results = new Results("load-" + db + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command, params);
+		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
+			results.put("service", service.description);
+			ApiClient api = new ApiClient(service.baseUrl, !"short".equals(p.getOrDefault("poll", "long")));
+			OperationStats creates = new OperationStats();
+			long t0 = System.nanoTime();
+			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, workload(inFlight, 32), -1, creates));
+			latency(api, domids.get(0), cycles, strategy, pollUs, results);
+			domids.addAll(create(api, pool, 2, guests, workload(massInFlight, massPacketWindow), massLatencyMs, creates));
+			results.rows.add(0, creates.row("setup", "CREATE", System.nanoTime() - t0));
+			concurrent(api, pool, domids, strategy, pollUs, results, db);
+			integrity(api, pool, domids, results, db, guests);
+			results.put("overloadRetries", api.overloadRetries.get());
+			results.put("polls", api.polls.get());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		results.print();
+		return results.write(out);
+	}
+
+	/** A block workload of {@code queueDepth}, and a net workload of {@code packetWindow} if it is above 0. */
+	static String workload(int queueDepth, int packetWindow) {
+		return "{\"action\":\"START\",\"block\":true,\"queueDepth\":" + queueDepth
+				+ ",\"maxSectors\":8,\"regionSectors\":1024,\"net\":" + (packetWindow > 0) + ",\"packetWindow\":"
+				+ Math.max(1, packetWindow) + "}";
+	}
+
+	/** Creates domains {@code from..to} with 1 vbd + 1 vif, sets the vbd's latency (if >= 0), starts the workload. */
+	static List<Integer> create(ApiClient api, ExecutorService pool, int from, int to, String workload,
+			int latencyMs, OperationStats creates) throws Exception {
+		List<Future<Integer>> futures = new ArrayList<>();
+		for (int domid = from; domid <= to; domid++) {
+			int n = domid;
+			futures.add(pool.submit(() -> {
+				String mac = String.format(Locale.ROOT, "00:16:3e:%02x:%02x:%02x", (n >> 16) & 0xff, (n >> 8) & 0xff,
+						n & 0xff);
+				long s = System.nanoTime();
+				api.post("/domains", "{\"domid\":" + n + ",\"name\":\"bench-" + n + "\",\"memoryMiB\":64,\"vcpus\":1,"
+						+ "\"devices\":[{\"type\":\"vbd\",\"devid\":51712,\"sectors\":1048576},"
+						+ "{\"type\":\"vif\",\"devid\":0,\"mac\":\"" + mac + "\"}]}")
+					.require(201);
+				creates.latency.add(System.nanoTime() - s);
+				if (latencyMs >= 0) {
+					api.post("/simulator/faults", "{\"kind\":\"BACKEND_LATENCY\",\"domid\":" + n
+							+ ",\"deviceType\":\"vbd\",\"devid\":51712,\"latencyMs\":" + latencyMs + "}")
+						.require(204);
+				}
+				api.post("/domains/" + n + "/workload", workload).require(200);
+				return n;
+			}));
+		}
+		List<Integer> domids = new ArrayList<>();
+		for (Future<Integer> f : futures) {
+			domids.add(f.get());
+		}
+		return domids;
+	}
+
+	/** One guest, operations one at a time: the latency an API user sees. */
+	private static void latency(ApiClient api, int domid, int cycles, String strategy, long pollUs,
+			Results results) {
+		OperationStats suspends = new OperationStats();
+		OperationStats resumes = new OperationStats();
+		Stats cycle = new Stats();
+		String body = "{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000,\"deadlineMs\":60000}";
+		for (int i = 0; i < cycles + cycles / 10; i++) {
+			long t0 = System.nanoTime();
+			JsonNode s = api.await(api.post("/domains/" + domid + "/suspend", body).require(202).path("id").asText(),
+					pollUs, OP_TIMEOUT);
+			long t1 = System.nanoTime();
+			JsonNode r = api.await(api.post("/domains/" + domid + "/resume", "").require(202).path("id").asText(),
+					pollUs, OP_TIMEOUT);
+			long t2 = System.nanoTime();
+			if (i < cycles / 10) {
+				continue; // warm-up
+			}
+			suspends.add(t1 - t0, s);
+			resumes.add(t2 - t1, r);
+			cycle.add(t2 - t0);
+		}
+		long wall = (long) (cycle.meanMs() * 1e6 * cycle.count());
+		results.rows.add(suspends.row("latency", "SUSPEND", wall));
+		results.rows.add(resumes.row("latency", "RESUME", wall));
+		OperationStats both = new OperationStats();
+		Map<String, Object> row = both.row("latency", "SUSPEND+RESUME", wall);
+		row.putAll(cycle.summary());
+		row.remove("count");
+		row.put("ok", cycle.count());
+		row.put("perSecond", Stats.round(cycle.count() / (wall / 1e9)));
+		row.remove("phaseP50Ms");
+		results.rows.add(row);
+		boolean met = cycle.percentileMs(50) <= 5 && cycle.percentileMs(99) <= 20;
+		results.target("1 vbd + 1 vif suspend -> resume through HTTP, polled, p50", "<= 5 ms", cycle.percentileMs(50),
+				"ms", cycle.percentileMs(50) <= 5, "");
+		results.target("1 vbd + 1 vif suspend -> resume through HTTP, polled, p99", "<= 20 ms",
+				cycle.percentileMs(99), "ms", cycle.percentileMs(99) <= 20, met ? "" : "see the per-phase times");
+	}
+
+	/**
+	 * Every guest suspended at once, then every guest resumed at once: each wave's requests are all
+	 * sent first, then each operation is awaited. An operation's latency is the service's own, from
+	 * its creation to its end (the client may look at it later than that); the total is the
+	 * client's wall time for both waves.
+	 */
+	private static void concurrent(ApiClient api, ExecutorService pool, List<Integer> domids, String strategy,
+			long pollUs, Results results, String db) throws Exception {
+		String body = "{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":30000,\"deadlineMs\":600000}";
+		long t0 = System.nanoTime();
+		OperationStats suspends = wave(api, pool, domids, (domid) -> api.post("/domains/" + domid + "/suspend", body),
+				pollUs);
+		// a wave queues behind the service's workers: give each operation the wave's time, not the default minute
+		OperationStats resumes = wave(api, pool, domids,
+				(domid) -> api.post("/domains/" + domid + "/resume", "{\"deadlineMs\":600000}"), pollUs);
+		long wall = System.nanoTime() - t0;
+		results.rows.add(suspends.row("concurrent", "SUSPEND", wall));
+		results.rows.add(resumes.row("concurrent", "RESUME", wall));
+		results.put("concurrentTotalSeconds", Stats.round(wall / 1e9));
+		results.put("concurrentGuests", domids.size());
+		System.out.printf(Locale.ROOT, "%d guests suspended and resumed concurrently in %.3f s (%s)%n", domids.size(),
+				wall / 1e9, db);
+	}
+
+	private static OperationStats wave(ApiClient api, ExecutorService pool, List<Integer> domids,
+			java.util.function.IntFunction<ApiClient.Response> start, long pollUs) throws Exception {
+		List<Future<String>> submitted = new ArrayList<>();
+		for (int domid : domids) {
+			submitted.add(pool.submit(() -> start.apply(domid).require(202).path("id").asText()));
+		}
+		List<Future<?>> awaited = new ArrayList<>();
+		OperationStats stats = new OperationStats();
+		for (Future<String> id : submitted) {
+			String operationId = id.get();
+			awaited.add(pool.submit(() -> {
+				JsonNode op = api.await(operationId, Math.max(pollUs, 5_000), OP_TIMEOUT);
+				stats.add(serverNanos(op), op);
+				return null;
+			}));
+		}
+		for (Future<?> f : awaited) {
+			f.get();
+		}
+		return stats;
+	}
+
+	private static long serverNanos(JsonNode op) {
+		if (!op.hasNonNull("finishedAt")) {
+			return 0;
+		}
+		return java.time.Duration.between(java.time.Instant.parse(op.path("createdAt").asText()),
+				java.time.Instant.parse(op.path("finishedAt").asText())).toNanos();
+	}
+
+	/** Stops the workloads and sums what went wrong: lost, duplicated, mismatched, failed operations. */
+	private static void integrity(ApiClient api, ExecutorService pool, List<Integer> domids, Results results,
+			String db, int guests) throws Exception {
+		List<Future<long[]>> futures = new ArrayList<>();
+		List<String> unreachable = java.util.Collections.synchronizedList(new ArrayList<>());
+		for (int domid : domids) {
+			futures.add(pool.submit(() -> {
+				try {
+					return counters(api, domid);
+				}
+				catch (RuntimeException e) {
+					unreachable.add("dom" + domid + ": " + e.getMessage());
+					return new long[4];
+				}
+			}));
+		}
+		long[] sum = new long[4];
+		for (Future<long[]> f : futures) {
+			long[] v = f.get();
+			for (int i = 0; i < sum.length; i++) {
+				sum[i] += v[i];
+			}
+		}
+		results.put("guestsNotReadable", unreachable.size());
+		if (!unreachable.isEmpty()) {
+			results.put("guestsNotReadableFirst", unreachable.subList(0, Math.min(5, unreachable.size())));
+		}
+		long failed = results.rows.stream().mapToLong((r) -> ((Number) r.getOrDefault("failed", 0)).longValue()).sum();
+		results.put("lostRequests", sum[0]);
+		results.put("duplicatedRequests", sum[1]);
+		results.put("readBackMismatches", sum[2]);
+		results.put("completedRequests", sum[3]);
+		results.put("failedOperations", failed);
+		if ("postgres".equals(db) && guests >= 1000) {
+			double total = (double) results.root.get("concurrentTotalSeconds");
+			results.target(guests + " guests suspended and resumed concurrently on PostgreSQL", "<= 10 s", total, "s",
+					total <= 10, "");
+			results.target("requests lost in that run", "0", sum[0], "requests",
+					sum[0] == 0 && failed == 0 && unreachable.isEmpty(),
+					failed + " failed operations, " + unreachable.size() + " guests whose counters could not be read");
+		}
+	}
+
+	/** Stops the guest's workload and reads lost, duplicated, mismatched and completed requests. */
+	private static long[] counters(ApiClient api, int domid) throws InterruptedException {
+		api.post("/domains/" + domid + "/workload", "{\"action\":\"STOP\"}").require(200);
+		JsonNode vbd = settled(api, "/domains/" + domid + "/devices/vbd/51712/stats");
+		JsonNode vif = api.get("/domains/" + domid + "/devices/vif/0/stats").require(200);
+		long mismatches = api.post("/domains/" + domid + "/workload/verify", "{}").require(200).path("mismatches").asLong();
+		return new long[] { vbd.path("lost").asLong() + vif.path("lost").asLong(),
+				vbd.path("duplicated").asLong() + vif.path("duplicated").asLong(),
+				mismatches + vbd.path("verifyFailures").asLong(), vbd.path("completed").asLong() };
+	}
+
+	private static JsonNode settled(ApiClient api, String path) throws InterruptedException {
+		long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		JsonNode stats;
+		do {
+			stats = api.get(path).require(200);
+			if (stats.path("inFlight").asLong() == 0) {
+				return stats;
+			}
+			Thread.sleep(5);
+		}
+		while (System.nanoTime() < end);
+		return stats;
+	}
+
+}

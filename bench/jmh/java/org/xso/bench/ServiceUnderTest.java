@@ -1,0 +1,115 @@
+package org.xso.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.xso.XsoApplication;
+
+/**
+ * The service the HTTP drivers talk to: the one at {@code url=...}, or one started here in this
+ * JVM on a free port with the simulator, no demo guests, and {@code db=h2} (in memory) or
+ * {@code db=postgres} (a fresh schema of {@code pgUrl}, user {@code pgUser}, dropped afterwards).
+ * {@code workers} and {@code queue} set {@code xso.operations.workers} and {@code queue-capacity}.
+ */
+final class ServiceUnderTest implements AutoCloseable {
+
+	final String baseUrl;
+
+	final String description;
+
+	private final ConfigurableApplicationContext context;
+
+	private final Path snapshots;
+
+	private final Runnable cleanup;
+
+	private ServiceUnderTest(String baseUrl, String description, ConfigurableApplicationContext context,
+			Path snapshots, Runnable cleanup) {
+		this.baseUrl = baseUrl;
+		this.description = description;
+		this.context = context;
+		this.snapshots = snapshots;
+		this.cleanup = cleanup;
+	}
+
+	static ServiceUnderTest start(Map<String, String> p, int guests) throws IOException, SQLException {
+		if (p.containsKey("url")) {
+			return new ServiceUnderTest(p.get("url").replaceAll("/$", ""), "service at " + p.get("url"), null, null,
+					() -> {
+					});
+		}
+		String db = p.getOrDefault("db", "h2");
+		Path snapshots = Files.createTempDirectory("xso-bench-disks");
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--xso.demo.enabled=false",
+				"--xso.sim.snapshot-dir=" + snapshots, "--logging.level.root=WARN",
+				"--logging.level.org.xso=WARN", "--logging.level.org.hibernate=ERROR", "--spring.main.banner-mode=off",
+				"--xso.operations.workers=" + p.getOrDefault("workers", "4"),
+				"--xso.operations.queue-capacity=" + p.getOrDefault("queue", String.valueOf(Math.max(64, 2 * guests))),
+				"--xso.operations.periodic-workers=" + Math.max(8, guests)));
+		Runnable cleanup = () -> {
+		};
+		String description;
+		if ("postgres".equals(db)) {
+			String url = p.getOrDefault("pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
+			String user = p.getOrDefault("pgUser", "postgres");
+			String password = p.getOrDefault("pgPassword", "");
+			String schema = "xso_bench_" + Long.toString(System.currentTimeMillis(), 36);
+			args.addAll(List.of("--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema="
+					+ schema, "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
+					"--spring.flyway.schemas=" + schema, "--spring.flyway.default-schema=" + schema));
+			cleanup = () -> dropSchema(url, user, password, schema);
+			description = "PostgreSQL (" + serverVersion(url, user, password) + ")";
+		}
+		else {
+			args.add("--spring.datasource.url=jdbc:h2:mem:bench" + System.nanoTime()
+					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+			description = "H2 in memory";
+		}
+		ConfigurableApplicationContext context = SpringApplication.run(XsoApplication.class, args.toArray(String[]::new));
+		String port = context.getEnvironment().getProperty("local.server.port");
+		return new ServiceUnderTest("http://127.0.0.1:" + port, description, context, snapshots, cleanup);
+	}
+
+	private static String serverVersion(String url, String user, String password) throws SQLException {
+		try (Connection c = DriverManager.getConnection(url, user, password)) {
+			return c.getMetaData().getDatabaseProductVersion();
+		}
+	}
+
+	private static void dropSchema(String url, String user, String password, String schema) {
+		try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+			s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+		}
+		catch (SQLException e) {
+			System.err.println("could not drop schema " + schema + ": " + e.getMessage());
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		if (this.context != null) {
+			this.context.close();
+		}
+		this.cleanup.run();
+		if (this.snapshots != null) {
+			try (Stream<Path> files = Files.walk(this.snapshots)) {
+				for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(f);
+				}
+			}
+		}
+	}
+
+}
