@@ -78,7 +78,7 @@ public record DeviceSavedState(DeviceId id, DomId backendDomid, XenbusState fron
 		catch (IllegalArgumentException e) {
 			throw new CanonicalInput.InvalidEncodingException(e.getMessage());
 		}
-		int nr = in.readCount(8);
+		int nr = in.readCount(2 * BlkbackFeatures.MAX_QUEUES);
 		List<RingSnapshot> rings = new ArrayList<>(nr);
 		for (int i = 0; i < nr; i++) {
 			rings.add(RingSnapshot.readFrom(in));

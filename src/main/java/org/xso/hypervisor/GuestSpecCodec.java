@@ -24,7 +24,8 @@ public final class GuestSpecCodec {
 					.writeInt(f.maxIndirectSegments())
 					.writeBoolean(f.flushCache())
 					.writeBoolean(f.discard())
-					.writeInt(f.maxRingPageOrder());
+					.writeInt(f.maxRingPageOrder())
+					.writeInt(f.maxQueues());
 			}
 			else if (d instanceof DeviceSpec.Vif v) {
 				out.writeString(v.mac());
@@ -47,7 +48,7 @@ public final class GuestSpecCodec {
 					long sectors = in.readLong();
 					int sectorSize = in.readInt();
 					BlkbackFeatures f = new BlkbackFeatures(in.readBoolean(), in.readInt(), in.readBoolean(),
-							in.readBoolean(), in.readInt());
+							in.readBoolean(), in.readInt(), in.readInt());
 					devices.add(new DeviceSpec.Vbd(devid, backend, sectors, sectorSize, f));
 				}
 				else {

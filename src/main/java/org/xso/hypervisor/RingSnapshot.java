@@ -6,9 +6,10 @@ import java.util.List;
 import org.xso.xen.GrantRef;
 
 /**
- * One shared ring at the moment of save: its name ({@code ring} for blkif, {@code tx} / {@code rx}
- * for netif), {@code ring-page-order}, the grant refs of its pages, the page bytes (header and
- * slots exactly as in memory), the shared header indices and the frontend's private ones.
+ * One shared ring at the moment of save: its name ({@code ring} for blkif, {@code queue-<i>} for each
+ * queue of a multi-queue blkif, {@code tx} / {@code rx} for netif), {@code ring-page-order}, the
+ * grant refs of its pages, the page bytes (header and slots exactly as in memory), the shared
+ * header indices and the frontend's private ones.
  */
 public record RingSnapshot(String name, int pageOrder, List<GrantRef> refs, byte[] pages, int reqProd, int reqEvent,
 		int rspProd, int rspEvent, int reqProdPvt, int rspCons) {

@@ -14,7 +14,7 @@ import org.xso.xen.DomId;
 public record SavedDomain(int formatVersion, String adapter, DomId domid, GuestSpec config,
 		List<DeviceSavedState> devices, byte[] memoryImage) {
 
-	public static final int FORMAT_VERSION = 1;
+	public static final int FORMAT_VERSION = 2;
 
 	public SavedDomain {
 		devices = List.copyOf(devices);

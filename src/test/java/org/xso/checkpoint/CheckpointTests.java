@@ -5,6 +5,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.MvcResult;
+import org.xso.hypervisor.SavedDomain;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ class CheckpointTests extends IntegrationTest {
 		JsonNode c = body(r);
 		assertThat(r.getResponse().getHeader("ETag")).isEqualTo("\"" + c.get("manifest").get("sha256").asString() + "\"");
 		assertThat(c.get("config").get("name").asString()).isEqualTo("guest-1");
-		assertThat(c.get("manifest").get("formatVersion").asInt()).isEqualTo(1);
+		assertThat(c.get("manifest").get("formatVersion").asInt()).isEqualTo(SavedDomain.FORMAT_VERSION);
 		assertThat(c.get("manifest").get("parts").findValuesAsString("name")).containsExactly("config",
 				"device/vbd/51712", "device/vif/0", "memory");
 		JsonNode vbd = c.get("devices").get(0);

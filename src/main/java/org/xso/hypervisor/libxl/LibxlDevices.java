@@ -142,7 +142,8 @@ final class LibxlDevices {
 		return new BlkbackFeatures(number(be + "/feature-persistent", 0) == 1,
 				(int) Math.min(4096, number(be + "/feature-max-indirect-segments", 0)),
 				number(be + "/feature-flush-cache", 0) == 1, number(be + "/feature-discard", 0) == 1,
-				(int) Math.min(4, number(be + "/max-ring-page-order", 0)));
+				(int) Math.min(4, number(be + "/max-ring-page-order", 0)),
+				(int) Math.max(1, Math.min(BlkbackFeatures.MAX_QUEUES, number(be + "/multi-queue-max-queues", 1))));
 	}
 
 	private long number(String path, long dflt) {

@@ -29,13 +29,16 @@ import org.xso.xen.ring.RingMemory;
 import org.xso.xen.store.XsTransaction;
 
 /**
- * The block backend in dom0 (Linux blkback): publishes its features and goes InitWait; when the
- * frontend is Initialised it maps the ring grants, binds the event channel, publishes the disk's
- * geometry and goes Connected; it serves READ, WRITE, FLUSH, DISCARD and INDIRECT requests whose
- * segments name granted guest pages, each after the configured latency, so requests are really in
- * flight; on the frontend's Closing or Closed it waits for its in-flight I/O, unmaps and unbinds.
- * It runs on its own executor and reaches the frontend only through xenstore, grant mappings and
- * the event channel.
+ * The block backend in dom0 (Linux blkback): publishes its features (with
+ * {@code multi-queue-max-queues} when it offers more than one queue) and goes InitWait; when the
+ * frontend is Initialised it maps the ring grants and binds the event channel of every queue the
+ * frontend chose ({@code multi-queue-num-queues}, each under {@code queue-<i>}, or the legacy
+ * top-level keys for one queue), publishes the disk's geometry and goes Connected. On every ring
+ * it serves READ, WRITE, FLUSH, DISCARD and INDIRECT requests whose segments name granted guest
+ * pages, each after the configured latency, so requests are really in flight, and answers on the
+ * ring the request came from; on the frontend's Closing or Closed it waits for its in-flight I/O,
+ * unmaps and unbinds. It runs on its own executor and reaches the frontend only through xenstore,
+ * grant mappings and the event channels.
  */
 final class Blkback extends Backend {
 
@@ -43,9 +46,12 @@ final class Blkback extends Backend {
 
 	private BlkbackFeatures features;
 
-	private BackRing ring;
+	/** One queue as the backend serves it (Linux {@code xen_blkif_ring}): its ring and bound port. */
+	private record Ring(BackRing ring, EvtchnPort port) {
+	}
 
-	private EvtchnPort port;
+	/** The frontend's queues, mapped and bound; empty while disconnected. */
+	private final List<Ring> rings = new ArrayList<>();
 
 	private boolean persistent;
 
@@ -78,13 +84,19 @@ final class Blkback extends Backend {
 			t.rm(dir + "/feature-max-indirect-segments");
 		}
 		t.write(dir + "/max-ring-page-order", Integer.toString(features.maxRingPageOrder()));
+		if (features.maxQueues() > 1) {
+			t.write(dir + "/multi-queue-max-queues", Integer.toString(features.maxQueues()));
+		}
+		else if (t.tryRead(dir + "/multi-queue-max-queues").isPresent()) {
+			t.rm(dir + "/multi-queue-max-queues");
+		}
 		t.write(dir + "/feature-flush-cache", features.flushCache() ? "1" : "0");
 		t.write(dir + "/feature-discard", features.discard() ? "1" : "0");
 	}
 
 	@Override
 	boolean ringConnected() {
-		return ring != null;
+		return !rings.isEmpty();
 	}
 
 	@Override
@@ -94,32 +106,51 @@ final class Blkback extends Backend {
 			fatal("ring-page-order " + order + " exceeds max-ring-page-order " + features.maxRingPageOrder());
 			return;
 		}
-		List<GrantRef> refs = new ArrayList<>();
-		if (order == 0) {
-			refs.add(GrantRef.of(Integer.parseUnsignedInt(xs.read(frontendPath + "/ring-ref"))));
+		int nrQueues = Integer.parseInt(xs.tryRead(frontendPath + "/multi-queue-num-queues").orElse("1"));
+		if (nrQueues < 1 || nrQueues > features.maxQueues()) {
+			fatal("multi-queue-num-queues " + nrQueues + " exceeds multi-queue-max-queues " + features.maxQueues());
+			return;
 		}
-		else {
-			for (int i = 0; i < 1 << order; i++) {
-				refs.add(GrantRef.of(Integer.parseUnsignedInt(xs.read(frontendPath + "/ring-ref" + i))));
-			}
-		}
-		EvtchnPort remote = EvtchnPort.of(Integer.parseInt(xs.read(frontendPath + "/event-channel")));
-		List<ByteBuffer> pages = new ArrayList<>();
-		for (GrantRef ref : refs) {
-			GrantMapResult r = host.grants.map(DomId.DOM0, frontend, ref, false);
-			if (r instanceof GrantMapResult.Mapped m) {
-				ringMappings.add(m.handle());
-				pages.add(m.page());
+		// read_per_ring_refs: one queue keeps the legacy layout, several have a queue-<i> directory each
+		List<List<GrantRef>> refs = new ArrayList<>();
+		List<EvtchnPort> remotes = new ArrayList<>();
+		for (int q = 0; q < nrQueues; q++) {
+			String qdir = nrQueues == 1 ? frontendPath : frontendPath + "/queue-" + q;
+			List<GrantRef> qrefs = new ArrayList<>();
+			if (order == 0) {
+				qrefs.add(GrantRef.of(Integer.parseUnsignedInt(xs.read(qdir + "/ring-ref"))));
 			}
 			else {
-				unmapRings();
-				fatal("mapping ring-ref " + ref + ": " + Gntst.name(r.status()));
-				return;
+				for (int i = 0; i < 1 << order; i++) {
+					qrefs.add(GrantRef.of(Integer.parseUnsignedInt(xs.read(qdir + "/ring-ref" + i))));
+				}
 			}
+			refs.add(qrefs);
+			remotes.add(EvtchnPort.of(Integer.parseInt(xs.read(qdir + "/event-channel"))));
 		}
-		ring = BackRing.init(new RingMemory(pages), BlkifLayout.RING_ENTRY_SIZE);
-		port = host.evtchn.bindInterdomain(DomId.DOM0, frontend, remote);
-		host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(this::onEvent));
+		List<BackRing> mapped = new ArrayList<>();
+		for (List<GrantRef> qrefs : refs) {
+			List<ByteBuffer> pages = new ArrayList<>();
+			for (GrantRef ref : qrefs) {
+				GrantMapResult r = host.grants.map(DomId.DOM0, frontend, ref, false);
+				if (r instanceof GrantMapResult.Mapped m) {
+					ringMappings.add(m.handle());
+					pages.add(m.page());
+				}
+				else {
+					unmapRings();
+					fatal("mapping ring-ref " + ref + ": " + Gntst.name(r.status()));
+					return;
+				}
+			}
+			mapped.add(BackRing.init(new RingMemory(pages), BlkifLayout.RING_ENTRY_SIZE));
+		}
+		for (int q = 0; q < nrQueues; q++) {
+			EvtchnPort port = host.evtchn.bindInterdomain(DomId.DOM0, frontend, remotes.get(q));
+			Ring ring = new Ring(mapped.get(q), port);
+			host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(() -> onEvent(ring)));
+			rings.add(ring);
+		}
 		persistent = features.persistent()
 				&& "1".equals(xs.tryRead(frontendPath + "/feature-persistent").orElse("0"));
 		xs.transaction((XsTransaction t) -> {
@@ -132,7 +163,7 @@ final class Blkback extends Backend {
 			t.write(dir + "/physical-sector-size", xs.tryRead(dir + "/sim-sector-size").orElse("512"));
 		});
 		switchState(XenbusState.Connected);
-		onEvent();
+		List.copyOf(rings).forEach(this::onEvent);
 	}
 
 	private void fatal(String message) {
@@ -141,11 +172,12 @@ final class Blkback extends Backend {
 		switchState(XenbusState.Closing);
 	}
 
-	private void onEvent() {
-		if (ring == null) {
+	private void onEvent(Ring r) {
+		if (!rings.contains(r)) {
 			return;
 		}
-		host.evtchn.clearPending(DomId.DOM0, port);
+		BackRing ring = r.ring();
+		host.evtchn.clearPending(DomId.DOM0, r.port());
 		do {
 			while (ring.hasUnconsumedRequests() && !ring.requestConsOverflow()) {
 				int off = ring.requestSlotOffset();
@@ -155,35 +187,35 @@ final class Blkback extends Backend {
 					default -> BlkifRequest.decode(ring.memory(), off);
 				};
 				ring.requestConsumed();
-				dispatch(req);
+				dispatch(r, req);
 			}
 		}
 		while (ring.finalCheckForRequests());
 	}
 
-	private void dispatch(Object request) {
+	private void dispatch(Ring q, Object request) {
 		inflight++;
 		if (request instanceof BlkifIndirectRequest ind) {
 			if (features.maxIndirectSegments() <= BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST
 					|| ind.nrSegments() > features.maxIndirectSegments()) {
-				respond(ind.id(), BlkifOp.INDIRECT, BlkifStatus.EOPNOTSUPP);
+				respond(q, ind.id(), BlkifOp.INDIRECT, BlkifStatus.EOPNOTSUPP);
 				return;
 			}
 			List<BlkifSegment> segs = readIndirectSegments(ind);
 			if (segs == null) {
-				respond(ind.id(), BlkifOp.INDIRECT, BlkifStatus.ERROR);
+				respond(q, ind.id(), BlkifOp.INDIRECT, BlkifStatus.ERROR);
 				return;
 			}
-			readWrite(ind.id(), ind.indirectOp(), BlkifOp.INDIRECT, ind.sectorNumber(), segs);
+			readWrite(q, ind.id(), ind.indirectOp(), BlkifOp.INDIRECT, ind.sectorNumber(), segs);
 			return;
 		}
 		BlkifRequest req = (BlkifRequest) request;
 		switch (req.operation()) {
-			case BlkifOp.READ, BlkifOp.WRITE -> readWrite(req.id(), req.operation(), req.operation(),
+			case BlkifOp.READ, BlkifOp.WRITE -> readWrite(q, req.id(), req.operation(), req.operation(),
 					req.sectorNumber(), req.segments().subList(0, req.nrSegments()));
-			case BlkifOp.FLUSH_DISKCACHE -> later(() -> respond(req.id(), req.operation(),
+			case BlkifOp.FLUSH_DISKCACHE -> later(() -> respond(q, req.id(), req.operation(),
 					features.flushCache() ? BlkifStatus.OKAY : BlkifStatus.EOPNOTSUPP));
-			default -> respond(req.id(), req.operation(), BlkifStatus.EOPNOTSUPP);
+			default -> respond(q, req.id(), req.operation(), BlkifStatus.EOPNOTSUPP);
 		}
 	}
 
@@ -204,7 +236,7 @@ final class Blkback extends Backend {
 		return segs;
 	}
 
-	private void readWrite(long reqId, int op, int responseOp, long sector, List<BlkifSegment> segs) {
+	private void readWrite(Ring q, long reqId, int op, int responseOp, long sector, List<BlkifSegment> segs) {
 		boolean write = op == BlkifOp.WRITE;
 		List<GrantHandle> handles = new ArrayList<>(segs.size());
 		List<ByteBuffer> pages = new ArrayList<>(segs.size());
@@ -213,7 +245,7 @@ final class Blkback extends Backend {
 			GrantMapResult r = mapSegment(s.gref(), write);
 			if (!(r instanceof GrantMapResult.Mapped m)) {
 				unmapData(handles);
-				respond(reqId, responseOp, BlkifStatus.ERROR);
+				respond(q, reqId, responseOp, BlkifStatus.ERROR);
 				return;
 			}
 			handles.add(m.handle());
@@ -222,7 +254,7 @@ final class Blkback extends Backend {
 		}
 		if (!disk.inRange(sector, (int) nsect)) {
 			unmapData(handles);
-			respond(reqId, responseOp, BlkifStatus.ERROR);
+			respond(q, reqId, responseOp, BlkifStatus.ERROR);
 			return;
 		}
 		later(() -> {
@@ -239,7 +271,7 @@ final class Blkback extends Backend {
 				s += count;
 			}
 			unmapData(handles);
-			respond(reqId, responseOp, BlkifStatus.OKAY);
+			respond(q, reqId, responseOp, BlkifStatus.OKAY);
 		});
 	}
 
@@ -276,13 +308,14 @@ final class Blkback extends Backend {
 		}
 	}
 
-	private void respond(long reqId, int op, int status) {
+	private void respond(Ring q, long reqId, int op, int status) {
 		inflight--;
-		if (ring != null) {
+		if (rings.contains(q)) {
+			BackRing ring = q.ring();
 			new BlkifResponse(reqId, op, status).encode(ring.memory(), ring.responseSlotOffset());
 			ring.responseProduced();
 			if (ring.pushResponsesAndCheckNotify()) {
-				host.evtchn.send(DomId.DOM0, port);
+				host.evtchn.send(DomId.DOM0, q.port());
 			}
 		}
 		if (inflight == 0 && whenIdle != null) {
@@ -299,11 +332,8 @@ final class Blkback extends Backend {
 			whenIdle = () -> disconnect(then);
 			return;
 		}
-		if (ring != null) {
-			host.evtchn.close(DomId.DOM0, port);
-			port = null;
-			ring = null;
-		}
+		rings.forEach(r -> host.evtchn.close(DomId.DOM0, r.port()));
+		rings.clear();
 		unmapRings();
 		persistentMaps.values().forEach(host.grants::unmap);
 		persistentMaps.clear();

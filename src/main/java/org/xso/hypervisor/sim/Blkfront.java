@@ -17,7 +17,10 @@ import org.xso.hypervisor.CanonicalOutput;
 import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.GrantSnapshot;
 import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.RingSnapshot;
+import org.xso.hypervisor.ShadowEntry;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.xen.DomId;
 import org.xso.xen.EvtchnPort;
@@ -35,6 +38,12 @@ import org.xso.xen.store.XsTransaction;
  * with requests in flight and, after a restore, requeues what its shadow held (as current Linux
  * does, so a backend with other limits gets re-split requests); {@link
  * SuspendStrategy#SUSPEND_RESUME} drains, tears the ring down and re-runs the attach path.
+ *
+ * <p>
+ * Multi-queue: it uses {@code min(multi-queue-max-queues, MAX_QUEUES)} queues, each a ring with its
+ * own grants and event channel, and spreads bios over them round-robin. After a restore the queue
+ * count is negotiated again, so the shadows of N queues are requeued on the M queues the new backend
+ * allows (a lower count is reported in {@code featuresLost}).
  */
 final class Blkfront extends Frontend {
 
@@ -46,7 +55,18 @@ final class Blkfront extends Frontend {
 
 	private final BioSink sink;
 
-	private BlkfrontRing ring;
+	/** blkfront's own limit on queues (Linux module parameter max_queues). */
+	static final int MAX_QUEUES = 4;
+
+	/** One hardware queue: its ring and the event channel the backend binds for it. */
+	private record Queue(BlkfrontRing ring, EvtchnPort port) {
+	}
+
+	/** The negotiated queues (multi-queue-num-queues of them); empty while there is no ring. */
+	private final List<Queue> queues = new ArrayList<>();
+
+	/** The queue the next bio tries first: bios are spread round-robin. */
+	private int nextQueue;
 
 	private final Deque<Bio> queue = new ArrayDeque<>();
 
@@ -113,33 +133,63 @@ final class Blkfront extends Frontend {
 		int beIndirect = Integer.parseInt(xs.tryRead(backendPath + "/feature-max-indirect-segments").orElse("0"));
 		int indirect = beIndirect > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST ? Math.min(beIndirect, MAX_INDIRECT_SEGMENTS)
 				: 0;
-		ring = new BlkfrontRing(guest, id.devid() & 0xFFFF, backendId, order, persistent, indirect);
-		EvtchnPort p = allocEvtchn();
+		int beQueues = Integer.parseInt(xs.tryRead(backendPath + "/multi-queue-max-queues").orElse("1"));
+		int nrQueues = Math.max(1, Math.min(beQueues, MAX_QUEUES));
+		for (int q = 0; q < nrQueues; q++) {
+			BlkfrontRing r = new BlkfrontRing(guest, id.devid() & 0xFFFF, backendId, order, persistent, indirect);
+			queues.add(new Queue(r, allocEvtchn()));
+		}
+		nextQueue = 0;
 		regranted.complete(null);
 		xs.transaction((XsTransaction t) -> {
-			if (order == 0) {
-				t.write(nodePath + "/ring-ref", ring.ringRefs.get(0).toString());
-			}
-			else {
-				t.write(nodePath + "/ring-page-order", Integer.toString(order));
-				for (int i = 0; i < ring.ringRefs.size(); i++) {
-					t.write(nodePath + "/ring-ref" + i, ring.ringRefs.get(i).toString());
+			// a reconnect may have a different queue count: drop the other layout's keys first
+			for (String k : t.tryRead(nodePath).isPresent() ? t.directory(nodePath) : List.<String>of()) {
+				if (k.startsWith("queue-") || k.startsWith("ring-ref") || k.equals("event-channel")
+						|| k.equals("multi-queue-num-queues") || k.equals("ring-page-order")) {
+					t.rm(nodePath + "/" + k);
 				}
 			}
-			t.write(nodePath + "/event-channel", p.toString());
+			if (order > 0) {
+				t.write(nodePath + "/ring-page-order", Integer.toString(order));
+			}
+			if (nrQueues == 1) {
+				writeRing(t, nodePath, queues.get(0));
+			}
+			else {
+				t.write(nodePath + "/multi-queue-num-queues", Integer.toString(nrQueues));
+				for (int q = 0; q < nrQueues; q++) {
+					writeRing(t, nodePath + "/queue-" + q, queues.get(q));
+				}
+			}
 			t.write(nodePath + "/protocol", "x86_64-abi");
 			t.write(nodePath + "/feature-persistent", "1");
 		});
 		switchState(XenbusState.Initialised);
 	}
 
+	/** write_per_ring_nodes: the queue's ring-ref (or ring-ref0..N) and event-channel under {@code dir}. */
+	private static void writeRing(XsTransaction t, String dir, Queue q) {
+		List<GrantRef> refs = q.ring().ringRefs;
+		if (q.ring().order == 0) {
+			t.write(dir + "/ring-ref", refs.get(0).toString());
+		}
+		else {
+			for (int i = 0; i < refs.size(); i++) {
+				t.write(dir + "/ring-ref" + i, refs.get(i).toString());
+			}
+		}
+		t.write(dir + "/event-channel", q.port().toString());
+	}
+
 	@Override
 	void backendConnected() {
 		SortedMap<String, String> f = features();
 		List<String> lost = new ArrayList<>();
-		for (String k : List.of("feature-persistent", "feature-max-indirect-segments", "ring-page-order")) {
-			String before = savedFeatures.getOrDefault(k, "0");
-			String after = f.getOrDefault(k, "0");
+		for (String k : List.of("feature-persistent", "feature-max-indirect-segments", "ring-page-order",
+				"multi-queue-num-queues")) {
+			String dflt = k.equals("multi-queue-num-queues") ? "1" : "0";
+			String before = savedFeatures.getOrDefault(k, dflt);
+			String after = f.getOrDefault(k, dflt);
 			if (Integer.parseInt(after) < Integer.parseInt(before)) {
 				lost.add(k + " " + before + "->" + after);
 			}
@@ -155,16 +205,16 @@ final class Blkfront extends Frontend {
 
 	@Override
 	boolean inFlight() {
-		return ring != null && ring.inFlight() > 0;
+		return queues.stream().anyMatch(q -> q.ring().inFlight() > 0);
 	}
 
 	@Override
 	void releaseRing() {
-		if (ring != null) {
-			retiredRefs.addAll(ring.ringRefs);
-			ring.release();
-			ring = null;
+		for (Queue q : queues) {
+			retiredRefs.addAll(q.ring().ringRefs);
+			q.ring().release();
 		}
+		queues.clear();
 		closeEvtchn();
 	}
 
@@ -181,11 +231,15 @@ final class Blkfront extends Frontend {
 
 	@Override
 	void kick() {
-		if (mode != Mode.RUNNING || ring == null || state != XenbusState.Connected) {
+		if (mode != Mode.RUNNING || queues.isEmpty() || state != XenbusState.Connected) {
 			return;
 		}
-		boolean pushed = false;
-		while (!queue.isEmpty() && ring.hasRoomFor(queue.peekFirst())) {
+		boolean[] pushed = new boolean[queues.size()];
+		while (!queue.isEmpty()) {
+			Queue q = queueWithRoomFor(queue.peekFirst());
+			if (q == null) {
+				break;
+			}
 			Bio b = queue.pollFirst();
 			if (replayTags.remove(b.tag())) {
 				replayed++;
@@ -193,40 +247,61 @@ final class Blkfront extends Frontend {
 			else if (preSuspend.contains(b.tag())) {
 				reissued++;
 			}
-			onRing.put(b.tag(), new OnRing(ring.issue(b)));
-			pushed = true;
+			onRing.put(b.tag(), new OnRing(q.ring().issue(b)));
+			pushed[queues.indexOf(q)] = true;
 		}
-		if (pushed && ring.push()) {
-			notifyBackend();
+		for (int i = 0; i < pushed.length; i++) {
+			Queue q = queues.get(i);
+			if (pushed[i] && q.ring().push()) {
+				notifyBackend(q.port());
+			}
 		}
+	}
+
+	/** The next queue, round-robin, whose ring has room for {@code b}; null if none has. */
+	private Queue queueWithRoomFor(Bio b) {
+		for (int i = 0; i < queues.size(); i++) {
+			Queue q = queues.get((nextQueue + i) % queues.size());
+			if (q.ring().hasRoomFor(b)) {
+				nextQueue = (nextQueue + i + 1) % queues.size();
+				return q;
+			}
+		}
+		return null;
 	}
 
 	@Override
 	void onEvent() {
-		if (ring == null || mode == Mode.FROZEN) {
+		if (queues.isEmpty() || mode == Mode.FROZEN) {
 			// a frozen guest runs no code: the event stays pending until the thaw
 			return;
 		}
 		clearPending();
-		for (BlkfrontRing.Completion c : ring.reap(() -> duplicated++)) {
-			OnRing b = onRing.get(c.tag());
-			if (b == null) {
-				duplicated++;
-				continue;
+		for (Queue q : queues) {
+			for (BlkfrontRing.Completion c : q.ring().reap(() -> duplicated++)) {
+				complete(c);
 			}
-			b.failed |= c.status() != BlkifStatus.OKAY;
-			if (--b.left > 0) {
-				continue;
-			}
-			onRing.remove(c.tag());
-			bios.remove(c.tag());
-			completed++;
-			preSuspend.remove(c.tag());
-			sink.completed(c.tag(), b.failed ? BlkifStatus.ERROR : BlkifStatus.OKAY);
 		}
 		kick();
 		checkDrained();
 		checkVerified();
+	}
+
+	private void complete(BlkfrontRing.Completion c) {
+		OnRing b = onRing.get(c.tag());
+		if (b == null) {
+			duplicated++;
+			return;
+		}
+		b.failed |= c.status() != BlkifStatus.OKAY;
+		if (--b.left > 0) {
+			return;
+		}
+		onRing.remove(c.tag());
+		bios.remove(c.tag());
+		completed++;
+		preSuspend.remove(c.tag());
+		sink.completed(c.tag(), b.failed ? BlkifStatus.ERROR : BlkifStatus.OKAY);
 	}
 
 	private void checkVerified() {
@@ -244,8 +319,9 @@ final class Blkfront extends Frontend {
 
 	@Override
 	QuiesceReport.Device report(SuspendStrategy strategy, long drained) {
-		long shadowed = strategy == SuspendStrategy.SHADOW_REPLAY && ring != null ? ring.inFlight() : 0;
-		return new QuiesceReport.Device(id, drained, shadowed, queue.size(), 0, ring == null);
+		long shadowed = strategy == SuspendStrategy.SHADOW_REPLAY
+				? queues.stream().mapToLong(q -> q.ring().inFlight()).sum() : 0;
+		return new QuiesceReport.Device(id, drained, shadowed, queue.size(), 0, queues.isEmpty());
 	}
 
 	@Override
@@ -260,16 +336,24 @@ final class Blkfront extends Frontend {
 		onRing.keySet().forEach(tag -> bios.get(tag).writeTo(out));
 		out.writeInt(queue.size());
 		queue.forEach(b -> b.writeTo(out));
-		List<Pfn> priv = ring == null ? List.of() : ring.privatePages();
+		List<Pfn> priv = new ArrayList<>();
+		queues.forEach(q -> priv.addAll(q.ring().privatePages()));
 		out.writeInt(priv.size());
 		priv.forEach(p -> out.writeLong(p.value()));
 		out.writeLong(issued).writeLong(completed).writeLong(replayed).writeLong(reissued).writeLong(duplicated);
 		out.writeInt(retiredRefs.size());
 		retiredRefs.forEach(r -> out.writeInt(r.value()));
-		return new DeviceSavedState(id, backendId, state, backendState(),
-				ring == null ? List.of() : List.of(ring.snapshot()), ring == null ? List.of() : ring.grants(),
-				evtchnPorts(), features(), backendInfo, ring == null ? List.of() : ring.shadowEntries(),
-				out.toByteArray());
+		List<RingSnapshot> rings = new ArrayList<>();
+		List<GrantSnapshot> grants = new ArrayList<>();
+		List<ShadowEntry> shadow = new ArrayList<>();
+		for (int i = 0; i < queues.size(); i++) {
+			BlkfrontRing r = queues.get(i).ring();
+			rings.add(r.snapshot(queues.size() == 1 ? "ring" : "queue-" + i));
+			grants.addAll(r.grants());
+			shadow.addAll(r.shadowEntries());
+		}
+		return new DeviceSavedState(id, backendId, state, backendState(), rings, grants, evtchnPorts(), features(),
+				backendInfo, shadow, out.toByteArray());
 	}
 
 	/**
@@ -321,7 +405,9 @@ final class Blkfront extends Frontend {
 	@Override
 	SortedMap<String, String> features() {
 		SortedMap<String, String> f = new TreeMap<>();
-		if (ring != null) {
+		if (!queues.isEmpty()) {
+			BlkfrontRing ring = queues.get(0).ring();
+			f.put("multi-queue-num-queues", Integer.toString(queues.size()));
 			f.put("feature-persistent", ring.persistent ? "1" : "0");
 			f.put("feature-max-indirect-segments", Integer.toString(ring.maxIndirect));
 			f.put("ring-page-order", Integer.toString(ring.order));
@@ -333,12 +419,14 @@ final class Blkfront extends Frontend {
 
 	@Override
 	List<GrantRef> ringRefs() {
-		return ring == null ? List.of() : List.copyOf(ring.ringRefs);
+		List<GrantRef> refs = new ArrayList<>();
+		queues.forEach(q -> refs.addAll(q.ring().ringRefs));
+		return refs;
 	}
 
 	/** Every grant ref the device references now (ring, data, pool, indirect). */
 	List<Integer> referencedRefs() {
-		return ring == null ? List.of() : ring.grants().stream().map(g -> g.ref()).toList();
+		return queues.stream().flatMap(q -> q.ring().grants().stream()).map(g -> g.ref()).toList();
 	}
 
 	@Override

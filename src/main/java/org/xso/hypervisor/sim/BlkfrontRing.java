@@ -26,7 +26,7 @@ import org.xso.xen.ring.FrontRing;
 import org.xso.xen.ring.RingMemory;
 
 /**
- * One connection of blkfront to its backend: the granted ring pages, the shadow of requests on the
+ * One queue of blkfront's connection to its backend (Linux {@code blkfront_ring_info}): the granted ring pages, the shadow of requests on the
  * ring (Linux {@code blkfront_ring_info.shadow[]}: the ring id indexes it, a free list links it),
  * and the grants of data, persistent and indirect pages. Confined to the frontend's executor.
  */
@@ -290,10 +290,11 @@ final class BlkfrontRing {
 		return out;
 	}
 
-	RingSnapshot snapshot() {
+	/** The ring as saved state, named {@code ring} (one queue) or {@code queue-<i>}. */
+	RingSnapshot snapshot(String name) {
 		byte[] bytes = new byte[front.memory().length()];
 		front.memory().getBytes(0, bytes, 0, bytes.length);
-		return new RingSnapshot("ring", order, ringRefs, bytes, front.reqProd(), front.reqEvent(), front.rspProd(),
+		return new RingSnapshot(name, order, ringRefs, bytes, front.reqProd(), front.reqEvent(), front.rspProd(),
 				front.rspEvent(), front.reqProdPvt(), front.rspCons());
 	}
 

@@ -71,7 +71,8 @@ abstract class Frontend {
 
 	Mode mode = Mode.NEW;
 
-	private EvtchnPort port;
+	/** The event channels published to the backend (blkfront: one per queue). */
+	private final List<EvtchnPort> ports = new java.util.ArrayList<>();
 
 	private XsWatch backendWatch;
 
@@ -229,32 +230,37 @@ abstract class Frontend {
 	}
 
 	EvtchnPort allocEvtchn() {
-		port = guest.host().evtchn.allocUnbound(guest.domid(), backendId);
+		EvtchnPort port = guest.host().evtchn.allocUnbound(guest.domid(), backendId);
 		guest.host().evtchn.bindHandler(guest.domid(), port, () -> executor.execute(this::onEvent));
+		ports.add(port);
 		return port;
 	}
 
 	void closeEvtchn() {
-		if (port != null) {
-			guest.host().evtchn.close(guest.domid(), port);
-			port = null;
-		}
+		ports.forEach(p -> guest.host().evtchn.close(guest.domid(), p));
+		ports.clear();
 	}
 
+	/** Notifies the backend through the first (for netfront, the only) event channel. */
 	void notifyBackend() {
+		notifyBackend(ports.get(0));
+	}
+
+	void notifyBackend(EvtchnPort port) {
 		guest.host().evtchn.send(guest.domid(), port);
 	}
 
+	/** Clears what is pending on every event channel of the device. */
 	void clearPending() {
-		guest.host().evtchn.clearPending(guest.domid(), port);
+		ports.forEach(p -> guest.host().evtchn.clearPending(guest.domid(), p));
 	}
 
 	List<Integer> evtchnPorts() {
-		return port == null ? List.of() : List.of(port.value());
+		return ports.stream().map(EvtchnPort::value).toList();
 	}
 
 	List<EvtchnPort> ports() {
-		return port == null ? List.of() : List.of(port);
+		return List.copyOf(ports);
 	}
 
 	void checkDrained() {

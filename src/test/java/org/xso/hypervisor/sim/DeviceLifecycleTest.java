@@ -48,7 +48,8 @@ class DeviceLifecycleTest {
 
 	@Test
 	void negotiatesAMultiPageRingWhenTheBackendOffersOne() {
-		DeviceInfo d = boot(BlkbackFeatures.LINUX_DEFAULT);
+		// one queue: the legacy layout, ring-ref0..3 at the top level
+		DeviceInfo d = boot(new BlkbackFeatures(true, 32, true, true, 4));
 		assertThat(d.connected()).isTrue();
 		assertThat(d.features()).containsEntry("ring-page-order", "2");
 		assertThat(d.ringRefs()).hasSize(4);
