@@ -40,7 +40,7 @@ import org.xso.xen.store.XsTransaction;
  * SuspendStrategy#SUSPEND_RESUME} drains, tears the ring down and re-runs the attach path.
  *
  * <p>
- * Multi-queue: it uses {@code min(multi-queue-max-queues, MAX_QUEUES)} queues, each a ring with its
+ * Multi-queue: it uses {@code min(multi-queue-max-queues, MAX_QUEUES, vCPUs)} queues, each a ring with its
  * own grants and event channel, and spreads bios over them round-robin. After a restore the queue
  * count is negotiated again, so the shadows of N queues are requeued on the M queues the new backend
  * allows (a lower count is reported in {@code featuresLost}).
@@ -134,7 +134,8 @@ final class Blkfront extends Frontend {
 		int indirect = beIndirect > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST ? Math.min(beIndirect, MAX_INDIRECT_SEGMENTS)
 				: 0;
 		int beQueues = Integer.parseInt(xs.tryRead(backendPath + "/multi-queue-max-queues").orElse("1"));
-		int nrQueues = Math.max(1, Math.min(beQueues, MAX_QUEUES));
+		// xlblk_init caps max_queues at the guest's CPUs: a ring per vCPU at most
+		int nrQueues = Math.max(1, Math.min(beQueues, Math.min(MAX_QUEUES, guest.spec().vcpus())));
 		for (int q = 0; q < nrQueues; q++) {
 			BlkfrontRing r = new BlkfrontRing(guest, id.devid() & 0xFFFF, backendId, order, persistent, indirect);
 			queues.add(new Queue(r, allocEvtchn()));

@@ -74,8 +74,12 @@ class BlockMultiQueueTest {
 	}
 
 	private DeviceInfo boot(BlkbackFeatures features, Duration latency, boolean workload) {
+		return boot(features, latency, workload, 4);
+	}
+
+	private DeviceInfo boot(BlkbackFeatures features, Duration latency, boolean workload, int vcpus) {
 		hv.host.faults.defaultBlockLatency = latency;
-		hv.create(Optional.of(DOM1), new GuestSpec("guest1", 256, 1,
+		hv.create(Optional.of(DOM1), new GuestSpec("guest1", 256, vcpus,
 				List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 1 << 20, 512, features))), DEADLINE);
 		if (workload) {
 			hv.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
@@ -99,6 +103,24 @@ class BlockMultiQueueTest {
 		assertThat(wc[3]).as("errors").isZero();
 		assertThat(wc[4]).as("verify failures").isZero();
 		assertThat(wc[5]).as("verified reads").isPositive();
+	}
+
+	@Test
+	void usesNoMoreQueuesThanTheGuestHasVcpus() {
+		DeviceInfo d = boot(FOUR_QUEUES, Duration.ZERO, false, 1);
+		assertThat(dom0.read(BE + "/multi-queue-max-queues")).isEqualTo("4");
+		assertThat(dom0.tryRead(FE + "/multi-queue-num-queues")).isEmpty();
+		assertThat(dom0.read(FE + "/ring-ref0")).isEqualTo(d.ringRefs().get(0).toString());
+		assertThat(dom0.read(FE + "/event-channel")).isEqualTo(d.evtchns().get(0).toString());
+		assertThat(d.evtchns()).hasSize(1);
+	}
+
+	@Test
+	void usesAQueuePerVcpuUpToWhatTheBackendOffers() {
+		boot(FOUR_QUEUES, Duration.ZERO, false, 2);
+		assertThat(dom0.read(FE + "/multi-queue-num-queues")).isEqualTo("2");
+		assertThat(dom0.tryRead(FE + "/queue-1/event-channel")).isPresent();
+		assertThat(dom0.tryRead(FE + "/queue-2/event-channel")).isEmpty();
 	}
 
 	@Test
