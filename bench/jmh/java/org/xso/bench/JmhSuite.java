@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 final class JmhSuite {
 
-	static final String DEFAULT_INCLUDE = "(RingThroughput|Xenstore|Grant|DeviceCycle|GuestCycle)Benchmark";
+	static final String DEFAULT_INCLUDE = "(RingThroughput|Xenstore|Grant|DeviceCycle|GuestCycle|SuspendResume)Benchmark";
 
 	static final double RING_TARGET = 1_000_000;
 
@@ -79,6 +79,11 @@ final class JmhSuite {
 			if (b.startsWith("RingThroughputBenchmark")) {
 				results.target("ring, " + b, ">= 1 M blkif requests/s, one core", score, "requests/s",
 						score >= RING_TARGET, "");
+			}
+			if (b.equals("SuspendResumeBenchmark.suspendResume") && "vbd+vif".equals(r.get("devices"))) {
+				double us = toMicros(score, (String) r.get("unit"));
+				results.target("1 vbd + 1 vif suspend -> resume, nothing in flight, in process, " + r.get("strategy"),
+						"< 1 ms", us / 1000.0, "ms", us < 1000.0, "");
 			}
 			if (b.equals("GuestCycleBenchmark.suspendResume") && !"ops/s".equals(r.get("unit"))) {
 				double us = toMicros(score, (String) r.get("unit"));
