@@ -55,20 +55,30 @@ final class BackendBus {
 			"state");
 
 	private void onChange(XsWatchEvent event) {
-		String[] parts = event.path().split("/", 10);
-		// /local/domain/0/backend/<type>/<fe>/<devid>[/<key>[/...]]
-		if (parts.length < 8) {
-			if (parts.length <= 6) {
+		String path = event.path();
+		// /local/domain/0/backend/<type>/<fe>/<devid>[/<key>[/...]]: the device directory ends at
+		// the 7th slash's next component
+		int depth = 0;
+		int dirEnd = path.length();
+		for (int i = 0; i < path.length(); i++) {
+			if (path.charAt(i) == '/' && ++depth == 8) {
+				dirEnd = i;
+				break;
+			}
+		}
+		if (depth < 7) {
+			if (depth <= 5) {
 				sweep();
 			}
 			return;
 		}
-		if (parts.length > 8 && (parts.length > 9 || !PRESENCE_KEYS.contains(parts[8]))) {
+		if (dirEnd < path.length() && !PRESENCE_KEYS.contains(path.substring(dirEnd + 1))) {
 			// another key of the device (features, sectors, ...): a new incarnation or a removal
 			// shows as one of the presence keys or as the directory itself
 			return;
 		}
-		String dir = String.join("/", java.util.Arrays.copyOf(parts, 8));
+		String dir = path.substring(0, dirEnd);
+		String[] parts = dir.split("/");
 		String instance = xs.tryRead(dir + "/" + Toolstack.INSTANCE_KEY).orElse(null);
 		boolean present = instance != null && xs.tryRead(dir + "/frontend-id").isPresent()
 				&& xs.tryRead(dir + "/state").isPresent();
