@@ -274,11 +274,19 @@ abstract class Frontend {
 
 	// ---- suspend / resume (called from the guest kernel's thread) -------------------------------
 
+	/** Quiesces this one device by {@code strategy} and waits for it. */
 	QuiesceReport.Device quiesce(SuspendStrategy strategy, long deadlineNanos) {
+		return strategy == SuspendStrategy.SHADOW_REPLAY
+				? await(freeze(), deadlineNanos, Reason.INTERNAL, id + " driver did not freeze")
+				: drainAndTearDown(deadlineNanos);
+	}
+
+	/**
+	 * SUSPEND_RESUME's quiesce (the illumos / NetBSD suspend routine): drain what is in flight up
+	 * to the deadline, then tear the ring down with the backend. SHADOW_REPLAY's is {@link #freeze()}.
+	 */
+	QuiesceReport.Device drainAndTearDown(long deadlineNanos) {
 		long before = outstanding();
-		if (strategy == SuspendStrategy.SHADOW_REPLAY) {
-			return await(freeze(), deadlineNanos, Reason.INTERNAL, id + " driver did not answer");
-		}
 		drained = new CompletableFuture<>();
 		tornDown = new CompletableFuture<>();
 		call(() -> {
@@ -294,7 +302,7 @@ abstract class Frontend {
 			return null;
 		}, deadlineNanos);
 		await(tornDown, deadlineNanos, Reason.QUIESCE_TIMEOUT, "backend of " + id + " did not close its ring");
-		return call(() -> report(strategy, before), deadlineNanos);
+		return call(() -> report(SuspendStrategy.SUSPEND_RESUME, before), deadlineNanos);
 	}
 
 	/** A cancelled suspend: the guest continues in the same domain. */
@@ -368,6 +376,24 @@ abstract class Frontend {
 			}
 		});
 		return f;
+	}
+
+	/**
+	 * Starts {@code start} on every driver at once (the kernel's loop over its devices), then waits
+	 * for them all; the results come in device order.
+	 */
+	static <T> List<T> onEvery(java.util.Collection<Frontend> fronts,
+			java.util.function.Function<Frontend, CompletableFuture<T>> start, long deadlineNanos, String what) {
+		List<CompletableFuture<T>> started = new java.util.ArrayList<>();
+		for (Frontend f : fronts) {
+			started.add(start.apply(f));
+		}
+		List<T> results = new java.util.ArrayList<>();
+		int i = 0;
+		for (Frontend f : fronts) {
+			results.add(await(started.get(i++), deadlineNanos, Reason.INTERNAL, f.id + " driver did not " + what));
+		}
+		return results;
 	}
 
 	<T> T call(java.util.concurrent.Callable<T> task, long deadlineNanos) {

@@ -21,9 +21,6 @@ import org.xso.xen.mm.MachineMemory;
  */
 final class GuestMemory {
 
-	/** What an all-zero page compares with. */
-	private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(MachineMemory.PAGE_SIZE);
-
 
 	private final MachineMemory machine;
 
@@ -111,7 +108,7 @@ final class GuestMemory {
 			pfns[i] = e.getKey();
 			// a page that is all zeros (a buffer posted but never filled) is recorded as an empty
 			// byte string, as a save stream may elide it; it comes back as a fresh, scrubbed frame
-			pages[i] = isZero(page) ? null : page;
+			pages[i] = MachineMemory.isZero(page) ? null : page;
 			size += 8 + 4 + (pages[i] == null ? 0 : MachineMemory.PAGE_SIZE);
 			i++;
 		}
@@ -135,10 +132,6 @@ final class GuestMemory {
 			}
 		}
 
-	}
-
-	private static boolean isZero(ByteBuffer page) {
-		return page.mismatch(ZERO_PAGE) < 0;
 	}
 
 	/** Rebuilds a guest's memory from an image onto newly allocated machine frames. */

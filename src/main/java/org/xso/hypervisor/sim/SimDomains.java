@@ -201,18 +201,14 @@ final class SimDomains {
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
 				// the guest stops at one instant: what is on the rings stays there, in the shadow;
 				// every driver freezes at once, then the kernel waits for them all
-				Map<DeviceId, CompletableFuture<QuiesceReport.Device>> frozen = new TreeMap<>();
-				g.frontends().forEach((id, f) -> frozen.put(id, f.freeze()));
-				for (Map.Entry<DeviceId, CompletableFuture<QuiesceReport.Device>> e : frozen.entrySet()) {
-					devices.add(Frontend.await(e.getValue(), deadline, Reason.INTERNAL, e.getKey() + " driver did not answer"));
-				}
+				devices.addAll(Frontend.onEvery(g.frontends().values(), Frontend::freeze, deadline, "freeze"));
 				freezeWorkloads(g, true);
 			}
 			else {
 				// the suspend routines stop issuing first, then drain what is in flight
 				freezeWorkloads(g, true);
 				for (Frontend f : g.frontends().values()) {
-					devices.add(f.quiesce(strategy, deadline));
+					devices.add(f.drainAndTearDown(deadline));
 				}
 			}
 		}
@@ -314,18 +310,11 @@ final class SimDomains {
 
 	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		List<CompletableFuture<ResumeReport.Device>> reports = new ArrayList<>();
-		for (Frontend f : fronts.values()) {
-			reports.add(f.submit(() -> {
-				var c = f.counters();
-				return new ResumeReport.Device(f.id, c.replayed(), c.reissued(), c.packetsDropped(), f.refsBefore,
-						f.ringRefs(), f.featuresLost);
-			}));
-		}
-		List<ResumeReport.Device> devices = new ArrayList<>();
-		for (CompletableFuture<ResumeReport.Device> r : reports) {
-			devices.add(Frontend.await(r, deadline, Reason.INTERNAL, "a driver did not report"));
-		}
+		List<ResumeReport.Device> devices = Frontend.onEvery(fronts.values(), f -> f.submit(() -> {
+			var c = f.counters();
+			return new ResumeReport.Device(f.id, c.replayed(), c.reissued(), c.packetsDropped(), f.refsBefore,
+					f.ringRefs(), f.featuresLost);
+		}), deadline, "report");
 		return new ResumeReport(g.domid(), devices);
 	}
 

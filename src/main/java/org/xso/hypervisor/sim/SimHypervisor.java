@@ -148,16 +148,10 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 					"dom" + domid + " is " + g.state() + ": quiesce its devices before saving");
 		}
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		// every driver saves its device at once; the states are collected in device order
-		List<CompletableFuture<DeviceSavedState>> saving = new ArrayList<>();
-		for (Frontend f : g.frontends().values()) {
+		List<DeviceSavedState> devices = Frontend.onEvery(g.frontends().values(), f -> {
 			SortedMap<String, String> info = backendInfo(g, f);
-			saving.add(f.submit(() -> f.save(info)));
-		}
-		List<DeviceSavedState> devices = new ArrayList<>();
-		for (CompletableFuture<DeviceSavedState> s : saving) {
-			devices.add(Frontend.await(s, deadline, Reason.INTERNAL, "a driver did not save its device"));
-		}
+			return f.submit(() -> f.save(info));
+		}, deadline, "save its device");
 		return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
 	}
 

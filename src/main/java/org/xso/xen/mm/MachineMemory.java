@@ -25,8 +25,8 @@ public final class MachineMemory {
 
 	public static final int PAGE_SHIFT = 12;
 
-	/** What a recycled frame is scrubbed with, in one bulk copy. */
-	private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+	/** What a recycled frame is scrubbed with, in one bulk copy, and what a zero page compares with. */
+	private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE_SIZE);
 
 	private final ConcurrentHashMap<Long, ByteBuffer> frames = new ConcurrentHashMap<>();
 
@@ -111,6 +111,11 @@ public final class MachineMemory {
 
 	private static void zero(ByteBuffer page) {
 		page.put(0, ZERO_PAGE, 0, PAGE_SIZE);
+	}
+
+	/** Whether the frame's page (as {@link #page} gives it) holds only zeros. */
+	public static boolean isZero(ByteBuffer page) {
+		return page.mismatch(ZERO_PAGE) < 0;
 	}
 
 	/** The pool is exhausted. */

@@ -106,14 +106,10 @@ final class NodeTree {
 		return node;
 	}
 
-	/** Applies {@code m} for {@code who}; null if it changed nothing (mkdir of an existing node). */
-	@Nullable Change apply(DomId who, Mutation m, long generation) {
-		return apply(who, m, () -> generation);
-	}
-
 	/**
-	 * Applies {@code m} for {@code who}, taking a generation from {@code generations} only once
-	 * the change is certain (refused operations and a mkdir of an existing node take none).
+	 * Applies {@code m} for {@code who}; null if it changed nothing (mkdir of an existing node). A
+	 * generation is taken from {@code generations} only once the change is certain (refused
+	 * operations and a mkdir of an existing node take none).
 	 */
 	@Nullable Change apply(DomId who, Mutation m, LongSupplier generations) {
 		Node before = root;

@@ -64,7 +64,7 @@ public final class Xenstore {
 		this.history = new History(historyCapacity);
 		NodeTree tree = new NodeTree(Node.leaf("", XsPermissions.owner(DomId.DOM0), 0), NodeTree.AccessLog.NONE);
 		for (String path : SKELETON) {
-			tree.apply(DomId.DOM0, Mutation.mkdir(path), 0);
+			tree.apply(DomId.DOM0, Mutation.mkdir(path), () -> 0);
 		}
 		this.live = tree;
 	}
