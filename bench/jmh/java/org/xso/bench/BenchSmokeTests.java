@@ -11,6 +11,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.xso.support.PostgresDatabase;
 import tools.jackson.databind.JsonNode;
@@ -21,8 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every suite of {@code bench/} runs here with tiny parameters (seconds, not minutes), so the
  * harness cannot rot: each writes its result file with the machine, rows and targets, and the
  * invariants hold (nothing lost, duplicated or mismatched; every operation succeeded). These are
- * not measurements: the figures come from the documented commands.
+ * not measurements: the figures come from the documented commands. Each suite runs on a thread of
+ * its own and fails after two minutes, even where it spins, so a stuck suite fails the build with
+ * a thread dump instead of holding it.
  */
+@Timeout(value = 120, threadMode = ThreadMode.SEPARATE_THREAD)
 class BenchSmokeTests {
 
 	@TempDir

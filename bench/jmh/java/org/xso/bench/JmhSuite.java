@@ -40,7 +40,9 @@ final class JmhSuite {
 			.warmupIterations(warmups)
 			.measurementIterations(iterations)
 			.warmupTime(TimeValue.milliseconds(millis))
-			.measurementTime(TimeValue.milliseconds(millis));
+			.measurementTime(TimeValue.milliseconds(millis))
+			// JMH interrupts an iteration that overruns this, where its default waits ten minutes
+			.timeout(TimeValue.milliseconds(Math.max(60_000, 10 * millis)));
 		Collection<RunResult> runs = new Runner(options.build()).run();
 		Results results = new Results("jmh", command, Map.of("forks", forks, "warmups", warmups, "iterations",
 				iterations, "secondsPerIteration", millis / 1000.0, "include", include));

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,30 +101,44 @@ final class PeerRun {
 		try {
 			Process p = new ProcessBuilder(virsh, "-t", "-q", "-c", "test:///default").redirectErrorStream(true)
 				.start();
-			// the commands go in from another thread: virsh's answers fill the pipe long before the script ends
-			Thread feeder = new Thread(() -> feed(p, image, cycles), "virsh-feeder");
-			feeder.start();
-			List<Double> times = new ArrayList<>();
-			try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = r.readLine()) != null) {
-					Matcher m = TIME.matcher(line);
-					if (m.find()) {
-						times.add(Double.parseDouble(m.group(1)));
-					}
-					else if (line.startsWith("error")) {
-						throw new IllegalStateException("virsh: " + line);
+			// a virsh that stops answering is killed, which ends the read below
+			Duration limit = Duration.ofSeconds(60).plusMillis(100L * cycles);
+			CompletableFuture<Process> watchdog = p.onExit()
+				.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
+				.whenComplete((done, timedOut) -> p.destroyForcibly());
+			try {
+				// the commands go in from another thread: virsh's answers fill the pipe long before the script ends
+				Thread feeder = new Thread(() -> feed(p, image, cycles), "virsh-feeder");
+				feeder.setDaemon(true);
+				feeder.start();
+				List<Double> times = new ArrayList<>();
+				try (BufferedReader r = new BufferedReader(
+						new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+					String line;
+					while ((line = r.readLine()) != null) {
+						Matcher m = TIME.matcher(line);
+						if (m.find()) {
+							times.add(Double.parseDouble(m.group(1)));
+						}
+						else if (line.startsWith("error")) {
+							throw new IllegalStateException("virsh: " + line);
+						}
 					}
 				}
+				feeder.join(limit.toMillis());
+				if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0
+						|| times.size() < 4 * cycles) {
+					throw new IllegalStateException("virsh reported " + times.size() + " timings, expected "
+							+ 4 * cycles + (watchdog.isCompletedExceptionally() ? " (killed after " + limit + ")" : ""));
+				}
+				Map<String, Stats> stats = new LinkedHashMap<>();
+				stats.put("save+restore", pairs(times, 0, cycles));
+				stats.put("suspend+resume", pairs(times, 2 * cycles, cycles));
+				return stats;
 			}
-			feeder.join();
-			if (p.waitFor() != 0 || times.size() < 4 * cycles) {
-				throw new IllegalStateException("virsh reported " + times.size() + " timings, expected " + 4 * cycles);
+			finally {
+				p.destroyForcibly();
 			}
-			Map<String, Stats> stats = new LinkedHashMap<>();
-			stats.put("save+restore", pairs(times, 0, cycles));
-			stats.put("suspend+resume", pairs(times, 2 * cycles, cycles));
-			return stats;
 		}
 		finally {
 			Files.deleteIfExists(image);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.springframework.boot.SpringApplication;
@@ -83,18 +84,30 @@ final class ServiceUnderTest implements AutoCloseable {
 	}
 
 	private static String serverVersion(String url, String user, String password) throws SQLException {
-		try (Connection c = DriverManager.getConnection(url, user, password)) {
+		try (Connection c = connect(url, user, password)) {
 			return c.getMetaData().getDatabaseProductVersion();
 		}
 	}
 
 	private static void dropSchema(String url, String user, String password, String schema) {
-		try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+		try (Connection c = connect(url, user, password); Statement s = c.createStatement()) {
+			// a lock held elsewhere must not hold the run: give up on the schema instead
+			s.execute("SET lock_timeout = '10s'");
 			s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
 		}
 		catch (SQLException e) {
 			System.err.println("could not drop schema " + schema + ": " + e.getMessage());
 		}
+	}
+
+	/** A bookkeeping connection that cannot wait for ever: on connecting, and on every statement. */
+	private static Connection connect(String url, String user, String password) throws SQLException {
+		Properties props = new Properties();
+		props.setProperty("user", user);
+		props.setProperty("password", password);
+		props.setProperty("connectTimeout", "10");
+		props.setProperty("socketTimeout", "30");
+		return DriverManager.getConnection(url, props);
 	}
 
 	@Override

@@ -66,7 +66,7 @@ public class XenstoreBenchmark {
 		this.dom0.watch(BACKEND + "/frontend-state", "bench", this.watcher, (event) -> this.fired.incrementAndGet());
 		// the registration fires once
 		while (this.fired.get() == 0) {
-			Thread.onSpinWait();
+			spin();
 		}
 		this.written = this.fired.get();
 	}
@@ -92,9 +92,17 @@ public class XenstoreBenchmark {
 		this.dom0.write(BACKEND + "/frontend-state", "4");
 		long seen;
 		while ((seen = this.fired.get()) < expected) {
-			Thread.onSpinWait();
+			spin();
 		}
 		return seen;
+	}
+
+	/** Waits a moment; JMH interrupts an iteration that overruns, and a lost watch event must not spin for ever. */
+	private static void spin() {
+		if (Thread.interrupted()) {
+			throw new IllegalStateException("interrupted waiting for the watch to fire");
+		}
+		Thread.onSpinWait();
 	}
 
 }
