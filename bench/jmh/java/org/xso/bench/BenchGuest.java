@@ -62,6 +62,8 @@ final class BenchGuest implements AutoCloseable {
 		this.hv.suspend(DOM, DEADLINE);
 		ResumeReport resumed = this.hv.resume(image, DOM, DEADLINE, (phase) -> {
 		});
+		// the image is spent, as when the service's retention drops a checkpoint: its disk snapshot goes
+		image.devices().forEach(this.hv::releaseStorage);
 		return new Cycle(quiesced, resumed);
 	}
 
@@ -70,6 +72,7 @@ final class BenchGuest implements AutoCloseable {
 		this.hv.quiesce(DOM, strategy, DEADLINE);
 		SavedDomain image = this.hv.save(DOM);
 		this.hv.thaw(DOM, DEADLINE);
+		image.devices().forEach(this.hv::releaseStorage);
 		return image;
 	}
 

@@ -32,7 +32,7 @@ import org.xso.hypervisor.SuspendStrategy;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 1)
 public class GuestCycleBenchmark {
 

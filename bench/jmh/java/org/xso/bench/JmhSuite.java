@@ -15,8 +15,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The JMH micro-benchmarks on the simulator, in one run: ring throughput, xenstore, grant tables,
  * one device's cycle per strategy with 0, 8 and 32 in flight, the 1 vbd + 1 vif guest's cycle and
- * its live checkpoint. Parameters: {@code forks} (1), {@code warmups} (2), {@code iterations}
- * (3), {@code seconds} per iteration (1), {@code include} (a regular expression of benchmarks).
+ * its live checkpoint. Parameters: {@code forks} (1), {@code warmups} (5) of {@code warmupSeconds}
+ * (3) each, {@code iterations} (3) of {@code seconds} (1) each, {@code include} (a regular expression
+ * of benchmarks). The cycle benchmarks run deep call trees on several threads: on 2 cores the JIT
+ * needs some 12 s before a cycle stops getting faster, hence the long warm-up.
  */
 final class JmhSuite {
 
@@ -31,7 +33,8 @@ final class JmhSuite {
 
 	static Path run(Map<String, String> p, String command, Path out) throws Exception {
 		int forks = Bench.intParam(p, "forks", 1);
-		int warmups = Bench.intParam(p, "warmups", 2);
+		int warmups = Bench.intParam(p, "warmups", 5);
+		long warmupMillis = Math.round(Double.parseDouble(p.getOrDefault("warmupSeconds", "3")) * 1000);
 		int iterations = Bench.intParam(p, "iterations", 3);
 		long millis = Math.round(Double.parseDouble(p.getOrDefault("seconds", "1")) * 1000);
 		String include = p.getOrDefault("include", DEFAULT_INCLUDE);
@@ -39,13 +42,14 @@ final class JmhSuite {
 			.forks(forks)
 			.warmupIterations(warmups)
 			.measurementIterations(iterations)
-			.warmupTime(TimeValue.milliseconds(millis))
+			.warmupTime(TimeValue.milliseconds(warmupMillis))
 			.measurementTime(TimeValue.milliseconds(millis))
 			// JMH interrupts an iteration that overruns this, where its default waits ten minutes
 			.timeout(TimeValue.milliseconds(Math.max(60_000, 10 * millis)));
 		Collection<RunResult> runs = new Runner(options.build()).run();
-		Results results = new Results("jmh", command, Map.of("forks", forks, "warmups", warmups, "iterations",
-				iterations, "secondsPerIteration", millis / 1000.0, "include", include));
+		Results results = new Results("jmh", command, Map.of("forks", forks, "warmups", warmups,
+				"warmupSeconds", warmupMillis / 1000.0, "iterations", iterations, "secondsPerIteration", millis / 1000.0,
+				"include", include));
 		for (RunResult run : runs) {
 			row(results, run);
 		}

@@ -101,7 +101,7 @@ final class DiskStore {
 		if (snap == null) {
 			throw new IllegalArgumentException("no disk snapshot " + snapshotId);
 		}
-		live.put(key(frontend, devid), snap.snapshot());
+		live.put(key(frontend, devid), snap.writableCopy());
 	}
 
 	void dropSnapshot(String id) {

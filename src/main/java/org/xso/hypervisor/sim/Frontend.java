@@ -94,6 +94,9 @@ abstract class Frontend {
 
 	List<String> featuresLost = List.of();
 
+	/** The workload's counters as the image brought them back (they count over the guest's life). */
+	DeviceCounters countersAtRestore = DeviceCounters.ZERO;
+
 	Frontend(SimGuest guest, DeviceId id, String driver) {
 		this.guest = guest;
 		this.id = id;

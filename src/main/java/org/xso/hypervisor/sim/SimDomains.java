@@ -288,6 +288,7 @@ final class SimDomains {
 				w.freeze(true);
 				Blkfront f = Blkfront.restore(g, d, w);
 				w.attach(f);
+				f.countersAtRestore = f.counters();
 				g.addRestored(f, w);
 				fronts.put(d.id(), f);
 			}
@@ -300,6 +301,7 @@ final class SimDomains {
 				w.freeze(true);
 				Netfront f = Netfront.restore(g, d, w);
 				w.attach(f);
+				f.countersAtRestore = f.counters();
 				g.addRestored(f, w);
 				fronts.put(d.id(), f);
 			}
@@ -311,8 +313,11 @@ final class SimDomains {
 	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		List<ResumeReport.Device> devices = Frontend.onEvery(fronts.values(), f -> f.submit(() -> {
+			// this resume's own work: the counters run over the guest's life and came back with its image
 			var c = f.counters();
-			return new ResumeReport.Device(f.id, c.replayed(), c.reissued(), c.packetsDropped(), f.refsBefore,
+			var before = f.countersAtRestore;
+			return new ResumeReport.Device(f.id, c.replayed() - before.replayed(), c.reissued() - before.reissued(),
+					c.packetsDropped() - before.packetsDropped(), f.refsBefore,
 					f.ringRefs(), f.featuresLost);
 		}), deadline, "report");
 		return new ResumeReport(g.domid(), devices);

@@ -1,15 +1,28 @@
 package org.xso.hypervisor.sim;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A blkback's disk: {@code sectors} 512-byte sectors, sparse in memory (4 KiB chunks allocated on
- * first write; unwritten sectors read as zeros). A snapshot is a copy taken at a checkpoint, as a
- * storage layer (LVM, qcow2) would take one alongside the memory image, so a restore into a new
- * domain finds the disk as the checkpoint saw it.
+ * first write; unwritten sectors read as zeros).
+ *
+ * <p>
+ * A snapshot is taken at a checkpoint, as a storage layer (LVM thin, qcow2) takes one alongside
+ * the memory image, so a restore into a new domain finds the disk as the checkpoint saw it. It is
+ * copy-on-write: taking one copies only the table of chunk pages, and the live disk copies a page
+ * or a chunk the first time it writes to it afterwards. Every chunk and page carries the epoch of
+ * the writable disk that made it; a writable disk changes in place only what carries its own
+ * epoch, and an epoch is never given to two disks, so a snapshot, and every disk restored from
+ * it, see exactly the bytes they started with.
  */
 final class VirtualDisk {
 
@@ -17,21 +30,52 @@ final class VirtualDisk {
 
 	private static final int SECTORS_PER_CHUNK = 8;
 
-	private final long sectors;
+	private static final int CHUNK_SIZE = SECTORS_PER_CHUNK * SECTOR_SIZE;
 
-	private final ConcurrentHashMap<Long, byte[]> chunks;
+	/** Chunks per page of the chunk table: a snapshot copies one reference per page. */
+	private static final int CHUNKS_PER_PAGE = 512;
 
-	private final AtomicLong reads = new AtomicLong();
+	private static final byte[] ZERO_SECTOR = new byte[SECTOR_SIZE];
 
-	private final AtomicLong writes = new AtomicLong();
+	private static final AtomicInteger EPOCHS = new AtomicInteger();
 
-	VirtualDisk(long sectors) {
-		this(sectors, new ConcurrentHashMap<>());
+	private record Chunk(int epoch, byte[] data) {
 	}
 
-	private VirtualDisk(long sectors, ConcurrentHashMap<Long, byte[]> chunks) {
+	private record Page(int epoch, Chunk[] chunks) {
+	}
+
+	private final long sectors;
+
+	/** Guarded by {@code this}, like every field below. */
+	private final Page[] pages;
+
+	/** The epoch this disk writes in; a frozen snapshot writes in none. */
+	private int epoch;
+
+	private final boolean frozen;
+
+	private long chunkCount;
+
+	VirtualDisk(long sectors) {
+		this(sectors, new Page[pageCount(sectors)], 0, false);
+	}
+
+	private VirtualDisk(long sectors, Page[] pages, long chunkCount, boolean frozen) {
 		this.sectors = sectors;
-		this.chunks = chunks;
+		this.pages = pages;
+		this.chunkCount = chunkCount;
+		this.frozen = frozen;
+		this.epoch = frozen ? -1 : EPOCHS.incrementAndGet();
+	}
+
+	private static int pageCount(long sectors) {
+		long chunks = (sectors + SECTORS_PER_CHUNK - 1) / SECTORS_PER_CHUNK;
+		long pages = (chunks + CHUNKS_PER_PAGE - 1) / CHUNKS_PER_PAGE;
+		if (pages > Integer.MAX_VALUE - 8) {
+			throw new IllegalArgumentException("disk of " + sectors + " sectors is too large");
+		}
+		return (int) pages;
 	}
 
 	long sectors() {
@@ -43,116 +87,146 @@ final class VirtualDisk {
 	}
 
 	/** Copies {@code count} sectors from the disk into {@code dst} at {@code dstOffset}. */
-	void read(long sector, int count, ByteBuffer dst, int dstOffset) {
+	synchronized void read(long sector, int count, ByteBuffer dst, int dstOffset) {
 		checkRange(sector, count);
 		for (int i = 0; i < count; i++) {
 			long s = sector + i;
-			byte[] chunk = chunks.get(s / SECTORS_PER_CHUNK);
+			Chunk chunk = chunk(s / SECTORS_PER_CHUNK);
 			int off = dstOffset + i * SECTOR_SIZE;
 			if (chunk == null) {
-				dst.put(off, new byte[SECTOR_SIZE]);
+				dst.put(off, ZERO_SECTOR);
 			}
 			else {
-				synchronized (chunk) {
-					dst.put(off, chunk, (int) (s % SECTORS_PER_CHUNK) * SECTOR_SIZE, SECTOR_SIZE);
-				}
+				dst.put(off, chunk.data(), (int) (s % SECTORS_PER_CHUNK) * SECTOR_SIZE, SECTOR_SIZE);
 			}
 		}
-		reads.incrementAndGet();
 	}
 
 	/** Copies {@code count} sectors from {@code src} at {@code srcOffset} onto the disk. */
-	void write(long sector, int count, ByteBuffer src, int srcOffset) {
+	synchronized void write(long sector, int count, ByteBuffer src, int srcOffset) {
 		checkRange(sector, count);
+		if (frozen) {
+			throw new IllegalStateException("a disk snapshot is read-only");
+		}
 		for (int i = 0; i < count; i++) {
 			long s = sector + i;
-			byte[] chunk = chunks.computeIfAbsent(s / SECTORS_PER_CHUNK,
-					k -> new byte[SECTORS_PER_CHUNK * SECTOR_SIZE]);
-			synchronized (chunk) {
-				src.get(srcOffset + i * SECTOR_SIZE, chunk, (int) (s % SECTORS_PER_CHUNK) * SECTOR_SIZE,
-						SECTOR_SIZE);
-			}
+			byte[] data = writableChunk(s / SECTORS_PER_CHUNK);
+			src.get(srcOffset + i * SECTOR_SIZE, data, (int) (s % SECTORS_PER_CHUNK) * SECTOR_SIZE, SECTOR_SIZE);
 		}
-		writes.incrementAndGet();
 	}
 
 	/** BLKIF_OP_DISCARD: the range reads as zeros afterwards. */
-	void discard(long sector, long count) {
+	synchronized void discard(long sector, long count) {
 		checkRange(sector, count);
-		ByteBuffer zeros = ByteBuffer.allocate(SECTOR_SIZE);
+		ByteBuffer zeros = ByteBuffer.wrap(ZERO_SECTOR);
 		for (long s = sector; s < sector + count; s++) {
-			if (chunks.containsKey(s / SECTORS_PER_CHUNK)) {
+			if (chunk(s / SECTORS_PER_CHUNK) != null) {
 				write(s, 1, zeros, 0);
 			}
 		}
 	}
 
-	/** A point-in-time copy. */
-	VirtualDisk snapshot() {
-		ConcurrentHashMap<Long, byte[]> copy = new ConcurrentHashMap<>();
-		chunks.forEach((k, v) -> {
-			synchronized (v) {
-				copy.put(k, Arrays.copyOf(v, v.length));
-			}
-		});
-		return new VirtualDisk(sectors, copy);
+	/** A read-only point-in-time view; the live disk copies what it changes afterwards. */
+	synchronized VirtualDisk snapshot() {
+		VirtualDisk snap = new VirtualDisk(sectors, pages.clone(), chunkCount, true);
+		if (!frozen) {
+			// from now on every page and chunk this disk has is shared with the snapshot
+			epoch = EPOCHS.incrementAndGet();
+		}
+		return snap;
+	}
+
+	/** A writable disk that starts as this one is now (a restore's live disk). */
+	synchronized VirtualDisk writableCopy() {
+		VirtualDisk copy = new VirtualDisk(sectors, pages.clone(), chunkCount, false);
+		if (!frozen) {
+			epoch = EPOCHS.incrementAndGet();
+		}
+		return copy;
+	}
+
+	private Chunk chunk(long index) {
+		Page page = pages[(int) (index / CHUNKS_PER_PAGE)];
+		return page == null ? null : page.chunks()[(int) (index % CHUNKS_PER_PAGE)];
+	}
+
+	private byte[] writableChunk(long index) {
+		int p = (int) (index / CHUNKS_PER_PAGE);
+		int c = (int) (index % CHUNKS_PER_PAGE);
+		Page page = pages[p];
+		if (page == null) {
+			page = new Page(epoch, new Chunk[CHUNKS_PER_PAGE]);
+			pages[p] = page;
+		}
+		else if (page.epoch() != epoch) {
+			page = new Page(epoch, page.chunks().clone());
+			pages[p] = page;
+		}
+		Chunk chunk = page.chunks()[c];
+		if (chunk == null) {
+			chunk = new Chunk(epoch, new byte[CHUNK_SIZE]);
+			page.chunks()[c] = chunk;
+			chunkCount++;
+		}
+		else if (chunk.epoch() != epoch) {
+			chunk = new Chunk(epoch, chunk.data().clone());
+			page.chunks()[c] = chunk;
+		}
+		return chunk.data();
 	}
 
 	private static final long MAGIC = 0x58534f5644534b31L; // "XSOVDSK1"
 
 	/** Writes the disk to {@code file} (atomically: a temporary file, then a move). */
-	void writeTo(java.nio.file.Path file) throws java.io.IOException {
-		java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-		try (var out = new java.io.DataOutputStream(
-				new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+	void writeTo(Path file) throws IOException {
+		// the chunks of a snapshot never change, and a live disk is written from a snapshot of it
+		VirtualDisk view = frozen ? this : snapshot();
+		Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+		try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
 			out.writeLong(MAGIC);
 			out.writeLong(sectors);
-			java.util.Map<Long, byte[]> copy = new java.util.TreeMap<>(chunks);
-			out.writeInt(copy.size());
-			for (java.util.Map.Entry<Long, byte[]> e : copy.entrySet()) {
-				out.writeLong(e.getKey());
-				synchronized (e.getValue()) {
-					out.write(e.getValue());
+			out.writeInt((int) view.chunkCount);
+			for (int p = 0; p < view.pages.length; p++) {
+				Page page = view.pages[p];
+				for (int c = 0; page != null && c < CHUNKS_PER_PAGE; c++) {
+					Chunk chunk = page.chunks()[c];
+					if (chunk != null) {
+						out.writeLong((long) p * CHUNKS_PER_PAGE + c);
+						out.write(chunk.data());
+					}
 				}
 			}
 		}
-		java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 	}
 
-	/** Reads a disk written by {@link #writeTo}. */
-	static VirtualDisk readFrom(java.nio.file.Path file) throws java.io.IOException {
-		try (var in = new java.io.DataInputStream(
-				new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16))) {
+	/** Reads a disk written by {@link #writeTo}, as a read-only snapshot. */
+	static VirtualDisk readFrom(Path file) throws IOException {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
 			if (in.readLong() != MAGIC) {
-				throw new java.io.IOException(file + " is not a virtual disk image");
+				throw new IOException(file + " is not a virtual disk image");
 			}
 			long sectors = in.readLong();
 			int n = in.readInt();
 			if (sectors <= 0 || n < 0 || (long) n * SECTORS_PER_CHUNK > sectors + SECTORS_PER_CHUNK) {
-				throw new java.io.IOException(file + " has a corrupt header");
+				throw new IOException(file + " has a corrupt header");
 			}
-			ConcurrentHashMap<Long, byte[]> chunks = new ConcurrentHashMap<>();
+			VirtualDisk disk = new VirtualDisk(sectors);
+			long chunks = (sectors + SECTORS_PER_CHUNK - 1) / SECTORS_PER_CHUNK;
 			for (int i = 0; i < n; i++) {
 				long index = in.readLong();
-				byte[] chunk = new byte[SECTORS_PER_CHUNK * SECTOR_SIZE];
-				in.readFully(chunk);
-				chunks.put(index, chunk);
+				if (index < 0 || index >= chunks) {
+					throw new IOException(file + " has a chunk outside the disk: " + index);
+				}
+				in.readFully(disk.writableChunk(index));
 			}
-			return new VirtualDisk(sectors, chunks);
+			return disk.snapshot();
 		}
 	}
 
-	long allocatedBytes() {
-		return (long) chunks.size() * SECTORS_PER_CHUNK * SECTOR_SIZE;
-	}
-
-	long readsDone() {
-		return reads.get();
-	}
-
-	long writesDone() {
-		return writes.get();
+	/** Bytes held by chunks that have been written (a snapshot shares them with the live disk). */
+	synchronized long allocatedBytes() {
+		return chunkCount * CHUNK_SIZE;
 	}
 
 	private void checkRange(long sector, long count) {

@@ -11,7 +11,10 @@ final class PortTable {
 
 	private final DomId domid;
 
-	private final Channel[] channels = new Channel[EventChannels.MAX_PORTS];
+	/** Xen's {@code EVTCHNS_PER_BUCKET}: ports are allocated in buckets of this many, on demand. */
+	static final int PER_BUCKET = 64;
+
+	private final Channel[][] buckets = new Channel[EventChannels.MAX_PORTS / PER_BUCKET][];
 
 	PortTable(DomId domid) {
 		this.domid = domid;
@@ -23,7 +26,7 @@ final class PortTable {
 	 */
 	Channel channel(EvtchnPort port) {
 		int p = port.value();
-		if (p == 0 || p >= this.channels.length) {
+		if (p <= 0 || p >= EventChannels.MAX_PORTS) {
 			throw new EvtchnException(EvtchnException.EINVAL,
 					"port " + p + " is not a valid port of dom " + this.domid);
 		}
@@ -31,10 +34,23 @@ final class PortTable {
 	}
 
 	Channel channel(int p) {
-		if (this.channels[p] == null) {
-			this.channels[p] = new Channel();
+		Channel[] bucket = this.buckets[p / PER_BUCKET];
+		if (bucket == null) {
+			bucket = new Channel[PER_BUCKET];
+			this.buckets[p / PER_BUCKET] = bucket;
 		}
-		return this.channels[p];
+		Channel c = bucket[p % PER_BUCKET];
+		if (c == null) {
+			c = new Channel();
+			bucket[p % PER_BUCKET] = c;
+		}
+		return c;
+	}
+
+	private boolean isOpen(int p) {
+		Channel[] bucket = this.buckets[p / PER_BUCKET];
+		Channel c = (bucket != null) ? bucket[p % PER_BUCKET] : null;
+		return c != null && c.isOpen();
 	}
 
 	/**
@@ -42,8 +58,8 @@ final class PortTable {
 	 * @throws EvtchnException ENOSPC when every port is in use
 	 */
 	int allocate() {
-		for (int p = 1; p < this.channels.length; p++) {
-			if (this.channels[p] == null || !this.channels[p].isOpen()) {
+		for (int p = 1; p < EventChannels.MAX_PORTS; p++) {
+			if (!isOpen(p)) {
 				return p;
 			}
 		}
@@ -52,9 +68,11 @@ final class PortTable {
 
 	int openPorts() {
 		int open = 0;
-		for (Channel c : this.channels) {
-			if (c != null && c.isOpen()) {
-				open++;
+		for (Channel[] bucket : this.buckets) {
+			for (int i = 0; bucket != null && i < PER_BUCKET; i++) {
+				if (bucket[i] != null && bucket[i].isOpen()) {
+					open++;
+				}
 			}
 		}
 		return open;
@@ -64,8 +82,8 @@ final class PortTable {
 	int[] open() {
 		int[] ports = new int[openPorts()];
 		int i = 0;
-		for (int p = 1; p < this.channels.length; p++) {
-			if (this.channels[p] != null && this.channels[p].isOpen()) {
+		for (int p = 1; p < EventChannels.MAX_PORTS && i < ports.length; p++) {
+			if (isOpen(p)) {
 				ports[i++] = p;
 			}
 		}

@@ -22,22 +22,22 @@ final class GrantFrames {
 	private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(int[].class,
 			ByteOrder.LITTLE_ENDIAN);
 
+	/** The table's frames, each allocated when a ref in it is first granted, as Xen grows a table. */
 	private final ByteBuffer[] frames;
 
 	GrantFrames(int nrFrames) {
 		GrantTableLayout.checkNrFrames(nrFrames);
 		this.frames = new ByteBuffer[nrFrames];
-		// one zeroed direct allocation for the whole table, cut into its frames
-		ByteBuffer all = ByteBuffer.allocateDirect(nrFrames * GrantTableLayout.FRAME_SIZE);
-		for (int i = 0; i < nrFrames; i++) {
-			ByteBuffer frame = all.slice(i * GrantTableLayout.FRAME_SIZE, GrantTableLayout.FRAME_SIZE)
-				.order(ByteOrder.LITTLE_ENDIAN);
-			// misaligned VarHandle atomics throw IllegalStateException
-			if (frame.alignmentOffset(0, 8) != 0) {
-				throw new IllegalStateException("grant frame is not 8-byte aligned");
-			}
-			this.frames[i] = frame;
+	}
+
+	private static ByteBuffer newFrame() {
+		// a new direct buffer is zeroed: every entry invalid
+		ByteBuffer frame = ByteBuffer.allocateDirect(GrantTableLayout.FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+		// misaligned VarHandle atomics throw IllegalStateException
+		if (frame.alignmentOffset(0, 8) != 0) {
+			throw new IllegalStateException("grant frame is not 8-byte aligned");
 		}
+		return frame;
 	}
 
 	int count() {
@@ -49,7 +49,12 @@ final class GrantFrames {
 	 * then the flags that make the entry valid.
 	 */
 	void publish(int ref, int domid, long frameNumber, int flags) {
-		ByteBuffer frame = frameOf(ref);
+		int index = GrantTableLayout.frameIndex(ref);
+		ByteBuffer frame = this.frames[index];
+		if (frame == null) {
+			frame = newFrame();
+			this.frames[index] = frame;
+		}
 		int at = GrantTableLayout.entryOffset(ref);
 		WORD.set(frame, GrantTableLayout.frameOffset(at), (int) frameNumber);
 		WORD.set(frame, GrantTableLayout.flagsOffset(at), GrantTableLayout.flagsDomidWord(Gtf.GTF_invalid, domid));
@@ -61,6 +66,9 @@ final class GrantFrames {
 	/** The entry as it is now. */
 	GrantEntryV1 read(int ref) {
 		ByteBuffer frame = frameOf(ref);
+		if (frame == null) {
+			return GrantEntryV1.INVALID;
+		}
 		int at = GrantTableLayout.entryOffset(ref);
 		// acquire: pairs with the release store of the flags in publish()
 		int word = (int) WORD.getAcquire(frame, GrantTableLayout.flagsOffset(at));
@@ -76,6 +84,9 @@ final class GrantFrames {
 	 */
 	boolean revoke(int ref) {
 		ByteBuffer frame = frameOf(ref);
+		if (frame == null) {
+			return true;
+		}
 		int at = GrantTableLayout.flagsOffset(GrantTableLayout.entryOffset(ref));
 		int word = (int) WORD.getVolatile(frame, at);
 		while (true) {
@@ -99,6 +110,9 @@ final class GrantFrames {
 	 */
 	int setStatus(int ref, int grantee, boolean writable) {
 		ByteBuffer frame = frameOf(ref);
+		if (frame == null) {
+			return Gntst.GNTST_bad_gntref;
+		}
 		int at = GrantTableLayout.flagsOffset(GrantTableLayout.entryOffset(ref));
 		// acquire: pairs with the release store of the flags in publish()
 		int word = (int) WORD.getAcquire(frame, at);
@@ -140,6 +154,9 @@ final class GrantFrames {
 	/** Invalidates every entry: flags first, so nobody sees a valid entry with a zeroed frame. */
 	void clearAll() {
 		for (ByteBuffer frame : this.frames) {
+			if (frame == null) {
+				continue;
+			}
 			for (int at = 0; at < GrantTableLayout.FRAME_SIZE; at += GrantTableLayout.ENTRY_SIZE) {
 				WORD.setVolatile(frame, GrantTableLayout.flagsOffset(at), 0);
 				WORD.set(frame, GrantTableLayout.frameOffset(at), 0);
@@ -147,6 +164,7 @@ final class GrantFrames {
 		}
 	}
 
+	/** The frame holding {@code ref}, or null if no ref in it was ever granted. */
 	private ByteBuffer frameOf(int ref) {
 		return this.frames[GrantTableLayout.frameIndex(ref)];
 	}

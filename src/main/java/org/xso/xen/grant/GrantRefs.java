@@ -10,7 +10,9 @@ import org.xso.xen.GrantRef;
  * The guest's bookkeeping of its grant refs, Linux's {@code gnttab_list} free list: free refs are
  * handed out lowest first and a freed ref is reused first (an int stack and a cursor: no boxing,
  * creating a table is cheap); refs 0..7 are reserved and never handed
- * out. Not thread-safe: {@link GrantTable} guards it with its lock.
+ * out. The states are kept per grant frame, allocated when a ref in the frame is first taken, so a
+ * new domain's table costs next to nothing until it is used. Not thread-safe: {@link GrantTable}
+ * guards it with its lock.
  */
 final class GrantRefs {
 
@@ -20,7 +22,14 @@ final class GrantRefs {
 
 	}
 
-	private final State[] states;
+	private static final int PER_FRAME = GrantTableLayout.ENTRIES_PER_FRAME;
+
+	private final int entries;
+
+	private final int reserved;
+
+	/** Per frame, or null: every ref of the frame is free (or reserved). */
+	private final State[][] states;
 
 	/** Refs freed after use, reused first (a stack). */
 	private int[] freed = new int[64];
@@ -33,7 +42,9 @@ final class GrantRefs {
 	private int freeCount;
 
 	GrantRefs(int entries) {
-		this.states = new State[entries];
+		this.entries = entries;
+		this.reserved = Math.min(GrantRef.GNTTAB_NR_RESERVED_ENTRIES, entries);
+		this.states = new State[(entries + PER_FRAME - 1) / PER_FRAME][];
 		reset();
 	}
 
@@ -42,35 +53,35 @@ final class GrantRefs {
 		int r = -1;
 		while (this.freedCount > 0 && r < 0) {
 			int c = this.freed[--this.freedCount];
-			if (this.states[c] == State.FREE) {
+			if (state(c) == State.FREE) {
 				r = c;
 			}
 		}
-		while (r < 0 && this.fresh < this.states.length) {
+		while (r < 0 && this.fresh < this.entries) {
 			int c = this.fresh++;
-			if (this.states[c] == State.FREE) {
+			if (state(c) == State.FREE) {
 				r = c;
 			}
 		}
 		if (r < 0) {
 			return -1;
 		}
-		this.states[r] = next;
+		set(r, next);
 		this.freeCount--;
 		return r;
 	}
 
 	/** Takes this very ref (free or claimed) and marks it granted. */
 	void grant(int r) {
-		if (this.states[r] == State.FREE) {
+		if (state(r) == State.FREE) {
 			// it stays in the freed stack or above the fresh cursor; take() skips it there
 			this.freeCount--;
 		}
-		this.states[r] = State.GRANTED;
+		set(r, State.GRANTED);
 	}
 
 	void release(int r) {
-		this.states[r] = State.FREE;
+		set(r, State.FREE);
 		this.freeCount++;
 		if (this.freedCount == this.freed.length) {
 			this.freed = Arrays.copyOf(this.freed, this.freed.length * 2);
@@ -79,7 +90,24 @@ final class GrantRefs {
 	}
 
 	State state(int r) {
-		return this.states[r];
+		State[] frame = this.states[r / PER_FRAME];
+		if (frame == null) {
+			return r < this.reserved ? State.RESERVED : State.FREE;
+		}
+		return frame[r % PER_FRAME];
+	}
+
+	private void set(int r, State state) {
+		int f = r / PER_FRAME;
+		State[] frame = this.states[f];
+		if (frame == null) {
+			frame = new State[PER_FRAME];
+			for (int i = 0; i < PER_FRAME; i++) {
+				frame[i] = (f * PER_FRAME + i < this.reserved) ? State.RESERVED : State.FREE;
+			}
+			this.states[f] = frame;
+		}
+		frame[r % PER_FRAME] = state;
 	}
 
 	int freeCount() {
@@ -88,9 +116,12 @@ final class GrantRefs {
 
 	List<GrantRef> granted() {
 		List<GrantRef> refs = new ArrayList<>();
-		for (int r = 0; r < this.states.length; r++) {
-			if (this.states[r] == State.GRANTED) {
-				refs.add(GrantRef.of(r));
+		for (int f = 0; f < this.states.length; f++) {
+			State[] frame = this.states[f];
+			for (int i = 0; frame != null && i < frame.length; i++) {
+				if (frame[i] == State.GRANTED) {
+					refs.add(GrantRef.of(f * PER_FRAME + i));
+				}
 			}
 		}
 		return refs;
@@ -98,12 +129,10 @@ final class GrantRefs {
 
 	/** Everything free again, handed out in ascending order, except the reserved refs. */
 	void reset() {
-		int reserved = Math.min(GrantRef.GNTTAB_NR_RESERVED_ENTRIES, this.states.length);
-		Arrays.fill(this.states, 0, reserved, State.RESERVED);
-		Arrays.fill(this.states, reserved, this.states.length, State.FREE);
+		Arrays.fill(this.states, null);
 		this.freedCount = 0;
-		this.fresh = reserved;
-		this.freeCount = this.states.length - reserved;
+		this.fresh = this.reserved;
+		this.freeCount = this.entries - this.reserved;
 	}
 
 }

@@ -43,10 +43,12 @@ public final class GrantTable {
 
 	private final GrantRefs refs;
 
-	/** Xen's active-entry pin counts: all mappings of a ref, and the writable ones. */
-	private final int[] pins;
-
-	private final int[] writePins;
+	/**
+	 * Xen's active entries: per frame, all mappings of each ref and then the writable ones; a
+	 * frame's counts are allocated when one of its refs is first pinned, as Xen allocates
+	 * {@code active_grant_entry} pages when the table grows.
+	 */
+	private final int[][] pins;
 
 	private int generation;
 
@@ -59,9 +61,8 @@ public final class GrantTable {
 		this.owner = owner;
 		this.entries = GrantTableLayout.entries(nrFrames);
 		this.refs = new GrantRefs(this.entries);
-		// new frames and arrays are zero: every entry invalid, no pins; GrantRefs starts all free
-		this.pins = new int[this.entries];
-		this.writePins = new int[this.entries];
+		// frames and pin counts come as refs in them are used; GrantRefs starts all free
+		this.pins = new int[nrFrames][];
 	}
 
 	public DomId owner() {
@@ -234,9 +235,11 @@ public final class GrantTable {
 			if (status != Gntst.GNTST_okay) {
 				return new Pin(status, null, this.generation);
 			}
-			this.pins[r]++;
+			int[] counts = pinCounts(r);
+			int at = r % GrantTableLayout.ENTRIES_PER_FRAME;
+			counts[at]++;
 			if (writable) {
-				this.writePins[r]++;
+				counts[GrantTableLayout.ENTRIES_PER_FRAME + at]++;
 			}
 			return new Pin(status, Mfn.of(this.frames.read(r).frame()), this.generation);
 		}
@@ -254,19 +257,33 @@ public final class GrantTable {
 		this.lock.lock();
 		try {
 			int r = ref.value();
-			if (pinGeneration != this.generation || this.pins[r] == 0) {
+			int[] counts = this.pins[GrantTableLayout.frameIndex(r)];
+			int at = r % GrantTableLayout.ENTRIES_PER_FRAME;
+			if (pinGeneration != this.generation || counts == null || counts[at] == 0) {
 				return;
 			}
-			this.pins[r]--;
+			counts[at]--;
 			if (writable) {
-				this.writePins[r]--;
+				counts[GrantTableLayout.ENTRIES_PER_FRAME + at]--;
 			}
-			int clear = (this.writePins[r] == 0 ? Gtf.GTF_writing : 0) | (this.pins[r] == 0 ? Gtf.GTF_reading : 0);
+			int clear = (counts[GrantTableLayout.ENTRIES_PER_FRAME + at] == 0 ? Gtf.GTF_writing : 0)
+					| (counts[at] == 0 ? Gtf.GTF_reading : 0);
 			this.frames.clearFlags(r, clear);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** The pin counts of {@code r}'s frame: {@code [0, n)} all pins, {@code [n, 2n)} writable ones. */
+	private int[] pinCounts(int r) {
+		int frame = GrantTableLayout.frameIndex(r);
+		int[] counts = this.pins[frame];
+		if (counts == null) {
+			counts = new int[2 * GrantTableLayout.ENTRIES_PER_FRAME];
+			this.pins[frame] = counts;
+		}
+		return counts;
 	}
 
 	private int takeFree(GrantRefs.State next) {
@@ -286,8 +303,11 @@ public final class GrantTable {
 	private void clear() {
 		this.frames.clearAll();
 		this.refs.reset();
-		Arrays.fill(this.pins, 0);
-		Arrays.fill(this.writePins, 0);
+		for (int[] counts : this.pins) {
+			if (counts != null) {
+				Arrays.fill(counts, 0);
+			}
+		}
 	}
 
 	private int checkRange(GrantRef ref) {

@@ -84,17 +84,31 @@ final class Node {
 
 	/** The child named by {@code path[from, to)}, or null; no name string is built for a small node. */
 	@Nullable Node child(String path, int from, int to) {
+		int i = indexOf(path, from, to);
+		return i >= 0 ? nodes[i] : null;
+	}
+
+	/** The child at {@code index} (as {@link #indexOf(String, int, int)} found it). */
+	Node childAt(int index) {
+		return nodes[index];
+	}
+
+	/**
+	 * The index of the child named by {@code path[from, to)}, or a negative number if there is
+	 * none; a small node compares in place.
+	 */
+	int indexOf(String path, int from, int to) {
 		if (names.length <= LINEAR_LOOKUP) {
 			int length = to - from;
 			for (int i = 0; i < names.length; i++) {
 				String name = names[i];
 				if (name.length() == length && path.regionMatches(from, name, 0, length)) {
-					return nodes[i];
+					return i;
 				}
 			}
-			return null;
+			return -1;
 		}
-		return child(path.substring(from, to));
+		return indexOf(path.substring(from, to));
 	}
 
 	/** The child names as {@code XS_DIRECTORY} lists them. */
@@ -137,14 +151,10 @@ final class Node {
 		return new Node(value, perms, newGeneration, n, c);
 	}
 
-	/** This node with an existing child replaced by its changed copy; the generation stays. */
-	Node withChangedChild(String name, Node child) {
-		int at = indexOf(name);
-		if (at < 0) {
-			return withNewChild(name, child, generation);
-		}
+	/** This node with the child at {@code index} replaced by its changed copy; the generation stays. */
+	Node withChildAt(int index, Node child) {
 		Node[] c = nodes.clone();
-		c[at] = child;
+		c[index] = child;
 		return new Node(value, perms, generation, names, c);
 	}
 
@@ -191,15 +201,6 @@ final class Node {
 		for (int i = 0; i < names.length; i++) {
 			nodes[i].collect(XsPaths.child(path, names[i]), views);
 		}
-	}
-
-	/** The node at {@code segments[0..count)} below this one, or null. */
-	@Nullable Node descendant(List<String> segments, int count) {
-		Node node = this;
-		for (int i = 0; i < count && node != null; i++) {
-			node = node.child(segments.get(i));
-		}
-		return node;
 	}
 
 }

@@ -131,7 +131,7 @@ final class NodeTree {
 	}
 
 	private boolean write(DomId who, String path, String value, LongSupplier generations) {
-		List<String> segments = XsPaths.segments(path);
+		Segments segments = Segments.of(path);
 		Located at = locate(who, path, segments, XsAccess.WRITE);
 		log.touched(path);
 		long generation = generations.getAsLong();
@@ -145,7 +145,7 @@ final class NodeTree {
 	}
 
 	private boolean mkdir(DomId who, String path, LongSupplier generations) {
-		List<String> segments = XsPaths.segments(path);
+		Segments segments = Segments.of(path);
 		Located at = locate(who, path, segments, XsAccess.WRITE);
 		log.touched(path);
 		if (at.exists()) {
@@ -155,7 +155,7 @@ final class NodeTree {
 		return true;
 	}
 
-	private void create(DomId who, String path, List<String> segments, Located ancestor, String value,
+	private void create(DomId who, String path, Segments segments, Located ancestor, String value,
 			long generation) {
 		XsPermissions perms = ancestor.node().perms();
 		if (!who.isDom0()) {
@@ -164,15 +164,15 @@ final class NodeTree {
 		Node created = Node.leaf(value, perms, generation);
 		log.touched(path);
 		for (int i = segments.size() - 1; i > ancestor.depth(); i--) {
-			created = Node.leaf("", perms, generation).withNewChild(segments.get(i), created, generation);
+			created = Node.leaf("", perms, generation).withNewChild(segments.name(i), created, generation);
 			if (logging) {
-				log.touched(XsPaths.join(segments, i));
+				log.touched(segments.prefix(i));
 			}
 		}
 		if (logging) {
-			log.touched(XsPaths.join(segments, ancestor.depth()));
+			log.touched(segments.prefix(ancestor.depth()));
 		}
-		Node parent = ancestor.node().withNewChild(segments.get(ancestor.depth()), created, generation);
+		Node parent = ancestor.node().withNewChild(segments.name(ancestor.depth()), created, generation);
 		root = replace(root, segments, 0, ancestor.depth(), parent);
 	}
 
@@ -180,7 +180,7 @@ final class NodeTree {
 		if (path.equals(XsPaths.ROOT)) {
 			throw new XenstoreException(XenstoreException.EINVAL, path, "cannot remove the root");
 		}
-		List<String> segments = XsPaths.segments(path);
+		Segments segments = Segments.of(path);
 		Located at = locate(who, path, segments, XsAccess.WRITE);
 		log.touched(path);
 		if (!at.exists()) {
@@ -190,9 +190,9 @@ final class NodeTree {
 			touchSubtree(path, at.node());
 		}
 		int parentDepth = segments.size() - 1;
-		log.touched(XsPaths.join(segments, parentDepth));
-		Node parent = Objects.requireNonNull(root.descendant(segments, parentDepth), "parent of " + path);
-		Node trimmed = parent.withoutChild(segments.get(parentDepth), generations.getAsLong());
+		log.touched(segments.prefix(parentDepth));
+		Node parent = Objects.requireNonNull(Segments.descend(root, segments, parentDepth), "parent of " + path);
+		Node trimmed = parent.withoutChild(segments.name(parentDepth), generations.getAsLong());
 		root = replace(root, segments, 0, parentDepth, trimmed);
 		return true;
 	}
@@ -206,7 +206,7 @@ final class NodeTree {
 	}
 
 	private boolean setPerms(DomId who, String path, XsPermissions perms, LongSupplier generations) {
-		List<String> segments = XsPaths.segments(path);
+		Segments segments = Segments.of(path);
 		Located at = locate(who, path, segments, XsAccess.READ);
 		log.touched(path);
 		if (!at.exists()) {
@@ -227,11 +227,11 @@ final class NodeTree {
 	 * Finds the node at {@code segments}, or its nearest existing ancestor, and checks that
 	 * {@code who} has {@code need} on it.
 	 */
-	private Located locate(DomId who, String path, List<String> segments, XsAccess need) {
+	private Located locate(DomId who, String path, Segments segments, XsAccess need) {
 		Node node = root;
 		int depth = 0;
 		while (depth < segments.size()) {
-			Node next = node.child(segments.get(depth));
+			Node next = node.child(path, segments.start(depth), segments.end(depth));
 			if (next == null) {
 				break;
 			}
@@ -246,16 +246,15 @@ final class NodeTree {
 	}
 
 	/** Copies the path from {@code at} (depth {@code i}) down to depth {@code depth}. */
-	private static Node replace(Node at, List<String> segments, int i, int depth, Node replacement) {
+	private static Node replace(Node at, Segments segments, int i, int depth, Node replacement) {
 		if (i == depth) {
 			return replacement;
 		}
-		String name = segments.get(i);
-		Node child = at.child(name);
-		if (child == null) {
-			throw new IllegalStateException("no node at " + XsPaths.join(segments, i + 1));
+		int index = at.indexOf(segments.path, segments.start(i), segments.end(i));
+		if (index < 0) {
+			throw new IllegalStateException("no node at " + segments.prefix(i + 1));
 		}
-		return at.withChangedChild(name, replace(child, segments, i + 1, depth, replacement));
+		return at.withChildAt(index, replace(at.childAt(index), segments, i + 1, depth, replacement));
 	}
 
 }

@@ -108,12 +108,16 @@ final class Watches {
 	/** The node at {@code path} in {@code root}, or its nearest existing ancestor. */
 	private static Node nearest(Node root, String path) {
 		Node node = root;
-		for (String segment : XsPaths.segments(path)) {
-			Node next = node.child(segment);
+		int start = 1;
+		while (start < path.length()) {
+			int slash = path.indexOf('/', start);
+			int end = slash < 0 ? path.length() : slash;
+			Node next = node.child(path, start, end);
 			if (next == null) {
 				break;
 			}
 			node = next;
+			start = end + 1;
 		}
 		return node;
 	}

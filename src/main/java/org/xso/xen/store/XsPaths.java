@@ -1,8 +1,6 @@
 package org.xso.xen.store;
 
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 import org.xso.xen.DomId;
 
@@ -118,39 +116,6 @@ final class XsPaths {
 		boolean below = absolute.length() > home.length() + 1 && absolute.startsWith(home)
 				&& absolute.charAt(home.length()) == '/';
 		return below ? absolute.substring(home.length() + 1) : absolute;
-	}
-
-	/** The components of an absolute path; none for the root. */
-	static List<String> segments(String absolute) {
-		int count = 0;
-		for (int i = 0; i < absolute.length(); i++) {
-			if (absolute.charAt(i) == '/') {
-				count++;
-			}
-		}
-		if (absolute.length() <= 1) {
-			return List.of();
-		}
-		String[] segments = new String[count];
-		int start = 1;
-		for (int n = 0; n < count; n++) {
-			int slash = absolute.indexOf('/', start);
-			int end = slash < 0 ? absolute.length() : slash;
-			segments[n] = absolute.substring(start, end);
-			start = end + 1;
-		}
-		return Arrays.asList(segments);
-	}
-
-	static String join(List<String> segments, int count) {
-		if (count == 0) {
-			return ROOT;
-		}
-		StringBuilder path = new StringBuilder();
-		for (int i = 0; i < count; i++) {
-			path.append('/').append(segments.get(i));
-		}
-		return path.toString();
 	}
 
 	static String child(String parent, String name) {

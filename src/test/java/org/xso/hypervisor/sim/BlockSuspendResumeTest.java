@@ -93,6 +93,8 @@ class BlockSuspendResumeTest {
 		assertThat(c.lost()).isZero();
 		assertThat(c.inFlight()).isZero();
 		assertThat(c.completed()).isEqualTo(c.issued());
+		// each resume reports its own replays: together they are the device's lifetime count
+		assertThat(replayed).isEqualTo(c.replayed());
 		BlockWorkload w = hv.host.guest(DOM1).blockWorkload(XVDA);
 		long[] wc = w.counters();
 		assertThat(wc[2]).as("duplicated completions").isZero();
