@@ -1,6 +1,7 @@
 package org.xso.operation;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -70,7 +71,10 @@ class OperationJournal {
 		this.clock = clock;
 	}
 
-	/** PENDING → RUNNING; null if the operation is no longer pending (cancelled meanwhile). */
+	/**
+	 * PENDING → RUNNING with the kind's first phase entered, in one transaction; null if the
+	 * operation is no longer pending (cancelled meanwhile).
+	 */
 	@Transactional
 	@Nullable
 	OperationTicket start(UUID id) {
@@ -78,30 +82,48 @@ class OperationJournal {
 		if (op.state() != OperationState.PENDING) {
 			return null;
 		}
-		op.start(instance.value(), clock.instant());
+		Instant now = clock.instant();
+		op.start(instance.value(), now);
+		op.enter(op.kind().phases().get(0), now);
 		return OperationTicket.of(operations.save(op), properties.defaultQuiesceTimeout());
 	}
 
+	/** {@code done} completed and {@code next} entered at {@code at}: one transaction per phase boundary. */
 	@Transactional
-	void enter(UUID id, Phase phase) {
+	void advance(UUID id, Phase done, Phase next, Instant at) {
 		Operation op = require(id);
-		op.enter(phase, clock.instant());
+		op.complete(done, at);
+		op.enter(next, at);
 		operations.save(op);
 	}
 
+	/** QUIESCE done with its per-device outcome, {@code next} entered. */
 	@Transactional
-	void complete(UUID id, Phase phase) {
+	void quiesced(UUID id, QuiesceReport report, Phase next) {
 		Operation op = require(id);
-		op.complete(phase, clock.instant());
-		operations.save(op);
-	}
-
-	@Transactional
-	void quiesced(UUID id, QuiesceReport report) {
-		Operation op = require(id);
+		Instant now = clock.instant();
 		op.devices(DeviceOutcomes.of(report));
-		op.complete(Phase.QUIESCE, clock.instant());
+		op.complete(Phase.QUIESCE, now);
+		op.enter(next, now);
 		operations.save(op);
+	}
+
+	/**
+	 * Phases a flow passed through without a transaction each, recorded afterwards at the instants
+	 * they were entered (a resume reports its hypervisor phases so; none of them changes what
+	 * recovery does).
+	 */
+	@Transactional
+	void entered(UUID id, List<PhaseEntry> entries) {
+		Operation op = require(id);
+		if (!op.state().isTerminal()) {
+			entries.forEach(e -> op.enter(e.phase(), e.at()));
+			operations.save(op);
+		}
+	}
+
+	/** A phase and when it was entered. */
+	record PhaseEntry(Phase phase, Instant at) {
 	}
 
 	/**
@@ -147,8 +169,9 @@ class OperationJournal {
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
 	@Transactional
-	void resumed(UUID id, @Nullable ResumeReport report) {
+	void resumed(UUID id, @Nullable ResumeReport report, List<PhaseEntry> entries) {
 		Operation op = require(id);
+		entries.forEach(e -> op.enter(e.phase(), e.at()));
 		if (report != null) {
 			op.devices(DeviceOutcomes.merge(op.devices(), report));
 		}

@@ -29,7 +29,7 @@ class PeriodicFlow {
 	}
 
 	void run(OperationTicket t) throws InterruptedException {
-		flow.journal.enter(t.id(), Phase.EPOCHS);
+		// EPOCHS was entered when the operation started
 		Duration interval = Duration.ofMillis(t.intervalMs() == null ? 1000 : t.intervalMs());
 		int epoch = t.epochsCompleted();
 		while (true) {

@@ -56,11 +56,11 @@ class QuiesceFlow {
 		}
 	}
 
+	/** QUIESCE, entered when the operation started; SAVE is entered in the same transaction as QUIESCE ends. */
 	private boolean quiesce(OperationTicket t, Set<Phase> done) {
-		flow.journal.enter(t.id(), Phase.QUIESCE);
 		try {
 			QuiesceReport report = flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
-			flow.journal.quiesced(t.id(), report);
+			flow.journal.quiesced(t.id(), report, Phase.SAVE);
 			done.add(Phase.QUIESCE);
 			return true;
 		}
@@ -72,10 +72,9 @@ class QuiesceFlow {
 	}
 
 	private @Nullable SavedDomain save(OperationTicket t, Set<Phase> done) {
-		flow.journal.enter(t.id(), Phase.SAVE);
 		try {
 			SavedDomain saved = flow.hypervisor.save(t.dom());
-			flow.journal.complete(t.id(), Phase.SAVE);
+			flow.journal.advance(t.id(), Phase.SAVE, Phase.PERSIST, flow.clock.instant());
 			done.add(Phase.SAVE);
 			return saved;
 		}
@@ -87,7 +86,6 @@ class QuiesceFlow {
 
 	/** PERSIST: the checkpoint and the operation's reference to it, in one transaction. */
 	private @Nullable UUID persist(OperationTicket t, SavedDomain saved, Set<Phase> done) {
-		flow.journal.enter(t.id(), Phase.PERSIST);
 		try {
 			Phase next = t.kind() == OperationKind.SUSPEND ? Phase.SUSPEND : Phase.THAW;
 			UUID checkpoint = flow.journal.persist(t.id(), saved, header(t), next).id();

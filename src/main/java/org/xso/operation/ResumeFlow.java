@@ -1,5 +1,6 @@
 package org.xso.operation;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +42,7 @@ class ResumeFlow {
 			fail(t, new ProblemException(ProblemCode.NO_CHECKPOINT, "the operation names no checkpoint"));
 			return;
 		}
-		flow.journal.enter(t.id(), Phase.VERIFY_CHECKPOINT);
+		// VERIFY_CHECKPOINT was entered when the operation started
 		SavedDomain image;
 		try {
 			image = store.loadVerified(checkpoint);
@@ -57,31 +58,40 @@ class ResumeFlow {
 			fail(t, FlowSupport.problem(e));
 			return;
 		}
-		flow.journal.complete(t.id(), Phase.VERIFY_CHECKPOINT);
 		Optional<ProblemException> stop = flow.stopCause(t);
 		if (stop.isPresent()) {
 			fail(t, stop.get());
 			return;
 		}
+		// RESTORE is entered durably before the hypervisor starts; the phases it reports afterwards
+		// are timed as they happen and recorded with the outcome, so no transaction sits inside the
+		// guest's I/O stall
+		flow.journal.advance(t.id(), Phase.VERIFY_CHECKPOINT, Phase.RESTORE, flow.clock.instant());
+		List<OperationJournal.PhaseEntry> entered = new ArrayList<>();
 		ResumeReport report;
 		try {
-			report = flow.hypervisor.resume(image, t.dom(), flow.remaining(t), phase -> entered(t, phase));
+			report = flow.hypervisor.resume(image, t.dom(), flow.remaining(t), phase -> {
+				if (phase != org.xso.hypervisor.ResumePhase.RESTORE) {
+					entered.add(new OperationJournal.PhaseEntry(Phase.of(phase), flow.clock.instant()));
+				}
+			});
 		}
 		catch (RuntimeException e) {
+			record(t, entered);
 			fail(t, FlowSupport.problem(e));
 			return;
 		}
-		flow.journal.resumed(t.id(), report);
+		flow.journal.resumed(t.id(), report, entered);
 		flow.signals.clear(t.id());
 	}
 
-	private void entered(OperationTicket t, org.xso.hypervisor.ResumePhase phase) {
+	/** Records the phases a failed resume got through, so the failure shows where it stopped. */
+	private void record(OperationTicket t, List<OperationJournal.PhaseEntry> entered) {
 		try {
-			flow.journal.enter(t.id(), Phase.of(phase));
+			flow.journal.entered(t.id(), entered);
 		}
 		catch (RuntimeException e) {
-			// never let bookkeeping break the hypervisor's resume; the end state is recorded after it
-			log.warn("Could not record phase {} of operation {}: {}", phase, t.id(), e.getMessage());
+			log.warn("Could not record the phases of operation {}: {}", t.id(), e.getMessage());
 		}
 	}
 

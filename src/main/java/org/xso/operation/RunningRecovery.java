@@ -2,6 +2,7 @@ package org.xso.operation;
 
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -114,7 +115,7 @@ class RunningRecovery {
 	private void resume(Operation op, @Nullable PowerState power) {
 		if (power == PowerState.RUNNING) {
 			journal.note(op.id(), "the guest was running when recovery looked; the resume completed");
-			journal.resumed(op.id(), null);
+			journal.resumed(op.id(), null, List.of());
 			return;
 		}
 		if (power != null) {
