@@ -141,6 +141,7 @@ class BenchSmokeTests {
 		Results fake = new Results("peer", "cmd peer", Map.of("cycles", 1, "inFlight", 32));
 		fake.put("peer", "libvirt test driver");
 		Map<String, Object> row = fake.row();
+		row.put("forkScores", java.util.List.of(0.75, 0.5));
 		row.put("peerMeanMs", 0.5);
 		row.put("simulatorMeanMs", 1.5);
 		fake.target("a goal", "<= 1", 2.0, "x", false, "why");
@@ -153,7 +154,7 @@ class BenchSmokeTests {
 		assertThat(text).startsWith("# t\n\n## Before\n\nkept\n\n## Performance\n")
 			.endsWith("\n## After\n\nalso kept\n")
 			.doesNotContain("old figures")
-			.contains("cmd peer", "| a goal | <= 1 | 2 x | **missed** (why) | peer |", "| 0.5 | 1.5 |");
+			.contains("cmd peer", "| a goal | <= 1 | 2 x | **missed** (why) | peer |", "| 0.5 | 1.5 |", "| 0.75, 0.5 |");
 	}
 
 }

@@ -1,12 +1,15 @@
 package org.xso.bench;
 
 import java.nio.file.Path;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -24,6 +27,8 @@ final class JmhSuite {
 
 	static final String DEFAULT_INCLUDE = "(RingThroughput|Xenstore|Grant|DeviceCycle|GuestCycle|SuspendResume)Benchmark";
 
+	static final String TARGET_CYCLE = "SuspendResumeBenchmark";
+
 	static final double RING_TARGET = 1_000_000;
 
 	static final double GUEST_CYCLE_TARGET_US = 500;
@@ -38,7 +43,36 @@ final class JmhSuite {
 		int iterations = Bench.intParam(p, "iterations", 3);
 		long millis = Math.round(Double.parseDouble(p.getOrDefault("seconds", "1")) * 1000);
 		String include = p.getOrDefault("include", DEFAULT_INCLUDE);
-		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+		// the guest cycle's < 1 ms target is judged on more than one JVM: its score moves by a
+		// third from one fork to the next (how the JIT compiled the drivers' hand-offs)
+		int cycleForks = forks == 0 ? 0 : Bench.intParam(p, "cycleForks", 2);
+		List<RunResult> runs = new ArrayList<>();
+		try {
+			runs.addAll(new Runner(options(include, forks, warmups, warmupMillis, iterations, millis)
+				.exclude(TARGET_CYCLE)
+				.build()).run());
+		}
+		catch (NoBenchmarksException e) {
+			// only the target cycle was asked for
+		}
+		if (Pattern.compile(include).matcher("org.xso.bench." + TARGET_CYCLE + ".suspendResume").find()) {
+			runs.addAll(new Runner(options(TARGET_CYCLE, cycleForks, warmups, warmupMillis, iterations, millis).build())
+				.run());
+		}
+		Results results = new Results("jmh", command, Map.of("forks", forks, "cycleForks", cycleForks, "warmups",
+				warmups, "warmupSeconds", warmupMillis / 1000.0, "iterations", iterations, "secondsPerIteration",
+				millis / 1000.0, "include", include));
+		for (RunResult run : runs) {
+			row(results, run);
+		}
+		targets(results);
+		results.print();
+		return results.write(out);
+	}
+
+	private static ChainedOptionsBuilder options(String include, int forks, int warmups, long warmupMillis,
+			int iterations, long millis) {
+		return new OptionsBuilder().include(include)
 			.forks(forks)
 			.warmupIterations(warmups)
 			.measurementIterations(iterations)
@@ -46,16 +80,6 @@ final class JmhSuite {
 			.measurementTime(TimeValue.milliseconds(millis))
 			// JMH interrupts an iteration that overruns this, where its default waits ten minutes
 			.timeout(TimeValue.milliseconds(Math.max(60_000, 10 * millis)));
-		Collection<RunResult> runs = new Runner(options.build()).run();
-		Results results = new Results("jmh", command, Map.of("forks", forks, "warmups", warmups,
-				"warmupSeconds", warmupMillis / 1000.0, "iterations", iterations, "secondsPerIteration", millis / 1000.0,
-				"include", include));
-		for (RunResult run : runs) {
-			row(results, run);
-		}
-		targets(results);
-		results.print();
-		return results.write(out);
 	}
 
 	private static void row(Results results, RunResult run) {
@@ -69,6 +93,9 @@ final class JmhSuite {
 		r.put("score", Stats.round(primary.getScore()));
 		r.put("error", Stats.round(primary.getScoreError()));
 		r.put("unit", primary.getScoreUnit());
+		List<Double> forkScores = new ArrayList<>();
+		run.getBenchmarkResults().forEach((fork) -> forkScores.add(Stats.round(fork.getPrimaryResult().getScore())));
+		r.put("forkScores", forkScores);
 		Map<String, Result> aux = run.getSecondaryResults();
 		if (aux.containsKey("cycles") && aux.get("cycles").getScore() > 0) {
 			double cycles = aux.get("cycles").getScore();

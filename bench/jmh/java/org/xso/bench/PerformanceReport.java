@@ -258,6 +258,11 @@ final class PerformanceReport {
 			}
 			return String.join(", ", parts);
 		}
+		if (v.isArray()) {
+			List<String> parts = new ArrayList<>();
+			v.forEach((e) -> parts.add(num(e)));
+			return String.join(", ", parts);
+		}
 		return num(v);
 	}
 
