@@ -57,12 +57,26 @@ final class NodeTree {
 	}
 
 	static @Nullable Node find(Node root, String path) {
+		return walk(root, path, false);
+	}
+
+	/** The node at {@code path} in {@code root}, or its nearest existing ancestor. */
+	static Node nearest(Node root, String path) {
+		return Objects.requireNonNull(walk(root, path, true));
+	}
+
+	/** Walks {@code path} down from {@code root} without building its components. */
+	private static @Nullable Node walk(Node root, String path, boolean nearest) {
 		Node node = root;
 		int start = 1;
-		while (node != null && start < path.length()) {
+		while (start < path.length()) {
 			int slash = path.indexOf('/', start);
 			int end = slash < 0 ? path.length() : slash;
-			node = node.child(path, start, end);
+			Node next = node.child(path, start, end);
+			if (next == null) {
+				return nearest ? node : null;
+			}
+			node = next;
 			start = end + 1;
 		}
 		return node;
@@ -82,25 +96,14 @@ final class NodeTree {
 
 	private Node existing(DomId who, String path) {
 		log.touched(path);
-		// the walk of locate() without building the segment list: reads are most of the traffic
-		Node node = root;
-		boolean exists = true;
-		int start = 1;
-		while (start < path.length()) {
-			int slash = path.indexOf('/', start);
-			int end = slash < 0 ? path.length() : slash;
-			Node next = node.child(path, start, end);
-			if (next == null) {
-				exists = false;
-				break;
-			}
-			node = next;
-			start = end + 1;
-		}
-		if (!node.perms().accessFor(who).canRead()) {
+		Node tree = root;
+		Node node = find(tree, path);
+		// a missing node answers with its nearest ancestor's permissions: EACCES hides that it is missing
+		Node asked = node != null ? node : nearest(tree, path);
+		if (!asked.perms().accessFor(who).canRead()) {
 			throw new XenstoreException(XenstoreException.EACCES, path);
 		}
-		if (!exists) {
+		if (node == null) {
 			throw new XenstoreException(XenstoreException.ENOENT, path);
 		}
 		return node;

@@ -102,24 +102,7 @@ final class Watches {
 					|| (before != null && before.perms().canRead(watcher));
 		}
 		// a watched node that never existed, below a removed one: ask what was removed
-		return nearest(change.before(), path).perms().canRead(watcher);
-	}
-
-	/** The node at {@code path} in {@code root}, or its nearest existing ancestor. */
-	private static Node nearest(Node root, String path) {
-		Node node = root;
-		int start = 1;
-		while (start < path.length()) {
-			int slash = path.indexOf('/', start);
-			int end = slash < 0 ? path.length() : slash;
-			Node next = node.child(path, start, end);
-			if (next == null) {
-				break;
-			}
-			node = next;
-			start = end + 1;
-		}
-		return node;
+		return NodeTree.nearest(change.before(), path).perms().canRead(watcher);
 	}
 
 }

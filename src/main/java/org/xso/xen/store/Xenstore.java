@@ -27,9 +27,8 @@ public final class Xenstore {
 
 	/**
 	 * The newest changes kept for {@link #history()}: enough for every handshake of a few dozen
-	 * device cycles. Every entry outlives a young collection until it is evicted, so a larger log
-	 * is paid for in GC copying (100,000 entries made young pauses five times longer in the cycle
-	 * benchmark).
+	 * device cycles. Every entry outlives young collections until it is evicted, so a larger log
+	 * is paid for in GC copying on every young pause.
 	 */
 	public static final int DEFAULT_HISTORY_CAPACITY = 4_096;
 
