@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,6 +44,7 @@ final class LoadDriver {
 		int guests = Bench.intParam(p, "guests", 100);
 		int cycles = Bench.intParam(p, "cycles", 200);
 		int inFlight = Bench.intParam(p, "inFlight", 32);
+		int latencyMs = Bench.intParam(p, "latencyMs", -1);
 		int massInFlight = Bench.intParam(p, "massInFlight", 1);
 		int massLatencyMs = Bench.intParam(p, "massLatencyMs", 20);
 		int massPacketWindow = Bench.intParam(p, "massPacketWindow", 0);
@@ -54,7 +56,7 @@ final class LoadDriver {
 		params.put("guests", guests);
 		params.put("cycles", cycles);
 		params.put("inFlight", inFlight);
-		params.put("backendLatencyMs", "simulator default");
+		params.put("backendLatencyMs", latencyMs < 0 ? "simulator default (1 ms)" : latencyMs);
 		params.put("massInFlight", massInFlight);
 		params.put("massLatencyMs", massLatencyMs);
 		params.put("massPacketWindow", massPacketWindow);
@@ -70,7 +72,9 @@ final class LoadDriver {
 			ApiClient api = new ApiClient(service.baseUrl, !"short".equals(p.getOrDefault("poll", "long")));
 			OperationStats creates = new OperationStats();
 			long t0 = System.nanoTime();
-			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, workload(inFlight, 32), -1, creates));
+			// inFlight=0: the latency guest runs no workload, so the run measures the service alone
+			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, inFlight > 0 ? workload(inFlight, 32) : null,
+					latencyMs, creates));
 			latency(api, domids.get(0), cycles, strategy, pollUs, results);
 			domids.addAll(create(api, pool, 2, guests, workload(massInFlight, massPacketWindow), massLatencyMs, creates));
 			results.rows.add(0, creates.row("setup", "CREATE", System.nanoTime() - t0));
@@ -93,8 +97,11 @@ final class LoadDriver {
 				+ Math.max(1, packetWindow) + "}";
 	}
 
-	/** Creates domains {@code from..to} with 1 vbd + 1 vif, sets the vbd's latency (if >= 0), starts the workload. */
-	static List<Integer> create(ApiClient api, ExecutorService pool, int from, int to, String workload,
+	/**
+	 * Creates domains {@code from..to} with 1 vbd + 1 vif, sets the vbd's latency (if >= 0), starts
+	 * the workload (if any).
+	 */
+	static List<Integer> create(ApiClient api, ExecutorService pool, int from, int to, @Nullable String workload,
 			int latencyMs, OperationStats creates) throws Exception {
 		List<Future<Integer>> futures = new ArrayList<>();
 		for (int domid = from; domid <= to; domid++) {
@@ -113,7 +120,9 @@ final class LoadDriver {
 							+ ",\"deviceType\":\"vbd\",\"devid\":51712,\"latencyMs\":" + latencyMs + "}")
 						.require(204);
 				}
-				api.post("/domains/" + n + "/workload", workload).require(200);
+				if (workload != null) {
+					api.post("/domains/" + n + "/workload", workload).require(200);
+				}
 				return n;
 			}));
 		}

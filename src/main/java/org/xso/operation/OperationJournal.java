@@ -155,16 +155,17 @@ class OperationJournal {
 		Operation op = require(id);
 		UUID checkpoint = requireCheckpoint(op);
 		lifecycle.suspended(op.domid(), checkpoint);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		// the operation ends before retention runs: its bulk delete clears the persistence context
 		finish(op);
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
 	}
 
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
 	@Transactional
 	void checkpointed(UUID id) {
 		Operation op = require(id);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
 		finish(op);
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
 	}
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
@@ -195,8 +196,8 @@ class OperationJournal {
 		Operation op = require(id);
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs());
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
 		operations.save(op);
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
 	}
 
 	@Transactional
