@@ -13,8 +13,12 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Persistable;
 import org.xso.hypervisor.SuspendStrategy;
 
 /**
@@ -23,7 +27,7 @@ import org.xso.hypervisor.SuspendStrategy;
  */
 @Entity
 @Table(name = "checkpoints")
-public class Checkpoint {
+public class Checkpoint implements Persistable<UUID> {
 
 	@Id
 	private UUID id;
@@ -81,6 +85,26 @@ public class Checkpoint {
 	@OneToMany(mappedBy = "checkpoint", cascade = CascadeType.ALL, orphanRemoval = true)
 	@OrderBy("id.deviceType, id.devid")
 	private List<CheckpointDevice> devices = new ArrayList<>();
+
+	/** Not yet stored: a save persists it instead of merging (which would read the row first). */
+	@Transient
+	private boolean fresh = true;
+
+	@PostLoad
+	@PostPersist
+	void stored() {
+		this.fresh = false;
+	}
+
+	@Override
+	public UUID getId() {
+		return this.id;
+	}
+
+	@Override
+	public boolean isNew() {
+		return this.fresh;
+	}
 
 	protected Checkpoint() {
 		this.id = new UUID(0, 0);

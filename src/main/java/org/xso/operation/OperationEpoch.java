@@ -8,8 +8,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Persistable;
 
 /**
  * One epoch of periodic checkpointing and what it cost: the time in each step and how long the
@@ -17,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 @Entity
 @Table(name = "operation_epochs")
-class OperationEpoch {
+class OperationEpoch implements Persistable<OperationEpoch.Key> {
 
 	@Embeddable
 	record Key(@Column(name = "operation_id") UUID operationId, @Column(name = "epoch") int epoch)
@@ -50,6 +54,26 @@ class OperationEpoch {
 
 	@Column(name = "size_bytes", nullable = false)
 	private long sizeBytes;
+
+	/** Not yet stored: a save persists it instead of merging (which would read the row first). */
+	@Transient
+	private boolean fresh = true;
+
+	@PostLoad
+	@PostPersist
+	void stored() {
+		this.fresh = false;
+	}
+
+	@Override
+	public Key getId() {
+		return this.key;
+	}
+
+	@Override
+	public boolean isNew() {
+		return this.fresh;
+	}
 
 	protected OperationEpoch() {
 		this.key = new Key(new UUID(0, 0), 0);
