@@ -43,8 +43,8 @@ final class JmhSuite {
 		int iterations = Bench.intParam(p, "iterations", 3);
 		long millis = Math.round(Double.parseDouble(p.getOrDefault("seconds", "1")) * 1000);
 		String include = p.getOrDefault("include", DEFAULT_INCLUDE);
-		// the guest cycle's < 1 ms target is judged on more than one JVM: its score moves by a
-		// third from one fork to the next (how the JIT compiled the drivers' hand-offs)
+		// the guest cycle's < 1 ms target is judged on more than one JVM: its score moves from one
+		// fork to the next (how the JIT compiled the drivers' hand-offs)
 		int cycleForks = forks == 0 ? 0 : Bench.intParam(p, "cycleForks", 2);
 		List<RunResult> runs = new ArrayList<>();
 		try {

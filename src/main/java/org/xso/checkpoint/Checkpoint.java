@@ -13,13 +13,10 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.domain.Persistable;
 import org.xso.hypervisor.SuspendStrategy;
+import org.xso.persistence.AssignedIdEntity;
 
 /**
  * The checkpoint aggregate: header, manifest checksums and the device rows. Immutable once
@@ -27,7 +24,7 @@ import org.xso.hypervisor.SuspendStrategy;
  */
 @Entity
 @Table(name = "checkpoints")
-public class Checkpoint implements Persistable<UUID> {
+public class Checkpoint extends AssignedIdEntity<UUID> {
 
 	@Id
 	private UUID id;
@@ -86,24 +83,9 @@ public class Checkpoint implements Persistable<UUID> {
 	@OrderBy("id.deviceType, id.devid")
 	private List<CheckpointDevice> devices = new ArrayList<>();
 
-	/** Not yet stored: a save persists it instead of merging (which would read the row first). */
-	@Transient
-	private boolean fresh = true;
-
-	@PostLoad
-	@PostPersist
-	void stored() {
-		this.fresh = false;
-	}
-
 	@Override
 	public UUID getId() {
 		return this.id;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.fresh;
 	}
 
 	protected Checkpoint() {

@@ -5,16 +5,13 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
-import org.springframework.data.domain.Persistable;
+import org.xso.persistence.AssignedIdEntity;
 
 /** A checkpoint's memory image: opaque bytes, read only to restore, so kept apart from the header. */
 @Entity
 @Table(name = "checkpoint_images")
-class CheckpointImage implements Persistable<UUID> {
+class CheckpointImage extends AssignedIdEntity<UUID> {
 
 	@Id
 	@Column(name = "checkpoint_id")
@@ -23,24 +20,9 @@ class CheckpointImage implements Persistable<UUID> {
 	@Column(name = "memory_image", nullable = false)
 	private byte[] memoryImage;
 
-	/** Not yet stored: a save persists it instead of merging (which would read the row first). */
-	@Transient
-	private boolean fresh = true;
-
-	@PostLoad
-	@PostPersist
-	void stored() {
-		this.fresh = false;
-	}
-
 	@Override
 	public UUID getId() {
 		return this.checkpointId;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.fresh;
 	}
 
 	protected CheckpointImage() {

@@ -6,12 +6,9 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.domain.Persistable;
+import org.xso.persistence.AssignedIdEntity;
 import org.xso.web.LeaseRef;
 
 /**
@@ -21,7 +18,7 @@ import org.xso.web.LeaseRef;
  */
 @Entity
 @Table(name = "domain_leases")
-class DomainLease implements Persistable<Integer> {
+class DomainLease extends AssignedIdEntity<Integer> {
 
 	@Id
 	private Integer domid;
@@ -41,9 +38,6 @@ class DomainLease implements Persistable<Integer> {
 	@Column(name = "expires_at", nullable = false)
 	private Instant expiresAt;
 
-	@Transient
-	private boolean fresh;
-
 	protected DomainLease() {
 		this.domid = 0;
 		this.owner = "";
@@ -59,23 +53,11 @@ class DomainLease implements Persistable<Integer> {
 		this.purpose = purpose;
 		this.acquiredAt = now;
 		this.expiresAt = expiresAt;
-		this.fresh = true;
-	}
-
-	@PostLoad
-	@PostPersist
-	void stored() {
-		this.fresh = false;
 	}
 
 	@Override
 	public Integer getId() {
 		return domid;
-	}
-
-	@Override
-	public boolean isNew() {
-		return fresh;
 	}
 
 	LeaseRef ref() {

@@ -8,12 +8,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.domain.Persistable;
+import org.xso.persistence.AssignedIdEntity;
 
 /**
  * One epoch of periodic checkpointing and what it cost: the time in each step and how long the
@@ -21,7 +18,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "operation_epochs")
-class OperationEpoch implements Persistable<OperationEpoch.Key> {
+class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 
 	@Embeddable
 	record Key(@Column(name = "operation_id") UUID operationId, @Column(name = "epoch") int epoch)
@@ -55,24 +52,9 @@ class OperationEpoch implements Persistable<OperationEpoch.Key> {
 	@Column(name = "size_bytes", nullable = false)
 	private long sizeBytes;
 
-	/** Not yet stored: a save persists it instead of merging (which would read the row first). */
-	@Transient
-	private boolean fresh = true;
-
-	@PostLoad
-	@PostPersist
-	void stored() {
-		this.fresh = false;
-	}
-
 	@Override
 	public Key getId() {
 		return this.key;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.fresh;
 	}
 
 	protected OperationEpoch() {

@@ -91,20 +91,20 @@ class OperationJournal {
 	/** {@code done} completed and {@code next} entered at {@code at}: one transaction per phase boundary. */
 	@Transactional
 	void advance(UUID id, Phase done, Phase next, Instant at) {
-		Operation op = require(id);
-		op.complete(done, at);
-		op.enter(next, at);
-		operations.save(op);
+		advance(require(id), done, next, at);
 	}
 
 	/** QUIESCE done with its per-device outcome, {@code next} entered. */
 	@Transactional
 	void quiesced(UUID id, QuiesceReport report, Phase next) {
 		Operation op = require(id);
-		Instant now = clock.instant();
 		op.devices(DeviceOutcomes.of(report));
-		op.complete(Phase.QUIESCE, now);
-		op.enter(next, now);
+		advance(op, Phase.QUIESCE, next, clock.instant());
+	}
+
+	private void advance(Operation op, Phase done, Phase next, Instant at) {
+		op.complete(done, at);
+		op.enter(next, at);
 		operations.save(op);
 	}
 
