@@ -63,7 +63,7 @@ final class BenchGuest implements AutoCloseable {
 		ResumeReport resumed = this.hv.resume(image, DOM, DEADLINE, (phase) -> {
 		});
 		// the image is spent, as when the service's retention drops a checkpoint: its disk snapshot goes
-		image.devices().forEach(this.hv::releaseStorage);
+		image.devices().forEach(d -> this.hv.releaseStorage(d.backendInfo()));
 		return new Cycle(quiesced, resumed);
 	}
 
@@ -72,7 +72,7 @@ final class BenchGuest implements AutoCloseable {
 		this.hv.quiesce(DOM, strategy, DEADLINE);
 		SavedDomain image = this.hv.save(DOM);
 		this.hv.thaw(DOM, DEADLINE);
-		image.devices().forEach(this.hv::releaseStorage);
+		image.devices().forEach(d -> this.hv.releaseStorage(d.backendInfo()));
 		return image;
 	}
 

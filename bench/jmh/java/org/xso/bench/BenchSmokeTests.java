@@ -96,14 +96,14 @@ class BenchSmokeTests {
 
 	@Test
 	void loadDriverOnH2SuspendsAndResumesEveryGuestWithNothingLost() throws Exception {
-		JsonNode r = run("load", "db=h2", "guests=3", "cycles=3", "concurrency=3");
+		JsonNode r = run("load", "db=h2", "guests=3", "cycles=3", "warmupSeconds=0", "concurrency=3");
 		assertLoad(r, 3);
 	}
 
 	@Test
 	void loadDriverOnPostgresSuspendsAndResumesEveryGuestWithNothingLost() throws Exception {
 		PostgresDatabase.Server pg = PostgresDatabase.server();
-		JsonNode r = run("load", "db=postgres", "guests=3", "cycles=2", "concurrency=3", "pgUrl=" + pg.url(),
+		JsonNode r = run("load", "db=postgres", "guests=3", "cycles=2", "warmupSeconds=0", "concurrency=3", "pgUrl=" + pg.url(),
 				"pgUser=" + pg.user(), "pgPassword=" + pg.password());
 		assertThat(r.path("service").asText()).startsWith("PostgreSQL");
 		assertLoad(r, 3);
@@ -125,7 +125,7 @@ class BenchSmokeTests {
 
 	@Test
 	void checkpointDriverPersistsCheckpointsBackToBackAndOnTheServersSchedule() throws Exception {
-		JsonNode r = run("checkpoints", "guests=2", "seconds=1", "intervalMs=100");
+		JsonNode r = run("checkpoints", "guests=2", "seconds=1", "warmupSeconds=0", "intervalMs=100");
 		assertThat(r.path("rows")).hasSize(2);
 		assertThat(r.path("rows")).allSatisfy((row) -> {
 			assertThat(row.path("perGuestPerSecondMin").asDouble()).isPositive();

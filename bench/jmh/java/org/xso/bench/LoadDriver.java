@@ -43,6 +43,7 @@ final class LoadDriver {
 	static Path run(Map<String, String> p, String command, Path out) throws Exception {
 		int guests = Bench.intParam(p, "guests", 100);
 		int cycles = Bench.intParam(p, "cycles", 200);
+		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 30);
 		int inFlight = Bench.intParam(p, "inFlight", 32);
 		int latencyMs = Bench.intParam(p, "latencyMs", -1);
 		int massInFlight = Bench.intParam(p, "massInFlight", 1);
@@ -55,6 +56,7 @@ final class LoadDriver {
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("guests", guests);
 		params.put("cycles", cycles);
+		params.put("warmupSeconds", warmupSeconds);
 		params.put("inFlight", inFlight);
 		params.put("backendLatencyMs", latencyMs < 0 ? "simulator default (1 ms)" : latencyMs);
 		params.put("massInFlight", massInFlight);
@@ -75,7 +77,7 @@ final class LoadDriver {
 			// inFlight=0: the latency guest runs no workload, so the run measures the service alone
 			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, inFlight > 0 ? workload(inFlight, 32) : null,
 					latencyMs, creates));
-			latency(api, domids.get(0), cycles, strategy, pollUs, results);
+			latency(api, domids.get(0), cycles, warmupSeconds, strategy, pollUs, results);
 			domids.addAll(create(api, pool, 2, guests, workload(massInFlight, massPacketWindow), massLatencyMs, creates));
 			results.rows.add(0, creates.row("setup", "CREATE", System.nanoTime() - t0));
 			concurrent(api, pool, domids, strategy, pollUs, results, db);
@@ -133,14 +135,22 @@ final class LoadDriver {
 		return domids;
 	}
 
-	/** One guest, operations one at a time: the latency an API user sees. */
-	private static void latency(ApiClient api, int domid, int cycles, String strategy, long pollUs,
-			Results results) {
+	/**
+	 * One guest, operations one at a time: the latency an API user sees. Cycles run for
+	 * {@code warmupSeconds} first, unmeasured: the service's JIT compiles Spring, Hibernate and the
+	 * database's code paths for tens of seconds after startup, and on 2 cores the compiler threads
+	 * compete with the operations (a few hundred cycles measure mostly the compiler).
+	 */
+	private static void latency(ApiClient api, int domid, int cycles, int warmupSeconds, String strategy,
+			long pollUs, Results results) {
 		OperationStats suspends = new OperationStats();
 		OperationStats resumes = new OperationStats();
 		Stats cycle = new Stats();
 		String body = "{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000,\"deadlineMs\":60000}";
-		for (int i = 0; i < cycles + cycles / 10; i++) {
+		long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+		int warmupCycles = 0;
+		for (int i = 0; i < cycles; i++) {
+			boolean warmup = System.nanoTime() < warmupEnd;
 			long t0 = System.nanoTime();
 			JsonNode s = api.await(api.post("/domains/" + domid + "/suspend", body).require(202).path("id").asText(),
 					pollUs, OP_TIMEOUT);
@@ -148,14 +158,17 @@ final class LoadDriver {
 			JsonNode r = api.await(api.post("/domains/" + domid + "/resume", "").require(202).path("id").asText(),
 					pollUs, OP_TIMEOUT);
 			long t2 = System.nanoTime();
-			if (i < cycles / 10) {
-				continue; // warm-up
+			if (warmup) {
+				warmupCycles++;
+				i--;
+				continue;
 			}
 			suspends.add(t1 - t0, s);
 			resumes.add(t2 - t1, r);
 			cycle.add(t2 - t0);
 		}
 		long wall = (long) (cycle.meanMs() * 1e6 * cycle.count());
+		results.put("latencyWarmupCycles", warmupCycles);
 		results.rows.add(suspends.row("latency", "SUSPEND", wall));
 		results.rows.add(resumes.row("latency", "RESUME", wall));
 		OperationStats both = new OperationStats();

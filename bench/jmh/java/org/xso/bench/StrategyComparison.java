@@ -165,7 +165,7 @@ final class StrategyComparison {
 		ResumeReport r = hv.resume(image, BenchGuest.DOM, BenchGuest.DEADLINE, (phase) -> {
 		});
 		long resumed = System.nanoTime();
-		image.devices().forEach(hv::releaseStorage);
+		image.devices().forEach(d -> hv.releaseStorage(d.backendInfo()));
 		t.grantsIssued += probe.grantsIssued(BenchGuest.DOM);
 		t.maps += probe.grantMaps() - maps0;
 		t.framesFreedAtQuiesce += frames0 - frames1;

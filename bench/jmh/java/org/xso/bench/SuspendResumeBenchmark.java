@@ -83,7 +83,7 @@ public class SuspendResumeBenchmark {
 		ResumeReport report = hv.resume(image, DOM, DEADLINE, phase -> {
 		});
 		// the image is spent, as when the service's retention drops a checkpoint: its disk snapshot goes
-		image.devices().forEach(hv::releaseStorage);
+		image.devices().forEach(d -> hv.releaseStorage(d.backendInfo()));
 		return report;
 	}
 

@@ -1,6 +1,5 @@
 package org.xso.checkpoint;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,7 +15,6 @@ import org.xso.web.ETags;
 import org.xso.web.PageView;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.web.Paging;
 import org.xso.web.ProblemCode;
@@ -91,14 +89,14 @@ public class CheckpointCatalog {
 					"checkpoint " + id + " is pinned: " + c.pinReason() + "; resume or delete the domain first")
 				.withCheckpointId(id);
 		}
-		remove(List.of(c), "deleted by request");
+		remove(c.domid(), List.of(id), "deleted by request");
 	}
 
 	/** Deletes every checkpoint of a domain, pinned or not (the domain itself is being deleted). */
 	@Transactional
 	public int deleteAllOf(int domid) {
-		List<Checkpoint> all = checkpoints.findByDomidOrderByCreatedAtDescIdDesc(domid);
-		remove(all, "domain deleted");
+		List<UUID> all = checkpoints.idsOf(domid);
+		remove(domid, all, "domain deleted");
 		return all.size();
 	}
 
@@ -108,25 +106,15 @@ public class CheckpointCatalog {
 	 */
 	@Transactional
 	public List<UUID> enforceRetention(int domid, int keep) {
-		List<Checkpoint> newestFirst = checkpoints.findByDomidOrderByCreatedAtDescIdDesc(domid);
-		List<Checkpoint> doomed = new ArrayList<>();
-		int kept = 0;
-		for (Checkpoint c : newestFirst) {
-			if (c.pinned()) {
-				continue;
-			}
-			if (kept < keep) {
-				kept++;
-			}
-			else {
-				doomed.add(c);
-			}
+		// ids only: a checkpoint's rows and blobs are never read to decide, nor to delete it
+		List<UUID> unpinned = checkpoints.unpinnedNewestFirst(domid);
+		if (unpinned.size() <= keep) {
+			return List.of();
 		}
-		remove(doomed, "retention keeps the newest " + keep);
-		if (!doomed.isEmpty()) {
-			log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
-		}
-		return doomed.stream().map(Checkpoint::id).toList();
+		List<UUID> doomed = List.copyOf(unpinned.subList(keep, unpinned.size()));
+		remove(domid, doomed, "retention keeps the newest " + keep);
+		log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
+		return doomed;
 	}
 
 	@Transactional
@@ -139,21 +127,24 @@ public class CheckpointCatalog {
 		checkpoints.findById(id).ifPresent(Checkpoint::unpin);
 	}
 
-	private void remove(List<Checkpoint> doomed, String reason) {
-		if (doomed.isEmpty()) {
+	/**
+	 * Deletes checkpoints {@code ids} of {@code domid} with their rows; after the commit, the storage
+	 * the hypervisor kept for their devices (named in each device's backend info) is released.
+	 */
+	private void remove(int domid, List<UUID> ids, String reason) {
+		if (ids.isEmpty()) {
 			return;
 		}
-		List<UUID> ids = doomed.stream().map(Checkpoint::id).toList();
-		doomed.forEach(c -> events.publishEvent(new CheckpointEvents.CheckpointDeleted(c.id(), c.domid(), reason)));
-		List<byte[]> devices = doomed.stream().flatMap(c -> c.devices().stream()).map(CheckpointDevice::stateBytes).toList();
+		ids.forEach(id -> events.publishEvent(new CheckpointEvents.CheckpointDeleted(id, domid, reason)));
+		List<String> backendInfo = checkpoints.backendInfoOf(ids);
 		checkpoints.deleteByIds(ids);
-		afterCommit(() -> devices.forEach(this::releaseStorage));
+		afterCommit(() -> backendInfo.forEach(this::releaseStorage));
 	}
 
 	/** Frees what the hypervisor kept for a deleted checkpoint's device (the simulator's disk snapshot). */
-	private void releaseStorage(byte[] deviceState) {
+	private void releaseStorage(String backendInfoJson) {
 		try {
-			hypervisor.releaseStorage(DeviceSavedState.fromCanonicalBytes(deviceState));
+			hypervisor.releaseStorage(details.map(backendInfoJson));
 		}
 		catch (RuntimeException e) {
 			log.warn("storage of a deleted checkpoint's device was not released: {}", e.toString());

@@ -89,7 +89,7 @@ class CheckpointDetailsMapper {
 		}
 	}
 
-	private SortedMap<String, String> map(String jsonText) {
+	SortedMap<String, String> map(String jsonText) {
 		return json.readValue(jsonText, MAP);
 	}
 

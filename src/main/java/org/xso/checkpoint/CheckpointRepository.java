@@ -28,6 +28,13 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	@Query("select c.id from Checkpoint c where c.domid = :domid")
 	List<UUID> idsOf(int domid);
 
+	@Query("select c.id from Checkpoint c where c.domid = :domid and c.pinned = false order by c.createdAt desc, c.id desc")
+	List<UUID> unpinnedNewestFirst(int domid);
+
+	/** The backend info (JSON) of every device of checkpoints {@code ids}: it names the storage kept for them. */
+	@Query("select d.backendInfo from CheckpointDevice d where d.checkpoint.id in :ids")
+	List<String> backendInfoOf(Collection<UUID> ids);
+
 	/** Rows of devices, rings, grants and images go with it (ON DELETE CASCADE). */
 	@Modifying(clearAutomatically = true, flushAutomatically = true)
 	@Query("delete from Checkpoint c where c.id in :ids")

@@ -80,10 +80,12 @@ public interface Hypervisor {
 	List<ResumeBlocker> resumeBlockers(SavedDomain image);
 
 	/**
-	 * The checkpoint holding {@code device}'s saved state is gone: storage the adapter kept for it
-	 * (the simulator's disk snapshot) may be freed. Unknown or already freed storage is ignored.
+	 * The checkpoint holding a device's saved state is gone: storage the adapter kept for it (the
+	 * simulator's disk snapshot), which the adapter named in the device's saved
+	 * {@link DeviceSavedState#backendInfo() backend info}, may be freed. Unknown or already freed
+	 * storage is ignored.
 	 */
-	void releaseStorage(DeviceSavedState device);
+	void releaseStorage(Map<String, String> backendInfo);
 
 	/** The xenstore under {@code path}, like {@code xenstore-ls -f -p}. */
 	List<XenstoreEntry> xenstore(String path);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.MvcResult;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.support.FakeHypervisor;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
@@ -130,7 +131,14 @@ class CheckpointTests extends IntegrationTest {
 		}
 		JsonNode list = call(get("/api/v1/domains/1/checkpoints"), 200);
 		assertThat(list.get("totalItems").asLong()).isEqualTo(2);
-		assertThat(hypervisor.released).as("storage of the collected checkpoints' devices").isNotEmpty();
+		assertThat(hypervisor.released).as("storage of the collected checkpoints' 2 x 2 devices").hasSize(4)
+			.doesNotHaveDuplicates();
+		for (String kept : list.get("items").findValuesAsString("id")) {
+			for (JsonNode device : call(get("/api/v1/checkpoints/" + kept), 200).get("devices")) {
+				assertThat(hypervisor.released).as("a kept checkpoint's storage")
+					.doesNotContain(device.get("backendInfo").get(FakeHypervisor.STORAGE).asString());
+			}
+		}
 		String pinned = suspend(1, Guests.SHADOW_REPLAY).get("checkpointId").asString();
 		list = call(get("/api/v1/domains/1/checkpoints?size=10"), 200);
 		assertThat(list.get("items").findValuesAsString("id")).contains(pinned);

@@ -346,12 +346,18 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		return List.copyOf(blockers);
 	}
 
-	/** Device states whose storage the service released (deleted checkpoints). */
-	public final List<org.xso.hypervisor.DeviceSavedState> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+	/** The backend-info key naming the storage kept for a saved device. */
+	public static final String STORAGE = "fake-storage";
+
+	/** The storage the service released (of deleted checkpoints' devices), in order. */
+	public final List<String> released = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	@Override
-	public void releaseStorage(org.xso.hypervisor.DeviceSavedState device) {
-		released.add(device);
+	public void releaseStorage(java.util.Map<String, String> backendInfo) {
+		String storage = backendInfo.get(STORAGE);
+		if (storage != null) {
+			released.add(storage);
+		}
 	}
 
 	@Override

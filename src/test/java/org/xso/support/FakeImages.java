@@ -20,6 +20,8 @@ import org.xso.xen.XenbusState;
 /** Builds saved images the way an adapter would: rings, grants, ports, features, a shadow, memory. */
 final class FakeImages {
 
+	private static final java.util.concurrent.atomic.AtomicLong STORAGE_SEQ = new java.util.concurrent.atomic.AtomicLong();
+
 	private FakeImages() {
 	}
 
@@ -57,6 +59,8 @@ final class FakeImages {
 		features.put("feature-persistent", "1");
 		TreeMap<String, String> info = new TreeMap<>();
 		info.put(vbd ? "sectors" : "mac", vbd ? "65536" : "00:16:3e:00:00:01");
+		// storage an adapter keeps per saved device, named where releaseStorage finds it
+		info.put(FakeHypervisor.STORAGE, "fake-storage-" + STORAGE_SEQ.incrementAndGet());
 		return new DeviceSavedState(d.id(), DomId.DOM0, XenbusState.Connected, XenbusState.Connected, rings, grants,
 				d.evtchns().stream().map(p -> p.value()).toList(), features, info, shadow, new byte[] { 1, 2, 3 });
 	}

@@ -250,7 +250,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	@Override
-	public void releaseStorage(DeviceSavedState device) {
+	public void releaseStorage(Map<String, String> backendInfo) {
 		// the guest's disks belong to the operator's storage; a checkpoint holds no copy of them
 	}
 

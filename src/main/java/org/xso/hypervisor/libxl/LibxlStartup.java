@@ -201,7 +201,7 @@ final class LibxlStartup implements AutoCloseable {
 		}
 
 		@Override
-		public void releaseStorage(DeviceSavedState device) {
+		public void releaseStorage(Map<String, String> backendInfo) {
 			// nothing is held while libxl is unreachable
 		}
 

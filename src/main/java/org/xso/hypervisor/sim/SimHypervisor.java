@@ -218,8 +218,8 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	@Override
-	public void releaseStorage(DeviceSavedState device) {
-		String snapshot = device.backendInfo().get(SimDomains.DISK_SNAPSHOT);
+	public void releaseStorage(Map<String, String> backendInfo) {
+		String snapshot = backendInfo.get(SimDomains.DISK_SNAPSHOT);
 		if (snapshot != null) {
 			host.disks.dropSnapshot(snapshot);
 		}

@@ -54,7 +54,7 @@ class HostRestartTest {
 			assertThat(c.duplicated()).isZero();
 			assertThat(c.lost()).isZero();
 			assertThat(c.completed()).isEqualTo(c.issued());
-			after.releaseStorage(image.devices().get(0));
+			after.releaseStorage(image.devices().get(0).backendInfo());
 			assertThat(after.resumeBlockers(image)).extracting(ResumeBlocker::kind)
 				.containsExactly(ResumeBlocker.Kind.STORAGE_MISSING);
 			assertThat(snapshots).isEmptyDirectory();
