@@ -50,6 +50,14 @@ class EventLogEntry {
 		this.payload = payload;
 	}
 
+	/** The id the database generated when the entry was inserted outside JPA. */
+	void stored(long id) {
+		if (this.id != null) {
+			throw new IllegalStateException("event already stored as " + this.id);
+		}
+		this.id = id;
+	}
+
 	long id() {
 		if (id == null) {
 			throw new IllegalStateException("event not yet stored");

@@ -1,8 +1,14 @@
 package org.xso.web;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +18,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -33,7 +43,12 @@ class EventRecorder implements SmartLifecycle {
 
 	private final BlockingQueue<StreamEvent> queue;
 
+	private static final String INSERT = "insert into event_log (occurred_at, event_type, domid, operation_id, payload)"
+			+ " values (?, ?, ?, ?, ?)";
+
 	private final EventLogRepository events;
+
+	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate tx;
 
@@ -49,9 +64,10 @@ class EventRecorder implements SmartLifecycle {
 
 	private volatile @Nullable Thread writer;
 
-	EventRecorder(EventLogRepository events, PlatformTransactionManager txManager, JsonMapper json, EventHub hub,
-			EventProperties properties, Clock clock) {
+	EventRecorder(EventLogRepository events, JdbcTemplate jdbc, PlatformTransactionManager txManager, JsonMapper json,
+			EventHub hub, EventProperties properties, Clock clock) {
 		this.events = events;
+		this.jdbc = jdbc;
 		this.json = json;
 		this.hub = hub;
 		this.properties = properties;
@@ -101,16 +117,44 @@ class EventRecorder implements SmartLifecycle {
 		if (batch.isEmpty()) {
 			return;
 		}
-		List<EventLogEntry> saved = tx.execute(status -> {
-			List<EventLogEntry> entries = new ArrayList<>(batch.size());
-			for (StreamEvent e : batch) {
-				entries.add(events.save(new EventLogEntry(clock.instant(), e.eventType(), e.eventDomid(),
-						e.eventOperationId(), json.writeValueAsString(e))));
-			}
-			return entries;
-		});
-		if (saved != null) {
-			hub.broadcast(saved);
+		List<EventLogEntry> entries = new ArrayList<>(batch.size());
+		for (StreamEvent e : batch) {
+			entries.add(new EventLogEntry(clock.instant(), e.eventType(), e.eventDomid(), e.eventOperationId(),
+					json.writeValueAsString(e)));
+		}
+		tx.executeWithoutResult(status -> insert(entries));
+		hub.broadcast(entries);
+	}
+
+	/**
+	 * One JDBC batch for the whole batch of events (an identity column keeps JPA from batching
+	 * inserts); the generated ids, in insert order, are the SSE ids.
+	 */
+	private void insert(List<EventLogEntry> entries) {
+		KeyHolder keys = new GeneratedKeyHolder();
+		jdbc.batchUpdate(con -> con.prepareStatement(INSERT, new String[] { "id" }),
+				new BatchPreparedStatementSetter() {
+					@Override
+					public void setValues(PreparedStatement ps, int i) throws SQLException {
+						EventLogEntry e = entries.get(i);
+						ps.setObject(1, OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC));
+						ps.setString(2, e.type());
+						ps.setObject(3, e.domid(), Types.INTEGER);
+						ps.setObject(4, e.operationId());
+						ps.setString(5, e.payload());
+					}
+
+					@Override
+					public int getBatchSize() {
+						return entries.size();
+					}
+				}, keys);
+		List<Map<String, Object>> ids = keys.getKeyList();
+		if (ids.size() != entries.size()) {
+			throw new IllegalStateException(entries.size() + " events inserted, " + ids.size() + " ids returned");
+		}
+		for (int i = 0; i < entries.size(); i++) {
+			entries.get(i).stored(((Number) ids.get(i).get("id")).longValue());
 		}
 	}
 
