@@ -44,8 +44,12 @@ class FlowSupport {
 	}
 
 	/** Why the operation must stop now: the caller cancelled it, or its deadline passed. */
-	Optional<ProblemException> stopCause(OperationTicket t) {
-		if (signals.signalled(t.id()) || journal.cancelRequested(t.id())) {
+	/**
+	 * Why the operation must stop now: a cancel (signalled on this instance, or {@code cancelRecorded}
+	 * as the phase boundary's transaction read it) or its passed deadline.
+	 */
+	Optional<ProblemException> stopCause(OperationTicket t, boolean cancelRecorded) {
+		if (cancelRecorded || signals.signalled(t.id())) {
 			return Optional.of(new ProblemException(ProblemCode.CANCELLED, "cancelled at the caller's request"));
 		}
 		if (!clock.instant().isBefore(t.deadlineAt())) {

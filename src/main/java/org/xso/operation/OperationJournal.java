@@ -88,18 +88,36 @@ class OperationJournal {
 		return OperationTicket.of(operations.save(op), properties.defaultQuiesceTimeout());
 	}
 
-	/** {@code done} completed and {@code next} entered at {@code at}: one transaction per phase boundary. */
+	/**
+	 * {@code done} completed and {@code next} entered at {@code at}: one transaction per phase
+	 * boundary. Returns whether a cancel is recorded, as read in that transaction (another instance
+	 * may have taken the request), so a boundary costs one read of the operation, not two.
+	 */
 	@Transactional
-	void advance(UUID id, Phase done, Phase next, Instant at) {
-		advance(require(id), done, next, at);
+	boolean advance(UUID id, Phase done, Phase next, Instant at) {
+		Operation op = require(id);
+		advance(op, done, next, at);
+		return op.cancelRequested();
 	}
 
-	/** QUIESCE done with its per-device outcome, {@code next} entered. */
+	/** As {@link #advance}, but if a cancel is recorded nothing changes and it returns false. */
 	@Transactional
-	void quiesced(UUID id, QuiesceReport report, Phase next) {
+	boolean advanceUnlessCancelled(UUID id, Phase done, Phase next, Instant at) {
+		Operation op = require(id);
+		if (op.cancelRequested()) {
+			return false;
+		}
+		advance(op, done, next, at);
+		return true;
+	}
+
+	/** QUIESCE done with its per-device outcome, {@code next} entered; whether a cancel is recorded. */
+	@Transactional
+	boolean quiesced(UUID id, QuiesceReport report, Phase next) {
 		Operation op = require(id);
 		op.devices(DeviceOutcomes.of(report));
 		advance(op, Phase.QUIESCE, next, clock.instant());
+		return op.cancelRequested();
 	}
 
 	private void advance(Operation op, Phase done, Phase next, Instant at) {

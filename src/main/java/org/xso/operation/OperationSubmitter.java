@@ -1,6 +1,7 @@
 package org.xso.operation;
 
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -31,16 +32,19 @@ public class OperationSubmitter {
 
 	private final OperationQueries queries;
 
+	private final OperationViewMapper views;
+
 	private final TransactionTemplate tx;
 
 	private final Clock clock;
 
 	OperationSubmitter(OperationRepository operations, DomainLeases leases, OperationExecutor executor,
-			OperationQueries queries, TransactionTemplate tx, Clock clock) {
+			OperationQueries queries, OperationViewMapper views, TransactionTemplate tx, Clock clock) {
 		this.operations = operations;
 		this.leases = leases;
 		this.executor = executor;
 		this.queries = queries;
+		this.views = views;
 		this.tx = tx;
 		this.clock = clock;
 	}
@@ -79,7 +83,8 @@ public class OperationSubmitter {
 						draft.checkpointId(), clock.instant());
 				leases.acquire(draft.domid(), op.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
 				operations.saveAndFlush(op);
-				return new Accepted(op.id(), false);
+				// the answer is the operation as recorded: PENDING (no second read after the commit)
+				return new Accepted(op.id(), false, views.map(op));
 			});
 		}
 		catch (ProblemException | DataIntegrityViolationException e) {
@@ -94,13 +99,15 @@ public class OperationSubmitter {
 		if (accepted == null) {
 			throw new IllegalStateException("transaction returned nothing");
 		}
-		if (!accepted.repeated()) {
-			executor.dispatch(accepted.id(), kind);
+		if (accepted.repeated()) {
+			return new Submitted(queries.view(accepted.id()), true);
 		}
-		return new Submitted(queries.view(accepted.id()), accepted.repeated());
+		executor.dispatch(accepted.id(), kind);
+		return new Submitted(Objects.requireNonNull(accepted.view()), false);
 	}
 
-	private record Accepted(UUID id, boolean repeated) {
+	/** An accepted request: the operation it started (with its view) or the one its key started before. */
+	private record Accepted(UUID id, boolean repeated, OperationViews.@Nullable OperationView view) {
 	}
 
 	private Optional<Accepted> earlier(OperationKind kind, int subjectDomid, @Nullable String key, String hash) {
@@ -113,7 +120,7 @@ public class OperationSubmitter {
 						+ "' already started operation " + op.id() + " with a different request")
 					.withOperationId(op.id());
 			}
-			return new Accepted(op.id(), true);
+			return new Accepted(op.id(), true, null);
 		});
 	}
 

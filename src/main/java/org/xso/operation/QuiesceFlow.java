@@ -32,19 +32,21 @@ class QuiesceFlow {
 
 	void run(OperationTicket t) {
 		Set<Phase> done = EnumSet.noneOf(Phase.class);
-		Optional<ProblemException> stop = flow.stopCause(t);
+		// a cancel of a PENDING operation ended it before it started: only this instance's signal can be new
+		Optional<ProblemException> stop = flow.stopCause(t, false);
 		if (stop.isPresent()) {
 			flow.endAs(t, OperationState.ROLLED_BACK, stop.get(), done);
 			return;
 		}
-		if (!quiesce(t, done) || stopped(t, done)) {
+		Boundary quiesced = quiesce(t, done);
+		if (quiesced == Boundary.ENDED || stopped(t, quiesced, done)) {
 			return;
 		}
-		SavedDomain saved = save(t, done);
-		if (saved == null || stopped(t, done)) {
+		Saved saved = save(t, done);
+		if (saved == null || stopped(t, saved.boundary(), done)) {
 			return;
 		}
-		UUID checkpoint = persist(t, saved, done);
+		UUID checkpoint = persist(t, saved.image(), done);
 		if (checkpoint == null) {
 			return;
 		}
@@ -56,27 +58,39 @@ class QuiesceFlow {
 		}
 	}
 
+	/** How a phase boundary was passed; the cancel flag is read in the boundary's own transaction. */
+	private enum Boundary {
+		PASSED, CANCEL_RECORDED, ENDED;
+
+		static Boundary of(boolean cancelRecorded) {
+			return cancelRecorded ? CANCEL_RECORDED : PASSED;
+		}
+	}
+
+	private record Saved(SavedDomain image, Boundary boundary) {
+	}
+
 	/** QUIESCE, entered when the operation started; SAVE is entered in the same transaction as QUIESCE ends. */
-	private boolean quiesce(OperationTicket t, Set<Phase> done) {
+	private Boundary quiesce(OperationTicket t, Set<Phase> done) {
 		try {
 			QuiesceReport report = flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
-			flow.journal.quiesced(t.id(), report, Phase.SAVE);
+			boolean cancel = flow.journal.quiesced(t.id(), report, Phase.SAVE);
 			done.add(Phase.QUIESCE);
-			return true;
+			return Boundary.of(cancel);
 		}
 		catch (HypervisorException e) {
 			// the port thaws the guest before it throws
 			flow.endAs(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
-			return false;
+			return Boundary.ENDED;
 		}
 	}
 
-	private @Nullable SavedDomain save(OperationTicket t, Set<Phase> done) {
+	private @Nullable Saved save(OperationTicket t, Set<Phase> done) {
 		try {
 			SavedDomain saved = flow.hypervisor.save(t.dom());
-			flow.journal.advance(t.id(), Phase.SAVE, Phase.PERSIST, flow.clock.instant());
+			boolean cancel = flow.journal.advance(t.id(), Phase.SAVE, Phase.PERSIST, flow.clock.instant());
 			done.add(Phase.SAVE);
-			return saved;
+			return new Saved(saved, Boundary.of(cancel));
 		}
 		catch (RuntimeException e) {
 			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
@@ -130,8 +144,8 @@ class QuiesceFlow {
 	}
 
 	/** After a phase: a cancel or a passed deadline thaws the guest and ends the operation. */
-	private boolean stopped(OperationTicket t, Set<Phase> done) {
-		Optional<ProblemException> stop = flow.stopCause(t);
+	private boolean stopped(OperationTicket t, Boundary boundary, Set<Phase> done) {
+		Optional<ProblemException> stop = flow.stopCause(t, boundary == Boundary.CANCEL_RECORDED);
 		stop.ifPresent(cause -> flow.thawAndEnd(t, OperationState.ROLLED_BACK, cause, done));
 		return stop.isPresent();
 	}

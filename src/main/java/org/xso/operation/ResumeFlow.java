@@ -58,15 +58,18 @@ class ResumeFlow {
 			fail(t, FlowSupport.problem(e));
 			return;
 		}
-		Optional<ProblemException> stop = flow.stopCause(t);
+		// RESTORE is entered durably before the hypervisor starts, unless a cancel was recorded (read
+		// in the same transaction); the phases it reports afterwards are timed as they happen and
+		// recorded with the outcome, so no transaction sits inside the guest's I/O stall
+		Optional<ProblemException> stop = flow.stopCause(t, false);
+		if (stop.isEmpty() && !flow.journal.advanceUnlessCancelled(t.id(), Phase.VERIFY_CHECKPOINT, Phase.RESTORE,
+				flow.clock.instant())) {
+			stop = flow.stopCause(t, true);
+		}
 		if (stop.isPresent()) {
 			fail(t, stop.get());
 			return;
 		}
-		// RESTORE is entered durably before the hypervisor starts; the phases it reports afterwards
-		// are timed as they happen and recorded with the outcome, so no transaction sits inside the
-		// guest's I/O stall
-		flow.journal.advance(t.id(), Phase.VERIFY_CHECKPOINT, Phase.RESTORE, flow.clock.instant());
 		List<OperationJournal.PhaseEntry> entered = new ArrayList<>();
 		ResumeReport report;
 		try {

@@ -38,6 +38,22 @@ class CancelTests extends IntegrationTest {
 	}
 
 	@Test
+	void honoursACancelAnotherInstanceRecordedAtTheNextPhaseBoundary() throws Exception {
+		hypervisor.hold(Call.SAVE);
+		JsonNode op = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
+		assertThat(hypervisor.awaitArrival(Call.SAVE, Duration.ofSeconds(30))).isTrue();
+		// the flag alone, as a replica that took the cancel request sets it: no signal on this instance
+		assertThat(jdbc.update("update operations set cancel_requested = true where id = ?",
+				java.util.UUID.fromString(id(op)))).isEqualTo(1);
+		hypervisor.release(Call.SAVE);
+		JsonNode ended = awaitOperation(id(op), "CANCELLED", "ROLLED_BACK", "SUCCEEDED");
+		assertThat(ended.get("error").get("code").asString()).isEqualTo("CANCELLED");
+		assertThat(ended.has("checkpointId")).as("no checkpoint stored").isFalse();
+		assertThat(hypervisor.calls(Call.SUSPEND)).isZero();
+		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
+	@Test
 	void refusesToCancelPastThePointOfNoReturn() throws Exception {
 		hypervisor.hold(Call.SUSPEND);
 		JsonNode op = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
