@@ -98,6 +98,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		blockers.clear();
 		calls.clear();
 		faults.clear();
+		released.clear();
 		simulator = true;
 		partsInSaveImage = false;
 	}
