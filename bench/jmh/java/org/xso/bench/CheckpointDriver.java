@@ -31,7 +31,7 @@ final class CheckpointDriver {
 	static Path run(Map<String, String> p, String command, Path out) throws Exception {
 		int guests = Bench.intParam(p, "guests", 10);
 		int seconds = Bench.intParam(p, "seconds", 10);
-		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 20);
+		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 60);
 		int inFlight = Bench.intParam(p, "inFlight", 8);
 		int intervalMs = Bench.intParam(p, "intervalMs", 50);
 		long pollUs = Bench.intParam(p, "pollUs", 500);

@@ -42,8 +42,8 @@ final class LoadDriver {
 
 	static Path run(Map<String, String> p, String command, Path out) throws Exception {
 		int guests = Bench.intParam(p, "guests", 100);
-		int cycles = Bench.intParam(p, "cycles", 200);
-		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 30);
+		int cycles = Bench.intParam(p, "cycles", 1000);
+		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 60);
 		int inFlight = Bench.intParam(p, "inFlight", 32);
 		int latencyMs = Bench.intParam(p, "latencyMs", -1);
 		int massInFlight = Bench.intParam(p, "massInFlight", 1);
