@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -170,14 +171,14 @@ final class PerformanceReport {
 		md.append("### HTTP load driver: ").append(f.path("service").asText()).append(" (`")
 			.append(f.path("suite").asText()).append("`)\n\n");
 		md.append(String.format(Locale.ROOT,
-				"`latency`: one guest (1 vbd + 1 vif, %d block requests in flight), %d suspend → resume cycles one at a time, "
+				"`latency`: one guest (1 vbd + 1 vif, %d block requests in flight), %d suspend → resume cycles one at a time%s, "
 						+ "each operation polled to its end (%s). `concurrent`: all %d guests (block workload %d in flight, backend "
 						+ "%d ms) suspended at once, then resumed at once (every request of a wave sent by %d client threads before "
 						+ "any is awaited; latencies there are the service's, creation to end), in %s s in all. Strategy %s, %s operation workers in "
 						+ "the service. Lost requests: %s, "
 						+ "duplicated: %s, read-back mismatches: %s, failed operations: %s, guests whose counters could not be read "
 						+ "afterwards: %s %s, 503 retries: %s.%n%n",
-				p.path("inFlight").asInt(), p.path("cycles").asInt(),
+				p.path("inFlight").asInt(), p.path("cycles").asInt(), warmup(p, f.path("latencyWarmupCycles"), "cycles"),
 				"short".equals(p.path("poll").asText()) ? "a GET every " + p.path("pollUs").asInt() + " µs"
 						: "long polling, `GET /operations/{id}?waitMs=30000`",
 				p.path("guests").asInt(),
@@ -192,16 +193,26 @@ final class PerformanceReport {
 		table(md, f.path("rows"), null);
 	}
 
+	/** ", after N s of unmeasured ... (M of them)", or nothing for results taken without a warm-up. */
+	private static String warmup(JsonNode parameters, @Nullable JsonNode count, String what) {
+		int seconds = parameters.path("warmupSeconds").asInt(0);
+		if (seconds <= 0) {
+			return "";
+		}
+		String n = count == null || count.isMissingNode() ? "" : " (" + count.asLong() + ")";
+		return ", after " + seconds + " s of unmeasured " + what + n + " for the JIT";
+	}
+
 	private static void checkpoints(StringBuilder md, JsonNode f) {
 		JsonNode p = f.path("parameters");
 		md.append("### Continuous checkpointing: ").append(f.path("service").asText()).append(" (`")
 			.append(f.path("suite").asText()).append("`)\n\n");
 		md.append(String.format(Locale.ROOT,
 				"%d guests (1 vbd + 1 vif, %d block requests in flight) for %d s each: live checkpoints back to back "
-						+ "(each persisted, polled to its end), then the server's periodic schedule every %d ms; %s operation "
+						+ "(each persisted, polled to its end%s), then the server's periodic schedule every %d ms; %s operation "
 						+ "workers in the service.%n%n",
 				p.path("guests").asInt(), p.path("inFlight").asInt(), p.path("seconds").asInt(),
-				p.path("intervalMs").asInt(), p.path("workers").asText("4")));
+				warmup(p, null, "checkpoints"), p.path("intervalMs").asInt(), p.path("workers").asText("4")));
 		table(md, f.path("rows"), null);
 	}
 
