@@ -111,8 +111,9 @@ final class PerformanceReport {
 					m.path("memoryGiB").asInt(), m.path("jdk").asText(), m.path("os").asText(),
 					m.has("loadAverage") ? num(m.path("loadAverageAtStart")) + " → " + num(m.path("loadAverage")) : "n/a"));
 		}
-		md.append("\nThe load average is the machine's (1 minute) when the suite started and ended: above the core count, other work was "
-				+ "competing for the CPU and the times are inflated by it.\n");
+		md.append("\nThe load average is the machine's 1-minute average when the suite started and ended. It decays over "
+				+ "minutes: the end value carries the suite's own load, and a start value above the core count means other work "
+				+ "(or the tail of a suite run just before) was competing for the CPU, which inflates the times.\n");
 		md.append('\n');
 	}
 

@@ -15,8 +15,6 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 
 	Page<Checkpoint> findByDomid(int domid, Pageable pageable);
 
-	List<Checkpoint> findByDomidOrderByCreatedAtDescIdDesc(int domid);
-
 	Optional<Checkpoint> findFirstByDomidOrderByCreatedAtDescIdDesc(int domid);
 
 	@Query("select count(c) from Checkpoint c where c.domid = :domid")
