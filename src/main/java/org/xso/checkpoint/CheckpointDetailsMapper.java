@@ -64,10 +64,7 @@ class CheckpointDetailsMapper {
 			.map(r -> new CheckpointViews.SavedRing(r.name(), r.pageOrder(), longs(r.refs()), u32(r.reqProd()),
 					u32(r.reqEvent()), u32(r.rspProd()), u32(r.rspEvent()), u32(r.reqProdPvt()), u32(r.rspCons())))
 			.toList();
-		List<CheckpointViews.SavedGrant> grants = d.grants()
-			.stream()
-			.map(g -> new CheckpointViews.SavedGrant(g.ref(), g.flags(), g.granteeDomid(), g.frame()))
-			.toList();
+		List<CheckpointViews.SavedGrant> grants = GrantEntries.decode(d.grantEntries());
 		List<Integer> ports = longs(d.evtchnPorts()).stream().map(Long::intValue).toList();
 		return new CheckpointViews.SavedDevice(DeviceType.parse(d.deviceType()), d.devid(), d.backendDomid(),
 				XenbusState.valueOf(d.frontendState()), XenbusState.valueOf(d.backendState()), ports, map(d.features()),

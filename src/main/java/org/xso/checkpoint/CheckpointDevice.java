@@ -70,13 +70,9 @@ class CheckpointDevice {
 	@OrderColumn(name = "ordinal")
 	private List<RingRow> rings = new ArrayList<>();
 
-	@ElementCollection
-	@CollectionTable(name = "checkpoint_grants", joinColumns = {
-			@JoinColumn(name = "checkpoint_id", referencedColumnName = "checkpoint_id"),
-			@JoinColumn(name = "device_type", referencedColumnName = "device_type"),
-			@JoinColumn(name = "devid", referencedColumnName = "devid") })
-	@OrderColumn(name = "ordinal")
-	private List<GrantRow> grants = new ArrayList<>();
+	/** The grant entries, packed ({@link GrantEntries}): one column, not a row per entry. */
+	@Column(name = "grant_entries", nullable = false, length = 1000000)
+	private String grantEntries;
 
 	protected CheckpointDevice() {
 		this.id = new CheckpointDeviceId(new java.util.UUID(0, 0), "", 0);
@@ -89,6 +85,7 @@ class CheckpointDevice {
 		this.stateBytes = new byte[0];
 		this.sha256 = "";
 		this.heldInSaveImage = "";
+		this.grantEntries = "";
 	}
 
 	CheckpointDevice(Checkpoint checkpoint, Rows rows, byte[] stateBytes, String sha256) {
@@ -102,7 +99,7 @@ class CheckpointDevice {
 		this.backendInfo = rows.backendInfoJson();
 		this.shadowCount = rows.shadowCount();
 		this.rings = new ArrayList<>(rows.rings());
-		this.grants = new ArrayList<>(rows.grants());
+		this.grantEntries = rows.grantEntries();
 		this.stateBytes = stateBytes.clone();
 		this.sha256 = sha256;
 		this.heldInSaveImage = rows.heldInSaveImage();
@@ -111,7 +108,7 @@ class CheckpointDevice {
 	/** The relational copy of a device's saved state. */
 	record Rows(String deviceType, int devid, int backendDomid, String frontendState, String backendState,
 			String evtchnPorts, String featuresJson, String backendInfoJson, int shadowCount, List<RingRow> rings,
-			List<GrantRow> grants, String heldInSaveImage) {
+			String grantEntries, String heldInSaveImage) {
 	}
 
 	String deviceType() {
@@ -174,8 +171,8 @@ class CheckpointDevice {
 		return rings;
 	}
 
-	List<GrantRow> grants() {
-		return grants;
+	String grantEntries() {
+		return grantEntries;
 	}
 
 }

@@ -11,7 +11,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.DeviceSavedState;
-import org.xso.hypervisor.GrantSnapshot;
 import org.xso.hypervisor.GuestSpecCodec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.RingSnapshot;
@@ -131,14 +130,11 @@ public class CheckpointStore {
 			rings.add(new RingRow(r.name(), r.pageOrder(), refs, r.reqProd(), r.reqEvent(), r.rspProd(), r.rspEvent(),
 					r.reqProdPvt(), r.rspCons()));
 		}
-		List<GrantRow> grants = new ArrayList<>();
-		for (GrantSnapshot g : d.grants()) {
-			grants.add(new GrantRow(Integer.toUnsignedLong(g.ref()), g.flags(), g.domid(), g.frame()));
-		}
 		String ports = d.evtchnPorts().stream().map(Object::toString).collect(Collectors.joining(","));
 		return new CheckpointDevice.Rows(d.id().type().name(), d.id().devid(), d.backendDomid().value(),
 				d.frontendState().name(), d.backendState().name(), ports, json.writeValueAsString(d.features()),
-				json.writeValueAsString(d.backendInfo()), d.shadow().size(), rings, grants, heldInSaveImage);
+				json.writeValueAsString(d.backendInfo()), d.shadow().size(), rings, GrantEntries.encode(d.grants()),
+				heldInSaveImage);
 	}
 
 }

@@ -110,7 +110,7 @@ class CheckpointVerifierTests {
 
 	private static CheckpointDevice.Rows rows(CheckpointDevice d) {
 		return new CheckpointDevice.Rows(d.deviceType(), d.devid(), d.backendDomid(), d.frontendState(),
-				d.backendState(), d.evtchnPorts(), d.features(), d.backendInfo(), d.shadowCount(), d.rings(), d.grants(),
+				d.backendState(), d.evtchnPorts(), d.features(), d.backendInfo(), d.shadowCount(), d.rings(), d.grantEntries(),
 				d.heldInSaveImage());
 	}
 

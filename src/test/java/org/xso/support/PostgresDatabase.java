@@ -108,7 +108,8 @@ public final class PostgresDatabase {
 		}
 	}
 
-	private static String freshSchema(Server s, String name) {
+	/** A new, empty schema of the server (old test schemas are dropped on the way). */
+	public static String freshSchema(Server s, String name) {
 		long now = System.currentTimeMillis();
 		String schema = ("xso_t_" + now + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20)) + "_"
 				+ name).toLowerCase(Locale.ROOT);
