@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
-import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.GuestSpec;
