@@ -138,11 +138,6 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 		this.pinReason = reason;
 	}
 
-	void unpin() {
-		this.pinned = false;
-		this.pinReason = null;
-	}
-
 	public UUID id() {
 		return id;
 	}

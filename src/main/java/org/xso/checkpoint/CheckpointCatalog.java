@@ -124,7 +124,7 @@ public class CheckpointCatalog {
 
 	@Transactional
 	public void unpin(UUID id) {
-		checkpoints.findById(id).ifPresent(Checkpoint::unpin);
+		checkpoints.unpin(id);
 	}
 
 	/**

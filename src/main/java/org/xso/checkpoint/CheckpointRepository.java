@@ -33,7 +33,15 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	@Query("select d.backendInfo from CheckpointDevice d where d.checkpoint.id in :ids")
 	List<String> backendInfoOf(Collection<UUID> ids);
 
-	/** Rows of devices, rings, grants and images go with it (ON DELETE CASCADE). */
+	/**
+	 * Unpins in one statement: the checkpoint (header, blobs, device rows) is neither read nor
+	 * written back. An entity of it already loaded in the same transaction is not updated.
+	 */
+	@Modifying(flushAutomatically = true)
+	@Query("update Checkpoint c set c.pinned = false, c.pinReason = null where c.id = :id")
+	int unpin(UUID id);
+
+	/** Rows of devices (with their grant entries), rings and images go with it (ON DELETE CASCADE). */
 	@Modifying(clearAutomatically = true, flushAutomatically = true)
 	@Query("delete from Checkpoint c where c.id in :ids")
 	int deleteByIds(Collection<UUID> ids);

@@ -43,7 +43,6 @@ class FlowSupport {
 		this.clock = clock;
 	}
 
-	/** Why the operation must stop now: the caller cancelled it, or its deadline passed. */
 	/**
 	 * Why the operation must stop now: a cancel (signalled on this instance, or {@code cancelRecorded}
 	 * as the phase boundary's transaction read it) or its passed deadline.

@@ -200,7 +200,7 @@ class OperationJournal {
 			if (suspendImage != null) {
 				catalog.unpin(suspendImage);
 			}
-			if (op.checkpointId() != null) {
+			if (op.checkpointId() != null && !op.checkpointId().equals(suspendImage)) {
 				catalog.unpin(op.checkpointId());
 			}
 		}

@@ -1,8 +1,8 @@
 package org.xso.operation;
 
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;

@@ -41,10 +41,10 @@ class EventRecorder implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
-	private final BlockingQueue<StreamEvent> queue;
-
 	private static final String INSERT = "insert into event_log (occurred_at, event_type, domid, operation_id, payload)"
 			+ " values (?, ?, ?, ?, ?)";
+
+	private final BlockingQueue<StreamEvent> queue;
 
 	private final EventLogRepository events;
 
