@@ -92,6 +92,7 @@ class BenchSmokeTests {
 		JsonNode r = run("peer", "cycles=3");
 		assertThat(r.path("rows")).allSatisfy((row) -> assertThat(row.path("peerMeanMs").asDouble()).isPositive());
 		assertThat(r.path("targets")).hasSize(1);
+		assertThat(r.path("virshSessionsStarted").asInt()).isBetween(1, PeerRun.MAX_STARTS);
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,7 +49,23 @@ final class PeerRun {
 		Optional<String> version = version(virsh);
 		results.put("peer", version.map((v) -> "libvirt test driver, virsh " + v)
 			.orElse("virsh not found on the PATH (Debian/Ubuntu: apt-get install libvirt-clients): peer not measured"));
-		Map<String, Stats> peer = version.isPresent() ? peer(virsh, cycles) : Map.of();
+		Map<String, Stats> peer = Map.of();
+		if (version.isPresent()) {
+			// about one virsh session in ten started from a JVM here never times its first command (both
+			// of its threads wait in poll with its stdin at end of file; not seen from a shell): such a
+			// session is killed after STARTUP_LIMIT and started again, and the result says how many ran
+			int starts = 0;
+			do {
+				starts++;
+				peer = peer(virsh, cycles);
+			}
+			while (peer.isEmpty() && starts < MAX_STARTS);
+			if (peer.isEmpty()) {
+				throw new IllegalStateException("virsh answered no command in " + MAX_STARTS + " sessions of "
+						+ STARTUP_LIMIT.toSeconds() + " s each");
+			}
+			results.put("virshSessionsStarted", starts);
+		}
 		Map<String, Stats> sim = simulator(cycles, inFlight);
 		row(results, "save + restore", peer.get("save+restore"), "suspend -> resume, SHADOW_REPLAY",
 				sim.get("SHADOW_REPLAY"));
@@ -94,7 +111,16 @@ final class PeerRun {
 		}
 	}
 
-	/** One virsh session: {@code cycles} save + restore, then as many suspend + resume; per-command times. */
+	/** Sessions started before the peer run gives up on a virsh that never answers. */
+	static final int MAX_STARTS = 3;
+
+	/** How long a new virsh session may take to answer its first command. */
+	static final Duration STARTUP_LIMIT = Duration.ofSeconds(10);
+
+	/**
+	 * One virsh session: {@code cycles} save + restore, then as many suspend + resume; per-command
+	 * times. Empty if virsh timed no command within {@link #STARTUP_LIMIT} (it is killed).
+	 */
 	static Map<String, Stats> peer(String virsh, int cycles) throws IOException, InterruptedException {
 		Path dir = Files.createTempDirectory("xso-peer");
 		Path image = dir.resolve("test.img");
@@ -106,6 +132,12 @@ final class PeerRun {
 			CompletableFuture<Process> watchdog = p.onExit()
 				.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
 				.whenComplete((done, timedOut) -> p.destroyForcibly());
+			AtomicBoolean answered = new AtomicBoolean();
+			CompletableFuture.runAsync(() -> {
+				if (!answered.get()) {
+					p.destroyForcibly();
+				}
+			}, CompletableFuture.delayedExecutor(STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
 			try {
 				// the commands go in from another thread: virsh's answers fill the pipe long before the script ends
 				Thread feeder = new Thread(() -> feed(p, image, cycles), "virsh-feeder");
@@ -118,6 +150,7 @@ final class PeerRun {
 					while ((line = r.readLine()) != null) {
 						Matcher m = TIME.matcher(line);
 						if (m.find()) {
+							answered.set(true);
 							times.add(Double.parseDouble(m.group(1)));
 						}
 						else if (line.startsWith("error")) {
@@ -126,6 +159,9 @@ final class PeerRun {
 					}
 				}
 				feeder.join(limit.toMillis());
+				if (!answered.get()) {
+					return Map.of();
+				}
 				if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0
 						|| times.size() < 4 * cycles) {
 					throw new IllegalStateException("virsh reported " + times.size() + " timings, expected "
