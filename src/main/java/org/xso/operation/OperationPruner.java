@@ -54,16 +54,23 @@ class OperationPruner {
 
 	private final String deleteBatch;
 
+	private final boolean postgres;
+
+	/** The tables whose rows the service keeps deleting: those a VACUUM makes room in again. */
+	static final String CHURNED_TABLES = "operations, operation_phases, operation_devices, operation_epochs,"
+			+ " checkpoints, checkpoint_images, checkpoint_devices, checkpoint_rings, event_log, domain_leases";
+
 	OperationPruner(JdbcTemplate jdbc, TransactionTemplate tx, OperationPruningProperties properties, Clock clock,
 			DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.properties = properties;
 		this.clock = clock;
+		this.postgres = postgres(dataSource);
 		this.deleteBatch = "delete from operations where id in (select o.id from operations o"
 				+ " where o.finished_at < ? and o.state in (" + TERMINAL + ")"
 				+ " and not exists (select 1 from domain_leases l where l.operation_id = o.id)"
-				+ " order by o.finished_at fetch first ? rows only" + (postgres(dataSource) ? " for update skip locked" : "")
+				+ " order by o.finished_at fetch first ? rows only" + (postgres ? " for update skip locked" : "")
 				+ ")";
 	}
 
@@ -75,6 +82,7 @@ class OperationPruner {
 			if (n > 0) {
 				log.debug("Pruned {} operations that ended before the retention of {}", n, properties.retention());
 			}
+			vacuumWithoutAutovacuum();
 		}
 		catch (PessimisticLockingFailureException e) {
 			log.debug("Operation pruning met another instance's locks; the next round continues: {}", e.getMessage());
@@ -96,6 +104,22 @@ class OperationPruner {
 				return total;
 			}
 		}
+	}
+
+	/**
+	 * On a PostgreSQL server whose autovacuum is off, vacuums the tables the service deletes from:
+	 * without it the space of deleted rows, above all the TOAST chunks of deleted checkpoint images,
+	 * is never reused and the database grows with every checkpoint ever taken (with autovacuum on,
+	 * the server's default, this does nothing). {@code SKIP_LOCKED}: a table another instance is
+	 * vacuuming is left to it.
+	 */
+	void vacuumWithoutAutovacuum() {
+		if (!postgres || !properties.vacuumWithoutAutovacuum()
+				|| !"off".equals(jdbc.queryForObject("select current_setting('autovacuum')", String.class))) {
+			return;
+		}
+		// not in a transaction: VACUUM runs on an auto-commit connection of its own
+		jdbc.execute("vacuum (skip_locked) " + CHURNED_TABLES);
 	}
 
 	private Instant cutoff() {
