@@ -7,7 +7,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -52,7 +55,7 @@ class OperationPruner {
 
 	private final Clock clock;
 
-	private final String deleteBatch;
+	private final String selectBatch;
 
 	private final boolean postgres;
 
@@ -67,11 +70,9 @@ class OperationPruner {
 		this.properties = properties;
 		this.clock = clock;
 		this.postgres = postgres(dataSource);
-		this.deleteBatch = "delete from operations where id in (select o.id from operations o"
-				+ " where o.finished_at < ? and o.state in (" + TERMINAL + ")"
+		this.selectBatch = "select o.id from operations o where o.finished_at < ? and o.state in (" + TERMINAL + ")"
 				+ " and not exists (select 1 from domain_leases l where l.operation_id = o.id)"
-				+ " order by o.finished_at fetch first ? rows only" + (postgres ? " for update skip locked" : "")
-				+ ")";
+				+ " order by o.finished_at, o.id fetch first ? rows only" + (postgres ? " for update skip locked" : "");
 	}
 
 	@Scheduled(fixedDelayString = "${xso.operations.pruning.interval:PT1M}",
@@ -97,10 +98,18 @@ class OperationPruner {
 		Timestamp before = Timestamp.from(cutoff());
 		int total = 0;
 		while (true) {
-			Integer deleted = tx.execute(status -> jdbc.update(deleteBatch, before, properties.batchSize()));
-			int n = deleted == null ? 0 : deleted;
-			total += n;
-			if (n < properties.batchSize()) {
+			// the ids first, then the rows by id, in one transaction: a DELETE over a subquery with a row
+			// limit may see the subquery again as it deletes (H2 does), and delete fewer than the batch
+			int[] batch = tx.execute(status -> {
+				List<UUID> ids = jdbc.queryForList(selectBatch, UUID.class, before, properties.batchSize());
+				if (ids.isEmpty()) {
+					return new int[] { 0, 0 };
+				}
+				String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+				return new int[] { ids.size(), jdbc.update("delete from operations where id in (" + marks + ")", ids.toArray()) };
+			});
+			total += batch[1];
+			if (batch[0] < properties.batchSize()) {
 				return total;
 			}
 		}
