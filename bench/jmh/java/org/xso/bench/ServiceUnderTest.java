@@ -70,6 +70,12 @@ final class ServiceUnderTest implements AutoCloseable {
 		if (p.containsKey("pruneInterval")) {
 			args.add("--xso.operations.pruning.interval=" + p.get("pruneInterval"));
 		}
+		// any other property of the service, as xso.some.property=value (e.g. to switch a feature off for an A/B run)
+		p.forEach((k, v) -> {
+			if (k.startsWith("xso.")) {
+				args.add("--" + k + "=" + v);
+			}
+		});
 		DatabaseFigures database = null;
 		Runnable cleanup = () -> {
 		};
