@@ -1,6 +1,7 @@
 package org.xso.persistence;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +29,9 @@ class H2DurabilityTests {
 
 	private static final int COMMITS = 50;
 
+	/** RETENTION_TIME of the embedded default. */
+	private static final long RETENTION_MS = 1000;
+
 	@TempDir
 	Path dir;
 
@@ -54,6 +58,47 @@ class H2DurabilityTests {
 				assertThat(r.getInt(2)).isEqualTo(COMMITS - 1);
 			}
 		}
+	}
+
+	/**
+	 * With a chunk written per commit, the file must reuse the space of chunks that no longer hold
+	 * live rows: the same churn, repeated after the retention time has passed, must not grow it by
+	 * what it writes (H2's default 45 s retention grew it by every byte written meanwhile).
+	 */
+	@Test
+	void theFileReusesTheSpaceOfDeletedRows() throws Exception {
+		String url = embeddedUrl().replace("./data/xso", dir.resolve("churn").toString());
+		Path file = dir.resolve("churn.mv.db");
+		long afterFirst = 0;
+		long afterLast;
+		try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+			c.createStatement().execute("create table churn(id bigint primary key, payload bytea)");
+			c.setAutoCommit(false);
+			var insert = c.prepareStatement("insert into churn values (?, ?)");
+			var delete = c.prepareStatement("delete from churn where id = ?");
+			long id = 0;
+			for (int round = 0; round < 3; round++) {
+				for (int i = 0; i < 300; i++, id++) {
+					insert.setLong(1, id);
+					insert.setBytes(2, new byte[128 * 1024]);
+					insert.executeUpdate();
+					c.commit();
+					delete.setLong(1, id);
+					delete.executeUpdate();
+					c.commit();
+				}
+				if (round == 0) {
+					afterFirst = Files.size(file);
+				}
+				// the chunks of this round become reusable once older than the retention time
+				Thread.sleep(2 * RETENTION_MS);
+			}
+			afterLast = Files.size(file); // before the close, which compacts the file
+		}
+		long written = 300L * 128 * 1024;
+		assertThat(afterFirst).isGreaterThan(written / 2);
+		assertThat(afterLast - afterFirst).as("growth over two more rounds of %d bytes each", written)
+			.isLessThan(written / 2);
 	}
 
 	private static String embeddedUrl() throws IOException {
