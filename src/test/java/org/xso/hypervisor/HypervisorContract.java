@@ -42,7 +42,7 @@ public abstract class HypervisorContract {
 
 	}
 
-	protected static final Duration DEADLINE = Duration.ofSeconds(10);
+	protected static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	protected static final DeviceId XVDA = DeviceId.vbd(51712);
 
