@@ -31,8 +31,14 @@ import org.xso.xen.store.Xenstore;
  */
 final class SimHost implements AutoCloseable {
 
-	/** Grant-table frames per domain: 4096 refs, room for a 4-page ring, a full persistent pool and rx buffers. */
-	static final int GRANT_FRAMES = 8;
+	/**
+	 * Grant-table frames per domain: Xen's default {@code max_grant_frames}, 32,768 refs (a table
+	 * grows as refs are used, so a small guest costs no more). A vbd with the most the contract
+	 * allows in flight (a 4-page ring of 128 requests of 32 segments each, plus an indirect page
+	 * each) holds 4,228; a vif 514; a restored guest keeps its old refs out of use as well. Where a
+	 * guest with many such devices runs out, blkfront waits for refs, as Linux does.
+	 */
+	static final int GRANT_FRAMES = 64;
 
 	final MachineMemory memory = new MachineMemory(0x80000, 1 << 20);
 

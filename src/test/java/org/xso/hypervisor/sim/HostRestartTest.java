@@ -50,6 +50,8 @@ class HostRestartTest {
 			long completed = counters(after).completed();
 			await().atMost(DEADLINE).until(() -> counters(after).completed() > completed + 100);
 			assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+			after.simulator().orElseThrow().stopWorkload(DOM1);
+			await().atMost(DEADLINE).until(() -> counters(after).inFlight() == 0);
 			DeviceCounters c = counters(after);
 			assertThat(c.duplicated()).isZero();
 			assertThat(c.lost()).isZero();
