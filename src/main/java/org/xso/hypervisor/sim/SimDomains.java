@@ -59,6 +59,8 @@ final class SimDomains {
 		}
 		catch (Exception e) {
 			teardown(g, Duration.ofSeconds(5));
+			// the disks stay: this may have been a guest created again after the service died
+			forEachVbd(spec, devid -> host.disks.release(domid, devid));
 			throw e instanceof HypervisorException h ? h
 					: new HypervisorException(Reason.BACKEND_TIMEOUT,
 							"devices of dom" + domid + " did not connect within " + timeout);
@@ -155,6 +157,20 @@ final class SimDomains {
 			}
 		}
 		teardown(g, SimHost.remaining(deadline).plusSeconds(5));
+		removeDisks(g);
+	}
+
+	/**
+	 * Ends a saved guest: the domain goes, and so do its live disks, whose content the save's disk
+	 * snapshots hold (a resume restores them from there).
+	 */
+	void suspend(SimGuest g, Duration timeout) {
+		teardown(g, timeout);
+		removeDisks(g);
+	}
+
+	private void removeDisks(SimGuest g) {
+		forEachVbd(g.spec(), devid -> host.disks.remove(g.domid(), devid));
 		for (Frontend f : g.frontends().values()) {
 			if (f.id.type() == DeviceType.vbd) {
 				host.disks.remove(g.domid(), f.id.devid());
@@ -162,10 +178,18 @@ final class SimDomains {
 		}
 	}
 
+	private static void forEachVbd(GuestSpec spec, java.util.function.IntConsumer action) {
+		for (DeviceSpec d : spec.devices()) {
+			if (d instanceof DeviceSpec.Vbd v) {
+				action.accept(v.devid());
+			}
+		}
+	}
+
 	/**
 	 * Destroys the domain without asking the guest: the toolstack removes the device directories,
 	 * the backends finish their in-flight I/O and unmap; then the grant table, event channels and
-	 * frames go. Disks stay (a suspended guest comes back to them).
+	 * frames go. Disks stay: the caller decides what becomes of them.
 	 */
 	void teardown(SimGuest g, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -268,6 +292,12 @@ final class SimDomains {
 		}
 		catch (RuntimeException e) {
 			teardown(g, Duration.ofSeconds(5));
+			// nothing of the target is left behind: the disks restored for it go too
+			for (DeviceSavedState d : image.devices()) {
+				if (d.id().type() == DeviceType.vbd) {
+					host.disks.remove(target, d.id().devid());
+				}
+			}
 			throw e instanceof HypervisorException h ? h
 					: new HypervisorException(Reason.INVALID_IMAGE, "resume of dom" + target + " failed: " + e, e);
 		}

@@ -57,7 +57,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		this(new SimHost());
 	}
 
-	/** A simulator whose disk snapshots are kept as files under {@code snapshotDir}. */
+	/**
+	 * A simulator whose disks are files under {@code snapshotDir}: the snapshots of checkpoints, and
+	 * under {@code live/} the guests' live disks, which a new simulator on the same directory finds
+	 * again when it creates the same domain (with the same devices).
+	 */
 	public SimHypervisor(java.nio.file.Path snapshotDir) {
 		this(new SimHost(Math.max(2, Runtime.getRuntime().availableProcessors()), snapshotDir));
 	}
@@ -173,7 +177,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	public void suspend(DomId domid, Duration timeout) {
 		SimGuest g = existing(domid);
 		requireState(g, PowerState.PAUSED);
-		domains.teardown(g, timeout);
+		domains.suspend(g, timeout);
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
 	}
 
@@ -257,6 +261,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void close() {
 		host.close();
+	}
+
+	/** The host dies with the process (see {@link SimHost#halt()}); {@link #close()} still frees the rest. */
+	void halt() {
+		host.halt();
 	}
 
 	SimGuest existing(DomId domid) {
