@@ -229,6 +229,19 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
+	/** Drops the disk snapshots (files under the snapshot directory) that no referenced device names. */
+	@Override
+	public int releaseStorageExcept(java.util.Collection<Map<String, String>> referenced) {
+		java.util.Set<String> keep = new java.util.HashSet<>();
+		for (Map<String, String> info : referenced) {
+			String snapshot = info.get(SimDomains.DISK_SNAPSHOT);
+			if (snapshot != null) {
+				keep.add(snapshot);
+			}
+		}
+		return host.disks.dropSnapshotsExcept(keep);
+	}
+
 	@Override
 	public List<XenstoreEntry> xenstore(String path) {
 		try {
