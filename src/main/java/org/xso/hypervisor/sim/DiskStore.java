@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,11 @@ import org.xso.xen.DomId;
  * one, as the service runs it, each live disk is a {@link FileDisk} under {@code live/} (a guest
  * that dies with the service finds its disk again when its domain is created again) and each
  * snapshot a file {@code <id>.vdisk}, written when the checkpoint is taken, so that it outlives the
- * process; nothing of a snapshot stays in memory.
+ * process; nothing of a snapshot stays in memory. A suspended guest's live disk is parked under the
+ * name of the snapshot its suspend took ({@code live/parked-<id>.disk}): its resume in the same
+ * domain takes the disk back as it was, as a real host's suspended guest finds its volume (the
+ * requests its shadow replays land again); a restore anywhere else copies the snapshot. A parked
+ * disk goes with its snapshot.
  *
  * <p>
  * Thread-safety: the maps are concurrent; a live disk synchronizes its own I/O. Opening, removing
@@ -35,6 +40,8 @@ import org.xso.xen.DomId;
 final class DiskStore implements AutoCloseable {
 
 	private static final Pattern SNAPSHOT_FILE = Pattern.compile("([0-9a-f-]{36})\\.vdisk");
+
+	private static final Pattern PARKED_FILE = Pattern.compile("parked-([0-9a-f-]{36})\\.disk");
 
 	/** Where snapshots (and, under {@code live/}, live disks) are kept; null keeps them in memory. */
 	private final @Nullable Path directory;
@@ -45,6 +52,9 @@ final class DiskStore implements AutoCloseable {
 
 	/** In-memory snapshots (without a directory only). */
 	private final Map<String, VirtualDisk> snapshots = new ConcurrentHashMap<>();
+
+	/** The snapshot last taken of each live disk (with a directory only): a suspend parks the disk under it. */
+	private final Map<String, String> lastSnapshot = new ConcurrentHashMap<>();
 
 	DiskStore() {
 		this(null);
@@ -74,14 +84,37 @@ final class DiskStore implements AutoCloseable {
 		return live.get(key(frontend, devid));
 	}
 
-	/** The vbd is gone with its domain (destroyed, detached, suspended): its disk is deleted. */
+	/** The vbd is gone with its domain (destroyed, detached, a resume that failed): its disk is deleted. */
 	synchronized void remove(DomId frontend, int devid) {
+		lastSnapshot.remove(key(frontend, devid));
 		LiveDisk d = live.remove(key(frontend, devid));
 		if (d instanceof FileDisk f) {
 			f.delete();
 		}
 		else if (liveDirectory != null) {
 			deleteQuietly(liveFile(frontend, devid));
+		}
+	}
+
+	/**
+	 * The vbd's domain was suspended: its disk is parked under the snapshot the suspend's save took
+	 * (without one, or in memory, it is deleted: the resume restores the snapshot).
+	 */
+	synchronized void park(DomId frontend, int devid) {
+		String snapshot = lastSnapshot.remove(key(frontend, devid));
+		if (snapshot == null || !(live.get(key(frontend, devid)) instanceof FileDisk f) || !hasSnapshot(snapshot)) {
+			remove(frontend, devid);
+			return;
+		}
+		live.remove(key(frontend, devid));
+		try {
+			f.moveTo(parkedFile(snapshot));
+			f.close();
+		}
+		catch (IOException e) {
+			SimLog.warn("disks", "cannot park " + f.file().getFileName() + " (" + e.getMessage()
+					+ "): the resume restores its snapshot");
+			f.delete();
 		}
 	}
 
@@ -105,7 +138,8 @@ final class DiskStore implements AutoCloseable {
 		String id = UUID.randomUUID().toString();
 		if (disk instanceof FileDisk f) {
 			try {
-				f.writeSnapshot(snapshotFile(id), id);
+				f.writeSnapshot(snapshotFile(id));
+				lastSnapshot.put(key(frontend, devid), id);
 			}
 			catch (IOException e) {
 				throw new UncheckedIOException("cannot write disk snapshot " + id, e);
@@ -124,8 +158,12 @@ final class DiskStore implements AutoCloseable {
 		return directory == null ? snapshots.containsKey(id) : isId(id) && Files.isRegularFile(snapshotFile(id));
 	}
 
-	/** Makes the live disk of {@code frontend}'s vbd a copy of the snapshot. */
-	synchronized void restore(@Nullable String snapshotId, DomId frontend, int devid) {
+	/**
+	 * Gives {@code frontend}'s vbd the disk of a saved guest: in the domain that was suspended
+	 * ({@code sameDomain}) the disk parked under the snapshot, where there is one; otherwise a copy
+	 * of the snapshot.
+	 */
+	synchronized void restore(@Nullable String snapshotId, DomId frontend, int devid, boolean sameDomain) {
 		if (!hasSnapshot(snapshotId)) {
 			throw new IllegalArgumentException("no disk snapshot " + snapshotId);
 		}
@@ -134,16 +172,17 @@ final class DiskStore implements AutoCloseable {
 			live.put(key, snapshots.get(snapshotId).writableCopy());
 			return;
 		}
-		if (live.get(key) instanceof FileDisk current && current.isSnapshot(snapshotId)) {
-			// the disk was not written since this snapshot was taken of it
-			return;
-		}
 		remove(frontend, devid);
 		FileDisk fresh = null;
 		try {
 			long sectors = FileDisk.snapshotSectors(snapshotFile(snapshotId));
+			if (sameDomain && Files.isRegularFile(parkedFile(snapshotId))) {
+				Files.move(parkedFile(snapshotId), liveFile(frontend, devid), StandardCopyOption.ATOMIC_MOVE);
+				live.put(key, FileDisk.open(liveFile(frontend, devid), sectors));
+				return;
+			}
 			fresh = FileDisk.open(liveFile(frontend, devid), sectors);
-			fresh.copyFrom(snapshotFile(snapshotId), snapshotId);
+			fresh.copyFrom(snapshotFile(snapshotId));
 			live.put(key, fresh);
 		}
 		catch (IOException | RuntimeException e) {
@@ -161,6 +200,7 @@ final class DiskStore implements AutoCloseable {
 		snapshots.remove(id);
 		if (directory != null && isId(id)) {
 			deleteQuietly(snapshotFile(id));
+			deleteQuietly(parkedFile(id));
 		}
 	}
 
@@ -169,17 +209,21 @@ final class DiskStore implements AutoCloseable {
 		if (directory == null) {
 			return List.copyOf(snapshots.keySet());
 		}
+		return list(directory, SNAPSHOT_FILE);
+	}
+
+	private static List<String> list(Path dir, Pattern name) {
 		List<String> ids = new ArrayList<>();
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
 			for (Path f : files) {
-				var m = SNAPSHOT_FILE.matcher(f.getFileName().toString());
+				var m = name.matcher(f.getFileName().toString());
 				if (m.matches()) {
 					ids.add(m.group(1));
 				}
 			}
 		}
 		catch (IOException e) {
-			throw new UncheckedIOException("cannot list the disk snapshots in " + directory, e);
+			throw new UncheckedIOException("cannot list the disks in " + dir, e);
 		}
 		return ids;
 	}
@@ -194,6 +238,14 @@ final class DiskStore implements AutoCloseable {
 			if (!keep.contains(id)) {
 				dropSnapshot(id);
 				dropped++;
+			}
+		}
+		if (liveDirectory != null) {
+			// a parked disk whose snapshot is gone cannot be resumed
+			for (String id : list(liveDirectory, PARKED_FILE)) {
+				if (!keep.contains(id)) {
+					deleteQuietly(parkedFile(id));
+				}
 			}
 		}
 		if (directory != null) {
@@ -224,6 +276,10 @@ final class DiskStore implements AutoCloseable {
 
 	private Path snapshotFile(String id) {
 		return directory.resolve(id + ".vdisk");
+	}
+
+	private Path parkedFile(String snapshotId) {
+		return liveDirectory.resolve("parked-" + snapshotId + ".disk");
 	}
 
 	private Path liveFile(DomId frontend, int devid) {

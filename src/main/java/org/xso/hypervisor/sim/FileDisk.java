@@ -80,7 +80,8 @@ final class FileDisk implements LiveDisk {
 
 	private static final byte[] ZERO_CHUNK = new byte[CHUNK_SIZE];
 
-	private final Path file;
+	/** Guarded by {@code this}: a parked disk's file is renamed. */
+	private Path file;
 
 	private final long sectors;
 
@@ -95,9 +96,6 @@ final class FileDisk implements LiveDisk {
 	private long[] slotChunk = new long[64];
 
 	private int slots;
-
-	/** The snapshot this disk is identical to (no write since it was taken), or null. */
-	private @Nullable String sameAs;
 
 	private boolean closed;
 
@@ -199,7 +197,7 @@ final class FileDisk implements LiveDisk {
 		return sectors;
 	}
 
-	Path file() {
+	synchronized Path file() {
 		return file;
 	}
 
@@ -229,7 +227,6 @@ final class FileDisk implements LiveDisk {
 	public synchronized void write(long sector, int count, ByteBuffer src, int srcOffset) {
 		checkOpen();
 		checkRange(sector, count);
-		sameAs = null;
 		int done = 0;
 		while (done < count) {
 			long s = sector + done;
@@ -247,7 +244,6 @@ final class FileDisk implements LiveDisk {
 	public synchronized void discard(long sector, long count) {
 		checkOpen();
 		checkRange(sector, count);
-		sameAs = null;
 		long done = 0;
 		while (done < count) {
 			long s = sector + done;
@@ -289,10 +285,9 @@ final class FileDisk implements LiveDisk {
 
 	/**
 	 * Writes the disk as it is now to {@code target} in the {@link #SNAPSHOT_MAGIC snapshot format}
-	 * (atomically: a temporary file, then a move) and remembers that it is identical to snapshot
-	 * {@code id} until its next write.
+	 * (atomically: a temporary file, then a move).
 	 */
-	synchronized void writeSnapshot(Path target, String id) throws IOException {
+	synchronized void writeSnapshot(Path target) throws IOException {
 		checkOpen();
 		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
 		try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -310,7 +305,6 @@ final class FileDisk implements LiveDisk {
 			drain(out, buf);
 		}
 		Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		sameAs = id;
 	}
 
 	private static void drain(FileChannel out, ByteBuffer buf) throws IOException {
@@ -321,16 +315,11 @@ final class FileDisk implements LiveDisk {
 		buf.clear();
 	}
 
-	/** Whether the disk is snapshot {@code id} as it was taken (nothing written since). */
-	synchronized boolean isSnapshot(String id) {
-		return id.equals(sameAs);
-	}
-
 	/**
 	 * Fills this (empty) disk with a snapshot written by {@link #writeSnapshot} (or by an earlier
-	 * release, which wrote the same format from memory); it is then identical to snapshot {@code id}.
+	 * release, which wrote the same format from memory).
 	 */
-	synchronized void copyFrom(Path snapshot, String id) throws IOException {
+	synchronized void copyFrom(Path snapshot) throws IOException {
 		checkOpen();
 		if (slots != 0) {
 			throw new IllegalStateException("a snapshot is restored only into an empty disk");
@@ -356,7 +345,13 @@ final class FileDisk implements LiveDisk {
 				slotBuffer(slot).put(slotOffset(slot), data);
 			}
 		}
-		sameAs = id;
+	}
+
+	/** Renames the disk's file (the mapping stays: it follows the file, not its name). */
+	synchronized void moveTo(Path target) throws IOException {
+		checkOpen();
+		Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		file = target;
 	}
 
 	/** Releases the mappings and the file handle; the file stays. */

@@ -161,21 +161,24 @@ final class SimDomains {
 	}
 
 	/**
-	 * Ends a saved guest: the domain goes, and so do its live disks, whose content the save's disk
-	 * snapshots hold (a resume restores them from there).
+	 * Ends a saved guest: the domain goes; its live disks are parked under the save's disk snapshots
+	 * (its resume takes them back, a deleted checkpoint deletes them).
 	 */
 	void suspend(SimGuest g, Duration timeout) {
 		teardown(g, timeout);
-		removeDisks(g);
+		vbds(g).forEach(devid -> host.disks.park(g.domid(), devid));
 	}
 
 	private void removeDisks(SimGuest g) {
-		forEachVbd(g.spec(), devid -> host.disks.remove(g.domid(), devid));
-		for (Frontend f : g.frontends().values()) {
-			if (f.id.type() == DeviceType.vbd) {
-				host.disks.remove(g.domid(), f.id.devid());
-			}
-		}
+		vbds(g).forEach(devid -> host.disks.remove(g.domid(), devid));
+	}
+
+	/** The guest's vbds: those of its config and those hot-plugged since. */
+	private static java.util.SortedSet<Integer> vbds(SimGuest g) {
+		java.util.SortedSet<Integer> devids = new java.util.TreeSet<>();
+		forEachVbd(g.spec(), devids::add);
+		g.frontends().keySet().stream().filter(id -> id.type() == DeviceType.vbd).forEach(id -> devids.add(id.devid()));
+		return devids;
 	}
 
 	private static void forEachVbd(GuestSpec spec, java.util.function.IntConsumer action) {
@@ -309,7 +312,8 @@ final class SimDomains {
 			DeviceSpec spec = image.config().devices().stream().filter(s -> s.id().equals(d.id())).findFirst()
 				.orElseThrow(() -> new HypervisorException(Reason.INVALID_IMAGE, d.id() + " is not in the config"));
 			if (d.id().type() == DeviceType.vbd) {
-				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid());
+				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid(),
+						g.domid().equals(image.domid()));
 				BlockWorkload w = new BlockWorkload(g, d.id());
 				byte[] state = parts.workloads().get(d.id());
 				if (state != null) {

@@ -85,6 +85,48 @@ class GuestDiskSurvivesTheServiceTest {
 	}
 
 	@Test
+	void aWriteTheDiskLostOrPutInTheWrongPlaceFailsTheVerify(@TempDir Path dir) {
+		SimHypervisor before = new SimHypervisor(dir);
+		try {
+			before.create(Optional.of(DOM1), SPEC, DEADLINE);
+			writeFor(before, DOM1, 300);
+			before.simulator().orElseThrow().stopWorkload(DOM1);
+			BlockWorkload w = workload(before, DOM1);
+			await().atMost(DEADLINE).until(() -> w.outstanding() == 0);
+			long[] written = expectations(w);
+			int a = firstWritten(written, 0);
+			int b = firstWritten(written, a + 1);
+			LiveDisk disk = before.host.disks.existing(DOM1, XVDA.devid());
+			java.nio.ByteBuffer sector = java.nio.ByteBuffer.allocate(VirtualDisk.SECTOR_SIZE);
+			disk.read(b, 1, sector, 0);
+			// sector a loses its last write; b's content lands on a as well
+			disk.write(a, 1, sector, 0);
+			assertThat(before.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).as("the guest that wrote it")
+				.isEqualTo(1);
+			before.halt();
+
+			try (SimHypervisor after = new SimHypervisor(dir)) {
+				after.create(Optional.of(DOM1), SPEC, DEADLINE);
+				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE))
+					.as("a guest that knows nothing still finds a sector that belongs elsewhere")
+					.isEqualTo(1);
+			}
+		}
+		finally {
+			before.close();
+		}
+	}
+
+	private static int firstWritten(long[] expected, int from) {
+		for (int s = from; s < expected.length; s++) {
+			if (expected[s] > 0) {
+				return s;
+			}
+		}
+		throw new AssertionError("no sector written from " + from);
+	}
+
+	@Test
 	void aGuestKilledWithWritesInFlightVerifiesAfterwards(@TempDir Path dir) {
 		SimHypervisor before = new SimHypervisor(dir);
 		long[] acknowledged;
@@ -151,20 +193,63 @@ class GuestDiskSurvivesTheServiceTest {
 	}
 
 	@Test
-	void aSuspendedGuestsDiskIsItsCheckpointsSnapshotUntilItResumes(@TempDir Path dir) {
+	void aSuspendedGuestsDiskIsParkedWithItsSnapshotAndGoesWithIt(@TempDir Path dir) throws Exception {
 		try (SimHypervisor hv = new SimHypervisor(dir)) {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
-			hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
+			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 			SavedDomain image = hv.save(DOM1);
 			hv.suspend(DOM1, DEADLINE);
-			assertThat(dir.resolve("live")).as("nothing left of a suspended guest but its snapshot").isEmptyDirectory();
+			String snapshot = image.devices().get(0).backendInfo().get(SimDomains.DISK_SNAPSHOT);
+			assertThat(names(dir.resolve("live"))).containsExactly("parked-" + snapshot + ".disk");
 
 			hv.resume(image, DOM1, DEADLINE, p -> {
 			});
+			assertThat(names(dir.resolve("live"))).containsExactly("dom1-vbd51712.disk");
 			writeFor(hv, DOM1, 100);
 			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
 			assertThat(counters(hv, DOM1).lost()).isZero();
+			assertThat(counters(hv, DOM1).duplicated()).isZero();
+
+			// suspended again, and its checkpoint deleted: nothing of the disk is left
+			hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
+			SavedDomain second = hv.save(DOM1);
+			hv.suspend(DOM1, DEADLINE);
+			hv.releaseStorage(second.devices().get(0).backendInfo());
+			hv.releaseStorage(image.devices().get(0).backendInfo());
+			assertThat(dir.resolve("live")).isEmptyDirectory();
+			assertThat(names(dir)).containsExactly("live");
+		}
+	}
+
+	@Test
+	void aSuspendedGuestResumesAfterTheServiceDiedAndARestoreElsewhereGetsTheSnapshot(@TempDir Path dir) {
+		SavedDomain image;
+		long[] atSave;
+		try (SimHypervisor before = new SimHypervisor(dir)) {
+			before.create(Optional.of(DOM1), SPEC, DEADLINE);
+			writeFor(before, DOM1, 200);
+			before.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
+			image = before.save(DOM1);
+			atSave = expectations(workload(before, DOM1));
+			before.suspend(DOM1, DEADLINE);
+		}
+		try (SimHypervisor after = new SimHypervisor(dir)) {
+			after.resume(image, DOM2, DEADLINE, p -> {
+			});
+			after.resume(image, DOM1, DEADLINE, p -> {
+			});
+			assertThat(expectations(workload(after, DOM1))).isEqualTo(atSave);
+			for (DomId d : List.of(DOM1, DOM2)) {
+				assertThat(after.simulator().orElseThrow().verifyDisks(d, DEADLINE)).as("dom%s", d).isZero();
+				assertThat(counters(after, d).lost()).isZero();
+			}
+		}
+	}
+
+	private static List<String> names(Path dir) throws java.io.IOException {
+		try (var files = Files.list(dir)) {
+			return files.map(p -> p.getFileName().toString()).sorted().toList();
 		}
 	}
 
