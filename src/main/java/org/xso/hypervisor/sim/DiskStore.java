@@ -96,6 +96,11 @@ final class DiskStore implements AutoCloseable {
 		}
 	}
 
+	/** The vbd's guest runs again (a thaw): its disk moves on from the snapshot last taken. */
+	void running(DomId frontend, int devid) {
+		lastSnapshot.remove(key(frontend, devid));
+	}
+
 	/**
 	 * The vbd's domain was suspended: its disk is parked under the snapshot the suspend's save took
 	 * (without one, or in memory, it is deleted: the resume restores the snapshot).

@@ -258,6 +258,8 @@ final class SimDomains {
 			}
 		}
 		g.setState(PowerState.RUNNING);
+		// a suspend parks a disk only under the snapshot of the save just before it
+		vbds(g).forEach(devid -> host.disks.running(g.domid(), devid));
 		freezeWorkloads(g, false);
 		if (failure != null) {
 			throw failure;

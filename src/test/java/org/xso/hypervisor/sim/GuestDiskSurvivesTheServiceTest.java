@@ -247,6 +247,26 @@ class GuestDiskSurvivesTheServiceTest {
 		}
 	}
 
+	@Test
+	void aDiskIsParkedOnlyUnderTheSnapshotOfTheSaveBeforeTheSuspend(@TempDir Path dir) throws Exception {
+		try (SimHypervisor hv = new SimHypervisor(dir)) {
+			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
+			writeFor(hv, DOM1, 200);
+			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+			SavedDomain earlier = hv.save(DOM1);
+			hv.thaw(DOM1, DEADLINE);
+			writeFor(hv, DOM1, 200);
+			// ended without a save of its own: the disk it had since is not the earlier checkpoint's
+			hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
+			hv.suspend(DOM1, DEADLINE);
+			assertThat(dir.resolve("live")).isEmptyDirectory();
+
+			hv.resume(earlier, DOM1, DEADLINE, p -> {
+			});
+			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		}
+	}
+
 	private static List<String> names(Path dir) throws java.io.IOException {
 		try (var files = Files.list(dir)) {
 			return files.map(p -> p.getFileName().toString()).sorted().toList();
