@@ -94,8 +94,12 @@ abstract class RestartScenarios {
 			.contentType(MediaType.APPLICATION_JSON).content(Guests.SHADOW_REPLAY), 202));
 		assertThat(suspend.get("state").asString()).isEqualTo("SUCCEEDED");
 		context.close(); // the simulator goes with the process: only the database and the snapshots stay
+		// what a save leaves when the service dies before its checkpoint is stored
+		Path orphan = snapshots.resolve(java.util.UUID.randomUUID() + ".vdisk");
+		java.nio.file.Files.write(orphan, new byte[4096]);
 
 		MockMvc second = start(db, "node-a");
+		assertThat(orphan).as("a disk snapshot no stored checkpoint references").doesNotExist();
 		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
 		JsonNode resumed = awaitEnd(second, call(second, post("/api/v1/domains/1/resume"), 202));
 		assertThat(resumed.get("state").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
