@@ -1,5 +1,6 @@
 package org.xso.web;
 
+import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -71,7 +72,7 @@ class EventStreamController {
 					"must be a comma-separated list (no spaces, at most " + MAX_TYPES_LENGTH + " characters) of "
 							+ TYPES.stream().sorted().toList()));
 		}
-		return Set.of(types.split(","));
+		return Arrays.stream(types.split(",")).collect(Collectors.toSet()); // a type may be named twice
 	}
 
 	private static @Nullable Long lastEventId(@Nullable String header, @Nullable Long param) {

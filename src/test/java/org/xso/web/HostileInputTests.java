@@ -4,11 +4,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.test.web.servlet.MvcResult;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -71,8 +73,21 @@ class HostileInputTests extends IntegrationTest {
 	@Test
 	void rejectsEventTypesThatAreNotAPlainList() throws Exception {
 		problem(get("/api/v1/events?types=operation,"), 400, "VALIDATION_FAILED");
+		MvcResult twice = mvc.perform(get("/api/v1/events?follow=false&types=operation,operation")).andReturn();
+		assertThat(mvc.perform(asyncDispatch(twice)).andReturn().getResponse().getStatus()).isEqualTo(200);
 		problem(get("/api/v1/events?types= operation"), 400, "VALIDATION_FAILED");
 		problem(get("/api/v1/events?types=" + "operation,".repeat(60) + "operation"), 400, "VALIDATION_FAILED");
+	}
+
+	@Test
+	void takesADeclaredQueryParameterOnceAndWithAValue() throws Exception {
+		JsonNode p = problem(get("/api/v1/operations/00000000-0000-0000-0000-000000000001?waitMs="), 400,
+				"VALIDATION_FAILED");
+		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("waitMs");
+		p = problem(get("/api/v1/domains?page=0&page=1"), 400, "VALIDATION_FAILED");
+		assertThat(p.get("errors").get(0).get("message").asString()).isEqualTo("must be given once");
+		p = problem(get("/api/v1/domains?sise=5"), 400, "VALIDATION_FAILED");
+		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("sise");
 	}
 
 	@Test
