@@ -11,6 +11,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.InitBinder;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -24,7 +25,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * Spring's default boolean editor would accept (so {@code follow=yes} is a 400, not a stream); a
  * custom editor, because the binder falls back to the default editors when a converter refuses;</li>
  * <li>a parameter the operation declares is given once and with a value: {@code ?waitMs=} would
- * otherwise be taken for an absent parameter and {@code ?page=1&page=2} for one of the two;</li>
+ * otherwise be taken for an absent parameter and {@code ?page=1&page=2} for one of the two; a
+ * header it declares is not empty ({@code If-Match:} is not "no precondition");</li>
  * <li>a parameter the operation does not declare is rejected, not ignored, as an unknown body
  * member is: {@code ?dryrun=true} or {@code ?sise=5} is a mistake the client wants to hear of.</li>
  * </ul>
@@ -58,7 +60,7 @@ class StrictParameters implements WebMvcConfigurer {
 
 	}
 
-	/** Only the query parameters the handler declares, each at most once and never empty. */
+	/** Only the query parameters the handler declares, each at most once; no declared one empty. */
 	static final class DeclaredParameters implements HandlerInterceptor {
 
 		@Override
@@ -68,6 +70,13 @@ class StrictParameters implements WebMvcConfigurer {
 			}
 			Set<String> declared = new HashSet<>();
 			for (MethodParameter p : method.getMethodParameters()) {
+				if (p.hasParameterAnnotation(RequestHeader.class)) {
+					String name = ParameterLocations.name(p);
+					String value = request.getHeader(name);
+					if (value != null && value.isEmpty()) {
+						throw ProblemException.invalid(InvalidParam.header(name, "must not be empty"));
+					}
+				}
 				if (!p.hasParameterAnnotation(RequestParam.class)) {
 					continue;
 				}

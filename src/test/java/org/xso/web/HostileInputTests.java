@@ -86,6 +86,8 @@ class HostileInputTests extends IntegrationTest {
 		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("waitMs");
 		p = problem(get("/api/v1/domains?page=0&page=1"), 400, "VALIDATION_FAILED");
 		assertThat(p.get("errors").get(0).get("message").asString()).isEqualTo("must be given once");
+		p = problem(delete("/api/v1/domains/1").header("If-Match", ""), 400, "VALIDATION_FAILED");
+		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("If-Match");
 		p = problem(get("/api/v1/domains?sise=5"), 400, "VALIDATION_FAILED");
 		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("sise");
 	}

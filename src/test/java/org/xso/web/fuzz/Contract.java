@@ -27,7 +27,8 @@ final class Contract {
 	}
 
 	/** One operation: {@code POST /api/v1/domains/{domid}/suspend} and what it takes. */
-	record Operation(String id, String method, String path, List<Parameter> parameters, Body body) {
+	record Operation(String id, String method, String path, List<Parameter> parameters, Body body,
+			Map<String, Object> responses) {
 
 		boolean hasBody() {
 			return body != null;
@@ -74,7 +75,7 @@ final class Contract {
 							map(first.get("schema")));
 				}
 				operations.add(new Operation((String) op.get("operationId"), method, path.getKey(),
-						List.copyOf(parameters), body));
+						List.copyOf(parameters), body, map(op.get("responses"))));
 			}
 		}
 	}
