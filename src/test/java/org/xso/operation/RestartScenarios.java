@@ -94,16 +94,25 @@ abstract class RestartScenarios {
 			.contentType(MediaType.APPLICATION_JSON).content(Guests.SHADOW_REPLAY), 202));
 		assertThat(suspend.get("state").asString()).isEqualTo("SUCCEEDED");
 		context.close(); // the simulator goes with the process: only the database and the snapshots stay
+		// what a save leaves when the service dies before its checkpoint is stored
+		Path orphan = snapshots.resolve(java.util.UUID.randomUUID() + ".vdisk");
+		java.nio.file.Files.write(orphan, new byte[4096]);
 
 		MockMvc second = start(db, "node-a");
+		assertThat(orphan).as("a disk snapshot no stored checkpoint references").doesNotExist();
 		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
 		JsonNode resumed = awaitEnd(second, call(second, post("/api/v1/domains/1/resume"), 202));
 		assertThat(resumed.get("state").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
 		long before = call(second, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("completed").asLong();
-		await().atMost(Duration.ofSeconds(10)).until(() -> call(second,
+		await().atMost(Duration.ofSeconds(60)).until(() -> call(second,
 				get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("completed").asLong() > before + 100);
 		JsonNode verify = call(second, post("/api/v1/domains/1/workload/verify"), 200);
 		assertThat(verify.get("mismatches").asLong()).isZero();
+		// a verify leaves the workload running: stop it and let what is in flight complete
+		call(second, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"STOP\"}"), 200);
+		await().atMost(Duration.ofSeconds(10)).until(() -> call(second,
+				get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("inFlight").asLong() == 0);
 		JsonNode stats = call(second, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200);
 		assertThat(stats.get("lost").asLong()).isZero();
 		assertThat(stats.get("duplicated").asLong()).isZero();
@@ -152,6 +161,59 @@ abstract class RestartScenarios {
 	}
 
 	@Test
+	void continuesAPeriodicScheduleOnItsGuestStartedAgainAfterARestart() throws Exception {
+		Map<String, String> db = database();
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		hypervisor().hang(FakeHypervisor.Call.SAVE);
+		JsonNode accepted = call(first, post("/api/v1/domains/1/periodic-checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":50,\"count\":3}"), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SAVE, Duration.ofSeconds(30))).isTrue();
+		context.close(); // the host went with the service: the new hypervisor has no guest 1
+
+		MockMvc second = start(db, "node-a");
+		JsonNode op = awaitEnd(second, accepted);
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		assertThat(op.get("periodic").get("epochsCompleted").asInt()).isEqualTo(3);
+		assertThat(op.get("recoveryNote").asString()).contains("started again from its disks")
+			.contains("the schedule continues at epoch 1");
+		JsonNode domain = call(second, get("/api/v1/domains/1"), 200);
+		assertThat(domain.get("state").asString()).isEqualTo("RUNNING");
+		assertThat(domain.get("powerState").asString()).isEqualTo("RUNNING");
+		assertThat(domain.has("lease")).isFalse();
+	}
+
+	@Test
+	void runsAnAcceptedOperationThatWasStillQueuedOnceItsGuestIsBack() throws Exception {
+		Map<String, String> db = new HashMap<>(database());
+		db.put("xso.operations.workers", "1"); // the second suspend waits in the queue behind the first
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		createDomain(first, 2);
+		hypervisor().hang(FakeHypervisor.Call.QUIESCE);
+		JsonNode running = call(first, post("/api/v1/domains/2/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(30))).isTrue();
+		JsonNode queued = call(first, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(queued.get("state").asString()).isEqualTo("PENDING");
+		context.close();
+
+		MockMvc second = start(db, "node-a");
+		JsonNode suspended = awaitEnd(second, queued);
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
+		JsonNode interrupted = awaitEnd(second, running);
+		assertThat(interrupted.get("state").asString()).isEqualTo("ROLLED_BACK");
+		assertThat(interrupted.get("recoveryNote").asString()).contains("during QUIESCE")
+			.contains("started again from its disks");
+		JsonNode domain2 = call(second, get("/api/v1/domains/2"), 200);
+		assertThat(domain2.get("state").asString()).isEqualTo("RUNNING");
+		assertThat(domain2.get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
+	@Test
 	void anotherInstanceTakesOverAnExpiredLease() throws Exception {
 		Map<String, String> db = new HashMap<>(database());
 		db.put("xso.domains.lease-ttl", "PT3S"); // outlives the restart: the sweep, not the startup, recovers
@@ -167,7 +229,7 @@ abstract class RestartScenarios {
 
 		MockMvc second = start(db, "node-b");
 		String id = accepted.get("id").asString();
-		await().atMost(Duration.ofSeconds(15))
+		await().atMost(Duration.ofSeconds(60))
 			.until(() -> call(second, get("/api/v1/operations/" + id), 200).get("state").asString().equals("ROLLED_BACK"));
 		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("RUNNING");
 		JsonNode again = awaitEnd(second, call(second, post("/api/v1/domains/1/checkpoints")
@@ -207,7 +269,7 @@ abstract class RestartScenarios {
 	private JsonNode awaitEnd(MockMvc mvc, JsonNode accepted) {
 		String id = accepted.get("id").asString();
 		JsonNode[] last = new JsonNode[1];
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> {
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
 			last[0] = call(mvc, get("/api/v1/operations/" + id), 200);
 			return !last[0].get("state").asString().equals("RUNNING")
 					&& !last[0].get("state").asString().equals("PENDING");

@@ -3,6 +3,7 @@ package org.xso.operation;
 import java.time.Duration;
 
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -93,6 +94,26 @@ class SimulatorFlowTests {
 		assertExactlyOnceAndNothingLost(target, 0);
 	}
 
+	@Test
+	void aCheckpointWhoseBackendsNeverReconnectFailsAndFaultsTheDomain() throws Exception {
+		int domid = 31;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 20);
+		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":true}"), 204);
+
+		JsonNode checkpoint = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":60000}"), 202));
+
+		// the devices were torn down and their new backends never left InitWait: nothing is rolled back
+		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("FAILED");
+		assertThat(checkpoint.get("error").get("code").asString()).isEqualTo("COMPENSATION_FAILED");
+		JsonNode domain = call(get("/api/v1/domains/" + domid), 200);
+		assertThat(domain.get("state").asString()).as(domain.toString()).isEqualTo("FAULTED");
+	}
+
 	private void startWorkload(int domid) throws Exception {
 		JsonNode status = call(get("/api/v1/domains/" + domid + "/workload"), 200);
 		if (!status.get("running").asBoolean()) {
@@ -103,7 +124,7 @@ class SimulatorFlowTests {
 
 	private long awaitIssued(int domid, long atLeast) {
 		long[] issued = new long[1];
-		await().atMost(Duration.ofSeconds(20)).until(() -> {
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
 			issued[0] = call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("issued").asLong();
 			return issued[0] >= atLeast;
 		});
@@ -115,7 +136,7 @@ class SimulatorFlowTests {
 		awaitIssued(domid, issuedBeforeSuspend + 50);
 		call(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"action\":\"STOP\"}"), 200);
-		await().atMost(Duration.ofSeconds(20))
+		await().atMost(Duration.ofSeconds(60))
 			.until(() -> call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("inFlight")
 				.asLong() == 0);
 		JsonNode vbd = call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200);

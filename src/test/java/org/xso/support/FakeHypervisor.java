@@ -59,7 +59,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
-	private final Map<Call, Deque<HypervisorException>> failures = new EnumMap<>(Call.class);
+	private final Map<Call, Deque<Throwable>> failures = new EnumMap<>(Call.class);
 
 	private final Map<Call, CountDownLatch> gates = new ConcurrentHashMap<>();
 
@@ -81,6 +81,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final List<String> faults = new CopyOnWriteArrayList<>();
 
+	private volatile int refsBeforeResume;
+
 	public FakeHypervisor() {
 		for (Call c : Call.values()) {
 			failures.put(c, new ConcurrentLinkedDeque<>());
@@ -92,6 +94,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	public void reset() {
 		guests.clear();
 		failures.values().forEach(Deque::clear);
+		refsBeforeResume = 0;
 		gates.values().forEach(CountDownLatch::countDown);
 		gates.clear();
 		arrivals.clear();
@@ -99,6 +102,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		calls.clear();
 		faults.clear();
 		released.clear();
+		held.clear();
 		simulator = true;
 		partsInSaveImage = false;
 	}
@@ -126,6 +130,16 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	public void failNext(Call call, HypervisorException.Reason reason) {
 		failures.get(call).add(new HypervisorException(reason, "injected " + reason + " in " + call));
+	}
+
+	/** The next call of {@code call} throws {@code failure}: an Error, or a bug's RuntimeException. */
+	public void failNextWith(Call call, Throwable failure) {
+		failures.get(call).add(failure);
+	}
+
+	/** Resume reports list {@code n} grant refs before the resume per device (a device with a deep shadow). */
+	public void reportRefsBeforeResume(int n) {
+		refsBeforeResume = n;
 	}
 
 	/** The next calls of {@code call} wait until {@link #release}; {@link #awaitArrival} sees them arrive. */
@@ -198,9 +212,12 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 				Thread.currentThread().interrupt();
 			}
 		}
-		HypervisorException f = failures.get(call).poll();
+		Throwable f = failures.get(call).poll();
+		if (f instanceof Error e) {
+			throw e;
+		}
 		if (f != null) {
-			throw f;
+			throw (RuntimeException) f;
 		}
 	}
 
@@ -301,7 +318,15 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE, "save needs a quiesced guest");
 		}
 		enter(Call.SAVE);
-		return FakeImages.save(g.id, g.spec, g.strategy, g.devices.values().stream().map(d -> d.state).toList());
+		SavedDomain saved = FakeImages.save(g.id, g.spec, g.strategy,
+				g.devices.values().stream().map(d -> d.state).toList());
+		saved.devices().forEach(d -> {
+			String storage = d.backendInfo().get(STORAGE);
+			if (storage != null) {
+				held.add(storage);
+			}
+		});
+		return saved;
 	}
 
 	@Override
@@ -330,7 +355,10 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 				.orElseThrow();
 			FakeDevice d = connect(target.value(), spec);
 			g.devices.put(spec.id(), d);
-			List<GrantRef> before = saved.rings().stream().flatMap(r -> r.refs().stream()).toList();
+			List<GrantRef> before = new ArrayList<>(saved.rings().stream().flatMap(r -> r.refs().stream()).toList());
+			for (int i = before.size(); i < refsBeforeResume; i++) {
+				before.add(new GrantRef(1_000_000_000 + i));
+			}
 			report.add(new ResumeReport.Device(saved.id(), saved.shadow().size(), 1, 0, before, d.state.ringRefs(),
 					List.of()));
 		}
@@ -353,12 +381,35 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	/** The storage the service released (of deleted checkpoints' devices), in order. */
 	public final List<String> released = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+	/** The storage the host keeps: of every save, until it is released. */
+	public final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	@Override
 	public void releaseStorage(java.util.Map<String, String> backendInfo) {
 		String storage = backendInfo.get(STORAGE);
 		if (storage != null) {
+			held.remove(storage);
 			released.add(storage);
 		}
+	}
+
+	@Override
+	public int releaseStorageExcept(java.util.Collection<java.util.Map<String, String>> referenced) {
+		java.util.Set<String> keep = new java.util.HashSet<>();
+		referenced.forEach(info -> {
+			String storage = info.get(STORAGE);
+			if (storage != null) {
+				keep.add(storage);
+			}
+		});
+		int n = 0;
+		for (String storage : List.copyOf(held)) {
+			if (!keep.contains(storage) && held.remove(storage)) {
+				released.add(storage);
+				n++;
+			}
+		}
+		return n;
 	}
 
 	@Override
