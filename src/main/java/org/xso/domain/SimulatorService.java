@@ -107,7 +107,7 @@ public class SimulatorService {
 	private static WorkloadSpec spec(SimulatorRequests.WorkloadCommand c) {
 		range(c.queueDepth(), "/queueDepth", 1, 1024);
 		range(c.maxSectors(), "/maxSectors", 1, 256);
-		range(c.regionSectors(), "/regionSectors", 1, Long.MAX_VALUE);
+		range(c.regionSectors(), "/regionSectors", 1, WorkloadSpec.MAX_REGION_SECTORS);
 		range(c.packetWindow(), "/packetWindow", 1, 256);
 		WorkloadSpec d = WorkloadSpec.DEFAULT;
 		try {
