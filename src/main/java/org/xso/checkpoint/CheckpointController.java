@@ -2,6 +2,7 @@ package org.xso.checkpoint;
 
 import java.util.UUID;
 
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -39,7 +40,7 @@ class CheckpointController {
 
 	@DeleteMapping
 	ResponseEntity<Void> delete(@PathVariable UUID id,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		catalog.delete(id, ifMatch);
 		return ResponseEntity.noContent().build();
 	}

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -44,7 +45,7 @@ class DeviceController {
 
 	@PostMapping
 	ResponseEntity<DomainViews.DeviceView> attach(@PathVariable @Min(1) @Max(32751) int domid,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@RequestBody DeviceConfig device) {
 		DomainViews.DeviceView view = devices.attach(domid, ifMatch, device);
 		return ResponseEntity
@@ -67,7 +68,7 @@ class DeviceController {
 	@DeleteMapping("/{type}/{devid}")
 	ResponseEntity<Void> detach(@PathVariable @Min(1) @Max(32751) int domid, @PathVariable DeviceType type,
 			@PathVariable @Min(0) @Max(16777215) int devid,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		devices.detach(domid, new DeviceId(type, devid), ifMatch);
 		return ResponseEntity.noContent().build();
 	}

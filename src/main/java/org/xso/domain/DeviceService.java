@@ -71,6 +71,7 @@ public class DeviceService {
 	/** Hot-plugs a device into a running guest (handshake steps 1 to 6), then records it. */
 	public DomainViews.DeviceView attach(int domid, @Nullable String ifMatch, DeviceConfig config) {
 		DeviceSpec spec = config.toSpec("");
+		DriverDomains.requireExisting(hypervisor, spec, "");
 		tx.executeWithoutResult(s -> {
 			Domain d = domains.require(domid);
 			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -58,7 +59,7 @@ class DomainController {
 
 	@PatchMapping(path = "/{domid}", consumes = { "application/merge-patch+json", "application/json" })
 	ResponseEntity<DomainViews.DomainView> patch(@PathVariable @Min(1) @Max(32751) int domid,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@RequestBody DomainRequests.PatchDomain patch) {
 		DomainViews.DomainView view = domains.patch(domid, ifMatch, patch);
 		return ResponseEntity.ok().eTag(view.etag()).body(view);
@@ -66,7 +67,7 @@ class DomainController {
 
 	@DeleteMapping("/{domid}")
 	ResponseEntity<Void> delete(@PathVariable @Min(1) @Max(32751) int domid,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		domains.delete(domid, ifMatch);
 		return ResponseEntity.noContent().build();
 	}

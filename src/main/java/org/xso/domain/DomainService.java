@@ -106,6 +106,9 @@ public class DomainService {
 		int requested = DomainRequests.guestDomid(request.domid(), "/domid");
 		GuestSpec spec = GuestConfig.toSpec(request.name(), request.requiredMemory(), request.requiredVcpus(),
 				request.devices());
+		for (int i = 0; i < spec.devices().size(); i++) {
+			DriverDomains.requireExisting(hypervisor, spec.devices().get(i), "/devices/" + i);
+		}
 		int domid = requested != 0 ? requested : lowestFreeDomid();
 		if (domains.existsById(domid)) {
 			throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");

@@ -1,35 +1,72 @@
 package org.xso.domain;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.web.InvalidParam;
 import org.xso.web.ProblemException;
 import org.xso.xen.DomId;
 
-/** Checks a fault request for the fields its kind needs and applies it. */
+/** Checks a fault request for exactly the members its kind takes, in range, and applies it. */
 final class SimulatorFaults {
 
 	private SimulatorFaults() {
 	}
 
+	/**
+	 * The members each kind takes, all required, as the contract's {@code oneOf} on {@code kind}
+	 * says; a member of another kind is rejected rather than ignored.
+	 */
+	private static final Map<SimulatorRequests.FaultKind, Set<String>> MEMBERS = Map.of(
+			SimulatorRequests.FaultKind.BACKEND_LATENCY, Set.of("domid", "deviceType", "devid", "latencyMs"),
+			SimulatorRequests.FaultKind.LOSE_NOTIFICATIONS, Set.of("domid", "deviceType", "devid", "count"),
+			SimulatorRequests.FaultKind.BACKENDS_STALL, Set.of("domid", "stall"),
+			SimulatorRequests.FaultKind.BACKEND_FEATURES_AFTER_RESTORE,
+			Set.of("domid", "deviceType", "devid", "features"), SimulatorRequests.FaultKind.XENSTORE_CONFLICTS,
+			Set.of("count"));
+
 	static void validate(SimulatorRequests.Fault f) {
-		if (f.kind() != SimulatorRequests.FaultKind.XENSTORE_CONFLICTS && f.domid() == null) {
-			throw ProblemException.invalid(InvalidParam.body("/domid", "is required for " + f.kind()));
+		if (f.kind() == null) {
+			throw ProblemException.invalid(InvalidParam.body("/kind", "is required: one of "
+					+ Arrays.toString(SimulatorRequests.FaultKind.values())));
 		}
-		if (f.domid() != null && (f.domid() < 1 || f.domid() > 32751)) {
-			throw ProblemException.invalid(InvalidParam.body("/domid", "must be 1..32751: " + f.domid()));
-		}
-		switch (f.kind()) {
-			case BACKEND_LATENCY -> range(f.latencyMs(), "/latencyMs", 0, 60_000);
-			case LOSE_NOTIFICATIONS, XENSTORE_CONFLICTS -> range(f.count() == null ? null : (long) f.count(),
-					"/count", 1, 10_000);
-			case BACKENDS_STALL -> {
-				if (f.stall() == null) {
-					throw ProblemException.invalid(InvalidParam.body("/stall", "is required"));
-				}
+		Set<String> members = MEMBERS.get(f.kind());
+		Map<String, Object> given = new LinkedHashMap<>();
+		given.put("domid", f.domid());
+		given.put("deviceType", f.deviceType());
+		given.put("devid", f.devid());
+		given.put("latencyMs", f.latencyMs());
+		given.put("count", f.count());
+		given.put("stall", f.stall());
+		given.put("features", f.features());
+		for (Map.Entry<String, Object> member : given.entrySet()) {
+			boolean expected = members.contains(member.getKey());
+			if (expected && member.getValue() == null) {
+				throw ProblemException.invalid(InvalidParam.body("/" + member.getKey(), "is required for " + f.kind()));
 			}
-			case BACKEND_FEATURES_AFTER_RESTORE -> SimulatorService.features(f);
+			if (!expected && member.getValue() != null) {
+				throw ProblemException
+					.invalid(InvalidParam.body("/" + member.getKey(), "does not apply to " + f.kind()));
+			}
+		}
+		if (f.domid() != null) {
+			range(f.domid().longValue(), "/domid", 1, DomId.MAX_GUEST);
+		}
+		if (f.devid() != null) {
+			range(f.devid().longValue(), "/devid", 0, 0xFFFFFF);
+		}
+		if (f.latencyMs() != null) {
+			range(f.latencyMs(), "/latencyMs", 0, 60_000);
+		}
+		if (f.count() != null) {
+			range(f.count().longValue(), "/count", 1, 10_000);
+		}
+		if (f.features() != null) {
+			f.features().validate("/features");
 		}
 	}
 
@@ -46,8 +83,8 @@ final class SimulatorFaults {
 		}
 	}
 
-	private static void range(Long value, String pointer, long min, long max) {
-		if (value == null || value < min || value > max) {
+	private static void range(long value, String pointer, long min, long max) {
+		if (value < min || value > max) {
 			throw ProblemException.invalid(InvalidParam.body(pointer, "must be " + min + ".." + max + ": " + value));
 		}
 	}

@@ -47,6 +47,12 @@ public class SimulatorService {
 		if (c.action() == null) {
 			throw ProblemException.invalid(InvalidParam.body("/action", "is required: START or STOP"));
 		}
+		if (c.action() == SimulatorRequests.WorkloadAction.STOP) {
+			stopTakesNothingElse(c);
+		}
+		else {
+			spec(c);
+		}
 		DomainViews.DomainRecord d = domains.record(domid);
 		if (c.action() == SimulatorRequests.WorkloadAction.STOP) {
 			call(s -> {
@@ -99,6 +105,10 @@ public class SimulatorService {
 	}
 
 	private static WorkloadSpec spec(SimulatorRequests.WorkloadCommand c) {
+		range(c.queueDepth(), "/queueDepth", 1, 1024);
+		range(c.maxSectors(), "/maxSectors", 1, 256);
+		range(c.regionSectors(), "/regionSectors", 1, WorkloadSpec.MAX_REGION_SECTORS);
+		range(c.packetWindow(), "/packetWindow", 1, 256);
 		WorkloadSpec d = WorkloadSpec.DEFAULT;
 		try {
 			return new WorkloadSpec(c.block() == null ? d.block() : c.block(),
@@ -109,6 +119,24 @@ public class SimulatorService {
 		}
 		catch (IllegalArgumentException e) {
 			throw ProblemException.invalid(InvalidParam.body("", String.valueOf(e.getMessage())));
+		}
+	}
+
+	/** STOP takes only {@code action}, as the contract's {@code oneOf} on {@code action} says. */
+	private static void stopTakesNothingElse(SimulatorRequests.WorkloadCommand c) {
+		Object[][] members = { { "/block", c.block() }, { "/queueDepth", c.queueDepth() },
+				{ "/maxSectors", c.maxSectors() }, { "/regionSectors", c.regionSectors() }, { "/net", c.net() },
+				{ "/packetWindow", c.packetWindow() } };
+		for (Object[] member : members) {
+			if (member[1] != null) {
+				throw ProblemException.invalid(InvalidParam.body((String) member[0], "does not apply to STOP"));
+			}
+		}
+	}
+
+	private static void range(@Nullable Number value, String pointer, long min, long max) {
+		if (value != null && (value.longValue() < min || value.longValue() > max)) {
+			throw ProblemException.invalid(InvalidParam.body(pointer, "must be " + min + ".." + max + ": " + value));
 		}
 	}
 
@@ -138,8 +166,8 @@ public class SimulatorService {
 		if (f.features() == null) {
 			throw ProblemException.invalid(InvalidParam.body("/features", "is required"));
 		}
-		return new BlkbackFeatures(f.features().persistent(), f.features().maxIndirectSegments(),
-				f.features().flushCache(), f.features().discard(), f.features().maxRingPageOrder());
+		f.features().validate("/features");
+		return f.features().toPort();
 	}
 
 }

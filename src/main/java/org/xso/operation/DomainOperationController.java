@@ -1,10 +1,14 @@
 package org.xso.operation;
 
+import java.util.UUID;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -13,8 +17,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.web.IdempotencyKeys;
+import org.xso.web.InvalidParam;
+import org.xso.web.ProblemException;
 
-/** The operations started on a domain: suspend, resume (or its dry run), live and periodic checkpoints. */
+/** The operations started on a domain: suspend, resume (and the check whether it can), live and periodic checkpoints. */
 @RestController
 @RequestMapping("/api/v1/domains/{domid}")
 class DomainOperationController {
@@ -32,29 +38,39 @@ class DomainOperationController {
 	ResponseEntity<OperationViews.OperationView> suspend(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestBody OperationRequests.QuiesceRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		return OperationResponses.accepted(operations.suspend(domid, request, key, ifMatch));
 	}
 
 	@PostMapping("/resume")
-	ResponseEntity<?> resume(@PathVariable @Min(1) @Max(32751) int domid,
-			@RequestParam(defaultValue = "false") boolean dryRun,
+	ResponseEntity<OperationViews.OperationView> resume(@PathVariable @Min(1) @Max(32751) int domid,
+			@RequestParam(required = false) @Nullable Boolean dryRun,
 			@RequestBody(required = false) OperationRequests.@Nullable ResumeRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
+		if (Boolean.TRUE.equals(dryRun)) {
+			// the check has its own operation (one 2xx body per operation); never start a resume the
+			// client meant as a check
+			throw ProblemException.invalid(InvalidParam.query("dryRun",
+					"is no longer supported here: GET /api/v1/domains/" + domid + "/resume-check checks"));
+		}
 		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null)
 				: request;
-		if (dryRun) {
-			return ResponseEntity.ok(checker.check(domid, r.checkpointId()));
-		}
 		return OperationResponses.accepted(operations.resume(domid, r, key, ifMatch));
+	}
+
+	/** Whether the domain could be resumed here (from its suspend checkpoint or the one named), and if not why. */
+	@GetMapping("/resume-check")
+	OperationViews.ResumeCheck resumeCheck(@PathVariable @Min(1) @Max(32751) int domid,
+			@RequestParam(required = false) @Nullable UUID checkpointId) {
+		return checker.check(domid, checkpointId);
 	}
 
 	@PostMapping("/checkpoints")
 	ResponseEntity<OperationViews.OperationView> checkpoint(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestBody OperationRequests.QuiesceRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		return OperationResponses.accepted(operations.checkpoint(domid, request, key, ifMatch));
 	}
 
@@ -62,7 +78,7 @@ class DomainOperationController {
 	ResponseEntity<OperationViews.OperationView> periodic(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestBody OperationRequests.PeriodicRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		return OperationResponses.accepted(operations.periodic(domid, request, key, ifMatch));
 	}
 

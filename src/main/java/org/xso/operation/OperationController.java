@@ -2,6 +2,7 @@ package org.xso.operation;
 
 import java.util.UUID;
 
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -67,7 +68,7 @@ class OperationController {
 	ResponseEntity<OperationViews.OperationView> restore(@PathVariable UUID id,
 			@RequestBody(required = false) OperationRequests.@Nullable RestoreRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
 		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null)
 				: request;
 		return OperationResponses.accepted(operations.restore(id, r, key, ifMatch));

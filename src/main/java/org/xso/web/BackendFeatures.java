@@ -1,17 +1,31 @@
 package org.xso.web;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.xso.hypervisor.BlkbackFeatures;
 
-/** JSON form of what a block backend offers ({@link BlkbackFeatures}). */
-public record BackendFeatures(boolean persistent, int maxIndirectSegments, boolean flushCache, boolean discard,
-		int maxRingPageOrder) {
+/** JSON form of what a block backend offers ({@link BlkbackFeatures}); every member is required. */
+public record BackendFeatures(@JsonProperty(required = true) boolean persistent,
+		@JsonProperty(required = true) int maxIndirectSegments, @JsonProperty(required = true) boolean flushCache,
+		@JsonProperty(required = true) boolean discard, @JsonProperty(required = true) int maxRingPageOrder) {
+
+	/** 400 VALIDATION_FAILED naming the member under {@code pointer} that is out of the contract's range. */
+	public void validate(String pointer) {
+		if (maxIndirectSegments < 0 || maxIndirectSegments > 4096) {
+			throw ProblemException.invalid(InvalidParam.body(pointer + "/maxIndirectSegments",
+					"must be 0..4096: " + maxIndirectSegments));
+		}
+		if (maxRingPageOrder < 0 || maxRingPageOrder > 4) {
+			throw ProblemException
+				.invalid(InvalidParam.body(pointer + "/maxRingPageOrder", "must be 0..4: " + maxRingPageOrder));
+		}
+	}
 
 	public static BackendFeatures from(BlkbackFeatures f) {
 		return new BackendFeatures(f.persistent(), f.maxIndirectSegments(), f.flushCache(), f.discard(),
 				f.maxRingPageOrder());
 	}
 
-	BlkbackFeatures toPort() {
+	public BlkbackFeatures toPort() {
 		return new BlkbackFeatures(persistent, maxIndirectSegments, flushCache, discard, maxRingPageOrder);
 	}
 

@@ -34,19 +34,20 @@ final class BindingProblems {
 		if (ex instanceof HandlerMethodValidationException e) {
 			List<InvalidParam> errors = new ArrayList<>();
 			e.getParameterValidationResults().forEach(r -> {
-				String name = r.getMethodParameter().getParameterName();
+				String name = ParameterLocations.name(r.getMethodParameter());
 				r.getResolvableErrors()
-					.forEach(err -> errors.add(new InvalidParam(ParameterLocations.of(r.getMethodParameter()),
-							name == null ? "?" : name, String.valueOf(err.getDefaultMessage()))));
+					.forEach(err -> errors.add(new InvalidParam(ParameterLocations.of(r.getMethodParameter()), name,
+							String.valueOf(err.getDefaultMessage()))));
 			});
 			return invalid("request parameters are not valid", errors);
 		}
 		if (ex instanceof TypeMismatchException e) {
-			String name = e.getPropertyName() == null ? "?" : e.getPropertyName();
+			String name = e instanceof MethodArgumentTypeMismatchException m ? ParameterLocations.name(m.getParameter())
+					: e.getPropertyName() == null ? "?" : e.getPropertyName();
 			String in = e instanceof MethodArgumentTypeMismatchException m ? ParameterLocations.of(m.getParameter())
 					: "query";
 			return invalid("parameter '" + name + "' has the wrong type",
-					List.of(new InvalidParam(in, name, "must be a " + requiredType(e) + ": " + e.getValue())));
+					List.of(new InvalidParam(in, name, "must be " + requiredType(e) + ": " + e.getValue())));
 		}
 		if (ex instanceof MissingServletRequestParameterException e) {
 			return invalid("query parameter '" + e.getParameterName() + "' is required",
@@ -62,18 +63,24 @@ final class BindingProblems {
 	private static String requiredType(TypeMismatchException e) {
 		Class<?> type = e.getRequiredType();
 		if (type == null) {
-			return "value of another type";
+			return "a value of another type";
 		}
-		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-			return "integer";
+		if (type == int.class || type == Integer.class) {
+			return "a 32-bit integer";
+		}
+		if (type == long.class || type == Long.class) {
+			return "a 64-bit integer";
 		}
 		if (type.isEnum()) {
 			return "one of " + Arrays.toString(type.getEnumConstants());
 		}
 		if (type == boolean.class || type == Boolean.class) {
-			return "boolean";
+			return "true or false";
 		}
-		return type.getSimpleName();
+		if (type == java.util.UUID.class) {
+			return "a UUID";
+		}
+		return "a " + type.getSimpleName();
 	}
 
 	private static ProblemException invalid(String detail, List<InvalidParam> errors) {

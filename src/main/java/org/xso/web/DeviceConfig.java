@@ -1,17 +1,27 @@
 package org.xso.web;
 
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.DeviceType;
 import org.xso.xen.DomId;
 
 /**
- * JSON form of a device's configuration ({@link DeviceSpec}): a vbd has {@code sectors},
- * {@code sectorSize} and {@code features}; a vif has {@code mac}. The same shape is a request body
- * (hot-plug, create) and part of domain and checkpoint representations.
+ * JSON form of a device's configuration ({@link DeviceSpec}): a vbd has {@code sectors} (required),
+ * {@code sectorSize} and {@code features}; a vif has {@code mac} (required); a member of the other
+ * type is rejected, as the contract's {@code oneOf} on {@code type} says. The same shape is a
+ * request body (hot-plug, create) and part of domain and checkpoint representations.
  */
-public record DeviceConfig(DeviceType type, int devid, @Nullable Integer backendDomid, @Nullable Long sectors,
-		@Nullable Integer sectorSize, @Nullable BackendFeatures features, @Nullable String mac) {
+public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = true) int devid,
+		@Nullable Integer backendDomid, @Nullable Long sectors, @Nullable Integer sectorSize,
+		@Nullable BackendFeatures features, @Nullable String mac) {
+
+	/** 2^40 sectors: the most a vbd may have (512 TiB of 512-byte sectors). */
+	private static final long MAX_SECTORS = 1L << 40;
+
+	private static final List<Integer> SECTOR_SIZES = List.of(512, 1024, 2048, 4096);
 
 	public static DeviceConfig from(DeviceSpec spec) {
 		if (spec instanceof DeviceSpec.Vbd v) {
@@ -27,6 +37,9 @@ public record DeviceConfig(DeviceType type, int devid, @Nullable Integer backend
 	 * missing, of the other device type, or out of range.
 	 */
 	public DeviceSpec toSpec(String pointer) {
+		if (type == null) {
+			throw ProblemException.invalid(InvalidParam.body(pointer + "/type", "is required: vbd or vif"));
+		}
 		if (devid < 0 || devid > 0xFFFFFF) {
 			throw ProblemException.invalid(InvalidParam.body(pointer + "/devid", "must be 0..16777215: " + devid));
 		}
@@ -40,6 +53,17 @@ public record DeviceConfig(DeviceType type, int devid, @Nullable Integer backend
 				requireAbsent(mac, pointer + "/mac", "vbd");
 				if (sectors == null) {
 					throw ProblemException.invalid(InvalidParam.body(pointer + "/sectors", "is required for a vbd"));
+				}
+				if (sectors < 1 || sectors > MAX_SECTORS) {
+					throw ProblemException
+						.invalid(InvalidParam.body(pointer + "/sectors", "must be 1.." + MAX_SECTORS + ": " + sectors));
+				}
+				if (sectorSize != null && !SECTOR_SIZES.contains(sectorSize)) {
+					throw ProblemException.invalid(
+							InvalidParam.body(pointer + "/sectorSize", "must be one of " + SECTOR_SIZES + ": " + sectorSize));
+				}
+				if (features != null) {
+					features.validate(pointer + "/features");
 				}
 				return new DeviceSpec.Vbd(devid, DomId.of(backend), sectors, sectorSize == null ? 512 : sectorSize,
 						features == null ? null : features.toPort());

@@ -2,6 +2,7 @@ package org.xso.web;
 
 import java.util.Arrays;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,20 @@ class EventStreamController {
 			"domain.deleted", "domain.recreated", "device.attached", "device.detached", "operation",
 			"checkpoint.created", "checkpoint.deleted");
 
+	private static final int MAX_TYPES_LENGTH = 512;
+
+	/** One or more known types, comma-separated: the pattern openapi.yaml gives {@code types}. */
+	private static final Pattern TYPE_LIST = Pattern.compile(typeList());
+
+	/** As the contract says: digits only, few enough to be a 64-bit id. */
+	private static final Pattern LAST_EVENT_ID = Pattern.compile("[0-9]{1,18}");
+
 	private final EventHub hub;
+
+	private static String typeList() {
+		String one = TYPES.stream().sorted().map(Pattern::quote).collect(Collectors.joining("|", "(?:", ")"));
+		return one + "(?:," + one + ")*";
+	}
 
 	EventStreamController(EventHub hub) {
 		this.hub = hub;
@@ -42,36 +56,38 @@ class EventStreamController {
 		if (domid != null && (domid < 1 || domid > 32751)) {
 			throw ProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
 		}
+		if (lastEventId != null && lastEventId < 0) {
+			throw ProblemException.invalid(InvalidParam.query("lastEventId", "must be >= 0: " + lastEventId));
+		}
 		return hub.subscribe(new EventFilter(domid, parseTypes(types)), lastEventId(lastEventIdHeader, lastEventId),
 				follow);
 	}
 
 	private static Set<String> parseTypes(@Nullable String types) {
-		if (types == null || types.isBlank()) {
+		if (types == null) {
 			return Set.of();
 		}
-		Set<String> parsed = Arrays.stream(types.split(",")).map(String::trim).collect(Collectors.toSet());
-		for (String t : parsed) {
-			if (!TYPES.contains(t)) {
-				throw ProblemException.invalid(InvalidParam.query("types", "unknown event type '" + t + "'"));
-			}
+		if (types.length() > MAX_TYPES_LENGTH || !TYPE_LIST.matcher(types).matches()) {
+			throw ProblemException.invalid(InvalidParam.query("types",
+					"must be a comma-separated list (no spaces, at most " + MAX_TYPES_LENGTH + " characters) of "
+							+ TYPES.stream().sorted().toList()));
 		}
-		return parsed;
+		return Arrays.stream(types.split(",")).collect(Collectors.toSet()); // a type may be named twice
 	}
 
 	private static @Nullable Long lastEventId(@Nullable String header, @Nullable Long param) {
-		if (header == null || header.isBlank()) {
+		if (header == null) {
 			return param;
 		}
 		try {
-			long id = Long.parseLong(header.trim());
-			if (id < 0) {
+			if (!LAST_EVENT_ID.matcher(header).matches()) {
 				throw new NumberFormatException();
 			}
-			return id;
+			return Long.parseLong(header);
 		}
 		catch (NumberFormatException e) {
-			throw ProblemException.invalid(InvalidParam.header("Last-Event-ID", "must be a non-negative integer"));
+			throw ProblemException
+				.invalid(InvalidParam.header("Last-Event-ID", "must be 1..18 decimal digits (an event id)"));
 		}
 	}
 

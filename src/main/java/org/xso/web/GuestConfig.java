@@ -2,6 +2,7 @@ package org.xso.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceSpec;
@@ -9,6 +10,13 @@ import org.xso.hypervisor.GuestSpec;
 
 /** JSON form of a guest's configuration ({@link GuestSpec}). */
 public record GuestConfig(String name, int memoryMiB, int vcpus, List<DeviceConfig> devices) {
+
+	/**
+	 * A name is 1..64 printable ASCII characters, not all spaces: the pattern openapi.yaml gives it.
+	 * (It is a xenstore value and a log field; in ASCII a character is a byte and a UTF-16 unit, so
+	 * the contract's length and every store's agree.)
+	 */
+	private static final Pattern NAME = Pattern.compile("[ -~]*[!-~][ -~]*");
 
 	public GuestConfig {
 		devices = List.copyOf(devices);
@@ -25,10 +33,15 @@ public record GuestConfig(String name, int memoryMiB, int vcpus, List<DeviceConf
 		List<DeviceSpec> specs = new ArrayList<>();
 		List<DeviceConfig> list = devices == null ? List.of() : devices;
 		for (int i = 0; i < list.size(); i++) {
-			specs.add(list.get(i).toSpec("/devices/" + i));
+			DeviceConfig device = list.get(i);
+			if (device == null) {
+				throw ProblemException.invalid(InvalidParam.body("/devices/" + i, "must be a device, not null"));
+			}
+			specs.add(device.toSpec("/devices/" + i));
 		}
-		if (name == null || name.isBlank() || name.length() > 64) {
-			throw ProblemException.invalid(InvalidParam.body("/name", "must be 1..64 characters"));
+		if (name == null || name.length() > 64 || !NAME.matcher(name).matches()) {
+			throw ProblemException.invalid(InvalidParam.body("/name",
+					"must be 1..64 printable ASCII characters, not only spaces"));
 		}
 		if (memoryMiB < 16 || memoryMiB > 1 << 20) {
 			throw ProblemException.invalid(InvalidParam.body("/memoryMiB", "must be 16..1048576: " + memoryMiB));

@@ -1,7 +1,10 @@
 package org.xso.web;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
@@ -14,9 +17,14 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 /**
  * Turns a body that could not be bound into a problem: unparseable JSON is
  * {@code MALFORMED_JSON}; a wrong type, an unknown enum value, an unknown property or a value the
- * record's constructor rejected is {@code VALIDATION_FAILED} with a JSON pointer to the field.
+ * record's constructor rejected, a missing required member or a member given twice is
+ * {@code VALIDATION_FAILED} with a JSON pointer to the field.
  */
 final class JsonBindingProblems {
+
+	private static final Pattern DUPLICATE = Pattern.compile("^Duplicate Object property \"(.*)\"");
+
+	private static final Pattern MISSING = Pattern.compile("^Missing required creator property '([^']*)'");
 
 	private JsonBindingProblems() {
 	}
@@ -38,11 +46,19 @@ final class JsonBindingProblems {
 				Throwable root = v.getCause() != null ? v.getCause() : v;
 				return fail(String.valueOf(root.getMessage()), pointer);
 			}
+			if (cause instanceof MismatchedInputException m && missingProperty(m) != null) {
+				String member = "/" + missingProperty(m);
+				return fail("is required", pointer.endsWith(member) ? pointer : pointer + member);
+			}
 			if (cause instanceof MismatchedInputException m) {
 				return fail("wrong type or missing value" + expected(m.getTargetType()), pointer);
 			}
 			if (cause instanceof InputCoercionException c) {
 				return fail("number out of range" + expected(c.getTargetType()), pointer);
+			}
+			if (cause instanceof StreamReadException && duplicate(je) != null) {
+				// well-formed, but a member given twice is ambiguous: which one the client meant is unknown
+				return fail("'" + duplicate(je) + "' is given more than once", pointer);
 			}
 			if (cause instanceof StreamReadException) {
 				return new ProblemException(ProblemCode.MALFORMED_JSON, "the body is not well-formed JSON: "
@@ -51,6 +67,18 @@ final class JsonBindingProblems {
 			return fail(firstLine(je.getOriginalMessage()), pointer);
 		}
 		return new ProblemException(ProblemCode.MALFORMED_JSON, "the body could not be read");
+	}
+
+	/** The member a strict parser found twice, or null. */
+	private static @Nullable String duplicate(JacksonException e) {
+		Matcher m = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+		return m.find() ? m.group(1) : null;
+	}
+
+	/** The required record component that was absent, or null. */
+	private static @Nullable String missingProperty(MismatchedInputException e) {
+		Matcher m = MISSING.matcher(String.valueOf(e.getOriginalMessage()));
+		return m.find() ? m.group(1) : null;
 	}
 
 	private static ProblemException fail(String message, String pointer) {

@@ -3,16 +3,22 @@ package org.xso.web;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 
-/** The {@code page} / {@code size} query parameters every list takes: page from 0, size 1..200. */
+/**
+ * The {@code page} / {@code size} query parameters every list takes: page 0..10,000,000, size
+ * 1..200. The page bound keeps the offset ({@code page * size}) an int, which is what the
+ * persistence layer pages with; a page beyond it is a client mistake (400), not an overflow.
+ */
 public record Paging(int page, int size) {
 
 	public static final int MAX_SIZE = 200;
 
+	public static final int MAX_PAGE = 10_000_000;
+
 	public static final int DEFAULT_SIZE = 20;
 
 	public static Paging of(int page, int size) {
-		if (page < 0) {
-			throw ProblemException.invalid(InvalidParam.query("page", "must be >= 0: " + page));
+		if (page < 0 || page > MAX_PAGE) {
+			throw ProblemException.invalid(InvalidParam.query("page", "must be 0.." + MAX_PAGE + ": " + page));
 		}
 		if (size < 1 || size > MAX_SIZE) {
 			throw ProblemException.invalid(InvalidParam.query("size", "must be 1.." + MAX_SIZE + ": " + size));

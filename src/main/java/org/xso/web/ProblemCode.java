@@ -16,6 +16,11 @@ public enum ProblemCode {
 	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),
 	/** The body is not parseable JSON. */
 	MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The request body is not well-formed JSON"),
+	/**
+	 * The request was rejected before it reached the API: a request line, path or header the server
+	 * cannot parse (bad percent-encoding, an encoded NUL or slash, a header or URL too large).
+	 */
+	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "The request is not a well-formed HTTP request"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
 	DOMAIN_NOT_FOUND(HttpStatus.NOT_FOUND, "No such domain"),
 	DEVICE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such device"),

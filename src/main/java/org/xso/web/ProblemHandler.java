@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -52,6 +53,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> concurrent(OptimisticLockingFailureException e, HttpServletRequest request) {
 		return problem(new ProblemException(ProblemCode.CONCURRENT_MODIFICATION,
 				"the resource was modified by another request; read it again and retry"), request);
+	}
+
+	/**
+	 * Tomcat parses the query string lazily, on the first parameter read, and fails on a parameter
+	 * without a name ({@code ?=1}), bad percent-encoding or too many parameters: the client's mistake.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<Object> invalidParameters(InvalidParameterException e, HttpServletRequest request) {
+		return problem(ProblemException.invalid(InvalidParam.query("", "the query string is not valid: "
+				+ e.getMessage())), request);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -67,6 +67,9 @@ final class SseSubscriber {
 
 	void run(@Nullable Long lastEventId, long upTo, boolean follow) {
 		try {
+			// an SSE comment first: the stream is open (the headers go out now), and a replay with
+			// nothing to replay is still a body, never an empty 200
+			emitter.send(SseEmitter.event().comment("stream open"));
 			lastSent = lastEventId == null ? upTo : lastEventId;
 			if (lastEventId != null) {
 				replay(lastEventId, upTo);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
@@ -12,16 +13,17 @@ import tools.jackson.databind.type.LogicalType;
 
 /**
  * Request bodies bind strictly, as the contract says: unknown properties, strings where numbers or
- * booleans belong, floats where integers belong, numbers where enum names belong, and nulls for
- * primitives are all rejected (400
- * VALIDATION_FAILED) instead of being coerced. Responses leave out absent (null) members.
+ * booleans belong, floats where integers belong, numbers where enum names belong, nulls for
+ * primitives and a member given twice in one object are all rejected (400 VALIDATION_FAILED)
+ * instead of being coerced or silently overwritten. Responses leave out absent (null) members.
  */
 @Configuration(proxyBeanMethods = false)
 public class StrictJson {
 
 	@Bean
 	JsonMapperBuilderCustomizer strictJsonBinding() {
-		return builder -> builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)

@@ -102,7 +102,7 @@ class CheckpointTests extends IntegrationTest {
 		assertThat(hypervisor.power(1)).isEmpty();
 		JsonNode integrity = call(get("/api/v1/checkpoints/" + id + "/integrity"), 200);
 		assertThat(integrity.get("ok").asBoolean()).isFalse();
-		JsonNode check = call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
+		JsonNode check = call(get("/api/v1/domains/1/resume-check"), 200);
 		assertThat(check.get("resumable").asBoolean()).isFalse();
 		assertThat(check.get("reasons").findValuesAsString("code")).containsExactly("CHECKSUM_MISMATCH");
 	}

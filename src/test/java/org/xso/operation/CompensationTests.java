@@ -146,7 +146,7 @@ class CompensationTests extends IntegrationTest {
 		assertThat(d.get("devices").findValuesAsString("backendState")).containsOnly("Connected");
 		assertThat(d.has("lease")).isFalse();
 		assertThat(hypervisor.power(1)).contains(PowerState.RUNNING);
-		call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
+		call(get("/api/v1/domains/1/resume-check"), 200);
 	}
 
 }

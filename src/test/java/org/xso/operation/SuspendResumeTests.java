@@ -72,15 +72,15 @@ class SuspendResumeTests extends IntegrationTest {
 
 	@Test
 	void answersADryRunWithoutStartingAnything() throws Exception {
-		JsonNode check = call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
+		JsonNode check = call(get("/api/v1/domains/1/resume-check"), 200);
 		assertThat(check.get("resumable").asBoolean()).isFalse();
 		assertThat(check.get("reasons").findValuesAsString("code")).contains("BAD_POWER_STATE", "NO_CHECKPOINT");
 		suspend(1, Guests.SHADOW_REPLAY);
-		check = call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
+		check = call(get("/api/v1/domains/1/resume-check"), 200);
 		assertThat(check.get("resumable").asBoolean()).isTrue();
 		hypervisor.blockResumesWith(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_FEATURE_MISSING, DeviceId.vbd(51712),
 				"backend lacks feature-persistent"));
-		check = call(post("/api/v1/domains/1/resume?dryRun=true"), 200);
+		check = call(get("/api/v1/domains/1/resume-check"), 200);
 		assertThat(check.get("reasons").findValuesAsString("code")).containsExactly("BACKEND_FEATURE_MISSING");
 		assertThat(check.get("reasons").get(0).get("detail").asString())
 			.isEqualTo("vbd/51712: backend lacks feature-persistent");
