@@ -111,7 +111,7 @@ abstract class RestartScenarios {
 		// a verify leaves the workload running: stop it and let what is in flight complete
 		call(second, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"action\":\"STOP\"}"), 200);
-		await().atMost(Duration.ofSeconds(10)).until(() -> call(second,
+		await().atMost(Duration.ofSeconds(60)).until(() -> call(second,
 				get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("inFlight").asLong() == 0);
 		JsonNode stats = call(second, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200);
 		assertThat(stats.get("lost").asLong()).isZero();

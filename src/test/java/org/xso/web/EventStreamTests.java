@@ -72,7 +72,7 @@ class EventStreamTests extends IntegrationTest {
 		createDomain(1);
 		long last = awaitEvent("domain.created", since);
 		jdbc.update("update event_log set occurred_at = ? where id <= ?",
-				java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(2))), last);
+				java.sql.Timestamp.from(clock.instant().minus(Duration.ofHours(2))), last);
 		recorder.prune();
 		assertThat(jdbc.queryForObject("select count(*) from event_log where id <= ?", Integer.class, last)).isZero();
 	}
