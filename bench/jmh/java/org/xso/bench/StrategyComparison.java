@@ -88,7 +88,7 @@ final class StrategyComparison {
 			}
 			guest.controls.stopWorkload(BenchGuest.DOM);
 			DeviceCounters c = counters(guest);
-			long mismatches = guest.controls.verifyDisks(BenchGuest.DOM, BenchGuest.DEADLINE);
+			long mismatches = guest.controls.verifyDisks(BenchGuest.DOM, BenchGuest.DEADLINE).mismatches();
 			row.put("scenario", s.name());
 			row.put("strategy", strategy.name());
 			row.put("backendLatencyMs", s.latency().toNanos() / 1e6);

@@ -31,8 +31,11 @@ final class SimulatorRequests {
 	record VerifyRequest(@Nullable Integer timeoutMs) {
 	}
 
-	/** Every acknowledged write of the guest's vbds read back: how many did not match. */
-	record VerifyResult(int domid, long mismatches) {
+	/**
+	 * Every acknowledged write of the guest's vbds read back: how many sectors did not match, and how
+	 * many held the guest's own intact writes.
+	 */
+	record VerifyResult(int domid, long mismatches, long writtenSectors) {
 	}
 
 	enum FaultKind {

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Service;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.DiskVerification;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SimulatorControls;
@@ -89,8 +90,8 @@ public class SimulatorService {
 		if (timeoutMs < 1 || timeoutMs > 600_000) {
 			throw ProblemException.invalid(InvalidParam.body("/timeoutMs", "must be 1..600000: " + timeoutMs));
 		}
-		long mismatches = call(s -> s.verifyDisks(DomId.guest(domid), Duration.ofMillis(timeoutMs)));
-		return new SimulatorRequests.VerifyResult(domid, mismatches);
+		DiskVerification v = call(s -> s.verifyDisks(DomId.guest(domid), Duration.ofMillis(timeoutMs)));
+		return new SimulatorRequests.VerifyResult(domid, v.mismatches(), v.writtenSectors());
 	}
 
 	void inject(SimulatorRequests.Fault f) {

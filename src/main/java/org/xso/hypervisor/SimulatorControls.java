@@ -14,8 +14,8 @@ public interface SimulatorControls {
 
 	boolean workloadRunning(DomId domid);
 
-	/** Reads back every acknowledged write of the guest's vbds and counts mismatches. */
-	long verifyDisks(DomId domid, Duration timeout);
+	/** Reads back every acknowledged write of the guest's vbds: the mismatches, and the intact writes found. */
+	DiskVerification verifyDisks(DomId domid, Duration timeout);
 
 	/** Per-request latency of a block backend (a slow backend makes a drain wait). */
 	void setBackendLatency(DomId domid, DeviceId device, Duration latency);

@@ -108,6 +108,7 @@ abstract class RestartScenarios {
 				get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("completed").asLong() > before + 100);
 		JsonNode verify = call(second, post("/api/v1/domains/1/workload/verify"), 200);
 		assertThat(verify.get("mismatches").asLong()).isZero();
+		assertThat(verify.get("writtenSectors").asLong()).as("intact writes read back").isPositive();
 		// a verify leaves the workload running: stop it and let what is in flight complete
 		call(second, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"action\":\"STOP\"}"), 200);

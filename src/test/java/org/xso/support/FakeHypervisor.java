@@ -456,9 +456,9 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	}
 
 	@Override
-	public long verifyDisks(DomId domid, Duration timeout) {
+	public org.xso.hypervisor.DiskVerification verifyDisks(DomId domid, Duration timeout) {
 		require(domid);
-		return 0;
+		return new org.xso.hypervisor.DiskVerification(0, 0);
 	}
 
 	@Override

@@ -98,6 +98,9 @@ final class BlockWorkload implements BioSink, Workload {
 
 	private long verifyFailures;
 
+	/** Sectors read back by verify passes that held an intact write of the guest's (never reset). */
+	private long writtenSectorsChecked;
+
 	private long verifiedReads;
 
 	/** Sectors learned torn (a write in flight when an earlier boot died). */
@@ -283,10 +286,15 @@ final class BlockWorkload implements BioSink, Workload {
 			int off = (i % Bio.SECTORS_PER_PAGE) * VirtualDisk.SECTOR_SIZE;
 			long expected = sector < acked.length ? acked[(int) sector] : UNKNOWN;
 			if (expected == UNKNOWN) {
-				learn(page, off, sector);
+				if (learn(page, off, sector)) {
+					writtenSectorsChecked++;
+				}
 			}
 			else if (!sectorIntact(page, off, sector, expected)) {
 				verifyFailures++;
+			}
+			else if (expected > 0) {
+				writtenSectorsChecked++;
 			}
 		}
 		verifiedReads++;
@@ -296,8 +304,11 @@ final class BlockWorkload implements BioSink, Workload {
 		}
 	}
 
-	/** What a sector the guest knew nothing of holds, from the sector itself. */
-	private void learn(ByteBuffer page, int off, long sector) {
+	/**
+	 * What a sector the guest knew nothing of holds, from the sector itself; true if it holds an
+	 * intact write of the guest's.
+	 */
+	private boolean learn(ByteBuffer page, int off, long sector) {
 		if (sectorIntact(page, off, sector, 0)) {
 			setAcked(sector, 0);
 		}
@@ -306,11 +317,13 @@ final class BlockWorkload implements BioSink, Workload {
 		}
 		else if (page.getLong(off) == sector && page.getLong(off + 8) > 0) {
 			setAcked(sector, page.getLong(off + 8));
+			return true;
 		}
 		else {
 			// a whole, checksummed sector that belongs elsewhere: a write landed in the wrong place
 			verifyFailures++;
 		}
+		return false;
 	}
 
 	private void setAcked(long sector, long gen) {
@@ -365,6 +378,10 @@ final class BlockWorkload implements BioSink, Workload {
 
 	synchronized int outstanding() {
 		return outstanding.size();
+	}
+
+	synchronized long writtenSectorsChecked() {
+		return writtenSectorsChecked;
 	}
 
 	synchronized long verifyFailures() {

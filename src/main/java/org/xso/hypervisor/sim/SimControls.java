@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DiskVerification;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.SimulatorControls;
@@ -58,25 +59,29 @@ final class SimControls implements SimulatorControls {
 	 * running, also when the pass fails or times out. One pass per guest at a time.
 	 */
 	@Override
-	public long verifyDisks(DomId domid, Duration timeout) {
+	public DiskVerification verifyDisks(DomId domid, Duration timeout) {
 		SimGuest g = guest(domid);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (g) {
 			List<BlockWorkload> workloads = g.blockWorkloads();
 			long before = 0;
+			long writtenBefore = 0;
 			try {
 				for (BlockWorkload w : workloads) {
 					w.holdForVerify();
 					before += w.verifyFailures();
+					writtenBefore += w.writtenSectorsChecked();
 				}
 				await(g, () -> workloads.stream().allMatch(w -> w.outstanding() == 0), deadline);
 				workloads.forEach(BlockWorkload::startVerifyPass);
 				await(g, () -> workloads.stream().allMatch(BlockWorkload::verifyDone), deadline);
 				long after = 0;
+				long writtenAfter = 0;
 				for (BlockWorkload w : workloads) {
 					after += w.verifyFailures();
+					writtenAfter += w.writtenSectorsChecked();
 				}
-				return after - before;
+				return new DiskVerification(after - before, writtenAfter - writtenBefore);
 			}
 			finally {
 				workloads.forEach(BlockWorkload::releaseFromVerify);

@@ -93,7 +93,7 @@ class BlockMultiQueueTest {
 	}
 
 	private void assertAllDoneExactlyOnce() {
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		// a verify leaves the workload running: stop it and let what is in flight complete
 		hv.simulator().orElseThrow().stopWorkload(DOM1);
 		await().atMost(DEADLINE).until(() -> device().counters().inFlight() == 0);

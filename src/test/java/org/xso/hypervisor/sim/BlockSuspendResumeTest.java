@@ -62,7 +62,7 @@ class BlockSuspendResumeTest {
 
 	/** Verifies the disk, then stops the workload (a verify leaves it running) and waits for what is in flight. */
 	private void verifyAndSettle() {
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		hv.simulator().orElseThrow().stopWorkload(DOM1);
 		await().atMost(DEADLINE).until(() -> counters().inFlight() == 0);
 	}
@@ -200,7 +200,7 @@ class BlockSuspendResumeTest {
 		assertThat(hv.guest(DOM1).orElseThrow().state()).isEqualTo(org.xso.hypervisor.PowerState.RUNNING);
 		hv.host.faults.defaultBlockLatency = Duration.ofMillis(1);
 		hv.simulator().orElseThrow().setBackendLatency(DOM1, XVDA, Duration.ofMillis(1));
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 	}
 
 }

@@ -12,6 +12,7 @@ import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.DiskVerification;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
@@ -67,12 +68,15 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(booted.expected(0)).as("a guest booted again knows nothing yet")
 					.isEqualTo(BlockWorkload.UNKNOWN);
 
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+				DiskVerification first = after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE);
+				assertThat(first.mismatches()).isZero();
+				assertThat(first.writtenSectors()).as("intact writes found on the disk")
+					.isEqualTo(java.util.Arrays.stream(expected).filter(g -> g > 0).count());
 
 				assertThat(expectations(booted)).as("what the guest learned from its disk").isEqualTo(expected);
 				assertThat(booted.tornSectors()).isZero();
 				writeFor(after, DOM1, 100);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				DeviceCounters c = counters(after, DOM1);
 				assertThat(c.lost()).isZero();
 				assertThat(c.duplicated()).isZero();
@@ -101,13 +105,14 @@ class GuestDiskSurvivesTheServiceTest {
 			disk.read(b, 1, sector, 0);
 			// sector a loses its last write; b's content lands on a as well
 			disk.write(a, 1, sector, 0);
-			assertThat(before.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).as("the guest that wrote it")
+			assertThat(before.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches())
+				.as("the guest that wrote it")
 				.isEqualTo(1);
 			before.halt();
 
 			try (SimHypervisor after = new SimHypervisor(dir)) {
 				after.create(Optional.of(DOM1), SPEC, DEADLINE);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE))
+				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches())
 					.as("a guest that knows nothing still finds a sector that belongs elsewhere")
 					.isEqualTo(1);
 			}
@@ -139,7 +144,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			try (SimHypervisor after = new SimHypervisor(dir)) {
 				after.create(Optional.of(DOM1), SPEC, DEADLINE);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				BlockWorkload booted = workload(after, DOM1);
 				for (int s = 0; s < REGION; s++) {
 					long learned = booted.expected(s);
@@ -151,7 +156,7 @@ class GuestDiskSurvivesTheServiceTest {
 				// only a write in flight at the crash may have left a sector torn: at most the queue's worth
 				assertThat(booted.tornSectors()).isLessThanOrEqualTo(16L * 8);
 				writeFor(after, DOM1, 100);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				assertThat(counters(after, DOM1).lost()).isZero();
 			}
 		}
@@ -174,8 +179,8 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.resume(checkpoint, DOM2, DEADLINE, p -> {
 			});
 			// the restored guest holds the checkpoint's memory and finds the checkpoint's disk
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM2, DEADLINE)).isZero();
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM2, DEADLINE).mismatches()).isZero();
+			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			assertThat(counters(hv, DOM2).lost()).isZero();
 			assertThat(counters(hv, DOM2).duplicated()).isZero();
 			assertThat(java.util.Arrays.stream(atCheckpoint).filter(g -> g > 0).count()).isPositive();
@@ -207,7 +212,7 @@ class GuestDiskSurvivesTheServiceTest {
 			});
 			assertThat(names(dir.resolve("live"))).containsExactly("dom1-vbd51712.disk");
 			writeFor(hv, DOM1, 100);
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			assertThat(counters(hv, DOM1).lost()).isZero();
 			assertThat(counters(hv, DOM1).duplicated()).isZero();
 
@@ -241,7 +246,7 @@ class GuestDiskSurvivesTheServiceTest {
 			});
 			assertThat(expectations(workload(after, DOM1))).isEqualTo(atSave);
 			for (DomId d : List.of(DOM1, DOM2)) {
-				assertThat(after.simulator().orElseThrow().verifyDisks(d, DEADLINE)).as("dom%s", d).isZero();
+				assertThat(after.simulator().orElseThrow().verifyDisks(d, DEADLINE).mismatches()).as("dom%s", d).isZero();
 				assertThat(counters(after, d).lost()).isZero();
 			}
 		}
@@ -263,7 +268,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			hv.resume(earlier, DOM1, DEADLINE, p -> {
 			});
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		}
 	}
 

@@ -62,7 +62,7 @@ class GuestSuspendResumeTest {
 				assertThat(d.counters().inFlight()).as(d.id() + " in flight").isZero();
 			}
 		});
-		assertThat(hv.simulator().orElseThrow().verifyDisks(domid, DEADLINE)).isZero();
+		assertThat(hv.simulator().orElseThrow().verifyDisks(domid, DEADLINE).mismatches()).isZero();
 		for (DeviceInfo d : hv.guest(domid).orElseThrow().devices()) {
 			DeviceCounters c = d.counters();
 			assertThat(c.duplicated()).as(d.id() + " duplicated").isZero();

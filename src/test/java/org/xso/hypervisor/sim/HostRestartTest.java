@@ -49,7 +49,7 @@ class HostRestartTest {
 			});
 			long completed = counters(after).completed();
 			await().atMost(DEADLINE).until(() -> counters(after).completed() > completed + 100);
-			assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+			assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			after.simulator().orElseThrow().stopWorkload(DOM1);
 			await().atMost(DEADLINE).until(() -> counters(after).inFlight() == 0);
 			DeviceCounters c = counters(after);

@@ -66,7 +66,7 @@ class WorkloadLimitsTest {
 		hv.resume(image, DOM1, DEADLINE, p -> {
 		});
 		awaitCompletions(2_000);
-		assertThat(controls.verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(controls.verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		DeviceCounters c = counters();
 		assertThat(c.lost()).isZero();
 		assertThat(c.duplicated()).isZero();
@@ -79,7 +79,7 @@ class WorkloadLimitsTest {
 		boot(16, 1 << 20);
 		controls.startWorkload(DOM1, new WorkloadSpec(true, 1024, 256, 1 << 16, false, 1));
 		awaitCompletions(500);
-		assertThat(controls.verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(controls.verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		assertThat(counters().lost()).isZero();
 	}
 
@@ -91,7 +91,7 @@ class WorkloadLimitsTest {
 		controls.startWorkload(DOM1, new WorkloadSpec(true, 16, 64, 1 << 19, false, 1));
 		awaitCompletions(1_000);
 
-		assertThat(controls.verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(controls.verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 
 		assertThat(controls.workloadRunning(DOM1)).isTrue();
 		awaitCompletions(1_000);
@@ -112,7 +112,7 @@ class WorkloadLimitsTest {
 		controls.setBackendLatency(DOM1, org.xso.hypervisor.DeviceId.vbd(51712), Duration.ofMillis(1));
 		assertThat(controls.workloadRunning(DOM1)).isTrue();
 		awaitCompletions(100);
-		assertThat(controls.verifyDisks(DOM1, DEADLINE)).isZero();
+		assertThat(controls.verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 	}
 
 }
