@@ -96,7 +96,9 @@ class H2DurabilityTests {
 			afterLast = Files.size(file); // before the close, which compacts the file
 		}
 		long written = 300L * 128 * 1024;
-		assertThat(afterFirst).isGreaterThan(written / 2);
+		// the writes reached the file (how much of the first round it still holds depends on how long
+		// the round took: chunks older than the retention time are reused within it on a slow machine)
+		assertThat(afterFirst).isGreaterThan(2L * 128 * 1024);
 		assertThat(afterLast - afterFirst).as("growth over two more rounds of %d bytes each", written)
 			.isLessThan(written / 2);
 	}
