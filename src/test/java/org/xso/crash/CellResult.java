@@ -31,12 +31,19 @@ final class CellResult {
 		this.database = database;
 	}
 
+	/** Longer texts (a problem detail quoting SQL) are cut: the service's log has them whole. */
+	static final int MAX_TEXT = 600;
+
 	void fail(String check, String expected, String found) {
-		findings.add(new Finding(check, expected, found, false));
+		findings.add(new Finding(check, cut(expected), cut(found), false));
 	}
 
 	void harness(String check, String expected, String found) {
-		findings.add(new Finding(check, expected, found, true));
+		findings.add(new Finding(check, cut(expected), cut(found), true));
+	}
+
+	private static String cut(String text) {
+		return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "... (" + text.length() + " chars)";
 	}
 
 	/** Something worth knowing that is not a failure (where the kill landed, a retried attempt). */
