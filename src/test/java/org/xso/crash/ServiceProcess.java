@@ -22,6 +22,16 @@ final class ServiceProcess {
 	/** What {@code kill -9} leaves as the exit status of a JVM: 128 + SIGKILL. */
 	static final int SIGKILL_EXIT = 128 + 9;
 
+	/**
+	 * Every service still running, killed when the test JVM stops (a timed-out or interrupted run
+	 * must not leave services running their guests' workloads on the machine).
+	 */
+	private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "crash-matrix-reaper"));
+	}
+
 	private final Process process;
 
 	private final int port;
@@ -67,6 +77,8 @@ final class ServiceProcess {
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
+			LIVE.add(p);
+			p.onExit().thenRun(() -> LIVE.remove(p));
 			ServiceProcess service = new ServiceProcess(p, port, log);
 			service.awaitReady(readyWithin);
 			return service;
