@@ -17,8 +17,8 @@ import org.xso.xen.DomId;
 
 /**
  * Makes the database and the hypervisor agree at startup, after operation recovery: a RUNNING
- * domain the hypervisor no longer knows is created again from its stored config (and an event
- * says so); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
+ * domain the hypervisor no longer knows is created again from its stored config on its disks (and
+ * an event says so); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
  * hypervisor runs that the database does not know is adopted. Domains under a lease are left to
  * their operation.
  */
@@ -71,16 +71,18 @@ public class DomainReconciler {
 	}
 
 	/**
-	 * Reconciles one domain, unless an operation holds it: what recovery does once it has ended an
-	 * operation a stopped instance left (the hypervisor may have lost the guest meanwhile).
+	 * Reconciles one domain whose lease operation recovery holds, before that operation runs again
+	 * (or after it ended): a RUNNING domain gets its guest back, a FAULTED one is cleared if its
+	 * guest runs with every device connected. A RESTORING domain is left to its restore.
 	 */
-	public void reconcile(int domid) {
-		if (leases.find(domid).isPresent()) {
-			return;
-		}
+	public void reconcileUnderRecovery(int domid) {
 		try {
 			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(domid));
-			lifecycle.all().stream().filter(d -> d.domid() == domid).findFirst().ifPresent(d -> reconcile(d, guest));
+			lifecycle.all()
+				.stream()
+				.filter(d -> d.domid() == domid && d.state() != DomainState.RESTORING)
+				.findFirst()
+				.ifPresent(d -> reconcile(d, guest));
 		}
 		catch (HypervisorException e) {
 			log.warn("Cannot reconcile domain {}: {}", domid, e.getMessage());

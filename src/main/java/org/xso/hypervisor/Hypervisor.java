@@ -47,7 +47,7 @@ public interface Hypervisor {
 	/**
 	 * Asks the guest to suspend and quiesces its devices by {@code strategy}. The guest is PAUSED
 	 * afterwards. On failure (a drain that misses the deadline) the guest is thawed before the
-	 * exception is thrown.
+	 * exception is thrown; if that thaw fails too, a {@link ThawFailedException} says so.
 	 */
 	QuiesceReport quiesce(DomId domid, SuspendStrategy strategy, Duration deadline);
 

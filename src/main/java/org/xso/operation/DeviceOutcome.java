@@ -14,9 +14,12 @@ record DeviceOutcome(@Column(name = "device_type", length = 8) String deviceType
 		@Column(name = "queued") long queued, @Column(name = "replayed") long replayed,
 		@Column(name = "reissued") long reissued, @Column(name = "dropped") long dropped,
 		@Column(name = "ring_torn_down") boolean ringTornDown,
-		@Column(name = "refs_before", length = 8192) String refsBefore,
-		@Column(name = "refs_after", length = 8192) String refsAfter,
+		@Column(name = "refs_before", length = REFS_LENGTH) String refsBefore,
+		@Column(name = "refs_after", length = REFS_LENGTH) String refsAfter,
 		@Column(name = "features_lost", length = 1024) String featuresLost) {
+
+	/** Characters of a refs column: a full grant table's refs, comma separated (migration V5). */
+	static final int REFS_LENGTH = 1_048_576;
 
 	String key() {
 		return deviceType + "/" + devid;

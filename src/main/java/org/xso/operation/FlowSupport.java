@@ -115,7 +115,10 @@ class FlowSupport {
 		if (e instanceof HypervisorException h) {
 			return HypervisorProblems.of(h);
 		}
-		return new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected failure: " + e, e);
+		// the type only: a message may quote SQL or internals, and the log has it with the stack
+		log.error("Unexpected failure in an operation", e);
+		return new ProblemException(ProblemCode.INTERNAL_ERROR,
+				"unexpected " + e.getClass().getSimpleName() + "; the service log has the details", e);
 	}
 
 }

@@ -73,7 +73,9 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	@Column(nullable = false)
 	private int attempts;
 
-	@Column(name = "recovery_note", length = 1024)
+	static final int NOTE_LENGTH = 1024;
+
+	@Column(name = "recovery_note", length = NOTE_LENGTH)
 	private @Nullable String recoveryNote;
 
 	@Column(name = "error_problem", length = 16384)
@@ -211,12 +213,17 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.currentPhase = null;
 		this.cancelRequested = false;
 		this.phases.replaceAll(r -> PhaseRecord.pending(r.phase()));
-		this.recoveryNote = note;
+		this.recoveryNote = clip(note);
 		changed();
 	}
 
 	void note(String note) {
-		this.recoveryNote = note;
+		this.recoveryNote = clip(note);
+	}
+
+	/** A note fits its column: what does not is cut, with an ellipsis saying so. */
+	private static String clip(String note) {
+		return note.length() <= NOTE_LENGTH ? note : note.substring(0, NOTE_LENGTH - 1) + "…";
 	}
 
 	private void end(OperationState end, Instant now) {

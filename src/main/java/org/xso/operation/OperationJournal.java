@@ -170,7 +170,18 @@ class OperationJournal {
 	/** SUCCEEDED: the domain is SUSPENDED with its (pinned) checkpoint; retention applied; lease released. */
 	@Transactional
 	void suspended(UUID id) {
+		suspended(require(id));
+	}
+
+	/** As {@link #suspended(UUID)}, for a suspend that recovery rolled forward: why, in its note. */
+	@Transactional
+	void suspended(UUID id, String recoveryNote) {
 		Operation op = require(id);
+		op.note(recoveryNote);
+		suspended(op);
+	}
+
+	private void suspended(Operation op) {
 		UUID checkpoint = requireCheckpoint(op);
 		lifecycle.suspended(op.domid(), checkpoint);
 		// the operation ends before retention runs: its bulk delete clears the persistence context
@@ -181,7 +192,18 @@ class OperationJournal {
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
 	@Transactional
 	void checkpointed(UUID id) {
+		checkpointed(require(id));
+	}
+
+	/** As {@link #checkpointed(UUID)}, for a checkpoint that recovery rolled forward: why, in its note. */
+	@Transactional
+	void checkpointed(UUID id, String recoveryNote) {
 		Operation op = require(id);
+		op.note(recoveryNote);
+		checkpointed(op);
+	}
+
+	private void checkpointed(Operation op) {
 		finish(op);
 		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
 	}
@@ -189,7 +211,18 @@ class OperationJournal {
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
 	@Transactional
 	void resumed(UUID id, @Nullable ResumeReport report, List<PhaseEntry> entries) {
+		resumed(require(id), report, entries);
+	}
+
+	/** A resume that recovery found complete: why, in its note. */
+	@Transactional
+	void resumed(UUID id, @Nullable ResumeReport report, List<PhaseEntry> entries, String recoveryNote) {
 		Operation op = require(id);
+		op.note(recoveryNote);
+		resumed(op, report, entries);
+	}
+
+	private void resumed(Operation op, @Nullable ResumeReport report, List<PhaseEntry> entries) {
 		entries.forEach(e -> op.enter(e.phase(), e.at()));
 		if (report != null) {
 			op.devices(DeviceOutcomes.merge(op.devices(), report));
@@ -233,6 +266,19 @@ class OperationJournal {
 		op.fail(end, problemJson(id, problem), compensated, clock.instant());
 		operations.save(op);
 		leases.releaseFor(op.domid(), op.id());
+	}
+
+	/**
+	 * Ends an operation that recovery decided: {@code end} with {@code problem}, whose detail is
+	 * also the operation's recovery note.
+	 */
+	@Transactional
+	void endRecovered(UUID id, OperationState end, ProblemException problem, Set<Phase> compensated) {
+		Operation op = require(id);
+		if (!op.state().isTerminal()) {
+			op.note(problem.getMessage());
+		}
+		end(id, end, problem, compensated);
 	}
 
 	/** A compensation failed too: FAILED, and the domain FAULTED with the reason. */

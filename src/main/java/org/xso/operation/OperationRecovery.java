@@ -18,10 +18,13 @@ import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
 /**
- * Finishes what a stopped instance left running. At startup (before the domains are reconciled)
- * and then periodically it takes over expired leases, and at startup also the leases a previous
- * run of this same instance left: a pending operation is run; a running one is rolled forward or
- * back by what it had persisted and what the hypervisor shows (see {@link RunningRecovery}).
+ * Finishes what a stopped instance left running. At startup and then periodically it takes over
+ * expired leases, and at startup also the leases a previous run of this same instance left. For
+ * each operation, in this order: a running one is decided from what it had durably recorded and
+ * what the hypervisor shows (rolled forward, rolled back, or requeued: see {@link RunningRecovery});
+ * then its domain's guest is brought back to the domain's recorded state (a guest that died with
+ * its host is started again from its disks); only then does a pending or requeued operation run,
+ * so it never meets a guest that is still missing.
  */
 @Component
 class OperationRecovery {
@@ -124,15 +127,10 @@ class OperationRecovery {
 		log.info("Recovering {} operation {} of domain {} ({}, phase {})", op.kind(), id, domid, op.state(),
 				op.currentPhase());
 		try {
-			if (op.state() == OperationState.PENDING) {
+			boolean run = op.state() == OperationState.PENDING || running.recover(op);
+			reconciler.reconcileUnderRecovery(domid);
+			if (run) {
 				executor.dispatch(id, op.kind());
-			}
-			else {
-				running.recover(op);
-				if (started.get()) {
-					// after startup nobody else reconciles: the hypervisor may have lost the guest
-					reconciler.reconcile(domid);
-				}
 			}
 		}
 		catch (HypervisorException e) {

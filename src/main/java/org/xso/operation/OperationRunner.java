@@ -1,11 +1,13 @@
 package org.xso.operation;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.xso.hypervisor.PowerState;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -57,7 +59,9 @@ class OperationRunner {
 			// the service is stopping: the operation stays RUNNING and recovery continues it
 			Thread.currentThread().interrupt();
 		}
-		catch (RuntimeException e) {
+		catch (Throwable e) {
+			// a bug in a flow, or an Error such as OutOfMemoryError: the operation ends now, truthfully,
+			// rather than staying RUNNING until its lease expires and recovery mistakes it for a restart
 			log.error("Operation {} failed unexpectedly", id, e);
 			lastResort(ticket, e);
 		}
@@ -66,11 +70,22 @@ class OperationRunner {
 		}
 	}
 
-	/** A bug in a flow: thaw a guest that may be paused and end the operation FAILED. */
-	private void lastResort(OperationTicket t, RuntimeException e) {
+	/**
+	 * An unexpected failure in a flow: a resume whose guest runs is recorded as done (what failed was
+	 * only its bookkeeping); any other operation thaws a guest that may be paused and ends FAILED. The
+	 * problem names the failure's type, never its message (which may quote SQL or internals): the
+	 * log has the rest.
+	 */
+	private void lastResort(OperationTicket t, Throwable e) {
 		try {
-			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR,
-					"unexpected failure in " + t.kind() + ": " + e.getMessage());
+			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected "
+					+ e.getClass().getSimpleName() + " in " + t.kind() + "; the service log has the details of operation "
+					+ t.id());
+			if ((t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) && guestRuns(t)) {
+				journal.resumed(t.id(), null, List.of(), "the guest runs, but recording the resume failed ("
+						+ e.getClass().getSimpleName() + "); recorded without its device report");
+				return;
+			}
 			if (t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) {
 				if (t.kind() == OperationKind.RESTORE) {
 					journal.discardRestoreTarget(t.domid());
@@ -81,8 +96,17 @@ class OperationRunner {
 				flow.thawAndEnd(t, OperationState.FAILED, cause, EnumSet.noneOf(Phase.class));
 			}
 		}
-		catch (RuntimeException again) {
+		catch (RuntimeException | Error again) {
 			log.error("Operation {} could not be ended; recovery will when its lease expires", t.id(), again);
+		}
+	}
+
+	private boolean guestRuns(OperationTicket t) {
+		try {
+			return flow.hypervisor.guest(t.dom()).map(g -> g.state() == PowerState.RUNNING).orElse(false);
+		}
+		catch (RuntimeException e) {
+			return false;
 		}
 	}
 

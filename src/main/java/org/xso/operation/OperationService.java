@@ -72,9 +72,9 @@ public class OperationService {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = kind + "|" + domid + "|" + strategy + "|" + quiesce + "|" + deadline;
 		return submitter.submit(kind, domid, signature, key, () -> {
-			running(domid, ifMatch);
+			DomainViews.DomainRecord d = running(domid, ifMatch);
 			return new OperationSubmitter.Draft(kind, domid,
-					new OperationParams(domid, strategy, quiesce, deadline, null, null, null, null), null);
+					new OperationParams(domid, strategy, quiesce, deadline, null, null, null, null), null, d.version());
 		});
 	}
 
@@ -95,9 +95,10 @@ public class OperationService {
 		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
 				+ epochDeadline;
 		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, () -> {
-			running(domid, ifMatch);
+			DomainViews.DomainRecord d = running(domid, ifMatch);
 			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
-					new OperationParams(domid, strategy, quiesce, epochDeadline, interval, count, null, null), null);
+					new OperationParams(domid, strategy, quiesce, epochDeadline, interval, count, null, null), null,
+					d.version());
 		});
 	}
 
@@ -115,7 +116,7 @@ public class OperationService {
 			UUID checkpoint = resumable(d, r.checkpointId());
 			store.loadVerified(checkpoint);
 			return new OperationSubmitter.Draft(OperationKind.RESUME, domid,
-					new OperationParams(domid, null, null, deadline, null, null, null, null), checkpoint);
+					new OperationParams(domid, null, null, deadline, null, null, null, null), checkpoint, d.version());
 		});
 	}
 
@@ -137,7 +138,7 @@ public class OperationService {
 			}
 			lifecycle.restoring(domid, image.config());
 			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid,
-					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId);
+					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId, null);
 		});
 	}
 
@@ -156,13 +157,14 @@ public class OperationService {
 		return checkpoint;
 	}
 
-	private void running(int domid, @Nullable String ifMatch) {
+	private DomainViews.DomainRecord running(int domid, @Nullable String ifMatch) {
 		DomainViews.DomainRecord d = notBusy(domid);
 		ETags.checkIfMatch(ifMatch, d.etag());
 		if (d.state() != DomainState.RUNNING) {
 			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
 					"domain " + domid + " is " + d.state() + "; only a RUNNING domain can be quiesced");
 		}
+		return d;
 	}
 
 	private DomainViews.DomainRecord notBusy(int domid) {

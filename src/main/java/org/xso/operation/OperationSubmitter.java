@@ -11,6 +11,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.domain.DomainLeases;
+import org.xso.domain.DomainService;
 import org.xso.hypervisor.CanonicalBytes;
 import org.xso.web.IdempotencyKeys;
 import org.xso.web.ProblemCode;
@@ -28,6 +29,8 @@ public class OperationSubmitter {
 
 	private final DomainLeases leases;
 
+	private final DomainService domains;
+
 	private final OperationExecutor executor;
 
 	private final OperationQueries queries;
@@ -38,10 +41,12 @@ public class OperationSubmitter {
 
 	private final Clock clock;
 
-	OperationSubmitter(OperationRepository operations, DomainLeases leases, OperationExecutor executor,
-			OperationQueries queries, OperationViewMapper views, TransactionTemplate tx, Clock clock) {
+	OperationSubmitter(OperationRepository operations, DomainLeases leases, DomainService domains,
+			OperationExecutor executor, OperationQueries queries, OperationViewMapper views, TransactionTemplate tx,
+			Clock clock) {
 		this.operations = operations;
 		this.leases = leases;
+		this.domains = domains;
 		this.executor = executor;
 		this.queries = queries;
 		this.views = views;
@@ -53,8 +58,12 @@ public class OperationSubmitter {
 	public record Submitted(OperationViews.OperationView operation, boolean repeated) {
 	}
 
-	/** What a checked request turns into. */
-	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId) {
+	/**
+	 * What a checked request turns into; {@code checkedVersion} is the version of the domain the
+	 * checks read (null where the draft creates its domain, as a restore does).
+	 */
+	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
+			@Nullable Long checkedVersion) {
 	}
 
 	/**
@@ -82,6 +91,7 @@ public class OperationSubmitter {
 								p.intervalMs(), p.maxEpochs(), key, hash),
 						draft.checkpointId(), clock.instant());
 				leases.acquire(draft.domid(), op.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
+				requireUnchanged(draft);
 				operations.saveAndFlush(op);
 				// the answer is the operation as recorded: PENDING (no second read after the commit)
 				return new Accepted(op.id(), false, views.map(op));
@@ -104,6 +114,21 @@ public class OperationSubmitter {
 		}
 		executor.dispatch(accepted.id(), kind);
 		return new Submitted(Objects.requireNonNull(accepted.view()), false);
+	}
+
+	/**
+	 * The checks read the domain before its lease was taken: an operation that ended in between (it
+	 * changes the domain and releases the lease in one commit) may have made them wrong, e.g. a
+	 * suspend checked against RUNNING while the previous suspend committed SUSPENDED. Once the lease
+	 * is ours nothing else changes the domain, so an unchanged version means the checks still hold;
+	 * otherwise 409 and nothing is recorded.
+	 */
+	private void requireUnchanged(Draft draft) {
+		Long checked = draft.checkedVersion();
+		if (checked != null && !domains.committedVersion(draft.domid()).map(checked::equals).orElse(false)) {
+			throw new ProblemException(ProblemCode.CONCURRENT_MODIFICATION, "domain " + draft.domid()
+					+ " changed while this request was checked (an operation on it ended); read it again");
+		}
 	}
 
 	/** An accepted request: the operation it started (with its view) or the one its key started before. */

@@ -10,6 +10,7 @@ import org.xso.checkpoint.CheckpointKind;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.ThawFailedException;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -72,6 +73,10 @@ class PeriodicFlow {
 			Duration budget = Duration.between(start, deadline);
 			flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(),
 					t.quiesceTimeout().compareTo(budget) < 0 ? t.quiesceTimeout() : budget);
+		}
+		catch (ThawFailedException e) {
+			flow.journal.faulted(t.id(), "epoch " + n + ": " + e.getMessage(), Set.of());
+			return false;
 		}
 		catch (HypervisorException e) {
 			flow.endAs(t, OperationState.FAILED, FlowSupport.problem(e), Set.of());

@@ -12,6 +12,7 @@ import org.xso.checkpoint.CheckpointKind;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.ThawFailedException;
 import org.xso.web.ProblemException;
 
 /**
@@ -19,7 +20,8 @@ import org.xso.web.ProblemException;
  * Compensations: a failed quiesce is thawed by the hypervisor itself; after QUIESCE or SAVE the
  * guest is thawed; after PERSIST a suspend also deletes its checkpoint. A failed or cancelled
  * suspend therefore always ends with the guest RUNNING and its devices reconnected (ROLLED_BACK or
- * CANCELLED), or, if even the thaw fails, FAILED with the domain FAULTED.
+ * CANCELLED), or, if even the thaw fails (the port's own after a failed quiesce, or ours), FAILED
+ * with the domain FAULTED.
  */
 @Component
 class QuiesceFlow {
@@ -77,6 +79,12 @@ class QuiesceFlow {
 			boolean cancel = flow.journal.quiesced(t.id(), report, Phase.SAVE);
 			done.add(Phase.QUIESCE);
 			return Boundary.of(cancel);
+		}
+		catch (ThawFailedException e) {
+			// the port's own thaw failed: the guest's devices are not connected, nothing was undone
+			flow.journal.faulted(t.id(), e.getMessage(), done);
+			flow.signals.clear(t.id());
+			return Boundary.ENDED;
 		}
 		catch (HypervisorException e) {
 			// the port thaws the guest before it throws

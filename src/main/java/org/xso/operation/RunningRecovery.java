@@ -17,17 +17,21 @@ import org.xso.xen.DomId;
 
 /**
  * Decides the end of an operation that was RUNNING when its instance stopped, from the phases it
- * had persisted and what the hypervisor shows now:
+ * had durably recorded and what the hypervisor shows now. It never runs an operation itself: it
+ * answers whether the operation is to run again, and the caller brings the guest back to the
+ * domain's recorded state first (a guest that died with its host is re-created from its disks).
  * <ul>
  * <li>suspend, checkpoint persisted: the guest gone or saved → rolled forward (SUCCEEDED, domain
  * SUSPENDED); still paused → suspended now, or thawed and rolled back if that fails;
- * <li>suspend before its checkpoint was persisted, live checkpoint: a paused guest is thawed;
- * ROLLED_BACK (a live checkpoint that was persisted SUCCEEDED);
- * <li>periodic checkpointing: a paused guest is thawed and the schedule continues;
+ * <li>suspend before its checkpoint was persisted: a paused guest is thawed; ROLLED_BACK;
+ * <li>live checkpoint: a paused guest is thawed; SUCCEEDED if its checkpoint was persisted,
+ * ROLLED_BACK otherwise;
+ * <li>periodic checkpointing: a paused guest is thawed and the schedule runs again;
  * <li>resume and restore: a running target → rolled forward; otherwise its remains are destroyed
  * and it runs once more from its (verified) checkpoint, or ends RESUME_FAILED after a second
  * interruption.
  * </ul>
+ * Every decision is written to the operation's {@code recoveryNote}.
  */
 @Component
 class RunningRecovery {
@@ -38,54 +42,56 @@ class RunningRecovery {
 
 	private final OperationJournal journal;
 
-	private final OperationExecutor executor;
-
 	private final OperationProperties properties;
 
-	RunningRecovery(Hypervisor hypervisor, OperationJournal journal, OperationExecutor executor,
-			OperationProperties properties) {
+	RunningRecovery(Hypervisor hypervisor, OperationJournal journal, OperationProperties properties) {
 		this.hypervisor = hypervisor;
 		this.journal = journal;
-		this.executor = executor;
 		this.properties = properties;
 	}
 
-	void recover(Operation op) {
+	/** Ends or requeues {@code op}; true if it was requeued and is to be dispatched again. */
+	boolean recover(Operation op) {
 		Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(op.domid()));
-		PowerState power = guest.map(GuestInfo::state).orElse(PowerState.SUSPENDED);
-		boolean absent = guest.isEmpty();
+		@Nullable PowerState power = guest.map(GuestInfo::state).orElse(null);
 		Set<Phase> done = done(op);
+		String stopped = "the service stopped during " + op.currentPhase() + "; ";
 		switch (op.kind()) {
-			case SUSPEND -> suspend(op, power, done);
+			case SUSPEND -> suspend(op, power, done, stopped);
 			case CHECKPOINT -> {
-				if (power == PowerState.PAUSED && !thaw(op, done)) {
-					return;
+				String guestNow = guestNow(op, power, done, stopped);
+				if (guestNow == null) {
+					return false;
 				}
 				if (op.checkpointId() != null) {
-					journal.note(op.id(), "the checkpoint was stored before the restart; the guest was thawed");
-					journal.checkpointed(op.id());
+					journal.checkpointed(op.id(), stopped + "the checkpoint had been stored; " + guestNow);
 				}
 				else {
-					end(op, OperationState.ROLLED_BACK, "the guest was thawed", done);
+					end(op, OperationState.ROLLED_BACK, stopped + "no checkpoint had been stored; " + guestNow, done);
 				}
 			}
 			case PERIODIC_CHECKPOINT -> {
-				if (power == PowerState.PAUSED && !thaw(op, done)) {
-					return;
+				String guestNow = guestNow(op, power, done, stopped);
+				if (guestNow == null) {
+					return false;
 				}
-				journal.requeue(op.id(), "continued after a restart at epoch " + (op.epochs().completed() + 1));
-				executor.dispatch(op.id(), op.kind());
+				journal.requeue(op.id(), stopped + guestNow + "; the schedule continues at epoch "
+						+ (op.epochs().completed() + 1));
+				return true;
 			}
-			case RESUME, RESTORE -> resume(op, absent ? null : power);
+			case RESUME, RESTORE -> {
+				return resume(op, power, stopped);
+			}
 		}
+		return false;
 	}
 
-	private void suspend(Operation op, PowerState power, Set<Phase> done) {
+	private void suspend(Operation op, @Nullable PowerState power, Set<Phase> done, String stopped) {
 		if (op.checkpointId() == null) {
-			if (power == PowerState.PAUSED && !thaw(op, done)) {
-				return;
+			String guestNow = guestNow(op, power, done, stopped);
+			if (guestNow != null) {
+				end(op, OperationState.ROLLED_BACK, stopped + "no checkpoint had been stored; " + guestNow, done);
 			}
-			end(op, OperationState.ROLLED_BACK, "stopped before its checkpoint was stored; the guest runs", done);
 			return;
 		}
 		if (power == PowerState.PAUSED) {
@@ -95,28 +101,43 @@ class RunningRecovery {
 			}
 			catch (HypervisorException e) {
 				journal.discardCheckpoint(op.checkpointId());
-				if (thaw(op, done)) {
-					end(op, OperationState.ROLLED_BACK, "could not finish the suspend (" + e.getMessage()
+				if (thaw(op, done, stopped)) {
+					end(op, OperationState.ROLLED_BACK, stopped + "the suspend could not be finished (" + e.getMessage()
 							+ "); the guest was thawed and the checkpoint deleted", done);
 				}
 				return;
 			}
 		}
-		if (power == PowerState.SUSPENDED) {
-			journal.note(op.id(), "the checkpoint was stored before the restart; the suspend was completed");
-			journal.suspended(op.id());
+		if (power == null || power == PowerState.SUSPENDED) {
+			journal.suspended(op.id(), stopped + "the checkpoint had been stored, so the suspend was completed"
+					+ (power == null ? " (the guest had ended with its host)" : ""));
 		}
 		else {
 			journal.discardCheckpoint(op.checkpointId());
-			end(op, OperationState.ROLLED_BACK, "the guest was running again; its checkpoint was deleted", done);
+			end(op, OperationState.ROLLED_BACK, stopped + "the guest was running again, so its checkpoint was deleted",
+					done);
 		}
 	}
 
-	private void resume(Operation op, @Nullable PowerState power) {
+	/**
+	 * What becomes of a guest whose suspend or checkpoint did not finish: a paused one is thawed, an
+	 * absent one is started again from its disks by the reconciliation that follows. Null if the
+	 * thaw failed (the operation has then ended FAILED and the domain FAULTED).
+	 */
+	private @Nullable String guestNow(Operation op, @Nullable PowerState power, Set<Phase> done, String stopped) {
+		if (power == null) {
+			return "the guest had ended with its host and is started again from its disks";
+		}
+		if (power == PowerState.PAUSED) {
+			return thaw(op, done, stopped) ? "the guest was thawed" : null;
+		}
+		return "the guest was running";
+	}
+
+	private boolean resume(Operation op, @Nullable PowerState power, String stopped) {
 		if (power == PowerState.RUNNING) {
-			journal.note(op.id(), "the guest was running when recovery looked; the resume completed");
-			journal.resumed(op.id(), null, List.of());
-			return;
+			journal.resumed(op.id(), null, List.of(), stopped + "the guest was running, so the resume had completed");
+			return false;
 		}
 		if (power != null) {
 			try {
@@ -127,31 +148,32 @@ class RunningRecovery {
 			}
 		}
 		if (op.attempts() < 2) {
-			journal.requeue(op.id(), "interrupted by a restart; run again from its checkpoint");
-			executor.dispatch(op.id(), op.kind());
-			return;
+			journal.requeue(op.id(), stopped + "runs again from its checkpoint");
+			return true;
 		}
 		if (op.kind() == OperationKind.RESTORE) {
 			journal.discardRestoreTarget(op.domid());
 		}
-		end(op, OperationState.RESUME_FAILED, "interrupted twice; the checkpoint is intact, resume again", Set.of());
+		end(op, OperationState.RESUME_FAILED, stopped + "interrupted twice; the checkpoint is intact, resume again",
+				Set.of());
+		return false;
 	}
 
-	private boolean thaw(Operation op, Set<Phase> done) {
+	private boolean thaw(Operation op, Set<Phase> done, String stopped) {
 		try {
 			hypervisor.thaw(DomId.guest(op.domid()), properties.thawTimeout());
 			return true;
 		}
 		catch (HypervisorException e) {
-			journal.faulted(op.id(), "interrupted by a restart and the guest could not be thawed: " + e.getMessage(),
-					done);
+			String reason = stopped + "the guest could not be thawed: " + e.getMessage();
+			journal.note(op.id(), reason);
+			journal.faulted(op.id(), reason, done);
 			return false;
 		}
 	}
 
-	private void end(Operation op, OperationState end, String detail, Set<Phase> compensated) {
-		journal.end(op.id(), end, OperationRecovery.interrupted("the service stopped during " + op.currentPhase()
-				+ ": " + detail), compensated);
+	private void end(Operation op, OperationState end, String note, Set<Phase> compensated) {
+		journal.endRecovered(op.id(), end, OperationRecovery.interrupted(note), compensated);
 	}
 
 	private static Set<Phase> done(Operation op) {

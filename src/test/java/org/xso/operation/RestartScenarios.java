@@ -152,6 +152,59 @@ abstract class RestartScenarios {
 	}
 
 	@Test
+	void continuesAPeriodicScheduleOnItsGuestStartedAgainAfterARestart() throws Exception {
+		Map<String, String> db = database();
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		hypervisor().hang(FakeHypervisor.Call.SAVE);
+		JsonNode accepted = call(first, post("/api/v1/domains/1/periodic-checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":50,\"count\":3}"), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SAVE, Duration.ofSeconds(30))).isTrue();
+		context.close(); // the host went with the service: the new hypervisor has no guest 1
+
+		MockMvc second = start(db, "node-a");
+		JsonNode op = awaitEnd(second, accepted);
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		assertThat(op.get("periodic").get("epochsCompleted").asInt()).isEqualTo(3);
+		assertThat(op.get("recoveryNote").asString()).contains("started again from its disks")
+			.contains("the schedule continues at epoch 1");
+		JsonNode domain = call(second, get("/api/v1/domains/1"), 200);
+		assertThat(domain.get("state").asString()).isEqualTo("RUNNING");
+		assertThat(domain.get("powerState").asString()).isEqualTo("RUNNING");
+		assertThat(domain.has("lease")).isFalse();
+	}
+
+	@Test
+	void runsAnAcceptedOperationThatWasStillQueuedOnceItsGuestIsBack() throws Exception {
+		Map<String, String> db = new HashMap<>(database());
+		db.put("xso.operations.workers", "1"); // the second suspend waits in the queue behind the first
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		createDomain(first, 2);
+		hypervisor().hang(FakeHypervisor.Call.QUIESCE);
+		JsonNode running = call(first, post("/api/v1/domains/2/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.QUIESCE, Duration.ofSeconds(30))).isTrue();
+		JsonNode queued = call(first, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(queued.get("state").asString()).isEqualTo("PENDING");
+		context.close();
+
+		MockMvc second = start(db, "node-a");
+		JsonNode suspended = awaitEnd(second, queued);
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
+		JsonNode interrupted = awaitEnd(second, running);
+		assertThat(interrupted.get("state").asString()).isEqualTo("ROLLED_BACK");
+		assertThat(interrupted.get("recoveryNote").asString()).contains("during QUIESCE")
+			.contains("started again from its disks");
+		JsonNode domain2 = call(second, get("/api/v1/domains/2"), 200);
+		assertThat(domain2.get("state").asString()).isEqualTo("RUNNING");
+		assertThat(domain2.get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
+	@Test
 	void anotherInstanceTakesOverAnExpiredLease() throws Exception {
 		Map<String, String> db = new HashMap<>(database());
 		db.put("xso.domains.lease-ttl", "PT3S"); // outlives the restart: the sweep, not the startup, recovers

@@ -14,7 +14,7 @@ class RestartTests extends RestartScenarios {
 	@Override
 	Map<String, String> database() {
 		return Map.of("spring.datasource.url", "jdbc:h2:file:" + dir.resolve("xso").toAbsolutePath()
-				+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+				+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=1000");
 	}
 
 }

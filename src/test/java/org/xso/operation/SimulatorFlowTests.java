@@ -3,6 +3,7 @@ package org.xso.operation;
 import java.time.Duration;
 
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -91,6 +92,26 @@ class SimulatorFlowTests {
 		}
 		assertExactlyOnceAndNothingLost(domid, 0);
 		assertExactlyOnceAndNothingLost(target, 0);
+	}
+
+	@Test
+	void aCheckpointWhoseBackendsNeverReconnectFailsAndFaultsTheDomain() throws Exception {
+		int domid = 31;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 20);
+		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":true}"), 204);
+
+		JsonNode checkpoint = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":60000}"), 202));
+
+		// the devices were torn down and their new backends never left InitWait: nothing is rolled back
+		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("FAILED");
+		assertThat(checkpoint.get("error").get("code").asString()).isEqualTo("COMPENSATION_FAILED");
+		JsonNode domain = call(get("/api/v1/domains/" + domid), 200);
+		assertThat(domain.get("state").asString()).as(domain.toString()).isEqualTo("FAULTED");
 	}
 
 	private void startWorkload(int domid) throws Exception {

@@ -59,7 +59,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
-	private final Map<Call, Deque<HypervisorException>> failures = new EnumMap<>(Call.class);
+	private final Map<Call, Deque<Throwable>> failures = new EnumMap<>(Call.class);
 
 	private final Map<Call, CountDownLatch> gates = new ConcurrentHashMap<>();
 
@@ -81,6 +81,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final List<String> faults = new CopyOnWriteArrayList<>();
 
+	private volatile int refsBeforeResume;
+
 	public FakeHypervisor() {
 		for (Call c : Call.values()) {
 			failures.put(c, new ConcurrentLinkedDeque<>());
@@ -92,6 +94,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	public void reset() {
 		guests.clear();
 		failures.values().forEach(Deque::clear);
+		refsBeforeResume = 0;
 		gates.values().forEach(CountDownLatch::countDown);
 		gates.clear();
 		arrivals.clear();
@@ -126,6 +129,16 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	public void failNext(Call call, HypervisorException.Reason reason) {
 		failures.get(call).add(new HypervisorException(reason, "injected " + reason + " in " + call));
+	}
+
+	/** The next call of {@code call} throws {@code failure}: an Error, or a bug's RuntimeException. */
+	public void failNextWith(Call call, Throwable failure) {
+		failures.get(call).add(failure);
+	}
+
+	/** Resume reports list {@code n} grant refs before the resume per device (a device with a deep shadow). */
+	public void reportRefsBeforeResume(int n) {
+		refsBeforeResume = n;
 	}
 
 	/** The next calls of {@code call} wait until {@link #release}; {@link #awaitArrival} sees them arrive. */
@@ -198,9 +211,12 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 				Thread.currentThread().interrupt();
 			}
 		}
-		HypervisorException f = failures.get(call).poll();
+		Throwable f = failures.get(call).poll();
+		if (f instanceof Error e) {
+			throw e;
+		}
 		if (f != null) {
-			throw f;
+			throw (RuntimeException) f;
 		}
 	}
 
@@ -330,7 +346,10 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 				.orElseThrow();
 			FakeDevice d = connect(target.value(), spec);
 			g.devices.put(spec.id(), d);
-			List<GrantRef> before = saved.rings().stream().flatMap(r -> r.refs().stream()).toList();
+			List<GrantRef> before = new ArrayList<>(saved.rings().stream().flatMap(r -> r.refs().stream()).toList());
+			for (int i = before.size(); i < refsBeforeResume; i++) {
+				before.add(new GrantRef(1_000_000_000 + i));
+			}
 			report.add(new ResumeReport.Device(saved.id(), saved.shadow().size(), 1, 0, before, d.state.ringRefs(),
 					List.of()));
 		}

@@ -23,6 +23,7 @@ import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
+import org.xso.hypervisor.ThawFailedException;
 import org.xso.xen.DomId;
 
 /** The domain lifecycle of the simulated host: what {@code xl create/destroy/save/restore} do. */
@@ -213,7 +214,12 @@ final class SimDomains {
 			}
 		}
 		catch (HypervisorException e) {
-			thaw(g, Duration.ofSeconds(10));
+			try {
+				thaw(g, Duration.ofSeconds(10));
+			}
+			catch (HypervisorException thaw) {
+				throw new ThawFailedException(thaw, e);
+			}
 			throw e;
 		}
 		return new QuiesceReport(strategy, devices);
