@@ -1,6 +1,5 @@
 package org.xso.crash;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -10,8 +9,8 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The database a service process of the matrix runs on, kept across its kills and restarts: an H2
- * file database in the run's directory, or a fresh schema of the local PostgreSQL (127.0.0.1:5432,
+ * The database a service process of the matrix runs on, kept across its kills and restarts: the
+ * service's embedded H2 file database in the run's data directory, or a fresh schema of the local PostgreSQL (127.0.0.1:5432,
  * database {@code test}, user {@code postgres}) that is dropped when the run ends.
  */
 sealed interface CrashDatabase extends AutoCloseable {
@@ -25,16 +24,20 @@ sealed interface CrashDatabase extends AutoCloseable {
 	@Override
 	void close();
 
-	static CrashDatabase named(String name, Path directory) {
+	static CrashDatabase named(String name) {
 		return switch (name.toLowerCase(Locale.ROOT)) {
-			case "h2" -> new H2File(directory.resolve("h2"));
+			case "h2" -> new H2File();
 			case "postgresql", "postgres" -> PostgresSchema.create();
 			default -> throw new IllegalArgumentException("unknown database " + name + " (h2 or postgresql)");
 		};
 	}
 
-	/** The service's embedded default, an H2 file database, here in the run's directory. */
-	record H2File(Path directory) implements CrashDatabase {
+	/**
+	 * The service's embedded default exactly as configured (its URL and settings, nothing
+	 * overridden): an H2 file database at {@code ./data/xso}, here under the service's working
+	 * directory, the run's data directory.
+	 */
+	record H2File() implements CrashDatabase {
 
 		@Override
 		public String title() {
@@ -43,15 +46,12 @@ sealed interface CrashDatabase extends AutoCloseable {
 
 		@Override
 		public List<String> serviceArguments() {
-			String url = "jdbc:h2:file:" + directory.resolve("xso").toAbsolutePath()
-					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE";
-			return List.of("--spring.datasource.url=" + url, "--spring.datasource.username=sa",
-					"--spring.datasource.password=");
+			return List.of();
 		}
 
 		@Override
 		public void close() {
-			// the file goes with the run's directory
+			// the file goes with the run's data directory
 		}
 
 	}

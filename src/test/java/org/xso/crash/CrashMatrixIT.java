@@ -76,7 +76,7 @@ class CrashMatrixIT {
 			for (String db : databases) {
 				Path dir = Files.createDirectories(data.resolve(db));
 				runs.put(db, pool.submit(() -> {
-					CrashDatabase database = CrashDatabase.named(db, dir);
+					CrashDatabase database = CrashDatabase.named(db);
 					return new DatabaseRun(db, database, service.jar(), dir, logs.resolve(db), service.jvmOptions())
 						.run(cells);
 				}));
