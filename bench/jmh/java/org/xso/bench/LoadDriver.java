@@ -53,6 +53,8 @@ final class LoadDriver {
 		long pollUs = Bench.intParam(p, "pollUs", 500);
 		String strategy = p.getOrDefault("strategy", "SHADOW_REPLAY");
 		String db = p.containsKey("url") ? "url" : p.getOrDefault("db", "h2");
+		int sustainSeconds = Bench.intParam(p, "sustainSeconds", 0);
+		int sampleSeconds = Bench.intParam(p, "sampleSeconds", 60);
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("guests", guests);
 		params.put("cycles", cycles);
@@ -67,6 +69,12 @@ final class LoadDriver {
 		params.put("pollUs", pollUs);
 		params.put("strategy", strategy);
 		params.put("workers", p.getOrDefault("workers", "4"));
+		if (sustainSeconds > 0) {
+			params.put("sustainSeconds", sustainSeconds);
+			params.put("sampleSeconds", sampleSeconds);
+			params.put("opsRetention", p.getOrDefault("opsRetention", "service default (P7D)"));
+			params.put("pruneInterval", p.getOrDefault("pruneInterval", "service default (PT1M)"));
+		}
 		Results results = new Results("load-" + db + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command, params);
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
@@ -81,6 +89,10 @@ final class LoadDriver {
 			domids.addAll(create(api, pool, 2, guests, workload(massInFlight, massPacketWindow), massLatencyMs, creates));
 			results.rows.add(0, creates.row("setup", "CREATE", System.nanoTime() - t0));
 			concurrent(api, pool, domids, strategy, pollUs, results, db);
+			if (sustainSeconds > 0) {
+				SustainedLoad.run(api, pool, domids, strategy, pollUs, results, sustainSeconds, sampleSeconds,
+						service.database);
+			}
 			integrity(api, pool, domids, results, db, guests);
 			results.put("overloadRetries", api.overloadRetries.get());
 			results.put("polls", api.polls.get());
@@ -217,14 +229,20 @@ final class LoadDriver {
 				wall / 1e9, db);
 	}
 
-	private static OperationStats wave(ApiClient api, ExecutorService pool, List<Integer> domids,
+	static OperationStats wave(ApiClient api, ExecutorService pool, List<Integer> domids,
 			java.util.function.IntFunction<ApiClient.Response> start, long pollUs) throws Exception {
+		return wave(api, pool, domids, start, pollUs, new OperationStats());
+	}
+
+	/** Starts the operation of every guest, then awaits each; their latencies go into {@code stats}. */
+	static OperationStats wave(ApiClient api, ExecutorService pool, List<Integer> domids,
+			java.util.function.IntFunction<ApiClient.Response> start, long pollUs, OperationStats stats)
+			throws Exception {
 		List<Future<String>> submitted = new ArrayList<>();
 		for (int domid : domids) {
 			submitted.add(pool.submit(() -> start.apply(domid).require(202).path("id").asText()));
 		}
 		List<Future<?>> awaited = new ArrayList<>();
-		OperationStats stats = new OperationStats();
 		for (Future<String> id : submitted) {
 			String operationId = id.get();
 			awaited.add(pool.submit(() -> {

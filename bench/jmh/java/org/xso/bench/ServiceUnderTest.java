@@ -36,20 +36,24 @@ final class ServiceUnderTest implements AutoCloseable {
 
 	private final Runnable cleanup;
 
+	/** The PostgreSQL schema the service started here uses (null otherwise): for the database's figures. */
+	final DatabaseFigures database;
+
 	private ServiceUnderTest(String baseUrl, String description, ConfigurableApplicationContext context,
-			Path snapshots, Runnable cleanup) {
+			Path snapshots, Runnable cleanup, DatabaseFigures database) {
 		this.baseUrl = baseUrl;
 		this.description = description;
 		this.context = context;
 		this.snapshots = snapshots;
 		this.cleanup = cleanup;
+		this.database = database;
 	}
 
 	static ServiceUnderTest start(Map<String, String> p, int guests) throws IOException, SQLException {
 		if (p.containsKey("url")) {
 			return new ServiceUnderTest(p.get("url").replaceAll("/$", ""), "service at " + p.get("url"), null, null,
 					() -> {
-					});
+					}, null);
 		}
 		String db = p.getOrDefault("db", "h2");
 		Path snapshots = Files.createTempDirectory("xso-bench-disks");
@@ -59,6 +63,20 @@ final class ServiceUnderTest implements AutoCloseable {
 				"--xso.operations.workers=" + p.getOrDefault("workers", "4"),
 				"--xso.operations.queue-capacity=" + p.getOrDefault("queue", String.valueOf(Math.max(64, 2 * guests))),
 				"--xso.operations.periodic-workers=" + Math.max(8, guests)));
+		// how long ended operations are kept, and how often they are pruned (the service's defaults otherwise)
+		if (p.containsKey("opsRetention")) {
+			args.add("--xso.operations.pruning.retention=" + p.get("opsRetention"));
+		}
+		if (p.containsKey("pruneInterval")) {
+			args.add("--xso.operations.pruning.interval=" + p.get("pruneInterval"));
+		}
+		// any other property of the service, as xso.some.property=value (e.g. to switch a feature off for an A/B run)
+		p.forEach((k, v) -> {
+			if (k.startsWith("xso.")) {
+				args.add("--" + k + "=" + v);
+			}
+		});
+		DatabaseFigures database = null;
 		Runnable cleanup = () -> {
 		};
 		String description;
@@ -71,6 +89,7 @@ final class ServiceUnderTest implements AutoCloseable {
 					+ schema, "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
 					"--spring.flyway.schemas=" + schema, "--spring.flyway.default-schema=" + schema));
 			cleanup = () -> dropSchema(url, user, password, schema);
+			database = new DatabaseFigures(url, user, password, schema);
 			description = "PostgreSQL (" + serverVersion(url, user, password) + ")";
 		}
 		else {
@@ -80,7 +99,7 @@ final class ServiceUnderTest implements AutoCloseable {
 		}
 		ConfigurableApplicationContext context = SpringApplication.run(XsoApplication.class, args.toArray(String[]::new));
 		String port = context.getEnvironment().getProperty("local.server.port");
-		return new ServiceUnderTest("http://127.0.0.1:" + port, description, context, snapshots, cleanup);
+		return new ServiceUnderTest("http://127.0.0.1:" + port, description, context, snapshots, cleanup, database);
 	}
 
 	private static String serverVersion(String url, String user, String password) throws SQLException {
@@ -101,7 +120,7 @@ final class ServiceUnderTest implements AutoCloseable {
 	}
 
 	/** A bookkeeping connection that cannot wait for ever: on connecting, and on every statement. */
-	private static Connection connect(String url, String user, String password) throws SQLException {
+	static Connection connect(String url, String user, String password) throws SQLException {
 		Properties props = new Properties();
 		props.setProperty("user", user);
 		props.setProperty("password", password);

@@ -33,6 +33,10 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	@Query("select d.backendInfo from CheckpointDevice d where d.checkpoint.id in :ids")
 	List<String> backendInfoOf(Collection<UUID> ids);
 
+	/** The backend info (JSON) of every device of every stored checkpoint, each once. */
+	@Query("select distinct d.backendInfo from CheckpointDevice d")
+	List<String> allBackendInfo();
+
 	/**
 	 * Unpins in one statement: the checkpoint (header, blobs, device rows) is neither read nor
 	 * written back. An entity of it already loaded in the same transaction is not updated.

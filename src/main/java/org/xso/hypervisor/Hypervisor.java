@@ -1,6 +1,7 @@
 package org.xso.hypervisor;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +87,18 @@ public interface Hypervisor {
 	 * storage is ignored.
 	 */
 	void releaseStorage(Map<String, String> backendInfo);
+
+	/**
+	 * Releases every piece of storage this host keeps for saved devices (the simulator's disk
+	 * snapshots) that none of {@code referenced} names: what saves left whose checkpoint was never
+	 * stored, because the service died between the save and the commit or the commit failed.
+	 * {@code referenced} is the {@link DeviceSavedState#backendInfo() backend info} of every device of
+	 * every stored checkpoint. The caller makes sure no save is between this adapter's {@link #save}
+	 * and the commit of its checkpoint meanwhile (at startup, once recovery has decided every
+	 * interrupted operation): the storage of such a save is not referenced yet and would go.
+	 * @return how many pieces of storage were released (0 for an adapter that keeps none)
+	 */
+	int releaseStorageExcept(Collection<Map<String, String>> referenced);
 
 	/** The xenstore under {@code path}, like {@code xenstore-ls -f -p}. */
 	List<XenstoreEntry> xenstore(String path);

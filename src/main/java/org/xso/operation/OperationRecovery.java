@@ -1,10 +1,12 @@
 package org.xso.operation;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +57,25 @@ class OperationRecovery {
 		this.reconciler = reconciler;
 	}
 
-	void recoverAtStartup() {
-		sweep(true);
-		orphans();
+	/** An operation recovery requeued (or found pending): it runs once its guest is back. */
+	record ToRun(UUID id, OperationKind kind) {
+	}
+
+	/**
+	 * At startup: decides every operation a stopped instance left and brings its guest back, but runs
+	 * none of them yet (so that storage no stored checkpoint references can be collected while no
+	 * save is in progress); {@link #runAtStartup} runs them.
+	 */
+	List<ToRun> decideAtStartup() {
+		List<ToRun> toRun = new ArrayList<>();
+		sweep(true, toRun::add);
+		orphans(toRun::add);
+		return toRun;
+	}
+
+	/** Runs what {@link #decideAtStartup} requeued, then lets the periodic sweep begin. */
+	void runAtStartup(List<ToRun> toRun) {
+		toRun.forEach(r -> executor.dispatch(r.id(), r.kind()));
 		started.set(true);
 	}
 
@@ -66,7 +84,7 @@ class OperationRecovery {
 	void sweep() {
 		if (started.get()) {
 			try {
-				sweep(false);
+				sweep(false, r -> executor.dispatch(r.id(), r.kind()));
 			}
 			catch (RuntimeException e) {
 				log.warn("Recovery sweep failed: {}", e.getMessage());
@@ -74,7 +92,7 @@ class OperationRecovery {
 		}
 	}
 
-	private void sweep(boolean startup) {
+	private void sweep(boolean startup, Consumer<ToRun> run) {
 		List<LeaseRef> claimed;
 		do {
 			claimed = leases.claimStale(startup, this::runningHere, SWEEP_BATCH);
@@ -85,7 +103,7 @@ class OperationRecovery {
 					leases.release(lease.domid());
 				}
 				else {
-					recover(op, lease.domid());
+					recover(op, lease.domid(), run);
 				}
 			}
 		}
@@ -97,14 +115,14 @@ class OperationRecovery {
 	}
 
 	/** Operations left unfinished without a lease of their own (never expected; recovered anyway). */
-	private void orphans() {
+	private void orphans(Consumer<ToRun> run) {
 		List<Operation> open = operations.findByStateIn(EnumSet.of(OperationState.PENDING, OperationState.RUNNING));
 		for (Operation op : open) {
 			Optional<LeaseRef> lease = leases.find(op.domid());
 			if (lease.isEmpty()) {
 				try {
 					leases.acquire(op.domid(), op.id(), "recovery");
-					recover(op.id(), op.domid());
+					recover(op.id(), op.domid(), run);
 				}
 				catch (ProblemException e) {
 					log.warn("Could not recover operation {}: {}", op.id(), e.getMessage());
@@ -117,7 +135,7 @@ class OperationRecovery {
 		}
 	}
 
-	private void recover(UUID id, int domid) {
+	private void recover(UUID id, int domid, Consumer<ToRun> run) {
 		Optional<Operation> found = operations.findById(id);
 		if (found.isEmpty() || found.get().state().isTerminal()) {
 			leases.releaseFor(domid, id);
@@ -127,10 +145,10 @@ class OperationRecovery {
 		log.info("Recovering {} operation {} of domain {} ({}, phase {})", op.kind(), id, domid, op.state(),
 				op.currentPhase());
 		try {
-			boolean run = op.state() == OperationState.PENDING || running.recover(op);
+			boolean again = op.state() == OperationState.PENDING || running.recover(op);
 			reconciler.reconcileUnderRecovery(domid);
-			if (run) {
-				executor.dispatch(id, op.kind());
+			if (again) {
+				run.accept(new ToRun(id, op.kind()));
 			}
 		}
 		catch (HypervisorException e) {

@@ -1,14 +1,19 @@
 package org.xso.checkpoint;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MvcResult;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SuspendStrategy;
 import org.xso.support.FakeHypervisor;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
+import org.xso.xen.DomId;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,6 +184,27 @@ class CheckpointTests extends IntegrationTest {
 		assertThat(op.get("state").asString()).isEqualTo("SUCCEEDED");
 		assertThat(op.get("checkpointId").asString()).isEqualTo(older);
 		assertThat(jdbc.queryForObject("select count(*) from checkpoints where pinned", Integer.class)).isZero();
+	}
+
+	@Test
+	void releasesTheStorageOfSavesNoStoredCheckpointReferences(@Autowired CheckpointStorage storage)
+			throws Exception {
+		String stored = checkpoint(1).get("checkpointId").asString();
+		// a save whose checkpoint was never stored, as when the service dies before PERSIST commits
+		hypervisor.quiesce(DomId.of(1), SuspendStrategy.SHADOW_REPLAY, Duration.ofSeconds(5));
+		SavedDomain orphan = hypervisor.save(DomId.of(1));
+		hypervisor.thaw(DomId.of(1), Duration.ofSeconds(5));
+		List<String> orphanStorage = orphan.devices().stream()
+			.map(d -> d.backendInfo().get(FakeHypervisor.STORAGE))
+			.toList();
+
+		assertThat(storage.collectUnreferenced()).isEqualTo(2);
+
+		assertThat(hypervisor.released).containsExactlyInAnyOrderElementsOf(orphanStorage);
+		assertThat(storage.collectUnreferenced()).as("nothing left to release").isZero();
+		for (JsonNode device : call(get("/api/v1/checkpoints/" + stored), 200).get("devices")) {
+			assertThat(hypervisor.held).contains(device.get("backendInfo").get(FakeHypervisor.STORAGE).asString());
+		}
 	}
 
 	private JsonNode checkpoint(int domid) throws Exception {

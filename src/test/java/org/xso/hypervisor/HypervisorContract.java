@@ -3,6 +3,7 @@ package org.xso.hypervisor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,11 +39,16 @@ public abstract class HypervisorContract {
 		 */
 		RING_CONTENTS,
 		/** {@link Hypervisor#simulator()} is present. */
-		SIMULATOR_CONTROLS
+		SIMULATOR_CONTROLS,
+		/**
+		 * Storage kept per saved device (the simulator's disk snapshots), named in its backend info and
+		 * needed to resume; without it nothing is kept, so nothing is ever released.
+		 */
+		CHECKPOINT_STORAGE
 
 	}
 
-	protected static final Duration DEADLINE = Duration.ofSeconds(10);
+	protected static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	protected static final DeviceId XVDA = DeviceId.vbd(51712);
 
@@ -98,6 +104,42 @@ public abstract class HypervisorContract {
 		GuestInfo after = hypervisor().guest(domid).orElseThrow();
 		assertThat(after.state()).isEqualTo(PowerState.RUNNING);
 		assertThat(after.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+	}
+
+	@Test
+	void releasesTheStorageOfSavesNoCheckpointNamesAndKeepsWhatOneDoes() {
+		DomId domid = DomId.of(9);
+		givenRunningGuest(domid, "contract-storage");
+		SavedDomain lost = checkpoint(domid);
+		SavedDomain stored = checkpoint(domid);
+		List<Map<String, String>> referenced = stored.devices().stream()
+			.<Map<String, String>>map(DeviceSavedState::backendInfo)
+			.toList();
+		List<ResumeBlocker> lostBefore = hypervisor().resumeBlockers(lost);
+
+		int released = hypervisor().releaseStorageExcept(referenced);
+
+		if (capabilities().contains(Capability.CHECKPOINT_STORAGE)) {
+			assertThat(lostBefore).isEmpty();
+			assertThat(released).isPositive();
+			assertThat(hypervisor().resumeBlockers(lost)).extracting(ResumeBlocker::kind)
+				.contains(ResumeBlocker.Kind.STORAGE_MISSING);
+		}
+		else {
+			assertThat(released).isZero();
+			assertThat(hypervisor().resumeBlockers(lost)).isEqualTo(lostBefore);
+		}
+		assertThat(hypervisor().resumeBlockers(stored)).extracting(ResumeBlocker::kind)
+			.doesNotContain(ResumeBlocker.Kind.STORAGE_MISSING);
+		assertThat(hypervisor().releaseStorageExcept(referenced)).isZero();
+		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+	}
+
+	private SavedDomain checkpoint(DomId domid) {
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hypervisor().save(domid);
+		hypervisor().thaw(domid, DEADLINE);
+		return saved;
 	}
 
 	@Test

@@ -26,7 +26,7 @@ class OperationLongPollTests extends IntegrationTest {
 	void answersWithTheRunningOperationWhenTheWaitRunsOut() throws Exception {
 		hypervisor.hold(Call.QUIESCE);
 		JsonNode op = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(60))).isTrue();
 		long t0 = System.nanoTime();
 		JsonNode read = call(get("/api/v1/operations/" + id(op) + "?waitMs=200"), 200);
 		assertThat(read.get("state").asString()).isEqualTo("RUNNING");
@@ -39,7 +39,8 @@ class OperationLongPollTests extends IntegrationTest {
 	void answersAsSoonAsTheOperationEnds() throws Exception {
 		hypervisor.hold(Call.QUIESCE);
 		JsonNode op = call(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 202);
-		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(5))).isTrue();
+		assertThat(hypervisor.awaitArrival(Call.QUIESCE, Duration.ofSeconds(60))).isTrue();
+		long t0 = System.nanoTime();
 		CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> {
 			try {
 				return call(get("/api/v1/operations/" + id(op) + "?waitMs=30000"), 200);
@@ -50,11 +51,12 @@ class OperationLongPollTests extends IntegrationTest {
 		});
 		Thread.sleep(100);
 		assertThat(waiting).isNotDone();
-		long t0 = System.nanoTime();
 		hypervisor.release(Call.QUIESCE);
-		JsonNode ended = waiting.get(20, TimeUnit.SECONDS);
+		JsonNode ended = waiting.get(60, TimeUnit.SECONDS);
 		assertThat(ended.get("state").asString()).isEqualTo("SUCCEEDED");
-		assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+		// before the 30 s wait could run out: the end of the operation answered it (no tighter bound holds
+		// on a busy machine)
+		assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -63,7 +65,7 @@ class OperationLongPollTests extends IntegrationTest {
 		long t0 = System.nanoTime();
 		assertThat(call(get("/api/v1/operations/" + id(op) + "?waitMs=30000"), 200).get("state").asString())
 			.isEqualTo("SUCCEEDED");
-		assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+		assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
 	}
 
 	@Test

@@ -42,7 +42,7 @@ class PeriodicCheckpointTests extends IntegrationTest {
 	void runsUntilCancelledAndHoldsTheDomainMeanwhile() throws Exception {
 		JsonNode accepted = call(postJson("/api/v1/domains/1/periodic-checkpoints",
 				"{\"strategy\":\"SUSPEND_RESUME\",\"intervalMs\":60}"), 202);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(60))
 			.until(() -> call(get("/api/v1/operations/" + id(accepted)), 200).get("periodic").get("epochsCompleted")
 				.asInt() >= 2);
 		problem(postJson("/api/v1/domains/1/suspend", Guests.SHADOW_REPLAY), 409, "DOMAIN_BUSY");

@@ -124,7 +124,7 @@ class SimulatorFlowTests {
 
 	private long awaitIssued(int domid, long atLeast) {
 		long[] issued = new long[1];
-		await().atMost(Duration.ofSeconds(20)).until(() -> {
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
 			issued[0] = call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("issued").asLong();
 			return issued[0] >= atLeast;
 		});
@@ -136,7 +136,7 @@ class SimulatorFlowTests {
 		awaitIssued(domid, issuedBeforeSuspend + 50);
 		call(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"action\":\"STOP\"}"), 200);
-		await().atMost(Duration.ofSeconds(20))
+		await().atMost(Duration.ofSeconds(60))
 			.until(() -> call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("inFlight")
 				.asLong() == 0);
 		JsonNode vbd = call(get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200);

@@ -14,7 +14,7 @@ public final class Database {
 
 	/** Waits until no operation is pending or running (so a test does not clean under a worker). */
 	public static void awaitQuiet(JdbcTemplate jdbc) {
-		await().atMost(Duration.ofSeconds(20))
+		await().atMost(Duration.ofSeconds(60))
 			.until(() -> jdbc.queryForObject(
 					"select count(*) from operations where state in ('PENDING', 'RUNNING')", Integer.class) == 0);
 	}

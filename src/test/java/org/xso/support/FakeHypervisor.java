@@ -102,6 +102,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		calls.clear();
 		faults.clear();
 		released.clear();
+		held.clear();
 		simulator = true;
 		partsInSaveImage = false;
 	}
@@ -317,7 +318,15 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE, "save needs a quiesced guest");
 		}
 		enter(Call.SAVE);
-		return FakeImages.save(g.id, g.spec, g.strategy, g.devices.values().stream().map(d -> d.state).toList());
+		SavedDomain saved = FakeImages.save(g.id, g.spec, g.strategy,
+				g.devices.values().stream().map(d -> d.state).toList());
+		saved.devices().forEach(d -> {
+			String storage = d.backendInfo().get(STORAGE);
+			if (storage != null) {
+				held.add(storage);
+			}
+		});
+		return saved;
 	}
 
 	@Override
@@ -372,12 +381,35 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	/** The storage the service released (of deleted checkpoints' devices), in order. */
 	public final List<String> released = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+	/** The storage the host keeps: of every save, until it is released. */
+	public final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	@Override
 	public void releaseStorage(java.util.Map<String, String> backendInfo) {
 		String storage = backendInfo.get(STORAGE);
 		if (storage != null) {
+			held.remove(storage);
 			released.add(storage);
 		}
+	}
+
+	@Override
+	public int releaseStorageExcept(java.util.Collection<java.util.Map<String, String>> referenced) {
+		java.util.Set<String> keep = new java.util.HashSet<>();
+		referenced.forEach(info -> {
+			String storage = info.get(STORAGE);
+			if (storage != null) {
+				keep.add(storage);
+			}
+		});
+		int n = 0;
+		for (String storage : List.copyOf(held)) {
+			if (!keep.contains(storage) && held.remove(storage)) {
+				released.add(storage);
+				n++;
+			}
+		}
+		return n;
 	}
 
 	@Override

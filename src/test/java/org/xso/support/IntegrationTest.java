@@ -40,6 +40,9 @@ public abstract class IntegrationTest {
 	protected JdbcTemplate jdbc;
 
 	@Autowired
+	protected TestClock clock;
+
+	@Autowired
 	protected JsonMapper json;
 
 	@BeforeEach
@@ -65,7 +68,7 @@ public abstract class IntegrationTest {
 
 	protected JsonNode awaitOperation(String id, String... endStates) {
 		JsonNode[] last = new JsonNode[1];
-		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(25)).until(() -> {
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(25)).until(() -> {
 			last[0] = body(mvc.perform(get("/api/v1/operations/" + id)).andReturn());
 			String state = last[0].get("state").asString();
 			for (String s : endStates) {

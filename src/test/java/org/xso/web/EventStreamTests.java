@@ -82,13 +82,13 @@ class EventStreamTests extends IntegrationTest {
 		MvcResult stream = mvc.perform(get("/api/v1/events?domid=3")).andReturn();
 		assertThat(stream.getRequest().isAsyncStarted()).isTrue();
 		createDomain(3);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(60))
 			.until(() -> stream.getResponse().getContentAsString().contains("event:domain.created"));
 		assertThat(stream.getResponse().getContentType()).startsWith("text/event-stream");
 	}
 
 	private long awaitEvent(String type, long since) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> count(type, since) > 0);
+		await().atMost(Duration.ofSeconds(60)).until(() -> count(type, since) > 0);
 		return maxId();
 	}
 

@@ -42,7 +42,7 @@ import org.xso.xen.store.XsTransaction;
  */
 final class Blkback extends Backend {
 
-	private VirtualDisk disk;
+	private LiveDisk disk;
 
 	private BlkbackFeatures features;
 
@@ -213,10 +213,18 @@ final class Blkback extends Backend {
 		switch (req.operation()) {
 			case BlkifOp.READ, BlkifOp.WRITE -> readWrite(q, req.id(), req.operation(), req.operation(),
 					req.sectorNumber(), req.segments().subList(0, req.nrSegments()));
-			case BlkifOp.FLUSH_DISKCACHE -> later(() -> respond(q, req.id(), req.operation(),
-					features.flushCache() ? BlkifStatus.OKAY : BlkifStatus.EOPNOTSUPP));
+			case BlkifOp.FLUSH_DISKCACHE -> later(() -> respond(q, req.id(), req.operation(), flush()));
 			default -> respond(q, req.id(), req.operation(), BlkifStatus.EOPNOTSUPP);
 		}
+	}
+
+	/** What was written before the flush is on stable storage when it is acknowledged. */
+	private int flush() {
+		if (!features.flushCache()) {
+			return BlkifStatus.EOPNOTSUPP;
+		}
+		disk.flush();
+		return BlkifStatus.OKAY;
 	}
 
 	private List<BlkifSegment> readIndirectSegments(BlkifIndirectRequest ind) {

@@ -108,6 +108,8 @@ final class Blkfront extends Frontend {
 
 	private long duplicated;
 
+	private boolean grantRetryPending;
+
 	Blkfront(SimGuest guest, DeviceId id, BioSink sink) {
 		super(guest, id, "blkfront");
 		this.sink = sink;
@@ -241,6 +243,13 @@ final class Blkfront extends Frontend {
 			if (q == null) {
 				break;
 			}
+			if (q.ring().grantsFor(queue.peekFirst()) > guest.gnttab().freeCount()
+					|| q.ring().pagesFor(queue.peekFirst()) > guest.memory().freePages()) {
+				// Linux blkfront: no grant references (or pages) free, the request waits
+				// (gnttab_request_free_callback)
+				waitForResources();
+				break;
+			}
 			Bio b = queue.pollFirst();
 			if (replayTags.remove(b.tag())) {
 				replayed++;
@@ -256,6 +265,20 @@ final class Blkfront extends Frontend {
 			if (pushed[i] && q.ring().push()) {
 				notifyBackend(q.port());
 			}
+		}
+	}
+
+	/**
+	 * Kicks again once grant refs or pages may be free: at the next completion of this device, or,
+	 * with nothing of it in flight (other devices hold them), after a millisecond.
+	 */
+	private void waitForResources() {
+		if (onRing.isEmpty() && !grantRetryPending) {
+			grantRetryPending = true;
+			guest.host().later(executor, () -> {
+				grantRetryPending = false;
+				kick();
+			}, java.time.Duration.ofMillis(1));
 		}
 	}
 

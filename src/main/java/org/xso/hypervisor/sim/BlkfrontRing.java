@@ -116,6 +116,39 @@ final class BlkfrontRing {
 		return front.freeRequests() >= slotsFor(bio);
 	}
 
+	/**
+	 * Grant refs putting {@code bio} on the ring takes: its data pages (with persistent grants only
+	 * those the pool has no free page for) and the indirect pages of its requests.
+	 */
+	int grantsFor(Bio bio) {
+		int segs = bio.pages().size();
+		return (persistent ? newPoolPages(bio) : segs) + indirectPages(bio);
+	}
+
+	/** Guest pages putting {@code bio} on the ring populates: new pool pages and indirect pages. */
+	int pagesFor(Bio bio) {
+		return newPoolPages(bio) + indirectPages(bio);
+	}
+
+	private int newPoolPages(Bio bio) {
+		return persistent ? Math.max(0, bio.pages().size() - poolFree.size()) : 0;
+	}
+
+	private int indirectPages(Bio bio) {
+		int segs = bio.pages().size();
+		if (segs <= BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST || maxIndirect <= BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+			return 0;
+		}
+		int indirect = 0;
+		for (int first = 0; first < segs; first += maxIndirect) {
+			int n = Math.min(maxIndirect, segs - first);
+			if (n > BlkifOp.BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+				indirect += (n + BlkifOp.SEGMENTS_PER_INDIRECT_FRAME - 1) / BlkifOp.SEGMENTS_PER_INDIRECT_FRAME;
+			}
+		}
+		return indirect;
+	}
+
 	/** Puts a bio on the ring as one or more requests (split as the backend's limits require). */
 	int issue(Bio bio) {
 		int segs = bio.pages().size();

@@ -1,126 +1,307 @@
 package org.xso.hypervisor.sim;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.xso.xen.DomId;
 
 /**
  * Dom0's storage: the live disk behind each vbd, and the snapshots taken at checkpoints (the
  * checkpoint names its snapshot in the backend info, like a toolstack that snapshots the volume
  * together with the memory image).
+ *
+ * <p>
+ * Without a directory everything is in memory ({@link VirtualDisk}, copy-on-write snapshots). With
+ * one, as the service runs it, each live disk is a {@link FileDisk} under {@code live/} (a guest
+ * that dies with the service finds its disk again when its domain is created again) and each
+ * snapshot a file {@code <id>.vdisk}, written when the checkpoint is taken, so that it outlives the
+ * process; nothing of a snapshot stays in memory. A suspended guest's live disk is parked under the
+ * name of the snapshot its suspend took ({@code live/parked-<id>.disk}): its resume in the same
+ * domain takes the disk back as it was, as a real host's suspended guest finds its volume (the
+ * requests its shadow replays land again); a restore anywhere else copies the snapshot. A parked
+ * disk goes with its snapshot.
+ *
+ * <p>
+ * Thread-safety: the maps are concurrent; a live disk synchronizes its own I/O. Opening, removing
+ * and restoring a disk run under the store's lock, so a disk's file is never opened twice.
  */
-final class DiskStore {
+final class DiskStore implements AutoCloseable {
 
-	/** Where snapshots are kept so that they outlive the process; null keeps them in memory only. */
-	private final java.nio.file.Path directory;
+	private static final Pattern SNAPSHOT_FILE = Pattern.compile("([0-9a-f-]{36})\\.vdisk");
+
+	private static final Pattern PARKED_FILE = Pattern.compile("parked-([0-9a-f-]{36})\\.disk");
+
+	/** Where snapshots (and, under {@code live/}, live disks) are kept; null keeps them in memory. */
+	private final @Nullable Path directory;
+
+	private final @Nullable Path liveDirectory;
+
+	private final Map<String, LiveDisk> live = new ConcurrentHashMap<>();
+
+	/** In-memory snapshots (without a directory only). */
+	private final Map<String, VirtualDisk> snapshots = new ConcurrentHashMap<>();
+
+	/** The snapshot last taken of each live disk (with a directory only): a suspend parks the disk under it. */
+	private final Map<String, String> lastSnapshot = new ConcurrentHashMap<>();
 
 	DiskStore() {
 		this(null);
 	}
 
-	DiskStore(java.nio.file.Path directory) {
+	DiskStore(@Nullable Path directory) {
 		this.directory = directory;
+		this.liveDirectory = directory == null ? null : directory.resolve("live");
 		if (directory != null) {
 			try {
-				java.nio.file.Files.createDirectories(directory);
+				Files.createDirectories(liveDirectory);
 			}
-			catch (java.io.IOException e) {
-				throw new java.io.UncheckedIOException("cannot create the disk snapshot directory " + directory, e);
+			catch (IOException e) {
+				throw new UncheckedIOException("cannot create the disk directory " + liveDirectory, e);
 			}
 		}
 	}
 
-	private final Map<String, VirtualDisk> live = new ConcurrentHashMap<>();
-
-	private final Map<String, VirtualDisk> snapshots = new ConcurrentHashMap<>();
-
-	VirtualDisk disk(DomId frontend, int devid, long sectors) {
-		return live.computeIfAbsent(key(frontend, devid), k -> new VirtualDisk(sectors));
+	/** The live disk of a vbd: the one its domain had (in the file, after a restart), or a new empty one. */
+	synchronized LiveDisk disk(DomId frontend, int devid, long sectors) {
+		return live.computeIfAbsent(key(frontend, devid),
+				k -> liveDirectory == null ? new VirtualDisk(sectors) : FileDisk.open(liveFile(frontend, devid), sectors));
 	}
 
-	VirtualDisk existing(DomId frontend, int devid) {
+	@Nullable
+	LiveDisk existing(DomId frontend, int devid) {
 		return live.get(key(frontend, devid));
 	}
 
-	void remove(DomId frontend, int devid) {
+	/** The vbd is gone with its domain (destroyed, detached, a resume that failed): its disk is deleted. */
+	synchronized void remove(DomId frontend, int devid) {
+		lastSnapshot.remove(key(frontend, devid));
+		LiveDisk d = live.remove(key(frontend, devid));
+		if (d instanceof FileDisk f) {
+			f.delete();
+		}
+		else if (liveDirectory != null) {
+			deleteQuietly(liveFile(frontend, devid));
+		}
+	}
+
+	/** The vbd's guest runs again (a thaw): its disk moves on from the snapshot last taken. */
+	void running(DomId frontend, int devid) {
+		lastSnapshot.remove(key(frontend, devid));
+	}
+
+	/**
+	 * The vbd's domain was suspended: its disk is parked under the snapshot the suspend's save took
+	 * (without one, or in memory, it is deleted: the resume restores the snapshot).
+	 */
+	synchronized void park(DomId frontend, int devid) {
+		String snapshot = lastSnapshot.remove(key(frontend, devid));
+		if (snapshot == null || !(live.get(key(frontend, devid)) instanceof FileDisk f) || !hasSnapshot(snapshot)) {
+			remove(frontend, devid);
+			return;
+		}
 		live.remove(key(frontend, devid));
+		try {
+			f.moveTo(parkedFile(snapshot));
+			f.close();
+		}
+		catch (IOException e) {
+			SimLog.warn("disks", "cannot park " + f.file().getFileName() + " (" + e.getMessage()
+					+ "): the resume restores its snapshot");
+			f.delete();
+		}
+	}
+
+	/**
+	 * The vbd's domain went without its disk being done with (a create that failed, which may have
+	 * been a guest's re-creation): the disk is closed and its file kept.
+	 */
+	synchronized void release(DomId frontend, int devid) {
+		LiveDisk d = live.remove(key(frontend, devid));
+		if (d instanceof FileDisk f) {
+			f.close();
+		}
 	}
 
 	/** Snapshots the live disk; returns the snapshot's id. */
 	String snapshot(DomId frontend, int devid) {
-		VirtualDisk disk = live.get(key(frontend, devid));
+		LiveDisk disk = live.get(key(frontend, devid));
 		if (disk == null) {
 			throw new IllegalStateException("no disk for " + key(frontend, devid));
 		}
 		String id = UUID.randomUUID().toString();
-		VirtualDisk snap = disk.snapshot();
-		if (directory != null) {
+		if (disk instanceof FileDisk f) {
 			try {
-				snap.writeTo(file(id));
+				f.writeSnapshot(snapshotFile(id));
+				lastSnapshot.put(key(frontend, devid), id);
 			}
-			catch (java.io.IOException e) {
-				throw new java.io.UncheckedIOException("cannot write disk snapshot " + id, e);
+			catch (IOException e) {
+				throw new UncheckedIOException("cannot write disk snapshot " + id, e);
 			}
 		}
-		snapshots.put(id, snap);
+		else {
+			snapshots.put(id, ((VirtualDisk) disk).snapshot());
+		}
 		return id;
 	}
 
-	boolean hasSnapshot(String id) {
-		return id != null && (snapshots.containsKey(id) || (directory != null && isId(id)
-				&& java.nio.file.Files.isRegularFile(file(id))));
-	}
-
-	private VirtualDisk loadSnapshot(String id) {
-		VirtualDisk snap = snapshots.get(id);
-		if (snap == null && directory != null && isId(id) && java.nio.file.Files.isRegularFile(file(id))) {
-			try {
-				snap = VirtualDisk.readFrom(file(id));
-			}
-			catch (java.io.IOException e) {
-				throw new IllegalArgumentException("disk snapshot " + id + " is unreadable: " + e.getMessage(), e);
-			}
-			snapshots.put(id, snap);
+	boolean hasSnapshot(@Nullable String id) {
+		if (id == null) {
+			return false;
 		}
-		return snap;
+		return directory == null ? snapshots.containsKey(id) : isId(id) && Files.isRegularFile(snapshotFile(id));
 	}
 
-	private java.nio.file.Path file(String id) {
+	/**
+	 * Gives {@code frontend}'s vbd the disk of a saved guest: in the domain that was suspended
+	 * ({@code sameDomain}) the disk parked under the snapshot, where there is one; otherwise a copy
+	 * of the snapshot.
+	 */
+	synchronized void restore(@Nullable String snapshotId, DomId frontend, int devid, boolean sameDomain) {
+		if (!hasSnapshot(snapshotId)) {
+			throw new IllegalArgumentException("no disk snapshot " + snapshotId);
+		}
+		String key = key(frontend, devid);
+		if (directory == null) {
+			live.put(key, snapshots.get(snapshotId).writableCopy());
+			return;
+		}
+		remove(frontend, devid);
+		FileDisk fresh = null;
+		try {
+			long sectors = FileDisk.snapshotSectors(snapshotFile(snapshotId));
+			if (sameDomain && Files.isRegularFile(parkedFile(snapshotId))) {
+				Files.move(parkedFile(snapshotId), liveFile(frontend, devid), StandardCopyOption.ATOMIC_MOVE);
+				live.put(key, FileDisk.open(liveFile(frontend, devid), sectors));
+				return;
+			}
+			fresh = FileDisk.open(liveFile(frontend, devid), sectors);
+			fresh.copyFrom(snapshotFile(snapshotId));
+			live.put(key, fresh);
+		}
+		catch (IOException | RuntimeException e) {
+			if (fresh != null) {
+				fresh.delete();
+			}
+			throw new IllegalArgumentException("disk snapshot " + snapshotId + " is unreadable: " + e.getMessage(), e);
+		}
+	}
+
+	void dropSnapshot(@Nullable String id) {
+		if (id == null) {
+			return;
+		}
+		snapshots.remove(id);
+		if (directory != null && isId(id)) {
+			deleteQuietly(snapshotFile(id));
+			deleteQuietly(parkedFile(id));
+		}
+	}
+
+	/** The ids of every snapshot this store holds. */
+	List<String> snapshotIds() {
+		if (directory == null) {
+			return List.copyOf(snapshots.keySet());
+		}
+		return list(directory, SNAPSHOT_FILE);
+	}
+
+	private static List<String> list(Path dir, Pattern name) {
+		List<String> ids = new ArrayList<>();
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+			for (Path f : files) {
+				var m = name.matcher(f.getFileName().toString());
+				if (m.matches()) {
+					ids.add(m.group(1));
+				}
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot list the disks in " + dir, e);
+		}
+		return ids;
+	}
+
+	/**
+	 * Drops every snapshot whose id is not in {@code keep}, and the temporary files of snapshots
+	 * whose writing a crash interrupted; returns how many snapshots were dropped.
+	 */
+	int dropSnapshotsExcept(Set<String> keep) {
+		int dropped = 0;
+		for (String id : snapshotIds()) {
+			if (!keep.contains(id)) {
+				dropSnapshot(id);
+				dropped++;
+			}
+		}
+		if (liveDirectory != null) {
+			// a parked disk whose snapshot is gone cannot be resumed
+			for (String id : list(liveDirectory, PARKED_FILE)) {
+				if (!keep.contains(id)) {
+					deleteQuietly(parkedFile(id));
+				}
+			}
+		}
+		if (directory != null) {
+			try (DirectoryStream<Path> tmps = Files.newDirectoryStream(directory, "*.vdisk.tmp")) {
+				tmps.forEach(DiskStore::deleteQuietly);
+			}
+			catch (IOException e) {
+				SimLog.warn("disks", "cannot list temporary snapshot files: " + e.getMessage());
+			}
+		}
+		return dropped;
+	}
+
+	int snapshotCount() {
+		return directory == null ? snapshots.size() : snapshotIds().size();
+	}
+
+	/** Closes the live disks; their files stay for the next host on the same directory. */
+	@Override
+	public synchronized void close() {
+		for (LiveDisk d : live.values()) {
+			if (d instanceof FileDisk f) {
+				f.close();
+			}
+		}
+		live.clear();
+	}
+
+	private Path snapshotFile(String id) {
 		return directory.resolve(id + ".vdisk");
+	}
+
+	private Path parkedFile(String snapshotId) {
+		return liveDirectory.resolve("parked-" + snapshotId + ".disk");
+	}
+
+	private Path liveFile(DomId frontend, int devid) {
+		return liveDirectory.resolve("dom" + frontend.value() + "-vbd" + devid + ".disk");
 	}
 
 	private static boolean isId(String id) {
 		return id.matches("[0-9a-f-]{36}");
 	}
 
-	/** Makes the live disk of {@code frontend}'s vbd a copy of the snapshot. */
-	void restore(String snapshotId, DomId frontend, int devid) {
-		VirtualDisk snap = loadSnapshot(snapshotId);
-		if (snap == null) {
-			throw new IllegalArgumentException("no disk snapshot " + snapshotId);
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
 		}
-		live.put(key(frontend, devid), snap.writableCopy());
-	}
-
-	void dropSnapshot(String id) {
-		if (id == null) {
-			return;
+		catch (IOException e) {
+			SimLog.warn("disks", "cannot delete " + file.getFileName() + ": " + e.getMessage());
 		}
-		snapshots.remove(id);
-		if (directory != null && isId(id)) {
-			try {
-				java.nio.file.Files.deleteIfExists(file(id));
-			}
-			catch (java.io.IOException e) {
-				SimLog.warn("disks", "cannot delete disk snapshot " + id + ": " + e.getMessage());
-			}
-		}
-	}
-
-	int snapshotCount() {
-		return snapshots.size();
 	}
 
 	private static String key(DomId frontend, int devid) {

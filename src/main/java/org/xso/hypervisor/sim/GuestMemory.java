@@ -39,13 +39,35 @@ final class GuestMemory {
 
 	/** Populates a fresh zeroed page. */
 	synchronized Pfn allocate() {
-		if (p2m.size() >= maxPages) {
+		Pfn p = tryAllocate();
+		if (p == null) {
 			throw new IllegalStateException("guest memory exhausted: " + maxPages + " pages");
+		}
+		return p;
+	}
+
+	/** Populates a fresh zeroed page, or returns null if the guest has every page it may have. */
+	synchronized @Nullable Pfn tryAllocate() {
+		return tryAllocate(0);
+	}
+
+	/**
+	 * Populates a fresh zeroed page unless fewer than {@code keepFree} pages would be left: what the
+	 * guest's processes allocate leaves the kernel's drivers room to issue their I/O.
+	 */
+	synchronized @Nullable Pfn tryAllocate(int keepFree) {
+		if (p2m.size() + keepFree >= maxPages) {
+			return null;
 		}
 		Long pfn = freePfns.pollFirst();
 		long p = pfn != null ? pfn : nextPfn++;
 		p2m.put(p, machine.allocate());
 		return Pfn.of(p);
+	}
+
+	/** Pages the guest may still populate. */
+	synchronized long freePages() {
+		return maxPages - p2m.size();
 	}
 
 	synchronized void free(Pfn pfn) {

@@ -69,7 +69,13 @@ final class SerialExecutor implements Executor {
 			current = null;
 		}
 		// fairness: give other drivers the pool thread, then go on
-		pool.execute(this::drain);
+		try {
+			pool.execute(this::drain);
+		}
+		catch (java.util.concurrent.RejectedExecutionException hostClosing) {
+			// the host is closing: what is left queued dies with its driver
+			SimLog.debug(name, "pool closed: queued tasks dropped");
+		}
 	}
 
 	/** Whether the caller is running on this executor. */

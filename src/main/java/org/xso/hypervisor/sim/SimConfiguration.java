@@ -15,7 +15,9 @@ class SimConfiguration {
 
 	/**
 	 * The simulator; {@code xso.sim.snapshot-dir} (default {@code ./data/disks}) keeps the disk
-	 * snapshots of checkpoints on disk so that a suspended guest can be resumed after a restart.
+	 * snapshots of checkpoints on disk so that a suspended guest can be resumed after a restart, and
+	 * the running guests' live disks under {@code live/} so that a guest created again after the
+	 * service died finds its disk; blank keeps both in memory.
 	 */
 	@Bean(destroyMethod = "close")
 	Hypervisor simHypervisor(@Value("${xso.sim.snapshot-dir:./data/disks}") String snapshotDir) {

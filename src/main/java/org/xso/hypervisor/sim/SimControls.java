@@ -1,6 +1,7 @@
 package org.xso.hypervisor.sim;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
@@ -51,27 +52,40 @@ final class SimControls implements SimulatorControls {
 		return g.workloads().stream().anyMatch(Workload::running);
 	}
 
+	/**
+	 * Holds each block workload (what is outstanding completes, nothing new is issued), reads its
+	 * region back in a bounded window, then lets it go on as it was: a running workload keeps
+	 * running, also when the pass fails or times out. One pass per guest at a time.
+	 */
 	@Override
 	public long verifyDisks(DomId domid, Duration timeout) {
 		SimGuest g = guest(domid);
 		long deadline = System.nanoTime() + timeout.toNanos();
-		long before = 0;
-		for (BlockWorkload w : g.blockWorkloads()) {
-			w.stop();
-			before += w.verifyFailures();
+		synchronized (g) {
+			List<BlockWorkload> workloads = g.blockWorkloads();
+			long before = 0;
+			try {
+				for (BlockWorkload w : workloads) {
+					w.holdForVerify();
+					before += w.verifyFailures();
+				}
+				await(g, () -> workloads.stream().allMatch(w -> w.outstanding() == 0), deadline);
+				workloads.forEach(BlockWorkload::startVerifyPass);
+				await(g, () -> workloads.stream().allMatch(BlockWorkload::verifyDone), deadline);
+				long after = 0;
+				for (BlockWorkload w : workloads) {
+					after += w.verifyFailures();
+				}
+				return after - before;
+			}
+			finally {
+				workloads.forEach(BlockWorkload::releaseFromVerify);
+			}
 		}
-		awaitIdle(g, deadline);
-		g.blockWorkloads().forEach(BlockWorkload::submitVerifyPass);
-		awaitIdle(g, deadline);
-		long after = 0;
-		for (BlockWorkload w : g.blockWorkloads()) {
-			after += w.verifyFailures();
-		}
-		return after - before;
 	}
 
-	private static void awaitIdle(SimGuest g, long deadline) {
-		while (g.blockWorkloads().stream().anyMatch(w -> w.outstanding() > 0)) {
+	private static void await(SimGuest g, java.util.function.BooleanSupplier done, long deadline) {
+		while (!done.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
 				throw new HypervisorException(Reason.BACKEND_TIMEOUT, "dom" + g.domid() + " I/O did not settle");
 			}

@@ -60,6 +60,8 @@ final class SimDomains {
 		}
 		catch (Exception e) {
 			teardown(g, Duration.ofSeconds(5));
+			// the disks stay: this may have been a guest created again after the service died
+			forEachVbd(spec, devid -> host.disks.release(domid, devid));
 			throw e instanceof HypervisorException h ? h
 					: new HypervisorException(Reason.BACKEND_TIMEOUT,
 							"devices of dom" + domid + " did not connect within " + timeout);
@@ -156,9 +158,34 @@ final class SimDomains {
 			}
 		}
 		teardown(g, SimHost.remaining(deadline).plusSeconds(5));
-		for (Frontend f : g.frontends().values()) {
-			if (f.id.type() == DeviceType.vbd) {
-				host.disks.remove(g.domid(), f.id.devid());
+		removeDisks(g);
+	}
+
+	/**
+	 * Ends a saved guest: the domain goes; its live disks are parked under the save's disk snapshots
+	 * (its resume takes them back, a deleted checkpoint deletes them).
+	 */
+	void suspend(SimGuest g, Duration timeout) {
+		teardown(g, timeout);
+		vbds(g).forEach(devid -> host.disks.park(g.domid(), devid));
+	}
+
+	private void removeDisks(SimGuest g) {
+		vbds(g).forEach(devid -> host.disks.remove(g.domid(), devid));
+	}
+
+	/** The guest's vbds: those of its config and those hot-plugged since. */
+	private static java.util.SortedSet<Integer> vbds(SimGuest g) {
+		java.util.SortedSet<Integer> devids = new java.util.TreeSet<>();
+		forEachVbd(g.spec(), devids::add);
+		g.frontends().keySet().stream().filter(id -> id.type() == DeviceType.vbd).forEach(id -> devids.add(id.devid()));
+		return devids;
+	}
+
+	private static void forEachVbd(GuestSpec spec, java.util.function.IntConsumer action) {
+		for (DeviceSpec d : spec.devices()) {
+			if (d instanceof DeviceSpec.Vbd v) {
+				action.accept(v.devid());
 			}
 		}
 	}
@@ -166,7 +193,7 @@ final class SimDomains {
 	/**
 	 * Destroys the domain without asking the guest: the toolstack removes the device directories,
 	 * the backends finish their in-flight I/O and unmap; then the grant table, event channels and
-	 * frames go. Disks stay (a suspended guest comes back to them).
+	 * frames go. Disks stay: the caller decides what becomes of them.
 	 */
 	void teardown(SimGuest g, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -237,6 +264,8 @@ final class SimDomains {
 			}
 		}
 		g.setState(PowerState.RUNNING);
+		// a suspend parks a disk only under the snapshot of the save just before it
+		vbds(g).forEach(devid -> host.disks.running(g.domid(), devid));
 		freezeWorkloads(g, false);
 		if (failure != null) {
 			throw failure;
@@ -274,6 +303,12 @@ final class SimDomains {
 		}
 		catch (RuntimeException e) {
 			teardown(g, Duration.ofSeconds(5));
+			// nothing of the target is left behind: the disks restored for it go too
+			for (DeviceSavedState d : image.devices()) {
+				if (d.id().type() == DeviceType.vbd) {
+					host.disks.remove(target, d.id().devid());
+				}
+			}
 			throw e instanceof HypervisorException h ? h
 					: new HypervisorException(Reason.INVALID_IMAGE, "resume of dom" + target + " failed: " + e, e);
 		}
@@ -285,7 +320,8 @@ final class SimDomains {
 			DeviceSpec spec = image.config().devices().stream().filter(s -> s.id().equals(d.id())).findFirst()
 				.orElseThrow(() -> new HypervisorException(Reason.INVALID_IMAGE, d.id() + " is not in the config"));
 			if (d.id().type() == DeviceType.vbd) {
-				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid());
+				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid(),
+						g.domid().equals(image.domid()));
 				BlockWorkload w = new BlockWorkload(g, d.id());
 				byte[] state = parts.workloads().get(d.id());
 				if (state != null) {

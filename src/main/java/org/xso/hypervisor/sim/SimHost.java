@@ -31,8 +31,14 @@ import org.xso.xen.store.Xenstore;
  */
 final class SimHost implements AutoCloseable {
 
-	/** Grant-table frames per domain: 4096 refs, room for a 4-page ring, a full persistent pool and rx buffers. */
-	static final int GRANT_FRAMES = 8;
+	/**
+	 * Grant-table frames per domain: Xen's default {@code max_grant_frames}, 32,768 refs (a table
+	 * grows as refs are used, so a small guest costs no more). A vbd with the most the contract
+	 * allows in flight (a 4-page ring of 128 requests of 32 segments each, plus an indirect page
+	 * each) holds 4,228; a vif 514; a restored guest keeps its old refs out of use as well. Where a
+	 * guest with many such devices runs out, blkfront waits for refs, as Linux does.
+	 */
+	static final int GRANT_FRAMES = 64;
 
 	final MachineMemory memory = new MachineMemory(0x80000, 1 << 20);
 
@@ -64,13 +70,16 @@ final class SimHost implements AutoCloseable {
 
 	private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
 
+	private volatile boolean halted;
+
 	SimHost() {
 		this(Math.max(2, Runtime.getRuntime().availableProcessors()), null);
 	}
 
 	/**
 	 * @param snapshotDir where disk snapshots taken with a save are kept so that a checkpoint
-	 * outlives the process, or null to keep them in memory
+	 * outlives the process, and live disks under {@code live/} so that a guest's disk outlives it;
+	 * or null to keep both in memory
 	 */
 	SimHost(int driverThreads, java.nio.file.Path snapshotDir) {
 		this.disks = new DiskStore(snapshotDir);
@@ -173,10 +182,27 @@ final class SimHost implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (halted) {
+			// no driver runs any more to close a device with: what is left is the disks' mappings
+			disks.close();
+			return;
+		}
 		for (SimGuest g : guests()) {
 			g.kill();
 		}
 		backends.close();
+		driverPool.shutdownNow();
+		timers.shutdownNow();
+		disks.close();
+	}
+
+	/**
+	 * Stops every driver where it is, as the death of the process does: no guest is told, no device
+	 * closed, no disk flushed or closed (what was written is in the page cache already). For tests
+	 * of what a new host on the same directory finds.
+	 */
+	void halt() {
+		halted = true;
 		driverPool.shutdownNow();
 		timers.shutdownNow();
 	}

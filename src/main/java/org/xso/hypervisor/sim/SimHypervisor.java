@@ -57,7 +57,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		this(new SimHost());
 	}
 
-	/** A simulator whose disk snapshots are kept as files under {@code snapshotDir}. */
+	/**
+	 * A simulator whose disks are files under {@code snapshotDir}: the snapshots of checkpoints, and
+	 * under {@code live/} the guests' live disks, which a new simulator on the same directory finds
+	 * again when it creates the same domain (with the same devices).
+	 */
 	public SimHypervisor(java.nio.file.Path snapshotDir) {
 		this(new SimHost(Math.max(2, Runtime.getRuntime().availableProcessors()), snapshotDir));
 	}
@@ -173,7 +177,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	public void suspend(DomId domid, Duration timeout) {
 		SimGuest g = existing(domid);
 		requireState(g, PowerState.PAUSED);
-		domains.teardown(g, timeout);
+		domains.suspend(g, timeout);
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
 	}
 
@@ -225,6 +229,19 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
+	/** Drops the disk snapshots (files under the snapshot directory) that no referenced device names. */
+	@Override
+	public int releaseStorageExcept(java.util.Collection<Map<String, String>> referenced) {
+		java.util.Set<String> keep = new java.util.HashSet<>();
+		for (Map<String, String> info : referenced) {
+			String snapshot = info.get(SimDomains.DISK_SNAPSHOT);
+			if (snapshot != null) {
+				keep.add(snapshot);
+			}
+		}
+		return host.disks.dropSnapshotsExcept(keep);
+	}
+
 	@Override
 	public List<XenstoreEntry> xenstore(String path) {
 		try {
@@ -257,6 +274,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void close() {
 		host.close();
+	}
+
+	/** The host dies with the process (see {@link SimHost#halt()}); {@link #close()} still frees the rest. */
+	void halt() {
+		host.halt();
 	}
 
 	SimGuest existing(DomId domid) {

@@ -1,19 +1,12 @@
 package org.xso.hypervisor.sim;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A blkback's disk: {@code sectors} 512-byte sectors, sparse in memory (4 KiB chunks allocated on
- * first write; unwritten sectors read as zeros).
+ * A blkback's disk kept in memory (a simulator without a data directory; with one, live disks are
+ * {@link FileDisk}s): {@code sectors} 512-byte sectors, sparse (4 KiB chunks allocated on first
+ * write; unwritten sectors read as zeros).
  *
  * <p>
  * A snapshot is taken at a checkpoint, as a storage layer (LVM thin, qcow2) takes one alongside
@@ -24,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * epoch, and an epoch is never given to two disks, so a snapshot, and every disk restored from
  * it, see exactly the bytes they started with.
  */
-final class VirtualDisk {
+final class VirtualDisk implements LiveDisk {
 
 	static final int SECTOR_SIZE = 512;
 
@@ -78,16 +71,19 @@ final class VirtualDisk {
 		return (int) pages;
 	}
 
-	long sectors() {
+	@Override
+	public long sectors() {
 		return sectors;
 	}
 
-	boolean inRange(long sector, int count) {
+	@Override
+	public boolean inRange(long sector, int count) {
 		return sector >= 0 && count >= 0 && sector + count <= sectors;
 	}
 
 	/** Copies {@code count} sectors from the disk into {@code dst} at {@code dstOffset}. */
-	synchronized void read(long sector, int count, ByteBuffer dst, int dstOffset) {
+	@Override
+	public synchronized void read(long sector, int count, ByteBuffer dst, int dstOffset) {
 		checkRange(sector, count);
 		for (int i = 0; i < count; i++) {
 			long s = sector + i;
@@ -103,7 +99,8 @@ final class VirtualDisk {
 	}
 
 	/** Copies {@code count} sectors from {@code src} at {@code srcOffset} onto the disk. */
-	synchronized void write(long sector, int count, ByteBuffer src, int srcOffset) {
+	@Override
+	public synchronized void write(long sector, int count, ByteBuffer src, int srcOffset) {
 		checkRange(sector, count);
 		if (frozen) {
 			throw new IllegalStateException("a disk snapshot is read-only");
@@ -115,8 +112,8 @@ final class VirtualDisk {
 		}
 	}
 
-	/** BLKIF_OP_DISCARD: the range reads as zeros afterwards. */
-	synchronized void discard(long sector, long count) {
+	@Override
+	public synchronized void discard(long sector, long count) {
 		checkRange(sector, count);
 		ByteBuffer zeros = ByteBuffer.wrap(ZERO_SECTOR);
 		for (long s = sector; s < sector + count; s++) {
@@ -124,6 +121,11 @@ final class VirtualDisk {
 				write(s, 1, zeros, 0);
 			}
 		}
+	}
+
+	/** Memory is the disk's only storage: there is no cache to write back. */
+	@Override
+	public void flush() {
 	}
 
 	/** A read-only point-in-time view; the live disk copies what it changes afterwards. */
@@ -173,55 +175,6 @@ final class VirtualDisk {
 			page.chunks()[c] = chunk;
 		}
 		return chunk.data();
-	}
-
-	private static final long MAGIC = 0x58534f5644534b31L; // "XSOVDSK1"
-
-	/** Writes the disk to {@code file} (atomically: a temporary file, then a move). */
-	void writeTo(Path file) throws IOException {
-		// the chunks of a snapshot never change, and a live disk is written from a snapshot of it
-		VirtualDisk view = frozen ? this : snapshot();
-		Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-		try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-			out.writeLong(MAGIC);
-			out.writeLong(sectors);
-			out.writeInt((int) view.chunkCount);
-			for (int p = 0; p < view.pages.length; p++) {
-				Page page = view.pages[p];
-				for (int c = 0; page != null && c < CHUNKS_PER_PAGE; c++) {
-					Chunk chunk = page.chunks()[c];
-					if (chunk != null) {
-						out.writeLong((long) p * CHUNKS_PER_PAGE + c);
-						out.write(chunk.data());
-					}
-				}
-			}
-		}
-		Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-	}
-
-	/** Reads a disk written by {@link #writeTo}, as a read-only snapshot. */
-	static VirtualDisk readFrom(Path file) throws IOException {
-		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-			if (in.readLong() != MAGIC) {
-				throw new IOException(file + " is not a virtual disk image");
-			}
-			long sectors = in.readLong();
-			int n = in.readInt();
-			if (sectors <= 0 || n < 0 || (long) n * SECTORS_PER_CHUNK > sectors + SECTORS_PER_CHUNK) {
-				throw new IOException(file + " has a corrupt header");
-			}
-			VirtualDisk disk = new VirtualDisk(sectors);
-			long chunks = (sectors + SECTORS_PER_CHUNK - 1) / SECTORS_PER_CHUNK;
-			for (int i = 0; i < n; i++) {
-				long index = in.readLong();
-				if (index < 0 || index >= chunks) {
-					throw new IOException(file + " has a chunk outside the disk: " + index);
-				}
-				in.readFully(disk.writableChunk(index));
-			}
-			return disk.snapshot();
-		}
 	}
 
 	/** Bytes held by chunks that have been written (a snapshot shares them with the live disk). */

@@ -27,7 +27,7 @@ class LibxlHypervisorTest {
 
 	private static final DomId DOM3 = DomId.of(3);
 
-	private static final Duration DEADLINE = Duration.ofSeconds(10);
+	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	@TempDir
 	Path stateDir;

@@ -39,6 +39,7 @@ import org.xso.xen.store.XsConnection;
 import org.xso.xen.store.XsHistoryEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Multi-queue blkif ({@code multi-queue-max-queues} / {@code multi-queue-num-queues}): the per-queue
@@ -93,6 +94,9 @@ class BlockMultiQueueTest {
 
 	private void assertAllDoneExactlyOnce() {
 		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		// a verify leaves the workload running: stop it and let what is in flight complete
+		hv.simulator().orElseThrow().stopWorkload(DOM1);
+		await().atMost(DEADLINE).until(() -> device().counters().inFlight() == 0);
 		DeviceCounters c = device().counters();
 		assertThat(c.duplicated()).as("duplicated").isZero();
 		assertThat(c.lost()).as("lost").isZero();

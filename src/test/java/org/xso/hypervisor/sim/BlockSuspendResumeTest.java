@@ -32,6 +32,7 @@ import org.xso.xen.grant.Gntst;
 import org.xso.xen.store.XsHistoryEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Suspend and resume of a guest whose block workload runs at queue depth 16, through the
@@ -57,6 +58,13 @@ class BlockSuspendResumeTest {
 		hv.create(Optional.of(DOM1), new GuestSpec("guest1", 256, 1,
 				List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 1 << 20, 512, features))), DEADLINE);
 		hv.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
+	}
+
+	/** Verifies the disk, then stops the workload (a verify leaves it running) and waits for what is in flight. */
+	private void verifyAndSettle() {
+		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		hv.simulator().orElseThrow().stopWorkload(DOM1);
+		await().atMost(DEADLINE).until(() -> counters().inFlight() == 0);
 	}
 
 	private DeviceCounters counters() {
@@ -87,7 +95,7 @@ class BlockSuspendResumeTest {
 			ResumeReport r = cycle(strategy);
 			replayed += r.devices().get(0).replayed();
 		}
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		verifyAndSettle();
 		DeviceCounters c = counters();
 		assertThat(c.duplicated()).isZero();
 		assertThat(c.lost()).isZero();
@@ -175,7 +183,7 @@ class BlockSuspendResumeTest {
 		DeviceInfo d = hv.guest(DOM1).orElseThrow().devices().get(0);
 		assertThat(d.features()).containsEntry("feature-persistent", "0")
 			.containsEntry("feature-max-indirect-segments", "0");
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE)).isZero();
+		verifyAndSettle();
 		assertThat(counters().duplicated()).isZero();
 		assertThat(counters().completed()).isEqualTo(counters().issued());
 	}

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +15,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Copy-on-write snapshots of the virtual disk checked against a model that copies every byte: after
@@ -130,7 +127,7 @@ class VirtualDiskProperties {
 	}
 
 	@Test
-	void aSnapshotIsReadOnlyAndSurvivesAFileRoundTrip(@TempDir Path dir) throws Exception {
+	void aSnapshotIsReadOnly() {
 		VirtualDisk live = new VirtualDisk(SECTORS);
 		ByteBuffer data = ByteBuffer.allocate(2 * VirtualDisk.SECTOR_SIZE);
 		Arrays.fill(data.array(), (byte) 7);
@@ -139,14 +136,10 @@ class VirtualDiskProperties {
 		assertThatThrownBy(() -> snap.write(0, 1, data, 0)).isInstanceOf(IllegalStateException.class);
 		live.write(4100, 1, ByteBuffer.allocate(VirtualDisk.SECTOR_SIZE), 0);
 
-		Path file = dir.resolve("disk.vdisk");
-		snap.writeTo(file);
-		VirtualDisk back = VirtualDisk.readFrom(file);
 		ByteBuffer read = ByteBuffer.allocate(2 * VirtualDisk.SECTOR_SIZE);
-		back.read(4100, 2, read, 0);
+		snap.read(4100, 2, read, 0);
 		assertThat(read.array()).isEqualTo(data.array());
-		assertThat(back.allocatedBytes()).isEqualTo(snap.allocatedBytes()).isEqualTo(4096);
-		assertThat(Files.size(file)).isEqualTo(8 + 8 + 4 + 8 + 4096);
+		assertThat(snap.allocatedBytes()).isEqualTo(4096);
 	}
 
 }
