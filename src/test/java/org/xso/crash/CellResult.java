@@ -82,7 +82,7 @@ final class CellResult {
 	/** The matrix's text for this cell: the end state, or FAIL and what failed first. */
 	String summary() {
 		if (ok()) {
-			return "ok " + outcome;
+			return "ok " + outcome + (notes.stream().anyMatch(n -> n.endsWith("booted again")) ? ", rebooted" : "");
 		}
 		Finding first = findings.get(0);
 		return (first.harness() ? "NOT RUN " : "FAIL ") + first.check()
