@@ -75,7 +75,7 @@ class QuickstartTests {
 
 	private static String run(String script) throws Exception {
 		Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true).start();
-		if (!p.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
+		if (!p.waitFor(Duration.ofSeconds(120).toMillis(), TimeUnit.MILLISECONDS)) {
 			p.destroyForcibly();
 			throw new AssertionError("timed out: " + script);
 		}

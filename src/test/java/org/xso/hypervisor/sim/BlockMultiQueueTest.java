@@ -53,7 +53,7 @@ class BlockMultiQueueTest {
 
 	private static final DeviceId XVDA = DeviceId.vbd(51712);
 
-	private static final Duration DEADLINE = Duration.ofSeconds(10);
+	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	private static final String FE = "/local/domain/1/device/vbd/51712";
 

@@ -44,7 +44,7 @@ class BlockSuspendResumeTest {
 
 	private static final DeviceId XVDA = DeviceId.vbd(51712);
 
-	private static final Duration DEADLINE = Duration.ofSeconds(10);
+	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	private final SimHypervisor hv = new SimHypervisor();
 

@@ -28,7 +28,7 @@ class DeviceLifecycleTest {
 
 	private static final DeviceId XVDA = DeviceId.vbd(51712);
 
-	private static final Duration DEADLINE = Duration.ofSeconds(10);
+	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	private final SimHypervisor hv = new SimHypervisor();
 

@@ -29,7 +29,7 @@ class GuestSuspendResumeTest {
 
 	private static final DomId DOM1 = DomId.of(1);
 
-	private static final Duration DEADLINE = Duration.ofSeconds(10);
+	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	private final SimHypervisor hv = new SimHypervisor();
 

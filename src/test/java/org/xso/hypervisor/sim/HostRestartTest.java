@@ -28,7 +28,7 @@ class HostRestartTest {
 
 	private static final DomId DOM1 = DomId.of(1);
 
-	private static final Duration DEADLINE = Duration.ofSeconds(10);
+	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
 	@Test
 	void resumesASuspendedGuestOnANewHostFromTheCheckpointAlone(@TempDir Path snapshots) throws Exception {

@@ -54,11 +54,11 @@ final class NetFixture implements AutoCloseable {
 	}
 
 	static ConditionFactory await() {
-		return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5));
+		return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5));
 	}
 
 	static long deadline() {
-		return System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		return System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 	}
 
 	/** Waits until every packet the workload sent is echoed or counted dropped. */
