@@ -44,12 +44,15 @@ class OperationRecovery {
 
 	private final RunningRecovery running;
 
+	private final OperationJournal journal;
+
 	private final DomainReconciler reconciler;
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	OperationRecovery(DomainLeases leases, OperationRepository operations, OperationExecutor executor,
-			RunningRecovery running, DomainReconciler reconciler) {
+			RunningRecovery running, OperationJournal journal, DomainReconciler reconciler) {
+		this.journal = journal;
 		this.leases = leases;
 		this.operations = operations;
 		this.executor = executor;
@@ -145,7 +148,11 @@ class OperationRecovery {
 		log.info("Recovering {} operation {} of domain {} ({}, phase {})", op.kind(), id, domid, op.state(),
 				op.currentPhase());
 		try {
-			boolean again = op.state() == OperationState.PENDING || running.recover(op);
+			boolean pending = op.state() == OperationState.PENDING;
+			if (pending) {
+				journal.note(id, "accepted before the service stopped and not started yet; run after the restart");
+			}
+			boolean again = pending || running.recover(op);
 			reconciler.reconcileUnderRecovery(domid);
 			if (again) {
 				run.accept(new ToRun(id, op.kind()));

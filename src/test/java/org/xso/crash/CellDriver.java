@@ -587,8 +587,11 @@ final class CellDriver {
 			}
 		}
 		Api.Response v = api.post("/api/v1/domains/" + d + "/workload/verify", Map.of("timeoutMs", 60_000));
-		if (v.status() != 200 || v.body().path("mismatches").asLong() != 0) {
-			result.fail("disk verifies", "dom" + d + " verify: 200 with 0 mismatches", v.describe());
+		// a guest booted again learns its disk from the sectors: 0 mismatches alone would pass a blank disk
+		if (v.status() != 200 || v.body().path("mismatches").asLong() != 0
+				|| v.body().path("writtenSectors").asLong() <= 0) {
+			result.fail("disk verifies", "dom" + d + " verify: 200 with 0 mismatches and written sectors found",
+					v.describe());
 		}
 	}
 

@@ -204,6 +204,7 @@ abstract class RestartScenarios {
 		MockMvc second = start(db, "node-a");
 		JsonNode suspended = awaitEnd(second, queued);
 		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		assertThat(suspended.get("recoveryNote").asString()).contains("run after the restart");
 		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
 		JsonNode interrupted = awaitEnd(second, running);
 		assertThat(interrupted.get("state").asString()).isEqualTo("ROLLED_BACK");
