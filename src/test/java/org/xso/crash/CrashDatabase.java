@@ -21,6 +21,15 @@ sealed interface CrashDatabase extends AutoCloseable {
 	/** The service's command-line properties that point it at this database. */
 	List<String> serviceArguments();
 
+	/**
+	 * Whether another connection may see a commit before it is written: H2's MVStore marks a
+	 * transaction committed in memory, then writes its chunk; PostgreSQL shows a commit once its WAL
+	 * is flushed.
+	 */
+	default boolean visibleBeforeDurable() {
+		return false;
+	}
+
 	@Override
 	void close();
 
@@ -42,6 +51,11 @@ sealed interface CrashDatabase extends AutoCloseable {
 		@Override
 		public String title() {
 			return "H2 file";
+		}
+
+		@Override
+		public boolean visibleBeforeDurable() {
+			return true;
 		}
 
 		@Override

@@ -45,6 +45,10 @@ final class DatabaseRun {
 		return database.title();
 	}
 
+	CrashDatabase database() {
+		return database;
+	}
+
 	ServiceProcess service() {
 		return service;
 	}
