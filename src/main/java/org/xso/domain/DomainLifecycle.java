@@ -2,6 +2,7 @@ package org.xso.domain;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -86,11 +87,17 @@ public class DomainLifecycle {
 
 	@Transactional(readOnly = true)
 	public List<DomainViews.DomainRecord> all() {
-		return repository.findAll()
-			.stream()
-			.map(d -> new DomainViews.DomainRecord(d.domid(), d.name(), d.state(), d.spec(), d.suspendCheckpointId(),
-					d.checkpointRetention(), d.version()))
-			.toList();
+		return repository.findAll().stream().map(DomainLifecycle::record).toList();
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<DomainViews.DomainRecord> find(int domid) {
+		return repository.findById(domid).map(DomainLifecycle::record);
+	}
+
+	private static DomainViews.DomainRecord record(Domain d) {
+		return new DomainViews.DomainRecord(d.domid(), d.name(), d.state(), d.spec(), d.suspendCheckpointId(),
+				d.checkpointRetention(), d.version());
 	}
 
 }

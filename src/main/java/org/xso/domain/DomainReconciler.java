@@ -78,11 +78,8 @@ public class DomainReconciler {
 	public void reconcileUnderRecovery(int domid) {
 		try {
 			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(domid));
-			lifecycle.all()
-				.stream()
-				.filter(d -> d.domid() == domid && d.state() != DomainState.RESTORING)
-				.findFirst()
-				.ifPresent(d -> reconcile(d, guest));
+			// one domain read, not all of them: recovery calls this once per interrupted operation
+			lifecycle.find(domid).filter(d -> d.state() != DomainState.RESTORING).ifPresent(d -> reconcile(d, guest));
 		}
 		catch (HypervisorException e) {
 			log.warn("Cannot reconcile domain {}: {}", domid, e.getMessage());

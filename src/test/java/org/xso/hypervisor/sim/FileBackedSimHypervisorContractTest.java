@@ -1,57 +1,18 @@
 package org.xso.hypervisor.sim;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.xso.hypervisor.BlkbackFeatures;
-import org.xso.hypervisor.DeviceSpec;
-import org.xso.hypervisor.GuestSpec;
-import org.xso.hypervisor.Hypervisor;
-import org.xso.hypervisor.HypervisorContract;
-import org.xso.xen.DomId;
 
 /** The port's contract on the simulator as the service runs it: disks and snapshots in files. */
-class FileBackedSimHypervisorContractTest extends HypervisorContract {
+class FileBackedSimHypervisorContractTest extends SimHypervisorContractTest {
 
 	@TempDir
 	Path dir;
 
-	private SimHypervisor hv;
-
-	@BeforeEach
-	void open() {
-		hv = new SimHypervisor(dir);
-	}
-
-	@AfterEach
-	void close() {
-		hv.close();
-	}
-
 	@Override
-	protected Hypervisor hypervisor() {
-		return hv;
-	}
-
-	@Override
-	protected Set<Capability> capabilities() {
-		return EnumSet.allOf(Capability.class);
-	}
-
-	@Override
-	protected void givenRunningGuest(DomId domid, String name) {
-		hv.create(Optional.of(domid),
-				new GuestSpec(name, 128, 1,
-						List.of(new DeviceSpec.Vbd(51712, DomId.DOM0, 2048, 512, BlkbackFeatures.LINUX_DEFAULT),
-								new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:" + String.format("%02x", domid.value())))),
-				Duration.ofSeconds(10));
+	SimHypervisor open() {
+		return new SimHypervisor(dir);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
@@ -17,7 +18,17 @@ import org.xso.xen.DomId;
 /** The port's contract on the simulator, which has every capability. */
 class SimHypervisorContractTest extends HypervisorContract {
 
-	private final SimHypervisor hv = new SimHypervisor();
+	private SimHypervisor hv;
+
+	/** The simulator under test: disks and snapshots in memory. */
+	SimHypervisor open() {
+		return new SimHypervisor();
+	}
+
+	@BeforeEach
+	void start() {
+		hv = open();
+	}
 
 	@AfterEach
 	void close() {
