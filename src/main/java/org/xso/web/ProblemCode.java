@@ -21,6 +21,18 @@ public enum ProblemCode {
 	 * cannot parse (bad percent-encoding, an encoded NUL or slash, a header or URL too large).
 	 */
 	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "The request is not a well-formed HTTP request"),
+	/**
+	 * The request carries no credentials, or a bearer token that is not valid (unknown, revoked,
+	 * expired, badly signed). The response has a {@code WWW-Authenticate: Bearer} header.
+	 */
+	UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Authentication is required"),
+	/** The caller is authenticated, but its role does not allow this request. */
+	FORBIDDEN(HttpStatus.FORBIDDEN, "The caller's role does not allow this request"),
+	/**
+	 * A browser sent the request from another origin, and that origin is not one the service is
+	 * configured to accept ({@code xso.security.cors.allowed-origins}).
+	 */
+	CROSS_ORIGIN_REFUSED(HttpStatus.FORBIDDEN, "Requests from this origin are not accepted"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
 	DOMAIN_NOT_FOUND(HttpStatus.NOT_FOUND, "No such domain"),
 	DEVICE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such device"),

@@ -1,5 +1,7 @@
 package org.xso.domain;
 
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -25,6 +27,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+@AutoConfigureMockMvc(addFilters = false) // a slice of the controller; AccessControlTests covers security
 @WebMvcTest(DomainController.class)
 @Import({ StrictJson.class, ContractValidation.class })
 class DomainControllerSliceTests {

@@ -1,5 +1,7 @@
 package org.xso.operation;
 
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +30,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /** The operation endpoints alone, their services mocked; responses still checked against the contract. */
+@AutoConfigureMockMvc(addFilters = false) // a slice of the controller; AccessControlTests covers security
 @WebMvcTest(OperationController.class)
 @Import({ StrictJson.class, ContractValidation.class })
 class OperationControllerSliceTests {

@@ -1,5 +1,7 @@
 package org.xso.operation;
 
+import org.xso.support.AdminByDefault;
+
 import java.time.Duration;
 
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -36,7 +38,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 @SpringBootTest(properties = { "xso.hypervisor=sim", "xso.demo.enabled=false", "xso.instance-id=sim-flows",
 		"spring.datasource.url=jdbc:h2:mem:xso-sim;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
-@Import(ContractValidation.class)
+@Import({ ContractValidation.class, AdminByDefault.class })
 @EnabledIf("simulatorPresent")
 class SimulatorFlowTests {
 

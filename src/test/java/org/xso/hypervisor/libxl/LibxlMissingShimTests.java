@@ -1,5 +1,7 @@
 package org.xso.hypervisor.libxl;
 
+import org.xso.support.AdminByDefault;
+
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 
@@ -8,6 +10,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 		"xso.demo.enabled=false", "xso.instance-id=libxl-missing",
 		"spring.datasource.url=jdbc:h2:mem:xso-libxl-missing;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
+@org.springframework.context.annotation.Import(AdminByDefault.class)
 class LibxlMissingShimTests extends StartupWithoutXen {
 
 	@Override

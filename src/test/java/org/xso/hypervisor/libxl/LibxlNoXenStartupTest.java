@@ -1,5 +1,7 @@
 package org.xso.hypervisor.libxl;
 
+import org.xso.support.AdminByDefault;
+
 import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -13,6 +15,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 		"xso.demo.enabled=false", "xso.instance-id=libxl-no-xen",
 		"spring.datasource.url=jdbc:h2:mem:xso-libxl-noxen;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
+@org.springframework.context.annotation.Import(AdminByDefault.class)
 class LibxlNoXenStartupTest extends StartupWithoutXen {
 
 	@Override

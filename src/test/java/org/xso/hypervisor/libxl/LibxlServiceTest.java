@@ -1,5 +1,7 @@
 package org.xso.hypervisor.libxl;
 
+import org.xso.support.AdminByDefault;
+
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +33,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 		"xso.demo.enabled=false", "xso.instance-id=libxl-service", "xso.libxl.state-dir=target/libxl-service-state",
 		"spring.datasource.url=jdbc:h2:mem:xso-libxl-service;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
-@Import(ContractValidation.class)
+@Import({ ContractValidation.class, AdminByDefault.class })
 class LibxlServiceTest {
 
 	private static final String QUIESCE = "{\"strategy\":\"SHADOW_REPLAY\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":10000}";
