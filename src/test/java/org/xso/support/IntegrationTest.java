@@ -27,7 +27,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 @SpringBootTest(properties = { "xso.hypervisor=fake", "xso.demo.enabled=false", "xso.instance-id=test-instance",
 		"spring.datasource.url=jdbc:h2:mem:xso-it;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
-@Import({ FakeHypervisorConfiguration.class, ContractValidation.class, AdminByDefault.class })
+@Import({ FakeHypervisorConfiguration.class, ContractValidation.class, AdminByDefault.class, TestJwts.class })
 public abstract class IntegrationTest {
 
 	@Autowired
