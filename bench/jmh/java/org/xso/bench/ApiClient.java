@@ -31,8 +31,11 @@ final class ApiClient {
 	/** Whether {@link #await} long-polls ({@code ?waitMs=}) rather than asking every {@code pollMicros}. */
 	final boolean longPoll;
 
-	ApiClient(String base, boolean longPoll) {
+	private final String authorization;
+
+	ApiClient(String base, String token, boolean longPoll) {
 		this.base = base + "/api/v1";
+		this.authorization = "Bearer " + token;
 		this.longPoll = longPoll;
 	}
 
@@ -51,14 +54,18 @@ final class ApiClient {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(this.base + path))
 			.timeout(Duration.ofSeconds(120))
 			.header("Content-Type", "application/json")
+			.header("Authorization", this.authorization)
 			.POST(HttpRequest.BodyPublishers.ofString(json))
 			.build();
 		return send(request, true);
 	}
 
 	Response get(String path) {
-		return send(HttpRequest.newBuilder(URI.create(this.base + path)).timeout(Duration.ofSeconds(120)).GET().build(),
-				false);
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.timeout(Duration.ofSeconds(120))
+			.header("Authorization", this.authorization)
+			.GET()
+			.build(), false);
 	}
 
 	private Response send(HttpRequest request, boolean retryOverload) {

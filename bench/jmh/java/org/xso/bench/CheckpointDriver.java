@@ -51,7 +51,7 @@ final class CheckpointDriver {
 		ExecutorService pool = Executors.newFixedThreadPool(guests);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
 			results.put("service", service.description);
-			ApiClient api = new ApiClient(service.baseUrl, !"short".equals(p.getOrDefault("poll", "long")));
+			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(p.getOrDefault("poll", "long")));
 			List<Integer> domids = LoadDriver.create(api, pool, 1, guests, LoadDriver.workload(inFlight, 8), -1,
 					new OperationStats());
 			// unmeasured: the JIT compiles the service's paths for tens of seconds after startup

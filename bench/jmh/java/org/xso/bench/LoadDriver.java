@@ -79,7 +79,7 @@ final class LoadDriver {
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
 			results.put("service", service.description);
-			ApiClient api = new ApiClient(service.baseUrl, !"short".equals(p.getOrDefault("poll", "long")));
+			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(p.getOrDefault("poll", "long")));
 			OperationStats creates = new OperationStats();
 			long t0 = System.nanoTime();
 			// inFlight=0: the latency guest runs no workload, so the run measures the service alone

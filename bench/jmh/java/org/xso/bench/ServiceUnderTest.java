@@ -28,6 +28,9 @@ final class ServiceUnderTest implements AutoCloseable {
 
 	final String baseUrl;
 
+	/** The bearer token the drivers send: the started service's admin token, or the one given. */
+	final String token;
+
 	final String description;
 
 	private final ConfigurableApplicationContext context;
@@ -39,9 +42,10 @@ final class ServiceUnderTest implements AutoCloseable {
 	/** The PostgreSQL schema the service started here uses (null otherwise): for the database's figures. */
 	final DatabaseFigures database;
 
-	private ServiceUnderTest(String baseUrl, String description, ConfigurableApplicationContext context,
+	private ServiceUnderTest(String baseUrl, String token, String description, ConfigurableApplicationContext context,
 			Path snapshots, Runnable cleanup, DatabaseFigures database) {
 		this.baseUrl = baseUrl;
+		this.token = token;
 		this.description = description;
 		this.context = context;
 		this.snapshots = snapshots;
@@ -51,14 +55,19 @@ final class ServiceUnderTest implements AutoCloseable {
 
 	static ServiceUnderTest start(Map<String, String> p, int guests) throws IOException, SQLException {
 		if (p.containsKey("url")) {
-			return new ServiceUnderTest(p.get("url").replaceAll("/$", ""), "service at " + p.get("url"), null, null,
+			String token = p.getOrDefault("token", System.getenv("XSO_TOKEN"));
+			if (token == null) {
+				throw new IllegalArgumentException("a service given by url needs a token (-Dtoken=... or XSO_TOKEN)");
+			}
+			return new ServiceUnderTest(p.get("url").replaceAll("/$", ""), token, "service at " + p.get("url"), null, null,
 					() -> {
 					}, null);
 		}
 		String db = p.getOrDefault("db", "h2");
 		Path snapshots = Files.createTempDirectory("xso-bench-disks");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--xso.demo.enabled=false",
-				"--xso.sim.snapshot-dir=" + snapshots, "--logging.level.root=WARN",
+				"--xso.sim.snapshot-dir=" + snapshots, "--xso.security.admin-token-file=" + snapshots.resolve("admin-token"),
+				"--logging.level.root=WARN",
 				"--logging.level.org.xso=WARN", "--logging.level.org.hibernate=ERROR", "--spring.main.banner-mode=off",
 				"--xso.operations.workers=" + p.getOrDefault("workers", "4"),
 				"--xso.operations.queue-capacity=" + p.getOrDefault("queue", String.valueOf(Math.max(64, 2 * guests))),
@@ -99,7 +108,9 @@ final class ServiceUnderTest implements AutoCloseable {
 		}
 		ConfigurableApplicationContext context = SpringApplication.run(XsoApplication.class, args.toArray(String[]::new));
 		String port = context.getEnvironment().getProperty("local.server.port");
-		return new ServiceUnderTest("http://127.0.0.1:" + port, description, context, snapshots, cleanup, database);
+		String token = Files.readString(snapshots.resolve("admin-token")).strip();
+		return new ServiceUnderTest("http://127.0.0.1:" + port, token, description, context, snapshots, cleanup,
+				database);
 	}
 
 	private static String serverVersion(String url, String user, String password) throws SQLException {

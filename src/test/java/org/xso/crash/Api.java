@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +32,17 @@ final class Api {
 
 	private final String base;
 
-	Api(int port) {
+	/**
+	 * The service's bootstrap admin token, read when first needed: the service writes it on its
+	 * first start, under the data directory that is its working directory.
+	 */
+	private final Path tokenFile;
+
+	private volatile String token;
+
+	Api(int port, Path tokenFile) {
 		this.base = "http://127.0.0.1:" + port;
+		this.tokenFile = tokenFile;
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
@@ -92,6 +103,9 @@ final class Api {
 	}
 
 	private Response send(HttpRequest.Builder b, String path) {
+		if (!path.startsWith("/actuator/health")) {
+			b.header("Authorization", "Bearer " + token());
+		}
 		HttpRequest request = b.timeout(REQUEST_TIMEOUT).header("Accept", "application/json, application/problem+json")
 			.build();
 		try {
@@ -105,6 +119,20 @@ final class Api {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted during " + request.method() + " " + path, e);
 		}
+	}
+
+	private String token() {
+		String t = token;
+		if (t == null) {
+			try {
+				t = Files.readString(tokenFile).strip();
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException("the service has not written its admin token " + tokenFile, e);
+			}
+			token = t;
+		}
+		return t;
 	}
 
 	private static JsonNode parse(String body) {

@@ -40,11 +40,11 @@ final class ServiceProcess {
 
 	private final Api api;
 
-	private ServiceProcess(Process process, int port, Path log) {
+	private ServiceProcess(Process process, int port, Path log, Path tokenFile) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
-		this.api = new Api(port);
+		this.api = new Api(port, tokenFile);
 	}
 
 	/** What every start shares: the jar, the JVM, the database and the data directory. */
@@ -79,7 +79,8 @@ final class ServiceProcess {
 				.start();
 			LIVE.add(p);
 			p.onExit().thenRun(() -> LIVE.remove(p));
-			ServiceProcess service = new ServiceProcess(p, port, log);
+			ServiceProcess service = new ServiceProcess(p, port, log,
+					launch.dataDirectory().resolve("data").resolve("admin-token"));
 			service.awaitReady(readyWithin);
 			return service;
 		}
