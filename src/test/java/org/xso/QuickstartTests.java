@@ -23,18 +23,32 @@ import org.xso.support.Database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the curl commands of the README's quick start verbatim (only the port differs) against the
+ * Runs the curl commands of the README's quick start verbatim (only the port and the admin token's
+ * file differ, and each block sees what the blocks before it exported) against the
  * running service with its demo guests on the simulator, workloads running, so the documented
  * commands keep working and show what they claim (0 lost, 0 duplicated, all refs new).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "xso.hypervisor=sim", "xso.sim.snapshot-dir=target/quickstart-disks", "xso.demo.enabled=true",
-				"xso.instance-id=quickstart",
+				"xso.instance-id=quickstart", "xso.security.bootstrap-admin-token=true",
+				"xso.security.admin-token-file=target/quickstart/data/admin-token",
 				"spring.datasource.url=jdbc:h2:mem:xso-quickstart;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @EnabledOnOs({ OS.LINUX, OS.MAC })
 class QuickstartTests {
 
 	private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
+
+	/** The admin token file of this run: the service writes it at start, as on a first start. */
+	private static final Path ADMIN_TOKEN = Path.of("target/quickstart/data/admin-token");
+
+	static {
+		try {
+			Files.deleteIfExists(ADMIN_TOKEN);
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
 
 	@LocalServerPort
 	int port;
@@ -45,12 +59,19 @@ class QuickstartTests {
 	@Test
 	void theDocumentedCommandsWorkVerbatim() throws Exception {
 		List<String> blocks = blocks();
-		assertThat(blocks).hasSize(9);
+		assertThat(blocks).hasSize(10);
 		List<String> out = new ArrayList<>();
+		// what a block exports stays set for the blocks after it, as in the reader's terminal
+		StringBuilder exports = new StringBuilder();
 		for (String block : blocks) {
-			out.add(run(block.replace("localhost:8080", "localhost:" + port)));
+			String script = block.replace("localhost:8080", "localhost:" + port)
+				.replace("data/admin-token", ADMIN_TOKEN.toString());
+			out.add(run(exports + script));
+			script.lines().filter(l -> l.startsWith("export ")).forEach(l -> exports.append(l).append('\n'));
 			Database.awaitQuiet(jdbc);
 		}
+		out.remove(0); // the token's export prints nothing
+		assertThat(exports.toString()).contains("XSO_TOKEN");
 		assertThat(out.get(0)).contains("\"name\":\"demo-1\"", "\"name\":\"demo-2\"");
 		assertThat(out.get(1)).contains("HTTP/1.1 202").containsIgnoringCase("location: /api/v1/operations/");
 		assertThat(out.get(2)).contains("\"kind\":\"SUSPEND\"", "event:operation", "event:xenbus.state");

@@ -11,6 +11,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.support.AdminByDefault;
 import org.xso.support.ContractValidation;
 import org.xso.web.LeaseRef;
 import org.xso.web.ProblemCode;
@@ -29,7 +30,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 @AutoConfigureMockMvc(addFilters = false) // a slice of the controller; AccessControlTests covers security
 @WebMvcTest(DomainController.class)
-@Import({ StrictJson.class, ContractValidation.class })
+@Import({ StrictJson.class, ContractValidation.class, AdminByDefault.class })
 class DomainControllerSliceTests {
 
 	@Autowired

@@ -22,6 +22,7 @@ import org.xso.support.ContractValidation;
 import org.xso.support.FakeHypervisor;
 import org.xso.support.FakeHypervisorConfiguration;
 import org.xso.support.Guests;
+import org.xso.support.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -256,6 +257,8 @@ abstract class RestartScenarios {
 			.web(WebApplicationType.SERVLET)
 			.run(args);
 		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
+			.apply(org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity())
+			.defaultRequest(get("/").header("Authorization", "Bearer " + TestTokens.ADMIN))
 			.alwaysDo(ContractValidation.handler())
 			.build();
 	}

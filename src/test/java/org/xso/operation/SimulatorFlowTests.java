@@ -1,6 +1,7 @@
 package org.xso.operation;
 
 import org.xso.support.AdminByDefault;
+import org.xso.support.TestTokens;
 
 import java.time.Duration;
 
@@ -114,6 +115,36 @@ class SimulatorFlowTests {
 		assertThat(checkpoint.get("error").get("code").asString()).isEqualTo("COMPENSATION_FAILED");
 		JsonNode domain = call(get("/api/v1/domains/" + domid), 200);
 		assertThat(domain.get("state").asString()).as(domain.toString()).isEqualTo("FAULTED");
+	}
+
+	@Test
+	void theSimulatorsFaultsAndWorkloadsAreForAdminsOnly() throws Exception {
+		int domid = 32;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		String fault = "{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":false}";
+		for (String token : new String[] { TestTokens.VIEWER, TestTokens.OPERATOR }) {
+			assertThat(status(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+				.content(fault)
+				.with(TestTokens.bearer(token)))).isEqualTo(403);
+			assertThat(status(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"action\":\"START\"}")
+				.with(TestTokens.bearer(token)))).isEqualTo(403);
+		}
+		assertThat(call(get("/api/v1/domains/" + domid + "/workload").with(TestTokens.bearer(TestTokens.VIEWER)), 200)
+			.get("running").asBoolean()).isFalse();
+		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+			.content(fault)
+			.with(TestTokens.bearer(TestTokens.ADMIN)), 204);
+		call(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}")
+			.with(TestTokens.bearer(TestTokens.ADMIN)), 200);
+		call(post("/api/v1/domains/" + domid + "/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"STOP\"}")
+			.with(TestTokens.bearer(TestTokens.ADMIN)), 200);
+	}
+
+	private int status(org.springframework.test.web.servlet.RequestBuilder request) throws Exception {
+		return mvc.perform(request).andReturn().getResponse().getStatus();
 	}
 
 	private void startWorkload(int domid) throws Exception {
