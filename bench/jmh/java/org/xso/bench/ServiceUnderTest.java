@@ -66,7 +66,8 @@ final class ServiceUnderTest implements AutoCloseable {
 		String db = p.getOrDefault("db", "h2");
 		Path snapshots = Files.createTempDirectory("xso-bench-disks");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--xso.demo.enabled=false",
-				"--xso.sim.snapshot-dir=" + snapshots, "--xso.security.admin-token-file=" + snapshots.resolve("admin-token"),
+				"--xso.sim.snapshot-dir=" + snapshots, "--xso.security.bootstrap-admin-token=true",
+				"--xso.security.admin-token-file=" + snapshots.resolve("admin-token"),
 				"--logging.level.root=WARN",
 				"--logging.level.org.xso=WARN", "--logging.level.org.hibernate=ERROR", "--spring.main.banner-mode=off",
 				"--xso.operations.workers=" + p.getOrDefault("workers", "4"),
