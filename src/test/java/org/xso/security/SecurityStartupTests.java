@@ -29,6 +29,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.FileSystemUtils;
 import org.xso.support.FakeHypervisorConfiguration;
+import org.xso.support.TestJwts;
 import org.xso.support.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,7 +51,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 				"xso.security.api-tokens-file=target/security-startup/api-tokens",
 				"xso.security.reload-interval=PT0.1S",
 				"xso.security.cors.allowed-origins=https://console.example.org",
-				"management.defaults.metrics.export.enabled=true" })
+				"management.defaults.metrics.export.enabled=true",
+				// an identity provider configured the way a deployment does it, by properties only
+				"spring.security.oauth2.resourceserver.jwt.public-key-location=file:target/security-startup/idp.pem",
+				"xso.security.jwt.principal-claim=preferred_username", "xso.security.jwt.roles-claim=realm_access.roles",
+				"xso.security.jwt.role-mapping.xso-operators=operator" })
 @Import(FakeHypervisorConfiguration.class)
 @EnabledOnOs({ OS.LINUX, OS.MAC })
 class SecurityStartupTests {
@@ -71,6 +76,7 @@ class SecurityStartupTests {
 			FileSystemUtils.deleteRecursively(DIR);
 			Files.createDirectories(DIR);
 			writeTokens(TOKENS, ApiTokens.sha256(FIRST) + " operator ci\n");
+			Files.writeString(DIR.resolve("idp.pem"), TestJwts.publicKeyPem());
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
@@ -129,6 +135,18 @@ class SecurityStartupTests {
 		Files.writeString(ADMIN_TOKEN, after + "\n");
 		await().until(() -> send("GET", "/api/v1/domains", before, null).statusCode() == 401);
 		assertThat(send("GET", "/api/v1/domains", after, null).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void anIdentityProvidersJwtIsAcceptedThroughPropertiesAlone() throws Exception {
+		String alice = TestJwts.jwt("f81d4fae-7dec", java.util.Map.of("preferred_username", "alice", "realm_access",
+				java.util.Map.of("roles", java.util.List.of("offline_access", "xso-operators"))));
+		assertThat(send("GET", "/api/v1/domains", alice, null).statusCode()).isEqualTo(200);
+		HttpResponse<String> refused = send("DELETE", "/api/v1/domains/1", alice, null);
+		assertThat(refused.statusCode()).isEqualTo(403);
+		assertThat(refused.body()).contains("needs the admin role; the caller's role is operator");
+		assertThat(send("GET", "/api/v1/domains", TestJwts.signedByAStranger("alice", "admin"), null).statusCode())
+			.isEqualTo(401);
 	}
 
 	@Test

@@ -38,6 +38,13 @@ public class TestJwts {
 		return NimbusJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic()).build();
 	}
 
+	/** The identity provider's public key, as a PEM file for {@code ...jwt.public-key-location}. */
+	public static String publicKeyPem() {
+		String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+			.encodeToString(KEY.getPublic().getEncoded());
+		return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
+	}
+
 	/** A JWT for {@code subject} with these values in its {@code roles} claim, valid for 5 minutes. */
 	public static String jwt(String subject, String... roles) {
 		return sign(KEY, subject, Map.of("roles", List.of(roles)), Instant.now().plusSeconds(300));
