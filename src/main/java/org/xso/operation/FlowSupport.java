@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.text.SafeText;
 import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
@@ -81,7 +82,7 @@ class FlowSupport {
 		}
 		catch (HypervisorException | IllegalStateException e) {
 			log.error("Compensation failed: could not thaw domain {} for operation {}: {}", t.domid(), t.id(),
-					e.getMessage());
+					SafeText.escape(e.getMessage()));
 			return false;
 		}
 	}

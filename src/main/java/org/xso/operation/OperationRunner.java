@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.PowerState;
+import org.xso.text.SafeText;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -42,7 +43,7 @@ class OperationRunner {
 			ticket = journal.start(id);
 		}
 		catch (RuntimeException e) {
-			log.warn("Operation {} could not start: {}", id, e.getMessage());
+			log.warn("Operation {} could not start: {}", id, SafeText.escape(e.getMessage()));
 			return;
 		}
 		if (ticket == null) {

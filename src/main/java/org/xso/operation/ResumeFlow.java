@@ -13,6 +13,7 @@ import org.xso.checkpoint.CheckpointStore;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.text.SafeText;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -94,7 +95,7 @@ class ResumeFlow {
 			flow.journal.entered(t.id(), entered);
 		}
 		catch (RuntimeException e) {
-			log.warn("Could not record the phases of operation {}: {}", t.id(), e.getMessage());
+			log.warn("Could not record the phases of operation {}: {}", t.id(), SafeText.escape(e.getMessage()));
 		}
 	}
 

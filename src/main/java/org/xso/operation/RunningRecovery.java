@@ -13,6 +13,7 @@ import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
+import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
@@ -144,7 +145,7 @@ class RunningRecovery {
 				hypervisor.destroy(DomId.guest(op.domid()), properties.thawTimeout());
 			}
 			catch (HypervisorException e) {
-				log.warn("Could not destroy the remains of domain {}: {}", op.domid(), e.getMessage());
+				log.warn("Could not destroy the remains of domain {}: {}", op.domid(), SafeText.escape(e.getMessage()));
 			}
 		}
 		if (op.attempts() < 2) {

@@ -24,6 +24,7 @@ import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.text.SafeText;
 
 /**
  * Renders every failure as an RFC 9457 problem detail with a catalogued {@code code}. Spring
@@ -39,7 +40,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(ProblemException.class)
 	ResponseEntity<Object> problem(ProblemException e, HttpServletRequest request) {
 		if (e.code().status().is5xxServerError()) {
-			log.warn("{} on {}: {}", e.code(), request.getRequestURI(), e.getMessage());
+			log.warn("{} on {}: {}", e.code(), SafeText.quote(request.getRequestURI()), SafeText.escape(e.getMessage()));
 		}
 		return render(e.toBody(request.getRequestURI()), new HttpHeaders());
 	}
@@ -67,7 +68,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
-		log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+		log.error("Unexpected failure on {} {}", SafeText.escape(request.getMethod()),
+				SafeText.quote(request.getRequestURI()), e);
 		return problem(new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log"),
 				request);
 	}
