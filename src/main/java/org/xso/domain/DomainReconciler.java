@@ -14,6 +14,7 @@ import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
 import org.xso.text.SafeText;
+import org.xso.web.HypervisorProblems;
 import org.xso.xen.DomId;
 
 /**
@@ -120,7 +121,7 @@ public class DomainReconciler {
 			log.info("Re-created domain {} ({}) from its stored config", d.domid(), SafeText.quote(d.name()));
 		}
 		catch (HypervisorException e) {
-			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + e.getMessage());
+			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + HypervisorProblems.detail(e));
 			log.warn("Could not re-create domain {} ({}): {}", d.domid(), SafeText.quote(d.name()),
 					SafeText.escape(e.getMessage()));
 		}

@@ -93,7 +93,8 @@ class FlowSupport {
 	 */
 	void thawAndEnd(OperationTicket t, OperationState end, ProblemException cause, Set<Phase> done) {
 		if (!thaw(t)) {
-			journal.faulted(t.id(), cause.getMessage() + "; then the guest could not be thawed", done);
+			journal.faulted(t.id(), cause.getMessage() + "; then the guest could not be thawed", cause.getCause(),
+					done);
 			return;
 		}
 		endAs(t, end, cause, done);
@@ -109,6 +110,12 @@ class FlowSupport {
 		return HypervisorProblems.of(e);
 	}
 
+	/**
+	 * The problem that ends an operation because of {@code e}: a {@link ProblemException} as it is,
+	 * a hypervisor failure in the service's wording, anything else an internal error whose detail
+	 * says nothing of it (its message may quote a statement, a file or our classes). Either way
+	 * {@code e} is the cause, which {@link OperationJournal#end} logs with the operation's id.
+	 */
 	static ProblemException problem(RuntimeException e) {
 		if (e instanceof ProblemException p) {
 			return p;
@@ -116,10 +123,8 @@ class FlowSupport {
 		if (e instanceof HypervisorException h) {
 			return HypervisorProblems.of(h);
 		}
-		// the type only: a message may quote SQL or internals, and the log has it with the stack
-		log.error("Unexpected failure in an operation", e);
 		return new ProblemException(ProblemCode.INTERNAL_ERROR,
-				"unexpected " + e.getClass().getSimpleName() + "; the service log has the details", e);
+				"an unexpected failure ended the operation; the service log has the details", e);
 	}
 
 }

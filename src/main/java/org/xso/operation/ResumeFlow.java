@@ -14,6 +14,7 @@ import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.text.SafeText;
+import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -47,7 +48,10 @@ class ResumeFlow {
 		SavedDomain image;
 		try {
 			image = store.loadVerified(checkpoint);
-			List<String> blockers = flow.hypervisor.resumeBlockers(image).stream().map(ResumeBlocker::toString).toList();
+			List<ResumeBlocker> found = flow.hypervisor.resumeBlockers(image);
+			found.forEach(b -> log.warn("Operation {} cannot resume checkpoint {}: {}", t.id(), checkpoint,
+					SafeText.escape(b.toString())));
+			List<String> blockers = found.stream().map(HypervisorProblems::describe).toList();
 			if (!blockers.isEmpty()) {
 				throw new ProblemException(ProblemCode.CHECKPOINT_NOT_RESUMABLE,
 						"the host cannot resume checkpoint " + checkpoint + ": " + String.join("; ", blockers))

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SafeText {
 
-	/** The most characters of one value a log line shows; the rest is counted, not shown. */
+	/** The most characters of one quoted value a log line shows; the rest is counted, not shown. */
 	public static final int MAX_LENGTH = 256;
 
 	private SafeText() {
@@ -21,15 +21,24 @@ public final class SafeText {
 
 	/**
 	 * {@code value} in double quotes, with {@code \} and {@code "} escaped as well, so that where it
-	 * begins and ends is never in doubt: for a name or other free text inside a log line.
+	 * begins and ends is never in doubt, and at most {@link #MAX_LENGTH} characters of it: for a
+	 * name or other free text inside a log line.
 	 */
 	public static String quote(@Nullable CharSequence value) {
 		if (value == null) {
 			return "null";
 		}
-		StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-		append(out, value, true);
-		return out.append('"').toString();
+		int shown = Math.min(value.length(), MAX_LENGTH);
+		if (shown < value.length() && Character.isHighSurrogate(value.charAt(shown - 1))) {
+			shown--; // never cut a pair in two
+		}
+		StringBuilder out = new StringBuilder(shown + 16).append('"');
+		append(out, value, shown, true);
+		out.append('"');
+		if (shown < value.length()) {
+			out.append("...(").append(value.length() - shown).append(" more)");
+		}
+		return out.toString();
 	}
 
 	/**
@@ -40,12 +49,25 @@ public final class SafeText {
 		if (value == null) {
 			return null;
 		}
-		if (!needsEscape(value)) {
+		if (!hasControlOrFormat(value)) {
 			return value.toString();
 		}
 		StringBuilder out = new StringBuilder(value.length() + 16);
-		append(out, value, false);
+		append(out, value, value.length(), false);
 		return out.toString();
+	}
+
+	/**
+	 * {@code failure} and each of its causes ({@code toString()}, so type and message), joined by
+	 * {@code "; caused by "} and {@link #escape escaped}: a failure on one log line, without its stack.
+	 */
+	public static String causes(Throwable failure) {
+		StringBuilder out = new StringBuilder();
+		int depth = 0;
+		for (Throwable t = failure; t != null && depth < 8; t = t.getCause() == t ? null : t.getCause(), depth++) {
+			out.append(depth == 0 ? "" : "; caused by ").append(t);
+		}
+		return escape(out);
 	}
 
 	/** Whether {@code value} holds a character that {@link #escape} would rewrite. */
@@ -58,15 +80,7 @@ public final class SafeText {
 		return false;
 	}
 
-	private static boolean needsEscape(CharSequence value) {
-		return value.length() > MAX_LENGTH || hasControlOrFormat(value);
-	}
-
-	private static void append(StringBuilder out, CharSequence value, boolean quoted) {
-		int shown = Math.min(value.length(), MAX_LENGTH);
-		if (shown < value.length() && Character.isHighSurrogate(value.charAt(shown - 1))) {
-			shown--; // never cut a pair in two
-		}
+	private static void append(StringBuilder out, CharSequence value, int shown, boolean quoted) {
 		for (int i = 0; i < shown; i++) {
 			char c = value.charAt(i);
 			if (quoted && (c == '\\' || c == '"')) {
@@ -81,9 +95,6 @@ public final class SafeText {
 			else {
 				out.append(c);
 			}
-		}
-		if (shown < value.length()) {
-			out.append("...(").append(value.length() - shown).append(" more)");
 		}
 	}
 

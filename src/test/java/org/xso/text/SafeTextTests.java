@@ -49,10 +49,12 @@ class SafeTextTests {
 	}
 
 	@Test
-	void showsALongValueInPartAndCountsTheRest() {
-		String rendered = SafeText.escape("a".repeat(1000));
-		assertThat(rendered).startsWith("a".repeat(SafeText.MAX_LENGTH)).endsWith("...(744 more)");
-		assertThat(SafeText.escape("\uDE00".repeat(100_000))).startsWith("\\ude00\\ude00");
+	void quotesALongValueInPartAndCountsTheRestButEscapesAMessageWhole() {
+		assertThat(SafeText.quote("a".repeat(1000)))
+			.isEqualTo("\"" + "a".repeat(SafeText.MAX_LENGTH) + "\"...(744 more)");
+		assertThat(SafeText.quote("a".repeat(255) + "\uD83D\uDE00")).endsWith("a\"...(2 more)");
+		assertThat(SafeText.escape("\uDE00".repeat(100_000))).startsWith("\\ude00\\ude00").hasSize(600_000);
+		assertThat(SafeText.escape("b".repeat(1000))).hasSize(1000);
 	}
 
 	@Property
@@ -61,6 +63,13 @@ class SafeTextTests {
 			assertThat(rendered).doesNotContain("\n", "\r");
 			assertThat(SafeText.hasControlOrFormat(rendered)).as(rendered).isFalse();
 		}
+	}
+
+	@Test
+	void rendersAFailureAndItsCausesOnOneLine() {
+		Exception failure = new IllegalStateException("cannot open\n/x", new java.io.IOException("denied"));
+		assertThat(SafeText.causes(failure))
+			.isEqualTo("java.lang.IllegalStateException: cannot open\\n/x; caused by java.io.IOException: denied");
 	}
 
 }
