@@ -11,6 +11,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.text.SafeText;
 import org.xso.web.ETags;
 import org.xso.web.PageView;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -147,7 +148,7 @@ public class CheckpointCatalog {
 			hypervisor.releaseStorage(details.map(backendInfoJson));
 		}
 		catch (RuntimeException e) {
-			log.warn("storage of a deleted checkpoint's device was not released: {}", e.toString());
+			log.warn("storage of a deleted checkpoint's device was not released: {}", SafeText.escape(e.toString()));
 		}
 	}
 

@@ -11,6 +11,7 @@ import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.GuestSpecCodec;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
@@ -54,7 +55,7 @@ class CheckpointVerifier {
 				in.expectEnd();
 			}
 			catch (CanonicalInput.InvalidEncodingException e) {
-				problem = "does not decode: " + e.getMessage();
+				problem = "does not decode: " + SafeText.escape(e.getMessage());
 			}
 		}
 		parts.add(check("config", c.configSha256(), sha, problem));
@@ -74,7 +75,7 @@ class CheckpointVerifier {
 					devices.add(DeviceSavedState.fromCanonicalBytes(bytes));
 				}
 				catch (CanonicalInput.InvalidEncodingException | IllegalArgumentException e) {
-					problem = "does not decode: " + e.getMessage();
+					problem = "does not decode: " + SafeText.escape(e.getMessage());
 				}
 			}
 			CheckpointViews.PartCheck pc = check(d.partName(), d.sha256(), sha, problem);
@@ -95,7 +96,7 @@ class CheckpointVerifier {
 			return whole.ok() ? image : null;
 		}
 		catch (IllegalArgumentException e) {
-			parts.add(check("manifest", c.sha256(), null, "does not assemble: " + e.getMessage()));
+			parts.add(check("manifest", c.sha256(), null, "does not assemble: " + SafeText.escape(e.getMessage())));
 			return null;
 		}
 	}

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceType;
+import org.xso.text.SafeText;
 import org.xso.web.BackendFeatures;
 import org.xso.web.DeviceConfig;
 import org.xso.web.ProblemException;
@@ -49,7 +50,7 @@ public class DemoGuests {
 				}
 			}
 			catch (ProblemException e) {
-				log.warn("Demo guest {}: {} {}", domid, e.code(), e.getMessage());
+				log.warn("Demo guest {}: {} {}", domid, e.code(), SafeText.escape(e.getMessage()));
 			}
 		}
 	}

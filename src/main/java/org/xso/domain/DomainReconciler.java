@@ -13,6 +13,8 @@ import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
+import org.xso.text.SafeText;
+import org.xso.web.HypervisorProblems;
 import org.xso.xen.DomId;
 
 /**
@@ -52,7 +54,7 @@ public class DomainReconciler {
 			guests = hypervisor.guests();
 		}
 		catch (HypervisorException e) {
-			log.warn("Cannot reconcile domains: the hypervisor does not answer ({})", e.getMessage());
+			log.warn("Cannot reconcile domains: the hypervisor does not answer ({})", SafeText.escape(e.getMessage()));
 			return;
 		}
 		Set<Integer> known = new HashSet<>();
@@ -65,7 +67,8 @@ public class DomainReconciler {
 		for (GuestInfo g : guests) {
 			if (!g.domid().isDom0() && !known.contains(g.domid().value()) && g.state() != PowerState.SUSPENDED) {
 				lifecycle.adopt(g.domid().value(), g.config());
-				log.info("Adopted domain {} ({}) that the hypervisor runs", g.domid(), g.config().name());
+				log.info("Adopted domain {} ({}) that the hypervisor runs", g.domid(),
+						SafeText.quote(g.config().name()));
 			}
 		}
 	}
@@ -82,7 +85,7 @@ public class DomainReconciler {
 			lifecycle.find(domid).filter(d -> d.state() != DomainState.RESTORING).ifPresent(d -> reconcile(d, guest));
 		}
 		catch (HypervisorException e) {
-			log.warn("Cannot reconcile domain {}: {}", domid, e.getMessage());
+			log.warn("Cannot reconcile domain {}: {}", domid, SafeText.escape(e.getMessage()));
 		}
 	}
 
@@ -115,11 +118,12 @@ public class DomainReconciler {
 			hypervisor.create(Optional.of(DomId.guest(d.domid())), d.spec(), properties.connectTimeout());
 			events.publishEvent(new DomainEvents.DomainRecreated(d.domid(),
 					"the hypervisor no longer knew this running domain; created again from its stored config"));
-			log.info("Re-created domain {} ({}) from its stored config", d.domid(), d.name());
+			log.info("Re-created domain {} ({}) from its stored config", d.domid(), SafeText.quote(d.name()));
 		}
 		catch (HypervisorException e) {
-			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + e.getMessage());
-			log.warn("Could not re-create domain {}: {}", d.domid(), e.getMessage());
+			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + HypervisorProblems.detail(e));
+			log.warn("Could not re-create domain {} ({}): {}", d.domid(), SafeText.quote(d.name()),
+					SafeText.escape(e.getMessage()));
 		}
 	}
 

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.text.SafeText;
 import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
@@ -81,7 +82,7 @@ class FlowSupport {
 		}
 		catch (HypervisorException | IllegalStateException e) {
 			log.error("Compensation failed: could not thaw domain {} for operation {}: {}", t.domid(), t.id(),
-					e.getMessage());
+					SafeText.escape(e.getMessage()));
 			return false;
 		}
 	}
@@ -92,7 +93,8 @@ class FlowSupport {
 	 */
 	void thawAndEnd(OperationTicket t, OperationState end, ProblemException cause, Set<Phase> done) {
 		if (!thaw(t)) {
-			journal.faulted(t.id(), cause.getMessage() + "; then the guest could not be thawed", done);
+			journal.faulted(t.id(), cause.getMessage() + "; then the guest could not be thawed", cause.getCause(),
+					done);
 			return;
 		}
 		endAs(t, end, cause, done);
@@ -108,6 +110,12 @@ class FlowSupport {
 		return HypervisorProblems.of(e);
 	}
 
+	/**
+	 * The problem that ends an operation because of {@code e}: a {@link ProblemException} as it is,
+	 * a hypervisor failure in the service's wording, anything else an internal error whose detail
+	 * says nothing of it (its message may quote a statement, a file or our classes). Either way
+	 * {@code e} is the cause, which {@link OperationJournal#end} logs with the operation's id.
+	 */
 	static ProblemException problem(RuntimeException e) {
 		if (e instanceof ProblemException p) {
 			return p;
@@ -115,10 +123,8 @@ class FlowSupport {
 		if (e instanceof HypervisorException h) {
 			return HypervisorProblems.of(h);
 		}
-		// the type only: a message may quote SQL or internals, and the log has it with the stack
-		log.error("Unexpected failure in an operation", e);
 		return new ProblemException(ProblemCode.INTERNAL_ERROR,
-				"unexpected " + e.getClass().getSimpleName() + "; the service log has the details", e);
+				"an unexpected failure ended the operation; the service log has the details", e);
 	}
 
 }

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.xso.domain.DomainLeases;
+import org.xso.text.SafeText;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -102,7 +103,7 @@ class OperationExecutor implements DisposableBean {
 						Set.of());
 			}
 			catch (RuntimeException again) {
-				log.warn("Could not end rejected operation {}: {}", id, again.getMessage());
+				log.warn("Could not end rejected operation {}: {}", id, SafeText.escape(again.getMessage()));
 			}
 		}
 	}
@@ -117,7 +118,7 @@ class OperationExecutor implements DisposableBean {
 			leases.renew(Set.copyOf(tracked));
 		}
 		catch (RuntimeException e) {
-			log.warn("Could not renew leases: {}", e.getMessage());
+			log.warn("Could not renew leases: {}", SafeText.escape(e.getMessage()));
 		}
 	}
 

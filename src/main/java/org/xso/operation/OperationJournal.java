@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.checkpoint.Checkpoint;
@@ -17,11 +19,13 @@ import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainLifecycle;
 import org.xso.domain.DomainService;
 import org.xso.domain.InstanceId;
+import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.web.ProblemBody;
 import org.xso.web.ProblemCode;
+import org.xso.text.SafeText;
 import org.xso.web.ProblemException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,6 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 class OperationJournal {
+
+	private static final Logger log = LoggerFactory.getLogger(OperationJournal.class);
 
 	private final OperationRepository operations;
 
@@ -256,16 +262,31 @@ class OperationJournal {
 		finish(require(id));
 	}
 
-	/** Ends the operation as {@code end} with {@code problem}, releasing the lease. */
+	/**
+	 * Ends the operation as {@code end} with {@code problem}, releasing the lease. The problem's
+	 * detail is what the operation shows; the failure that caused it, if any, is logged here with the
+	 * operation's id (its {@code error.instance}), at ERROR with its stack if it was unexpected.
+	 */
 	@Transactional
 	void end(UUID id, OperationState end, ProblemException problem, Set<Phase> compensated) {
 		Operation op = require(id);
 		if (op.state().isTerminal()) {
 			return;
 		}
+		logCause(id, end, problem);
 		op.fail(end, problemJson(id, problem), compensated, clock.instant());
 		operations.save(op);
 		leases.releaseFor(op.domid(), op.id());
+	}
+
+	private static void logCause(UUID id, OperationState end, ProblemException problem) {
+		Throwable cause = problem.getCause();
+		if (cause instanceof HypervisorException) {
+			log.warn("Operation {} ends {} with {}: {}", id, end, problem.code(), SafeText.causes(cause));
+		}
+		else if (cause != null) {
+			log.error("Operation {} ends {} with {}", id, end, problem.code(), cause);
+		}
 	}
 
 	/**
@@ -284,9 +305,20 @@ class OperationJournal {
 	/** A compensation failed too: FAILED, and the domain FAULTED with the reason. */
 	@Transactional
 	void faulted(UUID id, String reason, Set<Phase> compensated) {
+		faulted(id, reason, null, compensated);
+	}
+
+	/**
+	 * As {@link #faulted(UUID, String, Set)}, for a failure that {@code reason} words for clients:
+	 * {@code cause} goes to the log only.
+	 */
+	@Transactional
+	void faulted(UUID id, String reason, @Nullable Throwable cause, Set<Phase> compensated) {
 		Operation op = require(id);
 		lifecycle.faulted(op.domid(), reason);
-		end(id, OperationState.FAILED, new ProblemException(ProblemCode.COMPENSATION_FAILED, reason), compensated);
+		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
+				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
+		end(id, OperationState.FAILED, problem, compensated);
 	}
 
 	@Transactional

@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.text.SafeText;
 
 /**
  * Deletes ended operations that finished more than {@code xso.operations.pruning.retention} ago,
@@ -86,10 +87,11 @@ class OperationPruner {
 			vacuumWithoutAutovacuum();
 		}
 		catch (PessimisticLockingFailureException e) {
-			log.debug("Operation pruning met another instance's locks; the next round continues: {}", e.getMessage());
+			log.debug("Operation pruning met another instance's locks; the next round continues: {}",
+					SafeText.escape(e.getMessage()));
 		}
 		catch (RuntimeException e) {
-			log.warn("Operation pruning failed: {}", e.toString());
+			log.warn("Operation pruning failed: {}", SafeText.escape(e.toString()));
 		}
 	}
 

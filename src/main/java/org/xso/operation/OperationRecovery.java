@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainReconciler;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.text.SafeText;
 import org.xso.web.LeaseRef;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
@@ -90,7 +91,7 @@ class OperationRecovery {
 				sweep(false, r -> executor.dispatch(r.id(), r.kind()));
 			}
 			catch (RuntimeException e) {
-				log.warn("Recovery sweep failed: {}", e.getMessage());
+				log.warn("Recovery sweep failed: {}", SafeText.escape(e.getMessage()));
 			}
 		}
 	}
@@ -128,7 +129,7 @@ class OperationRecovery {
 					recover(op.id(), op.domid(), run);
 				}
 				catch (ProblemException e) {
-					log.warn("Could not recover operation {}: {}", op.id(), e.getMessage());
+					log.warn("Could not recover operation {}: {}", op.id(), SafeText.escape(e.getMessage()));
 				}
 			}
 			else if (!op.id().equals(lease.get().operationId()) && !executor.tracks(op.id())) {
@@ -159,7 +160,8 @@ class OperationRecovery {
 			}
 		}
 		catch (HypervisorException e) {
-			log.warn("Recovery of operation {} deferred: the hypervisor failed ({})", id, e.getMessage());
+			log.warn("Recovery of operation {} deferred: the hypervisor failed ({})", id,
+					SafeText.escape(e.getMessage()));
 		}
 	}
 

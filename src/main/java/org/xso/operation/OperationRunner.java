@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.PowerState;
+import org.xso.text.SafeText;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -42,7 +43,7 @@ class OperationRunner {
 			ticket = journal.start(id);
 		}
 		catch (RuntimeException e) {
-			log.warn("Operation {} could not start: {}", id, e.getMessage());
+			log.warn("Operation {} could not start: {}", id, SafeText.escape(e.getMessage()));
 			return;
 		}
 		if (ticket == null) {
@@ -73,17 +74,17 @@ class OperationRunner {
 	/**
 	 * An unexpected failure in a flow: a resume whose guest runs is recorded as done (what failed was
 	 * only its bookkeeping); any other operation thaws a guest that may be paused and ends FAILED. The
-	 * problem names the failure's type, never its message (which may quote SQL or internals): the
-	 * log has the rest.
+	 * problem names a JVM error's type (OutOfMemoryError...), never an exception's type or message
+	 * (which may quote SQL, files or our classes): the log has the rest.
 	 */
 	private void lastResort(OperationTicket t, Throwable e) {
 		try {
-			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected "
-					+ e.getClass().getSimpleName() + " in " + t.kind() + "; the service log has the details of operation "
-					+ t.id());
+			String what = e instanceof Error ? e.getClass().getSimpleName() : "failure";
+			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected " + what + " in "
+					+ t.kind() + "; the service log has the details of operation " + t.id());
 			if ((t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) && guestRuns(t)) {
-				journal.resumed(t.id(), null, List.of(), "the guest runs, but recording the resume failed ("
-						+ e.getClass().getSimpleName() + "); recorded without its device report");
+				journal.resumed(t.id(), null, List.of(), "the guest runs, but recording the resume failed (unexpected "
+						+ what + "); recorded without its device report");
 				return;
 			}
 			if (t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) {

@@ -11,6 +11,7 @@ import org.xso.checkpoint.CheckpointViews;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.ThawFailedException;
+import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -75,7 +76,7 @@ class PeriodicFlow {
 					t.quiesceTimeout().compareTo(budget) < 0 ? t.quiesceTimeout() : budget);
 		}
 		catch (ThawFailedException e) {
-			flow.journal.faulted(t.id(), "epoch " + n + ": " + e.getMessage(), Set.of());
+			flow.journal.faulted(t.id(), "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
 			return false;
 		}
 		catch (HypervisorException e) {

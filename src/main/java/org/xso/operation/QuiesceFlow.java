@@ -13,6 +13,7 @@ import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.ThawFailedException;
+import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemException;
 
 /**
@@ -82,7 +83,7 @@ class QuiesceFlow {
 		}
 		catch (ThawFailedException e) {
 			// the port's own thaw failed: the guest's devices are not connected, nothing was undone
-			flow.journal.faulted(t.id(), e.getMessage(), done);
+			flow.journal.faulted(t.id(), HypervisorProblems.detail(e), e, done);
 			flow.signals.clear(t.id());
 			return Boundary.ENDED;
 		}

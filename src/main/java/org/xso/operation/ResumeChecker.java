@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
@@ -15,6 +17,8 @@ import org.xso.domain.DomainViews;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.text.SafeText;
+import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemException;
 
 /**
@@ -25,6 +29,8 @@ import org.xso.web.ProblemException;
  */
 @Service
 class ResumeChecker {
+
+	private static final Logger log = LoggerFactory.getLogger(ResumeChecker.class);
 
 	private final DomainService domains;
 
@@ -79,15 +85,21 @@ class ResumeChecker {
 				hypervisor.resumeBlockers(store.loadVerified(checkpoint)).forEach(b -> reasons.add(reason(b)));
 			}
 			catch (HypervisorException e) {
-				reasons.add(reason(OperationViews.ReasonCode.HYPERVISOR_REFUSED, String.valueOf(e.getMessage())));
+				log.debug("The hypervisor refused to check checkpoint {}: {}", checkpoint,
+						SafeText.escape(e.getMessage()));
+				reasons.add(reason(OperationViews.ReasonCode.HYPERVISOR_REFUSED, HypervisorProblems.detail(e)));
 			}
 		}
 		return new OperationViews.ResumeCheck(domid, checkpoint, reasons.isEmpty(), reasons);
 	}
 
-	/** A blocker the host reports, under the reason code of the same name. */
+	/**
+	 * A blocker the host reports, under the reason code of the same name, in the service's words (the
+	 * adapter's own sentence is logged at debug).
+	 */
 	static OperationViews.Reason reason(ResumeBlocker blocker) {
-		return reason(OperationViews.ReasonCode.valueOf(blocker.kind().name()), blocker.toString());
+		log.debug("Resume blocker: {}", SafeText.escape(blocker.toString()));
+		return reason(OperationViews.ReasonCode.valueOf(blocker.kind().name()), HypervisorProblems.describe(blocker));
 	}
 
 	private static OperationViews.Reason reason(OperationViews.ReasonCode code, String detail) {

@@ -13,6 +13,8 @@ import org.xso.checkpoint.CheckpointStore;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.text.SafeText;
+import org.xso.web.HypervisorProblems;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
@@ -46,7 +48,10 @@ class ResumeFlow {
 		SavedDomain image;
 		try {
 			image = store.loadVerified(checkpoint);
-			List<String> blockers = flow.hypervisor.resumeBlockers(image).stream().map(ResumeBlocker::toString).toList();
+			List<ResumeBlocker> found = flow.hypervisor.resumeBlockers(image);
+			found.forEach(b -> log.warn("Operation {} cannot resume checkpoint {}: {}", t.id(), checkpoint,
+					SafeText.escape(b.toString())));
+			List<String> blockers = found.stream().map(HypervisorProblems::describe).toList();
 			if (!blockers.isEmpty()) {
 				throw new ProblemException(ProblemCode.CHECKPOINT_NOT_RESUMABLE,
 						"the host cannot resume checkpoint " + checkpoint + ": " + String.join("; ", blockers))
@@ -94,7 +99,7 @@ class ResumeFlow {
 			flow.journal.entered(t.id(), entered);
 		}
 		catch (RuntimeException e) {
-			log.warn("Could not record the phases of operation {}: {}", t.id(), e.getMessage());
+			log.warn("Could not record the phases of operation {}: {}", t.id(), SafeText.escape(e.getMessage()));
 		}
 	}
 

@@ -13,6 +13,8 @@ import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
+import org.xso.text.SafeText;
+import org.xso.web.HypervisorProblems;
 import org.xso.xen.DomId;
 
 /**
@@ -100,10 +102,12 @@ class RunningRecovery {
 				power = PowerState.SUSPENDED;
 			}
 			catch (HypervisorException e) {
+				log.warn("Recovery could not finish the suspend of operation {}: {}", op.id(),
+						SafeText.escape(e.getMessage()));
 				journal.discardCheckpoint(op.checkpointId());
 				if (thaw(op, done, stopped)) {
-					end(op, OperationState.ROLLED_BACK, stopped + "the suspend could not be finished (" + e.getMessage()
-							+ "); the guest was thawed and the checkpoint deleted", done);
+					end(op, OperationState.ROLLED_BACK, stopped + "the suspend could not be finished ("
+							+ HypervisorProblems.detail(e) + "); the guest was thawed and the checkpoint deleted", done);
 				}
 				return;
 			}
@@ -144,7 +148,7 @@ class RunningRecovery {
 				hypervisor.destroy(DomId.guest(op.domid()), properties.thawTimeout());
 			}
 			catch (HypervisorException e) {
-				log.warn("Could not destroy the remains of domain {}: {}", op.domid(), e.getMessage());
+				log.warn("Could not destroy the remains of domain {}: {}", op.domid(), SafeText.escape(e.getMessage()));
 			}
 		}
 		if (op.attempts() < 2) {
@@ -165,9 +169,9 @@ class RunningRecovery {
 			return true;
 		}
 		catch (HypervisorException e) {
-			String reason = stopped + "the guest could not be thawed: " + e.getMessage();
+			String reason = stopped + "the guest could not be thawed: " + HypervisorProblems.detail(e);
 			journal.note(op.id(), reason);
-			journal.faulted(op.id(), reason, done);
+			journal.faulted(op.id(), reason, e, done);
 			return false;
 		}
 	}

@@ -2,13 +2,20 @@ package org.xso.web;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xso.text.SafeText;
 
 /**
  * What an error the servlet container saw (a status it set, an exception it caught) means in the
  * catalogue, for the requests that never reach a controller: the error page and the server's last
- * resort report both answer with it.
+ * resort report both answer with it. The detail is the service's wording for the status: the
+ * container's own message (which names its parser's internals, or whatever a component passed to
+ * {@code sendError}) is only logged, at debug.
  */
 final class ContainerProblems {
+
+	private static final Logger log = LoggerFactory.getLogger(ContainerProblems.class);
 
 	private ContainerProblems() {
 	}
@@ -18,17 +25,31 @@ final class ContainerProblems {
 		if (known != null) {
 			return known;
 		}
-		String detail = message == null || message.isBlank() ? null : message;
+		if (message != null && !message.isBlank()) {
+			log.debug("The container answered {}: {}", status, SafeText.escape(message));
+		}
 		return switch (status) {
 			case 404 -> new ProblemException(ProblemCode.NOT_FOUND, "no resource at this path");
-			case 405 -> new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, or(detail, "method not allowed"));
-			case 406 -> new ProblemException(ProblemCode.NOT_ACCEPTABLE, or(detail, "no acceptable representation"));
-			case 415 -> new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, or(detail, "unsupported media type"));
+			case 405 -> new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+			case 406 -> new ProblemException(ProblemCode.NOT_ACCEPTABLE, "no acceptable representation");
+			case 415 -> new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "unsupported media type");
 			default -> status >= 400 && status < 500
-					? new ProblemException(ProblemCode.MALFORMED_REQUEST,
-							or(detail, "the server could not parse the request") + " (HTTP " + status + ")")
+					? new ProblemException(ProblemCode.MALFORMED_REQUEST, "the server could not parse the request: a "
+							+ "malformed request line, path or header (bad or forbidden percent-encoding such as an "
+							+ "encoded NUL or slash), or one larger than the server accepts (HTTP " + status + ")")
 					: new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log");
 		};
+	}
+
+	/**
+	 * Tomcat parses the query string lazily and fails on a parameter without a name ({@code ?=1}),
+	 * bad percent-encoding or too many parameters; its message quotes byte offsets and suggests
+	 * debug logging, so the client gets this instead.
+	 */
+	static ProblemException invalidQuery(InvalidParameterException e) {
+		log.debug("Tomcat rejected the query string: {}", SafeText.escape(e.getMessage()));
+		return ProblemException.invalid(InvalidParam.query("", "the query string is not valid: a parameter "
+				+ "without a name, bad percent-encoding or too many parameters"));
 	}
 
 	private static @Nullable ProblemException known(@Nullable Throwable failure) {
@@ -36,16 +57,11 @@ final class ContainerProblems {
 			if (t instanceof ProblemException p) {
 				return p;
 			}
-			if (t instanceof InvalidParameterException) {
-				return ProblemException
-					.invalid(InvalidParam.query("", "the query string is not valid: " + t.getMessage()));
+			if (t instanceof InvalidParameterException e) {
+				return invalidQuery(e);
 			}
 		}
 		return null;
-	}
-
-	private static String or(@Nullable String detail, String fallback) {
-		return detail == null ? fallback : detail;
 	}
 
 }

@@ -12,11 +12,16 @@ import org.xso.hypervisor.GuestSpec;
 public record GuestConfig(String name, int memoryMiB, int vcpus, List<DeviceConfig> devices) {
 
 	/**
-	 * A name is 1..64 printable ASCII characters, not all spaces: the pattern openapi.yaml gives it.
-	 * (It is a xenstore value and a log field; in ASCII a character is a byte and a UTF-16 unit, so
-	 * the contract's length and every store's agree.)
+	 * A domain name as openapi.yaml gives it ({@code CreateDomainRequest.name}), character for
+	 * character: a Xen-like name of 1..64 ASCII letters, digits, '.', '_' and '-' that starts with a
+	 * letter or digit. It becomes a xenstore value, a libxl name and a log field, so it holds no
+	 * space, slash, markup, control or format character. The pattern means the same to Java (whole
+	 * match) and to ECMA-262 (the contract's validators): it is anchored and has no class or escape
+	 * whose meaning differs between the two.
 	 */
-	private static final Pattern NAME = Pattern.compile("[ -~]*[!-~][ -~]*");
+	public static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+
+	private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
 	public GuestConfig {
 		devices = List.copyOf(devices);
@@ -39,9 +44,9 @@ public record GuestConfig(String name, int memoryMiB, int vcpus, List<DeviceConf
 			}
 			specs.add(device.toSpec("/devices/" + i));
 		}
-		if (name == null || name.length() > 64 || !NAME.matcher(name).matches()) {
+		if (name == null || !NAME.matcher(name).matches()) {
 			throw ProblemException.invalid(InvalidParam.body("/name",
-					"must be 1..64 printable ASCII characters, not only spaces"));
+					"must be 1..64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
 		}
 		if (memoryMiB < 16 || memoryMiB > 1 << 20) {
 			throw ProblemException.invalid(InvalidParam.body("/memoryMiB", "must be 16..1048576: " + memoryMiB));

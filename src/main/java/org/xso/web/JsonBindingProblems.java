@@ -5,8 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.xso.text.SafeText;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -16,11 +20,15 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * Turns a body that could not be bound into a problem: unparseable JSON is
- * {@code MALFORMED_JSON}; a wrong type, an unknown enum value, an unknown property or a value the
- * record's constructor rejected, a missing required member or a member given twice is
- * {@code VALIDATION_FAILED} with a JSON pointer to the field.
+ * {@code MALFORMED_JSON} with where the parser stopped; a wrong type, an unknown enum value, an
+ * unknown property or a value the record's constructor rejected, a missing required member or a
+ * member given twice is {@code VALIDATION_FAILED} with a JSON pointer to the field. The wording is
+ * the service's: Jackson's messages name classes and reference chains of the service, so they go to
+ * the log, never to the client.
  */
 final class JsonBindingProblems {
+
+	private static final Logger log = LoggerFactory.getLogger(JsonBindingProblems.class);
 
 	private static final Pattern DUPLICATE = Pattern.compile("^Duplicate Object property \"(.*)\"");
 
@@ -43,8 +51,13 @@ final class JsonBindingProblems {
 				return fail("invalid value " + quoted(f.getValue()) + expected(f.getTargetType()), pointer);
 			}
 			if (cause instanceof ValueInstantiationException v) {
-				Throwable root = v.getCause() != null ? v.getCause() : v;
-				return fail(String.valueOf(root.getMessage()), pointer);
+				// a record's constructor refused the value: its IllegalArgumentException speaks to the
+				// client; anything else it threw is a failure of ours and its message is not for them
+				if (v.getCause() instanceof IllegalArgumentException refused && refused.getMessage() != null) {
+					return fail(refused.getMessage(), pointer);
+				}
+				log.warn("A request body could not be bound: {}", SafeText.escape(String.valueOf(v.getCause())));
+				return fail("is not a valid value here", pointer);
 			}
 			if (cause instanceof MismatchedInputException m && missingProperty(m) != null) {
 				String member = "/" + missingProperty(m);
@@ -61,10 +74,12 @@ final class JsonBindingProblems {
 				return fail("'" + duplicate(je) + "' is given more than once", pointer);
 			}
 			if (cause instanceof StreamReadException) {
-				return new ProblemException(ProblemCode.MALFORMED_JSON, "the body is not well-formed JSON: "
-						+ firstLine(je.getOriginalMessage()));
+				return new ProblemException(ProblemCode.MALFORMED_JSON, "the body is not well-formed JSON" + where(je));
 			}
-			return fail(firstLine(je.getOriginalMessage()), pointer);
+			// Jackson's own words name our classes and its reference chains: the log has them
+			log.warn("A request body could not be bound at {}: {}", SafeText.quote(pointer),
+					SafeText.escape(je.getOriginalMessage()));
+			return fail("cannot be read as the value expected here", pointer);
 		}
 		return new ProblemException(ProblemCode.MALFORMED_JSON, "the body could not be read");
 	}
@@ -127,12 +142,13 @@ final class JsonBindingProblems {
 		return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
 	}
 
-	private static String firstLine(String s) {
-		if (s == null) {
+	/** Where the parser stopped, as line and column of the body (a location of the request, not of ours). */
+	private static String where(JacksonException e) {
+		TokenStreamLocation at = e.getLocation();
+		if (at == null || at.getLineNr() < 1) {
 			return "";
 		}
-		int nl = s.indexOf('\n');
-		return nl < 0 ? s : s.substring(0, nl);
+		return " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
 	}
 
 }

@@ -9,6 +9,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.xso.text.SafeText;
 
 /**
  * The error page: whatever the container or a filter rejected before (or outside) a controller, a
@@ -28,7 +29,8 @@ class ProblemErrorController implements ErrorController {
 		ProblemException problem = ContainerProblems.of(status,
 				(String) request.getAttribute(RequestDispatcher.ERROR_MESSAGE), failure);
 		if (problem.code().status().is5xxServerError()) {
-			log.error("Unexpected failure on {}", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), failure);
+			log.error("Unexpected failure on {}",
+					SafeText.quote(String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI))), failure);
 		}
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
 		ProblemBody body = problem.toBody(uri instanceof String s ? s : null);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.xso.text.SafeText;
 
 /**
  * A failure with a catalogued {@link ProblemCode}. Features throw it; {@link ProblemHandler}
@@ -74,9 +75,19 @@ public class ProblemException extends RuntimeException {
 		return this;
 	}
 
+	/**
+	 * The problem detail. Its text is the service's own wording, which may quote what the client
+	 * sent (a value, a property name): control and format characters in it are escaped, so a client
+	 * that shows or logs the problem shows it as one line, in its own direction.
+	 */
 	public ProblemBody toBody(@Nullable String instance) {
-		return new ProblemBody(code.type(), code.title(), code.status().value(), getMessage(), instance, code,
-				operationId, checkpointId, errors, reasons, etag, lease);
+		List<InvalidParam> shownErrors = errors == null ? null
+				: errors.stream()
+					.map(e -> new InvalidParam(e.in(), SafeText.escape(e.name()), SafeText.escape(e.message())))
+					.toList();
+		List<String> shownReasons = reasons == null ? null : reasons.stream().map(SafeText::escape).toList();
+		return new ProblemBody(code.type(), code.title(), code.status().value(), SafeText.escape(getMessage()),
+				instance, code, operationId, checkpointId, shownErrors, shownReasons, etag, lease);
 	}
 
 }

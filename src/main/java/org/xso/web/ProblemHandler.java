@@ -14,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -24,6 +25,7 @@ import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.text.SafeText;
 
 /**
  * Renders every failure as an RFC 9457 problem detail with a catalogued {@code code}. Spring
@@ -38,10 +40,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(ProblemException.class)
 	ResponseEntity<Object> problem(ProblemException e, HttpServletRequest request) {
-		if (e.code().status().is5xxServerError()) {
-			log.warn("{} on {}: {}", e.code(), request.getRequestURI(), e.getMessage());
+		ProblemBody body = e.toBody(request.getRequestURI());
+		if (e.getCause() != null) {
+			// the detail is the service's wording; what the failure itself said (a file, a statement,
+			// another program's message) is for the operator, found by the problem's instance
+			log.warn("{} {} on {} {}: {}", body.status(), e.code(), SafeText.escape(request.getMethod()),
+					SafeText.quote(body.instance()), SafeText.causes(e.getCause()));
 		}
-		return render(e.toBody(request.getRequestURI()), new HttpHeaders());
+		else if (e.code().status().is5xxServerError()) {
+			log.warn("{} on {}: {}", e.code(), SafeText.quote(request.getRequestURI()), SafeText.escape(e.getMessage()));
+		}
+		return render(body, new HttpHeaders());
 	}
 
 	@ExceptionHandler(HypervisorException.class)
@@ -61,13 +70,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<Object> invalidParameters(InvalidParameterException e, HttpServletRequest request) {
-		return problem(ProblemException.invalid(InvalidParam.query("", "the query string is not valid: "
-				+ e.getMessage())), request);
+		return problem(ContainerProblems.invalidQuery(e), request);
 	}
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
-		log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+		log.error("Unexpected failure on {} {}", SafeText.escape(request.getMethod()),
+				SafeText.quote(request.getRequestURI()), e);
 		return problem(new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log"),
 				request);
 	}
@@ -101,20 +110,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
 			return new ProblemException(ProblemCode.NOT_FOUND, "no resource at this path");
 		}
+		// Spring's own client-facing wording (its ErrorResponse detail), never an exception's message,
+		// which for some of these names the handler method and its parameter types
 		if (ex instanceof HttpRequestMethodNotSupportedException e) {
-			return new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, e.getMessage());
+			return new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, detail(e, "method not allowed"));
 		}
 		if (ex instanceof HttpMediaTypeNotSupportedException e) {
-			return new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+			return new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, detail(e, "unsupported media type"));
 		}
 		if (ex instanceof HttpMediaTypeNotAcceptableException e) {
-			return new ProblemException(ProblemCode.NOT_ACCEPTABLE, e.getMessage());
+			return new ProblemException(ProblemCode.NOT_ACCEPTABLE, detail(e, "no acceptable representation"));
 		}
 		if (status.is4xxClientError()) {
-			return new ProblemException(ProblemCode.VALIDATION_FAILED, ex.getMessage());
+			log.debug("MVC rejected a request with {}: {}", status.value(), SafeText.escape(ex.toString()));
+			return new ProblemException(ProblemCode.VALIDATION_FAILED,
+					ex instanceof ErrorResponse e ? detail(e, "the request is not valid") : "the request is not valid");
 		}
 		log.error("Unexpected MVC failure", ex);
 		return new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log");
+	}
+
+	private static String detail(ErrorResponse e, String fallback) {
+		String detail = e.getBody().getDetail();
+		return detail == null || detail.isBlank() ? fallback : detail;
 	}
 
 	private static ResponseEntity<Object> render(ProblemBody body, HttpHeaders headers) {

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.PowerState;
@@ -18,7 +21,13 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 /** At startup the database and the hypervisor are made to agree. */
+@ExtendWith(OutputCaptureExtension.class)
 class ReconciliationTests extends IntegrationTest {
+
+	/** A name that would forge a log line, colour the terminal, reverse what follows and end a C string. */
+	private static final String HOSTILE = "x\n\u001b[31mFAKE LOG LINE\u202E\u0000";
+
+	private static final String ESCAPED = "\"x\\n\\u001b[31mFAKE LOG LINE\\u202e\\u0000\"";
 
 	@Autowired
 	DomainReconciler reconciler;
@@ -55,6 +64,40 @@ class ReconciliationTests extends IntegrationTest {
 		var d = call(get("/api/v1/domains/7"), 200);
 		assertThat(d.get("name").asString()).isEqualTo("stray");
 		assertThat(d.get("state").asString()).isEqualTo("RUNNING");
+	}
+
+	@Test
+	void logsAStoredHostileNameEscapedOnOneLine(CapturedOutput output) throws Exception {
+		// a row from before names were restricted: the API refuses this name, the database holds it
+		jdbc.update("insert into domains (domid, name, memory_mib, vcpus, state, checkpoint_retention, created_at, "
+				+ "updated_at, version) values (9, ?, 128, 1, 'RUNNING', 3, current_timestamp, current_timestamp, 0)",
+				HOSTILE);
+		reconciler.reconcile();
+		assertThat(hypervisor.power(9)).contains(PowerState.RUNNING);
+		assertThat(lineWith(output, "Re-created domain 9 ")).endsWith("Re-created domain 9 (" + ESCAPED
+				+ ") from its stored config");
+		assertForgedNothing(output);
+		assertThat(call(get("/api/v1/domains/9"), 200).get("name").asString()).isEqualTo(HOSTILE);
+	}
+
+	@Test
+	void logsAHostileNameOfAnAdoptedGuestEscapedOnOneLine(CapturedOutput output) throws Exception {
+		hypervisor.create(Optional.of(DomId.guest(7)), new GuestSpec(HOSTILE, 128, 1, List.of()), Duration.ofSeconds(1));
+		reconciler.reconcile();
+		assertThat(lineWith(output, "Adopted domain 7 ")).endsWith("Adopted domain 7 (" + ESCAPED
+				+ ") that the hypervisor runs");
+		assertForgedNothing(output);
+	}
+
+	private static String lineWith(CapturedOutput output, String text) {
+		List<String> lines = output.getAll().lines().filter(l -> l.contains(text)).toList();
+		assertThat(lines).as(output.getAll()).hasSize(1);
+		return lines.get(0);
+	}
+
+	private static void assertForgedNothing(CapturedOutput output) {
+		assertThat(output.getAll().lines()).noneMatch(l -> l.startsWith("\u001b[31mFAKE") || l.startsWith("FAKE"));
+		assertThat(output.getAll()).doesNotContain("\u001b[31mFAKE", "\u202E", "\u0000");
 	}
 
 }

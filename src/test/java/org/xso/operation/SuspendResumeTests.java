@@ -82,8 +82,9 @@ class SuspendResumeTests extends IntegrationTest {
 				"backend lacks feature-persistent"));
 		check = call(get("/api/v1/domains/1/resume-check"), 200);
 		assertThat(check.get("reasons").findValuesAsString("code")).containsExactly("BACKEND_FEATURE_MISSING");
+		// in the service's words: the adapter's sentence is for the log
 		assertThat(check.get("reasons").get(0).get("detail").asString())
-			.isEqualTo("vbd/51712: backend lacks feature-persistent");
+			.isEqualTo("vbd/51712: the backend lacks a feature the device needs");
 		assertThat(jdbc.queryForObject("select count(*) from operations where kind = 'RESUME'", Integer.class))
 			.isZero();
 	}

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
@@ -191,13 +192,42 @@ class HostileInputTests extends IntegrationTest {
 		problem(get("/api/v1/domains/9/resume-check"), 404, "DOMAIN_NOT_FOUND");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "x\n\u001b[31mFAKE LOG LINE", "nul\u0000name", "\u0000", "rtl\u202Eexe.txt", "\u202E",
+			"<script>alert(1)</script>", "../../etc/passwd" })
+	void refusesAHostileDomainNameAndStoresNothing(String name) throws Exception {
+		String body = Guests.json(7).replace("\"guest-7\"", json.writeValueAsString(name));
+		JsonNode p = problem(postJson("/api/v1/domains", body), 400, "VALIDATION_FAILED");
+		assertThat(p.get("errors").get(0).get("in").asString()).isEqualTo("body");
+		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("/name");
+		assertThat(p.toString()).doesNotContain("FAKE", "script", "passwd", "\\u202e", "\\u0000");
+		assertThat(jdbc.queryForObject("select count(*) from domains", Integer.class)).isOne();
+		assertThat(hypervisor.guests()).hasSize(1);
+		assertThat(jdbc.queryForObject("select count(*) from domain_leases", Integer.class)).isZero();
+	}
+
 	@Test
-	void takesOnlyPrintableNames() throws Exception {
-		problem(postJson("/api/v1/domains", Guests.json(7).replace("\"guest-7\"", "\"   \"")), 400,
-				"VALIDATION_FAILED");
-		problem(postJson("/api/v1/domains", Guests.json(7).replace("\"guest-7\"", "\"tab\\there\"")), 400,
-				"VALIDATION_FAILED");
+	void takesOnlyXenLikeNames() throws Exception {
+		for (String name : new String[] { "   ", "tab\there", "guest 7", "-guest", ".hidden", "\uFEFFbom", "zero\u200Bwidth",
+				"guest\n", "x".repeat(65), "" }) {
+			problem(postJson("/api/v1/domains", Guests.json(7).replace("\"guest-7\"", json.writeValueAsString(name))),
+					400, "VALIDATION_FAILED");
+		}
+		String longest = "G".repeat(61) + "._-";
+		assertThat(call(postJson("/api/v1/domains", Guests.json(7).replace("guest-7", longest)), 201).get("name")
+			.asString()).isEqualTo(longest);
+		assertThat(call(postJson("/api/v1/domains", Guests.json(8).replace("guest-8", "Web_1.prod-eu")), 201)
+			.get("name")
+			.asString()).isEqualTo("Web_1.prod-eu");
 		problem(get("/api/v1/xenstore?path=/local//domain"), 400, "VALIDATION_FAILED");
+	}
+
+	@Test
+	void changesNoNameThroughAPatch() throws Exception {
+		JsonNode p = problem(patch("/api/v1/domains/1").contentType("application/merge-patch+json")
+			.content("{\"name\":\"<script>alert(1)</script>\"}"), 400, "VALIDATION_FAILED");
+		assertThat(p.get("errors").get(0).get("name").asString()).isEqualTo("/name");
+		assertThat(call(get("/api/v1/domains/1"), 200).get("name").asString()).isEqualTo("guest-1");
 	}
 
 }

@@ -77,6 +77,9 @@ class ProblemsBeforeTheApiTests {
 		assertThat(problem.get("code").asString()).as(body).isEqualTo(code);
 		assertThat(problem.get("status").asInt()).isEqualTo(status);
 		assertThat(problem.get("type").asString()).startsWith("urn:xso:problem:");
+		// the service's words, not the container's (byte offsets, advice on its logging, its classes)
+		assertThat(problem.path("detail").asString() + problem.path("errors")).doesNotContain("byte [", "debug",
+				"Invalid URI", "Exception", "org.apache", "at org.");
 	}
 
 	private String exchange(String request) throws IOException {

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.text.SafeText;
 
 /**
  * The dedicated thread that runs libxl's long, asynchronous-capable operations (suspend, resume,
@@ -78,7 +79,7 @@ final class LibxlCalls implements AutoCloseable {
 				r.run();
 			}
 			catch (RuntimeException e) {
-				log.warn("libxl follow-up failed: {}", e.getMessage());
+				log.warn("libxl follow-up failed: {}", SafeText.escape(e.getMessage()));
 			}
 		});
 	}

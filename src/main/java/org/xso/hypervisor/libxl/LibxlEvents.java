@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.HypervisorEvent;
+import org.xso.text.SafeText;
 
 /** The adapter's listeners; one failing listener neither stops the others nor the call that published. */
 final class LibxlEvents implements Consumer<HypervisorEvent> {
@@ -25,7 +26,7 @@ final class LibxlEvents implements Consumer<HypervisorEvent> {
 				l.accept(event);
 			}
 			catch (RuntimeException e) {
-				log.warn("A hypervisor event listener failed on {}: {}", event, e.toString());
+				log.warn("A hypervisor event listener failed on {}: {}", event, SafeText.escape(e.toString()));
 			}
 		}
 	}

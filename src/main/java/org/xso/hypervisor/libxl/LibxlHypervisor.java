@@ -33,6 +33,7 @@ import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
+import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
@@ -288,7 +289,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 			Files.deleteIfExists(file);
 		}
 		catch (IOException e) {
-			log.warn("Could not delete the save image {}: {}", file, e.toString());
+			log.warn("Could not delete the save image {}: {}", file, SafeText.escape(e.toString()));
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xso.text.SafeText;
 
 /**
  * Receives libxl's log lines from the shim's xentoollog logger and forwards them to the
@@ -49,8 +50,9 @@ final class LibxlLog {
 	}
 
 	void log(int level, int errnoval, @Nullable String context, String message) {
-		String line = (context == null ? "" : context + ": ") + message
-				+ (errnoval > 0 ? " (errno " + errnoval + ")" : "");
+		// libxl quotes domain names and xenstore values that guests and other tools wrote
+		String line = SafeText.escape((context == null ? "" : context + ": ") + message
+				+ (errnoval > 0 ? " (errno " + errnoval + ")" : ""));
 		if (level >= XTL_ERROR) {
 			lastError.set(line);
 			log.error(line);

@@ -22,6 +22,7 @@ import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
@@ -148,7 +149,7 @@ final class LibxlRestore {
 			LibxlNative.domainDestroy(ctx, domid);
 		}
 		catch (HypervisorException e) {
-			log.warn("Could not destroy the half-restored dom{}: {}", domid, e.getMessage());
+			log.warn("Could not destroy the half-restored dom{}: {}", domid, SafeText.escape(e.getMessage()));
 		}
 	}
 

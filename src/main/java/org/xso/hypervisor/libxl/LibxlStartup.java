@@ -29,6 +29,7 @@ import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
+import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
@@ -54,7 +55,7 @@ final class LibxlStartup implements AutoCloseable {
 			return new LibxlStartup(connect(settings), null);
 		}
 		catch (LibxlUnavailableException e) {
-			log.error("Hypervisor unavailable: {}", e.getMessage());
+			log.error("Hypervisor unavailable: {}", SafeText.escape(e.getMessage()));
 			return new LibxlStartup(null, e.getMessage());
 		}
 	}

@@ -2,6 +2,7 @@ package org.xso.hypervisor.sim;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xso.text.SafeText;
 
 /** The simulator's logging: one logger, driver names in the messages. */
 final class SimLog {
@@ -12,16 +13,16 @@ final class SimLog {
 	}
 
 	static void error(String driver, Throwable e) {
-		LOG.error("{}: {}", driver, e.toString(), e);
+		LOG.error("{}: {}", driver, SafeText.escape(e.toString()), e);
 	}
 
 	static void warn(String driver, String message) {
-		LOG.warn("{}: {}", driver, message);
+		LOG.warn("{}: {}", driver, SafeText.escape(message));
 	}
 
 	static void debug(String driver, String message) {
 		if (LOG.isDebugEnabled()) {
-			LOG.debug("{}: {}", driver, message);
+			LOG.debug("{}: {}", driver, SafeText.escape(message));
 		}
 	}
 

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Hostile changes to a valid request, schema-agnostic as a hostile client is: a path, query or
  * header value replaced by a wrong type, an out-of-range number or an overlong string; a body
- * member replaced, added or removed; the body's shape or text broken (truncated, a member given
+ * member replaced (by such values, or by text meant to forge a log line, hide its direction, escape
+ * a directory or inject markup), added or removed; the body's shape or text broken (truncated, a member given
  * twice, trailing garbage, a bare scalar); a media type the operation does not take. Whether the
  * result still satisfies the contract is for the contract to say, not for the mutation.
  */
@@ -30,14 +31,16 @@ final class Mutations {
 			"00000000-0000-0000-0000-000000000000", "not-a-uuid", "vscsi", "VBD", "%20", "null");
 
 	private static final List<String> QUERY_VALUES = List.of("-1", "abc", "99999999999999999999", "", "1.5", "yes",
-			"TRUE", "NOT_A_VALUE", "x".repeat(600), "0", "2147483648", "null", " operation", "10000001");
+			"TRUE", "NOT_A_VALUE", "x".repeat(600), "0", "2147483648", "null", " operation", "10000001",
+			"operation\u202E", "/local/domain/1\u0000", "/local/../../etc/passwd");
 
 	private static final List<String> HEADER_VALUES = List.of("\"" + "e".repeat(300) + "\"", "white space", "", "-1",
 			"W/\"1\"", "\"999\"", "*", "k".repeat(129), "12345678901234567890", "1");
 
 	private static final List<Object> JSON_VALUES = List.of(-1, 0, 1.5, new BigInteger("99999999999999999999"), "",
 			"x".repeat(300), true, List.of(), Map.of(), "NOT_AN_ENUM", 2147483648L, -2147483649L, 1e300,
-			"00:16:3E:00:00:01", 4097, 257, 5, 600001, 32752, 16777216);
+			"00:16:3E:00:00:01", 4097, 257, 5, 600001, 32752, 16777216, "x\n\u001b[31mFAKE LOG LINE", "nul\u0000name",
+			"rtl\u202Eexe.txt", "\uFEFFbom", "zero\u200Bwidth", "<script>alert(1)</script>", "../../etc/passwd");
 
 	private static final List<String> SHAPES = List.of("[]", "\"text\"", "42", "null", "true", "{}", "");
 

@@ -210,12 +210,20 @@ final class Requests {
 					Tuple.of(3, Arbitraries.of("/", "/local/domain", "/local/domain/1", "/local/domain/0/backend")),
 					Tuple.of(1, segment.list().ofMinSize(1).ofMaxSize(4).map(l -> "/" + String.join("/", l))));
 		}
-		else if (pattern.equals("^[ -~]*[!-~][ -~]*$")) {
-			generated = Arbitraries.strings()
-				.withCharRange(' ', '~')
-				.ofMinLength(1)
-				.ofMaxLength(64)
-				.filter(s -> !s.isBlank());
+		else if (pattern.equals("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")) {
+			Arbitrary<String> first = Arbitraries.strings()
+				.withCharRange('A', 'Z')
+				.withCharRange('a', 'z')
+				.withCharRange('0', '9')
+				.ofLength(1);
+			Arbitrary<String> rest = Arbitraries.strings()
+				.withCharRange('A', 'Z')
+				.withCharRange('a', 'z')
+				.withCharRange('0', '9')
+				.withChars("._-")
+				.ofMinLength(0)
+				.ofMaxLength(63);
+			generated = Combinators.combine(first, rest).as(String::concat);
 		}
 		else {
 			throw new IllegalStateException("no generator for the pattern of " + name + ": " + pattern);
