@@ -16,7 +16,7 @@ import java.util.Map;
  * ./mvnw -Pbench test-compile exec:exec -Dbench.args="load db=h2"    the HTTP load driver (also db=postgres)
  * ./mvnw -Pbench test-compile exec:exec -Dbench.args="checkpoints"   continuous checkpointing over HTTP
  * ./mvnw -Pbench test-compile exec:exec -Dbench.args="peer"          libvirt's test driver side by side
- * ./mvnw -Pbench test-compile exec:exec -Dbench.args="report"        README section and plot from the results
+ * ./mvnw -Pbench test-compile exec:exec -Dbench.args="report"        docs/performance.md and the plot from the results
  * </pre>
  *
  * Every suite prints a table and writes {@code bench/results/<suite>.json} (or {@code out=DIR}).

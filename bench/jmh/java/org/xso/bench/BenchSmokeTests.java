@@ -177,11 +177,11 @@ class BenchSmokeTests {
 		fake.target("a goal", "<= 1", 2.0, "x", false, "why");
 		fake.write(results);
 		Path readme = this.dir.resolve("README.md");
-		Files.writeString(readme, "# t\n\n## Before\n\nkept\n\n## Performance\n\nold figures\n\n## After\n\nalso kept\n");
+		Files.writeString(readme, "# t\n\n## Before\n\nkept\n\n## Figures\n\nold figures\n\n## After\n\nalso kept\n");
 		Bench.run("report", Map.of("out", results.toString(), "readme", readme.toString(), "notes",
 				this.dir.resolve("none.md").toString(), "plot", this.dir.resolve("p.png").toString()), "smoke report");
 		String text = Files.readString(readme);
-		assertThat(text).startsWith("# t\n\n## Before\n\nkept\n\n## Performance\n")
+		assertThat(text).startsWith("# t\n\n## Before\n\nkept\n\n## Figures\n")
 			.endsWith("\n## After\n\nalso kept\n")
 			.doesNotContain("old figures")
 			.contains("cmd peer", "| a goal | <= 1 | 2 x | **missed** (why) | peer |", "| 0.5 | 1.5 |", "| 0.75, 0.5 |");

@@ -15,20 +15,20 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Regenerates the README's {@code ## Performance} section (up to the next {@code ## } heading) and
+ * Regenerates the {@code ## Figures} section of docs/performance.md (up to the next {@code ## } heading) and
  * the strategy plot from the result files, so every figure there comes from a committed suite.
- * Parameters: {@code readme} (README.md), {@code notes} (bench/performance-notes.md, pasted in
+ * Parameters: {@code readme} (docs/performance.md), {@code notes} (bench/performance-notes.md, pasted in
  * verbatim: the analysis a person writes), {@code plot} (docs/strategy-comparison.png).
  */
 final class PerformanceReport {
 
-	static final String HEADING = "## Performance";
+	static final String HEADING = "## Figures";
 
 	private PerformanceReport() {
 	}
 
 	static Path run(Map<String, String> p, Path results) throws IOException {
-		Path readme = Path.of(p.getOrDefault("readme", "README.md"));
+		Path readme = Path.of(p.getOrDefault("readme", "docs/performance.md"));
 		Path notes = Path.of(p.getOrDefault("notes", "bench/performance-notes.md"));
 		Path plot = Path.of(p.getOrDefault("plot", "docs/strategy-comparison.png"));
 		List<JsonNode> files = load(results);
@@ -36,7 +36,10 @@ final class PerformanceReport {
 		if (strategies != null) {
 			StrategyPlot.write(strategies, plot);
 		}
-		String section = section(files, Files.exists(notes) ? Files.readString(notes) : "", plot);
+		// the plot is linked relative to the page that shows it
+		Path page = readme.toAbsolutePath().getParent();
+		Path link = page == null ? plot : page.relativize(plot.toAbsolutePath());
+		String section = section(files, Files.exists(notes) ? Files.readString(notes) : "", link);
 		String text = Files.readString(readme, StandardCharsets.UTF_8);
 		Files.writeString(readme, replaceSection(text, section), StandardCharsets.UTF_8);
 		System.out.println("wrote the performance section of " + readme + " from " + files.size() + " result files");
