@@ -1,6 +1,10 @@
 package org.xso;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +24,13 @@ import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Helm chart under helm/xen-suspend-orchestrator, with the real {@code helm}: {@code helm lint
@@ -37,9 +41,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * define, a missing required field and a value of the wrong shape, recursively. The
  * ServiceMonitor, a prometheus-operator resource outside the Kubernetes API, is checked for its
  * metadata and label selector with the same models and for the endpoint fields the chart uses.
- * Skipped, saying so, where no helm is found (helm/verify.sh fetches one).
+ * The tests that run helm are skipped, saying so, where there is none (helm/verify.sh fetches one);
+ * the one that compares docs/helm.md's table of values with values.yaml always runs.
  */
 class HelmChartTests {
+
+	/** A test that runs helm: skipped, saying why, where there is none. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target(ElementType.METHOD)
+	@EnabledIf(value = "org.xso.HelmChartTests#helmRuns", disabledReason = "Helm chart test skipped: no helm to run "
+			+ "(helm/verify.sh fetches Helm and runs these tests; or -Dxso.test.helm=PATH)")
+	@interface NeedsHelm {
+	}
 
 	private static final Path CHART = Path.of("helm/xen-suspend-orchestrator");
 
@@ -47,17 +60,31 @@ class HelmChartTests {
 
 	private static final String HELM = System.getProperty("xso.test.helm", "helm");
 
+	/** Whether helm runs here; the class is skipped, with the reason below, where it does not. */
+	static synchronized boolean helmRuns() {
+		if (helmFound == null) {
+			try {
+				helmFound = run(HELM, "version", "--short").exit() == 0;
+			}
+			catch (IOException e) {
+				helmFound = false;
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				helmFound = false;
+			}
+			if (!helmFound) {
+				System.err.println("HelmChartTests: the tests that run helm are skipped: no '" + HELM
+						+ "' runs here (helm/verify.sh fetches Helm and runs them)");
+			}
+		}
+		return helmFound;
+	}
+
+	private static @org.jspecify.annotations.Nullable Boolean helmFound;
+
 	@BeforeAll
-	static void helmIsThere() throws Exception {
-		boolean found;
-		try {
-			found = run(HELM, "version", "--short").exit() == 0;
-		}
-		catch (IOException e) {
-			found = false;
-		}
-		assumeTrue(found, "Helm chart tests skipped: no '" + HELM + "' to run (helm/verify.sh fetches Helm and runs "
-				+ "them; or -Dxso.test.helm=PATH)");
+	static void renderedGoToTarget() throws IOException {
 		Files.createDirectories(RENDERED);
 	}
 
@@ -69,6 +96,7 @@ class HelmChartTests {
 		}
 	}
 
+	@NeedsHelm
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("valuesFiles")
 	void lintsCleanAndRendersManifestsTheKubernetesApiAccepts(String values) throws Exception {
@@ -89,6 +117,7 @@ class HelmChartTests {
 	}
 
 	@Test
+	@NeedsHelm
 	void refusesWhatTheServiceCouldNotRun() throws Exception {
 		assertThat(refused("replicaCount=2")).contains("/database/external");
 		assertThat(refused("apiTokens.entries[0].sha256=not-a-hash", "apiTokens.entries[0].role=admin",
@@ -113,6 +142,7 @@ class HelmChartTests {
 	}
 
 	@Test
+	@NeedsHelm
 	void theValidatorRefusesAFieldTheApiDoesNotDefine() throws Exception {
 		Result template = helm(List.of("template", "xso", CHART.toString()), List.of());
 		JsonObject deployment = find(manifests(template.output()), "Deployment");
@@ -127,6 +157,32 @@ class HelmChartTests {
 		container.add("livenessProbe", container.remove("livenesProbe"));
 		container.remove("name");
 		assertThatIllegalArgumentException().isThrownBy(() -> validate(deployment)).withMessageContaining("name");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void documentsEveryValueThatExistsAndNoOther() throws IOException {
+		Map<String, Object> values = new Yaml().load(Files.readString(CHART.resolve("values.yaml")));
+		List<String> documented = new ArrayList<>();
+		java.util.regex.Matcher key = java.util.regex.Pattern.compile("`([A-Za-z.]+)`").matcher("");
+		for (String line : Files.readAllLines(Path.of("docs/helm.md"))) {
+			if (line.startsWith("| `")) {
+				key.reset(line.substring(0, line.indexOf(" |", 2)));
+				while (key.find()) {
+					documented.add(key.group(1));
+				}
+			}
+		}
+		for (String path : documented) {
+			Object node = values;
+			for (String part : path.split("\\.")) {
+				assertThat(node).as("docs/helm.md names %s", path).isInstanceOf(Map.class);
+				assertThat((Map<String, Object>) node).as("docs/helm.md names %s", path).containsKey(part);
+				node = ((Map<String, Object>) node).get(part);
+			}
+		}
+		assertThat(values.keySet()).as("every value is in docs/helm.md's table")
+			.allMatch(top -> documented.stream().anyMatch(d -> d.equals(top) || d.startsWith(top + ".")));
 	}
 
 	/** What the service needs from its pod, whatever the values. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -32,7 +33,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.xso.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console in a real browser (Debian's headless Chromium, driven through its chromedriver)
@@ -43,6 +43,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * for a condition on the page. Skipped, saying so, where Chromium or chromedriver is missing.
  */
 @ConsoleServer
+@EnabledIf(value = "chromiumIsInstalled", disabledReason = "console browser tests skipped: they need Chromium at "
+		+ "/usr/bin/chromium and chromedriver at /usr/bin/chromedriver (Debian: apt-get install chromium chromium-driver; "
+		+ "other paths with -Dxso.test.chromium=... -Dxso.test.chromedriver=...)")
 class ConsoleBrowserTests {
 
 	private static final Path CHROMIUM = Path.of(System.getProperty("xso.test.chromium", "/usr/bin/chromium"));
@@ -67,12 +70,18 @@ class ConsoleBrowserTests {
 
 	private WebDriverWait wait;
 
+	/** Whether the browser is there; the class is skipped, with the reason above it, where not. */
+	static boolean chromiumIsInstalled() {
+		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		if (!installed) {
+			System.err.println("ConsoleBrowserTests skipped: no Chromium at " + CHROMIUM + " or no chromedriver at "
+					+ CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+		}
+		return installed;
+	}
+
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"console browser tests skipped: they need Chromium at " + CHROMIUM + " and chromedriver at "
-						+ CHROMEDRIVER + " (Debian: apt-get install chromium chromium-driver; other paths with "
-						+ "-Dxso.test.chromium=... -Dxso.test.chromedriver=...)");
 		Files.createDirectories(SCREENSHOTS);
 		Path profile = Files.createTempDirectory(Path.of("target"), "console-chromium-");
 		service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
