@@ -736,6 +736,10 @@ function onOperationEvent(data) {
 }
 
 function onStreamState(s) {
+  if (s.state === 'refused' && s.error.status === 401) {
+    signOut(`The service no longer accepts this token: ${s.error.message}`);
+    return;
+  }
   const status = $('stream-status');
   const text = {
     connecting: 'Event stream: connecting',
