@@ -23,11 +23,18 @@ import jakarta.persistence.Version;
 import org.hibernate.annotations.DynamicUpdate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
+import org.xso.audit.Cause;
+import org.xso.audit.Principals;
 
 /**
  * The operation aggregate: a persisted state machine. State changes only through the guarded
  * transitions below, each of which publishes an {@link OperationChanged} when saved. Updates write
  * only changed columns, so the cancel flag (set by a conditional update) is never overwritten.
+ *
+ * <p>
+ * The principal that requested it is recorded with it when it is accepted and never changes: the
+ * workers that run it (on this instance, or on another after a restart) read it from here, and
+ * every event the operation causes names it.
  */
 @Entity
 @Table(name = "operations")
@@ -43,6 +50,9 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	@Column(nullable = false)
 	private int domid;
+
+	@Column(name = "requested_by", nullable = false, length = Principals.MAX_LENGTH)
+	private String requestedBy;
 
 	@Embedded
 	private OperationParams params;
@@ -66,6 +76,9 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	@Column(name = "cancel_requested", nullable = false)
 	private boolean cancelRequested;
+
+	@Column(name = "cancel_requested_by", length = Principals.MAX_LENGTH)
+	private @Nullable String cancelRequestedBy;
 
 	@Column(length = 128)
 	private @Nullable String owner;
@@ -106,6 +119,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	protected Operation() {
 		this.id = new UUID(0, 0);
 		this.kind = OperationKind.SUSPEND;
+		this.requestedBy = Principals.SYSTEM;
 		this.params = OperationParams.NONE;
 		this.state = OperationState.PENDING;
 		this.deadlineAt = Instant.EPOCH;
@@ -113,10 +127,11 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	}
 
 	Operation(UUID id, OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
-			Instant now) {
+			String requestedBy, Instant now) {
 		this.id = id;
 		this.kind = kind;
 		this.domid = domid;
+		this.requestedBy = Principals.require(requestedBy);
 		this.params = params;
 		this.checkpointId = checkpointId;
 		this.state = OperationState.PENDING;
@@ -196,9 +211,10 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		end(end, now);
 	}
 
-	/** PENDING → CANCELLED: nothing had been done. */
-	void cancelPending(String problemJson, Instant now) {
+	/** PENDING → CANCELLED, as {@code by} asked: nothing had been done. */
+	void cancelPending(String problemJson, String by, Instant now) {
 		require(OperationState.PENDING, "cancel");
+		this.cancelRequestedBy = Principals.require(by);
 		for (int i = 0; i < phases.size(); i++) {
 			phases.set(i, phases.get(i).ended(PhaseState.SKIPPED, now));
 		}
@@ -212,6 +228,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.state = OperationState.PENDING;
 		this.currentPhase = null;
 		this.cancelRequested = false;
+		this.cancelRequestedBy = null;
 		this.phases.replaceAll(r -> PhaseRecord.pending(r.phase()));
 		this.recoveryNote = clip(note);
 		changed();
@@ -241,7 +258,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	private void changed() {
 		PhaseRecord current = currentPhase == null ? null : Phases.of(phases, currentPhase);
 		registerEvent(new OperationChanged(id, domid, kind, state, currentPhase,
-				current == null ? null : current.state(), OperationProgress.overall(this)));
+				current == null ? null : current.state(), OperationProgress.overall(this), requestedBy));
 	}
 
 	/** Whether a cancel now would be honoured: PENDING, or RUNNING in a cancellable phase. */
@@ -258,6 +275,11 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	int domid() { return domid; }
 
+	String requestedBy() { return requestedBy; }
+
+	/** What the operation changes is attributed to: its requester, and itself. */
+	Cause cause() { return Cause.operation(requestedBy, id); }
+
 	OperationParams params() { return params; }
 
 	OperationState state() { return state; }
@@ -271,6 +293,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	EpochStats epochs() { return epochs; }
 
 	boolean cancelRequested() { return cancelRequested; }
+
+	@Nullable String cancelRequestedBy() { return cancelRequestedBy; }
 
 	@Nullable String owner() { return owner; }
 

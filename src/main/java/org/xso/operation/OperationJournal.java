@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.audit.Cause;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointStore;
@@ -28,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes an operation's progress phase by phase, each step its own transaction, so that what is
  * in the database is always where the operation really is. The ending steps change the domain,
- * the checkpoint pins and the lease in the same transaction as the operation's end state.
+ * the checkpoint pins and the lease in the same transaction as the operation's end state. What a
+ * step changes beyond the operation (the domain, checkpoints) is attributed to the operation and
+ * its {@code requestedBy}, read from its row, whichever thread or instance runs the step.
  */
 @Service
 class OperationJournal {
@@ -151,7 +154,7 @@ class OperationJournal {
 	@Transactional
 	CheckpointViews.Summary persist(UUID id, SavedDomain saved, Checkpoint.Header header, @Nullable Phase next) {
 		Operation op = require(id);
-		CheckpointViews.Summary c = store.save(saved, header);
+		CheckpointViews.Summary c = store.save(saved, header, op.requestedBy());
 		op.checkpoint(c.id());
 		op.complete(Phase.PERSIST, clock.instant());
 		if (next != null) {
@@ -163,8 +166,8 @@ class OperationJournal {
 
 	/** Stores a checkpoint of periodic checkpointing (the epoch is recorded separately). */
 	@Transactional
-	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header) {
-		return store.save(saved, header);
+	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header, String requestedBy) {
+		return store.save(saved, header, requestedBy);
 	}
 
 	/** SUCCEEDED: the domain is SUSPENDED with its (pinned) checkpoint; retention applied; lease released. */
@@ -183,10 +186,10 @@ class OperationJournal {
 
 	private void suspended(Operation op) {
 		UUID checkpoint = requireCheckpoint(op);
-		lifecycle.suspended(op.domid(), checkpoint);
+		lifecycle.suspended(op.domid(), checkpoint, op.cause());
 		// the operation ends before retention runs: its bulk delete clears the persistence context
 		finish(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
 	}
 
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
@@ -205,7 +208,7 @@ class OperationJournal {
 
 	private void checkpointed(Operation op) {
 		finish(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
 	}
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
@@ -237,7 +240,7 @@ class OperationJournal {
 				catalog.unpin(op.checkpointId());
 			}
 		}
-		lifecycle.resumed(op.domid());
+		lifecycle.resumed(op.domid(), op.cause());
 		finish(op);
 	}
 
@@ -248,7 +251,7 @@ class OperationJournal {
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs());
 		operations.save(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
 	}
 
 	@Transactional
@@ -285,7 +288,7 @@ class OperationJournal {
 	@Transactional
 	void faulted(UUID id, String reason, Set<Phase> compensated) {
 		Operation op = require(id);
-		lifecycle.faulted(op.domid(), reason);
+		lifecycle.faulted(op.domid(), reason, op.cause());
 		end(id, OperationState.FAILED, new ProblemException(ProblemCode.COMPENSATION_FAILED, reason), compensated);
 	}
 
@@ -313,10 +316,10 @@ class OperationJournal {
 
 	/** Compensation of PERSIST: the checkpoint of a suspend that was rolled back goes. */
 	@Transactional
-	void discardCheckpoint(@Nullable UUID checkpoint) {
+	void discardCheckpoint(Cause cause, @Nullable UUID checkpoint) {
 		if (checkpoint != null) {
 			catalog.unpin(checkpoint);
-			catalog.delete(checkpoint, null);
+			catalog.delete(checkpoint, null, cause);
 		}
 	}
 

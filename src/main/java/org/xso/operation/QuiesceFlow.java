@@ -134,7 +134,7 @@ class QuiesceFlow {
 			}
 		}
 		if (failure != null) {
-			flow.journal.discardCheckpoint(checkpoint);
+			flow.journal.discardCheckpoint(t.cause(), checkpoint);
 			flow.thawAndEnd(t, OperationState.ROLLED_BACK, failure, done);
 			return;
 		}

@@ -100,7 +100,7 @@ class RunningRecovery {
 				power = PowerState.SUSPENDED;
 			}
 			catch (HypervisorException e) {
-				journal.discardCheckpoint(op.checkpointId());
+				journal.discardCheckpoint(op.cause(), op.checkpointId());
 				if (thaw(op, done, stopped)) {
 					end(op, OperationState.ROLLED_BACK, stopped + "the suspend could not be finished (" + e.getMessage()
 							+ "); the guest was thawed and the checkpoint deleted", done);
@@ -113,7 +113,7 @@ class RunningRecovery {
 					+ (power == null ? " (the guest had ended with its host)" : ""));
 		}
 		else {
-			journal.discardCheckpoint(op.checkpointId());
+			journal.discardCheckpoint(op.cause(), op.checkpointId());
 			end(op, OperationState.ROLLED_BACK, stopped + "the guest was running again, so its checkpoint was deleted",
 					done);
 		}

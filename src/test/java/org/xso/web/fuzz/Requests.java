@@ -210,6 +210,16 @@ final class Requests {
 					Tuple.of(3, Arbitraries.of("/", "/local/domain", "/local/domain/1", "/local/domain/0/backend")),
 					Tuple.of(1, segment.list().ofMinSize(1).ofMaxSize(4).map(l -> "/" + String.join("/", l))));
 		}
+		else if (pattern.equals("^[^\\u0000-\\u001F\\u007F-\\u009F]+$")) {
+			// a principal's name: the ones the service records, or any printable text (non-ASCII too)
+			generated = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of("anonymous", "system", "alice")),
+					Tuple.of(1, Arbitraries.strings()
+						.withCharRange(' ', '~')
+						.withCharRange('\u00a0', '\u00ff')
+						.withCharRange('\u4e00', '\u4e20')
+						.ofMinLength(1)
+						.ofMaxLength(64)));
+		}
 		else if (pattern.equals("^[ -~]*[!-~][ -~]*$")) {
 			generated = Arbitraries.strings()
 				.withCharRange(' ', '~')
