@@ -24,17 +24,12 @@ import org.hibernate.annotations.DynamicUpdate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
 import org.xso.audit.Cause;
-import org.xso.audit.Principals;
 
 /**
  * The operation aggregate: a persisted state machine. State changes only through the guarded
  * transitions below, each of which publishes an {@link OperationChanged} when saved. Updates write
  * only changed columns, so the cancel flag (set by a conditional update) is never overwritten.
- *
- * <p>
- * The principal that requested it is recorded with it when it is accepted and never changes: the
- * workers that run it (on this instance, or on another after a restart) read it from here, and
- * every event the operation causes names it.
+ * Every event names the principal that requested the operation (see {@link Requesters}).
  */
 @Entity
 @Table(name = "operations")
@@ -50,9 +45,6 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	@Column(nullable = false)
 	private int domid;
-
-	@Column(name = "requested_by", nullable = false, length = Principals.MAX_LENGTH)
-	private String requestedBy;
 
 	@Embedded
 	private OperationParams params;
@@ -77,8 +69,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	@Column(name = "cancel_requested", nullable = false)
 	private boolean cancelRequested;
 
-	@Column(name = "cancel_requested_by", length = Principals.MAX_LENGTH)
-	private @Nullable String cancelRequestedBy;
+	@Embedded
+	private Requesters requesters;
 
 	@Column(length = 128)
 	private @Nullable String owner;
@@ -119,7 +111,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	protected Operation() {
 		this.id = new UUID(0, 0);
 		this.kind = OperationKind.SUSPEND;
-		this.requestedBy = Principals.SYSTEM;
+		this.requesters = Requesters.NONE;
 		this.params = OperationParams.NONE;
 		this.state = OperationState.PENDING;
 		this.deadlineAt = Instant.EPOCH;
@@ -131,7 +123,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.id = id;
 		this.kind = kind;
 		this.domid = domid;
-		this.requestedBy = Principals.require(requestedBy);
+		this.requesters = Requesters.of(requestedBy);
 		this.params = params;
 		this.checkpointId = checkpointId;
 		this.state = OperationState.PENDING;
@@ -214,7 +206,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	/** PENDING → CANCELLED, as {@code by} asked: nothing had been done. */
 	void cancelPending(String problemJson, String by, Instant now) {
 		require(OperationState.PENDING, "cancel");
-		this.cancelRequestedBy = Principals.require(by);
+		this.requesters = requesters.cancelledBy(by);
 		for (int i = 0; i < phases.size(); i++) {
 			phases.set(i, phases.get(i).ended(PhaseState.SKIPPED, now));
 		}
@@ -228,7 +220,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.state = OperationState.PENDING;
 		this.currentPhase = null;
 		this.cancelRequested = false;
-		this.cancelRequestedBy = null;
+		this.requesters = requesters.withoutCancel();
 		this.phases.replaceAll(r -> PhaseRecord.pending(r.phase()));
 		this.recoveryNote = clip(note);
 		changed();
@@ -258,7 +250,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	private void changed() {
 		PhaseRecord current = currentPhase == null ? null : Phases.of(phases, currentPhase);
 		registerEvent(new OperationChanged(id, domid, kind, state, currentPhase,
-				current == null ? null : current.state(), OperationProgress.overall(this), requestedBy));
+				current == null ? null : current.state(), OperationProgress.overall(this),
+				requesters.requestedBy()));
 	}
 
 	/** Whether a cancel now would be honoured: PENDING, or RUNNING in a cancellable phase. */
@@ -275,10 +268,10 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	int domid() { return domid; }
 
-	String requestedBy() { return requestedBy; }
+	Requesters requesters() { return requesters; }
 
 	/** What the operation changes is attributed to: its requester, and itself. */
-	Cause cause() { return Cause.operation(requestedBy, id); }
+	Cause cause() { return Cause.operation(requesters.requestedBy(), id); }
 
 	OperationParams params() { return params; }
 
@@ -293,8 +286,6 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	EpochStats epochs() { return epochs; }
 
 	boolean cancelRequested() { return cancelRequested; }
-
-	@Nullable String cancelRequestedBy() { return cancelRequestedBy; }
 
 	@Nullable String owner() { return owner; }
 

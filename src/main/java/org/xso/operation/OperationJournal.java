@@ -154,7 +154,7 @@ class OperationJournal {
 	@Transactional
 	CheckpointViews.Summary persist(UUID id, SavedDomain saved, Checkpoint.Header header, @Nullable Phase next) {
 		Operation op = require(id);
-		CheckpointViews.Summary c = store.save(saved, header, op.requestedBy());
+		CheckpointViews.Summary c = store.save(saved, header, op.requesters().requestedBy());
 		op.checkpoint(c.id());
 		op.complete(Phase.PERSIST, clock.instant());
 		if (next != null) {

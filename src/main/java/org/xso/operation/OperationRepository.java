@@ -20,7 +20,7 @@ interface OperationRepository extends JpaRepository<Operation, UUID> {
 
 	@Query("select o from Operation o where (:domid is null or o.domid = :domid)"
 			+ " and (:kind is null or o.kind = :kind) and (:state is null or o.state = :state)"
-			+ " and (:requestedBy is null or o.requestedBy = :requestedBy)")
+			+ " and (:requestedBy is null or o.requesters.requestedBy = :requestedBy)")
 	Page<Operation> search(@Nullable Integer domid, @Nullable OperationKind kind, @Nullable OperationState state,
 			@Nullable String requestedBy, Pageable pageable);
 
@@ -32,7 +32,7 @@ interface OperationRepository extends JpaRepository<Operation, UUID> {
 	 */
 	@Modifying
 	@Query("update Operation o set o.cancelRequested = true,"
-			+ " o.cancelRequestedBy = coalesce(o.cancelRequestedBy, :by)"
+			+ " o.requesters.cancelRequestedBy = coalesce(o.requesters.cancelRequestedBy, :by)"
 			+ " where o.id = :id and o.state = :running and o.currentPhase in :cancellable")
 	int requestCancel(UUID id, OperationState running, Collection<Phase> cancellable, String by);
 

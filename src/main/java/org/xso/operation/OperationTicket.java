@@ -22,7 +22,7 @@ record OperationTicket(UUID id, OperationKind kind, int domid, int subjectDomid,
 		return new OperationTicket(op.id(), op.kind(), op.domid(), p.subjectDomid(), p.strategy(),
 				p.quiesceTimeoutMs() == null ? defaultQuiesce : Duration.ofMillis(p.quiesceTimeoutMs()),
 				Duration.ofMillis(p.deadlineMs()), op.deadlineAt(), op.checkpointId(), p.intervalMs(), p.maxEpochs(),
-				op.epochs().completed(), op.requestedBy());
+				op.epochs().completed(), op.requesters().requestedBy());
 	}
 
 	/** What the operation changes is attributed to: its requester, and itself. */

@@ -68,10 +68,11 @@ class AuditTrailTests extends IntegrationTest {
 		assertThat(ended.get("state").asString()).isEqualTo("SUCCEEDED");
 		assertThat(ended.get("requestedBy").asString()).isEqualTo("alice");
 
+		Predicate<Frame> ofTheSuspend = f -> f.operationId().equals(Optional.of(id));
 		List<Frame> caused = awaitFrames(7, frames -> frames.stream()
-			.anyMatch(f -> f.event().equals("operation") && f.data().get("data").get("state").asString().equals("SUCCEEDED")
-					&& f.operationId().equals(Optional.of(id))),
-				f -> f.operationId().equals(Optional.of(id)));
+			.anyMatch(f -> ofTheSuspend.test(f) && f.event().equals("operation")
+					&& f.data().get("data").get("state").asString().equals("SUCCEEDED")),
+				ofTheSuspend);
 		assertThat(caused).extracting(Frame::event).contains("operation", "checkpoint.created", "domain.state");
 		assertThat(caused).allSatisfy(f -> assertThat(f.principal()).as("%s", f).isEqualTo("alice"));
 		Frame suspended = caused.stream().filter(f -> f.event().equals("domain.state")).findFirst().orElseThrow();
