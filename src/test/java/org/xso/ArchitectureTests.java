@@ -34,6 +34,23 @@ class ArchitectureTests {
 			.check(CLASSES);
 	}
 
+	/**
+	 * The audit trail's names reach the features as plain strings: its vocabulary depends on nothing
+	 * of ours and on no framework (no request, no security context), so feature code that records a
+	 * principal never reads one from the web layer.
+	 */
+	@Test
+	void auditDependsOnNothingOfOursAndNoFramework() {
+		noClasses().that()
+			.resideInAPackage("org.xso.audit..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.xen..", "org.xso.hypervisor..", "org.xso.domain..", "org.xso.checkpoint..",
+					"org.xso.operation..", "org.xso.web..", "org.xso.persistence..", "org.springframework..",
+					"jakarta..")
+			.check(CLASSES);
+	}
+
 	@Test
 	void featuresReachAdaptersOnlyThroughThePort() {
 		noClasses().that()

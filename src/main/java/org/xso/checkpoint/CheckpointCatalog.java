@@ -11,6 +11,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.audit.Cause;
 import org.xso.text.SafeText;
 import org.xso.web.ETags;
 import org.xso.web.PageView;
@@ -23,7 +24,7 @@ import org.xso.web.ProblemException;
 
 /**
  * Reads and administers stored checkpoints: lists, details, deletion, pins, retention and the
- * storage a domain uses.
+ * storage a domain uses. A deletion is attributed to the {@link Cause} given (its events name it).
  */
 @Service
 public class CheckpointCatalog {
@@ -82,7 +83,7 @@ public class CheckpointCatalog {
 	 * (412).
 	 */
 	@Transactional
-	public void delete(UUID id, @Nullable String ifMatch) {
+	public void delete(UUID id, @Nullable String ifMatch, Cause cause) {
 		Checkpoint c = require(id);
 		ETags.checkIfMatch(ifMatch, ETags.of(c.sha256()));
 		if (c.pinned()) {
@@ -90,14 +91,15 @@ public class CheckpointCatalog {
 					"checkpoint " + id + " is pinned: " + c.pinReason() + "; resume or delete the domain first")
 				.withCheckpointId(id);
 		}
-		remove(c.domid(), List.of(id), "deleted by request");
+		String reason = cause.operationId() == null ? "deleted by request" : "discarded by its operation";
+		remove(c.domid(), List.of(id), reason, cause);
 	}
 
 	/** Deletes every checkpoint of a domain, pinned or not (the domain itself is being deleted). */
 	@Transactional
-	public int deleteAllOf(int domid) {
+	public int deleteAllOf(int domid, Cause cause) {
 		List<UUID> all = checkpoints.idsOf(domid);
-		remove(domid, all, "domain deleted");
+		remove(domid, all, "domain deleted", cause);
 		return all.size();
 	}
 
@@ -106,14 +108,14 @@ public class CheckpointCatalog {
 	 * pinned. Returns the ids deleted.
 	 */
 	@Transactional
-	public List<UUID> enforceRetention(int domid, int keep) {
+	public List<UUID> enforceRetention(int domid, int keep, Cause cause) {
 		// ids only: a checkpoint's rows and blobs are never read to decide, nor to delete it
 		List<UUID> unpinned = checkpoints.unpinnedNewestFirst(domid);
 		if (unpinned.size() <= keep) {
 			return List.of();
 		}
 		List<UUID> doomed = List.copyOf(unpinned.subList(keep, unpinned.size()));
-		remove(domid, doomed, "retention keeps the newest " + keep);
+		remove(domid, doomed, "retention keeps the newest " + keep, cause);
 		log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
 		return doomed;
 	}
@@ -132,11 +134,12 @@ public class CheckpointCatalog {
 	 * Deletes checkpoints {@code ids} of {@code domid} with their rows; after the commit, the storage
 	 * the hypervisor kept for their devices (named in each device's backend info) is released.
 	 */
-	private void remove(int domid, List<UUID> ids, String reason) {
+	private void remove(int domid, List<UUID> ids, String reason, Cause cause) {
 		if (ids.isEmpty()) {
 			return;
 		}
-		ids.forEach(id -> events.publishEvent(new CheckpointEvents.CheckpointDeleted(id, domid, reason)));
+		ids.forEach(id -> events.publishEvent(
+				new CheckpointEvents.CheckpointDeleted(id, domid, reason, cause.principal(), cause.operationId())));
 		List<String> backendInfo = checkpoints.backendInfoOf(ids);
 		checkpoints.deleteByIds(ids);
 		afterCommit(() -> backendInfo.forEach(this::releaseStorage));

@@ -1,5 +1,6 @@
 package org.xso.checkpoint;
 
+import java.security.Principal;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Size;
@@ -12,6 +13,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.xso.audit.Cause;
+import org.xso.audit.Principals;
 
 /** {@code /api/v1/checkpoints/{id}}: details, integrity check, deletion. */
 @RestController
@@ -40,8 +43,9 @@ class CheckpointController {
 
 	@DeleteMapping
 	ResponseEntity<Void> delete(@PathVariable UUID id,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
-		catalog.delete(id, ifMatch);
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
+		catalog.delete(id, ifMatch, Cause.request(Principals.of(principal)));
 		return ResponseEntity.noContent().build();
 	}
 

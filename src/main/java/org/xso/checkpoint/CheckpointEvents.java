@@ -11,9 +11,12 @@ public final class CheckpointEvents {
 	private CheckpointEvents() {
 	}
 
-	/** A checkpoint was stored (published inside the storing transaction). */
+	/**
+	 * A checkpoint was stored (published inside the storing transaction) by an operation, requested
+	 * by {@code principal}.
+	 */
 	public record CheckpointCreated(UUID checkpointId, int domid, CheckpointKind kind, long sizeBytes,
-			@Nullable UUID operationId) implements StreamEvent {
+			@Nullable UUID operationId, String principal) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -32,8 +35,13 @@ public final class CheckpointEvents {
 
 	}
 
-	/** A checkpoint was deleted: by request, by retention, or with its domain. */
-	public record CheckpointDeleted(UUID checkpointId, int domid, String reason) implements StreamEvent {
+	/**
+	 * A checkpoint was deleted: by request, by retention (applied by the operation that stored a
+	 * newer one, or by the request that lowered it), with its domain, or by the compensation of the
+	 * operation that stored it; {@code principal} and {@code operationId} say which.
+	 */
+	public record CheckpointDeleted(UUID checkpointId, int domid, String reason, String principal,
+			@Nullable UUID operationId) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -43,6 +51,11 @@ public final class CheckpointEvents {
 		@Override
 		public Integer eventDomid() {
 			return domid;
+		}
+
+		@Override
+		public @Nullable UUID eventOperationId() {
+			return operationId;
 		}
 
 	}

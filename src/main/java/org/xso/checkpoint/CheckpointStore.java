@@ -53,11 +53,12 @@ public class CheckpointStore {
 	}
 
 	/**
-	 * Stores {@code saved}. Joins the caller's transaction, so a caller can make the checkpoint and
-	 * its own bookkeeping commit together.
+	 * Stores {@code saved} for the operation of {@code header}, requested by {@code principal}. Joins
+	 * the caller's transaction, so a caller can make the checkpoint and its own bookkeeping commit
+	 * together.
 	 */
 	@Transactional
-	public CheckpointViews.Summary save(SavedDomain saved, Checkpoint.Header header) {
+	public CheckpointViews.Summary save(SavedDomain saved, Checkpoint.Header header, String principal) {
 		UUID id = UUID.randomUUID();
 		byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out));
 		byte[] memory = saved.memoryImage();
@@ -78,7 +79,7 @@ public class CheckpointStore {
 		checkpoints.save(c);
 		images.save(new CheckpointImage(id, memory));
 		events.publishEvent(new CheckpointEvents.CheckpointCreated(id, c.domid(), c.kind(), c.sizeBytes(),
-				c.operationId()));
+				c.operationId(), principal));
 		return CheckpointViews.Summary.of(c);
 	}
 

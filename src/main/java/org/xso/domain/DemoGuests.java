@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.xso.audit.Principals;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceType;
 import org.xso.text.SafeText;
@@ -15,7 +16,8 @@ import org.xso.web.ProblemException;
 
 /**
  * With {@code xso.demo.enabled=true}: guests 1 and 2 (one vbd 51712 = xvda and one vif 0 each)
- * exist and, with the simulator, run their default workloads.
+ * exist and, with the simulator, run their default workloads. The service creates them itself:
+ * their events name {@code system}.
  */
 @Component
 public class DemoGuests {
@@ -42,7 +44,7 @@ public class DemoGuests {
 		for (int domid : List.of(1, 2)) {
 			try {
 				if (!domains.exists(domid)) {
-					domains.create(spec(domid));
+					domains.create(spec(domid), Principals.SYSTEM);
 					log.info("Created demo guest {}", domid);
 				}
 				if (simulator.available() && domains.record(domid).state() == DomainState.RUNNING) {

@@ -1,6 +1,7 @@
 package org.xso.domain;
 
 import java.net.URI;
+import java.security.Principal;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.xso.audit.Principals;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceType;
 import org.xso.web.DeviceConfig;
@@ -46,8 +48,8 @@ class DeviceController {
 	@PostMapping
 	ResponseEntity<DomainViews.DeviceView> attach(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
-			@RequestBody DeviceConfig device) {
-		DomainViews.DeviceView view = devices.attach(domid, ifMatch, device);
+			@RequestBody DeviceConfig device, @Nullable Principal principal) {
+		DomainViews.DeviceView view = devices.attach(domid, ifMatch, device, Principals.of(principal));
 		return ResponseEntity
 			.created(URI.create("/api/v1/domains/" + domid + "/devices/" + view.type() + "/" + view.devid()))
 			.body(view);
@@ -68,8 +70,9 @@ class DeviceController {
 	@DeleteMapping("/{type}/{devid}")
 	ResponseEntity<Void> detach(@PathVariable @Min(1) @Max(32751) int domid, @PathVariable DeviceType type,
 			@PathVariable @Min(0) @Max(16777215) int devid,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
-		devices.detach(domid, new DeviceId(type, devid), ifMatch);
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
+		devices.detach(domid, new DeviceId(type, devid), ifMatch, Principals.of(principal));
 		return ResponseEntity.noContent().build();
 	}
 

@@ -18,7 +18,7 @@ import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 import org.xso.xen.DomId;
 
-/** Devices as sub-resources of a domain: read, hot-plug, detach. */
+/** Devices as sub-resources of a domain: read, hot-plug, detach (each attributed to the principal that asked). */
 @Service
 public class DeviceService {
 
@@ -69,7 +69,8 @@ public class DeviceService {
 	}
 
 	/** Hot-plugs a device into a running guest (handshake steps 1 to 6), then records it. */
-	public DomainViews.DeviceView attach(int domid, @Nullable String ifMatch, DeviceConfig config) {
+	public DomainViews.DeviceView attach(int domid, @Nullable String ifMatch, DeviceConfig config,
+			String principal) {
 		DeviceSpec spec = config.toSpec("");
 		DriverDomains.requireExisting(hypervisor, spec, "");
 		tx.executeWithoutResult(s -> {
@@ -86,7 +87,7 @@ public class DeviceService {
 			DeviceInfo info = hypervisor.attach(DomId.guest(domid), spec, properties.deviceTimeout());
 			return tx.execute(s -> {
 				Domain d = domains.require(domid);
-				d.attach(spec, clock.instant());
+				d.attach(spec, clock.instant(), principal);
 				repository.save(d);
 				return views.device(d.device(spec.id()).orElseThrow(), info);
 			});
@@ -100,7 +101,7 @@ public class DeviceService {
 	}
 
 	/** Unplugs a device (Closing, then Closed on both ends) and forgets it. */
-	public void detach(int domid, DeviceId id, @Nullable String ifMatch) {
+	public void detach(int domid, DeviceId id, @Nullable String ifMatch, String principal) {
 		tx.executeWithoutResult(s -> {
 			Domain d = domains.require(domid);
 			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
@@ -112,7 +113,7 @@ public class DeviceService {
 			hypervisor.detach(DomId.guest(domid), id, properties.deviceTimeout());
 			tx.executeWithoutResult(s -> {
 				Domain d = domains.require(domid);
-				d.detach(id, clock.instant());
+				d.detach(id, clock.instant(), principal);
 				repository.save(d);
 			});
 		}

@@ -20,6 +20,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
+import org.xso.audit.Cause;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
@@ -27,7 +28,8 @@ import org.xso.hypervisor.GuestSpec;
 /**
  * The domain aggregate: a guest's configuration and persisted state. State changes only through
  * the guarded transitions below; each publishes a {@link DomainEvents.DomainStateChanged} when the
- * aggregate is saved. The version is the domain's entity tag.
+ * aggregate is saved, attributed to the {@link Cause} it was given. The version is the domain's
+ * entity tag.
  */
 @Entity
 @Table(name = "domains")
@@ -80,7 +82,7 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		this.updatedAt = Instant.EPOCH;
 	}
 
-	private Domain(int domid, GuestSpec spec, DomainState state, int retention, Instant now) {
+	private Domain(int domid, GuestSpec spec, DomainState state, int retention, Instant now, Cause cause) {
 		this.domid = domid;
 		this.name = spec.name();
 		this.memoryMib = spec.memoryMiB();
@@ -90,65 +92,66 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		this.createdAt = now;
 		this.updatedAt = now;
 		spec.devices().forEach(d -> devices.add(new DomainDevice(d)));
-		registerEvent(new DomainEvents.DomainCreated(domid, spec.name(), state));
+		registerEvent(new DomainEvents.DomainCreated(domid, spec.name(), state, cause.principal()));
 	}
 
-	static Domain running(int domid, GuestSpec spec, int retention, Instant now) {
-		return new Domain(domid, spec, DomainState.RUNNING, retention, now);
+	static Domain running(int domid, GuestSpec spec, int retention, Instant now, Cause cause) {
+		return new Domain(domid, spec, DomainState.RUNNING, retention, now, cause);
 	}
 
-	static Domain restoring(int domid, GuestSpec spec, int retention, Instant now) {
-		return new Domain(domid, spec, DomainState.RESTORING, retention, now);
+	static Domain restoring(int domid, GuestSpec spec, int retention, Instant now, Cause cause) {
+		return new Domain(domid, spec, DomainState.RESTORING, retention, now, cause);
 	}
 
 	/** RUNNING → SUSPENDED: the guest was saved to {@code checkpoint} and left the hypervisor. */
-	void suspended(UUID checkpoint, Instant now) {
+	void suspended(UUID checkpoint, Instant now, Cause cause) {
 		require(DomainState.RUNNING, "suspend");
 		this.suspendCheckpointId = checkpoint;
-		transition(DomainState.SUSPENDED, "saved to checkpoint " + checkpoint, now);
+		transition(DomainState.SUSPENDED, "saved to checkpoint " + checkpoint, now, cause);
 	}
 
 	/** SUSPENDED or RESTORING → RUNNING: the guest runs again. */
-	void resumed(Instant now) {
+	void resumed(Instant now, Cause cause) {
 		if (state != DomainState.SUSPENDED && state != DomainState.RESTORING) {
 			throw new IllegalStateException("cannot resume domain " + domid + " in state " + state);
 		}
 		this.suspendCheckpointId = null;
-		transition(DomainState.RUNNING, null, now);
+		transition(DomainState.RUNNING, null, now, cause);
 	}
 
 	/** Any → FAULTED: a failure could not be compensated. */
-	void faulted(String reason, Instant now) {
-		transition(DomainState.FAULTED, reason, now);
+	void faulted(String reason, Instant now, Cause cause) {
+		transition(DomainState.FAULTED, reason, now, cause);
 	}
 
 	/** FAULTED → RUNNING: the hypervisor shows the guest running with its devices connected. */
-	void recovered(String reason, Instant now) {
+	void recovered(String reason, Instant now, Cause cause) {
 		require(DomainState.FAULTED, "recover");
-		transition(DomainState.RUNNING, reason, now);
+		transition(DomainState.RUNNING, reason, now, cause);
 	}
 
-	void attach(DeviceSpec spec, Instant now) {
+	void attach(DeviceSpec spec, Instant now, String principal) {
 		if (device(spec.id()).isPresent()) {
 			throw new IllegalStateException("device " + spec.id() + " exists on domain " + domid);
 		}
 		devices.add(new DomainDevice(spec));
-		registerEvent(new DomainEvents.DeviceAttached(domid, spec.id().type(), spec.id().devid()));
+		registerEvent(new DomainEvents.DeviceAttached(domid, spec.id().type(), spec.id().devid(), principal));
 		this.updatedAt = now;
 	}
 
-	void detach(DeviceId id, Instant now) {
+	void detach(DeviceId id, Instant now, String principal) {
 		devices.removeIf(d -> d.deviceId().equals(id));
-		registerEvent(new DomainEvents.DeviceDetached(domid, id.type(), id.devid()));
+		registerEvent(new DomainEvents.DeviceDetached(domid, id.type(), id.devid(), principal));
 		this.updatedAt = now;
 	}
 
-	void retention(int keep, Instant now) {
+	void retention(int keep, Instant now, String principal) {
 		if (keep < 1) {
 			throw new IllegalArgumentException("retention must be >= 1: " + keep);
 		}
 		this.checkpointRetention = keep;
 		this.updatedAt = now;
+		registerEvent(new DomainEvents.DomainUpdated(domid, keep, principal));
 	}
 
 	private void require(DomainState expected, String what) {
@@ -157,12 +160,13 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		}
 	}
 
-	private void transition(DomainState to, @Nullable String reason, Instant now) {
+	private void transition(DomainState to, @Nullable String reason, Instant now, Cause cause) {
 		DomainState from = state;
 		this.state = to;
 		this.stateReason = reason;
 		this.updatedAt = now;
-		registerEvent(new DomainEvents.DomainStateChanged(domid, from, to, reason));
+		registerEvent(new DomainEvents.DomainStateChanged(domid, from, to, reason, cause.principal(),
+				cause.operationId()));
 	}
 
 	Optional<DomainDevice> device(DeviceId id) {

@@ -1,6 +1,7 @@
 package org.xso.domain;
 
 import java.net.URI;
+import java.security.Principal;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.xso.audit.Principals;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.web.PageView;
@@ -44,8 +46,9 @@ class DomainController {
 	}
 
 	@PostMapping
-	ResponseEntity<DomainViews.DomainView> create(@RequestBody DomainRequests.CreateDomain request) {
-		DomainViews.DomainView created = domains.create(request);
+	ResponseEntity<DomainViews.DomainView> create(@RequestBody DomainRequests.CreateDomain request,
+			@Nullable Principal principal) {
+		DomainViews.DomainView created = domains.create(request, Principals.of(principal));
 		return ResponseEntity.created(URI.create("/api/v1/domains/" + created.domid()))
 			.eTag(created.etag())
 			.body(created);
@@ -60,15 +63,16 @@ class DomainController {
 	@PatchMapping(path = "/{domid}", consumes = { "application/merge-patch+json", "application/json" })
 	ResponseEntity<DomainViews.DomainView> patch(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
-			@RequestBody DomainRequests.PatchDomain patch) {
-		DomainViews.DomainView view = domains.patch(domid, ifMatch, patch);
+			@RequestBody DomainRequests.PatchDomain patch, @Nullable Principal principal) {
+		DomainViews.DomainView view = domains.patch(domid, ifMatch, patch, Principals.of(principal));
 		return ResponseEntity.ok().eTag(view.etag()).body(view);
 	}
 
 	@DeleteMapping("/{domid}")
 	ResponseEntity<Void> delete(@PathVariable @Min(1) @Max(32751) int domid,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
-		domains.delete(domid, ifMatch);
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
+		domains.delete(domid, ifMatch, Principals.of(principal));
 		return ResponseEntity.noContent().build();
 	}
 

@@ -1,20 +1,27 @@
 package org.xso.domain;
 
+import java.util.UUID;
+
 import org.jspecify.annotations.Nullable;
+import org.xso.audit.Principals;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.HypervisorEvent;
 import org.xso.xen.XenbusState;
 import org.xso.web.StreamEvent;
 
-/** What the domain module publishes (and relays from the hypervisor) for the event stream. */
+/**
+ * What the domain module publishes (and relays from the hypervisor) for the event stream. A change
+ * made by a request or an operation names its principal (and the operation, if one made it); what
+ * the hypervisor reports and what reconciliation does at startup is {@code system}'s.
+ */
 public final class DomainEvents {
 
 	private DomainEvents() {
 	}
 
-	/** The persisted state changed (suspended, resumed, faulted...). */
-	public record DomainStateChanged(int domid, DomainState from, DomainState to, @Nullable String reason)
-			implements StreamEvent {
+	/** The persisted state changed (suspended, resumed, faulted...), by an operation or by reconciliation. */
+	public record DomainStateChanged(int domid, DomainState from, DomainState to, @Nullable String reason,
+			String principal, @Nullable UUID operationId) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -26,9 +33,14 @@ public final class DomainEvents {
 			return domid;
 		}
 
+		@Override
+		public @Nullable UUID eventOperationId() {
+			return operationId;
+		}
+
 	}
 
-	public record DomainCreated(int domid, String name, DomainState state) implements StreamEvent {
+	public record DomainCreated(int domid, String name, DomainState state, String principal) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -42,7 +54,22 @@ public final class DomainEvents {
 
 	}
 
-	public record DomainDeleted(int domid, int checkpointsDeleted) implements StreamEvent {
+	/** A request changed the domain's settings (its checkpoint retention). */
+	public record DomainUpdated(int domid, int checkpointRetention, String principal) implements StreamEvent {
+
+		@Override
+		public String eventType() {
+			return "domain.updated";
+		}
+
+		@Override
+		public Integer eventDomid() {
+			return domid;
+		}
+
+	}
+
+	public record DomainDeleted(int domid, int checkpointsDeleted, String principal) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -69,9 +96,14 @@ public final class DomainEvents {
 			return domid;
 		}
 
+		@Override
+		public String principal() {
+			return Principals.SYSTEM;
+		}
+
 	}
 
-	public record DeviceAttached(int domid, DeviceType type, int devid) implements StreamEvent {
+	public record DeviceAttached(int domid, DeviceType type, int devid, String principal) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -85,7 +117,7 @@ public final class DomainEvents {
 
 	}
 
-	public record DeviceDetached(int domid, DeviceType type, int devid) implements StreamEvent {
+	public record DeviceDetached(int domid, DeviceType type, int devid, String principal) implements StreamEvent {
 
 		@Override
 		public String eventType() {
@@ -99,7 +131,10 @@ public final class DomainEvents {
 
 	}
 
-	/** One end of a device wrote a new XenbusState (relayed from the hypervisor). */
+	/**
+	 * One end of a device wrote a new XenbusState (relayed from the hypervisor, which does not say
+	 * on whose behalf: {@code system}, also while an operation runs).
+	 */
 	public record XenbusStateChanged(int domid, DeviceType type, int devid, HypervisorEvent.End end,
 			XenbusState state) implements StreamEvent {
 
@@ -113,9 +148,14 @@ public final class DomainEvents {
 			return domid;
 		}
 
+		@Override
+		public String principal() {
+			return Principals.SYSTEM;
+		}
+
 	}
 
-	/** The hypervisor's power state of a guest changed (relayed). */
+	/** The hypervisor's power state of a guest changed (relayed; {@code system}, as xenbus states are). */
 	public record GuestPowerChanged(int domid, HostState state) implements StreamEvent {
 
 		@Override
@@ -126,6 +166,11 @@ public final class DomainEvents {
 		@Override
 		public Integer eventDomid() {
 			return domid;
+		}
+
+		@Override
+		public String principal() {
+			return Principals.SYSTEM;
 		}
 
 	}

@@ -7,13 +7,15 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.audit.Cause;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.web.ProblemCode;
 import org.xso.web.ProblemException;
 
 /**
- * The state changes operations make to domains. Each joins the caller's transaction, so an
- * operation's own bookkeeping and the domain's new state commit together.
+ * The state changes operations (and reconciliation) make to domains. Each joins the caller's
+ * transaction, so an operation's own bookkeeping and the domain's new state commit together; each
+ * is attributed to the {@link Cause} given, which the domain's events carry.
  */
 @Service
 public class DomainLifecycle {
@@ -34,41 +36,41 @@ public class DomainLifecycle {
 	}
 
 	@Transactional
-	public void suspended(int domid, UUID checkpointId) {
+	public void suspended(int domid, UUID checkpointId, Cause cause) {
 		Domain d = domains.require(domid);
-		d.suspended(checkpointId, clock.instant());
+		d.suspended(checkpointId, clock.instant(), cause);
 		repository.save(d);
 	}
 
 	@Transactional
-	public void resumed(int domid) {
+	public void resumed(int domid, Cause cause) {
 		Domain d = domains.require(domid);
-		d.resumed(clock.instant());
+		d.resumed(clock.instant(), cause);
 		repository.save(d);
 	}
 
 	@Transactional
-	public void faulted(int domid, String reason) {
+	public void faulted(int domid, String reason, Cause cause) {
 		repository.findById(domid).ifPresent(d -> {
-			d.faulted(reason, clock.instant());
+			d.faulted(reason, clock.instant(), cause);
 			repository.save(d);
 		});
 	}
 
 	@Transactional
-	public void recovered(int domid, String reason) {
+	public void recovered(int domid, String reason, Cause cause) {
 		Domain d = domains.require(domid);
-		d.recovered(reason, clock.instant());
+		d.recovered(reason, clock.instant(), cause);
 		repository.save(d);
 	}
 
 	/** Records the target of a restore (RESTORING); 409 DOMAIN_EXISTS if the id is taken. */
 	@Transactional
-	public void restoring(int domid, GuestSpec spec) {
+	public void restoring(int domid, GuestSpec spec, Cause cause) {
 		if (repository.existsById(domid)) {
 			throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
 		}
-		repository.save(Domain.restoring(domid, spec, properties.defaultRetention(), clock.instant()));
+		repository.save(Domain.restoring(domid, spec, properties.defaultRetention(), clock.instant(), cause));
 	}
 
 	/** Forgets the target of a restore that failed (nothing of it is left in the hypervisor). */
@@ -79,9 +81,9 @@ public class DomainLifecycle {
 
 	/** Records a domain the hypervisor runs but the database did not know (adoption). */
 	@Transactional
-	public void adopt(int domid, GuestSpec spec) {
+	public void adopt(int domid, GuestSpec spec, Cause cause) {
 		if (!repository.existsById(domid)) {
-			repository.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant()));
+			repository.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant(), cause));
 		}
 	}
 

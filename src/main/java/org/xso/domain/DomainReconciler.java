@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.xso.audit.Cause;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
@@ -22,7 +23,7 @@ import org.xso.xen.DomId;
  * domain the hypervisor no longer knows is created again from its stored config on its disks (and
  * an event says so); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
  * hypervisor runs that the database does not know is adopted. Domains under a lease are left to
- * their operation.
+ * their operation. What it changes is attributed to {@code system}.
  */
 @Component
 public class DomainReconciler {
@@ -66,7 +67,7 @@ public class DomainReconciler {
 		}
 		for (GuestInfo g : guests) {
 			if (!g.domid().isDom0() && !known.contains(g.domid().value()) && g.state() != PowerState.SUSPENDED) {
-				lifecycle.adopt(g.domid().value(), g.config());
+				lifecycle.adopt(g.domid().value(), g.config(), Cause.SYSTEM);
 				log.info("Adopted domain {} ({}) that the hypervisor runs", g.domid(),
 						SafeText.quote(g.config().name()));
 			}
@@ -104,7 +105,7 @@ public class DomainReconciler {
 			case FAULTED -> {
 				if (guest.isPresent() && guest.get().state() == PowerState.RUNNING
 						&& guest.get().devices().stream().allMatch(x -> x.connected())) {
-					lifecycle.recovered(d.domid(), "running with every device connected at startup");
+					lifecycle.recovered(d.domid(), "running with every device connected at startup", Cause.SYSTEM);
 				}
 			}
 			case SUSPENDED -> {
@@ -121,7 +122,8 @@ public class DomainReconciler {
 			log.info("Re-created domain {} ({}) from its stored config", d.domid(), SafeText.quote(d.name()));
 		}
 		catch (HypervisorException e) {
-			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + HypervisorProblems.detail(e));
+			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + HypervisorProblems.detail(e),
+					Cause.SYSTEM);
 			log.warn("Could not re-create domain {} ({}): {}", d.domid(), SafeText.quote(d.name()),
 					SafeText.escape(e.getMessage()));
 		}

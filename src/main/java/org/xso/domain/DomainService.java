@@ -12,6 +12,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.audit.Cause;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
@@ -29,7 +30,8 @@ import org.xso.xen.DomId;
 /**
  * Domains as resources: list, read, create, delete, change retention. A change that calls the
  * hypervisor holds the domain's lease for its duration, so it never interleaves with an
- * operation; the hypervisor call runs outside any transaction.
+ * operation; the hypervisor call runs outside any transaction. Each change is attributed to the
+ * principal that asked for it (its events name it).
  */
 @Service
 public class DomainService {
@@ -101,8 +103,8 @@ public class DomainService {
 		return domains.existsById(domid);
 	}
 
-	/** Creates the guest in the hypervisor (devices connected), then records it. */
-	public DomainViews.DomainView create(DomainRequests.CreateDomain request) {
+	/** Creates the guest in the hypervisor (devices connected), then records it, as {@code principal} asked. */
+	public DomainViews.DomainView create(DomainRequests.CreateDomain request, String principal) {
 		int requested = DomainRequests.guestDomid(request.domid(), "/domid");
 		GuestSpec spec = GuestConfig.toSpec(request.name(), request.requiredMemory(), request.requiredVcpus(),
 				request.devices());
@@ -118,7 +120,8 @@ public class DomainService {
 			hypervisor.create(Optional.of(DomId.guest(domid)), spec, properties.connectTimeout());
 			try {
 				tx.executeWithoutResult(s -> domains
-					.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant())));
+					.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant(),
+							Cause.request(principal))));
 			}
 			catch (RuntimeException e) {
 				destroyQuietly(domid);
@@ -135,7 +138,7 @@ public class DomainService {
 	}
 
 	/** Destroys the guest (devices Closing, then Closed) and deletes it with all its checkpoints. */
-	public void delete(int domid, @Nullable String ifMatch) {
+	public void delete(int domid, @Nullable String ifMatch, String principal) {
 		tx.executeWithoutResult(s -> {
 			Domain d = require(domid);
 			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
@@ -144,9 +147,9 @@ public class DomainService {
 		try {
 			destroyIfPresent(domid);
 			tx.executeWithoutResult(s -> {
-				int n = checkpoints.deleteAllOf(domid);
+				int n = checkpoints.deleteAllOf(domid, Cause.request(principal));
 				domains.delete(require(domid));
-				publish(new DomainEvents.DomainDeleted(domid, n));
+				publish(new DomainEvents.DomainDeleted(domid, n, principal));
 			});
 		}
 		finally {
@@ -169,7 +172,8 @@ public class DomainService {
 
 	/** Changes the retention and applies it at once. */
 	@Transactional
-	public DomainViews.DomainView patch(int domid, @Nullable String ifMatch, DomainRequests.PatchDomain patch) {
+	public DomainViews.DomainView patch(int domid, @Nullable String ifMatch, DomainRequests.PatchDomain patch,
+			String principal) {
 		Domain d = require(domid);
 		ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
 		if (patch.checkpointRetention() != null) {
@@ -177,9 +181,9 @@ public class DomainService {
 			if (keep < 1 || keep > 1000) {
 				throw ProblemException.invalid(InvalidParam.body("/checkpointRetention", "must be 1..1000: " + keep));
 			}
-			d.retention(keep, clock.instant());
+			d.retention(keep, clock.instant(), principal);
 			domains.saveAndFlush(d);
-			checkpoints.enforceRetention(domid, keep);
+			checkpoints.enforceRetention(domid, keep, Cause.request(principal));
 		}
 		return views.view(d, views.live(domid));
 	}

@@ -1,5 +1,6 @@
 package org.xso.operation;
 
+import java.security.Principal;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
@@ -16,11 +17,15 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.xso.audit.Principals;
 import org.xso.web.IdempotencyKeys;
 import org.xso.web.InvalidParam;
 import org.xso.web.ProblemException;
 
-/** The operations started on a domain: suspend, resume (and the check whether it can), live and periodic checkpoints. */
+/**
+ * The operations started on a domain: suspend, resume (and the check whether it can), live and
+ * periodic checkpoints; each records the caller's principal as its {@code requestedBy}.
+ */
 @RestController
 @RequestMapping("/api/v1/domains/{domid}")
 class DomainOperationController {
@@ -38,8 +43,10 @@ class DomainOperationController {
 	ResponseEntity<OperationViews.OperationView> suspend(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestBody OperationRequests.QuiesceRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
-		return OperationResponses.accepted(operations.suspend(domid, request, key, ifMatch));
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
+		String requestedBy = Principals.of(principal);
+		return OperationResponses.accepted(operations.suspend(domid, request, key, ifMatch, requestedBy));
 	}
 
 	@PostMapping("/resume")
@@ -47,7 +54,8 @@ class DomainOperationController {
 			@RequestParam(required = false) @Nullable Boolean dryRun,
 			@RequestBody(required = false) OperationRequests.@Nullable ResumeRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
 		if (Boolean.TRUE.equals(dryRun)) {
 			// the check has its own operation (one 2xx body per operation); never start a resume the
 			// client meant as a check
@@ -56,7 +64,8 @@ class DomainOperationController {
 		}
 		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null)
 				: request;
-		return OperationResponses.accepted(operations.resume(domid, r, key, ifMatch));
+		String requestedBy = Principals.of(principal);
+		return OperationResponses.accepted(operations.resume(domid, r, key, ifMatch, requestedBy));
 	}
 
 	/** Whether the domain could be resumed here (from its suspend checkpoint or the one named), and if not why. */
@@ -70,16 +79,20 @@ class DomainOperationController {
 	ResponseEntity<OperationViews.OperationView> checkpoint(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestBody OperationRequests.QuiesceRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
-		return OperationResponses.accepted(operations.checkpoint(domid, request, key, ifMatch));
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
+		String requestedBy = Principals.of(principal);
+		return OperationResponses.accepted(operations.checkpoint(domid, request, key, ifMatch, requestedBy));
 	}
 
 	@PostMapping("/periodic-checkpoints")
 	ResponseEntity<OperationViews.OperationView> periodic(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestBody OperationRequests.PeriodicRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
-		return OperationResponses.accepted(operations.periodic(domid, request, key, ifMatch));
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
+		String requestedBy = Principals.of(principal);
+		return OperationResponses.accepted(operations.periodic(domid, request, key, ifMatch, requestedBy));
 	}
 
 }

@@ -23,11 +23,13 @@ import jakarta.persistence.Version;
 import org.hibernate.annotations.DynamicUpdate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
+import org.xso.audit.Cause;
 
 /**
  * The operation aggregate: a persisted state machine. State changes only through the guarded
  * transitions below, each of which publishes an {@link OperationChanged} when saved. Updates write
  * only changed columns, so the cancel flag (set by a conditional update) is never overwritten.
+ * Every event names the principal that requested the operation (see {@link Requesters}).
  */
 @Entity
 @Table(name = "operations")
@@ -66,6 +68,9 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	@Column(name = "cancel_requested", nullable = false)
 	private boolean cancelRequested;
+
+	@Embedded
+	private Requesters requesters;
 
 	@Column(length = 128)
 	private @Nullable String owner;
@@ -106,6 +111,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	protected Operation() {
 		this.id = new UUID(0, 0);
 		this.kind = OperationKind.SUSPEND;
+		this.requesters = Requesters.NONE;
 		this.params = OperationParams.NONE;
 		this.state = OperationState.PENDING;
 		this.deadlineAt = Instant.EPOCH;
@@ -113,10 +119,11 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	}
 
 	Operation(UUID id, OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
-			Instant now) {
+			String requestedBy, Instant now) {
 		this.id = id;
 		this.kind = kind;
 		this.domid = domid;
+		this.requesters = Requesters.of(requestedBy);
 		this.params = params;
 		this.checkpointId = checkpointId;
 		this.state = OperationState.PENDING;
@@ -196,9 +203,10 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		end(end, now);
 	}
 
-	/** PENDING → CANCELLED: nothing had been done. */
-	void cancelPending(String problemJson, Instant now) {
+	/** PENDING → CANCELLED, as {@code by} asked: nothing had been done. */
+	void cancelPending(String problemJson, String by, Instant now) {
 		require(OperationState.PENDING, "cancel");
+		this.requesters = requesters.cancelledBy(by);
 		for (int i = 0; i < phases.size(); i++) {
 			phases.set(i, phases.get(i).ended(PhaseState.SKIPPED, now));
 		}
@@ -212,6 +220,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.state = OperationState.PENDING;
 		this.currentPhase = null;
 		this.cancelRequested = false;
+		this.requesters = requesters.withoutCancel();
 		this.phases.replaceAll(r -> PhaseRecord.pending(r.phase()));
 		this.recoveryNote = clip(note);
 		changed();
@@ -241,7 +250,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	private void changed() {
 		PhaseRecord current = currentPhase == null ? null : Phases.of(phases, currentPhase);
 		registerEvent(new OperationChanged(id, domid, kind, state, currentPhase,
-				current == null ? null : current.state(), OperationProgress.overall(this)));
+				current == null ? null : current.state(), OperationProgress.overall(this),
+				requesters.requestedBy()));
 	}
 
 	/** Whether a cancel now would be honoured: PENDING, or RUNNING in a cancellable phase. */
@@ -257,6 +267,11 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	OperationKind kind() { return kind; }
 
 	int domid() { return domid; }
+
+	Requesters requesters() { return requesters; }
+
+	/** What the operation changes is attributed to: its requester, and itself. */
+	Cause cause() { return Cause.operation(requesters.requestedBy(), id); }
 
 	OperationParams params() { return params; }
 

@@ -1,5 +1,6 @@
 package org.xso.operation;
 
+import java.security.Principal;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Size;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.http.HttpHeaders;
+import org.xso.audit.Principals;
 import org.xso.web.IdempotencyKeys;
 import org.xso.web.InvalidParam;
 import org.xso.web.PageView;
@@ -39,15 +41,21 @@ class OperationController {
 		this.waiters = waiters;
 	}
 
+	/** Newest first; {@code requestedBy} is an exact match on the principal that requested them. */
 	@GetMapping("/api/v1/operations")
 	PageView<OperationViews.OperationView> list(@RequestParam(required = false) @Nullable Integer domid,
 			@RequestParam(required = false) @Nullable OperationKind kind,
 			@RequestParam(required = false) @Nullable OperationState state,
-			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+			@RequestParam(required = false) @Nullable String requestedBy, @RequestParam(defaultValue = "0") int page,
+			@RequestParam(defaultValue = "20") int size) {
 		if (domid != null && (domid < 1 || domid > 32751)) {
 			throw ProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
 		}
-		return queries.list(domid, kind, state, Paging.of(page, size));
+		if (requestedBy != null && !Principals.valid(requestedBy)) {
+			throw ProblemException.invalid(InvalidParam.query("requestedBy",
+					"must be 1.." + Principals.MAX_LENGTH + " characters, none of them a control character"));
+		}
+		return queries.list(domid, kind, state, requestedBy, Paging.of(page, size));
 	}
 
 	/** {@code waitMs} > 0: answer once the operation has ended, or after that long (long polling). */
@@ -60,18 +68,19 @@ class OperationController {
 	}
 
 	@PostMapping("/api/v1/operations/{id}/cancel")
-	ResponseEntity<OperationViews.OperationView> cancel(@PathVariable UUID id) {
-		return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.cancel(id));
+	ResponseEntity<OperationViews.OperationView> cancel(@PathVariable UUID id, @Nullable Principal principal) {
+		return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.cancel(id, Principals.of(principal)));
 	}
 
 	@PostMapping("/api/v1/checkpoints/{id}/restore")
 	ResponseEntity<OperationViews.OperationView> restore(@PathVariable UUID id,
 			@RequestBody(required = false) OperationRequests.@Nullable RestoreRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch) {
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@Nullable Principal principal) {
 		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null)
 				: request;
-		return OperationResponses.accepted(operations.restore(id, r, key, ifMatch));
+		return OperationResponses.accepted(operations.restore(id, r, key, ifMatch, Principals.of(principal)));
 	}
 
 }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.audit.Cause;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointStore;
@@ -32,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes an operation's progress phase by phase, each step its own transaction, so that what is
  * in the database is always where the operation really is. The ending steps change the domain,
- * the checkpoint pins and the lease in the same transaction as the operation's end state.
+ * the checkpoint pins and the lease in the same transaction as the operation's end state. What a
+ * step changes beyond the operation (the domain, checkpoints) is attributed to the operation and
+ * its {@code requestedBy}, read from its row, whichever thread or instance runs the step.
  */
 @Service
 class OperationJournal {
@@ -157,7 +160,7 @@ class OperationJournal {
 	@Transactional
 	CheckpointViews.Summary persist(UUID id, SavedDomain saved, Checkpoint.Header header, @Nullable Phase next) {
 		Operation op = require(id);
-		CheckpointViews.Summary c = store.save(saved, header);
+		CheckpointViews.Summary c = store.save(saved, header, op.requesters().requestedBy());
 		op.checkpoint(c.id());
 		op.complete(Phase.PERSIST, clock.instant());
 		if (next != null) {
@@ -169,8 +172,8 @@ class OperationJournal {
 
 	/** Stores a checkpoint of periodic checkpointing (the epoch is recorded separately). */
 	@Transactional
-	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header) {
-		return store.save(saved, header);
+	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header, String requestedBy) {
+		return store.save(saved, header, requestedBy);
 	}
 
 	/** SUCCEEDED: the domain is SUSPENDED with its (pinned) checkpoint; retention applied; lease released. */
@@ -189,10 +192,10 @@ class OperationJournal {
 
 	private void suspended(Operation op) {
 		UUID checkpoint = requireCheckpoint(op);
-		lifecycle.suspended(op.domid(), checkpoint);
+		lifecycle.suspended(op.domid(), checkpoint, op.cause());
 		// the operation ends before retention runs: its bulk delete clears the persistence context
 		finish(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
 	}
 
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
@@ -211,7 +214,7 @@ class OperationJournal {
 
 	private void checkpointed(Operation op) {
 		finish(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
 	}
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
@@ -243,7 +246,7 @@ class OperationJournal {
 				catalog.unpin(op.checkpointId());
 			}
 		}
-		lifecycle.resumed(op.domid());
+		lifecycle.resumed(op.domid(), op.cause());
 		finish(op);
 	}
 
@@ -254,7 +257,7 @@ class OperationJournal {
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs());
 		operations.save(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention());
+		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
 	}
 
 	@Transactional
@@ -315,7 +318,7 @@ class OperationJournal {
 	@Transactional
 	void faulted(UUID id, String reason, @Nullable Throwable cause, Set<Phase> compensated) {
 		Operation op = require(id);
-		lifecycle.faulted(op.domid(), reason);
+		lifecycle.faulted(op.domid(), reason, op.cause());
 		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
 				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
 		end(id, OperationState.FAILED, problem, compensated);
@@ -345,10 +348,10 @@ class OperationJournal {
 
 	/** Compensation of PERSIST: the checkpoint of a suspend that was rolled back goes. */
 	@Transactional
-	void discardCheckpoint(@Nullable UUID checkpoint) {
+	void discardCheckpoint(Cause cause, @Nullable UUID checkpoint) {
 		if (checkpoint != null) {
 			catalog.unpin(checkpoint);
-			catalog.delete(checkpoint, null);
+			catalog.delete(checkpoint, null, cause);
 		}
 	}
 

@@ -54,17 +54,18 @@ public class OperationQueries {
 
 	@Transactional(readOnly = true)
 	public PageView<OperationViews.OperationView> list(@Nullable Integer domid, @Nullable OperationKind kind,
-			@Nullable OperationState state, Paging paging) {
+			@Nullable OperationState state, @Nullable String requestedBy, Paging paging) {
 		Sort newestFirst = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
-		return PageView.of(operations.search(domid, kind, state, paging.request(newestFirst)), mapper::map);
+		return PageView.of(operations.search(domid, kind, state, requestedBy, paging.request(newestFirst)),
+				mapper::map);
 	}
 
 	/**
 	 * Cancels a pending operation at once; asks a running one to stop at the end of its phase if
 	 * that phase is cancellable (409 OPERATION_NOT_CANCELLABLE otherwise, 409 OPERATION_FINISHED if
-	 * it has ended).
+	 * it has ended). The operation records {@code by} as who asked to cancel it.
 	 */
-	public OperationViews.OperationView cancel(UUID id) {
+	public OperationViews.OperationView cancel(UUID id, String by) {
 		for (int attempt = 0; attempt < 3; attempt++) {
 			Operation op = tx.execute(s -> require(id));
 			if (op.state().isTerminal()) {
@@ -74,14 +75,14 @@ public class OperationQueries {
 			}
 			if (op.state() == OperationState.PENDING) {
 				try {
-					tx.executeWithoutResult(s -> cancelPending(id));
+					tx.executeWithoutResult(s -> cancelPending(id, by));
 					return view(id);
 				}
 				catch (OptimisticLockingFailureException | IllegalStateException e) {
 					continue; // a worker started it meanwhile: cancel it as running
 				}
 			}
-			Integer n = tx.execute(s -> operations.requestCancel(id, OperationState.RUNNING, CANCELLABLE));
+			Integer n = tx.execute(s -> operations.requestCancel(id, OperationState.RUNNING, CANCELLABLE, by));
 			if (n != null && n == 1) {
 				signals.signal(id);
 				return view(id);
@@ -98,10 +99,10 @@ public class OperationQueries {
 			.withOperationId(id);
 	}
 
-	private void cancelPending(UUID id) {
+	private void cancelPending(UUID id, String by) {
 		Operation op = require(id);
 		op.cancelPending(journal.problemJson(id,
-				new ProblemException(ProblemCode.CANCELLED, "cancelled before it started")), clock.instant());
+				new ProblemException(ProblemCode.CANCELLED, "cancelled before it started")), by, clock.instant());
 		operations.saveAndFlush(op);
 		leases.releaseFor(op.domid(), id);
 		signals.signal(id);

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
+import org.xso.audit.Cause;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
@@ -24,7 +25,8 @@ import org.xso.web.ProblemException;
  * The operations a caller starts: suspend, live checkpoint, periodic checkpointing, resume and
  * restore. Each checks its preconditions inside the accepting transaction: the domain exists and
  * is not busy, If-Match holds, the power state fits, and a checkpoint to resume from verifies
- * (422 and nothing changes otherwise).
+ * (422 and nothing changes otherwise). Each records the principal that requested it
+ * ({@code requestedBy}, the caller's name as the controller passes it).
  */
 @Service
 public class OperationService {
@@ -55,23 +57,23 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted suspend(int domid, OperationRequests.QuiesceRequest r, @Nullable String key,
-			@Nullable String ifMatch) {
-		return quiesce(OperationKind.SUSPEND, domid, r, key, ifMatch);
+			@Nullable String ifMatch, String requestedBy) {
+		return quiesce(OperationKind.SUSPEND, domid, r, key, ifMatch, requestedBy);
 	}
 
 	public OperationSubmitter.Submitted checkpoint(int domid, OperationRequests.QuiesceRequest r,
-			@Nullable String key, @Nullable String ifMatch) {
-		return quiesce(OperationKind.CHECKPOINT, domid, r, key, ifMatch);
+			@Nullable String key, @Nullable String ifMatch, String requestedBy) {
+		return quiesce(OperationKind.CHECKPOINT, domid, r, key, ifMatch, requestedBy);
 	}
 
 	private OperationSubmitter.Submitted quiesce(OperationKind kind, int domid, OperationRequests.QuiesceRequest r,
-			@Nullable String key, @Nullable String ifMatch) {
+			@Nullable String key, @Nullable String ifMatch, String requestedBy) {
 		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
 		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
 				"/quiesceTimeoutMs", 1, 600_000);
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = kind + "|" + domid + "|" + strategy + "|" + quiesce + "|" + deadline;
-		return submitter.submit(kind, domid, signature, key, () -> {
+		return submitter.submit(kind, domid, signature, key, requestedBy, () -> {
 			DomainViews.DomainRecord d = running(domid, ifMatch);
 			return new OperationSubmitter.Draft(kind, domid,
 					new OperationParams(domid, strategy, quiesce, deadline, null, null, null, null), null, d.version());
@@ -79,7 +81,7 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted periodic(int domid, OperationRequests.PeriodicRequest r, @Nullable String key,
-			@Nullable String ifMatch) {
+			@Nullable String ifMatch, String requestedBy) {
 		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
 		if (r.intervalMs() == null) {
 			throw ProblemException.invalid(InvalidParam.body("/intervalMs", "is required"));
@@ -94,7 +96,7 @@ public class OperationService {
 		long epochDeadline = deadline(r.epochDeadlineMs(), "/epochDeadlineMs");
 		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
 				+ epochDeadline;
-		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, () -> {
+		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, () -> {
 			DomainViews.DomainRecord d = running(domid, ifMatch);
 			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
 					new OperationParams(domid, strategy, quiesce, epochDeadline, interval, count, null, null), null,
@@ -103,10 +105,10 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted resume(int domid, OperationRequests.ResumeRequest r, @Nullable String key,
-			@Nullable String ifMatch) {
+			@Nullable String ifMatch, String requestedBy) {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline;
-		return submitter.submit(OperationKind.RESUME, domid, signature, key, () -> {
+		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, () -> {
 			DomainViews.DomainRecord d = notBusy(domid);
 			ETags.checkIfMatch(ifMatch, d.etag());
 			if (d.state() != DomainState.SUSPENDED) {
@@ -121,7 +123,7 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted restore(UUID checkpointId, OperationRequests.RestoreRequest r,
-			@Nullable String key, @Nullable String ifMatch) {
+			@Nullable String key, @Nullable String ifMatch, String requestedBy) {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		Integer target = r.targetDomid();
 		if (target != null && (target < 1 || target > 32751)) {
@@ -129,14 +131,14 @@ public class OperationService {
 		}
 		CheckpointViews.Summary c = catalog.summary(checkpointId);
 		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline;
-		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, () -> {
+		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, () -> {
 			ETags.checkIfMatch(ifMatch, c.etag());
 			SavedDomain image = store.loadVerified(checkpointId);
 			int domid = target != null ? target : domains.lowestFreeDomid();
 			if (!domains.free(domid)) {
 				throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
 			}
-			lifecycle.restoring(domid, image.config());
+			lifecycle.restoring(domid, image.config(), Cause.request(requestedBy));
 			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid,
 					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId, null);
 		});

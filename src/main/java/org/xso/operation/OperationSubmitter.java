@@ -19,8 +19,10 @@ import org.xso.web.ProblemException;
 
 /**
  * Accepts an operation: in one transaction it returns the operation an Idempotency-Key already
- * started, or checks the request, takes the domain's lease and records the operation PENDING; after
- * the commit a worker runs it. A request that fails any check changes nothing.
+ * started, or checks the request, takes the domain's lease and records the operation PENDING with
+ * the principal that requested it; after the commit a worker runs it. A request that fails any
+ * check changes nothing. A repeat returns the operation as the first request recorded it, whoever
+ * repeats it: its {@code requestedBy} stays the first caller's.
  */
 @Service
 public class OperationSubmitter {
@@ -69,10 +71,11 @@ public class OperationSubmitter {
 	/**
 	 * @param subjectDomid the domain that scopes the key
 	 * @param signature the request with defaults applied; a repeat must have the same
+	 * @param requestedBy the principal that asks (recorded with the operation in the same transaction)
 	 * @param prepare runs inside the transaction: checks, then the draft (it may also record a
 	 * restore target)
 	 */
-	Submitted submit(OperationKind kind, int subjectDomid, String signature, @Nullable String key,
+	Submitted submit(OperationKind kind, int subjectDomid, String signature, @Nullable String key, String requestedBy,
 			Supplier<Draft> prepare) {
 		IdempotencyKeys.validate(key);
 		String hash = CanonicalBytes.sha256(signature.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -89,7 +92,7 @@ public class OperationSubmitter {
 				Operation op = new Operation(UUID.randomUUID(), kind, draft.domid(),
 						new OperationParams(p.subjectDomid(), p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(),
 								p.intervalMs(), p.maxEpochs(), key, hash),
-						draft.checkpointId(), clock.instant());
+						draft.checkpointId(), requestedBy, clock.instant());
 				leases.acquire(draft.domid(), op.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
 				requireUnchanged(draft);
 				operations.saveAndFlush(op);

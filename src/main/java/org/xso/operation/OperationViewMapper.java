@@ -39,8 +39,9 @@ class OperationViewMapper {
 		List<OperationViews.DeviceView> devices = op.devices().stream().map(OperationViewMapper::device).toList();
 		ProblemBody error = op.errorProblem() == null ? null : json.readValue(op.errorProblem(), ProblemBody.class);
 		return new OperationViews.OperationView(op.id(), op.kind(), op.domid(),
-				p.subjectDomid() == op.domid() ? null : p.subjectDomid(), op.state(), op.currentPhase(),
-				op.cancellable() && !op.cancelRequested(), op.cancelRequested(), OperationProgress.overall(op),
+				p.subjectDomid() == op.domid() ? null : p.subjectDomid(), op.requesters().requestedBy(), op.state(),
+				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
+				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
 				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
 				periodic(op), error, op.owner(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));

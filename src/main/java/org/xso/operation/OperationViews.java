@@ -18,10 +18,12 @@ public final class OperationViews {
 	/**
 	 * An operation: kind, state, current phase and whether a cancel would be honoured now, overall
 	 * and per-phase progress and timings, the per-device outcome, the checkpoint it produced or
-	 * resumed from, the cost of each epoch for periodic checkpointing, and the error as a problem.
+	 * resumed from, the cost of each epoch for periodic checkpointing, the error as a problem, and
+	 * who requested it (and who asked to cancel it).
 	 */
 	public record OperationView(UUID id, OperationKind kind, int domid, @Nullable Integer sourceDomid,
-			OperationState state, @Nullable Phase phase, boolean cancellable, boolean cancelRequested, int progress,
+			String requestedBy, OperationState state, @Nullable Phase phase, boolean cancellable,
+			boolean cancelRequested, @Nullable String cancelRequestedBy, int progress,
 			@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs, long deadlineMs, Instant deadlineAt,
 			@Nullable UUID checkpointId, List<PhaseView> phases, List<DeviceView> devices, @Nullable Periodic periodic,
 			@Nullable ProblemBody error, @Nullable String owner, int attempts, @Nullable String recoveryNote,

@@ -90,7 +90,8 @@ class PeriodicFlow {
 			SavedDomain saved = flow.hypervisor.save(t.dom());
 			t2 = System.nanoTime();
 			checkpoint = flow.journal.store(saved,
-					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null));
+					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
+					t.requestedBy());
 		}
 		catch (RuntimeException e) {
 			flow.thawAndEnd(t, OperationState.FAILED, FlowSupport.problem(e), Set.of());

@@ -10,6 +10,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.jspecify.annotations.Nullable;
+import org.xso.audit.Principals;
 
 /** One recorded event: the SSE {@code id} is the row id, so a client resumes with Last-Event-ID. */
 @Entity
@@ -32,21 +33,26 @@ class EventLogEntry {
 	@Column(name = "operation_id")
 	private @Nullable UUID operationId;
 
+	@Column(name = "principal", nullable = false, length = Principals.MAX_LENGTH)
+	private String principal;
+
 	@Column(name = "payload", nullable = false, length = 16384)
 	private String payload;
 
 	protected EventLogEntry() {
 		this.occurredAt = Instant.EPOCH;
 		this.type = "";
+		this.principal = Principals.SYSTEM;
 		this.payload = "{}";
 	}
 
 	EventLogEntry(Instant occurredAt, String type, @Nullable Integer domid, @Nullable UUID operationId,
-			String payload) {
+			String principal, String payload) {
 		this.occurredAt = occurredAt;
 		this.type = type;
 		this.domid = domid;
 		this.operationId = operationId;
+		this.principal = principal;
 		this.payload = payload;
 	}
 
@@ -81,6 +87,10 @@ class EventLogEntry {
 	@Nullable
 	UUID operationId() {
 		return operationId;
+	}
+
+	String principal() {
+		return principal;
 	}
 
 	String payload() {

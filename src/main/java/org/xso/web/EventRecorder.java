@@ -28,6 +28,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
+import org.xso.audit.Principals;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,8 +42,8 @@ class EventRecorder implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
-	private static final String INSERT = "insert into event_log (occurred_at, event_type, domid, operation_id, payload)"
-			+ " values (?, ?, ?, ?, ?)";
+	private static final String INSERT = "insert into event_log (occurred_at, event_type, domid, operation_id,"
+			+ " principal, payload) values (?, ?, ?, ?, ?, ?)";
 
 	private final BlockingQueue<StreamEvent> queue;
 
@@ -119,8 +120,9 @@ class EventRecorder implements SmartLifecycle {
 		}
 		List<EventLogEntry> entries = new ArrayList<>(batch.size());
 		for (StreamEvent e : batch) {
+			// a name that cannot be recorded as it is never costs the batch its events
 			entries.add(new EventLogEntry(clock.instant(), e.eventType(), e.eventDomid(), e.eventOperationId(),
-					json.writeValueAsString(e)));
+					Principals.recordable(e.principal()), json.writeValueAsString(e)));
 		}
 		tx.executeWithoutResult(status -> insert(entries));
 		hub.broadcast(entries);
@@ -141,7 +143,8 @@ class EventRecorder implements SmartLifecycle {
 						ps.setString(2, e.type());
 						ps.setObject(3, e.domid(), Types.INTEGER);
 						ps.setObject(4, e.operationId());
-						ps.setString(5, e.payload());
+						ps.setString(5, e.principal());
+						ps.setString(6, e.payload());
 					}
 
 					@Override

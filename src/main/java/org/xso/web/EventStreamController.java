@@ -25,7 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class EventStreamController {
 
 	private static final Set<String> TYPES = Set.of("xenbus.state", "domain.power", "domain.state", "domain.created",
-			"domain.deleted", "domain.recreated", "device.attached", "device.detached", "operation",
+			"domain.updated", "domain.deleted", "domain.recreated", "device.attached", "device.detached", "operation",
 			"checkpoint.created", "checkpoint.deleted");
 
 	private static final int MAX_TYPES_LENGTH = 512;

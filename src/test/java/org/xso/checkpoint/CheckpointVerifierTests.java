@@ -100,7 +100,7 @@ class CheckpointVerifierTests {
 				mock(ApplicationEventPublisher.class), JsonMapper.builder().build(),
 				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), new FakeHypervisor());
 		store.save(saved, new Checkpoint.Header(1, CheckpointKind.SUSPEND, UUID.randomUUID(),
-				SuspendStrategy.SHADOW_REPLAY, "test"));
+				SuspendStrategy.SHADOW_REPLAY, "test"), "alice");
 		ArgumentCaptor<Checkpoint> c = ArgumentCaptor.forClass(Checkpoint.class);
 		verify(checkpoints).save(c.capture());
 		ArgumentCaptor<CheckpointImage> i = ArgumentCaptor.forClass(CheckpointImage.class);

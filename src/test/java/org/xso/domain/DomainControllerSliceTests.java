@@ -47,7 +47,7 @@ class DomainControllerSliceTests {
 		LeaseRef lease = new LeaseRef(1, "node-a", java.util.UUID.randomUUID(), "suspend",
 				java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.Instant.parse("2026-01-01T00:00:30Z"));
 		doThrow(new ProblemException(ProblemCode.DOMAIN_BUSY, "busy").withLease(lease)).when(domains)
-			.delete(eq(1), any());
+			.delete(eq(1), any(), any());
 		MvcResult r = mvc.perform(delete("/api/v1/domains/1")).andReturn();
 		assertThat(r.getResponse().getStatus()).isEqualTo(409);
 		assertThat(r.getResponse().getContentAsString()).contains("\"owner\":\"node-a\"")

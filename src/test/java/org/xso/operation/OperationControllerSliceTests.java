@@ -64,7 +64,7 @@ class OperationControllerSliceTests {
 
 	@Test
 	void namesTheOperationWhenItCannotBeCancelled() throws Exception {
-		given(queries.cancel(ID)).willThrow(
+		given(queries.cancel(eq(ID), any())).willThrow(
 				new ProblemException(ProblemCode.OPERATION_NOT_CANCELLABLE, "past the point of no return")
 					.withOperationId(ID));
 		MvcResult r = mvc.perform(post("/api/v1/operations/" + ID + "/cancel")).andReturn();
@@ -74,7 +74,7 @@ class OperationControllerSliceTests {
 
 	@Test
 	void acceptsARestoreWithItsLocationAndPassesKeyAndPrecondition() throws Exception {
-		given(operations.restore(eq(CHECKPOINT), any(), eq("restore-1"), eq("\"abc\"")))
+		given(operations.restore(eq(CHECKPOINT), any(), eq("restore-1"), eq("\"abc\""), any()))
 			.willReturn(new OperationSubmitter.Submitted(pending(), true));
 		MvcResult r = mvc.perform(post("/api/v1/checkpoints/" + CHECKPOINT + "/restore")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -85,7 +85,7 @@ class OperationControllerSliceTests {
 		assertThat(r.getResponse().getHeader("Location")).isEqualTo("/api/v1/operations/" + ID);
 		assertThat(r.getResponse().getHeader("Idempotent-Replayed")).isEqualTo("true");
 		verify(operations).restore(eq(CHECKPOINT), eq(new OperationRequests.RestoreRequest(7, null)), eq("restore-1"),
-				eq("\"abc\""));
+				eq("\"abc\""), eq("anonymous"));
 	}
 
 	@Test
@@ -107,8 +107,9 @@ class OperationControllerSliceTests {
 
 	static OperationViews.OperationView pending() {
 		Instant now = Instant.parse("2026-01-01T00:00:00Z");
-		return new OperationViews.OperationView(ID, OperationKind.RESTORE, 7, 1, OperationState.PENDING, null, true,
-				false, 0, SuspendStrategy.SHADOW_REPLAY, null, 60_000, now.plusSeconds(60), CHECKPOINT,
+		return new OperationViews.OperationView(ID, OperationKind.RESTORE, 7, 1, "anonymous", OperationState.PENDING,
+				null, true, false, null, 0, SuspendStrategy.SHADOW_REPLAY, null, 60_000, now.plusSeconds(60),
+				CHECKPOINT,
 				List.of(new OperationViews.PhaseView(Phase.VERIFY_CHECKPOINT, PhaseState.PENDING, 0, true, null, null,
 						null)),
 				List.of(), null, null, null, 0, null, now, null, null, null);

@@ -107,11 +107,12 @@ class OperationPruningTests extends IntegrationTest {
 				String.class);
 		Timestamp old = Timestamp.from(clock.instant().minus(properties.retention()).minus(Duration.ofHours(1)));
 		for (int i = 0; i < n - 3; i++) {
-			jdbc.update("insert into operations (id, kind, domid, subject_domid, state, deadline_ms, deadline_at,"
-					+ " epochs_completed, paused_ms_total, paused_ms_max, cancel_requested, attempts, created_at,"
-					+ " finished_at, version) select ?, kind, domid, subject_domid, state, deadline_ms, deadline_at,"
-					+ " epochs_completed, paused_ms_total, paused_ms_max, cancel_requested, attempts, created_at,"
-					+ " finished_at, version from operations where id = ?", UUID.randomUUID(), UUID.fromString(id));
+			jdbc.update("insert into operations (id, kind, domid, subject_domid, requested_by, state, deadline_ms,"
+					+ " deadline_at, epochs_completed, paused_ms_total, paused_ms_max, cancel_requested, attempts,"
+					+ " created_at, finished_at, version) select ?, kind, domid, subject_domid, requested_by, state,"
+					+ " deadline_ms, deadline_at, epochs_completed, paused_ms_total, paused_ms_max, cancel_requested,"
+					+ " attempts, created_at, finished_at, version from operations where id = ?", UUID.randomUUID(),
+					UUID.fromString(id));
 		}
 		jdbc.update("update operations set finished_at = ?", old);
 		assertThat(pruner.prune()).isEqualTo(n);

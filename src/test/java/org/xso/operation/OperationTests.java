@@ -110,6 +110,26 @@ class OperationTests {
 	}
 
 	@Test
+	void namesItsRequesterOnEveryEventWhoeverMovesIt() {
+		Operation op = Operations.aSuspend().started().in(Phase.QUIESCE).build();
+		op.requeue("restart");
+		op.start("node-b", T0.plusSeconds(5));
+		assertThat(op.pendingEvents()).hasSize(5)
+			.allSatisfy(e -> assertThat(((OperationChanged) e).principal()).isEqualTo("alice"));
+		assertThat(op.cause()).isEqualTo(org.xso.audit.Cause.operation("alice", op.id()));
+	}
+
+	@Test
+	void recordsTheFirstPrincipalThatAskedToCancelAndForgetsItWhenRequeued() {
+		Operation pending = Operations.aSuspend().build();
+		pending.cancelPending("{}", "bob", T0.plusSeconds(1));
+		assertThat(pending.state()).isEqualTo(OperationState.CANCELLED);
+		assertThat(pending.requesters()).isEqualTo(new Requesters("alice", "bob"));
+		assertThat(new Requesters("alice", "bob").cancelledBy("carol").cancelRequestedBy()).isEqualTo("bob");
+		assertThat(new Requesters("alice", "bob").withoutCancel()).isEqualTo(Requesters.of("alice"));
+	}
+
+	@Test
 	void reportsEveryKindOfHostBlockerUnderTheReasonCodeOfTheSameName() {
 		java.util.Set<String> details = new java.util.HashSet<>();
 		for (ResumeBlocker.Kind kind : ResumeBlocker.Kind.values()) {

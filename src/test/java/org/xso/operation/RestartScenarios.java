@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
@@ -139,6 +141,40 @@ abstract class RestartScenarios {
 		assertThat(call(second, get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
 		assertThat(awaitEnd(second, call(second, post("/api/v1/domains/1/resume"), 202)).get("state").asString())
 			.isEqualTo("SUCCEEDED");
+	}
+
+	@Test
+	void finishesAnInterruptedSuspendInItsRequestersNameAndReconcilesInTheServicesOwn() throws Exception {
+		Map<String, String> db = database();
+		MockMvc first = start(db, "node-a");
+		createDomain(first, 1);
+		createDomain(first, 2);
+		hypervisor().hang(FakeHypervisor.Call.SUSPEND);
+		java.security.Principal alice = () -> "alice";
+		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend").principal(alice)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 202);
+		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SUSPEND, Duration.ofSeconds(30))).isTrue();
+		context.close(); // the host goes with the service: guest 2 is started again by reconciliation
+
+		MockMvc second = start(db, "node-a");
+		String id = accepted.get("id").asString();
+		JsonNode op = call(second, get("/api/v1/operations/" + id), 200);
+		assertThat(op.get("state").asString()).isEqualTo("SUCCEEDED");
+		assertThat(op.get("requestedBy").asString()).as("read from its row, not from a request").isEqualTo("alice");
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> jdbc.queryForObject("select count(*) from event_log where operation_id = ?"
+					+ " and event_type = 'domain.state'", Integer.class, UUID.fromString(id)) == 1
+					&& jdbc.queryForObject("select count(*) from event_log where domid = 2"
+							+ " and event_type = 'domain.recreated'", Integer.class) == 1);
+		// what recovery finished of alice's suspend (the domain SUSPENDED, the operation's end) is hers
+		assertThat(jdbc.queryForList("select distinct principal from event_log where operation_id = ?", String.class,
+				UUID.fromString(id)))
+			.containsExactly("alice");
+		assertThat(jdbc.queryForList("select principal from event_log where domid = 2"
+				+ " and event_type = 'domain.recreated'", String.class))
+			.containsExactly("system");
 	}
 
 	@Test

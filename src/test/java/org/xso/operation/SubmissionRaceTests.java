@@ -30,7 +30,7 @@ class SubmissionRaceTests extends IntegrationTest {
 		createDomain(1);
 		long operationsBefore = jdbc.queryForObject("select count(*) from operations", Long.class);
 
-		assertThatThrownBy(() -> submitter.submit(OperationKind.SUSPEND, 1, "race", null, () -> {
+		assertThatThrownBy(() -> submitter.submit(OperationKind.SUSPEND, 1, "race", null, "alice", () -> {
 			long checked = domains.record(1).version();
 			// another transaction commits a change of the domain now, as an ending suspend would
 			CompletableFuture.runAsync(() -> jdbc.update("update domains set state = 'SUSPENDED', version = version + 1"
@@ -48,7 +48,7 @@ class SubmissionRaceTests extends IntegrationTest {
 	@Test
 	void acceptsARequestWhoseDomainDidNotChange() throws Exception {
 		createDomain(1);
-		OperationSubmitter.Submitted s = submitter.submit(OperationKind.CHECKPOINT, 1, "calm", null,
+		OperationSubmitter.Submitted s = submitter.submit(OperationKind.CHECKPOINT, 1, "calm", null, "alice",
 				() -> new OperationSubmitter.Draft(OperationKind.CHECKPOINT, 1,
 						new OperationParams(1, SuspendStrategy.SHADOW_REPLAY, 1000L, 30_000L, null, null, null, null),
 						null, domains.record(1).version()));

@@ -225,6 +225,23 @@ final class Requests {
 				.ofMaxLength(63);
 			generated = Combinators.combine(first, rest).as(String::concat);
 		}
+		else if (pattern.equals("^[^\\u0000-\\u001F\\u007F-\\u009F]+$")) {
+			// a principal's name: the ones the service records, or any printable text (non-ASCII too)
+			generated = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of("anonymous", "system", "alice")),
+					Tuple.of(1, Arbitraries.strings()
+						.withCharRange(' ', '~')
+						.withCharRange('\u00a0', '\u00ff')
+						.withCharRange('\u4e00', '\u4e20')
+						.ofMinLength(1)
+						.ofMaxLength(64)));
+		}
+		else if (pattern.equals("^[ -~]*[!-~][ -~]*$")) {
+			generated = Arbitraries.strings()
+				.withCharRange(' ', '~')
+				.ofMinLength(1)
+				.ofMaxLength(64)
+				.filter(s -> !s.isBlank());
+		}
 		else {
 			throw new IllegalStateException("no generator for the pattern of " + name + ": " + pattern);
 		}
