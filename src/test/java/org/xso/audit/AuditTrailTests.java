@@ -1,6 +1,5 @@
 package org.xso.audit;
 
-import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import org.xso.hypervisor.HypervisorException;
 import org.xso.support.FakeHypervisor.Call;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
+import org.xso.support.TestJwts;
+import org.xso.support.TestTokens;
 import org.xso.xen.DomId;
 import tools.jackson.databind.JsonNode;
 
@@ -125,11 +126,12 @@ class AuditTrailTests extends IntegrationTest {
 	}
 
 	@Test
-	void recordsAnonymousForARequestWithoutAPrincipal() throws Exception {
+	void recordsAnApiTokensNameForARequestMadeWithIt() throws Exception {
 		create(7, "carol");
+		// the tests' default credential is the API token named test-admin
 		JsonNode op = finish(call(postJson("/api/v1/domains/7/suspend", Guests.SHADOW_REPLAY), 202));
-		assertThat(op.get("requestedBy").asString()).isEqualTo(Principals.ANONYMOUS);
-		assertThat(call(get("/api/v1/operations?requestedBy=anonymous"), 200).get("items"))
+		assertThat(op.get("requestedBy").asString()).isEqualTo("token:test-admin");
+		assertThat(call(get("/api/v1/operations?requestedBy=token:test-admin"), 200).get("items"))
 			.extracting(o -> o.get("id").asString())
 			.containsExactly(id(op));
 	}
@@ -257,9 +259,9 @@ class AuditTrailTests extends IntegrationTest {
 		call(as(principal, postJson("/api/v1/domains", Guests.json(domid))), 201);
 	}
 
+	/** The request as an identity provider's user {@code name} (a JWT whose subject it is). */
 	private static MockHttpServletRequestBuilder as(String name, MockHttpServletRequestBuilder request) {
-		Principal principal = () -> name;
-		return request.principal(principal);
+		return request.with(TestTokens.bearer(TestJwts.jwt(name, "admin")));
 	}
 
 	private JsonNode finish(JsonNode accepted) {

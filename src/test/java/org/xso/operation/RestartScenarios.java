@@ -24,6 +24,7 @@ import org.xso.support.ContractValidation;
 import org.xso.support.FakeHypervisor;
 import org.xso.support.FakeHypervisorConfiguration;
 import org.xso.support.Guests;
+import org.xso.support.TestJwts;
 import org.xso.support.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -150,8 +151,8 @@ abstract class RestartScenarios {
 		createDomain(first, 1);
 		createDomain(first, 2);
 		hypervisor().hang(FakeHypervisor.Call.SUSPEND);
-		java.security.Principal alice = () -> "alice";
-		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend").principal(alice)
+		JsonNode accepted = call(first, post("/api/v1/domains/1/suspend")
+			.with(TestTokens.bearer(TestJwts.jwt("alice", "operator")))
 			.contentType(MediaType.APPLICATION_JSON)
 			.content(Guests.SHADOW_REPLAY), 202);
 		assertThat(hypervisor().awaitArrival(FakeHypervisor.Call.SUSPEND, Duration.ofSeconds(30))).isTrue();
@@ -288,8 +289,8 @@ abstract class RestartScenarios {
 		// command-line arguments: they take precedence over application.yml, as default properties do not
 		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
 		Class<?>[] sources = "fake".equals(props.get("xso.hypervisor"))
-				? new Class<?>[] { XsoApplication.class, FakeHypervisorConfiguration.class }
-				: new Class<?>[] { XsoApplication.class };
+				? new Class<?>[] { XsoApplication.class, FakeHypervisorConfiguration.class, TestJwts.class }
+				: new Class<?>[] { XsoApplication.class, TestJwts.class };
 		context = new SpringApplicationBuilder(sources)
 			.web(WebApplicationType.SERVLET)
 			.run(args);

@@ -66,6 +66,9 @@ class SecurityFlowsTests extends IntegrationTest {
 		JsonNode suspended = awaitOperation(id(call(postJson("/api/v1/domains/1/suspend", SUSPEND).with(operator), 202)),
 				"SUCCEEDED", "FAILED");
 		assertThat(suspended.get("state").asString()).isEqualTo("SUCCEEDED");
+		// the audit trail names the caller: an API token by its name, a JWT by its subject
+		assertThat(suspended.get("requestedBy").asString())
+			.isEqualTo(credential.equals("jwt") ? "jwt-operator" : "token:test-operator");
 		JsonNode resumed = awaitOperation(id(call(post("/api/v1/domains/1/resume").with(operator), 202)), "SUCCEEDED",
 				"FAILED");
 		assertThat(resumed.get("state").asString()).isEqualTo("SUCCEEDED");
