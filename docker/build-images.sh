@@ -7,9 +7,10 @@
 #   xso/postgres:15          + postgresql-15, postgres:15-compatible     (docker/postgres/Dockerfile)
 #   xso/orchestrator:latest  the service: ./Dockerfile on xso/jre:17, from target/*.jar
 #
-# The three base images are built only when absent (--rebuild-bases builds them again); the
-# service image is built every time, from a jar packaged first (--no-package uses the jar in
-# target/ as it is). Names can be changed with DEBIAN_IMAGE, JRE_IMAGE, POSTGRES_IMAGE and
+# The Debian base is made only when absent; the JRE and PostgreSQL are built every time on Docker's
+# layer cache, so their package layers are reused and a change of their files is taken
+# (--rebuild-bases makes all three again, without the cache). The service image is built every
+# time, from a jar packaged first (--no-package uses the jar in target/ as it is). Names can be changed with DEBIAN_IMAGE, JRE_IMAGE, POSTGRES_IMAGE and
 # XSO_IMAGE; DEBIAN_MIRROR overrides the mirror read from apt's sources; MVNW_OPTS are added to
 # the Maven command (-o to package offline). debootstrap needs root.
 #
@@ -78,17 +79,11 @@ else
   echo "::: base $DEBIAN_IMAGE present"
 fi
 
-if $rebuild || ! have_image "$JRE_IMAGE"; then
-  timed "base $JRE_IMAGE" docker build --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" -t "$JRE_IMAGE" docker/jre
-else
-  echo "::: base $JRE_IMAGE present"
-fi
-
-if $rebuild || ! have_image "$POSTGRES_IMAGE"; then
-  timed "base $POSTGRES_IMAGE" docker build --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" -t "$POSTGRES_IMAGE" docker/postgres
-else
-  echo "::: base $POSTGRES_IMAGE present"
-fi
+cache=()
+$rebuild && cache=(--no-cache)
+timed "base $JRE_IMAGE" docker build "${cache[@]}" --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" -t "$JRE_IMAGE" docker/jre
+timed "base $POSTGRES_IMAGE" docker build "${cache[@]}" --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" \
+  -t "$POSTGRES_IMAGE" docker/postgres
 
 if ! $service; then
   exit 0

@@ -53,9 +53,16 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 		exit 1
 	fi
 
+	# the superuser's password, if any, through a file only its owner reads
+	pwfile=""
+	if [ -n "$POSTGRES_PASSWORD" ]; then
+		pwfile="$(umask 077 && mktemp)"
+		printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
+	fi
 	# shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is a list of options
-	initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") \
-		--encoding=UTF8 --locale=C.UTF-8 ${POSTGRES_INITDB_ARGS:-}
+	initdb --username="$POSTGRES_USER" ${pwfile:+--pwfile="$pwfile"} --encoding=UTF8 --locale=C.UTF-8 \
+		${POSTGRES_INITDB_ARGS:-}
+	[ -z "$pwfile" ] || rm -f "$pwfile"
 	printf '\nlisten_addresses = '"'*'"'\n' >> "$PGDATA/postgresql.conf"
 	printf '\nhost all all all %s\n' "$POSTGRES_HOST_AUTH_METHOD" >> "$PGDATA/pg_hba.conf"
 
