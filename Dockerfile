@@ -21,6 +21,8 @@ RUN java -Djarmode=tools -jar service.jar extract --layers --destination extract
  && mkdir -p extracted/dependencies extracted/spring-boot-loader extracted/snapshot-dependencies extracted/application
 
 FROM ${BASE_IMAGE}
+LABEL org.opencontainers.image.title="xen-suspend-orchestrator" \
+      org.opencontainers.image.description="Suspends, checkpoints and resumes Xen guests with their vbd and vif devices, over HTTP"
 # a system user of its own; the application's files stay root's, only data/ is writable
 RUN groupadd --system --gid 10001 xso \
  && useradd --system --uid 10001 --gid xso --home-dir /app --no-create-home --shell /usr/sbin/nologin xso \
