@@ -2,9 +2,10 @@
 # Brings docker-compose.yml's stack up (the service on PostgreSQL), runs the README's quick start
 # against it, and takes the stack down with its volumes. The quick start is every ```bash block of
 # README.md, run in order as QuickstartTests runs it against the service in process: only the port
-# differs, and between two blocks the script waits until no operation is pending or running. The
-# admin token the service wrote to its data volume is sent with every curl command (a .curlrc) and
-# is also at data/admin-token of the directory the commands run in.
+# differs, each block sees what the blocks before it exported, and between two blocks the script
+# waits until no operation is pending or running. The commands run in a directory whose
+# data/admin-token is the admin token the service wrote to its data volume, so the README's way of
+# reading the token works as it is.
 #
 # XSO_IMAGE and POSTGRES_IMAGE choose the images (docker/build-images.sh builds both here); the
 # API is published on a free port of 127.0.0.1. Uses `docker compose`, else `docker-compose`.
@@ -58,12 +59,10 @@ port="$("${compose[@]}" port xso 8080 | awk -F: '{ print $NF }')"
 [ -n "$port" ] || fail "no published port"
 
 mkdir -p "$work/data"
-if "${compose[@]}" exec -T xso test -f data/admin-token; then
-  "${compose[@]}" exec -T xso cat data/admin-token > "$work/data/admin-token"
-  printf 'header = "Authorization: Bearer %s"\n' "$(tr -d '[:space:]' < "$work/data/admin-token")" > "$work/.curlrc"
-  echo "::: sending the admin token from the data volume"
+if "${compose[@]}" exec -T xso test -f data/admin-token </dev/null; then
+  "${compose[@]}" exec -T xso cat data/admin-token </dev/null > "$work/data/admin-token"
+  echo "::: the admin token from the data volume is at data/admin-token"
 else
-  : > "$work/.curlrc"
   echo "::: the service wrote no admin token (it runs without authentication)"
 fi
 
@@ -71,7 +70,7 @@ quiet() {
   local pending
   for _ in $(seq 1 120); do
     pending="$("${compose[@]}" exec -T db psql -U xso -d xso -tAc \
-      "select count(*) from operations where state in ('PENDING', 'RUNNING')" | tr -d '[:space:]')"
+      "select count(*) from operations where state in ('PENDING', 'RUNNING')" </dev/null | tr -d '[:space:]')"
     [ "$pending" = 0 ] && return 0
     sleep 0.5
   done
@@ -84,18 +83,21 @@ awk '/^```bash$/ { inside = 1; next } /^```$/ && inside { inside = 0; printf "%c
   README.md > "$blocks"
 transcript="$work/transcript"
 : > "$transcript"
+exports=""
 n=0
 while IFS= read -r -d '' -u 3 block; do
   n=$((n + 1))
   script="${block//localhost:8080/localhost:$port}"
   echo "::: block $n"
   echo "$script"
-  if ! out="$(cd "$work" && CURL_HOME="$work" timeout 120 bash -euo pipefail -c "$script" 2>&1)"; then
+  if ! out="$(cd "$work" && timeout 120 bash -euo pipefail -c "$exports$script" 2>&1 </dev/null)"; then
     echo "$out"
     fail "block $n exited with an error"
   fi
   echo "$out" | cut -c1-400
   echo "$out" >> "$transcript"
+  # what a block exports stays set for the blocks after it, as in the reader's terminal
+  exports+="$(grep '^export ' <<< "$script" || true)"$'\n'
   quiet
 done 3< "$blocks"
 [ "$n" -gt 0 ] || fail "no \`\`\`bash block in README.md"
@@ -113,7 +115,8 @@ if grep -qE '"(lost|duplicated|mismatches)":[1-9]' "$transcript"; then
   fail "the quick start lost, duplicated or corrupted data"
 fi
 # and it went through the compose stack's PostgreSQL
-ops="$("${compose[@]}" exec -T db psql -U xso -d xso -tAc "select count(*) from operations" | tr -d '[:space:]')"
+ops="$("${compose[@]}" exec -T db psql -U xso -d xso -tAc "select count(*) from operations" </dev/null \
+  | tr -d '[:space:]')"
 [ "${ops:-0}" -ge 2 ] || fail "PostgreSQL holds $ops operations, expected the quick start's suspend and resume"
 
 passed=true
