@@ -52,8 +52,11 @@ import org.testcontainers.utility.DockerImageName;
  */
 public class XsoContainer extends GenericContainer<XsoContainer> {
 
-	/** The image the project's Dockerfile builds ({@code docker/build-images.sh} tags it so). */
-	public static final DockerImageName DEFAULT_IMAGE = DockerImageName.parse("xso/orchestrator:latest");
+	/** The name of the image the project's Dockerfile builds, any tag. */
+	public static final DockerImageName IMAGE_NAME = DockerImageName.parse("xso/orchestrator");
+
+	/** The image started by default ({@code docker/build-images.sh} tags it so). */
+	public static final DockerImageName DEFAULT_IMAGE = IMAGE_NAME.withTag("latest");
 
 	/** The API's port in the container. */
 	public static final int HTTP_PORT = 8080;
@@ -93,12 +96,13 @@ public class XsoContainer extends GenericContainer<XsoContainer> {
 	}
 
 	/**
-	 * An image built from the project's Dockerfile under another name must say so:
+	 * {@code xso/orchestrator} with any tag; an image built from the project's Dockerfile under
+	 * another name must say so:
 	 * {@code DockerImageName.parse("registry.example/xso:1.0").asCompatibleSubstituteFor("xso/orchestrator")}.
 	 */
 	public XsoContainer(DockerImageName image) {
 		super(image);
-		image.assertCompatibleWith(DEFAULT_IMAGE);
+		image.assertCompatibleWith(IMAGE_NAME);
 		withExposedPorts(HTTP_PORT);
 		withEnv("SERVER_ADDRESS", "0.0.0.0");
 		withEnv("XSO_SECURITY_ADMIN_TOKEN_FILE", ADMIN_TOKEN_FILE);

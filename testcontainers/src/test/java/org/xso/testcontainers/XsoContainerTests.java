@@ -78,7 +78,8 @@ class XsoContainerTests {
 
 			String resume = accepted(post("/api/v1/domains/2/resume", "{\"deadlineMs\":5000}"));
 			assertThat(awaitEnd(resume)).isEqualTo("RESUME_FAILED");
-			assertThat(get(resume).body()).contains("backend InitWait");
+			// the stalled backends never connect: the resume fails reconnecting them
+			assertThat(get(resume).body()).contains("\"phase\":\"RECONNECT\"", "\"code\":\"BACKEND_TIMEOUT\"");
 			assertThat(get("/api/v1/domains/2").body()).contains("\"state\":\"SUSPENDED\"");
 		}
 
