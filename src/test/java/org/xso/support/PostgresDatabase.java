@@ -5,24 +5,29 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * A real PostgreSQL for the persistence and flow tests: a Testcontainers server where a Docker
- * engine exists, otherwise the local server at 127.0.0.1:5432 (database {@code test}, user
- * {@code postgres}, trust authentication), which is what CI has. Every test class gets a fresh
- * schema, so classes stay isolated and concurrent runs do not meet; schemas of runs older than a
- * day are dropped.
+ * A real PostgreSQL for the persistence and flow tests: a container of the PostgreSQL image built
+ * on this machine by {@code docker/build-images.sh} ({@code xso/postgres:15}, Debian's PostgreSQL,
+ * a compatible substitute for the public {@code postgres} image; another with
+ * {@code -Dxso.test.postgres-image}) where a Docker engine runs and holds that image, otherwise the
+ * local server at 127.0.0.1:5432 (database {@code test}, user {@code postgres}, trust
+ * authentication). The image is never pulled. Which server the run uses is printed once. Every
+ * test class gets a fresh schema, so classes stay isolated and concurrent runs do not meet; schemas
+ * of runs older than a day are dropped.
  *
  * <p>
  * Without either server the tests are skipped, except on CI ({@code CI} set), where that fails.
@@ -32,6 +37,9 @@ public final class PostgresDatabase {
 	/** Where the server is. */
 	public record Server(String url, String user, String password) {
 	}
+
+	/** The PostgreSQL image the tests run in a container, when the engine holds it. */
+	public static final String IMAGE = System.getProperty("xso.test.postgres-image", "xso/postgres:15");
 
 	private static Server server;
 
@@ -43,7 +51,17 @@ public final class PostgresDatabase {
 
 	public static synchronized Server server() {
 		if (server == null) {
-			server = dockerAvailable() ? container() : local();
+			Optional<String> noDocker = Docker.unavailable();
+			if (noDocker.isPresent()) {
+				server = local("PostgreSQL tests: " + noDocker.get() + ", using the local server");
+			}
+			else if (!Docker.hasImage(IMAGE)) {
+				server = local("PostgreSQL tests: image " + IMAGE
+						+ " not built (docker/build-images.sh builds it), using the local server");
+			}
+			else {
+				server = container();
+			}
 		}
 		return server;
 	}
@@ -77,23 +95,24 @@ public final class PostgresDatabase {
 		return s.url() + (s.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
 	}
 
-	private static boolean dockerAvailable() {
-		try {
-			return DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (RuntimeException | Error e) {
-			return false;
-		}
-	}
-
-	@SuppressWarnings("resource") // one container for the whole run; Testcontainers reaps it
+	/**
+	 * One container for the whole run, stopped when the test JVM ends (the tests run without
+	 * Testcontainers' reaper, whose image cannot be pulled where no registry answers).
+	 */
+	@SuppressWarnings("resource")
 	private static Server container() {
-		PostgreSQLContainer pg = new PostgreSQLContainer("postgres:16-alpine");
+		PostgreSQLContainer pg = new PostgreSQLContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"))
+			.withImagePullPolicy(image -> false)
+			// initdb and two starts: a busy machine is waited for
+			.withStartupTimeout(Duration.ofMinutes(3));
 		pg.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(pg::stop, "postgres-container-stop"));
+		System.out.println("PostgreSQL tests: a container of " + IMAGE + " at " + pg.getJdbcUrl());
 		return new Server(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword());
 	}
 
-	private static Server local() {
+	private static Server local(String because) {
+		System.out.println(because + " at 127.0.0.1:5432");
 		Server local = new Server("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
 		try (Connection c = DriverManager.getConnection(local.url(), local.user(), local.password())) {
 			return local;
