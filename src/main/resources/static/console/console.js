@@ -237,9 +237,10 @@ function renderOperation() {
     ['Finished', time(op.finishedAt)],
     ['Duration', op.durationMs !== undefined ? `${op.durationMs} ms` : '—'],
     ['Deadline', [time(op.deadlineAt), ` (${op.deadlineMs} ms)`]],
-    ['Cancel requested', op.cancelRequested ? 'yes' : 'no'],
+    ['Requested by', op.requestedBy || '—'],
+    ['Cancel requested', op.cancelRequested ? `yes${op.cancelRequestedBy ? `, by ${op.cancelRequestedBy}` : ''}` : 'no'],
     ['Attempts', String(op.attempts)],
-    ['Run by', op.owner || '—'],
+    ['Run by (instance)', op.owner || '—'],
     op.recoveryNote ? ['Recovery', op.recoveryNote] : null,
     op.error ? ['Error', h('span', { class: 'alert-inline' }, code(op.error.code), ` ${op.error.detail || op.error.title}`)] : null,
   ]);
