@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+import org.xso.audit.Principals;
 
 /**
  * Authenticates a bearer token: a JWT (three dot-separated parts) through the configured
@@ -39,7 +40,16 @@ final class BearerAuthentication implements AuthenticationManager {
 		this.apiTokens = new OpaqueTokenAuthenticationProvider(introspector(tokens));
 		if (jwtDecoder != null) {
 			JwtAuthenticationProvider provider = new JwtAuthenticationProvider(jwtDecoder);
-			provider.setJwtAuthenticationConverter(converter(jwt));
+			JwtAuthenticationConverter converter = converter(jwt);
+			provider.setJwtAuthenticationConverter(token -> {
+				var authentication = converter.convert(token);
+				if (authentication == null || isReserved(authentication.getName())) {
+					// the audit trail's own names: no identity provider may claim them
+					throw new InvalidBearerTokenException("the JWT's principal claim '" + jwt.principalClaim()
+							+ "' is missing or names a principal reserved by the service");
+				}
+				return authentication;
+			});
 			this.jwts = provider;
 		}
 		else {
@@ -60,6 +70,15 @@ final class BearerAuthentication implements AuthenticationManager {
 			return jwts.authenticate(bearer);
 		}
 		return apiTokens.authenticate(bearer);
+	}
+
+	/**
+	 * Names the audit trail gives what no caller asked ({@code system}, {@code anonymous}) and API
+	 * tokens' names ({@code token:...}): a JWT naming one would be mistaken for them.
+	 */
+	static boolean isReserved(@Nullable String name) {
+		return name == null || name.isBlank() || name.equals(Principals.SYSTEM) || name.equals(Principals.ANONYMOUS)
+				|| name.startsWith("token:");
 	}
 
 	static boolean looksLikeJwt(String token) {

@@ -112,6 +112,13 @@ class SecurityFlowsTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJwtCannotPassForTheServiceOrForAnApiToken() throws Exception {
+		for (String name : new String[] { "system", "anonymous", "token:test-admin", " " }) {
+			problem(get("/api/v1/domains").with(TestTokens.bearer(TestJwts.jwt(name, "admin"))), 401, "UNAUTHENTICATED");
+		}
+	}
+
+	@Test
 	void aPageOnAnotherSiteCannotResumeAGuest() throws Exception {
 		// the request: POST /domains/1/resume, no body, from another origin
 		problem(post("/api/v1/domains/1/resume").header("Origin", "http://evil.example").with(TestTokens.none()), 403,
