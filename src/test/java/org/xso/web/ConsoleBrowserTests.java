@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -120,9 +119,7 @@ class ConsoleBrowserTests {
 		assertThat(page.phaseStates()).containsExactly(Map.entry("VERIFY_CHECKPOINT", "DONE"), Map.entry("RESTORE", "DONE"),
 				Map.entry("REGRANT", "DONE"), Map.entry("RECONNECT", "DONE"), Map.entry("REPLAY", "DONE"),
 				Map.entry("VERIFY", "DONE"));
-		assertThat(browser.findElements(By.cssSelector("#operation-body [data-field='all-refs-new']")))
-			.extracting(WebElement::getText)
-			.containsExactly("yes", "yes");
+		assertThat(page.texts("#operation-body [data-field='all-refs-new']")).containsExactly("yes", "yes");
 		page.waitForLog("domain 1 vbd 51712 frontend → Connected", "domain 1 vbd 51712 backend → Connected",
 				"domain 1 SUSPENDED → RUNNING");
 

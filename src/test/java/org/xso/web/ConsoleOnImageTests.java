@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,9 +99,7 @@ class ConsoleOnImageTests {
 		assertThat(page.phaseStates()).containsExactly(Map.entry("VERIFY_CHECKPOINT", "DONE"),
 				Map.entry("RESTORE", "DONE"), Map.entry("REGRANT", "DONE"), Map.entry("RECONNECT", "DONE"),
 				Map.entry("REPLAY", "DONE"), Map.entry("VERIFY", "DONE"));
-		assertThat(page.browser().findElements(By.cssSelector("#operation-body [data-field='all-refs-new']")))
-			.extracting(WebElement::getText)
-			.containsExactly("yes", "yes");
+		assertThat(page.texts("#operation-body [data-field='all-refs-new']")).containsExactly("yes", "yes");
 		page.waitForLog("domain 1 vbd 51712 frontend → Connected", "domain 1 vbd 51712 backend → Connected",
 				"domain 1 SUSPENDED → RUNNING");
 

@@ -171,13 +171,25 @@ final class ConsolePage implements AutoCloseable {
 		return By.cssSelector("#domains-body tr[data-domid='" + domid + "'] [data-field='" + field + "']");
 	}
 
-	/** The operation panel's timeline: each phase and its state, in order. */
+	/**
+	 * The operation panel's timeline: each phase and its state, in order, read in one script so that
+	 * a re-rendering of the panel cannot come between two phases.
+	 */
+	@SuppressWarnings("unchecked")
 	Map<String, String> phaseStates() {
 		Map<String, String> states = new LinkedHashMap<>();
-		for (WebElement phase : browser.findElements(By.cssSelector("#operation-body .timeline li"))) {
-			states.put(phase.getDomAttribute("data-phase"), phase.getDomAttribute("data-state"));
+		for (List<String> phase : (List<List<String>>) script("return [...document.querySelectorAll("
+				+ "'#operation-body .timeline li')].map(li => [li.dataset.phase, li.dataset.state])")) {
+			states.put(phase.get(0), phase.get(1));
 		}
 		return states;
+	}
+
+	/** The text of each element the CSS selector finds, read in one script (see {@link #phaseStates}). */
+	@SuppressWarnings("unchecked")
+	List<String> texts(String cssSelector) {
+		return (List<String>) ((JavascriptExecutor) browser).executeScript(
+				"return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())", cssSelector);
 	}
 
 	/** How many times the console resumed the event stream. */
