@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Brings docker-compose.yml's stack up (the service on PostgreSQL), runs the README's quick start
-# against it, and takes the stack down with its volumes. The quick start is every ```bash block of
+# against it, then the console's browser test against the same stack (ConsoleOnImageTests, see
+# below), and takes the stack down with its volumes. The quick start is every ```bash block of
 # README.md, run in order as QuickstartTests runs it against the service in process: only the port
 # differs, each block sees what the blocks before it exported, and between two blocks the script
 # waits until no operation is pending or running. The commands run in a directory whose
 # data/admin-token is the admin token the service wrote to its data volume, so the README's way of
 # reading the token works as it is.
 #
+# After the quick start, while the stack is up, ConsoleOnImageTests drives the image's console in
+# Debian's headless Chromium (./mvnw test, which compiles the tests where they are not yet): sign
+# in with the admin token, suspend demo guest 1 and resume it (the quick start leaves it RUNNING).
+# Where /usr/bin/chromium or /usr/bin/chromedriver is missing it says so and runs without it.
+#
 # XSO_IMAGE and POSTGRES_IMAGE choose the images (docker/build-images.sh builds both here); the
-# API is published on a free port of 127.0.0.1. Uses `docker compose`, else `docker-compose`.
+# API is published on a free port of 127.0.0.1. COMPOSE_PROJECT_NAME names the stack
+# (xso-quickstart); MVNW_OPTS are more options for ./mvnw (e.g. -o). Uses `docker compose`, else
+# `docker-compose`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export XSO_IMAGE="${XSO_IMAGE:-xso/orchestrator:latest}"
 export POSTGRES_IMAGE="${POSTGRES_IMAGE:-xso/postgres:15}"
 export XSO_PORT=0 # Docker picks a free port
-project="xso-quickstart"
+project="${COMPOSE_PROJECT_NAME:-xso-quickstart}"
 
 if docker compose version >/dev/null 2>&1; then
   compose=(docker compose -p "$project")
@@ -119,5 +127,35 @@ ops="$("${compose[@]}" exec -T db psql -U xso -d xso -tAc "select count(*) from 
   | tr -d '[:space:]')"
 [ "${ops:-0}" -ge 2 ] || fail "PostgreSQL holds $ops operations, expected the quick start's suspend and resume"
 
+echo "::: the quick start passed: $n blocks, $ops operations in PostgreSQL, $((SECONDS - start)) s"
+
+# the console of the image, in a browser, against the stack the quick start used
+console="not run (no /usr/bin/chromium or /usr/bin/chromedriver)"
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  [ -s "$work/data/admin-token" ] || fail "no admin token for the console test"
+  console_start=$SECONDS
+  report=target/surefire-reports/TEST-org.xso.web.ConsoleOnImageTests.xml
+  rm -f "$report"
+  echo "::: ConsoleOnImageTests against http://127.0.0.1:$port"
+  # shellcheck disable=SC2086 # MVNW_OPTS is a list of options, e.g. -o
+  if ! ./mvnw -B ${MVNW_OPTS:-} test -Dtest=ConsoleOnImageTests -Dsurefire.failIfNoSpecifiedTests=false \
+      "-Dxso.console.url=http://127.0.0.1:$port" "-Dxso.console.token-file=$work/data/admin-token" \
+      > "$work/console-test.log" 2>&1 </dev/null; then
+    cat "$work/console-test.log"
+    fail "ConsoleOnImageTests failed (screenshots in target/console-screenshots/)"
+  fi
+  grep -E 'ConsoleOnImageTests|Tests run:' "$work/console-test.log" | sort -u
+  # it must have run, not been skipped
+  grep -q 'tests="1"' "$report" && grep -q 'skipped="0"' "$report" && grep -q 'failures="0"' "$report" \
+    || fail "ConsoleOnImageTests did not run (see above)"
+  # its suspend and resume went through the stack's PostgreSQL too
+  after="$("${compose[@]}" exec -T db psql -U xso -d xso -tAc "select count(*) from operations" </dev/null \
+    | tr -d '[:space:]')"
+  [ "${after:-0}" -ge $((ops + 2)) ] || fail "PostgreSQL holds $after operations after the console test, expected $((ops + 2))"
+  ops="$after"
+  console="passed in $((SECONDS - console_start)) s (target/console-screenshots/on-image.png)"
+fi
+
 passed=true
-echo "::: compose quick start passed: $n blocks, $ops operations in PostgreSQL, $((SECONDS - start)) s"
+echo "::: compose quick start passed: $n blocks, $ops operations in PostgreSQL; the console test $console;" \
+  "$((SECONDS - start)) s"
