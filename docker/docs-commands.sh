@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the commands of docs/containers.md as they are written: the block under "## The image" (the
-# image built, run, its admin token read, the API asked, the container removed) and the block under
-# "## docker compose" (the stack up, its token read, the API asked, the stack down). What differs
+# image built, run, its admin token read, the API asked, the container removed), the first block
+# under "## docker compose" (the stack up, its token read, the API asked, the stack down), and the
+# API token file block there (the stack up with an operator token, which the harness then uses). What differs
 # comes from the environment only: the images (XSO_BASE_IMAGE for the service's base,
 # POSTGRES_IMAGE; xso/jre:17 and xso/postgres:15 by default, as docker/build-images.sh builds them
 # where no registry answers), and `docker compose` runs docker-compose where Compose v2 is missing.
@@ -43,12 +44,35 @@ cleanup() {
   command docker rm -f xso >/dev/null 2>&1 || true
   command docker volume rm xso-data >/dev/null 2>&1 || true
   docker-compose down -v >/dev/null 2>&1 || true
+  rm -f api-tokens
 }
 trap cleanup EXIT
 cleanup
 
-for heading in "## The image" "## docker compose"; do
-  script="$(block "$heading")"
+# what the harness adds after a block: the API token file block says nothing of its own, so the
+# stack it started is asked with the operator token it made, and taken down
+after_block() {
+  case "$1" in
+    "## docker compose (API tokens)")
+      printf '%s\n' 'until curl -sf localhost:8080/actuator/health/readiness; do sleep 2; done' \
+        'curl -s -H "Authorization: Bearer $token" localhost:8080/api/v1/domains' \
+        'docker compose down -v; rm -f api-tokens' ;;
+  esac
+}
+
+for heading in "## The image" "## docker compose" "## docker compose (API tokens)"; do
+  if [ "$heading" = "## docker compose (API tokens)" ]; then
+    # the second sh block of the section: the API token file
+    script="$(awk '
+      $0 == "## docker compose" { in_section = 1; next }
+      in_section && /^## / { exit }
+      in_section && /^```sh$/ { n++; if (n == 2) { in_block = 1 }; next }
+      in_block && /^```$/ { exit }
+      in_block { print }
+    ' "$doc")"
+  else
+    script="$(block "$heading")"
+  fi
   if [ -z "$script" ]; then
     echo "::: $doc has no sh block under '$heading'" >&2
     exit 1
@@ -56,7 +80,7 @@ for heading in "## The image" "## docker compose"; do
   echo "::: $doc, '$heading':"
   echo "$script" | sed 's/^/    /'
   start=$SECONDS
-  out="$(timeout 600 bash -euo pipefail -c "$script" 2>&1)" || {
+  out="$(timeout 600 bash -euo pipefail -c "$script"$'\n'"$(after_block "$heading")" 2>&1)" || {
     echo "$out" | tail -40
     echo "::: '$heading' failed" >&2
     exit 1

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's recipe for a new API token, run verbatim (only the tokens file's path differs): the
- * token it prints is accepted with the role and name it wrote.
+ * The recipes for a new API token, run verbatim: the README's (only the tokens file's path differs),
+ * whose printed token is accepted with the role and name it wrote, and docs/helm.md's.
  */
 @EnabledOnOs({ OS.LINUX, OS.MAC })
 class ReadmeTokenRecipeTests {
@@ -49,6 +49,26 @@ class ReadmeTokenRecipeTests {
 			assertThat(t.principal()).isEqualTo("token:ci-pipeline");
 		});
 		assertThat(Files.readString(file)).doesNotContain(printed);
+	}
+
+	/**
+	 * docs/helm.md's recipe, run verbatim, then the token it made printed too: the hash it printed
+	 * for the chart's values is the one the service compares.
+	 */
+	@Test
+	void theHelmPagesRecipePrintsTheHashTheServiceCompares() throws Exception {
+		String page = Files.readString(Path.of("docs/helm.md"), StandardCharsets.UTF_8);
+		Matcher m = Pattern.compile("```sh\\n(TOKEN=.*?)```", Pattern.DOTALL).matcher(page);
+		assertThat(m.find()).as("docs/helm.md has the token recipe").isTrue();
+		Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", m.group(1) + "echo \"$TOKEN\"\n")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(p.waitFor(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().lines().toList();
+		assertThat(p.exitValue()).as("%s", lines).isZero();
+		assertThat(lines).hasSize(2);
+		assertThat(lines.get(1)).startsWith("xso_").hasSize(4 + 43);
+		assertThat(lines.get(0)).matches("[0-9a-f]{64}").isEqualTo(ApiTokens.sha256(lines.get(1)));
 	}
 
 }
