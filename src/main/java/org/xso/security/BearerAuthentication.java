@@ -1,6 +1,5 @@
 package org.xso.security;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,7 +133,7 @@ final class BearerAuthentication implements AuthenticationManager {
 			}
 		}
 		else if (node instanceof String s) {
-			values.addAll(new ArrayList<>(List.of(s.trim().split("\\s+"))));
+			values.addAll(List.of(s.trim().split("\\s+")));
 		}
 		return values;
 	}

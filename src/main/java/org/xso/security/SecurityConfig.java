@@ -38,9 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfig {
 
 	@Bean
+	SecurityProblems securityProblems(JsonMapper json) {
+		return new SecurityProblems(json);
+	}
+
+	@Bean
 	SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, ObjectProvider<JwtDecoder> jwtDecoder,
-			SecurityProperties properties, JsonMapper json) throws Exception {
-		SecurityProblems problems = new SecurityProblems(json);
+			SecurityProperties properties, SecurityProblems problems) throws Exception {
 		Set<String> origins = allowedOrigins(properties.cors().allowedOrigins());
 		BearerAuthentication authentication = new BearerAuthentication(tokens, jwtDecoder.getIfAvailable(),
 				properties.jwt());
@@ -62,8 +66,8 @@ class SecurityConfig {
 	}
 
 	@Bean
-	RequestRejectedHandler firewallProblems(JsonMapper json) {
-		return new FirewallProblems(new SecurityProblems(json));
+	RequestRejectedHandler firewallProblems(SecurityProblems problems) {
+		return new FirewallProblems(problems);
 	}
 
 	private static Set<String> allowedOrigins(List<String> configured) {

@@ -10,7 +10,6 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.xso.web.ProblemBody;
@@ -41,7 +40,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 		}
 		else {
-			detail = e instanceof InvalidBearerTokenException || e.getCause() != null
+			// a bearer token the resolver found and a provider refused, or another scheme (Basic...)
+			detail = request.getHeader(HttpHeaders.AUTHORIZATION).regionMatches(true, 0, "Bearer ", 0, 7)
 					? "the bearer token was not accepted: " + safeReason(e)
 					: "the Authorization header is not a bearer token ('Authorization: Bearer <token>')";
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");

@@ -19,6 +19,8 @@ import org.xso.hypervisor.HypervisorException;
 import org.xso.support.FakeHypervisor.Call;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
+import org.xso.support.SseFrames;
+import org.xso.support.SseFrames.Frame;
 import org.xso.support.TestJwts;
 import org.xso.support.TestTokens;
 import org.xso.xen.DomId;
@@ -40,17 +42,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 class AuditTrailTests extends IntegrationTest {
 
 	/** One SSE frame: its id, its event type and its data (the envelope). */
-	record Frame(long id, String event, JsonNode data) {
-
-		String principal() {
-			return data.get("principal").asString();
-		}
-
-		Optional<String> operationId() {
-			return Optional.ofNullable(data.get("operationId")).map(JsonNode::asString);
-		}
-
-	}
 
 	private long since;
 
@@ -290,27 +281,7 @@ class AuditTrailTests extends IntegrationTest {
 			.andReturn();
 		MvcResult done = mvc.perform(asyncDispatch(started)).andReturn();
 		assertThat(done.getResponse().getStatus()).isEqualTo(200);
-		List<Frame> frames = new ArrayList<>();
-		for (String block : done.getResponse().getContentAsString().split("\n\n")) {
-			long id = -1;
-			String event = null;
-			StringBuilder data = new StringBuilder();
-			for (String line : block.split("\n")) {
-				if (line.startsWith("id:")) {
-					id = Long.parseLong(line.substring(3).trim());
-				}
-				else if (line.startsWith("event:")) {
-					event = line.substring(6).trim();
-				}
-				else if (line.startsWith("data:")) {
-					data.append(line.substring(5));
-				}
-			}
-			if (event != null) {
-				frames.add(new Frame(id, event, json.readTree(data.toString())));
-			}
-		}
-		return frames;
+		return SseFrames.parse(done.getResponse().getContentAsString(), json);
 	}
 
 }

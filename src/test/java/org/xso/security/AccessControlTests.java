@@ -133,14 +133,7 @@ class AccessControlTests extends IntegrationTest {
 	}
 
 	private static RequestPostProcessor exactly(Role role, String credential) {
-		if (credential.equals("jwt")) {
-			return TestTokens.bearer(TestJwts.jwt("jwt-" + role.configName(), role.configName()));
-		}
-		return TestTokens.bearer(switch (role) {
-			case VIEWER -> TestTokens.VIEWER;
-			case OPERATOR -> TestTokens.OPERATOR;
-			case ADMIN -> TestTokens.ADMIN;
-		});
+		return TestTokens.asRole(role, credential.equals("jwt"));
 	}
 
 	/** The operation's path with its parameters filled in, and a JSON body where it takes one. */

@@ -35,14 +35,7 @@ class SecurityFlowsTests extends IntegrationTest {
 	}
 
 	private static RequestPostProcessor as(String credential, Role role) {
-		if (credential.equals("jwt")) {
-			return TestTokens.bearer(TestJwts.jwt("jwt-" + role.configName(), role.configName()));
-		}
-		return TestTokens.bearer(switch (role) {
-			case VIEWER -> TestTokens.VIEWER;
-			case OPERATOR -> TestTokens.OPERATOR;
-			case ADMIN -> TestTokens.ADMIN;
-		});
+		return TestTokens.asRole(role, credential.equals("jwt"));
 	}
 
 	@ParameterizedTest

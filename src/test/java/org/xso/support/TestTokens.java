@@ -17,6 +17,21 @@ public final class TestTokens {
 	private TestTokens() {
 	}
 
+	/**
+	 * A credential with exactly {@code role}: the test token of that role, or a JWT whose subject is
+	 * {@code jwt-<role>} and whose roles claim names it.
+	 */
+	public static RequestPostProcessor asRole(org.xso.security.Role role, boolean jwt) {
+		if (jwt) {
+			return bearer(TestJwts.jwt("jwt-" + role.configName(), role.configName()));
+		}
+		return bearer(switch (role) {
+			case VIEWER -> VIEWER;
+			case OPERATOR -> OPERATOR;
+			case ADMIN -> ADMIN;
+		});
+	}
+
 	/** No {@code Authorization} header, whatever the test's defaults add. */
 	public static RequestPostProcessor none() {
 		return request -> {

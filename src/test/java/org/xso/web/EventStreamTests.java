@@ -9,6 +9,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
+import org.xso.support.SseFrames;
+import org.xso.support.SseFrames.Frame;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +21,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 class EventStreamTests extends IntegrationTest {
 
 	/** One SSE frame. */
-	record Frame(long id, String event, JsonNode data) {
-	}
 
 	@Test
 	void replaysWhatFollowedTheLastEventId() throws Exception {
@@ -109,27 +109,7 @@ class EventStreamTests extends IntegrationTest {
 	}
 
 	private List<Frame> parse(String text) {
-		List<Frame> frames = new ArrayList<>();
-		for (String block : text.split("\n\n")) {
-			long id = -1;
-			String event = null;
-			StringBuilder data = new StringBuilder();
-			for (String line : block.split("\n")) {
-				if (line.startsWith("id:")) {
-					id = Long.parseLong(line.substring(3).trim());
-				}
-				else if (line.startsWith("event:")) {
-					event = line.substring(6).trim();
-				}
-				else if (line.startsWith("data:")) {
-					data.append(line.substring(5));
-				}
-			}
-			if (event != null) {
-				frames.add(new Frame(id, event, json.readTree(data.toString())));
-			}
-		}
-		return frames;
+		return SseFrames.parse(text, json);
 	}
 
 }
