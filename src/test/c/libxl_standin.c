@@ -210,6 +210,9 @@ static void set_node(const char *path, const void *value, unsigned int len)
     n->value[len] = '\0';
     n->len = len;
     fire(path, false);
+    /* xenstored's special watches: a domain introduced (written by StandIn.domain) */
+    if (strncmp(path, "/standin/domain/", 16) == 0)
+        fire("@introduceDomain", false);
 }
 
 static void set_str(const char *path, const char *value)
@@ -243,6 +246,8 @@ static bool rm_tree(const char *path)
     }
     if (any)
         fire(path, true);
+    if (any && strncmp(path, "/standin/domain/", 16) == 0)
+        fire("@releaseDomain", false);
     return any;
 }
 

@@ -175,4 +175,11 @@ public final class DomainEvents {
 
 	}
 
+	/**
+	 * The hypervisor runs a guest it started itself (relayed; the reconciler adopts it if the
+	 * database does not know it). Not on the event stream: the adoption is, as {@code domain.created}.
+	 */
+	public record GuestIntroduced(int domid) {
+	}
+
 }

@@ -79,12 +79,14 @@ public class DomainLifecycle {
 		repository.findById(domid).filter(d -> d.state() == DomainState.RESTORING).ifPresent(repository::delete);
 	}
 
-	/** Records a domain the hypervisor runs but the database did not know (adoption). */
+	/** Records a domain the hypervisor runs but the database did not know (adoption); false if it knew it. */
 	@Transactional
-	public void adopt(int domid, GuestSpec spec, Cause cause) {
-		if (!repository.existsById(domid)) {
-			repository.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant(), cause));
+	public boolean adopt(int domid, GuestSpec spec, Cause cause) {
+		if (repository.existsById(domid)) {
+			return false;
 		}
+		repository.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant(), cause));
+		return true;
 	}
 
 	@Transactional(readOnly = true)

@@ -8,8 +8,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.xso.audit.Cause;
+import org.xso.audit.Principals;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
@@ -71,6 +73,34 @@ public class DomainReconciler {
 				log.info("Adopted domain {} ({}) that the hypervisor runs", g.domid(),
 						SafeText.quote(g.config().name()));
 			}
+		}
+	}
+
+	/**
+	 * Adopts a guest the host started while the service runs (the libxl adapter reports an
+	 * {@code xl create}); a domain the database knows, one under a lease (a restore in progress)
+	 * and one that is gone or saved again by now are left alone.
+	 */
+	@EventListener
+	void onGuestIntroduced(DomainEvents.GuestIntroduced introduced) {
+		int domid = introduced.domid();
+		try {
+			if (lifecycle.find(domid).isPresent() || leases.find(domid).isPresent()) {
+				return;
+			}
+			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(domid));
+			if (guest.isEmpty() || guest.get().state() == PowerState.SUSPENDED) {
+				return;
+			}
+			if (lifecycle.adopt(domid, guest.get().config(), Cause.SYSTEM)) {
+				log.info("Adopted domain {} ({}) that the hypervisor started", domid,
+						SafeText.quote(guest.get().config().name()));
+				events.publishEvent(new DomainEvents.DomainCreated(domid, guest.get().config().name(),
+						DomainState.RUNNING, Principals.SYSTEM));
+			}
+		}
+		catch (HypervisorException e) {
+			log.warn("Cannot adopt domain {}: {}", domid, SafeText.escape(e.getMessage()));
 		}
 	}
 

@@ -24,6 +24,9 @@ class HypervisorEventRelay {
 			events.publishEvent(new DomainEvents.XenbusStateChanged(x.domid().value(), x.device().type(),
 					x.device().devid(), x.end(), x.state()));
 		}
+		else if (event instanceof HypervisorEvent.GuestIntroduced g) {
+			events.publishEvent(new DomainEvents.GuestIntroduced(g.domid().value()));
+		}
 		else if (event instanceof HypervisorEvent.GuestStateChanged g) {
 			events.publishEvent(
 					new DomainEvents.GuestPowerChanged(g.domid().value(), DomainViewAssembler.host(g.state())));

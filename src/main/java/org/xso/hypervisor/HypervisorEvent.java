@@ -19,6 +19,13 @@ public sealed interface HypervisorEvent {
 	record XenbusStateChanged(DomId domid, DeviceId device, End end, XenbusState state) implements HypervisorEvent {
 	}
 
+	/**
+	 * A domain the adapter did not create appeared on the host and runs (an {@code xl create} on
+	 * the dom0, after its devices were added and it was unpaused).
+	 */
+	record GuestIntroduced(DomId domid) implements HypervisorEvent {
+	}
+
 	/** A guest's power state changed. */
 	record GuestStateChanged(DomId domid, PowerState state) implements HypervisorEvent {
 	}

@@ -42,7 +42,8 @@ import org.xso.xen.DomId;
  * the domain suspended; a thaw is {@code libxl_domain_resume} with suspend_cancel (the guest
  * continues in the same domain), a suspend destroys the domain, a resume is
  * {@code libxl_domain_create_restore} followed by the xenbus handshake of every vbd and vif,
- * watched in xenstore. Guests are created with {@code xl create} on the host and adopted; the
+ * watched in xenstore. Guests are created with {@code xl create} on the host and adopted (at
+ * startup, and when {@link DomainWatch} sees one start while the service runs); the
  * adapter does not create them or hot-plug devices ({@link Reason#NOT_SUPPORTED}).
  *
  * <p>
@@ -76,6 +77,8 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final DomainWatch domainWatch;
+
 	/** A guest suspended by {@link #quiesce}: its config, saved devices and save image file. */
 	private record Quiesced(GuestSpec spec, String configJson, List<DeviceSavedState> devices, Path image) {
 	}
@@ -90,6 +93,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		this.calls = new LibxlCalls();
 		this.stateDir = stateDir;
 		this.suspendFlags = suspendFlags;
+		this.domainWatch = new DomainWatch(ctx, events);
 	}
 
 	@Override
@@ -204,15 +208,14 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public SavedDomain save(DomId domid) {
 		Quiesced q = quiescedOrThrow(domid, Reason.DEVICE_NOT_QUIESCED);
-		byte[] stream;
+		byte[] image;
 		try {
-			stream = Files.readAllBytes(q.image());
+			image = LibxlSaveImage.encode(q.configJson(), q.image());
 		}
 		catch (IOException e) {
 			throw new HypervisorException(Reason.INTERNAL, "cannot read the save image " + q.image(), e);
 		}
-		return new SavedDomain(SavedDomain.FORMAT_VERSION, kind(), domid, q.spec(), q.devices(),
-				new LibxlSaveImage(q.configJson(), stream).encode());
+		return new SavedDomain(SavedDomain.FORMAT_VERSION, kind(), domid, q.spec(), q.devices(), image);
 	}
 
 	@Override
@@ -299,6 +302,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		if (!closed.compareAndSet(false, true)) {
 			return;
 		}
+		domainWatch.close();
 		calls.close();
 		xs.close();
 		LibxlNative.ctxFree(ctx);

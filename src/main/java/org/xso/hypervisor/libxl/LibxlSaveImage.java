@@ -41,6 +41,33 @@ record LibxlSaveImage(String configJson, byte[] stream) {
 			.array();
 	}
 
+	/**
+	 * The encoded image of a save stream still in its file, read straight into the result: a save
+	 * image is the guest's whole memory, and a second copy of it on the heap is what ran a 384 MB
+	 * heap out of memory on a real host with a 128 MB guest.
+	 */
+	static byte[] encode(String configJson, java.nio.file.Path stream) throws java.io.IOException {
+		byte[] json = configJson.getBytes(StandardCharsets.UTF_8);
+		try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(stream)) {
+			long length = in.size();
+			if (HEADER_LENGTH + json.length + length > Integer.MAX_VALUE - 16) {
+				throw new HypervisorException(Reason.INTERNAL,
+						"the save image " + stream + " (" + length + " bytes) is over the 2 GiB an image can have");
+			}
+			ByteBuffer out = ByteBuffer.allocate((int) (HEADER_LENGTH + json.length + length))
+				.put(MAGIC)
+				.putInt(VERSION)
+				.putInt(json.length)
+				.put(json);
+			while (out.hasRemaining()) {
+				if (in.read(out) < 0) {
+					throw new java.io.EOFException("the save image " + stream + " shrank while it was read");
+				}
+			}
+			return out.array();
+		}
+	}
+
 	static LibxlSaveImage decode(byte[] bytes) {
 		ByteBuffer in = ByteBuffer.wrap(bytes);
 		if (bytes.length < HEADER_LENGTH || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {

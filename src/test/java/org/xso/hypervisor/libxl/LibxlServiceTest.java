@@ -88,6 +88,28 @@ class LibxlServiceTest {
 		assertThat(running.get("state").asString()).isEqualTo("RUNNING");
 	}
 
+	/** A guest xl created while the service runs is adopted when xenstored introduces it and it runs. */
+	@Test
+	void adoptsAGuestTheHostStartsWhileTheServiceRuns() throws Exception {
+		call(get("/api/v1/domains/7"), 404);
+		try (XsHandle xs = XsHandle.open()) {
+			// as xl create does: the devices first, the domain runs after (the stand-in's are not paused)
+			StandIn.vbd(xs, 7, "xvda", 51712, 65536);
+			StandIn.vif(xs, 7, 0, "00:16:3e:00:00:07");
+			StandIn.domain(xs, 7, "web-7", 262144, 1);
+		}
+		JsonNode[] adopted = new JsonNode[1];
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			MvcResult r = mvc.perform(get("/api/v1/domains/7")).andReturn();
+			adopted[0] = r.getResponse().getStatus() == 200 ? json.readTree(r.getResponse().getContentAsString()) : null;
+			return adopted[0] != null;
+		});
+		assertThat(adopted[0].get("name").asString()).isEqualTo("web-7");
+		assertThat(adopted[0].get("state").asString()).isEqualTo("RUNNING");
+		assertThat(adopted[0].get("devices").valueStream().map(d -> d.get("type").asString()))
+			.containsExactly("vbd", "vif");
+	}
+
 	private JsonNode call(org.springframework.test.web.servlet.RequestBuilder request, int status) throws Exception {
 		MvcResult r = mvc.perform(request).andReturn();
 		assertThat(r.getResponse().getStatus())
