@@ -20,10 +20,10 @@ service_port="${2:-18080}"
 sink_port="${3:-18081}"
 [ -f "$dir/dom0.img" ] || { echo "run.sh: no $dir/dom0.img: build it with xen-host/build.sh" >&2; exit 2; }
 exec qemu-system-x86_64 \
-  -accel tcg,thread=${XSO_TCG_THREAD:-multi} -cpu max,-smap,-smep,-pcid,-invpcid,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq,-xsave,-xsaveopt,-xsavec,-xsaves -machine q35 -smp "${XSO_XEN_HOST_CPUS:-2}" -m "${XSO_XEN_HOST_MEMORY:-3072}" \
+  -accel tcg,thread=${XSO_TCG_THREAD:-multi} -cpu max,-smap,-smep,-pcid,-invpcid,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq,-xsave,-xsaveopt,-xsavec,-xsaves -machine q35 -smp "${XSO_XEN_HOST_CPUS:-2}" -m "${XSO_XEN_HOST_MEMORY:-4096}" \
   -display none -monitor none -serial stdio -no-reboot \
   -kernel "$dir/xen" \
-  -append "console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M dom0_max_vcpus=2 pcid=0 loglvl=warning guest_loglvl=warning noreboot" \
+  -append "console=com1 com1=115200,8n1 dom0_mem=2560M,max:2560M dom0_max_vcpus=2 pcid=0 loglvl=warning guest_loglvl=warning noreboot" \
   -initrd "$dir/vmlinuz root=/dev/vda rw console=hvc0 net.ifnames=0 quiet systemd.show_status=0,$dir/initrd.img" \
   -drive "file=$dir/dom0.img,if=virtio,format=raw,cache=unsafe" -snapshot \
   -nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$service_port-:8080,hostfwd=tcp:127.0.0.1:$sink_port-:5002"

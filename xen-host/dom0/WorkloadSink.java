@@ -40,13 +40,20 @@ public final class WorkloadSink {
 	private static final Map<String, Guest> GUESTS = new TreeMap<>();
 
 	static final class Guest {
-		long received, last, lost, duplicated, bad, connections, lastAt;
+		long received, last, lost, duplicated, bad, connections, lastAt, runs = 1;
 		final List<long[]> stalls = new ArrayList<>(); // {at (epoch ms), length (ms), seq after}
 
 		final List<String> badReports = new ArrayList<>();
 
 		synchronized void report(long n, String verdict) {
 			long now = System.currentTimeMillis();
+			if (n == 1 && last > 1) {
+				// a new guest at this address (the workload numbers from 1 again): a new run
+				received = last = lost = duplicated = bad = lastAt = 0;
+				stalls.clear();
+				badReports.clear();
+				runs++;
+			}
 			if (lastAt != 0 && now - lastAt > STALL_MS) {
 				stalls.add(new long[] { now, now - lastAt, n });
 			}
@@ -71,7 +78,7 @@ public final class WorkloadSink {
 			StringBuilder s = new StringBuilder();
 			s.append("{\"received\":").append(received).append(",\"last\":").append(last).append(",\"lost\":")
 				.append(lost).append(",\"duplicated\":").append(duplicated).append(",\"bad\":").append(bad)
-				.append(",\"connections\":").append(connections).append(",\"lastAt\":").append(lastAt)
+				.append(",\"connections\":").append(connections).append(",\"runs\":").append(runs).append(",\"lastAt\":").append(lastAt)
 				.append(",\"stalls\":[");
 			for (int i = 0; i < stalls.size(); i++) {
 				long[] st = stalls.get(i);

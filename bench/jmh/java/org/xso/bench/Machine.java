@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The machine a suite ran on, as every result file records it. */
-final class Machine {
+public final class Machine {
 
 	private Machine() {
 	}
 
-	static Map<String, Object> describe() {
+	public static Map<String, Object> describe() {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("cores", Runtime.getRuntime().availableProcessors());
 		m.put("cpu", cpuModel());
@@ -40,7 +40,7 @@ final class Machine {
 	}
 
 	/** The 1-minute load average: how busy the machine was besides the suite. */
-	static double loadAverage() {
+	public static double loadAverage() {
 		return Stats.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 	}
 

@@ -87,6 +87,7 @@ final class PerformanceReport {
 		targets(md, files);
 		jmh(md, find(files, "jmh"));
 		strategies(md, find(files, "strategies"), plot);
+		realXen(md, find(files, "strategies"), find(files, "real-xen"));
 		for (JsonNode f : files) {
 			String suite = f.path("suite").asText();
 			if (suite.startsWith("load-")) {
@@ -168,6 +169,66 @@ final class PerformanceReport {
 		md.append("![strategy comparison](").append(plot.toString().replace('\\', '/')).append(")\n\n");
 		table(md, f.path("rows"), null);
 		md.append(StrategyConclusion.write(f.path("rows"))).append('\n');
+	}
+
+	/**
+	 * The strategies on a real Xen 4.17 host (RealXenHostTests, under software emulation) beside the
+	 * simulator's "normal" scenario: the strategies table's real-Xen column.
+	 */
+	private static void realXen(StringBuilder md, @Nullable JsonNode simulator, @Nullable JsonNode real) {
+		if (real == null) {
+			return;
+		}
+		md.append("### The strategies on a real Xen host\n\n");
+		md.append("The same suspend → resume on a real Xen 4.17 (`RealXenHostTests`, see docs/xen-host.md): ")
+			.append(real.path("parameters").path("guest").asText())
+			.append("; ")
+			.append(real.path("parameters").path("emulation").asText())
+			.append(". One cycle per strategy, so no percentiles; the simulator's columns are the p50s of its normal ")
+			.append("scenario above. On the real host the guest's own frontends quiesce and reconnect, whichever strategy ")
+			.append("is asked for. Stall: the longest pause of the guest's reports, as dom0 saw it.\n\n");
+		md.append("| strategy | suspend (simulator, ms) | suspend (real Xen, ms) | resume (simulator, ms) | resume (real Xen, ms) "
+				+ "| stall (simulator, ms) | stall (real Xen, ms) | real Xen phases | lost | duplicated |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+		for (String strategy : List.of("SHADOW_REPLAY", "SUSPEND_RESUME")) {
+			JsonNode sim = null;
+			if (simulator != null) {
+				for (JsonNode r : simulator.path("rows")) {
+					if (r.path("scenario").asText().equals("normal") && r.path("strategy").asText().equals(strategy)) {
+						sim = r;
+					}
+				}
+			}
+			JsonNode suspend = null;
+			JsonNode resume = null;
+			for (JsonNode r : real.path("rows")) {
+				if (r.path("strategy").asText().equals(strategy) && r.path("operation").asText().equals("suspend")) {
+					suspend = r;
+				}
+				if (r.path("strategy").asText().equals(strategy) && r.path("operation").asText().equals("resume")) {
+					resume = r;
+				}
+			}
+			if (suspend == null || resume == null) {
+				continue;
+			}
+			md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s; %s | %s | %s |%n", strategy,
+					sim == null ? "" : num(sim.path("suspendP50Ms")), num(suspend.path("totalMs")),
+					sim == null ? "" : num(sim.path("resumeP50Ms")), num(resume.path("totalMs")),
+					sim == null ? "" : num(sim.path("stallP50Ms")), num(resume.path("stallMs")),
+					suspend.path("phasesMs").asText(), resume.path("phasesMs").asText(), num(resume.path("lost")),
+					num(resume.path("duplicated"))));
+		}
+		md.append("\nOther operations on the real host:\n\n| operation | total (ms) | phases (ms) | stall (ms) | lost | duplicated |\n"
+				+ "|---|---|---|---|---|---|\n");
+		for (JsonNode r : real.path("rows")) {
+			String op = r.path("operation").asText();
+			if (!op.equals("suspend") && !op.equals("resume")) {
+				md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", op, num(r.path("totalMs")),
+						r.path("phasesMs").asText(), num(r.path("stallMs")), num(r.path("lost")), num(r.path("duplicated"))));
+			}
+		}
+		md.append('\n');
 	}
 
 	private static void load(StringBuilder md, JsonNode f) {

@@ -32,7 +32,8 @@ final class XenHost implements AutoCloseable {
 	/** Where build.sh put the image; the xen-host profile sets it. */
 	static final String DIR_PROPERTY = "xso.xen-host.dir";
 
-	private static final Pattern MARKER = Pattern.compile("__XSO_DONE_(\\d+)__ rc=(\\d+)");
+	/** The terminal's control sequences (bash's bracketed paste, colours) in what a command printed. */
+	private static final Pattern ESCAPES = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
 
 	private final Path dir;
 
@@ -98,6 +99,8 @@ final class XenHost implements AutoCloseable {
 		reader.setDaemon(true);
 		reader.start();
 		host.expect(Pattern.compile("root@dom0:~# "), timeout);
+		// no prompt, no echo, no bracketed paste: what follows a command is its output alone
+		host.sh("bind 'set enable-bracketed-paste off'; stty -echo; PS1=''", Duration.ofMinutes(1));
 		return host;
 	}
 
@@ -176,8 +179,7 @@ final class XenHost implements AutoCloseable {
 		}
 		int echoEnd = all.lastIndexOf("__XSO''_DONE_" + n + "__ rc=$?");
 		String out = all.substring(echoEnd < 0 ? 0 : all.indexOf('\n', echoEnd) + 1);
-		int start = out.length();
-		return new Result(Integer.parseInt(m.group(1)), out.replace("\r", "").strip());
+		return new Result(Integer.parseInt(m.group(1)), ESCAPES.matcher(out).replaceAll("").replace("\r", "").replace("root@dom0:~# ", "").strip());
 	}
 
 	private void send(String text) {

@@ -106,6 +106,7 @@ final class LibxlRestore {
 	}
 
 	private int restore(LibxlSaveImage image, DomId target, Duration deadline) {
+		awaitReusable(target, deadline);
 		Path file = stateDir.resolve("restore-dom" + target.value() + ".save");
 		try {
 			Files.write(file, image.stream());
@@ -124,6 +125,32 @@ final class LibxlRestore {
 				LibxlNative.close(fd);
 				file.toFile().delete();
 			});
+		}
+	}
+
+	/**
+	 * Waits until libxl accepts {@code target} again: a suspend destroys the domain, and libxl
+	 * refuses a destroyed id for a minute. Within the deadline; past it, a clear error instead of
+	 * libxl's ERROR_FAIL.
+	 */
+	private static void awaitReusable(DomId target, Duration deadline) {
+		Duration wait = DomidHistory.reusableIn(target.value());
+		if (wait.isZero()) {
+			return;
+		}
+		if (wait.compareTo(deadline) >= 0) {
+			throw new HypervisorException(Reason.BACKEND_TIMEOUT, "libxl reuses a destroyed domain id only after "
+					+ DomidHistory.REUSE_TIMEOUT.toSeconds() + " s: dom" + target.value() + " can be restored in "
+					+ wait.toSeconds() + " s, after the operation's deadline");
+		}
+		log.info("dom{} was destroyed less than {} s ago: libxl reuses its id in {} s, waiting", target.value(),
+				DomidHistory.REUSE_TIMEOUT.toSeconds(), wait.toSeconds());
+		try {
+			Thread.sleep(wait.toMillis());
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new HypervisorException(Reason.INTERNAL, "interrupted while waiting to reuse dom" + target.value(), e);
 		}
 	}
 

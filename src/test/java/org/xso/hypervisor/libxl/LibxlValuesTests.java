@@ -74,4 +74,14 @@ class LibxlValuesTests {
 				e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_IMAGE));
 	}
 
+	/** libxl refuses a domid destroyed less than 60 s ago; the adapter waits out what is left. */
+	@Test
+	void aDomidDestroyedRecentlyIsReusableAfterLibxlsTimeout() {
+		var history = java.util.List.of("100 3", "130 5", "150 3", "garbled", "x 3");
+		assertThat(DomidHistory.reusableIn(history, 3, 160)).isEqualTo(java.time.Duration.ofSeconds(51));
+		assertThat(DomidHistory.reusableIn(history, 3, 211)).isZero();
+		assertThat(DomidHistory.reusableIn(history, 5, 160)).isEqualTo(java.time.Duration.ofSeconds(31));
+		assertThat(DomidHistory.reusableIn(history, 7, 160)).isZero();
+	}
+
 }
