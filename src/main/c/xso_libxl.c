@@ -284,6 +284,9 @@ static jint domainCreateRestore0(JNIEnv *env, jclass clazz, jlong handle, jstrin
     if (r == 0) {
         config.c_info.domid = domid < 0 ? INVALID_DOMID : (libxl_domid)domid;
         params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
+        /* libxl_domain_suspend wrote a v2 stream (LIBXL_HAVE_SRM_V2); the default, 1, makes libxl
+         * run convert-legacy-stream over it, which fails (found on a real Xen 4.17) */
+        params.stream_version = 2;
         r = libxl_domain_create_restore(ctx, &config, &newDomid, restoreFd, -1, &params, NULL, NULL);
     }
     libxl_domain_restore_params_dispose(&params);

@@ -770,6 +770,13 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, u
         sa_log(ctx, XTL_ERROR, -1, "domid %u is not available", domid);
         rc = ERROR_INVAL;
     }
+    /* libxl_domain_suspend writes a v2 stream; the restore params' stream_version defaults to 1,
+     * which makes the real libxl run convert-legacy-stream over it (and fail): the caller must say 2 */
+    if (rc == 0 && params->stream_version != 2) {
+        sa_log(ctx, XTL_ERROR, -1, "stream_version %u: the stream would be converted from the legacy format",
+               params->stream_version);
+        rc = ERROR_FAIL;
+    }
     if (rc == 0) {
         struct domain *d = &domains[domid];
         memset(d, 0, sizeof(*d));

@@ -145,6 +145,11 @@ class RealXenHostTests {
 		assertThat(vif.get("backendState").asString()).isEqualTo("Connected");
 		assertThat(vbd.get("ringRefs").get(0).asLong()).isEqualTo(xenstoreRingRef("vbd", vbd.get("devid").asInt()));
 		assertThat(vif.get("ringRefs")).as("tx-ring-ref and rx-ring-ref").hasSize(2);
+		// what xenstored's permissions look like on both ends (xenstore-ls -p), for docs/xen-host.md
+		figure("xenstore permissions", "frontend vbd", host.sh("xenstore-ls -p /local/domain/" + domid
+				+ "/device/vbd/51712 | grep -E '^(state|ring-ref) '", Duration.ofMinutes(1)));
+		figure("xenstore permissions", "backend vbd", host.sh("xenstore-ls -p /local/domain/0/backend/vbd/" + domid
+				+ "/51712 | grep -E '^(state|params|sectors) '", Duration.ofMinutes(1)));
 	}
 
 	@Test
@@ -192,7 +197,7 @@ class RealXenHostTests {
 		long ringAfter = xenstoreRingRef("vbd", 51712);
 		assertThat(ringAfter).as("the vbd's ring-ref after the restore").isNotEqualTo(ringBefore);
 		assertThat(device(domain, "vbd").get("ringRefs").get(0).asLong()).isEqualTo(ringAfter);
-		assertHandshakeInProtocolOrder(lastEvent);
+		assertHandshakeInProtocolOrder(lastEvent, strategy);
 		record("suspend", strategy, suspend, before, after);
 		record("resume", strategy, resume, before, after);
 	}
@@ -318,16 +323,24 @@ class RealXenHostTests {
 	 * only go forward through the handshake (xen-reference.md section 1) and end Connected, the
 	 * backend reaching InitWait before the frontend reaches Connected.
 	 */
-	private void assertHandshakeInProtocolOrder(long after) throws Exception {
+	private void assertHandshakeInProtocolOrder(long after, String strategy) throws Exception {
 		Map<String, List<String>> byEnd = new LinkedHashMap<>();
+		java.time.Instant first = null;
+		java.time.Instant last = null;
 		for (JsonNode e : events(after)) {
 			if (e.get("type").asString().equals("xenbus.state")) {
 				JsonNode d = e.get("data");
 				byEnd.computeIfAbsent(d.get("type").asString() + "/" + d.get("end").asString(), k -> new ArrayList<>())
 					.add(d.get("state").asString());
+				java.time.Instant at = java.time.Instant.parse(e.get("at").asString());
+				first = first == null ? at : first;
+				last = at;
 			}
 		}
 		System.out.println("xenbus states after the restore: " + byEnd);
+		figure("handshake after a restore", "states (" + strategy + ")", byEnd.toString());
+		figure("handshake after a restore", "first to last state change, ms (" + strategy + ")",
+				first == null ? -1 : Duration.between(first, last).toMillis());
 		List<String> order = List.of("Unknown", "Initialising", "InitWait", "Initialised", "Connected");
 		for (String device : List.of("vbd", "vif")) {
 			for (String end : List.of("BACKEND", "FRONTEND")) {
