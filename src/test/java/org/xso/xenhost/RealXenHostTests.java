@@ -41,9 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * with the libxl adapter and the real libxenlight, xenstored, blkback and netback, and a real PV
  * guest whose workload writes, reads back and verifies blocks on its xvda and reports each one,
  * sequence-numbered, over its vif to a sink in dom0. After every operation: nothing lost or
- * duplicated, no bad block, the whole disk verifies in the guest; after a restore the rings' grant
- * references (read from the real xenstore) are new; the event stream carries the real xenstore
- * state changes in protocol order. Every exchange is checked against openapi.yaml.
+ * duplicated, no bad block, the whole disk verifies in the guest; after a restore the event stream
+ * carries the real xenstore state changes in protocol order and the vbd's ring ref is the one the
+ * real xenstore holds (its number repeats: see docs/xen-host.md). Every exchange is checked against openapi.yaml.
  *
  * <p>Skipped, saying so, where no test host was built or QEMU is missing ({@code ./mvnw -Pxen-host
  * test} runs it after {@code xen-host/build.sh}). Waits are for conditions; the bounds are wide
@@ -194,9 +194,14 @@ class RealXenHostTests {
 		assertNothingLost(after);
 		assertThat(verifyDisk()).contains("bad=0");
 
+		// A grant reference is an index into the guest's own grant table, which a restore rebuilds on new
+		// frames: Linux's blkfront grants its new ring page and gets the same index back (8 before, 8
+		// after, on this host). What is new is the grant, not its number; the handshake below shows
+		// the frontend granting it and writing ring-ref again.
 		long ringAfter = xenstoreRingRef("vbd", 51712);
-		assertThat(ringAfter).as("the vbd's ring-ref after the restore").isNotEqualTo(ringBefore);
-		assertThat(device(domain, "vbd").get("ringRefs").get(0).asLong()).isEqualTo(ringAfter);
+		figure("vbd ring-ref before and after a restore", strategy, ringBefore + " -> " + ringAfter);
+		assertThat(device(domain, "vbd").get("ringRefs").get(0).asLong()).as("the API's ring ref is xenstore's")
+			.isEqualTo(ringAfter);
 		assertHandshakeInProtocolOrder(lastEvent, strategy);
 		record("suspend", strategy, suspend, before, after);
 		record("resume", strategy, resume, before, after);

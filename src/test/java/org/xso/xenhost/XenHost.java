@@ -167,18 +167,21 @@ final class XenHost implements AutoCloseable {
 	/** Runs a shell command in dom0: its output (without the echoed command) and exit status. */
 	Result shell(String command, Duration timeout) {
 		int n = ++commands;
+		int from;
 		synchronized (console) {
 			consumed = console.length();
+			from = consumed;
 		}
 		// the marker is split in the command so that the terminal's echo of it does not match
 		send(" " + command + " 2>&1; echo __XSO''_DONE_" + n + "__ rc=$?\r");
 		Matcher m = expect(Pattern.compile("__XSO_DONE_" + n + "__ rc=(\\d+)"), timeout);
 		String all;
 		synchronized (console) {
-			all = console.substring(0, m.start());
+			all = console.substring(from, m.start());
 		}
+		// the terminal echoes the command until the first one turns echo off
 		int echoEnd = all.lastIndexOf("__XSO''_DONE_" + n + "__ rc=$?");
-		String out = all.substring(echoEnd < 0 ? 0 : all.indexOf('\n', echoEnd) + 1);
+		String out = echoEnd < 0 ? all : all.substring(all.indexOf('\n', echoEnd) + 1);
 		return new Result(Integer.parseInt(m.group(1)), ESCAPES.matcher(out).replaceAll("").replace("\r", "").replace("root@dom0:~# ", "").strip());
 	}
 

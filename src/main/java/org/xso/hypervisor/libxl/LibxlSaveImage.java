@@ -59,10 +59,15 @@ record LibxlSaveImage(String configJson, byte[] stream) {
 				.putInt(VERSION)
 				.putInt(json.length)
 				.put(json);
+			// 1 MiB at a time: a read into a heap buffer goes through a temporary direct buffer of
+			// the same size, which the JDK keeps per thread (a whole image's worth of native memory
+			// per operation thread, which got the JVM OOM-killed on a real host)
 			while (out.hasRemaining()) {
+				out.limit(Math.min(out.capacity(), out.position() + (1 << 20)));
 				if (in.read(out) < 0) {
 					throw new java.io.EOFException("the save image " + stream + " shrank while it was read");
 				}
+				out.limit(out.capacity());
 			}
 			return out.array();
 		}
