@@ -30,17 +30,6 @@ record LibxlSaveImage(String configJson, byte[] stream) {
 
 	private static final int HEADER_LENGTH = 16;
 
-	byte[] encode() {
-		byte[] json = configJson.getBytes(StandardCharsets.UTF_8);
-		return ByteBuffer.allocate(HEADER_LENGTH + json.length + stream.length)
-			.put(MAGIC)
-			.putInt(VERSION)
-			.putInt(json.length)
-			.put(json)
-			.put(stream)
-			.array();
-	}
-
 	/**
 	 * The encoded image of a save stream still in its file, read straight into the result: a save
 	 * image is the guest's whole memory, and a second copy of it on the heap is what ran a 384 MB

@@ -60,11 +60,15 @@ class LibxlValuesTests {
 		return out;
 	}
 
+	/** Read from the save image's file (over 1 MiB: the encoder reads it in 1 MiB steps). */
 	@Test
-	void keepsTheConfigurationAndTheStreamOfASaveImage() {
-		byte[] stream = { 0, 1, 2, (byte) 0xff };
+	void keepsTheConfigurationAndTheStreamOfASaveImage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws java.io.IOException {
+		byte[] stream = new byte[(1 << 20) * 2 + 17];
+		new java.util.Random(7).nextBytes(stream);
+		java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("dom1.save"), stream);
 		LibxlSaveImage image = new LibxlSaveImage("{\"c_info\":{\"name\":\"g\u00e9\"}}", stream);
-		byte[] bytes = image.encode();
+		byte[] bytes = LibxlSaveImage.encode(image.configJson(), file);
 		assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("XSOLIBXL");
 		LibxlSaveImage back = LibxlSaveImage.decode(bytes);
 		assertThat(back.configJson()).isEqualTo(image.configJson());
