@@ -15,6 +15,8 @@
  *   /standin/fail/<function>       write "<code>": the next call of that libxl function returns it
  *   /standin/xs-conflicts          write "<n>": the next n transaction commits fail with EAGAIN
  *   /standin/delay/<function>      write "<ms>": the next call of that libxl function takes that long
+ *   /standin/hold/<function>       write anything: calls of that function wait until it is removed,
+ *                                  and /standin/held/<function> exists while one waits
  *   /standin/stall-backends        write "1": restored backends never leave InitWait
  *   /standin/image-bytes           write "<n>": the size of the body of a save image (default 65536)
  *   /standin/last/<function>       read: the arguments of the last call, as the stand-in saw them
@@ -533,9 +535,33 @@ static void delay(const char *function)
     }
 }
 
+/* A scripted hold of this call: while /standin/hold/<function> exists the call waits (without the
+ * lock), showing /standin/held/<function> meanwhile, so that a test can act during the call. */
+static void hold(const char *function)
+{
+    char path[256], held[256];
+    snprintf(path, sizeof(path), "/standin/hold/%s", function);
+    snprintf(held, sizeof(held), "/standin/held/%s", function);
+    pthread_mutex_lock(&store_lock);
+    int holding = get_str(path) != NULL;
+    if (holding)
+        set_str(held, "1");
+    pthread_mutex_unlock(&store_lock);
+    while (holding) {
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&store_lock);
+        holding = get_str(path) != NULL;
+        if (!holding)
+            rm_tree(held);
+        pthread_mutex_unlock(&store_lock);
+    }
+}
+
 int libxl_domain_suspend(libxl_ctx *ctx, uint32_t domid, int fd, int flags, const libxl_asyncop_how *ao_how)
 {
     delay("libxl_domain_suspend");
+    hold("libxl_domain_suspend");
     DOMAIN_OP("libxl_domain_suspend", "domid=%u flags=%d", domid, flags)
     if (rc == 0 && d->shutdown) {
         sa_log(ctx, XTL_ERROR, -1, "domain %u is not running", domid);

@@ -41,12 +41,19 @@ public final class HypervisorProblems {
 		return new ProblemException(code(e.reason()), detail(e), e);
 	}
 
-	/** What a client is told of {@code e}: the wording of its reason (both reasons for a failed thaw). */
+	/**
+	 * What a client is told of {@code e}: the wording of its reason (both reasons for a failed
+	 * thaw), after the device it concerns when it concerns one.
+	 */
 	public static String detail(HypervisorException e) {
 		if (e instanceof ThawFailedException && e.getCause() instanceof HypervisorException quiesce) {
-			return describe(quiesce.reason()) + "; then the guest could not be thawed: " + describe(e.reason());
+			return concerning(quiesce) + "; then the guest could not be thawed: " + describe(e.reason());
 		}
-		return describe(e.reason());
+		return concerning(e);
+	}
+
+	private static String concerning(HypervisorException e) {
+		return e.device().map(d -> d + ": ").orElse("") + describe(e.reason());
 	}
 
 	/** A sentence for each reason, in the service's terms. */

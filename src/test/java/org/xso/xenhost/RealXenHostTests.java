@@ -61,9 +61,10 @@ class RealXenHostTests {
 
 	private static final Duration OPERATION = Duration.ofMinutes(6);
 
-	private static final String GUEST = "g1";
+	/** The test guest (xso-guest create NAME N: address 10.99.0.N); the failure paths start a second one. */
+	private String guest = "g1";
 
-	private static final String GUEST_IP = "10.99.0.2";
+	private String guestIp = "10.99.0.2";
 
 	/** What each operation measured (rows) and the rest (host, refusals), for docs/xen-host.md. */
 	private static final Map<String, Map<String, Object>> FIGURES = new LinkedHashMap<>();
@@ -90,13 +91,9 @@ class RealXenHostTests {
 		long t0 = System.nanoTime();
 		host = XenHost.boot(BOOT);
 		long dom0 = System.nanoTime();
-		await().atMost(SERVICE_START).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(
-				() -> host.http().send(HttpRequest.newBuilder(host.service("/actuator/health/readiness")).build(),
-						HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+		awaitReady();
 		long service = System.nanoTime();
-		host.sh("xso-guest create " + GUEST + " 2", Duration.ofMinutes(5));
-		domid = xlDomid();
-		awaitReports(20);
+		startGuest("g1", 2);
 		figure("host", "dom0 shell (s)", seconds(dom0 - t0));
 		figure("host", "service ready (s)", seconds(service - dom0));
 		figure("host", "guest created and reporting (s)", seconds(System.nanoTime() - service));
@@ -134,7 +131,7 @@ class RealXenHostTests {
 	void theServiceListsTheRealGuestWithBothEndsFromXenstore() throws Exception {
 		JsonNode domain = awaitDomain(d -> d.get("state").asString().equals("RUNNING")
 				&& d.get("devices").size() == 2 && connected(d));
-		assertThat(domain.get("name").asString()).isEqualTo(GUEST);
+		assertThat(domain.get("name").asString()).isEqualTo(guest);
 		JsonNode vbd = device(domain, "vbd");
 		JsonNode vif = device(domain, "vif");
 		assertThat(vbd.get("frontendState").asString()).isEqualTo("Connected");
@@ -183,7 +180,7 @@ class RealXenHostTests {
 				quiesce(strategy));
 		assertThat(suspend.get("state").asString()).as(suspend.toString()).isEqualTo("SUCCEEDED");
 		assertThat(domain().get("state").asString()).isEqualTo("SUSPENDED");
-		assertThat(host.shell("xl domid " + GUEST, Duration.ofMinutes(1)).status()).as("xl knows no %s", GUEST).isNotZero();
+		assertThat(host.shell("xl domid " + guest, Duration.ofMinutes(1)).status()).as("xl knows no %s", guest).isNotZero();
 
 		JsonNode resume = operate("POST", "/api/v1/domains/" + domid + "/resume", "{\"deadlineMs\":300000}");
 		assertThat(resume.get("state").asString()).as(resume.toString()).isEqualTo("SUCCEEDED");
@@ -242,6 +239,101 @@ class RealXenHostTests {
 		assertNothingLost(still);
 	}
 
+	/**
+	 * {@code xl block-detach} while the service suspends the guest: the guest's blkfront closes, libxl
+	 * removes the backend, and the suspend must not save (and a resume silently attach again) a disk
+	 * the host no longer gives the guest. It ends ROLLED_BACK with BACKEND_UNAVAILABLE naming the vbd,
+	 * no checkpoint kept, and the guest running on (without its disk, as the operator asked).
+	 */
+	@Test
+	@Order(6)
+	void aBackendDetachedMidSuspendRollsTheSuspendBackNamingTheDevice() throws Exception {
+		HttpResponse<String> accepted = send("POST", "/api/v1/domains/" + domid + "/suspend", quiesce("SHADOW_REPLAY"),
+				"application/json");
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		String id = JSON.readTree(accepted.body()).get("id").asString();
+		await().atMost(OPERATION).pollInterval(Duration.ofMillis(200))
+			.until(() -> operation(id).path("phase").asString().equals("QUIESCE"));
+		host.sh("(xl block-detach " + guest + " xvda > /tmp/block-detach.log 2>&1; echo rc=$? >> /tmp/block-detach.log) &",
+				Duration.ofMinutes(1));
+		JsonNode op = awaitEnd(id);
+		System.out.println("suspend with its vbd detached meanwhile: " + op);
+		figure("failure paths", "xl block-detach: " + host.sh("cat /tmp/block-detach.log", Duration.ofMinutes(1)).trim(),
+				op.get("state").asString() + " " + op.get("error").get("code").asString() + ": "
+						+ op.get("error").get("detail").asString());
+		assertThat(op.get("state").asString()).isEqualTo("ROLLED_BACK");
+		assertThat(op.get("error").get("code").asString()).isEqualTo("BACKEND_UNAVAILABLE");
+		assertThat(op.get("error").get("detail").asString()).startsWith("vbd/51712: ");
+		if (op.hasNonNull("checkpointId")) {
+			assertThat(send("GET", "/api/v1/checkpoints/" + op.get("checkpointId").asString(), null, "application/json")
+				.statusCode()).as("a rolled-back suspend keeps no checkpoint").isEqualTo(404);
+		}
+		JsonNode domain = awaitDomain(d -> d.get("state").asString().equals("RUNNING")
+				&& d.get("powerState").asString().equals("RUNNING"));
+		System.out.println("after the rollback: " + domain);
+		assertThat(host.sh("xl list " + guest + " | tail -n 1", Duration.ofMinutes(1))).doesNotContain("s-");
+		// the guest lost its disk: the next failure path starts a guest of its own
+		host.sh("xl destroy " + guest, Duration.ofMinutes(2));
+	}
+
+	/**
+	 * A suspended guest's save image corrupted where it is stored (one byte of the image in the
+	 * database file, changed with the service stopped): the resume verifies every checksum first and
+	 * refuses, RESUME_FAILED with CHECKPOINT_INTEGRITY_FAILED; nothing is restored, the domain stays
+	 * SUSPENDED, and the integrity endpoint names the part.
+	 */
+	@Test
+	@Order(7)
+	void aSaveImageCorruptedOnDiskIsRefusedBeforeAnythingIsRestored() throws Exception {
+		startGuest("g2", 3);
+		JsonNode suspend = operate("POST", "/api/v1/domains/" + domid + "/suspend", quiesce("SHADOW_REPLAY"));
+		assertThat(suspend.get("state").asString()).as(suspend.toString()).isEqualTo("SUCCEEDED");
+		String checkpoint = suspend.get("checkpointId").asString();
+
+		host.sh("systemctl stop xso", Duration.ofMinutes(3));
+		// byte 1 MiB + 1 of the stored image, whatever it was, becomes another value
+		String sql = "UPDATE checkpoint_images SET memory_image = SUBSTRING(memory_image FROM 1 FOR 1048576) || CASE "
+				+ "WHEN SUBSTRING(memory_image FROM 1048577 FOR 1) = X'00' THEN X'01' ELSE X'00' END || "
+				+ "SUBSTRING(memory_image FROM 1048578) WHERE checkpoint_id = '" + checkpoint + "'";
+		String changed = host.sh("java -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp /opt/xso/xso.jar "
+				+ "-Dloader.main=org.h2.tools.Shell org.springframework.boot.loader.launch.PropertiesLauncher "
+				+ "-url 'jdbc:h2:file:/var/lib/xso/xso;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE' -user sa -password '' "
+				+ "-sql \"" + sql + "\"", Duration.ofMinutes(10));
+		assertThat(changed).as("one stored image changed").contains("(Update count: 1,");
+		host.sh("systemctl start xso", Duration.ofMinutes(3));
+		awaitReady();
+
+		HttpResponse<String> integrity = send("GET", "/api/v1/checkpoints/" + checkpoint + "/integrity", null,
+				"application/json");
+		assertThat(integrity.statusCode()).as(integrity.body()).isEqualTo(200);
+		assertThat(JSON.readTree(integrity.body()).get("ok").asBoolean()).as(integrity.body()).isFalse();
+		JsonNode resume = operate("POST", "/api/v1/domains/" + domid + "/resume", "{\"deadlineMs\":300000}");
+		System.out.println("resume of the corrupted checkpoint: " + resume);
+		figure("failure paths", "save image corrupted on disk",
+				resume.get("state").asString() + " " + resume.get("error").get("code").asString() + ": "
+						+ resume.get("error").get("detail").asString());
+		assertThat(resume.get("state").asString()).isEqualTo("RESUME_FAILED");
+		assertThat(resume.get("error").get("code").asString()).isEqualTo("CHECKPOINT_INTEGRITY_FAILED");
+		assertThat(domain().get("state").asString()).isEqualTo("SUSPENDED");
+		assertThat(host.shell("xl domid " + guest, Duration.ofMinutes(1)).status()).as("nothing restored").isNotZero();
+	}
+
+	/** Starts a test guest with {@code xso-guest} and waits until the service lists it and it reports. */
+	private void startGuest(String name, int n) throws Exception {
+		guest = name;
+		guestIp = "10.99.0." + n;
+		host.sh("xso-guest create " + name + " " + n, Duration.ofMinutes(5));
+		domid = xlDomid();
+		awaitReports(20);
+		awaitDomain(d -> d.get("state").asString().equals("RUNNING") && d.get("devices").size() == 2 && connected(d));
+	}
+
+	private void awaitReady() {
+		await().atMost(SERVICE_START).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(
+				() -> host.http().send(HttpRequest.newBuilder(host.service("/actuator/health/readiness")).build(),
+						HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+	}
+
 	/** A suspend's or checkpoint's body: generous bounds, everything runs under emulation. */
 	private static String quiesce(String strategy) {
 		return "{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":60000,\"deadlineMs\":300000}";
@@ -249,7 +341,7 @@ class RealXenHostTests {
 
 	/** The guest's domid as xl says (the last line xl printed). */
 	private int xlDomid() {
-		return Integer.parseInt(host.sh("xl domid " + GUEST, Duration.ofMinutes(1)).lines().reduce((a, b) -> b).orElseThrow().trim());
+		return Integer.parseInt(host.sh("xl domid " + guest, Duration.ofMinutes(1)).lines().reduce((a, b) -> b).orElseThrow().trim());
 	}
 
 	// ---- the workload --------------------------------------------------------------------------
@@ -259,7 +351,7 @@ class RealXenHostTests {
 
 	private Workload workload() throws Exception {
 		HttpResponse<String> r = host.sinkGet("/stats", Duration.ofSeconds(30));
-		JsonNode g = JSON.readTree(r.body()).get("guests").get(GUEST_IP);
+		JsonNode g = JSON.readTree(r.body()).get("guests").get(guestIp);
 		if (g == null) {
 			return new Workload(0, 0, 0, 0, 0, 0, List.of());
 		}
@@ -291,7 +383,7 @@ class RealXenHostTests {
 
 	/** The guest's own check of every block it wrote. */
 	private String verifyDisk() throws Exception {
-		HttpResponse<String> r = host.sinkGet("/verify?guest=" + GUEST_IP, Duration.ofMinutes(3));
+		HttpResponse<String> r = host.sinkGet("/verify?guest=" + guestIp, Duration.ofMinutes(3));
 		assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
 		return r.body();
 	}
@@ -414,13 +506,20 @@ class RealXenHostTests {
 	private JsonNode operate(String method, String path, String body) throws Exception {
 		HttpResponse<String> accepted = send(method, path, body, "application/json");
 		assertThat(accepted.statusCode()).as("%s %s -> %s", method, path, accepted.body()).isEqualTo(202);
-		String id = JSON.readTree(accepted.body()).get("id").asString();
+		return awaitEnd(JSON.readTree(accepted.body()).get("id").asString());
+	}
+
+	private JsonNode awaitEnd(String id) {
 		JsonNode[] last = new JsonNode[1];
 		await().atMost(OPERATION).pollInterval(Duration.ofMillis(500)).until(() -> {
-			last[0] = JSON.readTree(send("GET", "/api/v1/operations/" + id, null, "application/json").body());
+			last[0] = operation(id);
 			return last[0].get("state").asString().matches("SUCCEEDED|FAILED|ROLLED_BACK|RESUME_FAILED|CANCELLED");
 		});
 		return last[0];
+	}
+
+	private JsonNode operation(String id) throws Exception {
+		return JSON.readTree(send("GET", "/api/v1/operations/" + id, null, "application/json").body());
 	}
 
 	private HttpResponse<String> send(String method, String path, String body, String accept) throws Exception {

@@ -88,6 +88,26 @@ final class LibxlDevices {
 				List.of(), List.of(), ports, features(d), backendInfo(d), List.of(), new byte[0]);
 	}
 
+	/**
+	 * Why the device's backend is no longer there for its guest, if it is not: its directory
+	 * removed, {@code online} cleared, or its state Closing or Closed (what {@code xl block-detach}
+	 * and {@code xl network-detach} do, first to the state and online, then to the directory).
+	 */
+	Optional<String> backendGone(Device d) {
+		Optional<String> state = xs.read(d.backend() + "/state");
+		if (state.isEmpty()) {
+			return Optional.of("its backend " + d.backend() + " was removed");
+		}
+		XenbusState s = XenbusState.parse(state.get());
+		if (s == XenbusState.Closing || s == XenbusState.Closed) {
+			return Optional.of("its backend " + d.backend() + " is " + s);
+		}
+		if (xs.read(d.backend() + "/online").map(v -> v.trim().equals("0")).orElse(false)) {
+			return Optional.of("its backend " + d.backend() + " was taken offline");
+		}
+		return Optional.empty();
+	}
+
 	XenbusState state(String dir) {
 		return XenbusState.parse(xs.read(dir + "/state").orElse(""));
 	}

@@ -32,6 +32,7 @@ import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
+import org.xso.hypervisor.ThawFailedException;
 import org.xso.hypervisor.XenstoreEntry;
 import org.xso.text.SafeText;
 import org.xso.xen.DomId;
@@ -79,8 +80,9 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final DomainWatch domainWatch;
 
-	/** A guest suspended by {@link #quiesce}: its config, saved devices and save image file. */
-	private record Quiesced(GuestSpec spec, String configJson, List<DeviceSavedState> devices, Path image) {
+	/** A guest suspended by {@link #quiesce}: its config, devices, saved devices and save image file. */
+	private record Quiesced(GuestSpec spec, String configJson, List<LibxlDevices.Device> devs,
+			List<DeviceSavedState> devices, Path image) {
 	}
 
 	/** Takes over a connected libxl context and xenstore handle; {@link LibxlStartup#connect} makes them. */
@@ -168,7 +170,21 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		finally {
 			calls.afterPending(() -> LibxlNative.close(fd));
 		}
-		quiesced.put(domid.value(), new Quiesced(guest.config(), configJson, saved, image));
+		try {
+			requireBackends(domid, devs, "suspending");
+		}
+		catch (HypervisorException gone) {
+			deleteQuietly(image);
+			try {
+				calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true), deadline,
+						Reason.BACKEND_TIMEOUT);
+			}
+			catch (HypervisorException thaw) {
+				throw new ThawFailedException(thaw, gone);
+			}
+			throw gone;
+		}
+		quiesced.put(domid.value(), new Quiesced(guest.config(), configJson, devs, saved, image));
 		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED));
 		List<QuiesceReport.Device> report = devs.stream()
 			.map(d -> new QuiesceReport.Device(d.id(), 0, 0, 0, 0, devices.ringRefs(d).isEmpty()))
@@ -205,9 +221,25 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
+	/**
+	 * Fails, naming the device, when a device's backend went away while the guest was being saved
+	 * ({@code xl block-detach} during a suspend): the image would describe a device the host no
+	 * longer gives the guest, and a resume would silently attach it again.
+	 */
+	private void requireBackends(DomId domid, List<LibxlDevices.Device> devs, String during) {
+		for (LibxlDevices.Device d : devs) {
+			Optional<String> gone = devices.backendGone(d);
+			if (gone.isPresent()) {
+				throw new HypervisorException(Reason.BACKEND_UNAVAILABLE, d.id(),
+						d.id() + " of dom" + domid.value() + " lost its backend while " + during + ": " + gone.get());
+			}
+		}
+	}
+
 	@Override
 	public SavedDomain save(DomId domid) {
 		Quiesced q = quiescedOrThrow(domid, Reason.DEVICE_NOT_QUIESCED);
+		requireBackends(domid, q.devs(), "saving");
 		byte[] image;
 		try {
 			image = LibxlSaveImage.encode(q.configJson(), q.image());
@@ -221,6 +253,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void suspend(DomId domid, Duration timeout) {
 		Quiesced q = quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
+		requireBackends(domid, q.devs(), "saving");
 		calls.await("libxl_domain_destroy", () -> LibxlNative.domainDestroy(ctx, domid.value()), timeout,
 				Reason.BACKEND_TIMEOUT);
 		quiesced.remove(domid.value());

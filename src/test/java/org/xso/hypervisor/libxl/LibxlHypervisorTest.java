@@ -4,14 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
@@ -28,6 +33,8 @@ class LibxlHypervisorTest {
 	private static final DomId DOM3 = DomId.of(3);
 
 	private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+	private static final String VBD_BACKEND = LibxlDevices.backendPath(DomId.DOM0, DOM3, DeviceType.vbd, 51712);
 
 	@TempDir
 	Path stateDir;
@@ -78,6 +85,54 @@ class LibxlHypervisorTest {
 		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
 		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
+	}
+
+	/**
+	 * {@code xl block-detach} while libxl saves the guest: the backend goes Closing. The quiesce
+	 * fails naming the device, the guest is thawed in place (suspend_cancel) and no image is left.
+	 */
+	@Test
+	void aBackendDetachedDuringTheSuspendFailsTheQuiesceNamingTheDeviceAndThawsTheGuest() {
+		start(false, false);
+		xs.write("/standin/hold/libxl_domain_suspend", "1");
+		CompletableFuture<QuiesceReport> quiesce = CompletableFuture
+			.supplyAsync(() -> hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE));
+		await().atMost(DEADLINE).until(() -> xs.read("/standin/held/libxl_domain_suspend").isPresent());
+		xs.write(VBD_BACKEND + "/online", "0");
+		xs.write(VBD_BACKEND + "/state", "5");
+		xs.rm("/standin/hold/libxl_domain_suspend");
+		assertThat(quiesce).failsWithin(DEADLINE)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+				assertThat(e.device()).contains(DeviceId.vbd(51712));
+				assertThat(e.getMessage()).isEqualTo(
+						"vbd/51712 of dom3 lost its backend while suspending: its backend " + VBD_BACKEND + " is Closing");
+			});
+		assertThat(StandIn.last(xs, "libxl_domain_resume")).isEqualTo("domid=3 suspend_cancel=1");
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+		assertThat(stateDir.resolve("dom3.save")).doesNotExist();
+	}
+
+	/** A backend removed after the guest was saved: neither the image is taken nor the domain destroyed. */
+	@Test
+	void aBackendRemovedAfterTheSuspendFailsTheSaveAndTheSuspendAndTheGuestCanBeThawed() {
+		start(false, false);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		String vif = LibxlDevices.backendPath(DomId.DOM0, DOM3, DeviceType.vif, 0);
+		xs.rm(vif);
+		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class, e -> {
+			assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+			assertThat(e.device()).contains(DeviceId.vif(0));
+			assertThat(e.getMessage()).isEqualTo("vif/0 of dom3 lost its backend while saving: its backend " + vif
+					+ " was removed");
+		});
+		assertThatThrownBy(() -> hv.suspend(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.device()).contains(DeviceId.vif(0)));
+		assertThat(hv.guest(DOM3)).isPresent();
+		hv.thaw(DOM3, DEADLINE);
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
 	}
 
 	@Test
