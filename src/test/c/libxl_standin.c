@@ -15,6 +15,10 @@
  *   /standin/fail/<function>       write "<code>": the next call of that libxl function returns it
  *   /standin/xs-conflicts          write "<n>": the next n transaction commits fail with EAGAIN
  *   /standin/delay/<function>      write "<ms>": the next call of that libxl function takes that long
+ *   /standin/xenstored-stop        write anything: xenstored killed (every handle opened before fails
+ *                                  with EINVAL, xs_open fails but with flag 1<<30, the test's control
+ *                                  handle; only dom0's and /standin's nodes are left; domains run on)
+ *   /standin/xenstored-start       write anything: xenstored started again, without a live update
  *   /standin/hold/<function>       write anything: calls of that function wait until it is removed,
  *                                  and /standin/held/<function> exists while one waits
  *   /standin/stall-backends        write "1": restored backends never leave InitWait
@@ -146,7 +150,26 @@ struct xs_handle {
     int pipe[2];
     char *events[MAX_EVENTS][2];
     int head, count;
+    int generation; /* the xenstored it connected to: see xenstored_restart */
 };
+
+/* Bumped by /standin/xenstored-stop: a handle opened before answers every call with EINVAL, as a
+ * connection to a real xenstored that was killed does (its xs_check_watch failed with errno 22). */
+static volatile int xenstored_generation;
+
+/* Between /standin/xenstored-stop and /standin/xenstored-start, xs_open fails (ECONNREFUSED) but
+ * for the test's own control handle (flag XSO_STANDIN_CONTROL). */
+static volatile int xenstored_down;
+#define XSO_STANDIN_CONTROL (1UL << 30)
+
+#define STALE(h) ((h) != NULL && (h)->generation != xenstored_generation)
+#define FAIL_IF_STALE(h, ret)                                                                                \
+    do {                                                                                                     \
+        if (STALE(h)) {                                                                                      \
+            errno = EINVAL;                                                                                  \
+            return ret;                                                                                      \
+        }                                                                                                    \
+    } while (0)
 
 #define MAX_WATCHES 256
 static struct watch {
@@ -430,11 +453,15 @@ int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info_r, uint32_t domid)
     return rc;
 }
 
+/* As libxl reads it: /local/domain/<domid>/name (gone after a xenstored restart). */
 char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid)
 {
     pthread_mutex_lock(&store_lock);
     struct domain *d = domain(domid);
-    char *name = d == NULL ? NULL : sa_strdup(d->name);
+    char path[64];
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    const char *stored = get_str(path);
+    char *name = d == NULL || stored == NULL ? NULL : sa_strdup(stored);
     pthread_mutex_unlock(&store_lock);
     return name;
 }
@@ -994,11 +1021,16 @@ static struct tx {
 
 struct xs_handle *xs_open(unsigned long flags)
 {
+    if (xenstored_down && (flags & XSO_STANDIN_CONTROL) == 0) {
+        errno = ECONNREFUSED;
+        return NULL;
+    }
     struct xs_handle *h = sa_calloc(1, sizeof(*h));
     if (pipe(h->pipe) < 0) {
         __wrap_free(h);
         return NULL;
     }
+    h->generation = xenstored_generation;
     return h;
 }
 
@@ -1034,6 +1066,7 @@ static struct tx *tx_of(xs_transaction_t t)
 
 void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len)
 {
+    FAIL_IF_STALE(h, NULL);
     char buf[32];
     const char *value = NULL;
     unsigned int n = 0;
@@ -1101,7 +1134,30 @@ static void reset(void)
     }
     nnodes = 0;
     memset(domains, 0, sizeof(domains));
+    xenstored_down = 0;
     boot_dom0();
+}
+
+/* xenstored killed: every connection is lost; until it is started again (without a live update), it
+ * knows nothing but dom0 (the domains run on, unknown to it). Called under the lock. */
+static void xenstored_stop(void)
+{
+    xenstored_generation++;
+    xenstored_down = 1;
+    for (int i = 0; i < nnodes;) {
+        if (under(nodes[i].path, "/standin") || under(nodes[i].path, "/local/domain/0")) {
+            i++;
+            continue;
+        }
+        free(nodes[i].path);
+        free(nodes[i].value);
+        nodes[i] = nodes[--nnodes];
+    }
+    for (int i = 0; i < nwatches; i++) {
+        free(watches[i].path);
+        free(watches[i].token);
+    }
+    nwatches = 0;
 }
 
 static void script_hook(const char *path, const char *value)
@@ -1110,10 +1166,15 @@ static void script_hook(const char *path, const char *value)
         script_domain(path, value);
     else if (strcmp(path, "/standin/reset") == 0)
         reset();
+    else if (strcmp(path, "/standin/xenstored-stop") == 0)
+        xenstored_stop();
+    else if (strcmp(path, "/standin/xenstored-start") == 0)
+        xenstored_down = 0;
 }
 
 bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data, unsigned int len)
 {
+    FAIL_IF_STALE(h, false);
     pthread_mutex_lock(&store_lock);
     struct tx *x = tx_of(t);
     bool ok = true;
@@ -1144,6 +1205,7 @@ bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const v
 
 bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
 {
+    FAIL_IF_STALE(h, false);
     pthread_mutex_lock(&store_lock);
     bool ok = rm_tree(path);
     pthread_mutex_unlock(&store_lock);
@@ -1154,6 +1216,7 @@ bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
 
 char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *num)
 {
+    FAIL_IF_STALE(h, NULL);
     pthread_mutex_lock(&store_lock);
     size_t plen = strlen(path), bytes = 0;
     const char *names[256];
@@ -1202,6 +1265,7 @@ char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, u
 struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
                                           unsigned int *num)
 {
+    FAIL_IF_STALE(h, NULL);
     unsigned int owner = 0, reader = 0;
     bool shared = false;
     pthread_mutex_lock(&store_lock);
@@ -1229,6 +1293,7 @@ struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t 
 
 bool xs_watch(struct xs_handle *h, const char *path, const char *token)
 {
+    FAIL_IF_STALE(h, false);
     pthread_mutex_lock(&store_lock);
     bool ok = nwatches < MAX_WATCHES;
     if (ok) {
@@ -1269,6 +1334,7 @@ int xs_fileno(struct xs_handle *h)
 
 char **xs_check_watch(struct xs_handle *h)
 {
+    FAIL_IF_STALE(h, NULL);
     pthread_mutex_lock(&store_lock);
     char **vec = NULL;
     if (h->count > 0) {
@@ -1296,6 +1362,7 @@ char **xs_check_watch(struct xs_handle *h)
 
 xs_transaction_t xs_transaction_start(struct xs_handle *h)
 {
+    FAIL_IF_STALE(h, XBT_NULL);
     pthread_mutex_lock(&store_lock);
     xs_transaction_t t = XBT_NULL;
     for (xs_transaction_t i = 1; i < MAX_TX; i++)

@@ -182,4 +182,11 @@ public final class DomainEvents {
 	public record GuestIntroduced(int domid) {
 	}
 
+	/**
+	 * The hypervisor runs a guest it can no longer manage (relayed); the reconciler faults the
+	 * domain with {@code reason}, which the event stream then carries as the state change.
+	 */
+	public record GuestUnmanageable(int domid, String reason) {
+	}
+
 }

@@ -12,6 +12,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.xso.audit.Cause;
 import org.xso.audit.Principals;
+import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
@@ -105,6 +106,19 @@ public class DomainReconciler {
 	}
 
 	/**
+	 * A guest the hypervisor can no longer manage: its domain is FAULTED with the hypervisor's
+	 * reason (an operation on it is then refused saying so). A domain already SUSPENDED or being
+	 * restored is not this guest's record any more and stays as it is.
+	 */
+	@EventListener
+	void onGuestUnmanageable(DomainEvents.GuestUnmanageable lost) {
+		lifecycle.find(lost.domid()).filter(d -> d.state() == DomainState.RUNNING).ifPresent(d -> {
+			lifecycle.faulted(d.domid(), lost.reason(), Cause.SYSTEM);
+			log.warn("Domain {} ({}) is FAULTED: {}", d.domid(), SafeText.quote(d.name()), SafeText.escape(lost.reason()));
+		});
+	}
+
+	/**
 	 * Reconciles one domain whose lease operation recovery holds, before that operation runs again
 	 * (or after it ended): a RUNNING domain gets its guest back, a FAULTED one is cleared if its
 	 * guest runs with every device connected. A RESTORING domain is left to its restore.
@@ -133,8 +147,7 @@ public class DomainReconciler {
 				lifecycle.discardRestoring(d.domid());
 			}
 			case FAULTED -> {
-				if (guest.isPresent() && guest.get().state() == PowerState.RUNNING
-						&& guest.get().devices().stream().allMatch(x -> x.connected())) {
+				if (guest.isPresent() && guest.get().state() == PowerState.RUNNING && allConnected(d, guest.get())) {
 					lifecycle.recovered(d.domid(), "running with every device connected at startup", Cause.SYSTEM);
 				}
 			}
@@ -142,6 +155,14 @@ public class DomainReconciler {
 				// stays SUSPENDED: resumable from its checkpoint alone
 			}
 		}
+	}
+
+	/** Every device the domain has (as stored) is there and connected: none missing, none half-way. */
+	private static boolean allConnected(DomainViews.DomainRecord d, GuestInfo guest) {
+		Set<DeviceId> connected = new HashSet<>();
+		guest.devices().stream().filter(x -> x.connected()).forEach(x -> connected.add(x.id()));
+		return guest.devices().stream().allMatch(x -> x.connected())
+				&& d.spec().devices().stream().allMatch(x -> connected.contains(x.id()));
 	}
 
 	private void recreate(DomainViews.DomainRecord d) {

@@ -31,6 +31,9 @@ class HypervisorEventRelay {
 			events.publishEvent(
 					new DomainEvents.GuestPowerChanged(g.domid().value(), DomainViewAssembler.host(g.state())));
 		}
+		else if (event instanceof HypervisorEvent.GuestUnmanageable g) {
+			events.publishEvent(new DomainEvents.GuestUnmanageable(g.domid().value(), g.reason()));
+		}
 	}
 
 }

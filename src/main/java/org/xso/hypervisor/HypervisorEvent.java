@@ -30,4 +30,11 @@ public sealed interface HypervisorEvent {
 	record GuestStateChanged(DomId domid, PowerState state) implements HypervisorEvent {
 	}
 
+	/**
+	 * A guest runs but the host can no longer manage it (xenstored restarted without a live update
+	 * and lost its record of the guest): {@code reason} says what happened and what still works.
+	 */
+	record GuestUnmanageable(DomId domid, String reason) implements HypervisorEvent {
+	}
+
 }

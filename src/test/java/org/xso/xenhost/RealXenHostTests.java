@@ -318,6 +318,60 @@ class RealXenHostTests {
 		assertThat(host.shell("xl domid " + guest, Duration.ofMinutes(1)).status()).as("nothing restored").isNotZero();
 	}
 
+	/**
+	 * xenstored killed, then started again without a live update (Debian's dom0 runs oxenstored): while
+	 * it is down the service says so (health DOWN with the reason; a suspend ends ROLLED_BACK with
+	 * HYPERVISOR_UNAVAILABLE, the guest untouched); once it runs again the service reconnects by
+	 * itself, and the guest, which runs on but which the new xenstored knows nothing of, is FAULTED
+	 * saying why, and a suspend of it is refused instead of waiting on a guest that cannot hear it.
+	 */
+	@Test
+	@Order(8)
+	void xenstoredRestartedWithoutALiveUpdateFaultsTheGuestSayingWhy() throws Exception {
+		startGuest("g3", 4);
+		Workload before = workload();
+		host.sh("kill -9 $(pidof oxenstored)", Duration.ofMinutes(1));
+		JsonNode down = awaitHealth(503);
+		String why = down.at("/components/hypervisor/details/reason").asString();
+		figure("failure paths", "xenstored killed: health", why);
+		assertThat(why).startsWith("xenstored stopped answering");
+		JsonNode suspend = operate("POST", "/api/v1/domains/" + domid + "/suspend", quiesce("SHADOW_REPLAY"));
+		figure("failure paths", "xenstored killed: suspend",
+				suspend.get("state").asString() + " " + suspend.get("error").get("code").asString());
+		assertThat(suspend.get("state").asString()).as(suspend.toString()).isEqualTo("ROLLED_BACK");
+		assertThat(suspend.get("error").get("code").asString()).isEqualTo("HYPERVISOR_UNAVAILABLE");
+
+		host.sh("/usr/lib/xen-4.17/bin/oxenstored --pid-file /run/xenstore.pid", Duration.ofMinutes(1));
+		awaitHealth(200);
+		JsonNode faulted = awaitDomain(d -> d.get("state").asString().equals("FAULTED"));
+		figure("failure paths", "xenstored started again: the guest", faulted.get("state").asString() + ": "
+				+ faulted.get("stateReason").asString());
+		assertThat(faulted.get("stateReason").asString()).startsWith("xenstored has no record of dom" + domid + " (");
+		assertThat(faulted.get("powerState").asString()).isEqualTo("RUNNING");
+		HttpResponse<String> refused = send("POST", "/api/v1/domains/" + domid + "/suspend", quiesce("SHADOW_REPLAY"),
+				"application/json");
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+		assertThat(JSON.readTree(refused.body()).get("code").asString()).isEqualTo("BAD_POWER_STATE");
+		// the data path needs no xenstore: the guest's reports go on (recorded, not a property of the service)
+		Workload after = workload();
+		figure("failure paths", "xenstored restarted: guest reports meanwhile", (after.last() - before.last()) + " more, "
+				+ after.lost() + " lost");
+	}
+
+	private JsonNode awaitHealth(int status) {
+		JsonNode[] last = new JsonNode[1];
+		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+			// actuator is not part of openapi.yaml: not validated
+			HttpResponse<String> r = host.http().send(HttpRequest.newBuilder(host.service("/actuator/health"))
+				.header("Authorization", "Bearer " + host.token())
+				.timeout(Duration.ofMinutes(1))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			last[0] = JSON.readTree(r.body());
+			return r.statusCode() == status;
+		});
+		return last[0];
+	}
+
 	/** Starts a test guest with {@code xso-guest} and waits until the service lists it and it reports. */
 	private void startGuest(String name, int n) throws Exception {
 		guest = name;

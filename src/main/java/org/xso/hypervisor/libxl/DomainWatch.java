@@ -2,8 +2,12 @@ package org.xso.hypervisor.libxl;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +24,15 @@ import org.xso.xen.DomId;
  * domain the host ran when the watch started counts as known: the startup reconciliation adopts
  * those.
  *
+ * <p>
+ * It is also how the adapter learns that xenstored went away: a watch connection that fails is a
+ * lost xenstored (killed, or restarted without a live update). The watch then tells the adapter
+ * ({@link Xenstored#stopped}), tries every second to connect again through xenstored's socket only
+ * (a connection through the kernel's xenbus device would wait forever for a xenstored that is not
+ * there), and once one answers, lets the adapter reconnect ({@link Xenstored#answersAgain}).
+ *
  * <p>Threads: one thread, {@code libxl-domains}, owns the xenstore connection and both sets; it
- * publishes on that thread.
+ * publishes and calls {@link Xenstored} on that thread.
  */
 final class DomainWatch implements AutoCloseable {
 
@@ -29,11 +40,25 @@ final class DomainWatch implements AutoCloseable {
 
 	private static final String TOKEN = "xso-domains";
 
-	private final long ctx;
+	/** What the adapter does when xenstored stops answering and when it answers again. */
+	interface Xenstored {
+
+		/** xenstored stopped answering; {@code why} is one sentence for operators and callers. */
+		void stopped(String why);
+
+		/** A new xenstored answers: the adapter connects to it, or throws and is asked again later. */
+		void answersAgain();
+
+	}
+
+	private final LongSupplier ctx;
 
 	private final Consumer<HypervisorEvent> events;
 
-	private final XsHandle xs;
+	private final Xenstored xenstored;
+
+	/** The watch connection; null while xenstored is not answering. Written by the thread only. */
+	private volatile @Nullable XsHandle xs;
 
 	private final Thread thread;
 
@@ -45,15 +70,18 @@ final class DomainWatch implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	DomainWatch(long ctx, Consumer<HypervisorEvent> events) {
+	/** {@code ctx} gives the adapter's current libxl context (a new one after xenstored came back). */
+	DomainWatch(LongSupplier ctx, Consumer<HypervisorEvent> events, Xenstored xenstored) {
 		this.ctx = ctx;
 		this.events = events;
-		this.xs = XsHandle.open();
+		this.xenstored = xenstored;
+		XsHandle watch = XsHandle.open();
 		for (long[] d : domains()) {
 			known.add((int) d[0]);
 		}
-		xs.watch("@introduceDomain", TOKEN);
-		xs.watch("@releaseDomain", TOKEN);
+		watch.watch("@introduceDomain", TOKEN);
+		watch.watch("@releaseDomain", TOKEN);
+		this.xs = watch;
 		this.thread = new Thread(this::run, "libxl-domains");
 		thread.setDaemon(true);
 		thread.start();
@@ -61,19 +89,68 @@ final class DomainWatch implements AutoCloseable {
 
 	private void run() {
 		while (!closed) {
+			XsHandle watch = xs;
+			if (watch == null) {
+				if (!reconnect()) {
+					sleep();
+				}
+				continue;
+			}
+			Optional<XsHandle.WatchEvent> event;
 			try {
-				var event = xs.readWatch(pending.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(250));
+				event = watch.readWatch(pending.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(250));
+			}
+			catch (RuntimeException e) {
+				if (!closed) {
+					lose(watch, e);
+				}
+				continue;
+			}
+			try {
 				if (event.isPresent() || !pending.isEmpty()) {
 					scan();
 				}
 			}
 			catch (RuntimeException e) {
 				if (!closed) {
-					log.warn("The domain watch failed: {}", SafeText.escape(e.toString()));
+					log.warn("The domain watch could not list the host's domains: {}", SafeText.escape(e.toString()));
 					sleep();
 				}
 			}
 		}
+	}
+
+	/** The watch connection failed: xenstored is gone. Said once; then {@link #reconnect} every second. */
+	private void lose(XsHandle watch, RuntimeException e) {
+		xs = null;
+		watch.close();
+		String why = "xenstored stopped answering (" + e.getMessage() + "): it was stopped or restarted";
+		log.error("{}; the libxl adapter reconnects when it answers again", SafeText.escape(why));
+		xenstored.stopped(why + "; the adapter reconnects when it answers again");
+	}
+
+	/** Connects to xenstored again through its socket only; true once it answers and the adapter reconnected. */
+	private boolean reconnect() {
+		XsHandle fresh;
+		try {
+			fresh = XsHandle.open(LibxlNative.XS_OPEN_SOCKETONLY);
+		}
+		catch (RuntimeException e) {
+			return false; // not there yet
+		}
+		try {
+			fresh.watch("@introduceDomain", TOKEN);
+			fresh.watch("@releaseDomain", TOKEN);
+			xenstored.answersAgain();
+		}
+		catch (RuntimeException e) {
+			log.warn("xenstored answers, but the libxl adapter could not reconnect yet: {}", SafeText.escape(e.toString()));
+			fresh.close();
+			return false;
+		}
+		xs = fresh;
+		log.info("xenstored answers again: the libxl adapter reconnected");
+		return true;
 	}
 
 	/** Compares the host's domains with those known; reports the new ones that run. */
@@ -96,7 +173,7 @@ final class DomainWatch implements AutoCloseable {
 
 	/** Every domain but dom0: {domid, flags}. */
 	private java.util.List<long[]> domains() {
-		long[] all = LibxlNative.listDomain(ctx);
+		long[] all = LibxlNative.listDomain(ctx.getAsLong());
 		java.util.List<long[]> out = new java.util.ArrayList<>();
 		for (int i = 0; i < all.length; i += LibxlNative.DOMINFO_STRIDE) {
 			long domid = all[i + LibxlNative.DOMINFO_DOMID];
@@ -125,7 +202,10 @@ final class DomainWatch implements AutoCloseable {
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
-		xs.close();
+		XsHandle watch = xs;
+		if (watch != null) {
+			watch.close();
+		}
 	}
 
 }

@@ -50,15 +50,35 @@ final class LibxlGuests {
 				&& info[LibxlNative.DOMINFO_SHUTDOWN_REASON] == LibxlNative.SHUTDOWN_REASON_SUSPEND;
 	}
 
+	/**
+	 * Why libxl can no longer manage this domain, if it cannot: it runs, but xenstored has no
+	 * record of it (xenstored was restarted without a live update, so the guest's name, its
+	 * devices' directories and libxl's own record of it are gone).
+	 */
+	Optional<String> unmanageable(DomId domid) {
+		if (LibxlNative.domidToName(ctx, domid.value()) != null || LibxlNative.domainInfo(ctx, domid.value()) == null) {
+			return Optional.empty();
+		}
+		return Optional.of("xenstored has no record of dom" + domid.value() + " (it was restarted without a live "
+				+ "update and lost the guest's state): the guest runs, but its devices can no longer be suspended, "
+				+ "saved or reconnected through xenstore; destroy it and start it again");
+	}
+
 	private Optional<GuestInfo> info(DomId domid, long[] rec, int at) {
 		String name = LibxlNative.domidToName(ctx, domid.value());
+		boolean recordLost = false;
 		if (name == null) {
-			return Optional.empty(); // gone between the two calls
+			if (LibxlNative.domainInfo(ctx, domid.value()) == null) {
+				return Optional.empty(); // gone between the two calls
+			}
+			// runs, but xenstored lost its record (see unmanageable): listed, with no devices
+			name = "dom" + domid.value();
+			recordLost = true;
 		}
 		long flags = rec[at + LibxlNative.DOMINFO_FLAGS];
 		PowerState state = (flags & (LibxlNative.FLAG_PAUSED | LibxlNative.FLAG_SHUTDOWN)) != 0 ? PowerState.PAUSED
 				: PowerState.RUNNING;
-		List<LibxlDevices.Device> devs = devices.list(domid);
+		List<LibxlDevices.Device> devs = recordLost ? List.of() : devices.list(domid);
 		int memoryMiB = (int) Math.max(16, rec[at + LibxlNative.DOMINFO_MAX_MEMKB] / 1024);
 		int vcpus = (int) Math.max(1, rec[at + LibxlNative.DOMINFO_VCPU_ONLINE]);
 		GuestSpec spec = new GuestSpec(name, memoryMiB, vcpus, devs.stream().map(LibxlDevices.Device::spec).toList());

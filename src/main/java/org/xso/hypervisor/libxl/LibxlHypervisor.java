@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.DeviceId;
@@ -58,13 +59,11 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final LibxlLog libxlLog;
 
-	private final long ctx;
+	/** The connection to libxl and xenstored: replaced when xenstored comes back after a restart. */
+	private volatile Link link;
 
-	private final XsHandle xs;
-
-	private final LibxlDevices devices;
-
-	private final LibxlGuests guests;
+	/** Why xenstored is not answering, while it is not (every call then fails saying so). */
+	private volatile @Nullable String xenstoredLost;
 
 	private final LibxlCalls calls;
 
@@ -80,6 +79,20 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final DomainWatch domainWatch;
 
+	/**
+	 * A libxl context with its xenstore connection. One whose xenstored went away is never freed: a
+	 * libxl call that outlived its deadline may still hold it (a leak of one context per restart of
+	 * xenstored, which is rare and logged).
+	 */
+	private record Link(long ctx, XsHandle xs, LibxlDevices devices, LibxlGuests guests) {
+
+		static Link of(long ctx, XsHandle xs) {
+			LibxlDevices devices = new LibxlDevices(ctx, xs);
+			return new Link(ctx, xs, devices, new LibxlGuests(ctx, devices));
+		}
+
+	}
+
 	/** A guest suspended by {@link #quiesce}: its config, devices, saved devices and save image file. */
 	private record Quiesced(GuestSpec spec, String configJson, List<LibxlDevices.Device> devs,
 			List<DeviceSavedState> devices, Path image) {
@@ -88,14 +101,57 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	/** Takes over a connected libxl context and xenstore handle; {@link LibxlStartup#connect} makes them. */
 	LibxlHypervisor(LibxlLog libxlLog, long ctx, XsHandle xs, Path stateDir, int suspendFlags) {
 		this.libxlLog = libxlLog;
-		this.ctx = ctx;
-		this.xs = xs;
-		this.devices = new LibxlDevices(ctx, xs);
-		this.guests = new LibxlGuests(ctx, devices);
+		this.link = Link.of(ctx, xs);
 		this.calls = new LibxlCalls();
 		this.stateDir = stateDir;
 		this.suspendFlags = suspendFlags;
-		this.domainWatch = new DomainWatch(ctx, events);
+		this.domainWatch = new DomainWatch(() -> link.ctx(), events, new DomainWatch.Xenstored() {
+
+			@Override
+			public void stopped(String why) {
+				xenstoredLost = why;
+			}
+
+			@Override
+			public void answersAgain() {
+				reconnect();
+			}
+
+		});
+	}
+
+	/** The current connection, or HYPERVISOR_UNAVAILABLE saying why while xenstored does not answer. */
+	private Link link() {
+		String lost = xenstoredLost;
+		if (lost != null) {
+			throw new HypervisorException(Reason.HYPERVISOR_UNAVAILABLE, lost);
+		}
+		return link;
+	}
+
+	/**
+	 * xenstored answers again (it was restarted): a new libxl context and xenstore connection. A
+	 * xenstored restarted without a live update knows nothing of the guests that still run: each is
+	 * reported {@link HypervisorEvent.GuestUnmanageable}.
+	 */
+	private void reconnect() {
+		long ctx = LibxlNative.ctxAlloc(libxlLog);
+		XsHandle xs;
+		try {
+			xs = XsHandle.open();
+		}
+		catch (RuntimeException e) {
+			LibxlNative.ctxFree(ctx);
+			throw e;
+		}
+		link = Link.of(ctx, xs);
+		xenstoredLost = null;
+		log.warn("Reconnected to libxl and xenstored; the previous libxl context is left allocated (a libxl call "
+				+ "that outlived its deadline may still hold it)");
+		for (GuestInfo g : link.guests().all()) {
+			link.guests().unmanageable(g.domid())
+				.ifPresent(why -> publish(new HypervisorEvent.GuestUnmanageable(g.domid(), why)));
+		}
 	}
 
 	@Override
@@ -105,12 +161,12 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public List<GuestInfo> guests() {
-		return guests.all();
+		return link().guests().all();
 	}
 
 	@Override
 	public Optional<GuestInfo> guest(DomId domid) {
-		return guests.one(domid);
+		return link().guests().one(domid);
 	}
 
 	private GuestInfo require(DomId domid) {
@@ -126,6 +182,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public void destroy(DomId domid, Duration timeout) {
+		long ctx = link().ctx();
 		Quiesced q = quiesced.remove(domid.value());
 		calls.await("libxl_domain_destroy", () -> LibxlNative.domainDestroy(ctx, domid.value()), timeout,
 				Reason.BACKEND_TIMEOUT);
@@ -149,10 +206,17 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public QuiesceReport quiesce(DomId domid, SuspendStrategy strategy, Duration deadline) {
+		Link l = link();
+		long ctx = l.ctx();
+		LibxlDevices devices = l.devices();
 		GuestInfo guest = require(domid);
 		if (guest.state() != PowerState.RUNNING || quiesced.containsKey(domid.value())) {
 			throw new HypervisorException(Reason.BAD_POWER_STATE,
 					"dom" + domid.value() + " is " + guest.state() + ", not RUNNING");
+		}
+		Optional<String> unmanageable = l.guests().unmanageable(domid);
+		if (unmanageable.isPresent()) {
+			throw new HypervisorException(Reason.BAD_POWER_STATE, unmanageable.get());
 		}
 		String configJson = LibxlNative.retrieveDomainConfiguration(ctx, domid.value());
 		List<LibxlDevices.Device> devs = devices.list(domid);
@@ -208,8 +272,10 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	 */
 	@Override
 	public void thaw(DomId domid, Duration timeout) {
+		Link l = link();
+		long ctx = l.ctx();
 		Quiesced q = quiesced.get(domid.value());
-		if (q == null && !guests.suspendedInPlace(domid)) {
+		if (q == null && !l.guests().suspendedInPlace(domid)) {
 			quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
 		}
 		calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true), timeout,
@@ -227,6 +293,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	 * longer gives the guest, and a resume would silently attach it again.
 	 */
 	private void requireBackends(DomId domid, List<LibxlDevices.Device> devs, String during) {
+		LibxlDevices devices = link().devices();
 		for (LibxlDevices.Device d : devs) {
 			Optional<String> gone = devices.backendGone(d);
 			if (gone.isPresent()) {
@@ -252,6 +319,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public void suspend(DomId domid, Duration timeout) {
+		long ctx = link().ctx();
 		Quiesced q = quiescedOrThrow(domid, Reason.BAD_POWER_STATE);
 		requireBackends(domid, q.devs(), "saving");
 		calls.await("libxl_domain_destroy", () -> LibxlNative.domainDestroy(ctx, domid.value()), timeout,
@@ -268,16 +336,21 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 			throw new HypervisorException(Reason.INVALID_IMAGE,
 					String.join("; ", blockers.stream().map(ResumeBlocker::toString).toList()));
 		}
-		if (LibxlNative.domainInfo(ctx, target.value()) != null) {
+		Link l = link();
+		if (LibxlNative.domainInfo(l.ctx(), target.value()) != null) {
 			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target.value() + " exists");
 		}
-		return new LibxlRestore(ctx, devices, calls, stateDir, this::publish).run(image,
+		return new LibxlRestore(l.ctx(), l.devices(), calls, stateDir, this::publish).run(image,
 				LibxlSaveImage.decode(image.memoryImage()), target, deadline, phases);
 	}
 
 	@Override
 	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
-		return LibxlRestore.blockers(ctx, kind(), image);
+		String lost = xenstoredLost;
+		if (lost != null) {
+			return List.of(ResumeBlocker.of(ResumeBlocker.Kind.HYPERVISOR_UNAVAILABLE, lost));
+		}
+		return LibxlRestore.blockers(link.ctx(), kind(), image);
 	}
 
 	/** Ring pages, grant entries, the shadow and driver state are guest memory: the save image holds them. */
@@ -303,7 +376,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public List<XenstoreEntry> xenstore(String path) {
-		return xs.entries(path);
+		return link().xs().entries(path);
 	}
 
 	@Override
@@ -337,8 +410,9 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		}
 		domainWatch.close();
 		calls.close();
-		xs.close();
-		LibxlNative.ctxFree(ctx);
+		Link l = link;
+		l.xs().close();
+		LibxlNative.ctxFree(l.ctx());
 	}
 
 }

@@ -72,6 +72,9 @@ final class LibxlNative {
 	/** xenstore.h {@code XBT_NULL}: no transaction. */
 	static final int XBT_NULL = 0;
 
+	/** xs_open's flag (xenstore.h): connect through xenstored's socket only, never the kernel's xenbus device. */
+	static final int XS_OPEN_SOCKETONLY = 1 << 1;
+
 	private static volatile @Nullable Path loaded;
 
 	private LibxlNative() {

@@ -26,7 +26,12 @@ final class XsHandle implements AutoCloseable {
 	}
 
 	static XsHandle open() {
-		return new XsHandle(LibxlNative.xsOpen(0));
+		return open(0);
+	}
+
+	/** With {@code xs_open}'s flags ({@link LibxlNative#XS_OPEN_SOCKETONLY}). */
+	static XsHandle open(int flags) {
+		return new XsHandle(LibxlNative.xsOpen(flags));
 	}
 
 	Optional<String> read(String path) {

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceType;
+import org.xso.hypervisor.GuestInfo;
+import org.xso.hypervisor.HypervisorEvent;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
@@ -33,6 +37,9 @@ class LibxlHypervisorTest {
 	private static final DomId DOM3 = DomId.of(3);
 
 	private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+	/** The stand-in's flag for the test's own xenstore handle, which works while its xenstored is "down". */
+	private static final int STANDIN_CONTROL = 1 << 30;
 
 	private static final String VBD_BACKEND = LibxlDevices.backendPath(DomId.DOM0, DOM3, DeviceType.vbd, 51712);
 
@@ -113,6 +120,60 @@ class LibxlHypervisorTest {
 		assertThat(StandIn.last(xs, "libxl_domain_resume")).isEqualTo("domid=3 suspend_cancel=1");
 		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
 		assertThat(stateDir.resolve("dom3.save")).doesNotExist();
+	}
+
+	/**
+	 * xenstored killed, then started again without a live update: while it is down every call says
+	 * so (HYPERVISOR_UNAVAILABLE, and so does the resume check); once it answers the adapter
+	 * reconnects by itself, and the guest that still runs but that the new xenstored knows nothing
+	 * of is reported unmanageable, listed without devices, and refused a quiesce saying why.
+	 */
+	@Test
+	void xenstoredRestartedWithoutALiveUpdateIsReportedAndTheAdapterReconnects() {
+		start(false, false);
+		List<HypervisorEvent> events = new CopyOnWriteArrayList<>();
+		hv.addListener(events::add);
+		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hv.save(DOM3);
+		hv.thaw(DOM3, DEADLINE);
+		xs.write("/standin/xenstored-stop", "1");
+		xs.close();
+		xs = XsHandle.open(STANDIN_CONTROL);
+		try {
+			await().atMost(DEADLINE).untilAsserted(() -> assertThatThrownBy(hv::guests)
+				.isInstanceOfSatisfying(HypervisorException.class, e -> {
+					assertThat(e.reason()).isEqualTo(Reason.HYPERVISOR_UNAVAILABLE);
+					assertThat(e.getMessage()).startsWith("xenstored stopped answering (")
+						.endsWith("): it was stopped or restarted; the adapter reconnects when it answers again");
+				}));
+			assertThatThrownBy(() -> hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE))
+				.isInstanceOfSatisfying(HypervisorException.class,
+						e -> assertThat(e.reason()).isEqualTo(Reason.HYPERVISOR_UNAVAILABLE));
+			assertThat(hv.resumeBlockers(saved)).extracting(ResumeBlocker::kind)
+				.containsExactly(ResumeBlocker.Kind.HYPERVISOR_UNAVAILABLE);
+		}
+		finally {
+			xs.write("/standin/xenstored-start", "1");
+		}
+		String why = "xenstored has no record of dom3 (it was restarted without a live update and lost the guest's "
+				+ "state): the guest runs, but its devices can no longer be suspended, saved or reconnected through "
+				+ "xenstore; destroy it and start it again";
+		await().atMost(DEADLINE)
+			.untilAsserted(() -> assertThat(events).contains(new HypervisorEvent.GuestUnmanageable(DOM3, why)));
+		GuestInfo guest = hv.guest(DOM3).orElseThrow();
+		assertThat(guest.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(guest.devices()).isEmpty();
+		assertThatThrownBy(() -> hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE))
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(Reason.BAD_POWER_STATE);
+				assertThat(e.getMessage()).isEqualTo(why);
+			});
+		// a guest started on the new xenstored is managed as before
+		StandIn.domain(xs, 4, "g4", 262144, 1);
+		StandIn.vbd(xs, 4, "xvda", 51712, 2048);
+		assertThat(hv.guest(DomId.of(4)).orElseThrow().devices()).hasSize(1);
+		hv.quiesce(DomId.of(4), SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		hv.thaw(DomId.of(4), DEADLINE);
 	}
 
 	/** A backend removed after the guest was saved: neither the image is taken nor the domain destroyed. */

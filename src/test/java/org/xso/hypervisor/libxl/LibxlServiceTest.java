@@ -5,8 +5,11 @@ import org.xso.support.AdminByDefault;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -34,6 +37,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 		"spring.datasource.url=jdbc:h2:mem:xso-libxl-service;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
 @Import({ ContractValidation.class, AdminByDefault.class })
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LibxlServiceTest {
 
 	private static final String QUIESCE = "{\"strategy\":\"SHADOW_REPLAY\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":10000}";
@@ -57,6 +61,7 @@ class LibxlServiceTest {
 	}
 
 	@Test
+	@Order(1)
 	void adoptsCheckpointsSuspendsAndResumesTheHostsGuest() throws Exception {
 		JsonNode domain = call(get("/api/v1/domains/5"), 200);
 		assertThat(domain.get("state").asString()).isEqualTo("RUNNING");
@@ -90,6 +95,7 @@ class LibxlServiceTest {
 
 	/** A guest xl created while the service runs is adopted when xenstored introduces it and it runs. */
 	@Test
+	@Order(2)
 	void adoptsAGuestTheHostStartsWhileTheServiceRuns() throws Exception {
 		call(get("/api/v1/domains/7"), 404);
 		try (XsHandle xs = XsHandle.open()) {
@@ -108,6 +114,45 @@ class LibxlServiceTest {
 		assertThat(adopted[0].get("state").asString()).isEqualTo("RUNNING");
 		assertThat(adopted[0].get("devices").valueStream().map(d -> d.get("type").asString()))
 			.containsExactly("vbd", "vif");
+	}
+
+	/**
+	 * xenstored killed and started again without a live update: the adapter reconnects by itself and
+	 * the guest the new xenstored knows nothing of is FAULTED, saying why; a suspend of it is refused
+	 * with that state instead of timing out in the guest.
+	 */
+	@Test
+	@Order(3) // last: every guest the host ran before is then unmanageable
+	void aGuestThatXenstoredForgotIsFaultedSayingWhy() throws Exception {
+		try (XsHandle xs = XsHandle.open()) {
+			StandIn.vbd(xs, 9, "xvda", 51712, 65536);
+			StandIn.domain(xs, 9, "web-9", 262144, 1);
+		}
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+			.until(() -> mvc.perform(get("/api/v1/domains/9")).andReturn().getResponse().getStatus() == 200);
+		try (XsHandle xs = XsHandle.open()) {
+			xs.write("/standin/xenstored-stop", "1");
+		}
+		try (XsHandle control = XsHandle.open(1 << 30)) {
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+				.ignoreExceptions()
+				.until(() -> call(get("/actuator/health"), 503).at("/components/hypervisor/details/reason")
+					.asString()
+					.startsWith("xenstored stopped answering"));
+			control.write("/standin/xenstored-start", "1");
+		}
+		JsonNode[] domain = new JsonNode[1];
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			domain[0] = call(get("/api/v1/domains/9"), 200);
+			return domain[0].get("state").asString().equals("FAULTED");
+		});
+		assertThat(domain[0].get("stateReason").asString()).startsWith("xenstored has no record of dom9 (it was restarted");
+		assertThat(domain[0].get("powerState").asString()).isEqualTo("RUNNING");
+		JsonNode refused = call(post("/api/v1/domains/9/suspend").contentType(MediaType.APPLICATION_JSON).content(QUIESCE),
+				409);
+		assertThat(refused.get("code").asString()).isEqualTo("BAD_POWER_STATE");
+		assertThat(refused.get("detail").asString()).contains("FAULTED");
+		call(get("/actuator/health"), 200);
 	}
 
 	private JsonNode call(org.springframework.test.web.servlet.RequestBuilder request, int status) throws Exception {
