@@ -25,6 +25,8 @@ import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.ThawFailedException;
 import org.xso.xen.DomId;
+import org.xso.xen.XenbusState;
+import org.xso.xen.store.XsWatch;
 
 /** The domain lifecycle of the simulated host: what {@code xl create/destroy/save/restore} do. */
 final class SimDomains {
@@ -284,6 +286,7 @@ final class SimDomains {
 		SimGuest g = SimGuest.restored(host, target, image.config(), parts.memory());
 		try {
 			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);
+			awaitBackendsWaiting(target, image, deadline);
 			java.util.Set<Integer> oldRefs = new java.util.HashSet<>();
 			fronts.values().forEach(f -> f.refsBefore.forEach(r -> oldRefs.add(r.value())));
 			g.quarantineRefs(oldRefs);
@@ -311,6 +314,33 @@ final class SimDomains {
 			}
 			throw e instanceof HypervisorException h ? h
 					: new HypervisorException(Reason.INVALID_IMAGE, "resume of dom" + target + " failed: " + e, e);
+		}
+	}
+
+	/**
+	 * libxl__wait_device_connection: libxl has added a device once its backend is InitWait, and a
+	 * restored guest runs only after that: its frontends start from a backend that waits for them, the
+	 * first backend state the real host's handshake shows.
+	 */
+	private void awaitBackendsWaiting(DomId target, SavedDomain image, long deadline) {
+		for (DeviceSavedState d : image.devices()) {
+			String state = Toolstack.backendPath(d.backendDomid(), target, d.id()) + "/state";
+			CompletableFuture<Void> waiting = new CompletableFuture<>();
+			Runnable check = () -> {
+				XenbusState s = XenbusState.parse(host.toolstack.connection().tryRead(state).orElse(null));
+				if (s == XenbusState.InitWait || s == XenbusState.Connected) {
+					waiting.complete(null);
+				}
+			};
+			XsWatch watch = host.toolstack.connection()
+				.watch(state, "libxl-wait-" + target + "-" + d.id(), host.driverPool, e -> check.run());
+			try {
+				check.run();
+				Frontend.await(waiting, deadline, Reason.BACKEND_TIMEOUT, d.id() + ": backend did not reach InitWait");
+			}
+			finally {
+				watch.cancel();
+			}
 		}
 	}
 
