@@ -125,7 +125,9 @@ final class CellDriver {
 		switch (cell.kind()) {
 			case RESUME -> suspendForResume();
 			case RESTORE -> {
-				JsonNode op = Guest.run(api(), "/api/v1/domains/" + domid + "/checkpoints",
+				// the copy takes the guest's name, so the guest is suspended first: one name is one live
+				// domain (libxl refuses a second), and the guest comes back once its copy is gone
+				JsonNode op = Guest.run(api(), "/api/v1/domains/" + domid + "/suspend",
 						Map.of("strategy", "SHADOW_REPLAY"), OPERATION_END);
 				checkpointToRestore = op.path("checkpointId").asString();
 				shownCheckpoints.add(checkpointToRestore);
@@ -369,13 +371,23 @@ final class CellDriver {
 			if (!checkOperation()) {
 				return;
 			}
-			// a resumed guest was suspended at the kill; a restore's source ran on
-			runningAtKill = cell.kind() != Cell.Kind.RESUME;
+			// a resumed guest and a restore's source were suspended at the kill
+			runningAtKill = cell.kind() != Cell.Kind.RESUME && cell.kind() != Cell.Kind.RESTORE;
 		}
 		checkCheckpoints();
-		for (int d : domains) {
-			if (target != null && d == target && !"SUCCEEDED".equals(result.outcome())) {
-				continue; // a restore that did not succeed leaves no target (checked with the operation)
+		// a restore's copy first, then gone: its source (suspended) resumes only under a name no one has
+		List<Integer> order = new ArrayList<>(domains);
+		if (target != null && order.remove(target)) {
+			order.add(0, target);
+		}
+		for (int d : order) {
+			if (target != null && d == target) {
+				if (!"SUCCEEDED".equals(result.outcome())) {
+					continue; // a restore that did not succeed leaves no target (checked with the operation)
+				}
+				checkGuest(d, false);
+				api.delete("/api/v1/domains/" + d);
+				continue;
 			}
 			checkGuest(d, d == domid && runningAtKill);
 		}
@@ -473,7 +485,7 @@ final class CellDriver {
 			case RESUME -> expectDomain(d, state.equals("SUCCEEDED") ? "RUNNING" : "SUSPENDED",
 					"the resume ended " + state);
 			case RESTORE -> {
-				expectDomain(d, "RUNNING", "the source of a restore");
+				expectDomain(d, "SUSPENDED", "the source of a restore (suspended before it)");
 				JsonNode t = Guest.awaitSettled(api, target, SETTLE);
 				if (state.equals("SUCCEEDED")) {
 					expectDomain(t, "RUNNING", "the restore SUCCEEDED");

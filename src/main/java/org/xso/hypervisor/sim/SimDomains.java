@@ -48,6 +48,11 @@ final class SimDomains {
 		if (host.guest(domid) != null) {
 			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + domid + " exists");
 		}
+		// libxl__domain_rename: 'domain with name "x" already exists'
+		named(spec.name()).ifPresent(other -> {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS,
+					"dom" + other + " is already named \"" + spec.name() + "\"");
+		});
 		long deadline = System.nanoTime() + timeout.toNanos();
 		SimGuest g = SimGuest.boot(host, domid, spec);
 		try {
@@ -68,6 +73,12 @@ final class SimDomains {
 					: new HypervisorException(Reason.BACKEND_TIMEOUT,
 							"devices of dom" + domid + " did not connect within " + timeout);
 		}
+	}
+
+	/** The live domain named {@code name}, if there is one (a suspended guest's domain is gone). */
+	Optional<DomId> named(String name) {
+		return host.guests().stream().filter(g -> g.spec().name().equals(name)).map(SimGuest::domid).sorted()
+			.findFirst();
 	}
 
 	private DomId nextFree() {
@@ -283,7 +294,7 @@ final class SimDomains {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		phases.accept(ResumePhase.RESTORE);
 		GuestImage.Parts parts = GuestImage.read(host.memory, image.config(), image.memoryImageView());
-		SimGuest g = SimGuest.restored(host, target, image.config(), parts.memory());
+		SimGuest g = restored(image, target, parts);
 		try {
 			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);
 			awaitBackendsWaiting(target, image, deadline);
@@ -342,6 +353,17 @@ final class SimDomains {
 				watch.cancel();
 			}
 		}
+	}
+
+	/** The restored domain, named as the image's guest unless a live domain has that name by now. */
+	private synchronized SimGuest restored(SavedDomain image, DomId target, GuestImage.Parts parts) {
+		Optional<DomId> other = named(image.config().name());
+		if (other.isPresent()) {
+			parts.memory().release(host::freeFrame);
+			throw new HypervisorException(Reason.INVALID_IMAGE,
+					"dom" + other.get() + " is already named \"" + image.config().name() + "\"");
+		}
+		return SimGuest.restored(host, target, image.config(), parts.memory());
 	}
 
 	private Map<DeviceId, Frontend> restoreDevices(SimGuest g, SavedDomain image, GuestImage.Parts parts) {
