@@ -60,6 +60,9 @@ final class CellDriver {
 
 	private Instant killedAt;
 
+	/** The accepted operation had ended before the kill (a guest it brought back ran at the kill). */
+	private boolean endedBeforeKill;
+
 	private int shownEpochs;
 
 	private final Set<String> shownCheckpoints = new LinkedHashSet<>();
@@ -371,8 +374,13 @@ final class CellDriver {
 			if (!checkOperation()) {
 				return;
 			}
-			// a resumed guest and a restore's source were suspended at the kill
-			runningAtKill = cell.kind() != Cell.Kind.RESUME && cell.kind() != Cell.Kind.RESTORE;
+			// a resumed guest was suspended at the kill unless its resume had ended by then; a
+			// restore's source stayed suspended
+			runningAtKill = switch (cell.kind()) {
+				case RESUME -> endedBeforeKill;
+				case RESTORE -> false;
+				default -> true;
+			};
 		}
 		checkCheckpoints();
 		// a restore's copy first, then gone: its source (suspended) resumes only under a name no one has
@@ -385,7 +393,7 @@ final class CellDriver {
 				if (!"SUCCEEDED".equals(result.outcome())) {
 					continue; // a restore that did not succeed leaves no target (checked with the operation)
 				}
-				checkGuest(d, false);
+				checkGuest(d, endedBeforeKill);
 				api.delete("/api/v1/domains/" + d);
 				continue;
 			}
@@ -414,7 +422,7 @@ final class CellDriver {
 					+ " s of the restart", state + " in " + Guest.phase(op) + ", note " + op.path("recoveryNote"));
 			return false;
 		}
-		boolean endedBeforeKill = op.hasNonNull("finishedAt")
+		endedBeforeKill = op.hasNonNull("finishedAt")
 				&& Instant.parse(op.path("finishedAt").asString()).isBefore(killedAt);
 		if (endedBeforeKill) {
 			result.note("the operation had ended before the kill");
