@@ -31,7 +31,8 @@
  * own allocations and every free() it calls come through here too. outstanding = live pointers.
  *
  * A save image is "XSO-STANDIN-SAVE 1 <name> <memkb> <vcpus>\n", the device nodes of both ends,
- * "body <n>\n" and n bytes where byte i is (i * 31 + 7) & 0xff. create_restore checks all of it.
+ * "body <n>\n" and n bytes where byte i is (i * 31 + 7) & 0xff. create_restore checks all of it,
+ * and refuses a config whose name another domain has (ERROR_INVAL), as libxl does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -823,6 +824,14 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, u
         sa_log(ctx, XTL_ERROR, -1, "domid %u is not available", domid);
         rc = ERROR_INVAL;
     }
+    /* libxl__domain_rename, when libxl__domain_make names the new domain: one name, one domain */
+    for (uint32_t other = 1; rc == 0 && other < MAX_DOMAINS; other++) {
+        if (domains[other].exists && d_config->c_info.name != NULL
+            && strcmp(domains[other].name, d_config->c_info.name) == 0) {
+            sa_log(ctx, XTL_ERROR, -1, "domain with name \"%s\" already exists.", d_config->c_info.name);
+            rc = ERROR_INVAL;
+        }
+    }
     /* libxl_domain_suspend writes a v2 stream; the restore params' stream_version defaults to 1,
      * which makes the real libxl run convert-legacy-stream over it (and fail): the caller must say 2 */
     if (rc == 0 && params->stream_version != 2) {
@@ -835,6 +844,9 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, u
         memset(d, 0, sizeof(*d));
         rc = restore_image(ctx, restore_fd, domid, d);
         if (rc == 0) {
+            /* the domain is named as its config says, not as the image recorded it */
+            if (d_config->c_info.name != NULL)
+                snprintf(d->name, sizeof(d->name), "%s", d_config->c_info.name);
             d->exists = true;
             d->paused = true;
             d->awaiting_frontends = true;

@@ -28,7 +28,13 @@ public record ResumeBlocker(Kind kind, @Nullable DeviceId device, String detail)
 		STORAGE_MISSING,
 
 		/** The adapter cannot reach its hypervisor at all (no Xen on this host, say). */
-		HYPERVISOR_UNAVAILABLE
+		HYPERVISOR_UNAVAILABLE,
+
+		/**
+		 * A live domain already has the saved guest's name (its restored copy, say): libxl refuses to
+		 * create or restore a domain under a name in use.
+		 */
+		DOMAIN_NAME_IN_USE
 
 	}
 

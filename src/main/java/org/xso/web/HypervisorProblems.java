@@ -60,7 +60,7 @@ public final class HypervisorProblems {
 	public static String describe(HypervisorException.Reason reason) {
 		return switch (reason) {
 			case DOMAIN_NOT_FOUND -> "the hypervisor knows no such domain";
-			case DOMAIN_EXISTS -> "the hypervisor already has a domain with this id";
+			case DOMAIN_EXISTS -> "the hypervisor already has a domain with this id or name";
 			case BAD_POWER_STATE -> "the guest's power state in the hypervisor does not allow this";
 			case DEVICE_NOT_FOUND -> "the guest has no such device in the hypervisor";
 			case DEVICE_EXISTS -> "the guest already has this device";
@@ -90,6 +90,7 @@ public final class HypervisorProblems {
 			case BACKEND_FEATURE_MISSING -> "the backend lacks a feature the device needs";
 			case STORAGE_MISSING -> "storage the checkpoint refers to is not held by this host";
 			case HYPERVISOR_UNAVAILABLE -> "the hypervisor is not reachable";
+			case DOMAIN_NAME_IN_USE -> "a running domain already has the saved guest's name";
 		};
 		return blocker.device() == null ? what : blocker.device() + ": " + what;
 	}

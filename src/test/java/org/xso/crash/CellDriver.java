@@ -60,6 +60,9 @@ final class CellDriver {
 
 	private Instant killedAt;
 
+	/** The accepted operation had ended before the kill (a guest it brought back ran at the kill). */
+	private boolean endedBeforeKill;
+
 	private int shownEpochs;
 
 	private final Set<String> shownCheckpoints = new LinkedHashSet<>();
@@ -125,7 +128,9 @@ final class CellDriver {
 		switch (cell.kind()) {
 			case RESUME -> suspendForResume();
 			case RESTORE -> {
-				JsonNode op = Guest.run(api(), "/api/v1/domains/" + domid + "/checkpoints",
+				// the copy takes the guest's name, so the guest is suspended first: one name is one live
+				// domain (libxl refuses a second), and the guest comes back once its copy is gone
+				JsonNode op = Guest.run(api(), "/api/v1/domains/" + domid + "/suspend",
 						Map.of("strategy", "SHADOW_REPLAY"), OPERATION_END);
 				checkpointToRestore = op.path("checkpointId").asString();
 				shownCheckpoints.add(checkpointToRestore);
@@ -369,13 +374,28 @@ final class CellDriver {
 			if (!checkOperation()) {
 				return;
 			}
-			// a resumed guest was suspended at the kill; a restore's source ran on
-			runningAtKill = cell.kind() != Cell.Kind.RESUME;
+			// a resumed guest was suspended at the kill unless its resume had ended by then; a
+			// restore's source stayed suspended
+			runningAtKill = switch (cell.kind()) {
+				case RESUME -> endedBeforeKill;
+				case RESTORE -> false;
+				default -> true;
+			};
 		}
 		checkCheckpoints();
-		for (int d : domains) {
-			if (target != null && d == target && !"SUCCEEDED".equals(result.outcome())) {
-				continue; // a restore that did not succeed leaves no target (checked with the operation)
+		// a restore's copy first, then gone: its source (suspended) resumes only under a name no one has
+		List<Integer> order = new ArrayList<>(domains);
+		if (target != null && order.remove(target)) {
+			order.add(0, target);
+		}
+		for (int d : order) {
+			if (target != null && d == target) {
+				if (!"SUCCEEDED".equals(result.outcome())) {
+					continue; // a restore that did not succeed leaves no target (checked with the operation)
+				}
+				checkGuest(d, endedBeforeKill);
+				api.delete("/api/v1/domains/" + d);
+				continue;
 			}
 			checkGuest(d, d == domid && runningAtKill);
 		}
@@ -402,7 +422,7 @@ final class CellDriver {
 					+ " s of the restart", state + " in " + Guest.phase(op) + ", note " + op.path("recoveryNote"));
 			return false;
 		}
-		boolean endedBeforeKill = op.hasNonNull("finishedAt")
+		endedBeforeKill = op.hasNonNull("finishedAt")
 				&& Instant.parse(op.path("finishedAt").asString()).isBefore(killedAt);
 		if (endedBeforeKill) {
 			result.note("the operation had ended before the kill");
@@ -473,7 +493,7 @@ final class CellDriver {
 			case RESUME -> expectDomain(d, state.equals("SUCCEEDED") ? "RUNNING" : "SUSPENDED",
 					"the resume ended " + state);
 			case RESTORE -> {
-				expectDomain(d, "RUNNING", "the source of a restore");
+				expectDomain(d, "SUSPENDED", "the source of a restore (suspended before it)");
 				JsonNode t = Guest.awaitSettled(api, target, SETTLE);
 				if (state.equals("SUCCEEDED")) {
 					expectDomain(t, "RUNNING", "the restore SUCCEEDED");

@@ -120,7 +120,9 @@ public abstract class HypervisorContract {
 		int released = hypervisor().releaseStorageExcept(referenced);
 
 		if (capabilities().contains(Capability.CHECKPOINT_STORAGE)) {
-			assertThat(lostBefore).isEmpty();
+			assertThat(lostBefore).extracting(ResumeBlocker::kind)
+				.as("only that the guest still runs under the saved name")
+				.containsExactly(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE);
 			assertThat(released).isPositive();
 			assertThat(hypervisor().resumeBlockers(lost)).extracting(ResumeBlocker::kind)
 				.contains(ResumeBlocker.Kind.STORAGE_MISSING);
@@ -192,11 +194,44 @@ public abstract class HypervisorContract {
 		givenRunningGuest(DomId.of(8), "contract-occupant");
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		SavedDomain saved = hypervisor().save(domid);
-		hypervisor().thaw(domid, DEADLINE);
+		// suspended, not thawed: no live domain has the saved guest's name, only the id is taken
+		hypervisor().suspend(domid, DEADLINE);
 		assertThatThrownBy(() -> hypervisor().resume(saved, DomId.of(8), DEADLINE, p -> {
 		})).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DOMAIN_EXISTS));
 		assertThat(hypervisor().guest(DomId.of(8)).orElseThrow().config().name()).isEqualTo("contract-occupant");
+	}
+
+	/**
+	 * libxl refuses to create or restore a domain under a name a live domain has
+	 * (libxl__domain_rename, ERROR_INVAL): the suspended original cannot come back while its restored
+	 * copy runs, and the adapter says so before anything starts.
+	 */
+	@Test
+	void refusesToResumeASavedGuestWhileAnotherDomainHasItsName() {
+		DomId domid = DomId.of(14);
+		DomId copy = DomId.of(15);
+		givenRunningGuest(domid, "contract-name");
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		SavedDomain saved = hypervisor().save(domid);
+		hypervisor().suspend(domid, DEADLINE);
+		hypervisor().resume(saved, copy, DEADLINE, p -> {
+		});
+
+		assertThat(hypervisor().resumeBlockers(saved)).singleElement().satisfies(b -> {
+			assertThat(b.kind()).isEqualTo(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE);
+			assertThat(b.detail()).contains("dom15");
+		});
+		List<ResumePhase> phases = new ArrayList<>();
+		assertThatThrownBy(() -> hypervisor().resume(saved, domid, DEADLINE, phases::add)).isInstanceOfSatisfying(
+				HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.INVALID_IMAGE));
+		assertThat(phases).as("refused before anything started").isEmpty();
+		assertThat(hypervisor().guest(domid)).isEmpty();
+		GuestInfo running = hypervisor().guest(copy).orElseThrow();
+		assertThat(running.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(running.config().name()).isEqualTo("contract-name");
+		assertThat(running.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
 	}
 
 	@Test
@@ -251,6 +286,11 @@ public abstract class HypervisorContract {
 		if (capabilities().contains(Capability.CREATE_GUESTS)) {
 			GuestInfo g = hypervisor().create(Optional.of(DomId.of(11)), spec, DEADLINE);
 			assertThat(g.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+			// one name, one domain, as libxl has it
+			assertThatThrownBy(() -> hypervisor().create(Optional.of(DomId.of(16)), spec, DEADLINE))
+				.isInstanceOfSatisfying(HypervisorException.class,
+						e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DOMAIN_EXISTS));
+			assertThat(hypervisor().guest(DomId.of(16))).isEmpty();
 		}
 		else {
 			assertThatThrownBy(() -> hypervisor().create(Optional.of(DomId.of(11)), spec, DEADLINE))

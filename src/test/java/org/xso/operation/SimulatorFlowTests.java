@@ -34,7 +34,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * The flows against the simulator adapter with a workload running, through HTTP: suspend and
  * resume, checkpoint and restore, under both strategies. Every request issued before the suspend
  * completes exactly once, no acknowledged write is lost, and the grant refs after a resume are all
- * new. Runs once the simulator adapter ({@code org.xso.hypervisor.sim}) is on the class path.
+ * new; one name is one live domain. Runs once the simulator adapter ({@code org.xso.hypervisor.sim}) is on the class path.
  */
 @SpringBootTest(properties = { "xso.hypervisor=sim", "xso.demo.enabled=false", "xso.instance-id=sim-flows",
 		"spring.datasource.url=jdbc:h2:mem:xso-sim;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
@@ -77,7 +77,8 @@ class SimulatorFlowTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "SHADOW_REPLAY", "SUSPEND_RESUME" })
-	void restoresALiveCheckpointIntoANewDomain(String strategy) throws Exception {
+	void restoresALiveCheckpointIntoANewDomainOnceTheOriginalNoLongerRunsUnderItsName(String strategy)
+			throws Exception {
 		int domid = strategy.equals("SHADOW_REPLAY") ? 21 : 22;
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
 		startWorkload(domid);
@@ -87,14 +88,77 @@ class SimulatorFlowTests {
 			.content("{\"strategy\":\"" + strategy + "\"}"), 202));
 		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("SUCCEEDED");
 		int target = domid + 100;
-		JsonNode restored = awaitEnd(call(post("/api/v1/checkpoints/" + checkpoint.get("checkpointId").asString()
-				+ "/restore").contentType(MediaType.APPLICATION_JSON).content("{\"targetDomid\":" + target + "}"), 202));
+		// one name, one live domain, as libxl has it: not beside the running original
+		JsonNode refused = restore(checkpoint.get("checkpointId").asString(), target);
+		assertNameInUse(refused);
+		call(get("/api/v1/domains/" + target), 404);
+		assertExactlyOnceAndNothingLost(domid, 0);
+
+		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		JsonNode restored = restore(checkpoint.get("checkpointId").asString(), target);
 		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
 		for (JsonNode device : restored.get("devices")) {
 			assertThat(device.get("allRefsNew").asBoolean()).as(device.toString()).isTrue();
 		}
-		assertExactlyOnceAndNothingLost(domid, 0);
 		assertExactlyOnceAndNothingLost(target, 0);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "SHADOW_REPLAY", "SUSPEND_RESUME" })
+	void refusesToResumeASuspendedGuestWhileItsRestoredCopyRunsAndSaysWhyBeforehand(String strategy)
+			throws Exception {
+		int domid = strategy.equals("SHADOW_REPLAY") ? 41 : 42;
+		int copy = domid + 100;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		long issuedBefore = awaitIssued(domid, 50);
+		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		String checkpoint = suspended.get("checkpointId").asString();
+		JsonNode restored = restore(checkpoint, copy);
+		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+
+		JsonNode check = call(get("/api/v1/domains/" + domid + "/resume-check"), 200);
+		assertThat(check.get("resumable").asBoolean()).as(check.toString()).isFalse();
+		assertThat(check.get("reasons").findValuesAsString("code")).containsExactly("DOMAIN_NAME_IN_USE");
+		assertThat(check.get("reasons").get(0).get("detail").asString())
+			.isEqualTo("a running domain already has the saved guest's name");
+		JsonNode resumed = awaitEnd(call(post("/api/v1/domains/" + domid + "/resume"), 202));
+		assertNameInUse(resumed);
+		assertThat(resumed.get("phases").get(0).get("name").asString()).isEqualTo("VERIFY_CHECKPOINT");
+		assertThat(resumed.get("phases").get(0).get("state").asString()).isEqualTo("FAILED");
+
+		JsonNode original = call(get("/api/v1/domains/" + domid), 200);
+		assertThat(original.get("state").asString()).as(original.toString()).isEqualTo("SUSPENDED");
+		assertThat(original.get("suspendCheckpointId").asString()).isEqualTo(checkpoint);
+		assertThat(call(get("/api/v1/checkpoints/" + checkpoint + "/integrity"), 200).get("ok").asBoolean()).isTrue();
+		JsonNode running = call(get("/api/v1/domains/" + copy), 200);
+		assertThat(running.get("state").asString()).as(running.toString()).isEqualTo("RUNNING");
+		assertExactlyOnceAndNothingLost(copy, issuedBefore);
+	}
+
+	private JsonNode restore(String checkpoint, int target) throws Exception {
+		return awaitEnd(call(post("/api/v1/checkpoints/" + checkpoint + "/restore")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"targetDomid\":" + target + "}"), 202));
+	}
+
+	/** Refused at VERIFY_CHECKPOINT, before the hypervisor started anything, naming the reason. */
+	private static void assertNameInUse(JsonNode operation) {
+		assertThat(operation.get("state").asString()).as(operation.toString()).isEqualTo("RESUME_FAILED");
+		assertThat(operation.get("error").get("code").asString()).isEqualTo("CHECKPOINT_NOT_RESUMABLE");
+		assertThat(operation.get("error").get("reasons")).singleElement()
+			.satisfies(r -> assertThat(r.asString()).isEqualTo("a running domain already has the saved guest's name"));
+		for (JsonNode phase : operation.get("phases")) {
+			if (!phase.get("name").asString().equals("VERIFY_CHECKPOINT")) {
+				assertThat(phase.get("state").asString()).as(phase.toString()).isNotIn("RUNNING", "DONE", "FAILED");
+			}
+		}
 	}
 
 	@Test

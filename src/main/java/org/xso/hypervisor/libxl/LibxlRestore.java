@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.DeviceInfo;
@@ -102,7 +103,30 @@ final class LibxlRestore {
 						"backend domain " + d.backendDomid().value() + " is not running"));
 			}
 		}
+		Integer named = domainNamed(ctx, image.config().name());
+		if (named != null) {
+			out.add(ResumeBlocker.of(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE, "dom" + named + " is already named "
+					+ SafeText.quote(image.config().name()) + ": libxl refuses a second domain of that name"));
+		}
 		return out;
+	}
+
+	/**
+	 * The live domain named {@code name}, as {@code libxl_name_to_domid} finds it (the check
+	 * libxl__domain_rename makes before it creates or restores a domain: ERROR_INVAL, 'domain with
+	 * name "x" already exists'). A dying domain does not count. The saved guest's own domain is gone
+	 * (a suspend destroyed it; a resume needs its id free), so any domain found is another one.
+	 */
+	private static @Nullable Integer domainNamed(long ctx, String name) {
+		long[] all = LibxlNative.listDomain(ctx);
+		for (int i = 0; i < all.length; i += LibxlNative.DOMINFO_STRIDE) {
+			int domid = (int) all[i + LibxlNative.DOMINFO_DOMID];
+			if ((all[i + LibxlNative.DOMINFO_FLAGS] & LibxlNative.FLAG_DYING) == 0
+					&& name.equals(LibxlNative.domidToName(ctx, domid))) {
+				return domid;
+			}
+		}
+		return null;
 	}
 
 	private int restore(LibxlSaveImage image, DomId target, Duration deadline) {

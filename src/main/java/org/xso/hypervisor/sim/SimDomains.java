@@ -25,6 +25,8 @@ import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.ThawFailedException;
 import org.xso.xen.DomId;
+import org.xso.xen.XenbusState;
+import org.xso.xen.store.XsWatch;
 
 /** The domain lifecycle of the simulated host: what {@code xl create/destroy/save/restore} do. */
 final class SimDomains {
@@ -46,6 +48,11 @@ final class SimDomains {
 		if (host.guest(domid) != null) {
 			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + domid + " exists");
 		}
+		// libxl__domain_rename: 'domain with name "x" already exists'
+		named(spec.name()).ifPresent(other -> {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS,
+					"dom" + other + " is already named \"" + spec.name() + "\"");
+		});
 		long deadline = System.nanoTime() + timeout.toNanos();
 		SimGuest g = SimGuest.boot(host, domid, spec);
 		try {
@@ -66,6 +73,12 @@ final class SimDomains {
 					: new HypervisorException(Reason.BACKEND_TIMEOUT,
 							"devices of dom" + domid + " did not connect within " + timeout);
 		}
+	}
+
+	/** The live domain named {@code name}, if there is one (a suspended guest's domain is gone). */
+	Optional<DomId> named(String name) {
+		return host.guests().stream().filter(g -> g.spec().name().equals(name)).map(SimGuest::domid).sorted()
+			.findFirst();
 	}
 
 	private DomId nextFree() {
@@ -281,9 +294,10 @@ final class SimDomains {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		phases.accept(ResumePhase.RESTORE);
 		GuestImage.Parts parts = GuestImage.read(host.memory, image.config(), image.memoryImageView());
-		SimGuest g = SimGuest.restored(host, target, image.config(), parts.memory());
+		SimGuest g = restored(image, target, parts);
 		try {
 			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);
+			awaitBackendsWaiting(target, image, deadline);
 			java.util.Set<Integer> oldRefs = new java.util.HashSet<>();
 			fronts.values().forEach(f -> f.refsBefore.forEach(r -> oldRefs.add(r.value())));
 			g.quarantineRefs(oldRefs);
@@ -312,6 +326,44 @@ final class SimDomains {
 			throw e instanceof HypervisorException h ? h
 					: new HypervisorException(Reason.INVALID_IMAGE, "resume of dom" + target + " failed: " + e, e);
 		}
+	}
+
+	/**
+	 * libxl__wait_device_connection: libxl has added a device once its backend is InitWait, and a
+	 * restored guest runs only after that: its frontends start from a backend that waits for them, the
+	 * first backend state the real host's handshake shows.
+	 */
+	private void awaitBackendsWaiting(DomId target, SavedDomain image, long deadline) {
+		for (DeviceSavedState d : image.devices()) {
+			String state = Toolstack.backendPath(d.backendDomid(), target, d.id()) + "/state";
+			CompletableFuture<Void> waiting = new CompletableFuture<>();
+			Runnable check = () -> {
+				XenbusState s = XenbusState.parse(host.toolstack.connection().tryRead(state).orElse(null));
+				if (s == XenbusState.InitWait || s == XenbusState.Connected) {
+					waiting.complete(null);
+				}
+			};
+			XsWatch watch = host.toolstack.connection()
+				.watch(state, "libxl-wait-" + target + "-" + d.id(), host.driverPool, e -> check.run());
+			try {
+				check.run();
+				Frontend.await(waiting, deadline, Reason.BACKEND_TIMEOUT, d.id() + ": backend did not reach InitWait");
+			}
+			finally {
+				watch.cancel();
+			}
+		}
+	}
+
+	/** The restored domain, named as the image's guest unless a live domain has that name by now. */
+	private synchronized SimGuest restored(SavedDomain image, DomId target, GuestImage.Parts parts) {
+		Optional<DomId> other = named(image.config().name());
+		if (other.isPresent()) {
+			parts.memory().release(host::freeFrame);
+			throw new HypervisorException(Reason.INVALID_IMAGE,
+					"dom" + other.get() + " is already named \"" + image.config().name() + "\"");
+		}
+		return SimGuest.restored(host, target, image.config(), parts.memory());
 	}
 
 	private Map<DeviceId, Frontend> restoreDevices(SimGuest g, SavedDomain image, GuestImage.Parts parts) {

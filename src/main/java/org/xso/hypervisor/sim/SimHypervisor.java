@@ -183,13 +183,14 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases) {
+		// the target's id first, then the image: libxl__domain_make creates the domain before it names it
+		if (host.guest(target) != null) {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target + " exists");
+		}
 		List<ResumeBlocker> blockers = resumeBlockers(image);
 		if (!blockers.isEmpty()) {
 			throw new HypervisorException(Reason.INVALID_IMAGE, "cannot resume: "
 					+ String.join("; ", blockers.stream().map(ResumeBlocker::toString).toList()));
-		}
-		if (host.guest(target) != null) {
-			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target + " exists");
 		}
 		ResumeReport report = domains.resume(image, target, deadline, phases);
 		host.publish(new HypervisorEvent.GuestStateChanged(target, PowerState.RUNNING));
@@ -218,6 +219,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 						"disk snapshot " + snap + " is not held by this host"));
 			}
 		}
+		// the saved guest's own domain is gone (a suspend destroyed it; a resume needs its id free):
+		// a live domain with the name is another one, and libxl refuses a second domain of one name
+		domains.named(image.config().name())
+			.ifPresent(other -> blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE,
+					"dom" + other + " is already named \"" + image.config().name() + "\"")));
 		return blockers;
 	}
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.GuestInfo;
+import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.HypervisorEvent;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
@@ -238,14 +239,17 @@ class LibxlHypervisorTest {
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		SavedDomain ours = hv.save(DOM3);
 		hv.thaw(DOM3, DEADLINE);
-		SavedDomain theirs = new SavedDomain(ours.formatVersion(), "sim", DomId.of(4), ours.config(), ours.devices(),
+		// another guest's images: not under the name dom3 runs with
+		GuestSpec other = new GuestSpec("other-4", ours.config().memoryMiB(), ours.config().vcpus(),
+				ours.config().devices());
+		SavedDomain theirs = new SavedDomain(ours.formatVersion(), "sim", DomId.of(4), other, ours.devices(),
 				ours.memoryImage());
 		assertThat(hv.resumeBlockers(theirs)).containsExactly(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
 				"saved by the sim adapter; the libxl adapter restores only its own images"));
 		assertThatThrownBy(() -> hv.resume(theirs, DomId.of(4), DEADLINE, p -> {
 		})).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_IMAGE));
-		SavedDomain garbled = new SavedDomain(ours.formatVersion(), "libxl", DomId.of(4), ours.config(),
+		SavedDomain garbled = new SavedDomain(ours.formatVersion(), "libxl", DomId.of(4), other,
 				ours.devices(), new byte[] { 1, 2, 3 });
 		assertThat(hv.resumeBlockers(garbled)).containsExactly(ResumeBlocker
 			.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED, "not a libxl adapter image (no XSOLIBXL header)"));

@@ -164,6 +164,29 @@ class LibxlNativeTest {
 	}
 
 	@Test
+	void refusesToRestoreUnderANameAnotherDomainHasAsLibxlDoes(@TempDir Path dir) {
+		StandIn.domain(xs, 16, "g16", 131072, 1);
+		StandIn.vbd(xs, 16, "xvda", 51712, 2048);
+		String json = LibxlNative.retrieveDomainConfiguration(ctx, 16);
+		Path image = dir.resolve("g16.save");
+		int out = LibxlNative.open(image, true);
+		LibxlNative.domainSuspend(ctx, 16, out, 0);
+		LibxlNative.close(out);
+		// dom16 still exists (suspended in place, not destroyed) and has the name
+		int in = LibxlNative.open(image, false);
+		try {
+			assertThatThrownBy(() -> LibxlNative.domainCreateRestore(ctx, json, 17, in))
+				.hasMessage("libxl_domain_create_restore failed (ERROR_INVAL)");
+		}
+		finally {
+			LibxlNative.close(in);
+		}
+		assertThat(log.lastError()).isEqualTo("libxl: domain with name \"g16\" already exists.");
+		assertThat(LibxlNative.domainInfo(ctx, 17)).isNull();
+		assertThat(LibxlNative.domidToName(ctx, 16)).isEqualTo("g16");
+	}
+
+	@Test
 	void forwardsLogLinesFromThreadsTheJvmHasNeverSeen(@TempDir Path dir) {
 		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
 			.getLogger("libxl-foreign-thread-test");

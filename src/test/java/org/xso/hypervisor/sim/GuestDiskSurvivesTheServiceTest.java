@@ -176,7 +176,8 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.thaw(DOM1, DEADLINE);
 			writeFor(hv, DOM1, 200);
 
-			hv.resume(checkpoint, DOM2, DEADLINE, p -> {
+			// a copy beside the original, under a name of its own
+			hv.resume(SavedImages.renamed(checkpoint, "durable-copy"), DOM2, DEADLINE, p -> {
 			});
 			// the restored guest holds the checkpoint's memory and finds the checkpoint's disk
 			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM2, DEADLINE).mismatches()).isZero();
@@ -240,7 +241,7 @@ class GuestDiskSurvivesTheServiceTest {
 			before.suspend(DOM1, DEADLINE);
 		}
 		try (SimHypervisor after = new SimHypervisor(dir)) {
-			after.resume(image, DOM2, DEADLINE, p -> {
+			after.resume(SavedImages.renamed(image, "durable-copy"), DOM2, DEADLINE, p -> {
 			});
 			after.resume(image, DOM1, DEADLINE, p -> {
 			});

@@ -1,6 +1,7 @@
 package org.xso.hypervisor.sim;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,18 +13,23 @@ import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.ResumeBlocker;
+import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.WorkloadSpec;
 import org.xso.xen.DomId;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A guest with one vbd and one vif, both workloads running, suspended and resumed through the
  * adapter, and restored into a new domain: block requests complete exactly once, packets in flight
- * are delivered once or counted dropped.
+ * are delivered once or counted dropped. One name is one live domain, as libxl has it.
  */
 class GuestSuspendResumeTest {
 
@@ -101,12 +107,66 @@ class GuestSuspendResumeTest {
 		SavedDomain image = hv.save(DOM1);
 		hv.thaw(DOM1, DEADLINE);
 		DomId clone = DomId.of(7);
-		hv.resume(SavedDomain.fromCanonicalBytes(image.canonicalBytes()), clone, DEADLINE, p -> {
+		// one name, one domain (libxl refuses a second): the copy runs beside the original under its own
+		SavedDomain copy = SavedImages.renamed(SavedDomain.fromCanonicalBytes(image.canonicalBytes()), "guest1-copy");
+		hv.resume(copy, clone, DEADLINE, p -> {
 		});
+		assertThat(hv.guest(clone).orElseThrow().config().name()).isEqualTo("guest1-copy");
 		assertThat(hv.guest(clone).orElseThrow().devices()).allMatch(DeviceInfo::connected);
 		Thread.sleep(20);
 		assertSettled(clone);
 		assertSettled(DOM1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(SuspendStrategy.class)
+	void refusesToResumeASuspendedGuestWhileItsRestoredCopyRunsUnderItsName(SuspendStrategy strategy)
+			throws Exception {
+		boot();
+		Thread.sleep(20);
+		hv.quiesce(DOM1, strategy, DEADLINE);
+		SavedDomain image = hv.save(DOM1);
+		hv.suspend(DOM1, DEADLINE);
+		assertThat(hv.resumeBlockers(image)).isEmpty();
+		DomId copy = DomId.of(7);
+		hv.resume(SavedDomain.fromCanonicalBytes(image.canonicalBytes()), copy, DEADLINE, p -> {
+		});
+		hv.simulator().orElseThrow().startWorkload(copy, new WorkloadSpec(true, 16, 16, 1024, true, 32));
+
+		assertThat(hv.resumeBlockers(image)).singleElement().satisfies(b -> {
+			assertThat(b.kind()).isEqualTo(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE);
+			assertThat(b.detail()).contains("dom7", "guest1");
+		});
+		List<ResumePhase> phases = new ArrayList<>();
+		assertThatThrownBy(() -> hv.resume(image, DOM1, DEADLINE, phases::add))
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(HypervisorException.Reason.INVALID_IMAGE);
+				assertThat(e.getMessage()).contains("dom7");
+			});
+		assertThat(phases).as("refused before anything started").isEmpty();
+		assertThat(hv.guest(DOM1)).isEmpty();
+		assertThat(hv.guest(copy).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+		assertThat(hv.guest(copy).orElseThrow().devices()).allMatch(DeviceInfo::connected);
+		assertSettled(copy);
+		// the original's checkpoint is intact: once the copy is gone it resumes
+		hv.destroy(copy, DEADLINE);
+		assertThat(hv.resumeBlockers(image)).isEmpty();
+		hv.resume(image, DOM1, DEADLINE, p -> {
+		});
+		assertSettled(DOM1);
+	}
+
+	@org.junit.jupiter.api.Test
+	void refusesToCreateAGuestUnderANameInUse() {
+		boot();
+		GuestSpec twin = new GuestSpec("guest1", 128, 1, List.of());
+		assertThatThrownBy(() -> hv.create(Optional.of(DomId.of(2)), twin, DEADLINE))
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DOMAIN_EXISTS);
+				assertThat(e.getMessage()).contains("dom1", "guest1");
+			});
+		assertThat(hv.guest(DomId.of(2))).isEmpty();
+		assertThat(hv.guest(DOM1).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
 	}
 
 }
