@@ -205,8 +205,8 @@ class RealXenHostTests {
 	/**
 	 * The guest suspended, then its checkpoint restored into a new domain (new domid, new frames,
 	 * fresh grants): the workload goes on with nothing lost. Then the suspended original is resumed
-	 * while its copy runs: libxl refuses it, the resume ends RESUME_FAILED (its detail is generic;
-	 * libxl's reason is in the service's log), the copy untouched.
+	 * while its copy runs: refused before anything starts (one name, one live domain, as libxl has
+	 * it), RESUME_FAILED with CHECKPOINT_NOT_RESUMABLE saying so, the copy untouched.
 	 */
 	@Test
 	@Order(5)
@@ -232,7 +232,9 @@ class RealXenHostTests {
 
 		JsonNode second = operate("POST", "/api/v1/domains/" + original + "/resume", "{\"deadlineMs\":300000}");
 		System.out.println("resume of the original while its copy runs: " + second);
-		assertThat(second.get("state").asString()).as(second.toString()).isIn("RESUME_FAILED", "FAILED");
+		assertThat(second.get("state").asString()).as(second.toString()).isEqualTo("RESUME_FAILED");
+		assertThat(second.get("error").get("code").asString()).isEqualTo("CHECKPOINT_NOT_RESUMABLE");
+		assertThat(second.get("error").get("detail").asString()).endsWith("a running domain already has the saved guest's name");
 		figure("refusals", "resume of the original while its restored copy runs", second.get("error").get("detail").asString());
 		assertThat(xlDomid()).isEqualTo(copy);
 		Workload still = awaitProgress(after);
