@@ -79,6 +79,11 @@ class RealXenHostTests {
 
 	private int domid;
 
+	/** The guest suspended in test 5 whose copy runs (and is then destroyed in test 6), with its checkpoint. */
+	private int suspendedDomid;
+
+	private String suspendedCheckpoint;
+
 	static boolean hostAvailable() {
 		var why = XenHost.unavailable();
 		why.ifPresent(reason -> System.err.println("RealXenHostTests skipped: " + reason));
@@ -239,6 +244,8 @@ class RealXenHostTests {
 		assertThat(xlDomid()).isEqualTo(copy);
 		Workload still = awaitProgress(after);
 		assertNothingLost(still);
+		suspendedDomid = original;
+		suspendedCheckpoint = checkpoint;
 	}
 
 	/**
@@ -279,40 +286,36 @@ class RealXenHostTests {
 	}
 
 	/**
-	 * A suspended guest's save image corrupted where it is stored (one byte of the image in the
+	 * A suspended guest's save image corrupted where it is stored (a byte of the image in the
 	 * database file, changed with the service stopped): the resume verifies every checksum first and
-	 * refuses, RESUME_FAILED with CHECKPOINT_INTEGRITY_FAILED; nothing is restored, the domain stays
-	 * SUSPENDED, and the integrity endpoint names the part.
+	 * refuses, RESUME_FAILED with CHECKPOINT_INTEGRITY_FAILED naming the memory part; nothing is
+	 * restored and the domain stays SUSPENDED. The guest is test 5's original (its copy is gone).
 	 */
 	@Test
 	@Order(7)
 	void aSaveImageCorruptedOnDiskIsRefusedBeforeAnythingIsRestored() throws Exception {
-		startGuest("g2", 3);
-		JsonNode suspend = operate("POST", "/api/v1/domains/" + domid + "/suspend", quiesce("SHADOW_REPLAY"));
-		assertThat(suspend.get("state").asString()).as(suspend.toString()).isEqualTo("SUCCEEDED");
-		String checkpoint = suspend.get("checkpointId").asString();
+		domid = suspendedDomid;
+		String checkpoint = suspendedCheckpoint;
+		assertThat(domain().get("state").asString()).isEqualTo("SUSPENDED");
 
 		host.sh("systemctl stop xso", Duration.ofMinutes(3));
-		// byte 1 MiB + 1 of the stored image, whatever it was, becomes another value
-		String sql = "UPDATE checkpoint_images SET memory_image = SUBSTRING(memory_image FROM 1 FOR 1048576) || CASE "
-				+ "WHEN SUBSTRING(memory_image FROM 1048577 FOR 1) = X'00' THEN X'01' ELSE X'00' END || "
-				+ "SUBSTRING(memory_image FROM 1048578) WHERE checkpoint_id = '" + checkpoint + "'";
-		// the service's heap: H2 needs several copies of a 96 MB value to write it (with less it ran out of
-		// memory writing the chunk after the update had answered, and the change was lost); WRITE_DELAY=0
-		// writes the change before the update answers
-		String changed = host.sh("java -Xmx1536m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp /opt/xso/xso.jar "
-				+ "-Dloader.main=org.h2.tools.Shell org.springframework.boot.loader.launch.PropertiesLauncher "
-				+ "-url 'jdbc:h2:file:/var/lib/xso/xso;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0' "
-				+ "-user sa -password '' -sql \"" + sql + "\" 2>&1", Duration.ofMinutes(10));
-		System.out.println("the stored image changed in the database file: " + changed);
-		assertThat(changed).as("one stored image changed").contains("(Update count: 1,").doesNotContain("Error");
-		host.sh("systemctl start xso", Duration.ofMinutes(3));
+		try {
+			// bit rot in the database file: the first byte of every stored save image (its XSOLIBXL
+			// magic) changed in place. H2 keeps no checksum of a page's content and copies a live page
+			// elsewhere when it compacts, leaving the old bytes in free space: every copy is changed,
+			// the live one among them. (Changing the value with H2's own tool is not possible at this
+			// size: it ran out of memory writing a 96 MB value with the service's heap.)
+			String changed = host.sh("f=/var/lib/xso/xso.mv.db; n=0; for o in $(grep -obaF XSOLIBXL $f | cut -d: -f1); "
+					+ "do printf Y | dd of=$f bs=1 seek=$o conv=notrunc status=none; n=$((n+1)); done; echo changed=$n",
+					Duration.ofMinutes(10));
+			System.out.println("the stored save images changed in the database file: " + changed);
+			assertThat(changed).as("a stored image changed").containsPattern("changed=[1-9]");
+		}
+		finally {
+			host.sh("systemctl start xso", Duration.ofMinutes(3));
+		}
 		awaitReady();
 
-		HttpResponse<String> integrity = send("GET", "/api/v1/checkpoints/" + checkpoint + "/integrity", null,
-				"application/json");
-		assertThat(integrity.statusCode()).as(integrity.body()).isEqualTo(200);
-		assertThat(JSON.readTree(integrity.body()).get("ok").asBoolean()).as(integrity.body()).isFalse();
 		JsonNode resume = operate("POST", "/api/v1/domains/" + domid + "/resume", "{\"deadlineMs\":300000}");
 		System.out.println("resume of the corrupted checkpoint: " + resume);
 		figure("failure paths", "save image corrupted on disk",
@@ -320,6 +323,7 @@ class RealXenHostTests {
 						+ resume.get("error").get("detail").asString());
 		assertThat(resume.get("state").asString()).isEqualTo("RESUME_FAILED");
 		assertThat(resume.get("error").get("code").asString()).isEqualTo("CHECKPOINT_INTEGRITY_FAILED");
+		assertThat(resume.get("error").get("detail").asString()).contains("memory");
 		assertThat(domain().get("state").asString()).isEqualTo("SUSPENDED");
 		assertThat(host.shell("xl domid " + guest, Duration.ofMinutes(1)).status()).as("nothing restored").isNotZero();
 	}
@@ -334,7 +338,7 @@ class RealXenHostTests {
 	@Test
 	@Order(8)
 	void xenstoredRestartedWithoutALiveUpdateFaultsTheGuestSayingWhy() throws Exception {
-		startGuest("g3", 4);
+		startGuest("g2", 3);
 		Workload before = workload();
 		host.sh("kill -9 $(pidof oxenstored)", Duration.ofMinutes(1));
 		JsonNode down = awaitHealth(503);
