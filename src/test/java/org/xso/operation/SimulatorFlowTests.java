@@ -63,10 +63,7 @@ class SimulatorFlowTests {
 		startWorkload(domid);
 		long issuedBefore = awaitIssued(domid, 50);
 
-		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
-		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		JsonNode suspended = suspend(domid, strategy);
 		JsonNode resumed = awaitEnd(call(post("/api/v1/domains/" + domid + "/resume"), 202));
 		assertThat(resumed.get("state").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
 		for (JsonNode device : resumed.get("devices")) {
@@ -94,10 +91,7 @@ class SimulatorFlowTests {
 		call(get("/api/v1/domains/" + target), 404);
 		assertExactlyOnceAndNothingLost(domid, 0);
 
-		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
-		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		JsonNode suspended = suspend(domid, strategy);
 		JsonNode restored = restore(checkpoint.get("checkpointId").asString(), target);
 		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
 		for (JsonNode device : restored.get("devices")) {
@@ -115,10 +109,7 @@ class SimulatorFlowTests {
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
 		startWorkload(domid);
 		long issuedBefore = awaitIssued(domid, 50);
-		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
-		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		JsonNode suspended = suspend(domid, strategy);
 		String checkpoint = suspended.get("checkpointId").asString();
 		JsonNode restored = restore(checkpoint, copy);
 		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
@@ -140,6 +131,15 @@ class SimulatorFlowTests {
 		JsonNode running = call(get("/api/v1/domains/" + copy), 200);
 		assertThat(running.get("state").asString()).as(running.toString()).isEqualTo("RUNNING");
 		assertExactlyOnceAndNothingLost(copy, issuedBefore);
+	}
+
+	/** Suspends the guest and waits for the suspend to succeed. */
+	private JsonNode suspend(int domid, String strategy) throws Exception {
+		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000}"), 202));
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+		return suspended;
 	}
 
 	private JsonNode restore(String checkpoint, int target) throws Exception {
