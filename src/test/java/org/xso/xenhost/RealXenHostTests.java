@@ -287,9 +287,9 @@ class RealXenHostTests {
 
 	/**
 	 * A suspended guest's save image corrupted where it is stored (a byte of the image in the
-	 * database file, changed with the service stopped): the resume verifies every checksum first and
-	 * refuses, RESUME_FAILED with CHECKPOINT_INTEGRITY_FAILED naming the memory part; nothing is
-	 * restored and the domain stays SUSPENDED. The guest is test 5's original (its copy is gone).
+	 * database file, changed with the service stopped): the resume is refused before it is accepted
+	 * (422 CHECKPOINT_INTEGRITY_FAILED naming the memory part: the service verifies every checksum
+	 * first); nothing is restored and the domain stays SUSPENDED. The guest is test 5's original (its copy is gone).
 	 */
 	@Test
 	@Order(7)
@@ -316,14 +316,16 @@ class RealXenHostTests {
 		}
 		awaitReady();
 
-		JsonNode resume = operate("POST", "/api/v1/domains/" + domid + "/resume", "{\"deadlineMs\":300000}");
-		System.out.println("resume of the corrupted checkpoint: " + resume);
-		figure("failure paths", "save image corrupted on disk",
-				resume.get("state").asString() + " " + resume.get("error").get("code").asString() + ": "
-						+ resume.get("error").get("detail").asString());
-		assertThat(resume.get("state").asString()).isEqualTo("RESUME_FAILED");
-		assertThat(resume.get("error").get("code").asString()).isEqualTo("CHECKPOINT_INTEGRITY_FAILED");
-		assertThat(resume.get("error").get("detail").asString()).contains("memory");
+		// the service verifies the checkpoint before it accepts the resume: refused, nothing started
+		HttpResponse<String> refused = send("POST", "/api/v1/domains/" + domid + "/resume", "{\"deadlineMs\":300000}",
+				"application/json");
+		System.out.println("resume of the corrupted checkpoint: " + refused.statusCode() + " " + refused.body());
+		JsonNode problem = JSON.readTree(refused.body());
+		figure("failure paths", "save image corrupted on disk", refused.statusCode() + " "
+				+ problem.get("code").asString() + ": " + problem.get("detail").asString());
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+		assertThat(problem.get("code").asString()).isEqualTo("CHECKPOINT_INTEGRITY_FAILED");
+		assertThat(problem.get("detail").asString()).contains("memory: SHA-256 mismatch");
 		assertThat(domain().get("state").asString()).isEqualTo("SUSPENDED");
 		assertThat(host.shell("xl domid " + guest, Duration.ofMinutes(1)).status()).as("nothing restored").isNotZero();
 	}
