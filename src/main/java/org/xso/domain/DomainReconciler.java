@@ -159,10 +159,10 @@ public class DomainReconciler {
 
 	/** Every device the domain has (as stored) is there and connected: none missing, none half-way. */
 	private static boolean allConnected(DomainViews.DomainRecord d, GuestInfo guest) {
-		Set<DeviceId> connected = new HashSet<>();
-		guest.devices().stream().filter(x -> x.connected()).forEach(x -> connected.add(x.id()));
+		Set<DeviceId> present = new HashSet<>();
+		guest.devices().forEach(x -> present.add(x.id()));
 		return guest.devices().stream().allMatch(x -> x.connected())
-				&& d.spec().devices().stream().allMatch(x -> connected.contains(x.id()));
+				&& d.spec().devices().stream().allMatch(x -> present.contains(x.id()));
 	}
 
 	private void recreate(DomainViews.DomainRecord d) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.PowerState;
@@ -54,6 +55,22 @@ class ReconciliationTests extends IntegrationTest {
 		assertThat(hypervisor.power(1)).isEmpty();
 		assertThat(call(get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
 		assertThat(resume(1).get("state").asString()).isEqualTo("SUCCEEDED");
+	}
+
+	/**
+	 * A FAULTED domain is cleared only when every device it has is there and connected: a guest
+	 * listed without one (a vbd gone, or a guest whose xenstore record was lost and that the libxl
+	 * adapter lists without devices) stays FAULTED.
+	 */
+	@Test
+	void clearsAFaultedDomainOnlyWhenEveryStoredDeviceIsConnected() throws Exception {
+		createDomain(1);
+		createDomain(2);
+		jdbc.update("update domains set state = 'FAULTED' where domid in (1, 2)");
+		hypervisor.detach(DomId.guest(2), DeviceId.vbd(51712), Duration.ofSeconds(1));
+		reconciler.reconcile();
+		assertThat(call(get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("RUNNING");
+		assertThat(call(get("/api/v1/domains/2"), 200).get("state").asString()).isEqualTo("FAULTED");
 	}
 
 	@Test

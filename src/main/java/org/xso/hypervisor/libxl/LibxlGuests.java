@@ -56,7 +56,7 @@ final class LibxlGuests {
 	 * devices' directories and libxl's own record of it are gone).
 	 */
 	Optional<String> unmanageable(DomId domid) {
-		if (LibxlNative.domidToName(ctx, domid.value()) != null || LibxlNative.domainInfo(ctx, domid.value()) == null) {
+		if (LibxlNative.domidToName(ctx, domid.value()) != null || !runs(domid)) {
 			return Optional.empty();
 		}
 		return Optional.of("xenstored has no record of dom" + domid.value() + " (it was restarted without a live "
@@ -64,11 +64,16 @@ final class LibxlGuests {
 				+ "saved or reconnected through xenstore; destroy it and start it again");
 	}
 
+	/** Whether Xen still has the domain (a domain without a name in xenstore may still run). */
+	private boolean runs(DomId domid) {
+		return LibxlNative.domainInfo(ctx, domid.value()) != null;
+	}
+
 	private Optional<GuestInfo> info(DomId domid, long[] rec, int at) {
 		String name = LibxlNative.domidToName(ctx, domid.value());
 		boolean recordLost = false;
 		if (name == null) {
-			if (LibxlNative.domainInfo(ctx, domid.value()) == null) {
+			if (!runs(domid)) {
 				return Optional.empty(); // gone between the two calls
 			}
 			// runs, but xenstored lost its record (see unmanageable): listed, with no devices

@@ -146,10 +146,7 @@ class LibxlNativeTest {
 		StandIn.vbd(xs, 8, "xvda", 51712, 2048);
 		String json = LibxlNative.retrieveDomainConfiguration(ctx, 8);
 		assertThat(json).contains("\"name\":\"g8\"").contains("\"max_vcpus\":2");
-		Path image = dir.resolve("g8.save");
-		int out = LibxlNative.open(image, true);
-		LibxlNative.domainSuspend(ctx, 8, out, 0);
-		LibxlNative.close(out);
+		Path image = saveImage(ctx, 8, dir);
 		LibxlNative.domainDestroy(ctx, 8);
 		int in = LibxlNative.open(image, false);
 		int domid = LibxlNative.domainCreateRestore(ctx, json, 9, in);
@@ -168,10 +165,7 @@ class LibxlNativeTest {
 		StandIn.domain(xs, 16, "g16", 131072, 1);
 		StandIn.vbd(xs, 16, "xvda", 51712, 2048);
 		String json = LibxlNative.retrieveDomainConfiguration(ctx, 16);
-		Path image = dir.resolve("g16.save");
-		int out = LibxlNative.open(image, true);
-		LibxlNative.domainSuspend(ctx, 16, out, 0);
-		LibxlNative.close(out);
+		Path image = saveImage(ctx, 16, dir);
 		// dom16 still exists (suspended in place, not destroyed) and has the name
 		int in = LibxlNative.open(image, false);
 		try {
@@ -198,10 +192,7 @@ class LibxlNativeTest {
 			StandIn.domain(xs, 14, "g14", 131072, 1);
 			StandIn.vbd(xs, 14, "xvda", 51712, 2048);
 			String json = LibxlNative.retrieveDomainConfiguration(own, 14);
-			Path image = dir.resolve("g14.save");
-			int out = LibxlNative.open(image, true);
-			LibxlNative.domainSuspend(own, 14, out, 0);
-			LibxlNative.close(out);
+			Path image = saveImage(own, 14, dir);
 			LibxlNative.domainDestroy(own, 14);
 			int in = LibxlNative.open(image, false);
 			LibxlNative.domainCreateRestore(own, json, 15, in);
@@ -315,6 +306,15 @@ class LibxlNativeTest {
 			throw new IllegalStateException("body failed");
 		})).hasMessage("body failed");
 		assertThat(xs.read("/test/aborted/key")).isEmpty();
+	}
+
+	/** Suspends {@code domid} into a save image file in {@code dir} (as libxl_domain_suspend writes it). */
+	private static Path saveImage(long ctx, int domid, Path dir) {
+		Path image = dir.resolve("g" + domid + ".save");
+		int out = LibxlNative.open(image, true);
+		LibxlNative.domainSuspend(ctx, domid, out, 0);
+		LibxlNative.close(out);
+		return image;
 	}
 
 }
