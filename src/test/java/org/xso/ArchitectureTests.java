@@ -29,7 +29,8 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.xso.hypervisor..", "org.xso.domain..", "org.xso.checkpoint..",
-					"org.xso.operation..", "org.xso.web..", "org.springframework..", "jakarta.persistence..")
+					"org.xso.operation..", "org.xso.web..", "org.xso.problem..", "org.xso.events..", "org.xso.config..",
+					"org.springframework..", "jakarta.persistence..")
 			.allowEmptyShould(true)
 			.check(CLASSES);
 	}
@@ -117,13 +118,72 @@ class ArchitectureTests {
 			.check(CLASSES);
 	}
 
+	/**
+	 * Domain code speaks the domain: no feature, nor the vocabulary the features share (problems,
+	 * events, configuration), imports anything of the web layer. Only the web layer turns a problem
+	 * into an HTTP status and an RFC 9457 document.
+	 */
 	@Test
-	void webDependsOnNoFeature() {
+	void noFeatureImportsWeb() {
 		noClasses().that()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..", "org.xso.problem..",
+					"org.xso.events..", "org.xso.config..", "org.xso.hypervisor..", "org.xso.persistence..")
+			.should()
+			.dependOnClassesThat()
 			.resideInAPackage("org.xso.web..")
+			.check(CLASSES);
+	}
+
+	/**
+	 * HTTP stays in the web layer: no feature depends on Spring MVC, the servlet API or HTTP status
+	 * types, so a feature's outcome can be asked for by anything, not only a request.
+	 */
+	@Test
+	void featuresKnowNoHttp() {
+		noClasses().that()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..", "org.xso.problem..",
+					"org.xso.events..", "org.xso.config..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework.web..", "org.springframework.http..", "jakarta.servlet..")
+			.check(CLASSES);
+	}
+
+	/** Every controller is part of the web layer. */
+	@Test
+	void controllersLiveInTheWebLayer() {
+		classes().that()
+			.areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+			.or()
+			.areAnnotatedWith(org.springframework.stereotype.Controller.class)
+			.should()
+			.resideInAnyPackage("org.xso.web..", "org.xso.security..")
+			.check(CLASSES);
+	}
+
+	/**
+	 * The web layer's shared part (problem rendering, paging, ETags, the event stream) depends on no
+	 * feature; the features' controllers in its sub-packages do.
+	 */
+	@Test
+	void webInfrastructureDependsOnNoFeature() {
+		noClasses().that()
+			.resideInAPackage("org.xso.web")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..")
+			.check(CLASSES);
+	}
+
+	/** The domain's problem vocabulary depends only on the hypervisor port it words. */
+	@Test
+	void problemsDependOnNoFeature() {
+		noClasses().that()
+			.resideInAnyPackage("org.xso.problem..", "org.xso.events..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..",
+					"org.xso.config..", "org.springframework..", "jakarta..")
 			.check(CLASSES);
 	}
 

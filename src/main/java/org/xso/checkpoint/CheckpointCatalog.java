@@ -8,19 +8,20 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.xso.audit.Cause;
-import org.xso.text.SafeText;
-import org.xso.web.ETags;
-import org.xso.web.PageView;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.xso.audit.Cause;
 import org.xso.hypervisor.Hypervisor;
-import org.xso.web.Paging;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.Precondition;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.text.SafeText;
 
 /**
  * Reads and administers stored checkpoints: lists, details, deletion, pins, retention and the
@@ -48,9 +49,10 @@ public class CheckpointCatalog {
 	}
 
 	@Transactional(readOnly = true)
-	public PageView<CheckpointViews.Summary> list(int domid, Paging paging) {
+	public Page<CheckpointViews.Summary> list(int domid, Pageable paging) {
 		Sort newestFirst = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
-		return PageView.of(checkpoints.findByDomid(domid, paging.request(newestFirst)), CheckpointViews.Summary::of);
+		return checkpoints.findByDomid(domid, PageRequest.of(paging.getPageNumber(), paging.getPageSize(), newestFirst))
+			.map(CheckpointViews.Summary::of);
 	}
 
 	@Transactional(readOnly = true)
@@ -79,13 +81,13 @@ public class CheckpointCatalog {
 	}
 
 	/**
-	 * Deletes a checkpoint unless it is pinned (409 CHECKPOINT_IN_USE) or {@code ifMatch} is stale
+	 * Deletes a checkpoint unless it is pinned (409 CHECKPOINT_IN_USE) or {@code expected} is stale
 	 * (412).
 	 */
 	@Transactional
-	public void delete(UUID id, @Nullable String ifMatch, Cause cause) {
+	public void delete(UUID id, Precondition expected, Cause cause) {
 		Checkpoint c = require(id);
-		ETags.checkIfMatch(ifMatch, ETags.of(c.sha256()));
+		expected.check(Precondition.tag(c.sha256()));
 		if (c.pinned()) {
 			throw new ProblemException(ProblemCode.CHECKPOINT_IN_USE,
 					"checkpoint " + id + " is pinned: " + c.pinReason() + "; resume or delete the domain first")

@@ -8,12 +8,12 @@ import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
+import org.xso.config.GuestConfig;
 import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.GuestSpecCodec;
 import org.xso.hypervisor.ShadowEntry;
-import org.xso.web.GuestConfig;
 import org.xso.xen.XenbusState;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;

@@ -3,7 +3,7 @@ package org.xso.checkpoint;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.xso.web.StreamEvent;
+import org.xso.events.StreamEvent;
 
 /** What the checkpoint module publishes. */
 public final class CheckpointEvents {

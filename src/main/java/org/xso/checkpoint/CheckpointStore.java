@@ -16,8 +16,8 @@ import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.RingSnapshot;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

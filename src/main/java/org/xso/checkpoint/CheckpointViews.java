@@ -6,11 +6,11 @@ import java.util.SortedMap;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.xso.config.GuestConfig;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SuspendStrategy;
-import org.xso.web.ETags;
-import org.xso.web.GuestConfig;
+import org.xso.problem.Precondition;
 import org.xso.xen.XenbusState;
 
 /** The checkpoint module's representations (records serialized as the API's JSON). */
@@ -31,7 +31,7 @@ public final class CheckpointViews {
 
 		/** A checkpoint never changes, so its SHA-256 is its entity tag. */
 		public String etag() {
-			return ETags.of(sha256);
+			return Precondition.tag(sha256);
 		}
 
 	}
@@ -42,7 +42,7 @@ public final class CheckpointViews {
 			@Nullable String pinReason, @Nullable GuestConfig config, Manifest manifest, List<SavedDevice> devices) {
 
 		public String etag() {
-			return ETags.of(manifest.sha256());
+			return Precondition.tag(manifest.sha256());
 		}
 
 	}

@@ -7,12 +7,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.xso.audit.Principals;
+import org.xso.config.BackendFeatures;
+import org.xso.config.DeviceConfig;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceType;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.BackendFeatures;
-import org.xso.web.DeviceConfig;
-import org.xso.web.ProblemException;
 
 /**
  * With {@code xso.demo.enabled=true}: guests 1 and 2 (one vbd 51712 = xvda and one vif 0 each)

@@ -6,16 +6,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.config.DeviceConfig;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
-import org.xso.web.DeviceConfig;
-import org.xso.web.ETags;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.Precondition;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.xen.DomId;
 
 /** Devices as sub-resources of a domain: read, hot-plug, detach (each attributed to the principal that asked). */
@@ -69,13 +69,13 @@ public class DeviceService {
 	}
 
 	/** Hot-plugs a device into a running guest (handshake steps 1 to 6), then records it. */
-	public DomainViews.DeviceView attach(int domid, @Nullable String ifMatch, DeviceConfig config,
+	public DomainViews.DeviceView attach(int domid, Precondition expected, DeviceConfig config,
 			String principal) {
 		DeviceSpec spec = config.toSpec("");
 		DriverDomains.requireExisting(hypervisor, spec, "");
 		tx.executeWithoutResult(s -> {
 			Domain d = domains.require(domid);
-			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
+			expected.check(Precondition.tag(d.version()));
 			requireRunning(d, "hot-plug a device into");
 			if (d.device(spec.id()).isPresent()) {
 				throw new ProblemException(ProblemCode.DEVICE_EXISTS,
@@ -101,10 +101,10 @@ public class DeviceService {
 	}
 
 	/** Unplugs a device (Closing, then Closed on both ends) and forgets it. */
-	public void detach(int domid, DeviceId id, @Nullable String ifMatch, String principal) {
+	public void detach(int domid, DeviceId id, Precondition expected, String principal) {
 		tx.executeWithoutResult(s -> {
 			Domain d = domains.require(domid);
-			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
+			expected.check(Precondition.tag(d.version()));
 			d.device(id).orElseThrow(() -> notFound(domid, id));
 			requireRunning(d, "detach a device from");
 			leases.acquire(domid, null, "detach " + id);

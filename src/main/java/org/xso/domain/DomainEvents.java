@@ -4,10 +4,10 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.audit.Principals;
+import org.xso.events.StreamEvent;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.HypervisorEvent;
 import org.xso.xen.XenbusState;
-import org.xso.web.StreamEvent;
 
 /**
  * What the domain module publishes (and relays from the hypervisor) for the event stream. A change

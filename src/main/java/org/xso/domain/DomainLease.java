@@ -9,7 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.jspecify.annotations.Nullable;
 import org.xso.persistence.AssignedIdEntity;
-import org.xso.web.LeaseRef;
+import org.xso.problem.LeaseRef;
 
 /**
  * The persisted lock that makes one operation run on a domain at a time: who holds it (an instance

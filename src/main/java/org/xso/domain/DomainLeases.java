@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.xso.web.LeaseRef;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.LeaseRef;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 /**
  * The per-domain lease: one holder at a time, enforced by the primary key of {@code domain_leases}

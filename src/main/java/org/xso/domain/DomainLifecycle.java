@@ -9,8 +9,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.audit.Cause;
 import org.xso.hypervisor.GuestSpec;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 /**
  * The state changes operations (and reconciliation) make to domains. Each joins the caller's

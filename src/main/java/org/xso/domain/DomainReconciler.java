@@ -17,8 +17,8 @@ import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
+import org.xso.problem.HypervisorProblems;
 import org.xso.text.SafeText;
-import org.xso.web.HypervisorProblems;
 import org.xso.xen.DomId;
 
 /**

@@ -8,23 +8,24 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.audit.Cause;
 import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.config.GuestConfig;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
-import org.xso.web.ETags;
-import org.xso.web.GuestConfig;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.InvalidParam;
-import org.xso.web.PageView;
-import org.xso.web.Paging;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.Precondition;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 import org.xso.xen.DomId;
 
 /**
@@ -69,12 +70,12 @@ public class DomainService {
 	}
 
 	@Transactional(readOnly = true)
-	public PageView<DomainViews.DomainView> list(Paging paging, @Nullable DomainState state) {
+	public Page<DomainViews.DomainView> list(Pageable paging, @Nullable DomainState state) {
 		Sort byId = Sort.by("domid");
-		var page = state == null ? domains.findAll(paging.request(byId))
-				: domains.findByState(state, paging.request(byId));
+		Pageable sorted = PageRequest.of(paging.getPageNumber(), paging.getPageSize(), byId);
+		var page = state == null ? domains.findAll(sorted) : domains.findByState(state, sorted);
 		Function<Integer, DomainViewAssembler.Live> live = views.liveAll();
-		return PageView.of(page, d -> views.view(d, live.apply(d.domid())));
+		return page.map(d -> views.view(d, live.apply(d.domid())));
 	}
 
 	@Transactional(readOnly = true)
@@ -138,10 +139,10 @@ public class DomainService {
 	}
 
 	/** Destroys the guest (devices Closing, then Closed) and deletes it with all its checkpoints. */
-	public void delete(int domid, @Nullable String ifMatch, String principal) {
+	public void delete(int domid, Precondition expected, String principal) {
 		tx.executeWithoutResult(s -> {
 			Domain d = require(domid);
-			ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
+			expected.check(Precondition.tag(d.version()));
 			leases.acquire(domid, null, "delete");
 		});
 		try {
@@ -172,14 +173,14 @@ public class DomainService {
 
 	/** Changes the retention and applies it at once. */
 	@Transactional
-	public DomainViews.DomainView patch(int domid, @Nullable String ifMatch, DomainRequests.PatchDomain patch,
+	public DomainViews.DomainView patch(int domid, Precondition expected, DomainRequests.PatchDomain patch,
 			String principal) {
 		Domain d = require(domid);
-		ETags.checkIfMatch(ifMatch, ETags.of(d.version()));
+		expected.check(Precondition.tag(d.version()));
 		if (patch.checkpointRetention() != null) {
 			int keep = patch.checkpointRetention();
 			if (keep < 1 || keep > 1000) {
-				throw ProblemException.invalid(InvalidParam.body("/checkpointRetention", "must be 1..1000: " + keep));
+				throw ProblemException.invalid(Violation.of("/checkpointRetention", "must be 1..1000: " + keep));
 			}
 			d.retention(keep, clock.instant(), principal);
 			domains.saveAndFlush(d);

@@ -12,14 +12,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointViews;
+import org.xso.config.DeviceConfig;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
-import org.xso.web.DeviceConfig;
-import org.xso.web.LeaseRef;
+import org.xso.problem.LeaseRef;
 import org.xso.xen.DomId;
 import org.xso.xen.GrantRef;
 

@@ -6,11 +6,12 @@ import java.util.SortedMap;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.xso.config.DeviceConfig;
 import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceType;
-import org.xso.web.DeviceConfig;
-import org.xso.web.ETags;
-import org.xso.web.LeaseRef;
+import org.xso.hypervisor.GuestSpec;
+import org.xso.problem.LeaseRef;
+import org.xso.problem.Precondition;
 import org.xso.xen.XenbusState;
 
 /** The domain module's representations. */
@@ -28,7 +29,7 @@ public final class DomainViews {
 			@Nullable UUID suspendCheckpointId, Storage storage, Instant createdAt, Instant updatedAt, long version) {
 
 		public String etag() {
-			return ETags.of(version);
+			return Precondition.tag(version);
 		}
 
 	}
@@ -65,7 +66,7 @@ public final class DomainViews {
 			@Nullable UUID suspendCheckpointId, int checkpointRetention, long version) {
 
 		public String etag() {
-			return ETags.of(version);
+			return Precondition.tag(version);
 		}
 
 	}

@@ -5,10 +5,10 @@ import java.util.List;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.InvalidParam;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 import org.xso.xen.DomId;
 
 /**
@@ -36,7 +36,7 @@ final class DriverDomains {
 		if (!exists) {
 			throw new ProblemException(ProblemCode.INVALID_CONFIG,
 					device.id() + ": backend domain " + backend.value() + " does not exist")
-				.withErrors(List.of(InvalidParam.body(pointer + "/backendDomid", "no such domain: " + backend.value())));
+				.withErrors(List.of(Violation.of(pointer + "/backendDomid", "no such domain: " + backend.value())));
 		}
 	}
 

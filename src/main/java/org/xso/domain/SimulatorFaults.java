@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.xso.hypervisor.SimulatorControls;
-import org.xso.web.InvalidParam;
-import org.xso.web.ProblemException;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 import org.xso.xen.DomId;
 
 /** Checks a fault request for exactly the members its kind takes, in range, and applies it. */
@@ -31,7 +31,7 @@ final class SimulatorFaults {
 
 	static void validate(SimulatorRequests.Fault f) {
 		if (f.kind() == null) {
-			throw ProblemException.invalid(InvalidParam.body("/kind", "is required: one of "
+			throw ProblemException.invalid(Violation.of("/kind", "is required: one of "
 					+ Arrays.toString(SimulatorRequests.FaultKind.values())));
 		}
 		Set<String> members = MEMBERS.get(f.kind());
@@ -46,11 +46,11 @@ final class SimulatorFaults {
 		for (Map.Entry<String, Object> member : given.entrySet()) {
 			boolean expected = members.contains(member.getKey());
 			if (expected && member.getValue() == null) {
-				throw ProblemException.invalid(InvalidParam.body("/" + member.getKey(), "is required for " + f.kind()));
+				throw ProblemException.invalid(Violation.of("/" + member.getKey(), "is required for " + f.kind()));
 			}
 			if (!expected && member.getValue() != null) {
 				throw ProblemException
-					.invalid(InvalidParam.body("/" + member.getKey(), "does not apply to " + f.kind()));
+					.invalid(Violation.of("/" + member.getKey(), "does not apply to " + f.kind()));
 			}
 		}
 		if (f.domid() != null) {
@@ -85,7 +85,7 @@ final class SimulatorFaults {
 
 	private static void range(long value, String pointer, long min, long max) {
 		if (value < min || value > max) {
-			throw ProblemException.invalid(InvalidParam.body(pointer, "must be " + min + ".." + max + ": " + value));
+			throw ProblemException.invalid(Violation.of(pointer, "must be " + min + ".." + max + ": " + value));
 		}
 	}
 

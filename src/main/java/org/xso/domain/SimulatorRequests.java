@@ -1,16 +1,16 @@
 package org.xso.domain;
 
 import org.jspecify.annotations.Nullable;
+import org.xso.config.BackendFeatures;
 import org.xso.hypervisor.DeviceType;
-import org.xso.web.BackendFeatures;
 
 /** Request and response bodies of the simulator-only endpoints. */
-final class SimulatorRequests {
+public final class SimulatorRequests {
 
 	private SimulatorRequests() {
 	}
 
-	enum WorkloadAction {
+	public enum WorkloadAction {
 
 		START, STOP
 
@@ -20,25 +20,25 @@ final class SimulatorRequests {
 	 * {@code POST /domains/{domid}/workload}: START with optional overrides of the default workload,
 	 * or STOP (what is in flight still completes).
 	 */
-	record WorkloadCommand(@Nullable WorkloadAction action, @Nullable Boolean block, @Nullable Integer queueDepth,
+	public record WorkloadCommand(@Nullable WorkloadAction action, @Nullable Boolean block, @Nullable Integer queueDepth,
 			@Nullable Integer maxSectors, @Nullable Long regionSectors, @Nullable Boolean net,
 			@Nullable Integer packetWindow) {
 	}
 
-	record WorkloadStatus(int domid, boolean running) {
+	public record WorkloadStatus(int domid, boolean running) {
 	}
 
-	record VerifyRequest(@Nullable Integer timeoutMs) {
+	public record VerifyRequest(@Nullable Integer timeoutMs) {
 	}
 
 	/**
 	 * Every acknowledged write of the guest's vbds read back: how many sectors did not match, and how
 	 * many held the guest's own intact writes.
 	 */
-	record VerifyResult(int domid, long mismatches, long writtenSectors) {
+	public record VerifyResult(int domid, long mismatches, long writtenSectors) {
 	}
 
-	enum FaultKind {
+	public enum FaultKind {
 
 		/** Per-request latency of a block backend ({@code latencyMs}). */
 		BACKEND_LATENCY,
@@ -53,7 +53,7 @@ final class SimulatorRequests {
 
 	}
 
-	record Fault(FaultKind kind, @Nullable Integer domid, @Nullable DeviceType deviceType, @Nullable Integer devid,
+	public record Fault(FaultKind kind, @Nullable Integer domid, @Nullable DeviceType deviceType, @Nullable Integer devid,
 			@Nullable Long latencyMs, @Nullable Integer count, @Nullable Boolean stall,
 			@Nullable BackendFeatures features) {
 	}

@@ -12,10 +12,10 @@ import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.WorkloadSpec;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.InvalidParam;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 import org.xso.xen.DomId;
 
 /**
@@ -39,14 +39,14 @@ public class SimulatorService {
 		return hypervisor.simulator().isPresent();
 	}
 
-	SimulatorRequests.WorkloadStatus workload(int domid) {
+	public SimulatorRequests.WorkloadStatus workload(int domid) {
 		domains.record(domid);
 		return new SimulatorRequests.WorkloadStatus(domid, call(s -> s.workloadRunning(DomId.guest(domid))));
 	}
 
-	SimulatorRequests.WorkloadStatus command(int domid, SimulatorRequests.WorkloadCommand c) {
+	public SimulatorRequests.WorkloadStatus command(int domid, SimulatorRequests.WorkloadCommand c) {
 		if (c.action() == null) {
-			throw ProblemException.invalid(InvalidParam.body("/action", "is required: START or STOP"));
+			throw ProblemException.invalid(Violation.of("/action", "is required: START or STOP"));
 		}
 		if (c.action() == SimulatorRequests.WorkloadAction.STOP) {
 			stopTakesNothingElse(c);
@@ -84,17 +84,17 @@ public class SimulatorService {
 		});
 	}
 
-	SimulatorRequests.VerifyResult verify(int domid, SimulatorRequests.VerifyRequest request) {
+	public SimulatorRequests.VerifyResult verify(int domid, SimulatorRequests.VerifyRequest request) {
 		domains.record(domid);
 		int timeoutMs = request.timeoutMs() == null ? 10_000 : request.timeoutMs();
 		if (timeoutMs < 1 || timeoutMs > 600_000) {
-			throw ProblemException.invalid(InvalidParam.body("/timeoutMs", "must be 1..600000: " + timeoutMs));
+			throw ProblemException.invalid(Violation.of("/timeoutMs", "must be 1..600000: " + timeoutMs));
 		}
 		DiskVerification v = call(s -> s.verifyDisks(DomId.guest(domid), Duration.ofMillis(timeoutMs)));
 		return new SimulatorRequests.VerifyResult(domid, v.mismatches(), v.writtenSectors());
 	}
 
-	void inject(SimulatorRequests.Fault f) {
+	public void inject(SimulatorRequests.Fault f) {
 		SimulatorFaults.validate(f);
 		if (f.domid() != null) {
 			domains.record(f.domid());
@@ -119,7 +119,7 @@ public class SimulatorService {
 					c.net() == null ? d.net() : c.net(), c.packetWindow() == null ? d.packetWindow() : c.packetWindow());
 		}
 		catch (IllegalArgumentException e) {
-			throw ProblemException.invalid(InvalidParam.body("", String.valueOf(e.getMessage())));
+			throw ProblemException.invalid(Violation.of("", String.valueOf(e.getMessage())));
 		}
 	}
 
@@ -130,14 +130,14 @@ public class SimulatorService {
 				{ "/packetWindow", c.packetWindow() } };
 		for (Object[] member : members) {
 			if (member[1] != null) {
-				throw ProblemException.invalid(InvalidParam.body((String) member[0], "does not apply to STOP"));
+				throw ProblemException.invalid(Violation.of((String) member[0], "does not apply to STOP"));
 			}
 		}
 	}
 
 	private static void range(@Nullable Number value, String pointer, long min, long max) {
 		if (value != null && (value.longValue() < min || value.longValue() > max)) {
-			throw ProblemException.invalid(InvalidParam.body(pointer, "must be " + min + ".." + max + ": " + value));
+			throw ProblemException.invalid(Violation.of(pointer, "must be " + min + ".." + max + ": " + value));
 		}
 	}
 
@@ -152,20 +152,20 @@ public class SimulatorService {
 			throw HypervisorProblems.of(e);
 		}
 		catch (IllegalArgumentException e) {
-			throw ProblemException.invalid(InvalidParam.body("", String.valueOf(e.getMessage())));
+			throw ProblemException.invalid(Violation.of("", String.valueOf(e.getMessage())));
 		}
 	}
 
 	static DeviceId device(@Nullable DeviceType type, @Nullable Integer devid) {
 		if (type == null || devid == null) {
-			throw ProblemException.invalid(InvalidParam.body("/deviceType", "deviceType and devid are required"));
+			throw ProblemException.invalid(Violation.of("/deviceType", "deviceType and devid are required"));
 		}
 		return new DeviceId(type, devid);
 	}
 
 	static BlkbackFeatures features(SimulatorRequests.Fault f) {
 		if (f.features() == null) {
-			throw ProblemException.invalid(InvalidParam.body("/features", "is required"));
+			throw ProblemException.invalid(Violation.of("/features", "is required"));
 		}
 		f.features().validate("/features");
 		return f.features().toPort();

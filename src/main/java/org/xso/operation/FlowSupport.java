@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 
 /**
  * What every flow does between and after its phases: notice a cancel or a passed deadline the

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
@@ -24,6 +25,7 @@ import org.hibernate.annotations.DynamicUpdate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
 import org.xso.audit.Cause;
+import org.xso.problem.Problem;
 
 /**
  * The operation aggregate: a persisted state machine. State changes only through the guarded
@@ -83,8 +85,10 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	@Column(name = "recovery_note", length = NOTE_LENGTH)
 	private @Nullable String recoveryNote;
 
+	/** Why the operation did not succeed: its outcome, as the domain states it. */
 	@Column(name = "error_problem", length = 16384)
-	private @Nullable String errorProblem;
+	@Convert(converter = ProblemColumn.class)
+	private @Nullable Problem error;
 
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
@@ -188,29 +192,29 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	}
 
 	/**
-	 * RUNNING → {@code end} (FAILED, ROLLED_BACK, RESUME_FAILED or CANCELLED) with the problem as
-	 * JSON: the running phase FAILED (CANCELLED for a cancel), later ones SKIPPED, and the done phases
+	 * RUNNING → {@code end} (FAILED, ROLLED_BACK, RESUME_FAILED or CANCELLED) with {@code problem}
+	 * as its outcome: the running phase FAILED (CANCELLED for a cancel), later ones SKIPPED, and the done phases
 	 * in {@code compensated} COMPENSATED.
 	 */
-	void fail(OperationState end, @Nullable String problemJson, Set<Phase> compensated, Instant now) {
+	void fail(OperationState end, Problem problem, Set<Phase> compensated, Instant now) {
 		if (!end.isTerminal() || end == OperationState.SUCCEEDED) {
 			throw new IllegalArgumentException("not a failure end state: " + end);
 		}
 		require(OperationState.RUNNING, "end as " + end);
 		Phases.end(phases, end == OperationState.CANCELLED ? PhaseState.CANCELLED : PhaseState.FAILED, compensated,
 				now);
-		this.errorProblem = problemJson;
+		this.error = problem;
 		end(end, now);
 	}
 
 	/** PENDING → CANCELLED, as {@code by} asked: nothing had been done. */
-	void cancelPending(String problemJson, String by, Instant now) {
+	void cancelPending(Problem problem, String by, Instant now) {
 		require(OperationState.PENDING, "cancel");
 		this.requesters = requesters.cancelledBy(by);
 		for (int i = 0; i < phases.size(); i++) {
 			phases.set(i, phases.get(i).ended(PhaseState.SKIPPED, now));
 		}
-		this.errorProblem = problemJson;
+		this.error = problem;
 		end(OperationState.CANCELLED, now);
 	}
 
@@ -293,7 +297,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	@Nullable String recoveryNote() { return recoveryNote; }
 
-	@Nullable String errorProblem() { return errorProblem; }
+	@Nullable Problem error() { return error; }
 
 	Instant createdAt() { return createdAt; }
 

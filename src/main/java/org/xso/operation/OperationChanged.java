@@ -3,7 +3,7 @@ package org.xso.operation;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.xso.web.StreamEvent;
+import org.xso.events.StreamEvent;
 
 /**
  * An operation moved: a new state, a new phase, or progress within a phase. Its principal is the

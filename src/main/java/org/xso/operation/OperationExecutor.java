@@ -16,9 +16,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.xso.domain.DomainLeases;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 
 /**
  * Runs operations off the web threads on bounded pools (one for the short operations, one for

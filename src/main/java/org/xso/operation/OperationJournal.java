@@ -24,10 +24,11 @@ import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
-import org.xso.web.ProblemBody;
-import org.xso.web.ProblemCode;
+import org.xso.problem.Precondition;
+import org.xso.problem.Problem;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.ProblemException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,13 +61,11 @@ class OperationJournal {
 
 	private final OperationProperties properties;
 
-	private final JsonMapper json;
-
 	private final Clock clock;
 
 	OperationJournal(OperationRepository operations, OperationEpochRepository epochs, CheckpointStore store,
 			CheckpointCatalog catalog, DomainLifecycle lifecycle, DomainService domains, DomainLeases leases,
-			InstanceId instance, OperationProperties properties, JsonMapper json, Clock clock) {
+			InstanceId instance, OperationProperties properties, Clock clock) {
 		this.operations = operations;
 		this.epochs = epochs;
 		this.store = store;
@@ -76,7 +75,6 @@ class OperationJournal {
 		this.leases = leases;
 		this.instance = instance;
 		this.properties = properties;
-		this.json = json;
 		this.clock = clock;
 	}
 
@@ -277,7 +275,7 @@ class OperationJournal {
 			return;
 		}
 		logCause(id, end, problem);
-		op.fail(end, problemJson(id, problem), compensated, clock.instant());
+		op.fail(end, outcome(id, problem), compensated, clock.instant());
 		operations.save(op);
 		leases.releaseFor(op.domid(), op.id());
 	}
@@ -351,7 +349,7 @@ class OperationJournal {
 	void discardCheckpoint(Cause cause, @Nullable UUID checkpoint) {
 		if (checkpoint != null) {
 			catalog.unpin(checkpoint);
-			catalog.delete(checkpoint, null, cause);
+			catalog.delete(checkpoint, Precondition.NONE, cause);
 		}
 	}
 
@@ -364,9 +362,9 @@ class OperationJournal {
 		return epochs.newest(id, org.springframework.data.domain.Limit.of(n));
 	}
 
-	String problemJson(UUID id, ProblemException problem) {
-		ProblemBody body = problem.toBody("/api/v1/operations/" + id);
-		return json.writeValueAsString(body);
+	/** The outcome recorded for operation {@code id} that ends with {@code failure}: its problem, concerning the operation. */
+	static Problem outcome(UUID id, ProblemException failure) {
+		return failure.problem().withOperationId(id);
 	}
 
 	private void finish(Operation op) {

@@ -6,15 +6,16 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.domain.DomainLeases;
-import org.xso.web.PageView;
-import org.xso.web.Paging;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 /** Reads operations and cancels them. */
 @Service
@@ -53,11 +54,13 @@ public class OperationQueries {
 	}
 
 	@Transactional(readOnly = true)
-	public PageView<OperationViews.OperationView> list(@Nullable Integer domid, @Nullable OperationKind kind,
-			@Nullable OperationState state, @Nullable String requestedBy, Paging paging) {
+	public Page<OperationViews.OperationView> list(@Nullable Integer domid, @Nullable OperationKind kind,
+			@Nullable OperationState state, @Nullable String requestedBy, Pageable paging) {
 		Sort newestFirst = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
-		return PageView.of(operations.search(domid, kind, state, requestedBy, paging.request(newestFirst)),
-				mapper::map);
+		return operations
+			.search(domid, kind, state, requestedBy,
+					PageRequest.of(paging.getPageNumber(), paging.getPageSize(), newestFirst))
+			.map(mapper::map);
 	}
 
 	/**
@@ -101,7 +104,7 @@ public class OperationQueries {
 
 	private void cancelPending(UUID id, String by) {
 		Operation op = require(id);
-		op.cancelPending(journal.problemJson(id,
+		op.cancelPending(OperationJournal.outcome(id,
 				new ProblemException(ProblemCode.CANCELLED, "cancelled before it started")), by, clock.instant());
 		operations.saveAndFlush(op);
 		leases.releaseFor(op.domid(), id);

@@ -15,10 +15,10 @@ import org.springframework.stereotype.Component;
 import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainReconciler;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.problem.LeaseRef;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.LeaseRef;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 
 /**
  * Finishes what a stopped instance left running. At startup and then periodically it takes over

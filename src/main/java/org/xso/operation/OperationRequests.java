@@ -4,35 +4,35 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.SuspendStrategy;
-import org.xso.web.InvalidParam;
-import org.xso.web.ProblemException;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 
 /** Request bodies of the endpoints that start operations. */
-final class OperationRequests {
+public final class OperationRequests {
 
 	private OperationRequests() {
 	}
 
 	/** Suspend and live checkpoint: the strategy is the caller's choice; timeouts in milliseconds. */
-	record QuiesceRequest(@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs,
+	public record QuiesceRequest(@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs,
 			@Nullable Long deadlineMs) {
 	}
 
-	record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs) {
+	public record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs) {
 	}
 
-	record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs) {
+	public record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs) {
 	}
 
 	/** Periodic checkpointing: every {@code intervalMs}, {@code count} times or until cancelled. */
-	record PeriodicRequest(@Nullable SuspendStrategy strategy, @Nullable Long intervalMs, @Nullable Integer count,
+	public record PeriodicRequest(@Nullable SuspendStrategy strategy, @Nullable Long intervalMs, @Nullable Integer count,
 			@Nullable Long quiesceTimeoutMs, @Nullable Long epochDeadlineMs) {
 	}
 
 	static SuspendStrategy strategy(@Nullable SuspendStrategy s) {
 		if (s == null) {
 			throw ProblemException
-				.invalid(InvalidParam.body("/strategy", "is required: SHADOW_REPLAY or SUSPEND_RESUME"));
+				.invalid(Violation.of("/strategy", "is required: SHADOW_REPLAY or SUSPEND_RESUME"));
 		}
 		return s;
 	}
@@ -40,7 +40,7 @@ final class OperationRequests {
 	static long range(@Nullable Long value, long fallback, String pointer, long min, long max) {
 		long v = value == null ? fallback : value;
 		if (v < min || v > max) {
-			throw ProblemException.invalid(InvalidParam.body(pointer, "must be " + min + ".." + max + ": " + v));
+			throw ProblemException.invalid(Violation.of(pointer, "must be " + min + ".." + max + ": " + v));
 		}
 		return v;
 	}

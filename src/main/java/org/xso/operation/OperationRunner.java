@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.PowerState;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 
 /** Runs one operation on a worker thread: starts it and hands it to the flow of its kind. */
 @Component

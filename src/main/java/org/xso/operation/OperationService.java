@@ -16,10 +16,10 @@ import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
-import org.xso.web.ETags;
-import org.xso.web.InvalidParam;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.Precondition;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 
 /**
  * The operations a caller starts: suspend, live checkpoint, periodic checkpointing, resume and
@@ -57,39 +57,39 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted suspend(int domid, OperationRequests.QuiesceRequest r, @Nullable String key,
-			@Nullable String ifMatch, String requestedBy) {
-		return quiesce(OperationKind.SUSPEND, domid, r, key, ifMatch, requestedBy);
+			Precondition expected, String requestedBy) {
+		return quiesce(OperationKind.SUSPEND, domid, r, key, expected, requestedBy);
 	}
 
 	public OperationSubmitter.Submitted checkpoint(int domid, OperationRequests.QuiesceRequest r,
-			@Nullable String key, @Nullable String ifMatch, String requestedBy) {
-		return quiesce(OperationKind.CHECKPOINT, domid, r, key, ifMatch, requestedBy);
+			@Nullable String key, Precondition expected, String requestedBy) {
+		return quiesce(OperationKind.CHECKPOINT, domid, r, key, expected, requestedBy);
 	}
 
 	private OperationSubmitter.Submitted quiesce(OperationKind kind, int domid, OperationRequests.QuiesceRequest r,
-			@Nullable String key, @Nullable String ifMatch, String requestedBy) {
+			@Nullable String key, Precondition expected, String requestedBy) {
 		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
 		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
 				"/quiesceTimeoutMs", 1, 600_000);
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = kind + "|" + domid + "|" + strategy + "|" + quiesce + "|" + deadline;
 		return submitter.submit(kind, domid, signature, key, requestedBy, () -> {
-			DomainViews.DomainRecord d = running(domid, ifMatch);
+			DomainViews.DomainRecord d = running(domid, expected);
 			return new OperationSubmitter.Draft(kind, domid,
 					new OperationParams(domid, strategy, quiesce, deadline, null, null, null, null), null, d.version());
 		});
 	}
 
 	public OperationSubmitter.Submitted periodic(int domid, OperationRequests.PeriodicRequest r, @Nullable String key,
-			@Nullable String ifMatch, String requestedBy) {
+			Precondition expected, String requestedBy) {
 		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
 		if (r.intervalMs() == null) {
-			throw ProblemException.invalid(InvalidParam.body("/intervalMs", "is required"));
+			throw ProblemException.invalid(Violation.of("/intervalMs", "is required"));
 		}
 		long interval = OperationRequests.range(r.intervalMs(), 0, "/intervalMs", 50, 86_400_000);
 		Integer count = r.count();
 		if (count != null && (count < 1 || count > 1_000_000)) {
-			throw ProblemException.invalid(InvalidParam.body("/count", "must be 1..1000000: " + count));
+			throw ProblemException.invalid(Violation.of("/count", "must be 1..1000000: " + count));
 		}
 		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
 				"/quiesceTimeoutMs", 1, 600_000);
@@ -97,7 +97,7 @@ public class OperationService {
 		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
 				+ epochDeadline;
 		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, () -> {
-			DomainViews.DomainRecord d = running(domid, ifMatch);
+			DomainViews.DomainRecord d = running(domid, expected);
 			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
 					new OperationParams(domid, strategy, quiesce, epochDeadline, interval, count, null, null), null,
 					d.version());
@@ -105,12 +105,12 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted resume(int domid, OperationRequests.ResumeRequest r, @Nullable String key,
-			@Nullable String ifMatch, String requestedBy) {
+			Precondition expected, String requestedBy) {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline;
 		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, () -> {
 			DomainViews.DomainRecord d = notBusy(domid);
-			ETags.checkIfMatch(ifMatch, d.etag());
+			expected.check(d.etag());
 			if (d.state() != DomainState.SUSPENDED) {
 				throw new ProblemException(ProblemCode.BAD_POWER_STATE,
 						"domain " + domid + " is " + d.state() + "; only a SUSPENDED domain can be resumed");
@@ -123,16 +123,16 @@ public class OperationService {
 	}
 
 	public OperationSubmitter.Submitted restore(UUID checkpointId, OperationRequests.RestoreRequest r,
-			@Nullable String key, @Nullable String ifMatch, String requestedBy) {
+			@Nullable String key, Precondition expected, String requestedBy) {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		Integer target = r.targetDomid();
 		if (target != null && (target < 1 || target > 32751)) {
-			throw ProblemException.invalid(InvalidParam.body("/targetDomid", "must be 1..32751: " + target));
+			throw ProblemException.invalid(Violation.of("/targetDomid", "must be 1..32751: " + target));
 		}
 		CheckpointViews.Summary c = catalog.summary(checkpointId);
 		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline;
 		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, () -> {
-			ETags.checkIfMatch(ifMatch, c.etag());
+			expected.check(c.etag());
 			SavedDomain image = store.loadVerified(checkpointId);
 			int domid = target != null ? target : domains.lowestFreeDomid();
 			if (!domains.free(domid)) {
@@ -159,9 +159,9 @@ public class OperationService {
 		return checkpoint;
 	}
 
-	private DomainViews.DomainRecord running(int domid, @Nullable String ifMatch) {
+	private DomainViews.DomainRecord running(int domid, Precondition expected) {
 		DomainViews.DomainRecord d = notBusy(domid);
-		ETags.checkIfMatch(ifMatch, d.etag());
+		expected.check(d.etag());
 		if (d.state() != DomainState.RUNNING) {
 			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
 					"domain " + domid + " is " + d.state() + "; only a RUNNING domain can be quiesced");

@@ -13,9 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainService;
 import org.xso.hypervisor.CanonicalBytes;
-import org.xso.web.IdempotencyKeys;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 /**
  * Accepts an operation: in one transaction it returns the operation an Idempotency-Key already
@@ -77,7 +76,6 @@ public class OperationSubmitter {
 	 */
 	Submitted submit(OperationKind kind, int subjectDomid, String signature, @Nullable String key, String requestedBy,
 			Supplier<Draft> prepare) {
-		IdempotencyKeys.validate(key);
 		String hash = CanonicalBytes.sha256(signature.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		Accepted accepted;
 		try {

@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 import org.xso.hypervisor.DeviceType;
-import org.xso.web.ProblemBody;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Builds the operation representation from the aggregate (inside a read transaction). */
@@ -20,12 +19,9 @@ class OperationViewMapper {
 
 	private static final int RECENT_EPOCHS = 20;
 
-	private final JsonMapper json;
-
 	private final OperationEpochRepository epochs;
 
-	OperationViewMapper(JsonMapper json, OperationEpochRepository epochs) {
-		this.json = json;
+	OperationViewMapper(OperationEpochRepository epochs) {
 		this.epochs = epochs;
 	}
 
@@ -37,13 +33,12 @@ class OperationViewMapper {
 					r.startedAt(), r.finishedAt(), millis(r.startedAt(), r.finishedAt())))
 			.toList();
 		List<OperationViews.DeviceView> devices = op.devices().stream().map(OperationViewMapper::device).toList();
-		ProblemBody error = op.errorProblem() == null ? null : json.readValue(op.errorProblem(), ProblemBody.class);
 		return new OperationViews.OperationView(op.id(), op.kind(), op.domid(),
 				p.subjectDomid() == op.domid() ? null : p.subjectDomid(), op.requesters().requestedBy(), op.state(),
 				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
 				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
 				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
-				periodic(op), error, op.owner(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
+				periodic(op), op.error(), op.owner(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
 	}
 

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.SuspendStrategy;
-import org.xso.web.ProblemBody;
+import org.xso.problem.Problem;
 
 /** The operation module's representations. */
 public final class OperationViews {
@@ -26,7 +26,7 @@ public final class OperationViews {
 			boolean cancelRequested, @Nullable String cancelRequestedBy, int progress,
 			@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs, long deadlineMs, Instant deadlineAt,
 			@Nullable UUID checkpointId, List<PhaseView> phases, List<DeviceView> devices, @Nullable Periodic periodic,
-			@Nullable ProblemBody error, @Nullable String owner, int attempts, @Nullable String recoveryNote,
+			@Nullable Problem error, @Nullable String owner, int attempts, @Nullable String recoveryNote,
 			Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Long durationMs) {
 	}
 

@@ -20,7 +20,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * returns, so nothing is left behind for operations that never end here.
  */
 @Component
-class OperationWaiters {
+public class OperationWaiters {
 
 	private final Map<UUID, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
@@ -31,7 +31,7 @@ class OperationWaiters {
 	}
 
 	/** The operation once it is terminal, or as it is after {@code wait}. */
-	OperationViews.OperationView awaitEnd(UUID id, Duration wait) {
+	public OperationViews.OperationView awaitEnd(UUID id, Duration wait) {
 		CompletableFuture<Void> ended = new CompletableFuture<>();
 		Set<CompletableFuture<Void>> set = waiting.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
 		set.add(ended);

@@ -11,9 +11,9 @@ import org.xso.checkpoint.CheckpointViews;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.ThawFailedException;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 /**
  * Periodic (Remus-style) checkpointing: one live checkpoint (quiesce, save, persist, thaw) per

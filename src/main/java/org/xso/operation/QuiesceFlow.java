@@ -13,8 +13,8 @@ import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.ThawFailedException;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.ProblemException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemException;
 
 /**
  * Suspend (QUIESCE, SAVE, PERSIST, SUSPEND) and live checkpoint (QUIESCE, SAVE, PERSIST, THAW).

@@ -15,11 +15,11 @@ import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
 import org.xso.hypervisor.Hypervisor;
-import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.hypervisor.ResumeBlocker;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.ProblemException;
 
 /**
  * {@code POST /domains/{domid}/resume?dryRun=true}: every reason a resume would fail, machine
@@ -28,7 +28,7 @@ import org.xso.web.ProblemException;
  * version, and what the host itself objects to (a missing backend, a feature the backend lacks).
  */
 @Service
-class ResumeChecker {
+public class ResumeChecker {
 
 	private static final Logger log = LoggerFactory.getLogger(ResumeChecker.class);
 
@@ -51,7 +51,7 @@ class ResumeChecker {
 		this.hypervisor = hypervisor;
 	}
 
-	OperationViews.ResumeCheck check(int domid, @Nullable UUID requested) {
+	public OperationViews.ResumeCheck check(int domid, @Nullable UUID requested) {
 		DomainViews.DomainRecord d = domains.record(domid);
 		List<OperationViews.Reason> reasons = new ArrayList<>();
 		leases.find(domid)

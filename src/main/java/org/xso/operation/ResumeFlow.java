@@ -11,12 +11,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.hypervisor.ResumeBlocker;
+import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import org.xso.web.HypervisorProblems;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 
 /**
  * Resume into the same domain and restore into a new one: VERIFY_CHECKPOINT (every checksum, then

@@ -8,7 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.xso.web.ProblemCode;
+import org.xso.web.ProblemType;
 
 /**
  * Spring Security's firewall refuses a request before any filter runs: a method outside HTTP's
@@ -32,11 +32,11 @@ final class FirewallProblems implements RequestRejectedHandler {
 			RequestRejectedException rejected) throws IOException {
 		if (!METHODS.contains(request.getMethod())) {
 			response.setHeader(HttpHeaders.ALLOW, "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
-			problems.refuse(request, response, ProblemCode.METHOD_NOT_ALLOWED,
+			problems.refuse(request, response, ProblemType.METHOD_NOT_ALLOWED,
 					"HTTP method '" + RequestGuards.printable(request.getMethod()) + "' is not supported");
 			return;
 		}
-		problems.refuse(request, response, ProblemCode.MALFORMED_REQUEST,
+		problems.refuse(request, response, ProblemType.MALFORMED_REQUEST,
 				"the request's path or headers are not accepted (a '..' or '//' segment, an encoded separator "
 						+ "or control character)");
 	}

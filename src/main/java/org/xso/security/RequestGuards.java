@@ -13,7 +13,7 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.xso.web.ProblemCode;
+import org.xso.web.ProblemType;
 
 /**
  * Two rules that keep a browser from being used against the API, whatever credentials it holds.
@@ -45,7 +45,7 @@ final class RequestGuards {
 				throws ServletException, IOException {
 			String origin = request.getHeader(HttpHeaders.ORIGIN);
 			if (origin != null && isCrossOrigin(request) && !allowed.contains(origin)) {
-				problems.refuse(request, response, ProblemCode.CROSS_ORIGIN_REFUSED, "requests from origin '"
+				problems.refuse(request, response, ProblemType.CROSS_ORIGIN_REFUSED, "requests from origin '"
 						+ printable(origin) + "' are not accepted; configure xso.security.cors.allowed-origins to "
 						+ "allow a browser application on another origin");
 				return;
@@ -91,7 +91,7 @@ final class RequestGuards {
 				throws ServletException, IOException {
 			String type = request.getContentType();
 			if (type != null && !isJson(type)) {
-				problems.refuse(request, response, ProblemCode.UNSUPPORTED_MEDIA_TYPE, "a request that changes "
+				problems.refuse(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE, "a request that changes "
 						+ "something takes a JSON body (application/json or application/merge-patch+json) or none; "
 						+ "Content-Type '" + printable(type) + "' is not accepted");
 				return;

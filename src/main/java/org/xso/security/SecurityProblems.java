@@ -13,7 +13,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.xso.web.ProblemBody;
-import org.xso.web.ProblemCode;
+import org.xso.web.ProblemType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,7 +46,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 					: "the Authorization header is not a bearer token ('Authorization: Bearer <token>')";
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
 		}
-		write(response, ProblemBody.of(ProblemCode.UNAUTHENTICATED, detail, request.getRequestURI()));
+		write(response, ProblemBody.of(ProblemType.UNAUTHENTICATED, detail, request.getRequestURI()));
 	}
 
 	@Override
@@ -55,12 +55,12 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 		Authentication caller = SecurityContextHolder.getContext().getAuthentication();
 		String has = caller == null ? "none" : Role.highest(caller.getAuthorities()).map(Role::configName).orElse("none");
 		Role needed = AccessRules.required(request).orElse(Role.ADMIN);
-		write(response, ProblemBody.of(ProblemCode.FORBIDDEN,
+		write(response, ProblemBody.of(ProblemType.FORBIDDEN,
 				"this request needs the " + needed.configName() + " role; the caller's role is " + has,
 				request.getRequestURI()));
 	}
 
-	void refuse(HttpServletRequest request, HttpServletResponse response, ProblemCode code, String detail)
+	void refuse(HttpServletRequest request, HttpServletResponse response, ProblemType code, String detail)
 			throws IOException {
 		write(response, ProblemBody.of(code, detail, request.getRequestURI()));
 	}

@@ -22,7 +22,7 @@ final class BindingProblems {
 	}
 
 	/** The problem for {@code ex}, or null if it is not a binding failure. */
-	static @Nullable ProblemException of(Exception ex) {
+	static @Nullable ApiProblemException of(Exception ex) {
 		if (ex instanceof MethodArgumentNotValidException e) {
 			List<InvalidParam> errors = new ArrayList<>();
 			e.getBindingResult()
@@ -83,8 +83,8 @@ final class BindingProblems {
 		return "a " + type.getSimpleName();
 	}
 
-	private static ProblemException invalid(String detail, List<InvalidParam> errors) {
-		return new ProblemException(ProblemCode.VALIDATION_FAILED, detail).withErrors(errors);
+	private static ApiProblemException invalid(String detail, List<InvalidParam> errors) {
+		return new ApiProblemException(ProblemType.VALIDATION_FAILED, detail).withErrors(errors);
 	}
 
 }

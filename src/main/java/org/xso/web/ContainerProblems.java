@@ -20,8 +20,8 @@ final class ContainerProblems {
 	private ContainerProblems() {
 	}
 
-	static ProblemException of(int status, @Nullable String message, @Nullable Throwable failure) {
-		ProblemException known = known(failure);
+	static ApiProblemException of(int status, @Nullable String message, @Nullable Throwable failure) {
+		ApiProblemException known = known(failure);
 		if (known != null) {
 			return known;
 		}
@@ -29,15 +29,15 @@ final class ContainerProblems {
 			log.debug("The container answered {}: {}", status, SafeText.escape(message));
 		}
 		return switch (status) {
-			case 404 -> new ProblemException(ProblemCode.NOT_FOUND, "no resource at this path");
-			case 405 -> new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
-			case 406 -> new ProblemException(ProblemCode.NOT_ACCEPTABLE, "no acceptable representation");
-			case 415 -> new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "unsupported media type");
+			case 404 -> new ApiProblemException(ProblemType.NOT_FOUND, "no resource at this path");
+			case 405 -> new ApiProblemException(ProblemType.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+			case 406 -> new ApiProblemException(ProblemType.NOT_ACCEPTABLE, "no acceptable representation");
+			case 415 -> new ApiProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "unsupported media type");
 			default -> status >= 400 && status < 500
-					? new ProblemException(ProblemCode.MALFORMED_REQUEST, "the server could not parse the request: a "
+					? new ApiProblemException(ProblemType.MALFORMED_REQUEST, "the server could not parse the request: a "
 							+ "malformed request line, path or header (bad or forbidden percent-encoding such as an "
 							+ "encoded NUL or slash), or one larger than the server accepts (HTTP " + status + ")")
-					: new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log");
+					: new ApiProblemException(ProblemType.INTERNAL_ERROR, "internal error; see the service log");
 		};
 	}
 
@@ -46,15 +46,15 @@ final class ContainerProblems {
 	 * bad percent-encoding or too many parameters; its message quotes byte offsets and suggests
 	 * debug logging, so the client gets this instead.
 	 */
-	static ProblemException invalidQuery(InvalidParameterException e) {
+	static ApiProblemException invalidQuery(InvalidParameterException e) {
 		log.debug("Tomcat rejected the query string: {}", SafeText.escape(e.getMessage()));
-		return ProblemException.invalid(InvalidParam.query("", "the query string is not valid: a parameter "
+		return ApiProblemException.invalid(InvalidParam.query("", "the query string is not valid: a parameter "
 				+ "without a name, bad percent-encoding or too many parameters"));
 	}
 
-	private static @Nullable ProblemException known(@Nullable Throwable failure) {
+	private static @Nullable ApiProblemException known(@Nullable Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause()) {
-			if (t instanceof ProblemException p) {
+			if (t instanceof ApiProblemException p) {
 				return p;
 			}
 			if (t instanceof InvalidParameterException e) {

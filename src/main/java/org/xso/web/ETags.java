@@ -1,11 +1,15 @@
 package org.xso.web;
 
+import java.util.Arrays;
+
 import org.jspecify.annotations.Nullable;
+import org.xso.problem.Precondition;
 
 /**
- * Strong entity tags and If-Match evaluation (RFC 9110 section 13.1.1: strong comparison, so a weak
- * tag never matches). A domain's tag versions its persisted state and configuration; a
- * checkpoint's tag is its SHA-256, since it never changes.
+ * Strong entity tags and If-Match (RFC 9110 section 13.1.1: strong comparison, so a weak tag never
+ * matches). A domain's tag versions its persisted state and configuration; a checkpoint's tag is
+ * its SHA-256, since it never changes. The tag is the domain's {@link Precondition#tag version tag};
+ * this class reads the header into the domain's {@link Precondition}.
  */
 public final class ETags {
 
@@ -13,30 +17,15 @@ public final class ETags {
 	}
 
 	public static String of(Object version) {
-		return "\"" + version + "\"";
+		return Precondition.tag(version);
 	}
 
-	/**
-	 * Fails with 412 PRECONDITION_FAILED (carrying the current tag) unless {@code ifMatch} is absent,
-	 * {@code *}, or lists {@code current}.
-	 */
-	public static void checkIfMatch(@Nullable String ifMatch, String current) {
-		if (ifMatch == null || ifMatch.isBlank() || matches(ifMatch, current)) {
-			return;
+	/** What an {@code If-Match} header asks: nothing when absent or blank, else one of its tags (or any, for {@code *}). */
+	public static Precondition ifMatch(@Nullable String header) {
+		if (header == null || header.isBlank()) {
+			return Precondition.NONE;
 		}
-		throw new ProblemException(ProblemCode.PRECONDITION_FAILED,
-				"If-Match " + ifMatch.trim() + " does not match the current entity tag " + current)
-			.withEtag(current);
-	}
-
-	static boolean matches(String ifMatch, String current) {
-		for (String candidate : ifMatch.split(",")) {
-			String tag = candidate.trim();
-			if (tag.equals("*") || tag.equals(current)) {
-				return true;
-			}
-		}
-		return false;
+		return Precondition.anyOf(Arrays.stream(header.split(",")).map(String::trim).toList());
 	}
 
 }

@@ -48,7 +48,7 @@ class EventHub implements DisposableBean {
 
 	SseEmitter subscribe(EventFilter filter, @Nullable Long lastEventId, boolean follow) {
 		if (subscribers.size() >= properties.maxSubscribers()) {
-			throw new ProblemException(ProblemCode.SERVICE_OVERLOADED,
+			throw new ApiProblemException(ProblemType.SERVICE_OVERLOADED,
 					"too many event-stream clients; retry later");
 		}
 		SseEmitter emitter = new SseEmitter(follow ? properties.streamTimeout().toMillis() : 60_000L);
@@ -66,7 +66,7 @@ class EventHub implements DisposableBean {
 		}
 		catch (java.util.concurrent.RejectedExecutionException e) {
 			subscribers.remove(subscriber);
-			throw new ProblemException(ProblemCode.SERVICE_OVERLOADED, "too many event-stream clients; retry later");
+			throw new ApiProblemException(ProblemType.SERVICE_OVERLOADED, "too many event-stream clients; retry later");
 		}
 		return emitter;
 	}

@@ -54,10 +54,10 @@ class EventStreamController {
 			@RequestParam(required = false) @Nullable Long lastEventId,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventIdHeader) {
 		if (domid != null && (domid < 1 || domid > 32751)) {
-			throw ProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
+			throw ApiProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
 		}
 		if (lastEventId != null && lastEventId < 0) {
-			throw ProblemException.invalid(InvalidParam.query("lastEventId", "must be >= 0: " + lastEventId));
+			throw ApiProblemException.invalid(InvalidParam.query("lastEventId", "must be >= 0: " + lastEventId));
 		}
 		return hub.subscribe(new EventFilter(domid, parseTypes(types)), lastEventId(lastEventIdHeader, lastEventId),
 				follow);
@@ -68,7 +68,7 @@ class EventStreamController {
 			return Set.of();
 		}
 		if (types.length() > MAX_TYPES_LENGTH || !TYPE_LIST.matcher(types).matches()) {
-			throw ProblemException.invalid(InvalidParam.query("types",
+			throw ApiProblemException.invalid(InvalidParam.query("types",
 					"must be a comma-separated list (no spaces, at most " + MAX_TYPES_LENGTH + " characters) of "
 							+ TYPES.stream().sorted().toList()));
 		}
@@ -86,7 +86,7 @@ class EventStreamController {
 			return Long.parseLong(header);
 		}
 		catch (NumberFormatException e) {
-			throw ProblemException
+			throw ApiProblemException
 				.invalid(InvalidParam.header("Last-Event-ID", "must be 1..18 decimal digits (an event id)"));
 		}
 	}

@@ -23,7 +23,7 @@ public final class IdempotencyKeys {
 			return null;
 		}
 		if (!VALID.matcher(key).matches()) {
-			throw ProblemException
+			throw ApiProblemException
 				.invalid(InvalidParam.header(HEADER, "must be 1..128 characters of [A-Za-z0-9._:-]"));
 		}
 		return key;

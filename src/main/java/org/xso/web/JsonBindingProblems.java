@@ -37,10 +37,10 @@ final class JsonBindingProblems {
 	private JsonBindingProblems() {
 	}
 
-	static ProblemException of(HttpMessageNotReadableException e) {
+	static ApiProblemException of(HttpMessageNotReadableException e) {
 		Throwable cause = e.getCause();
 		if (cause == null) {
-			return ProblemException.invalid(InvalidParam.body("", "a JSON request body is required"));
+			return ApiProblemException.invalid(InvalidParam.body("", "a JSON request body is required"));
 		}
 		if (cause instanceof JacksonException je) {
 			String pointer = pointer(je);
@@ -74,14 +74,14 @@ final class JsonBindingProblems {
 				return fail("'" + duplicate(je) + "' is given more than once", pointer);
 			}
 			if (cause instanceof StreamReadException) {
-				return new ProblemException(ProblemCode.MALFORMED_JSON, "the body is not well-formed JSON" + where(je));
+				return new ApiProblemException(ProblemType.MALFORMED_JSON, "the body is not well-formed JSON" + where(je));
 			}
 			// Jackson's own words name our classes and its reference chains: the log has them
 			log.warn("A request body could not be bound at {}: {}", SafeText.quote(pointer),
 					SafeText.escape(je.getOriginalMessage()));
 			return fail("cannot be read as the value expected here", pointer);
 		}
-		return new ProblemException(ProblemCode.MALFORMED_JSON, "the body could not be read");
+		return new ApiProblemException(ProblemType.MALFORMED_JSON, "the body could not be read");
 	}
 
 	/** The member a strict parser found twice, or null. */
@@ -96,8 +96,8 @@ final class JsonBindingProblems {
 		return m.find() ? m.group(1) : null;
 	}
 
-	private static ProblemException fail(String message, String pointer) {
-		return new ProblemException(ProblemCode.VALIDATION_FAILED,
+	private static ApiProblemException fail(String message, String pointer) {
+		return new ApiProblemException(ProblemType.VALIDATION_FAILED,
 				"the request body is not valid" + (pointer.isEmpty() ? "" : " at " + pointer) + ": " + message)
 			.withErrors(List.of(InvalidParam.body(pointer, message)));
 	}

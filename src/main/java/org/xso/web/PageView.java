@@ -8,6 +8,10 @@ import org.springframework.data.domain.Page;
 /** One page of a list: its items and where it sits in the whole. */
 public record PageView<T>(List<T> items, int page, int size, long totalItems, int totalPages) {
 
+	public static <T> PageView<T> of(Page<T> page) {
+		return of(page, Function.identity());
+	}
+
 	public static <E, T> PageView<T> of(Page<E> page, Function<E, T> mapper) {
 		return new PageView<>(page.getContent().stream().map(mapper).toList(), page.getNumber(), page.getSize(),
 				page.getTotalElements(), page.getTotalPages());

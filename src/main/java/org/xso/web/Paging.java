@@ -1,7 +1,6 @@
 package org.xso.web;
 
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 
 /**
  * The {@code page} / {@code size} query parameters every list takes: page 0..10,000,000, size
@@ -18,16 +17,17 @@ public record Paging(int page, int size) {
 
 	public static Paging of(int page, int size) {
 		if (page < 0 || page > MAX_PAGE) {
-			throw ProblemException.invalid(InvalidParam.query("page", "must be 0.." + MAX_PAGE + ": " + page));
+			throw ApiProblemException.invalid(InvalidParam.query("page", "must be 0.." + MAX_PAGE + ": " + page));
 		}
 		if (size < 1 || size > MAX_SIZE) {
-			throw ProblemException.invalid(InvalidParam.query("size", "must be 1.." + MAX_SIZE + ": " + size));
+			throw ApiProblemException.invalid(InvalidParam.query("size", "must be 1.." + MAX_SIZE + ": " + size));
 		}
 		return new Paging(page, size);
 	}
 
-	public PageRequest request(Sort sort) {
-		return PageRequest.of(page, size, sort);
+	/** The page asked for; the feature that reads it orders it. */
+	public PageRequest request() {
+		return PageRequest.of(page, size);
 	}
 
 }

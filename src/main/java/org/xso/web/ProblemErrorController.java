@@ -26,7 +26,7 @@ class ProblemErrorController implements ErrorController {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		int status = code instanceof Integer i ? i : 500;
 		Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-		ProblemException problem = ContainerProblems.of(status,
+		ApiProblemException problem = ContainerProblems.of(status,
 				(String) request.getAttribute(RequestDispatcher.ERROR_MESSAGE), failure);
 		if (problem.code().status().is5xxServerError()) {
 			log.error("Unexpected failure on {}",

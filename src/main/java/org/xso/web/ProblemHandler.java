@@ -1,20 +1,19 @@
 package org.xso.web;
 
-
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -25,6 +24,8 @@ import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.xso.hypervisor.HypervisorException;
+import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
 
 /**
@@ -38,8 +39,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-	@ExceptionHandler(ProblemException.class)
-	ResponseEntity<Object> problem(ProblemException e, HttpServletRequest request) {
+	@ExceptionHandler(ApiProblemException.class)
+	ResponseEntity<Object> problem(ApiProblemException e, HttpServletRequest request) {
 		ProblemBody body = e.toBody(request.getRequestURI());
 		if (e.getCause() != null) {
 			// the detail is the service's wording; what the failure itself said (a file, a statement,
@@ -53,14 +54,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return render(body, new HttpHeaders());
 	}
 
+	/** A command the domain refused, in the API's terms. */
+	@ExceptionHandler(ProblemException.class)
+	ResponseEntity<Object> refused(ProblemException e, HttpServletRequest request) {
+		return problem(ApiProblemException.of(e), request);
+	}
+
 	@ExceptionHandler(HypervisorException.class)
 	ResponseEntity<Object> hypervisor(HypervisorException e, HttpServletRequest request) {
-		return problem(HypervisorProblems.of(e), request);
+		return refused(HypervisorProblems.of(e), request);
 	}
 
 	@ExceptionHandler(OptimisticLockingFailureException.class)
 	ResponseEntity<Object> concurrent(OptimisticLockingFailureException e, HttpServletRequest request) {
-		return problem(new ProblemException(ProblemCode.CONCURRENT_MODIFICATION,
+		return problem(new ApiProblemException(ProblemType.CONCURRENT_MODIFICATION,
 				"the resource was modified by another request; read it again and retry"), request);
 	}
 
@@ -77,7 +84,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
 		log.error("Unexpected failure on {} {}", SafeText.escape(request.getMethod()),
 				SafeText.quote(request.getRequestURI()), e);
-		return problem(new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log"),
+		return problem(new ApiProblemException(ProblemType.INTERNAL_ERROR, "internal error; see the service log"),
 				request);
 	}
 
@@ -90,7 +97,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		ProblemException problem = translate(ex, statusCode);
+		ApiProblemException problem = translate(ex, statusCode);
 		String path = request instanceof ServletWebRequest swr ? swr.getRequest().getRequestURI() : null;
 		HttpHeaders out = new HttpHeaders();
 		if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
@@ -99,35 +106,35 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return render(problem.toBody(path), out);
 	}
 
-	private ProblemException translate(Exception ex, HttpStatusCode status) {
+	private ApiProblemException translate(Exception ex, HttpStatusCode status) {
 		if (ex instanceof HttpMessageNotReadableException e) {
 			return JsonBindingProblems.of(e);
 		}
-		ProblemException binding = BindingProblems.of(ex);
+		ApiProblemException binding = BindingProblems.of(ex);
 		if (binding != null) {
 			return binding;
 		}
 		if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
-			return new ProblemException(ProblemCode.NOT_FOUND, "no resource at this path");
+			return new ApiProblemException(ProblemType.NOT_FOUND, "no resource at this path");
 		}
 		// Spring's own client-facing wording (its ErrorResponse detail), never an exception's message,
 		// which for some of these names the handler method and its parameter types
 		if (ex instanceof HttpRequestMethodNotSupportedException e) {
-			return new ProblemException(ProblemCode.METHOD_NOT_ALLOWED, detail(e, "method not allowed"));
+			return new ApiProblemException(ProblemType.METHOD_NOT_ALLOWED, detail(e, "method not allowed"));
 		}
 		if (ex instanceof HttpMediaTypeNotSupportedException e) {
-			return new ProblemException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, detail(e, "unsupported media type"));
+			return new ApiProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, detail(e, "unsupported media type"));
 		}
 		if (ex instanceof HttpMediaTypeNotAcceptableException e) {
-			return new ProblemException(ProblemCode.NOT_ACCEPTABLE, detail(e, "no acceptable representation"));
+			return new ApiProblemException(ProblemType.NOT_ACCEPTABLE, detail(e, "no acceptable representation"));
 		}
 		if (status.is4xxClientError()) {
 			log.debug("MVC rejected a request with {}: {}", status.value(), SafeText.escape(ex.toString()));
-			return new ProblemException(ProblemCode.VALIDATION_FAILED,
+			return new ApiProblemException(ProblemType.VALIDATION_FAILED,
 					ex instanceof ErrorResponse e ? detail(e, "the request is not valid") : "the request is not valid");
 		}
 		log.error("Unexpected MVC failure", ex);
-		return new ProblemException(ProblemCode.INTERNAL_ERROR, "internal error; see the service log");
+		return new ApiProblemException(ProblemType.INTERNAL_ERROR, "internal error; see the service log");
 	}
 
 	private static String detail(ErrorResponse e, String fallback) {

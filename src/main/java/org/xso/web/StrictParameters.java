@@ -74,7 +74,7 @@ class StrictParameters implements WebMvcConfigurer {
 					String name = ParameterLocations.name(p);
 					String value = request.getHeader(name);
 					if (value != null && value.isEmpty()) {
-						throw ProblemException.invalid(InvalidParam.header(name, "must not be empty"));
+						throw ApiProblemException.invalid(InvalidParam.header(name, "must not be empty"));
 					}
 				}
 				if (!p.hasParameterAnnotation(RequestParam.class)) {
@@ -87,15 +87,15 @@ class StrictParameters implements WebMvcConfigurer {
 					continue;
 				}
 				if (values.length > 1) {
-					throw ProblemException.invalid(InvalidParam.query(name, "must be given once"));
+					throw ApiProblemException.invalid(InvalidParam.query(name, "must be given once"));
 				}
 				if (values[0].isEmpty()) {
-					throw ProblemException.invalid(InvalidParam.query(name, "must not be empty"));
+					throw ApiProblemException.invalid(InvalidParam.query(name, "must not be empty"));
 				}
 			}
 			for (String name : request.getParameterMap().keySet()) {
 				if (!declared.contains(name)) {
-					throw ProblemException.invalid(InvalidParam.query(name, "is not a parameter of this operation"));
+					throw ApiProblemException.invalid(InvalidParam.query(name, "is not a parameter of this operation"));
 				}
 			}
 			return true;

@@ -1,7 +1,5 @@
 package org.xso.domain;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.problem.LeaseRef;
 import org.xso.support.PostgresDatabase;
-import org.xso.web.LeaseRef;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link LeaseClaimTests} on PostgreSQL, the database replicas share in production, and what only

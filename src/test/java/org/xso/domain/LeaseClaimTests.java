@@ -1,7 +1,5 @@
 package org.xso.domain;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +16,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.problem.LeaseRef;
 import org.xso.support.IntegrationTest;
-import org.xso.web.LeaseRef;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Recovery claims stale leases: expired ones, taken over for this instance in the transaction that

@@ -1,12 +1,13 @@
 package org.xso.operation;
 
-import org.xso.hypervisor.DeviceId;
-import org.xso.hypervisor.ResumeBlocker;
-
 import java.util.EnumSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.ResumeBlocker;
+import org.xso.problem.Problem;
+import org.xso.problem.ProblemCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -66,7 +67,7 @@ class OperationTests {
 	@Test
 	void marksCompensatedSkippedAndFailedPhasesWhenItRollsBack() {
 		Operation op = Operations.aSuspend().started().in(Phase.QUIESCE).done(Phase.QUIESCE).in(Phase.SAVE).build();
-		op.fail(OperationState.ROLLED_BACK, "{}", EnumSet.of(Phase.QUIESCE), T0.plusSeconds(1));
+		op.fail(OperationState.ROLLED_BACK, Problem.of(ProblemCode.QUIESCE_TIMEOUT, "late"), EnumSet.of(Phase.QUIESCE), T0.plusSeconds(1));
 		assertThat(op.state()).isEqualTo(OperationState.ROLLED_BACK);
 		assertThat(op.phases()).extracting(PhaseRecord::state)
 			.containsExactly(PhaseState.COMPENSATED, PhaseState.FAILED, PhaseState.SKIPPED, PhaseState.SKIPPED);
@@ -78,7 +79,7 @@ class OperationTests {
 	@Test
 	void marksTheInterruptedPhaseCancelledOnACancel() {
 		Operation op = Operations.aSuspend().started().in(Phase.QUIESCE).build();
-		op.fail(OperationState.CANCELLED, "{}", Set.of(), T0.plusSeconds(1));
+		op.fail(OperationState.CANCELLED, Problem.of(ProblemCode.CANCELLED, "cancelled"), Set.of(), T0.plusSeconds(1));
 		assertThat(op.phases().get(0).state()).isEqualTo(PhaseState.CANCELLED);
 	}
 
@@ -122,7 +123,7 @@ class OperationTests {
 	@Test
 	void recordsTheFirstPrincipalThatAskedToCancelAndForgetsItWhenRequeued() {
 		Operation pending = Operations.aSuspend().build();
-		pending.cancelPending("{}", "bob", T0.plusSeconds(1));
+		pending.cancelPending(Problem.of(ProblemCode.CANCELLED, "cancelled"), "bob", T0.plusSeconds(1));
 		assertThat(pending.state()).isEqualTo(OperationState.CANCELLED);
 		assertThat(pending.requesters()).isEqualTo(new Requesters("alice", "bob"));
 		assertThat(new Requesters("alice", "bob").cancelledBy("carol").cancelRequestedBy()).isEqualTo("bob");

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.xso.domain.DomainService;
 import org.xso.hypervisor.SuspendStrategy;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.support.IntegrationTest;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

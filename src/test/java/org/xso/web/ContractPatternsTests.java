@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 
 import com.github.fge.jsonschema.core.util.RegexECMA262Helper;
 import org.junit.jupiter.api.Test;
+import org.xso.config.GuestConfig;
+import org.xso.text.SafeText;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,8 @@
 package org.xso.web;
 
 import org.junit.jupiter.api.Test;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,29 +11,30 @@ class ETagsTests {
 
 	@Test
 	void matchesTheCurrentTagAnyTagOfAListOrAStar() {
-		assertThat(ETags.matches("\"3\"", "\"3\"")).isTrue();
-		assertThat(ETags.matches("\"1\", \"3\"", "\"3\"")).isTrue();
-		assertThat(ETags.matches("*", "\"3\"")).isTrue();
+		assertThat(ETags.ifMatch("\"3\"").holdsFor("\"3\"")).isTrue();
+		assertThat(ETags.ifMatch("\"1\", \"3\"").holdsFor("\"3\"")).isTrue();
+		assertThat(ETags.ifMatch("*").holdsFor("\"3\"")).isTrue();
+		assertThat(ETags.ifMatch("\"1\", \"2\"").holdsFor("\"3\"")).isFalse();
 	}
 
 	@Test
 	void neverMatchesAWeakTagBecauseIfMatchComparesStrongly() {
-		assertThat(ETags.matches("W/\"3\"", "\"3\"")).isFalse();
+		assertThat(ETags.ifMatch("W/\"3\"").holdsFor("\"3\"")).isFalse();
 	}
 
 	@Test
 	void failsAStaleIfMatchWithTheCurrentTag() {
-		assertThatThrownBy(() -> ETags.checkIfMatch("\"2\"", "\"3\"")).isInstanceOfSatisfying(ProblemException.class,
+		assertThatThrownBy(() -> ETags.ifMatch("\"2\"").check("\"3\"")).isInstanceOfSatisfying(ProblemException.class,
 				p -> {
 					assertThat(p.code()).isEqualTo(ProblemCode.PRECONDITION_FAILED);
-					assertThat(p.toBody("/x").etag()).isEqualTo("\"3\"");
+					assertThat(ApiProblemException.of(p).toBody("/x").etag()).isEqualTo("\"3\"");
 				});
 	}
 
 	@Test
 	void letsARequestWithoutIfMatchThrough() {
-		ETags.checkIfMatch(null, "\"3\"");
-		ETags.checkIfMatch(" ", "\"3\"");
+		ETags.ifMatch(null).check("\"3\"");
+		ETags.ifMatch(" ").check("\"3\"");
 	}
 
 }

@@ -26,7 +26,7 @@ import org.springframework.web.util.UriUtils;
 import org.xso.support.Database;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
-import org.xso.web.ProblemCode;
+import org.xso.web.ProblemType;
 import org.xso.web.fuzz.FuzzRequest.Known;
 import tools.jackson.databind.JsonNode;
 
@@ -80,7 +80,7 @@ class ContractFuzzProperties extends IntegrationTest {
 		int total = Integer.getInteger("xso.fuzz.requests", DEFAULT_REQUESTS);
 		Contract contract = Contract.load(Path.of("openapi.yaml"));
 		assertThat(contract.problemCodes()).as("the catalogue in openapi.yaml")
-			.containsExactlyInAnyOrderElementsOf(Arrays.stream(ProblemCode.values()).map(Enum::name).toList());
+			.containsExactlyInAnyOrderElementsOf(Arrays.stream(ProblemType.values()).map(Enum::name).toList());
 		RandomGenerator<FuzzRequest> requests = new Requests(contract).any().generator(1000);
 		Random random = new Random(seed);
 		System.out.printf("contract fuzz: seed %d (-Dxso.fuzz.seed), %d requests (-Dxso.fuzz.requests)%n", seed,
@@ -140,7 +140,7 @@ class ContractFuzzProperties extends IntegrationTest {
 		if (status >= 400) {
 			assertThat(result.getResponse().getContentType()).as(where).startsWith("application/problem+json");
 			JsonNode problem = json.readTree(body);
-			ProblemCode code = ProblemCode.valueOf(problem.get("code").asString());
+			ProblemType code = ProblemType.valueOf(problem.get("code").asString());
 			assertThat(code.status().value()).as(where).isEqualTo(status);
 			assertThat(problem.get("status").asInt()).as(where).isEqualTo(status);
 			Snapshot after = Snapshot.take(jdbc, hypervisor);

@@ -1,4 +1,4 @@
-package org.xso.domain;
+package org.xso.web.domain;
 
 import java.net.URI;
 import java.security.Principal;
@@ -19,9 +19,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Principals;
+import org.xso.config.DeviceConfig;
+import org.xso.domain.DeviceService;
+import org.xso.domain.DomainService;
+import org.xso.domain.DomainViews;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceType;
-import org.xso.web.DeviceConfig;
+import org.xso.web.ETags;
 import org.xso.web.PageView;
 import org.xso.web.Paging;
 
@@ -49,7 +53,7 @@ class DeviceController {
 	ResponseEntity<DomainViews.DeviceView> attach(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@RequestBody DeviceConfig device, @Nullable Principal principal) {
-		DomainViews.DeviceView view = devices.attach(domid, ifMatch, device, Principals.of(principal));
+		DomainViews.DeviceView view = devices.attach(domid, ETags.ifMatch(ifMatch), device, Principals.of(principal));
 		return ResponseEntity
 			.created(URI.create("/api/v1/domains/" + domid + "/devices/" + view.type() + "/" + view.devid()))
 			.body(view);
@@ -72,7 +76,7 @@ class DeviceController {
 			@PathVariable @Min(0) @Max(16777215) int devid,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@Nullable Principal principal) {
-		devices.detach(domid, new DeviceId(type, devid), ifMatch, Principals.of(principal));
+		devices.detach(domid, new DeviceId(type, devid), ETags.ifMatch(ifMatch), Principals.of(principal));
 		return ResponseEntity.noContent().build();
 	}
 

@@ -1,9 +1,8 @@
-package org.xso.domain;
-
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+package org.xso.web.domain;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -11,11 +10,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.domain.DomainService;
+import org.xso.problem.LeaseRef;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.support.AdminByDefault;
 import org.xso.support.ContractValidation;
-import org.xso.web.LeaseRef;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
 import org.xso.web.StrictJson;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package org.xso.domain;
+package org.xso.web.domain;
 
 import java.util.regex.Pattern;
 
@@ -9,11 +9,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.XenstoreEntry;
-import org.xso.web.HypervisorProblems;
+import org.xso.problem.HypervisorProblems;
+import org.xso.web.ApiProblemException;
 import org.xso.web.InvalidParam;
 import org.xso.web.PageView;
 import org.xso.web.Paging;
-import org.xso.web.ProblemException;
 
 /** {@code GET /api/v1/xenstore?path=...}: a read-only view of the xenstore, like {@code xenstore-ls -f -p}. */
 @RestController
@@ -41,7 +41,7 @@ class XenstoreController {
 	PageView<Node> read(@RequestParam(defaultValue = "/local/domain") String path,
 			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "100") int size) {
 		if (path.length() > 1024 || !PATH.matcher(path).matches()) {
-			throw ProblemException.invalid(InvalidParam.query("path",
+			throw ApiProblemException.invalid(InvalidParam.query("path",
 					"must be an absolute xenstore path of [A-Za-z0-9_@:.-] segments, at most 1024 characters"));
 		}
 		try {

@@ -1,4 +1,4 @@
-package org.xso.web;
+package org.xso.problem;
 
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.ResumeBlocker;

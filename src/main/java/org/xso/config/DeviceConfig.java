@@ -1,4 +1,4 @@
-package org.xso.web;
+package org.xso.config;
 
 import java.util.List;
 
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.DeviceType;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 import org.xso.xen.DomId;
 
 /**
@@ -38,29 +40,29 @@ public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = t
 	 */
 	public DeviceSpec toSpec(String pointer) {
 		if (type == null) {
-			throw ProblemException.invalid(InvalidParam.body(pointer + "/type", "is required: vbd or vif"));
+			throw ProblemException.invalid(Violation.of(pointer + "/type", "is required: vbd or vif"));
 		}
 		if (devid < 0 || devid > 0xFFFFFF) {
-			throw ProblemException.invalid(InvalidParam.body(pointer + "/devid", "must be 0..16777215: " + devid));
+			throw ProblemException.invalid(Violation.of(pointer + "/devid", "must be 0..16777215: " + devid));
 		}
 		int backend = backendDomid == null ? 0 : backendDomid;
 		if (backend < 0 || backend > DomId.MAX_GUEST) {
 			throw ProblemException
-				.invalid(InvalidParam.body(pointer + "/backendDomid", "must be 0..32751: " + backend));
+				.invalid(Violation.of(pointer + "/backendDomid", "must be 0..32751: " + backend));
 		}
 		try {
 			if (type == DeviceType.vbd) {
 				requireAbsent(mac, pointer + "/mac", "vbd");
 				if (sectors == null) {
-					throw ProblemException.invalid(InvalidParam.body(pointer + "/sectors", "is required for a vbd"));
+					throw ProblemException.invalid(Violation.of(pointer + "/sectors", "is required for a vbd"));
 				}
 				if (sectors < 1 || sectors > MAX_SECTORS) {
 					throw ProblemException
-						.invalid(InvalidParam.body(pointer + "/sectors", "must be 1.." + MAX_SECTORS + ": " + sectors));
+						.invalid(Violation.of(pointer + "/sectors", "must be 1.." + MAX_SECTORS + ": " + sectors));
 				}
 				if (sectorSize != null && !SECTOR_SIZES.contains(sectorSize)) {
 					throw ProblemException.invalid(
-							InvalidParam.body(pointer + "/sectorSize", "must be one of " + SECTOR_SIZES + ": " + sectorSize));
+							Violation.of(pointer + "/sectorSize", "must be one of " + SECTOR_SIZES + ": " + sectorSize));
 				}
 				if (features != null) {
 					features.validate(pointer + "/features");
@@ -72,18 +74,18 @@ public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = t
 			requireAbsent(sectorSize, pointer + "/sectorSize", "vif");
 			requireAbsent(features, pointer + "/features", "vif");
 			if (mac == null) {
-				throw ProblemException.invalid(InvalidParam.body(pointer + "/mac", "is required for a vif"));
+				throw ProblemException.invalid(Violation.of(pointer + "/mac", "is required for a vif"));
 			}
 			return new DeviceSpec.Vif(devid, DomId.of(backend), mac);
 		}
 		catch (IllegalArgumentException e) {
-			throw ProblemException.invalid(InvalidParam.body(pointer, String.valueOf(e.getMessage())));
+			throw ProblemException.invalid(Violation.of(pointer, String.valueOf(e.getMessage())));
 		}
 	}
 
 	private static void requireAbsent(@Nullable Object value, String pointer, String type) {
 		if (value != null) {
-			throw ProblemException.invalid(InvalidParam.body(pointer, "does not apply to a " + type));
+			throw ProblemException.invalid(Violation.of(pointer, "does not apply to a " + type));
 		}
 	}
 

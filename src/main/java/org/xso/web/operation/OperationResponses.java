@@ -1,9 +1,11 @@
-package org.xso.operation;
+package org.xso.web.operation;
 
 import java.net.URI;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.xso.operation.OperationSubmitter;
+import org.xso.operation.OperationViews;
 
 /** 202 Accepted with the operation's Location; a replay of an Idempotency-Key says so in a header. */
 final class OperationResponses {

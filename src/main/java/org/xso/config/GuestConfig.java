@@ -1,4 +1,4 @@
-package org.xso.web;
+package org.xso.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 
 /** JSON form of a guest's configuration ({@link GuestSpec}). */
 public record GuestConfig(String name, int memoryMiB, int vcpus, List<DeviceConfig> devices) {
@@ -40,25 +42,25 @@ public record GuestConfig(String name, int memoryMiB, int vcpus, List<DeviceConf
 		for (int i = 0; i < list.size(); i++) {
 			DeviceConfig device = list.get(i);
 			if (device == null) {
-				throw ProblemException.invalid(InvalidParam.body("/devices/" + i, "must be a device, not null"));
+				throw ProblemException.invalid(Violation.of("/devices/" + i, "must be a device, not null"));
 			}
 			specs.add(device.toSpec("/devices/" + i));
 		}
 		if (name == null || !NAME.matcher(name).matches()) {
-			throw ProblemException.invalid(InvalidParam.body("/name",
+			throw ProblemException.invalid(Violation.of("/name",
 					"must be 1..64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
 		}
 		if (memoryMiB < 16 || memoryMiB > 1 << 20) {
-			throw ProblemException.invalid(InvalidParam.body("/memoryMiB", "must be 16..1048576: " + memoryMiB));
+			throw ProblemException.invalid(Violation.of("/memoryMiB", "must be 16..1048576: " + memoryMiB));
 		}
 		if (vcpus < 1 || vcpus > 128) {
-			throw ProblemException.invalid(InvalidParam.body("/vcpus", "must be 1..128: " + vcpus));
+			throw ProblemException.invalid(Violation.of("/vcpus", "must be 1..128: " + vcpus));
 		}
 		try {
 			return new GuestSpec(name, memoryMiB, vcpus, specs);
 		}
 		catch (IllegalArgumentException e) {
-			throw ProblemException.invalid(InvalidParam.body("/devices", String.valueOf(e.getMessage())));
+			throw ProblemException.invalid(Violation.of("/devices", String.valueOf(e.getMessage())));
 		}
 	}
 

@@ -1,4 +1,4 @@
-package org.xso.domain;
+package org.xso.web.domain;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,6 +9,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.xso.domain.SimulatorRequests;
+import org.xso.domain.SimulatorService;
 
 /** Simulator only: a guest's workload, disk verification, fault injection. */
 @RestController

@@ -1,10 +1,11 @@
-package org.xso.operation;
+package org.xso.web.operation;
 
 import java.security.Principal;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,13 +15,20 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.http.HttpHeaders;
 import org.xso.audit.Principals;
+import org.xso.operation.OperationKind;
+import org.xso.operation.OperationQueries;
+import org.xso.operation.OperationRequests;
+import org.xso.operation.OperationService;
+import org.xso.operation.OperationState;
+import org.xso.operation.OperationViews;
+import org.xso.operation.OperationWaiters;
+import org.xso.web.ApiProblemException;
+import org.xso.web.ETags;
 import org.xso.web.IdempotencyKeys;
 import org.xso.web.InvalidParam;
 import org.xso.web.PageView;
 import org.xso.web.Paging;
-import org.xso.web.ProblemException;
 
 /** {@code /api/v1/operations}: list, read, cancel; {@code POST /api/v1/checkpoints/{id}/restore}. */
 @RestController
@@ -49,20 +57,20 @@ class OperationController {
 			@RequestParam(required = false) @Nullable String requestedBy, @RequestParam(defaultValue = "0") int page,
 			@RequestParam(defaultValue = "20") int size) {
 		if (domid != null && (domid < 1 || domid > 32751)) {
-			throw ProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
+			throw ApiProblemException.invalid(InvalidParam.query("domid", "must be 1..32751: " + domid));
 		}
 		if (requestedBy != null && !Principals.valid(requestedBy)) {
-			throw ProblemException.invalid(InvalidParam.query("requestedBy",
+			throw ApiProblemException.invalid(InvalidParam.query("requestedBy",
 					"must be 1.." + Principals.MAX_LENGTH + " characters, none of them a control character"));
 		}
-		return queries.list(domid, kind, state, requestedBy, Paging.of(page, size));
+		return PageView.of(queries.list(domid, kind, state, requestedBy, Paging.of(page, size).request()));
 	}
 
 	/** {@code waitMs} > 0: answer once the operation has ended, or after that long (long polling). */
 	@GetMapping("/api/v1/operations/{id}")
 	OperationViews.OperationView get(@PathVariable UUID id, @RequestParam(defaultValue = "0") long waitMs) {
 		if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
-			throw ProblemException.invalid(InvalidParam.query("waitMs", "must be 0.." + MAX_WAIT_MS + ": " + waitMs));
+			throw ApiProblemException.invalid(InvalidParam.query("waitMs", "must be 0.." + MAX_WAIT_MS + ": " + waitMs));
 		}
 		return waitMs == 0 ? queries.view(id) : waiters.awaitEnd(id, java.time.Duration.ofMillis(waitMs));
 	}
@@ -80,7 +88,8 @@ class OperationController {
 			@Nullable Principal principal) {
 		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null)
 				: request;
-		return OperationResponses.accepted(operations.restore(id, r, key, ifMatch, Principals.of(principal)));
+		return OperationResponses
+			.accepted(operations.restore(id, r, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch), Principals.of(principal)));
 	}
 
 }

@@ -1,7 +1,9 @@
-package org.xso.web;
+package org.xso.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
 
 /** JSON form of what a block backend offers ({@link BlkbackFeatures}); every member is required. */
 public record BackendFeatures(@JsonProperty(required = true) boolean persistent,
@@ -11,12 +13,12 @@ public record BackendFeatures(@JsonProperty(required = true) boolean persistent,
 	/** 400 VALIDATION_FAILED naming the member under {@code pointer} that is out of the contract's range. */
 	public void validate(String pointer) {
 		if (maxIndirectSegments < 0 || maxIndirectSegments > 4096) {
-			throw ProblemException.invalid(InvalidParam.body(pointer + "/maxIndirectSegments",
+			throw ProblemException.invalid(Violation.of(pointer + "/maxIndirectSegments",
 					"must be 0..4096: " + maxIndirectSegments));
 		}
 		if (maxRingPageOrder < 0 || maxRingPageOrder > 4) {
 			throw ProblemException
-				.invalid(InvalidParam.body(pointer + "/maxRingPageOrder", "must be 0..4: " + maxRingPageOrder));
+				.invalid(Violation.of(pointer + "/maxRingPageOrder", "must be 0..4: " + maxRingPageOrder));
 		}
 	}
 

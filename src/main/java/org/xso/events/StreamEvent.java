@@ -1,4 +1,4 @@
-package org.xso.web;
+package org.xso.events;
 
 import java.util.UUID;
 

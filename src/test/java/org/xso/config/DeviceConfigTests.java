@@ -1,9 +1,13 @@
-package org.xso.web;
+package org.xso.config;
 
 import org.junit.jupiter.api.Test;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.DeviceType;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
+import org.xso.web.PageView;
+import org.xso.web.Paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,13 +34,13 @@ class DeviceConfigTests {
 	void pointsAtTheFieldThatIsWrong() {
 		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vbd, 1, 0, null, null, null, null).toSpec("/devices/0"))
 			.isInstanceOfSatisfying(ProblemException.class,
-					p -> assertThat(p.toBody(null).errors()).extracting(InvalidParam::name).containsExactly("/devices/0/sectors"));
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/devices/0/sectors"));
 		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vbd, 1, 0, 8L, 513, null, null).toSpec(""))
 			.isInstanceOfSatisfying(ProblemException.class,
-					p -> assertThat(p.toBody(null).errors()).extracting(InvalidParam::name).containsExactly("/sectorSize"));
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/sectorSize"));
 		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vif, 1, 40000, null, null, null, "00:16:3e:00:00:01")
 			.toSpec("")).isInstanceOfSatisfying(ProblemException.class,
-					p -> assertThat(p.toBody(null).errors()).extracting(InvalidParam::name).containsExactly("/backendDomid"));
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/backendDomid"));
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package org.xso.checkpoint;
+package org.xso.web.checkpoint;
 
 import java.security.Principal;
 import java.util.UUID;
@@ -15,6 +15,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Cause;
 import org.xso.audit.Principals;
+import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.checkpoint.CheckpointStore;
+import org.xso.checkpoint.CheckpointViews;
+import org.xso.web.ETags;
 
 /** {@code /api/v1/checkpoints/{id}}: details, integrity check, deletion. */
 @RestController
@@ -45,7 +49,7 @@ class CheckpointController {
 	ResponseEntity<Void> delete(@PathVariable UUID id,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@Nullable Principal principal) {
-		catalog.delete(id, ifMatch, Cause.request(Principals.of(principal)));
+		catalog.delete(id, ETags.ifMatch(ifMatch), Cause.request(Principals.of(principal)));
 		return ResponseEntity.noContent().build();
 	}
 

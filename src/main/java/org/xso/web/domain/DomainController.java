@@ -1,4 +1,4 @@
-package org.xso.domain;
+package org.xso.web.domain;
 
 import java.net.URI;
 import java.security.Principal;
@@ -22,6 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Principals;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointViews;
+import org.xso.domain.DomainRequests;
+import org.xso.domain.DomainService;
+import org.xso.domain.DomainState;
+import org.xso.domain.DomainViews;
+import org.xso.web.ETags;
 import org.xso.web.PageView;
 import org.xso.web.Paging;
 
@@ -42,7 +47,7 @@ class DomainController {
 	@GetMapping
 	PageView<DomainViews.DomainView> list(@RequestParam(defaultValue = "0") int page,
 			@RequestParam(defaultValue = "20") int size, @RequestParam(required = false) @Nullable DomainState state) {
-		return domains.list(Paging.of(page, size), state);
+		return PageView.of(domains.list(Paging.of(page, size).request(), state));
 	}
 
 	@PostMapping
@@ -64,7 +69,7 @@ class DomainController {
 	ResponseEntity<DomainViews.DomainView> patch(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@RequestBody DomainRequests.PatchDomain patch, @Nullable Principal principal) {
-		DomainViews.DomainView view = domains.patch(domid, ifMatch, patch, Principals.of(principal));
+		DomainViews.DomainView view = domains.patch(domid, ETags.ifMatch(ifMatch), patch, Principals.of(principal));
 		return ResponseEntity.ok().eTag(view.etag()).body(view);
 	}
 
@@ -72,7 +77,7 @@ class DomainController {
 	ResponseEntity<Void> delete(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@Nullable Principal principal) {
-		domains.delete(domid, ifMatch, Principals.of(principal));
+		domains.delete(domid, ETags.ifMatch(ifMatch), Principals.of(principal));
 		return ResponseEntity.noContent().build();
 	}
 
@@ -80,7 +85,7 @@ class DomainController {
 	PageView<CheckpointViews.Summary> checkpoints(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
 		domains.record(domid);
-		return checkpoints.list(domid, Paging.of(page, size));
+		return PageView.of(checkpoints.list(domid, Paging.of(page, size).request()));
 	}
 
 }

@@ -1,16 +1,21 @@
 package org.xso.web;
 
 import java.net.URI;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
+import org.xso.problem.ProblemCode;
 
 /**
- * The stable error catalogue. Every code is listed in {@code openapi.yaml}; a client branches on
+ * The stable error catalogue of the HTTP API: every domain {@link ProblemCode} under the same name,
+ * and the problems only HTTP knows (a body that is not JSON, a missing token, a method not allowed),
+ * each with its status and title. Every code is listed in {@code openapi.yaml}; a client branches on
  * {@code code}, never on {@code title} or {@code detail}. Codes marked "operation" appear in an
  * operation's {@code error} rather than as an HTTP response.
  */
-public enum ProblemCode {
+public enum ProblemType {
 
 	/** A parameter, header or body field is missing, of the wrong type, out of range or unknown. */
 	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),
@@ -91,13 +96,27 @@ public enum ProblemCode {
 	/** A bug: never expected. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
+	private static final Map<ProblemCode, ProblemType> OF_DOMAIN = new EnumMap<>(ProblemCode.class);
+
+	static {
+		for (ProblemCode code : ProblemCode.values()) {
+			// every domain code is published under its own name: a missing one fails at class load
+			OF_DOMAIN.put(code, ProblemType.valueOf(code.name()));
+		}
+	}
+
 	private final HttpStatus status;
 
 	private final String title;
 
-	ProblemCode(HttpStatus status, String title) {
+	ProblemType(HttpStatus status, String title) {
 		this.status = status;
 		this.title = title;
+	}
+
+	/** The API's type for a domain problem code. */
+	public static ProblemType of(ProblemCode code) {
+		return OF_DOMAIN.get(code);
 	}
 
 	public HttpStatus status() {

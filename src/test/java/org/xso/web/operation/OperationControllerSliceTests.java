@@ -1,6 +1,4 @@
-package org.xso.operation;
-
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+package org.xso.web.operation;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +6,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -15,10 +14,21 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.xso.hypervisor.SuspendStrategy;
+import org.xso.operation.OperationKind;
+import org.xso.operation.OperationQueries;
+import org.xso.operation.OperationRequests;
+import org.xso.operation.OperationService;
+import org.xso.operation.OperationState;
+import org.xso.operation.OperationSubmitter;
+import org.xso.operation.OperationViews;
+import org.xso.operation.OperationWaiters;
+import org.xso.operation.Phase;
+import org.xso.operation.PhaseState;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 import org.xso.support.AdminByDefault;
 import org.xso.support.ContractValidation;
-import org.xso.web.ProblemCode;
-import org.xso.web.ProblemException;
+import org.xso.web.ETags;
 import org.xso.web.StrictJson;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +84,7 @@ class OperationControllerSliceTests {
 
 	@Test
 	void acceptsARestoreWithItsLocationAndPassesKeyAndPrecondition() throws Exception {
-		given(operations.restore(eq(CHECKPOINT), any(), eq("restore-1"), eq("\"abc\""), any()))
+		given(operations.restore(eq(CHECKPOINT), any(), eq("restore-1"), eq(ETags.ifMatch("\"abc\"")), any()))
 			.willReturn(new OperationSubmitter.Submitted(pending(), true));
 		MvcResult r = mvc.perform(post("/api/v1/checkpoints/" + CHECKPOINT + "/restore")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -85,7 +95,7 @@ class OperationControllerSliceTests {
 		assertThat(r.getResponse().getHeader("Location")).isEqualTo("/api/v1/operations/" + ID);
 		assertThat(r.getResponse().getHeader("Idempotent-Replayed")).isEqualTo("true");
 		verify(operations).restore(eq(CHECKPOINT), eq(new OperationRequests.RestoreRequest(7, null)), eq("restore-1"),
-				eq("\"abc\""), eq("anonymous"));
+				eq(ETags.ifMatch("\"abc\"")), eq("anonymous"));
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package org.xso.web;
+package org.xso.problem;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package org.xso.operation;
+package org.xso.web.operation;
 
 import java.security.Principal;
 import java.util.UUID;
@@ -18,9 +18,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Principals;
+import org.xso.operation.OperationRequests;
+import org.xso.operation.OperationService;
+import org.xso.operation.OperationViews;
+import org.xso.operation.ResumeChecker;
+import org.xso.web.ApiProblemException;
+import org.xso.web.ETags;
 import org.xso.web.IdempotencyKeys;
 import org.xso.web.InvalidParam;
-import org.xso.web.ProblemException;
 
 /**
  * The operations started on a domain: suspend, resume (and the check whether it can), live and
@@ -46,7 +51,8 @@ class DomainOperationController {
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@Nullable Principal principal) {
 		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.suspend(domid, request, key, ifMatch, requestedBy));
+		return OperationResponses.accepted(operations.suspend(domid, request, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
+				requestedBy));
 	}
 
 	@PostMapping("/resume")
@@ -59,13 +65,14 @@ class DomainOperationController {
 		if (Boolean.TRUE.equals(dryRun)) {
 			// the check has its own operation (one 2xx body per operation); never start a resume the
 			// client meant as a check
-			throw ProblemException.invalid(InvalidParam.query("dryRun",
+			throw ApiProblemException.invalid(InvalidParam.query("dryRun",
 					"is no longer supported here: GET /api/v1/domains/" + domid + "/resume-check checks"));
 		}
 		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null)
 				: request;
 		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.resume(domid, r, key, ifMatch, requestedBy));
+		return OperationResponses.accepted(operations.resume(domid, r, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
+				requestedBy));
 	}
 
 	/** Whether the domain could be resumed here (from its suspend checkpoint or the one named), and if not why. */
@@ -82,7 +89,8 @@ class DomainOperationController {
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@Nullable Principal principal) {
 		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.checkpoint(domid, request, key, ifMatch, requestedBy));
+		return OperationResponses.accepted(operations.checkpoint(domid, request, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
+				requestedBy));
 	}
 
 	@PostMapping("/periodic-checkpoints")
@@ -92,7 +100,8 @@ class DomainOperationController {
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@Nullable Principal principal) {
 		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.periodic(domid, request, key, ifMatch, requestedBy));
+		return OperationResponses.accepted(operations.periodic(domid, request, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
+				requestedBy));
 	}
 
 }
