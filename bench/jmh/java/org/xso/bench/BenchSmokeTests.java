@@ -18,6 +18,7 @@ import org.xso.support.PostgresDatabase;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Every suite of {@code bench/} runs here with tiny parameters (seconds, not minutes), so the
@@ -150,7 +151,69 @@ class BenchSmokeTests {
 		assertThat(r.path("rows").findValues("operation")).extracting(JsonNode::asText)
 			.contains("CREATE", "SUSPEND", "RESUME", "SUSPEND+RESUME");
 		assertThat(r.path("rows").findValues("phaseP50Ms")).anySatisfy((phases) -> assertThat(phases.has("QUIESCE")).isTrue());
-		assertThat(r.path("targets").findValues("name")).hasSize(2);
+		assertThat(r.path("targets").findValues("name")).hasSize(4);
+		assertDatabaseWork(r);
+	}
+
+	/**
+	 * The service started in process counted its database work: a cycle and each concurrent
+	 * operation took transactions and statements, and the breakdown by thread, verb and table adds
+	 * up to the totals (each figure is per cycle or operation, rounded to 3 decimals).
+	 */
+	private static void assertDatabaseWork(JsonNode r) {
+		JsonNode work = r.path("databaseWork");
+		assertThat(work.propertyNames()).containsExactly("latency", "concurrentSuspend", "concurrentResume");
+		for (JsonNode window : work) {
+			assertThat(window.path("transactions").asDouble()).isPositive();
+			assertThat(window.path("statements").asDouble()).isPositive();
+			assertThat(window.path("statementsOnPath").asDouble()).isPositive()
+				.isLessThanOrEqualTo(window.path("statements").asDouble());
+			assertThat(window.path("transactions").asDouble()).isCloseTo(window.path("commits").asDouble()
+					+ window.path("rollbacks").asDouble() + window.path("autoCommitExecutions").asDouble(), within(0.01));
+			double statements = 0;
+			double transactions = 0;
+			int figures = 0;
+			for (JsonNode origin : window.path("byOrigin")) {
+				transactions += origin.path("transactions").asDouble();
+				for (JsonNode n : origin.path("byStatement")) {
+					statements += n.asDouble();
+					figures++;
+				}
+			}
+			assertThat(statements).isCloseTo(window.path("statements").asDouble(), within(0.001 * (figures + 1)));
+			assertThat(transactions).isCloseTo(window.path("transactions").asDouble(), within(0.01));
+			assertThat(window.path("byOrigin").propertyNames()).contains(DatabaseWork.REQUEST, DatabaseWork.WORKER);
+		}
+		JsonNode latency = work.path("latency");
+		assertThat(latency.path("count").asInt()).isEqualTo(r.path("parameters").path("cycles").asInt());
+		assertThat(latency.path("byOrigin").path(DatabaseWork.WORKER).path("byStatement").propertyNames())
+			.contains("update operations");
+		JsonNode cycle = r.path("rows").findParents("operation").stream()
+			.filter((row) -> row.path("operation").asText().equals("SUSPEND+RESUME"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(cycle.path("dbStatements").asDouble()).isEqualTo(latency.path("statements").asDouble());
+		assertThat(cycle.path("dbTxOnPath").asDouble()).isEqualTo(latency.path("transactionsOnPath").asDouble());
+		assertThat(r.path("targets").findValues("measured").get(3).asDouble())
+			.isEqualTo(latency.path("statementsOnPath").asDouble());
+	}
+
+	@Test
+	void statementsAreCountedUnderTheirVerbAndTables() {
+		assertThat(DatabaseWork.key("insert into event_log (occurred_at, event_type) values (?, ?)"))
+			.isEqualTo("insert event_log");
+		assertThat(DatabaseWork.key("update operation_phases set state=?,finished_at=? where id=?"))
+			.isEqualTo("update operation_phases");
+		assertThat(DatabaseWork.key("delete from xso_bench_1.operations where id in (?,?,?)")).isEqualTo("delete operations");
+		assertThat(DatabaseWork.key("select o1_0.id,(select count(*) from checkpoints c) from operations o1_0 "
+				+ "left join operation_phases p1_0 on p1_0.operation_id=o1_0.id where o1_0.id=?"))
+			.isEqualTo("select operations join operation_phases");
+		assertThat(DatabaseWork.key("select * from domain_leases where expires_at <= ? order by domid limit ? "
+				+ "for update skip locked")).isEqualTo("select for update domain_leases");
+		assertThat(DatabaseWork.key("select current_setting('autovacuum')")).isEqualTo("select");
+		assertThat(DatabaseWork.origin("http-nio-auto-1-exec-7")).isEqualTo(DatabaseWork.REQUEST);
+		assertThat(DatabaseWork.origin("xso-op-3")).isEqualTo(DatabaseWork.WORKER);
+		assertThat(DatabaseWork.origin("scheduling-1")).isEqualTo("background (scheduling)");
 	}
 
 	@Test
