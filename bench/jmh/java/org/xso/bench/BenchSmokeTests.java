@@ -82,8 +82,10 @@ class BenchSmokeTests {
 	void peerRunSaysPlainlyWhenVirshIsMissingAndStillTimesTheSimulator() throws Exception {
 		JsonNode r = run("peer", "cycles=3", "virsh=" + this.dir.resolve("no-virsh"));
 		assertThat(r.path("peer").asText()).contains("virsh not found");
-		assertThat(r.path("rows")).hasSize(3)
-			.allSatisfy((row) -> assertThat(row.path("simulatorMeanMs").asDouble()).isPositive());
+		assertThat(r.path("rows")).hasSize(3).allSatisfy((row) -> {
+			assertThat(row.path("simulatorMeanMs").asDouble()).isPositive();
+			assertThat(row.path("p50Ratio").asText()).isEqualTo("NaN");
+		});
 		assertThat(r.path("targets")).isEmpty();
 	}
 
@@ -92,7 +94,7 @@ class BenchSmokeTests {
 		org.junit.jupiter.api.Assumptions.assumeTrue(PeerRun.version("virsh").isPresent(), "virsh not installed");
 		JsonNode r = run("peer", "cycles=3");
 		assertThat(r.path("rows")).allSatisfy((row) -> assertThat(row.path("peerMeanMs").asDouble()).isPositive());
-		assertThat(r.path("targets")).hasSize(1);
+		assertThat(r.path("targets")).hasSize(2);
 		// a session virsh stopped answering in was killed and another continued it
 		assertThat(r.path("virshSessionsStarted").asInt()).isEqualTo(r.path("virshSessionsHung").asInt() + 1);
 	}
@@ -120,9 +122,14 @@ class BenchSmokeTests {
 		assertThat(r.path("virshSessionsHung").asInt()).isPositive();
 		assertThat(r.path("virshSessionsStarted").asInt()).isEqualTo(r.path("virshSessionsHung").asInt() + 1);
 		// every cycle timed whole: save + restore of 0.25 ms each
-		assertThat(r.path("rows")).hasSize(3)
-			.allSatisfy((row) -> assertThat(row.path("peerMeanMs").asDouble()).isEqualTo(0.5));
-		assertThat(r.path("targets")).hasSize(1);
+		assertThat(r.path("rows")).hasSize(3).allSatisfy((row) -> {
+			assertThat(row.path("peerMeanMs").asDouble()).isEqualTo(0.5);
+			assertThat(row.path("p50Ratio").asDouble())
+				.isEqualTo(Stats.round(row.path("simulatorP50Ms").asDouble() / row.path("peerP50Ms").asDouble()), within(0.003));
+		});
+		assertThat(r.path("targets").findValues("note")).extracting(JsonNode::asText)
+			.containsExactly("best strategy's mean over the peer's mean, same run",
+					"best strategy's p50 over the peer's p50, same run");
 	}
 
 	@Test
