@@ -136,6 +136,20 @@ class BenchSmokeTests {
 	void loadDriverOnH2SuspendsAndResumesEveryGuestWithNothingLost() throws Exception {
 		JsonNode r = run("load", "db=h2", "guests=3", "cycles=3", "warmupSeconds=0", "concurrency=3");
 		assertLoad(r, 3);
+		// the report shows the database work of a result that has it, and nothing for one from before it was counted
+		tools.jackson.databind.node.ObjectNode old = (tools.jackson.databind.node.ObjectNode) r.deepCopy();
+		old.put("suite", "load-h2-before");
+		old.remove("databaseWork");
+		Results.JSON.writeValue(this.dir.resolve("load-h2-before.json").toFile(), old);
+		Path readme = this.dir.resolve("performance.md");
+		Files.writeString(readme, "# p\n\n## Figures\n");
+		Bench.run("report", Map.of("out", this.dir.toString(), "readme", readme.toString(), "notes",
+				this.dir.resolve("none.md").toString(), "plot", this.dir.resolve("p.png").toString()), "smoke report");
+		String text = Files.readString(readme);
+		assertThat(text).contains("(`load-h2-before`)", "| origin | statement | perCycle | perSuspend | perResume |",
+				"| worker | update operations |", "| event writer | insert event_log |");
+		assertThat(text.split("Database work, counted", -1)).hasSize(2);
+		assertThat(text.indexOf("Database work, counted")).isGreaterThan(text.indexOf("(`load-h2`)"));
 	}
 
 	@Test

@@ -258,6 +258,44 @@ final class PerformanceReport {
 						: "",
 				num(f.path("overloadRetries"))));
 		table(md, f.path("rows"), null);
+		databaseWork(md, f.path("databaseWork"));
+	}
+
+	/**
+	 * The database work a load run counted (result files from before it was counted have none,
+	 * and get nothing here): the figures per cycle and per operation, and their breakdown.
+	 */
+	private static void databaseWork(StringBuilder md, JsonNode work) {
+		if (!work.isObject()) {
+			return;
+		}
+		JsonNode latency = work.path("latency");
+		md.append(String.format(Locale.ROOT,
+				"Database work, counted at the service's DataSource: per suspend → resume cycle of `latency`, %s "
+						+ "transactions (%s on the operation's path: the HTTP request and operation worker threads; %s empty) "
+						+ "and %s statements (%s on the path) in %s batch executions",
+				num(latency.path("transactions")), num(latency.path("transactionsOnPath")),
+				num(latency.path("emptyTransactions")), num(latency.path("statements")),
+				num(latency.path("statementsOnPath")), num(latency.path("batches"))));
+		JsonNode suspend = work.path("concurrentSuspend");
+		JsonNode resume = work.path("concurrentResume");
+		if (suspend.isObject() && resume.isObject()) {
+			md.append(String.format(Locale.ROOT,
+					"; per operation of `concurrent`, %s transactions and %s statements per suspend, %s and %s per resume",
+					num(suspend.path("transactions")), num(suspend.path("statements")), num(resume.path("transactions")),
+					num(resume.path("statements"))));
+		}
+		md.append(". A transaction is a commit or rollback, or a statement run in auto-commit; a statement is each one "
+				+ "executed, each of a batch included. By thread, verb and table:\n\n");
+		table(md, Results.JSON.valueToTree(DatabaseWork.breakdown(work)), null);
+		for (Map.Entry<String, JsonNode> e : work.properties()) {
+			if (e.getValue().has("notOnPath")) {
+				md.append("Not on the operation's path (`").append(e.getKey()).append("`): ")
+					.append(e.getValue().path("notOnPath").asText())
+					.append(".\n");
+			}
+		}
+		md.append('\n');
 	}
 
 	/** ", after N s of unmeasured ... (M of them)", or nothing for results taken without a warm-up. */
