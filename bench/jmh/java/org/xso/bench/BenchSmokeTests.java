@@ -18,6 +18,7 @@ import org.xso.support.PostgresDatabase;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Every suite of {@code bench/} runs here with tiny parameters (seconds, not minutes), so the
@@ -81,8 +82,10 @@ class BenchSmokeTests {
 	void peerRunSaysPlainlyWhenVirshIsMissingAndStillTimesTheSimulator() throws Exception {
 		JsonNode r = run("peer", "cycles=3", "virsh=" + this.dir.resolve("no-virsh"));
 		assertThat(r.path("peer").asText()).contains("virsh not found");
-		assertThat(r.path("rows")).hasSize(3)
-			.allSatisfy((row) -> assertThat(row.path("simulatorMeanMs").asDouble()).isPositive());
+		assertThat(r.path("rows")).hasSize(3).allSatisfy((row) -> {
+			assertThat(row.path("simulatorMeanMs").asDouble()).isPositive();
+			assertThat(row.path("p50Ratio").asText()).isEqualTo("NaN");
+		});
 		assertThat(r.path("targets")).isEmpty();
 	}
 
@@ -91,7 +94,7 @@ class BenchSmokeTests {
 		org.junit.jupiter.api.Assumptions.assumeTrue(PeerRun.version("virsh").isPresent(), "virsh not installed");
 		JsonNode r = run("peer", "cycles=3");
 		assertThat(r.path("rows")).allSatisfy((row) -> assertThat(row.path("peerMeanMs").asDouble()).isPositive());
-		assertThat(r.path("targets")).hasSize(1);
+		assertThat(r.path("targets")).hasSize(2);
 		// a session virsh stopped answering in was killed and another continued it
 		assertThat(r.path("virshSessionsStarted").asInt()).isEqualTo(r.path("virshSessionsHung").asInt() + 1);
 	}
@@ -119,15 +122,34 @@ class BenchSmokeTests {
 		assertThat(r.path("virshSessionsHung").asInt()).isPositive();
 		assertThat(r.path("virshSessionsStarted").asInt()).isEqualTo(r.path("virshSessionsHung").asInt() + 1);
 		// every cycle timed whole: save + restore of 0.25 ms each
-		assertThat(r.path("rows")).hasSize(3)
-			.allSatisfy((row) -> assertThat(row.path("peerMeanMs").asDouble()).isEqualTo(0.5));
-		assertThat(r.path("targets")).hasSize(1);
+		assertThat(r.path("rows")).hasSize(3).allSatisfy((row) -> {
+			assertThat(row.path("peerMeanMs").asDouble()).isEqualTo(0.5);
+			assertThat(row.path("p50Ratio").asDouble())
+				.isEqualTo(Stats.round(row.path("simulatorP50Ms").asDouble() / row.path("peerP50Ms").asDouble()), within(0.003));
+		});
+		assertThat(r.path("targets").findValues("note")).extracting(JsonNode::asText)
+			.containsExactly("best strategy's mean over the peer's mean, same run",
+					"best strategy's p50 over the peer's p50, same run");
 	}
 
 	@Test
 	void loadDriverOnH2SuspendsAndResumesEveryGuestWithNothingLost() throws Exception {
 		JsonNode r = run("load", "db=h2", "guests=3", "cycles=3", "warmupSeconds=0", "concurrency=3");
 		assertLoad(r, 3);
+		// the report shows the database work of a result that has it, and nothing for one from before it was counted
+		tools.jackson.databind.node.ObjectNode old = (tools.jackson.databind.node.ObjectNode) r.deepCopy();
+		old.put("suite", "load-h2-before");
+		old.remove("databaseWork");
+		Results.JSON.writeValue(this.dir.resolve("load-h2-before.json").toFile(), old);
+		Path readme = this.dir.resolve("performance.md");
+		Files.writeString(readme, "# p\n\n## Figures\n");
+		Bench.run("report", Map.of("out", this.dir.toString(), "readme", readme.toString(), "notes",
+				this.dir.resolve("none.md").toString(), "plot", this.dir.resolve("p.png").toString()), "smoke report");
+		String text = Files.readString(readme);
+		assertThat(text).contains("(`load-h2-before`)", "| origin | statement | perCycle | perSuspend | perResume |",
+				"| worker | update operations |", "| event writer | insert event_log |");
+		assertThat(text.split("Database work, counted", -1)).hasSize(2);
+		assertThat(text.indexOf("Database work, counted")).isGreaterThan(text.indexOf("(`load-h2`)"));
 	}
 
 	@Test
@@ -150,7 +172,69 @@ class BenchSmokeTests {
 		assertThat(r.path("rows").findValues("operation")).extracting(JsonNode::asText)
 			.contains("CREATE", "SUSPEND", "RESUME", "SUSPEND+RESUME");
 		assertThat(r.path("rows").findValues("phaseP50Ms")).anySatisfy((phases) -> assertThat(phases.has("QUIESCE")).isTrue());
-		assertThat(r.path("targets").findValues("name")).hasSize(2);
+		assertThat(r.path("targets").findValues("name")).hasSize(4);
+		assertDatabaseWork(r);
+	}
+
+	/**
+	 * The service started in process counted its database work: a cycle and each concurrent
+	 * operation took transactions and statements, and the breakdown by thread, verb and table adds
+	 * up to the totals (each figure is per cycle or operation, rounded to 3 decimals).
+	 */
+	private static void assertDatabaseWork(JsonNode r) {
+		JsonNode work = r.path("databaseWork");
+		assertThat(work.propertyNames()).containsExactly("latency", "concurrentSuspend", "concurrentResume");
+		for (JsonNode window : work) {
+			assertThat(window.path("transactions").asDouble()).isPositive();
+			assertThat(window.path("statements").asDouble()).isPositive();
+			assertThat(window.path("statementsOnPath").asDouble()).isPositive()
+				.isLessThanOrEqualTo(window.path("statements").asDouble());
+			assertThat(window.path("transactions").asDouble()).isCloseTo(window.path("commits").asDouble()
+					+ window.path("rollbacks").asDouble() + window.path("autoCommitExecutions").asDouble(), within(0.01));
+			double statements = 0;
+			double transactions = 0;
+			int figures = 0;
+			for (JsonNode origin : window.path("byOrigin")) {
+				transactions += origin.path("transactions").asDouble();
+				for (JsonNode n : origin.path("byStatement")) {
+					statements += n.asDouble();
+					figures++;
+				}
+			}
+			assertThat(statements).isCloseTo(window.path("statements").asDouble(), within(0.001 * (figures + 1)));
+			assertThat(transactions).isCloseTo(window.path("transactions").asDouble(), within(0.01));
+			assertThat(window.path("byOrigin").propertyNames()).contains(DatabaseWork.REQUEST, DatabaseWork.WORKER);
+		}
+		JsonNode latency = work.path("latency");
+		assertThat(latency.path("count").asInt()).isEqualTo(r.path("parameters").path("cycles").asInt());
+		assertThat(latency.path("byOrigin").path(DatabaseWork.WORKER).path("byStatement").propertyNames())
+			.contains("update operations");
+		JsonNode cycle = r.path("rows").findParents("operation").stream()
+			.filter((row) -> row.path("operation").asText().equals("SUSPEND+RESUME"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(cycle.path("dbStatements").asDouble()).isEqualTo(latency.path("statements").asDouble());
+		assertThat(cycle.path("dbTxOnPath").asDouble()).isEqualTo(latency.path("transactionsOnPath").asDouble());
+		assertThat(r.path("targets").findValues("measured").get(3).asDouble())
+			.isEqualTo(latency.path("statementsOnPath").asDouble());
+	}
+
+	@Test
+	void statementsAreCountedUnderTheirVerbAndTables() {
+		assertThat(DatabaseWork.key("insert into event_log (occurred_at, event_type) values (?, ?)"))
+			.isEqualTo("insert event_log");
+		assertThat(DatabaseWork.key("update operation_phases set state=?,finished_at=? where id=?"))
+			.isEqualTo("update operation_phases");
+		assertThat(DatabaseWork.key("delete from xso_bench_1.operations where id in (?,?,?)")).isEqualTo("delete operations");
+		assertThat(DatabaseWork.key("select o1_0.id,(select count(*) from checkpoints c) from operations o1_0 "
+				+ "left join operation_phases p1_0 on p1_0.operation_id=o1_0.id where o1_0.id=?"))
+			.isEqualTo("select operations join operation_phases");
+		assertThat(DatabaseWork.key("select * from domain_leases where expires_at <= ? order by domid limit ? "
+				+ "for update skip locked")).isEqualTo("select for update domain_leases");
+		assertThat(DatabaseWork.key("select current_setting('autovacuum')")).isEqualTo("select");
+		assertThat(DatabaseWork.origin("http-nio-auto-1-exec-7")).isEqualTo(DatabaseWork.REQUEST);
+		assertThat(DatabaseWork.origin("xso-op-3")).isEqualTo(DatabaseWork.WORKER);
+		assertThat(DatabaseWork.origin("scheduling-1")).isEqualTo("background (scheduling)");
 	}
 
 	@Test

@@ -31,7 +31,10 @@ import tools.jackson.databind.JsonNode;
  * </ol>
  *
  * It reports throughput and p50/p95/p99 of each operation kind, the server's time per phase, and
- * writes {@code load-<db>.json}.
+ * writes {@code load-<db>.json}. A service started here ({@code db=}) also counts its database
+ * work ({@link DatabaseWork}; {@code countDb=false}: not counted): transactions, statements and
+ * batches per cycle of {@code latency} and per operation of each {@code concurrent} wave, with
+ * their breakdown by thread, verb and table.
  */
 final class LoadDriver {
 
@@ -55,6 +58,7 @@ final class LoadDriver {
 		String db = p.containsKey("url") ? "url" : p.getOrDefault("db", "h2");
 		int sustainSeconds = Bench.intParam(p, "sustainSeconds", 0);
 		int sampleSeconds = Bench.intParam(p, "sampleSeconds", 60);
+		boolean countDb = !"url".equals(db) && !"false".equals(p.get("countDb"));
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("guests", guests);
 		params.put("cycles", cycles);
@@ -69,6 +73,9 @@ final class LoadDriver {
 		params.put("pollUs", pollUs);
 		params.put("strategy", strategy);
 		params.put("workers", p.getOrDefault("workers", "4"));
+		if (!"url".equals(db)) {
+			params.put("countDb", countDb);
+		}
 		if (sustainSeconds > 0) {
 			params.put("sustainSeconds", sustainSeconds);
 			params.put("sampleSeconds", sampleSeconds);
@@ -77,7 +84,7 @@ final class LoadDriver {
 		}
 		Results results = new Results("load-" + db + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command, params);
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
+		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests, countDb)) {
 			results.put("service", service.description);
 			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(p.getOrDefault("poll", "long")));
 			OperationStats creates = new OperationStats();
@@ -85,10 +92,10 @@ final class LoadDriver {
 			// inFlight=0: the latency guest runs no workload, so the run measures the service alone
 			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, inFlight > 0 ? workload(inFlight, 32) : null,
 					latencyMs, creates));
-			latency(api, domids.get(0), cycles, warmupSeconds, strategy, pollUs, results);
+			latency(api, domids.get(0), cycles, warmupSeconds, strategy, pollUs, results, service.databaseWork);
 			domids.addAll(create(api, pool, 2, guests, workload(massInFlight, massPacketWindow), massLatencyMs, creates));
 			results.rows.add(0, creates.row("setup", "CREATE", System.nanoTime() - t0));
-			concurrent(api, pool, domids, strategy, pollUs, results, db);
+			concurrent(api, pool, domids, strategy, pollUs, results, db, service.databaseWork);
 			if (sustainSeconds > 0) {
 				SustainedLoad.run(api, pool, domids, strategy, pollUs, results, sustainSeconds, sampleSeconds,
 						service.database);
@@ -101,6 +108,9 @@ final class LoadDriver {
 			pool.shutdownNow();
 		}
 		results.print();
+		if (results.root.get("databaseWork") != null) {
+			DatabaseWork.print(Results.JSON.valueToTree(results.root.get("databaseWork")));
+		}
 		return results.write(out);
 	}
 
@@ -151,10 +161,12 @@ final class LoadDriver {
 	 * One guest, operations one at a time: the latency an API user sees. Cycles run for
 	 * {@code warmupSeconds} first, unmeasured: the service's JIT compiles Spring, Hibernate and the
 	 * database's code paths for tens of seconds after startup, and on 2 cores the compiler threads
-	 * compete with the operations (a few hundred cycles measure mostly the compiler).
+	 * compete with the operations (a few hundred cycles measure mostly the compiler). With
+	 * {@code work}, the database work of the measured cycles is counted, from a settled snapshot
+	 * before the first to one after the last, and checked against the targets per cycle.
 	 */
 	private static void latency(ApiClient api, int domid, int cycles, int warmupSeconds, String strategy,
-			long pollUs, Results results) {
+			long pollUs, Results results, @Nullable DatabaseWork work) throws InterruptedException {
 		OperationStats suspends = new OperationStats();
 		OperationStats resumes = new OperationStats();
 		Stats cycle = new Stats();
@@ -165,12 +177,14 @@ final class LoadDriver {
 			suspendResume(api, domid, body, pollUs);
 			warmupCycles++;
 		}
+		DatabaseWork.Snapshot before = (work != null) ? work.settled() : null;
 		for (int i = 0; i < cycles; i++) {
 			Cycle c = suspendResume(api, domid, body, pollUs);
 			suspends.add(c.resumeStartNanos() - c.startNanos(), c.suspend());
 			resumes.add(c.endNanos() - c.resumeStartNanos(), c.resume());
 			cycle.add(c.endNanos() - c.startNanos());
 		}
+		DatabaseWork.Snapshot after = (work != null) ? work.settled() : null;
 		long wall = (long) (cycle.meanMs() * 1e6 * cycle.count());
 		results.put("latencyWarmupCycles", warmupCycles);
 		results.rows.add(suspends.row("latency", "SUSPEND", wall));
@@ -182,12 +196,34 @@ final class LoadDriver {
 		row.put("ok", cycle.count());
 		row.put("perSecond", Stats.round(cycle.count() / (wall / 1e9)));
 		row.remove("phaseP50Ms");
+		Map<String, Object> db = (work != null) ? after.minus(before).report(cycles, "cycle") : null;
+		if (db != null) {
+			row.putAll(DatabaseWork.columns(db));
+			databaseWork(results).put("latency", db);
+		}
 		results.rows.add(row);
 		boolean met = cycle.percentileMs(50) <= 5 && cycle.percentileMs(99) <= 20;
 		results.target("1 vbd + 1 vif suspend -> resume through HTTP, polled, p50", "<= 5 ms", cycle.percentileMs(50),
 				"ms", cycle.percentileMs(50) <= 5, "");
 		results.target("1 vbd + 1 vif suspend -> resume through HTTP, polled, p99", "<= 20 ms",
 				cycle.percentileMs(99), "ms", cycle.percentileMs(99) <= 20, met ? "" : "see the per-phase times");
+		if (db != null) {
+			double tx = (double) db.get("transactionsOnPath");
+			double statements = (double) db.get("statementsOnPath");
+			String all = "with the event log and background jobs: " + Results.format(db.get("transactions"))
+					+ " transactions, " + Results.format(db.get("statements")) + " statements in "
+					+ Results.format(db.get("batches")) + " batches";
+			results.target("1 vbd + 1 vif suspend -> resume, transactions per cycle on the operation's path", "<= 6", tx,
+					"transactions", tx <= 6, all);
+			results.target("1 vbd + 1 vif suspend -> resume, statements per cycle on the operation's path", "<= 30",
+					statements, "statements", statements <= 30, all);
+		}
+	}
+
+	/** The result's {@code databaseWork}: one entry per counted window. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> databaseWork(Results results) {
+		return (Map<String, Object>) results.root.computeIfAbsent("databaseWork", (k) -> new LinkedHashMap<>());
 	}
 
 	/** One suspend → resume, each operation polled to its end. */
@@ -209,20 +245,35 @@ final class LoadDriver {
 	 * Every guest suspended at once, then every guest resumed at once: each wave's requests are all
 	 * sent first, then each operation is awaited. An operation's latency is the service's own, from
 	 * its creation to its end (the client may look at it later than that); the total is the
-	 * client's wall time for both waves.
+	 * client's wall time for both waves. With {@code work}, each wave's database work is counted
+	 * and divided by its operations: the snapshot between the waves is taken at once, not settled,
+	 * so as not to pause the timed run (the event log of the suspend wave's last operations may be
+	 * counted with the resume wave).
 	 */
 	private static void concurrent(ApiClient api, ExecutorService pool, List<Integer> domids, String strategy,
-			long pollUs, Results results, String db) throws Exception {
+			long pollUs, Results results, String db, @Nullable DatabaseWork work) throws Exception {
 		String body = "{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":30000,\"deadlineMs\":600000}";
+		DatabaseWork.Snapshot before = (work != null) ? work.settled() : null;
 		long t0 = System.nanoTime();
 		OperationStats suspends = wave(api, pool, domids, (domid) -> api.post("/domains/" + domid + "/suspend", body),
 				pollUs);
+		DatabaseWork.Snapshot between = (work != null) ? work.snapshot() : null;
 		// a wave queues behind the service's workers: give each operation the wave's time, not the default minute
 		OperationStats resumes = wave(api, pool, domids,
 				(domid) -> api.post("/domains/" + domid + "/resume", "{\"deadlineMs\":600000}"), pollUs);
 		long wall = System.nanoTime() - t0;
-		results.rows.add(suspends.row("concurrent", "SUSPEND", wall));
-		results.rows.add(resumes.row("concurrent", "RESUME", wall));
+		Map<String, Object> suspendRow = suspends.row("concurrent", "SUSPEND", wall);
+		Map<String, Object> resumeRow = resumes.row("concurrent", "RESUME", wall);
+		if (work != null) {
+			Map<String, Object> s = between.minus(before).report(domids.size(), "operation");
+			Map<String, Object> r = work.settled().minus(between).report(domids.size(), "operation");
+			suspendRow.putAll(DatabaseWork.columns(s));
+			resumeRow.putAll(DatabaseWork.columns(r));
+			databaseWork(results).put("concurrentSuspend", s);
+			databaseWork(results).put("concurrentResume", r);
+		}
+		results.rows.add(suspendRow);
+		results.rows.add(resumeRow);
 		results.put("concurrentTotalSeconds", Stats.round(wall / 1e9));
 		results.put("concurrentGuests", domids.size());
 		System.out.printf(Locale.ROOT, "%d guests suspended and resumed concurrently in %.3f s (%s)%n", domids.size(),

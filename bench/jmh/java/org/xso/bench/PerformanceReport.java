@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Regenerates the {@code ## Figures} section of docs/performance.md (up to the next {@code ## } heading) and
@@ -256,6 +258,44 @@ final class PerformanceReport {
 						: "",
 				num(f.path("overloadRetries"))));
 		table(md, f.path("rows"), null);
+		databaseWork(md, f.path("databaseWork"));
+	}
+
+	/**
+	 * The database work a load run counted (result files from before it was counted have none,
+	 * and get nothing here): the figures per cycle and per operation, and their breakdown.
+	 */
+	private static void databaseWork(StringBuilder md, JsonNode work) {
+		if (!work.isObject()) {
+			return;
+		}
+		JsonNode latency = work.path("latency");
+		md.append(String.format(Locale.ROOT,
+				"Database work, counted at the service's DataSource: per suspend → resume cycle of `latency`, %s "
+						+ "transactions (%s on the operation's path: the HTTP request and operation worker threads; %s empty) "
+						+ "and %s statements (%s on the path) in %s batch executions",
+				num(latency.path("transactions")), num(latency.path("transactionsOnPath")),
+				num(latency.path("emptyTransactions")), num(latency.path("statements")),
+				num(latency.path("statementsOnPath")), num(latency.path("batches"))));
+		JsonNode suspend = work.path("concurrentSuspend");
+		JsonNode resume = work.path("concurrentResume");
+		if (suspend.isObject() && resume.isObject()) {
+			md.append(String.format(Locale.ROOT,
+					"; per operation of `concurrent`, %s transactions and %s statements per suspend, %s and %s per resume",
+					num(suspend.path("transactions")), num(suspend.path("statements")), num(resume.path("transactions")),
+					num(resume.path("statements"))));
+		}
+		md.append(". A transaction is a commit or rollback, or a statement run in auto-commit; a statement is each one "
+				+ "executed, each of a batch included. By thread, verb and table:\n\n");
+		table(md, Results.JSON.valueToTree(DatabaseWork.breakdown(work)), null);
+		for (Map.Entry<String, JsonNode> e : work.properties()) {
+			if (e.getValue().has("notOnPath")) {
+				md.append("Not on the operation's path (`").append(e.getKey()).append("`): ")
+					.append(e.getValue().path("notOnPath").asText())
+					.append(".\n");
+			}
+		}
+		md.append('\n');
 	}
 
 	/** ", after N s of unmeasured ... (M of them)", or nothing for results taken without a warm-up. */
@@ -291,8 +331,40 @@ final class PerformanceReport {
 					+ "`restore` reads it back; no guest memory, no devices, rings, grants, event channels or xenstore, and "
 					+ "no I/O in flight. The simulator's cycle does all of those, with ")
 			.append(f.path("parameters").path("inFlight").asInt())
-			.append(" block requests in flight; times per cycle (virsh's own `-t` timing for the peer).\n\n");
-		table(md, f.path("rows"), null);
+			.append(" block requests in flight; times per cycle (virsh's own `-t` timing for the peer). The ratios are "
+					+ "the simulator's over the peer's, of the means and of the p50s (a few slow virsh commands drive "
+					+ "its mean).\n\n");
+		table(md, peerRows(f.path("rows")), null);
+	}
+
+	/**
+	 * The peer's rows with both ratios: a file written before the ratio of the p50s has the ratio
+	 * of the means as {@code ratio}, and the p50s the other is computed from.
+	 */
+	static JsonNode peerRows(JsonNode rows) {
+		ArrayNode out = Results.JSON.createArrayNode();
+		for (JsonNode r : rows) {
+			ObjectNode row = Results.JSON.createObjectNode();
+			for (Map.Entry<String, JsonNode> e : r.properties()) {
+				if (!e.getKey().equals("ratio")) {
+					row.set(e.getKey(), e.getValue());
+					continue;
+				}
+				row.set("meanRatio", e.getValue());
+				if (!r.has("p50Ratio")) {
+					JsonNode peer = r.path("peerP50Ms");
+					JsonNode sim = r.path("simulatorP50Ms");
+					if (peer.isNumber() && sim.isNumber() && peer.asDouble() > 0) {
+						row.put("p50Ratio", Stats.round(sim.asDouble() / peer.asDouble()));
+					}
+					else {
+						row.put("p50Ratio", "NaN");
+					}
+				}
+			}
+			out.add(row);
+		}
+		return out;
 	}
 
 	/** A Markdown table of {@code rows}, columns in first-seen order; nested objects flattened as k=v. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.xso.XsoApplication;
@@ -23,6 +24,7 @@ import org.xso.XsoApplication;
  * JVM on a free port with the simulator, no demo guests, and {@code db=h2} (in memory) or
  * {@code db=postgres} (a fresh schema of {@code pgUrl}, user {@code pgUser}, dropped afterwards).
  * {@code workers} and {@code queue} set {@code xso.operations.workers} and {@code queue-capacity}.
+ * Started here, its database work can be counted ({@link DatabaseWork}).
  */
 final class ServiceUnderTest implements AutoCloseable {
 
@@ -42,8 +44,11 @@ final class ServiceUnderTest implements AutoCloseable {
 	/** The PostgreSQL schema the service started here uses (null otherwise): for the database's figures. */
 	final DatabaseFigures database;
 
+	/** The database work of the service started here, if it was asked to be counted (null otherwise). */
+	final @Nullable DatabaseWork databaseWork;
+
 	private ServiceUnderTest(String baseUrl, String token, String description, ConfigurableApplicationContext context,
-			Path snapshots, Runnable cleanup, DatabaseFigures database) {
+			Path snapshots, Runnable cleanup, DatabaseFigures database, @Nullable DatabaseWork databaseWork) {
 		this.baseUrl = baseUrl;
 		this.token = token;
 		this.description = description;
@@ -51,9 +56,19 @@ final class ServiceUnderTest implements AutoCloseable {
 		this.snapshots = snapshots;
 		this.cleanup = cleanup;
 		this.database = database;
+		this.databaseWork = databaseWork;
 	}
 
 	static ServiceUnderTest start(Map<String, String> p, int guests) throws IOException, SQLException {
+		return start(p, guests, false);
+	}
+
+	/**
+	 * The service; with {@code countDatabaseWork}, one started here counts its database work (a
+	 * service at {@code url} is only talked to).
+	 */
+	static ServiceUnderTest start(Map<String, String> p, int guests, boolean countDatabaseWork)
+			throws IOException, SQLException {
 		if (p.containsKey("url")) {
 			String token = p.getOrDefault("token", System.getenv("XSO_TOKEN"));
 			if (token == null) {
@@ -61,7 +76,7 @@ final class ServiceUnderTest implements AutoCloseable {
 			}
 			return new ServiceUnderTest(p.get("url").replaceAll("/$", ""), token, "service at " + p.get("url"), null, null,
 					() -> {
-					}, null);
+					}, null, null);
 		}
 		String db = p.getOrDefault("db", "h2");
 		Path snapshots = Files.createTempDirectory("xso-bench-disks");
@@ -107,11 +122,17 @@ final class ServiceUnderTest implements AutoCloseable {
 					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
 			description = "H2 in memory";
 		}
-		ConfigurableApplicationContext context = SpringApplication.run(XsoApplication.class, args.toArray(String[]::new));
+		SpringApplication application = new SpringApplication(XsoApplication.class);
+		DatabaseWork work = countDatabaseWork ? new DatabaseWork() : null;
+		if (work != null) {
+			// the counting proxy wraps the service's DataSource from here, before any bean is created
+			application.addInitializers((c) -> c.getBeanFactory().addBeanPostProcessor(work.wrapper()));
+		}
+		ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
 		String port = context.getEnvironment().getProperty("local.server.port");
 		String token = Files.readString(snapshots.resolve("admin-token")).strip();
 		return new ServiceUnderTest("http://127.0.0.1:" + port, token, description, context, snapshots, cleanup,
-				database);
+				database, work);
 	}
 
 	private static String serverVersion(String url, String user, String password) throws SQLException {
