@@ -1,10 +1,18 @@
 package org.xso;
 
+import java.util.Set;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.AccessTarget;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.domain.DomainLeases;
+import org.xso.domain.DomainLifecycle;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
@@ -185,6 +193,31 @@ class ArchitectureTests {
 			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..",
 					"org.xso.config..", "org.springframework..", "jakarta..")
 			.check(CLASSES);
+	}
+
+	/**
+	 * Modules react to each other's events: an operation publishes what it did to a guest
+	 * ({@code OperationEvents}); the domain module alone moves the domain's state on, releases its
+	 * lease and applies its retention, and the checkpoint module alone discards an abandoned
+	 * checkpoint.
+	 */
+	@Test
+	void operationsReportWhatHappenedInsteadOfChangingOtherModules() {
+		noClasses().that()
+			.resideInAPackage("org.xso.operation..")
+			.should()
+			.callMethodWhere(target("a domain state change, a lease release or a checkpoint deletion",
+					m -> (m.getOwner().isEquivalentTo(DomainLifecycle.class)
+							&& Set.of("suspended", "resumed", "faulted", "discardRestoring").contains(m.getName()))
+							|| (m.getOwner().isEquivalentTo(DomainLeases.class) && m.getName().equals("releaseFor"))
+							|| (m.getOwner().isEquivalentTo(CheckpointCatalog.class)
+									&& Set.of("unpin", "delete", "enforceRetention").contains(m.getName()))))
+			.check(CLASSES);
+	}
+
+	private static DescribedPredicate<JavaMethodCall> target(String description,
+			java.util.function.Predicate<AccessTarget.CodeUnitCallTarget> test) {
+		return DescribedPredicate.describe(description, call -> test.test(call.getTarget()));
 	}
 
 	@Test

@@ -9,27 +9,23 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.audit.Cause;
 import org.xso.checkpoint.Checkpoint;
-import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
-import org.xso.domain.DomainLeases;
-import org.xso.domain.DomainLifecycle;
-import org.xso.domain.DomainService;
 import org.xso.domain.InstanceId;
+import org.xso.events.OperationEvents;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
-import org.xso.problem.Precondition;
 import org.xso.problem.Problem;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes an operation's progress phase by phase, each step its own transaction, so that what is
@@ -49,13 +45,7 @@ class OperationJournal {
 
 	private final CheckpointStore store;
 
-	private final CheckpointCatalog catalog;
-
-	private final DomainLifecycle lifecycle;
-
-	private final DomainService domains;
-
-	private final DomainLeases leases;
+	private final ApplicationEventPublisher events;
 
 	private final InstanceId instance;
 
@@ -64,15 +54,11 @@ class OperationJournal {
 	private final Clock clock;
 
 	OperationJournal(OperationRepository operations, OperationEpochRepository epochs, CheckpointStore store,
-			CheckpointCatalog catalog, DomainLifecycle lifecycle, DomainService domains, DomainLeases leases,
-			InstanceId instance, OperationProperties properties, Clock clock) {
+			ApplicationEventPublisher events, InstanceId instance, OperationProperties properties, Clock clock) {
 		this.operations = operations;
 		this.epochs = epochs;
 		this.store = store;
-		this.catalog = catalog;
-		this.lifecycle = lifecycle;
-		this.domains = domains;
-		this.leases = leases;
+		this.events = events;
 		this.instance = instance;
 		this.properties = properties;
 		this.clock = clock;
@@ -190,10 +176,11 @@ class OperationJournal {
 
 	private void suspended(Operation op) {
 		UUID checkpoint = requireCheckpoint(op);
-		lifecycle.suspended(op.domid(), checkpoint, op.cause());
-		// the operation ends before retention runs: its bulk delete clears the persistence context
-		finish(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
+		// the operation is written before the reactions run: retention's bulk delete clears the
+		// persistence context
+		succeed(op);
+		events.publishEvent(new OperationEvents.GuestSuspended(op.id(), op.domid(), checkpoint, op.cause()));
+		ended(op);
 	}
 
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
@@ -211,8 +198,9 @@ class OperationJournal {
 	}
 
 	private void checkpointed(Operation op) {
-		finish(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
+		succeed(op);
+		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), requireCheckpoint(op), op.cause()));
+		ended(op);
 	}
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
@@ -234,18 +222,10 @@ class OperationJournal {
 		if (report != null) {
 			op.devices(DeviceOutcomes.merge(op.devices(), report));
 		}
-		if (op.kind() == OperationKind.RESUME) {
-			// the image the domain was suspended to (and the one it resumed from, if another) may go now
-			UUID suspendImage = domains.record(op.domid()).suspendCheckpointId();
-			if (suspendImage != null) {
-				catalog.unpin(suspendImage);
-			}
-			if (op.checkpointId() != null && !op.checkpointId().equals(suspendImage)) {
-				catalog.unpin(op.checkpointId());
-			}
-		}
-		lifecycle.resumed(op.domid(), op.cause());
-		finish(op);
+		succeed(op);
+		events.publishEvent(new OperationEvents.GuestResumed(op.id(), op.domid(), op.checkpointId(),
+				op.kind() == OperationKind.RESUME, op.cause()));
+		ended(op);
 	}
 
 	/** One epoch of periodic checkpointing done: its cost recorded, retention applied. */
@@ -254,13 +234,15 @@ class OperationJournal {
 		Operation op = require(id);
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs());
-		operations.save(op);
-		catalog.enforceRetention(op.domid(), domains.record(op.domid()).checkpointRetention(), op.cause());
+		operations.saveAndFlush(op);
+		events.publishEvent(new OperationEvents.CheckpointTaken(id, op.domid(), epoch.checkpointId(), op.cause()));
 	}
 
 	@Transactional
 	void succeeded(UUID id) {
-		finish(require(id));
+		Operation op = require(id);
+		succeed(op);
+		ended(op);
 	}
 
 	/**
@@ -277,7 +259,7 @@ class OperationJournal {
 		logCause(id, end, problem);
 		op.fail(end, outcome(id, problem), compensated, clock.instant());
 		operations.save(op);
-		leases.releaseFor(op.domid(), op.id());
+		ended(op);
 	}
 
 	private static void logCause(UUID id, OperationState end, ProblemException problem) {
@@ -316,7 +298,7 @@ class OperationJournal {
 	@Transactional
 	void faulted(UUID id, String reason, @Nullable Throwable cause, Set<Phase> compensated) {
 		Operation op = require(id);
-		lifecycle.faulted(op.domid(), reason, op.cause());
+		events.publishEvent(new OperationEvents.GuestFaulted(id, op.domid(), reason, op.cause()));
 		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
 				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
 		end(id, OperationState.FAILED, problem, compensated);
@@ -344,33 +326,46 @@ class OperationJournal {
 		return require(id);
 	}
 
+	/**
+	 * A stale lease that recovery claimed names an operation that has ended, or is no longer recorded
+	 * (pruned): the lease goes, as it does when an operation ends.
+	 */
+	@Transactional
+	void ended(UUID id, int domid) {
+		events.publishEvent(new OperationEvents.OperationEnded(id, domid));
+	}
+
 	/** Compensation of PERSIST: the checkpoint of a suspend that was rolled back goes. */
 	@Transactional
-	void discardCheckpoint(Cause cause, @Nullable UUID checkpoint) {
+	void discardCheckpoint(UUID id, Cause cause, @Nullable UUID checkpoint) {
 		if (checkpoint != null) {
-			catalog.unpin(checkpoint);
-			catalog.delete(checkpoint, Precondition.NONE, cause);
+			events.publishEvent(new OperationEvents.CheckpointAbandoned(id, checkpoint, cause));
 		}
 	}
 
+	/** Compensation of a restore whose domain never ran: the RESTORING record goes. */
 	@Transactional
-	void discardRestoreTarget(int domid) {
-		lifecycle.discardRestoring(domid);
+	void discardRestoreTarget(UUID id, int domid) {
+		events.publishEvent(new OperationEvents.RestoreAbandoned(id, domid));
 	}
 
 	List<OperationEpoch> recentEpochs(UUID id, int n) {
 		return epochs.newest(id, org.springframework.data.domain.Limit.of(n));
 	}
 
-	/** The outcome recorded for operation {@code id} that ends with {@code failure}: its problem, concerning the operation. */
+	/** The outcome recorded for operation {@code id} that ends with {@code failure}: its problem, about {@code id}. */
 	static Problem outcome(UUID id, ProblemException failure) {
 		return failure.problem().withOperationId(id);
 	}
 
-	private void finish(Operation op) {
+	private void succeed(Operation op) {
 		op.succeed(clock.instant());
-		operations.save(op);
-		leases.releaseFor(op.domid(), op.id());
+		operations.saveAndFlush(op);
+	}
+
+	/** Last of an operation's end: the domain's lease goes (the domain module releases it). */
+	private void ended(Operation op) {
+		events.publishEvent(new OperationEvents.OperationEnded(op.id(), op.domid()));
 	}
 
 	private static UUID requireCheckpoint(Operation op) {

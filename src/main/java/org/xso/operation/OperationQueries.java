@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -13,7 +14,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.xso.domain.DomainLeases;
+import org.xso.events.OperationEvents;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 
@@ -31,19 +32,19 @@ public class OperationQueries {
 
 	private final CancelSignals signals;
 
-	private final DomainLeases leases;
+	private final ApplicationEventPublisher events;
 
 	private final TransactionTemplate tx;
 
 	private final java.time.Clock clock;
 
 	OperationQueries(OperationRepository operations, OperationViewMapper mapper, OperationJournal journal,
-			CancelSignals signals, DomainLeases leases, TransactionTemplate tx, java.time.Clock clock) {
+			CancelSignals signals, ApplicationEventPublisher events, TransactionTemplate tx, java.time.Clock clock) {
 		this.operations = operations;
 		this.mapper = mapper;
 		this.journal = journal;
 		this.signals = signals;
-		this.leases = leases;
+		this.events = events;
 		this.tx = tx;
 		this.clock = clock;
 	}
@@ -107,7 +108,7 @@ public class OperationQueries {
 		op.cancelPending(OperationJournal.outcome(id,
 				new ProblemException(ProblemCode.CANCELLED, "cancelled before it started")), by, clock.instant());
 		operations.saveAndFlush(op);
-		leases.releaseFor(op.domid(), id);
+		events.publishEvent(new OperationEvents.OperationEnded(id, op.domid()));
 		signals.signal(id);
 	}
 

@@ -142,7 +142,7 @@ class OperationRecovery {
 	private void recover(UUID id, int domid, Consumer<ToRun> run) {
 		Optional<Operation> found = operations.findById(id);
 		if (found.isEmpty() || found.get().state().isTerminal()) {
-			leases.releaseFor(domid, id);
+			journal.ended(id, domid);
 			return;
 		}
 		Operation op = found.get();

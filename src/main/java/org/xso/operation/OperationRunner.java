@@ -89,7 +89,7 @@ class OperationRunner {
 			}
 			if (t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) {
 				if (t.kind() == OperationKind.RESTORE) {
-					journal.discardRestoreTarget(t.domid());
+					journal.discardRestoreTarget(t.id(), t.domid());
 				}
 				journal.end(t.id(), OperationState.RESUME_FAILED, cause, EnumSet.noneOf(Phase.class));
 			}

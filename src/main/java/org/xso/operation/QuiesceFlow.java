@@ -135,7 +135,7 @@ class QuiesceFlow {
 			}
 		}
 		if (failure != null) {
-			flow.journal.discardCheckpoint(t.cause(), checkpoint);
+			flow.journal.discardCheckpoint(t.id(), t.cause(), checkpoint);
 			flow.thawAndEnd(t, OperationState.ROLLED_BACK, failure, done);
 			return;
 		}

@@ -106,7 +106,7 @@ class ResumeFlow {
 
 	private void fail(OperationTicket t, ProblemException cause) {
 		if (t.kind() == OperationKind.RESTORE) {
-			flow.journal.discardRestoreTarget(t.domid());
+			flow.journal.discardRestoreTarget(t.id(), t.domid());
 		}
 		flow.endAs(t, OperationState.RESUME_FAILED, cause, Set.of());
 	}

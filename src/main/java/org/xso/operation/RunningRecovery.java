@@ -104,7 +104,7 @@ class RunningRecovery {
 			catch (HypervisorException e) {
 				log.warn("Recovery could not finish the suspend of operation {}: {}", op.id(),
 						SafeText.escape(e.getMessage()));
-				journal.discardCheckpoint(op.cause(), op.checkpointId());
+				journal.discardCheckpoint(op.id(), op.cause(), op.checkpointId());
 				if (thaw(op, done, stopped)) {
 					end(op, OperationState.ROLLED_BACK, stopped + "the suspend could not be finished ("
 							+ HypervisorProblems.detail(e) + "); the guest was thawed and the checkpoint deleted", done);
@@ -117,7 +117,7 @@ class RunningRecovery {
 					+ (power == null ? " (the guest had ended with its host)" : ""));
 		}
 		else {
-			journal.discardCheckpoint(op.cause(), op.checkpointId());
+			journal.discardCheckpoint(op.id(), op.cause(), op.checkpointId());
 			end(op, OperationState.ROLLED_BACK, stopped + "the guest was running again, so its checkpoint was deleted",
 					done);
 		}
@@ -156,7 +156,7 @@ class RunningRecovery {
 			return true;
 		}
 		if (op.kind() == OperationKind.RESTORE) {
-			journal.discardRestoreTarget(op.domid());
+			journal.discardRestoreTarget(op.id(), op.domid());
 		}
 		end(op, OperationState.RESUME_FAILED, stopped + "interrupted twice; the checkpoint is intact, resume again",
 				Set.of());
