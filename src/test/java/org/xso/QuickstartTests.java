@@ -59,7 +59,7 @@ class QuickstartTests {
 	@Test
 	void theDocumentedCommandsWorkVerbatim() throws Exception {
 		List<String> blocks = blocks();
-		assertThat(blocks).hasSize(10);
+		assertThat(blocks).hasSize(11);
 		List<String> out = new ArrayList<>();
 		// what a block exports stays set for the blocks after it, as in the reader's terminal
 		StringBuilder exports = new StringBuilder();
@@ -80,8 +80,10 @@ class QuickstartTests {
 		assertThat(out.get(5)).contains("HTTP/1.1 202", "\"kind\":\"RESUME\"");
 		assertThat(out.get(6)).contains("\"state\":\"SUCCEEDED\"", "\"allRefsNew\":true")
 			.doesNotContain("\"allRefsNew\":false");
-		assertThat(out.get(7)).contains("\"lost\":0", "\"duplicated\":0", "\"mismatches\":0");
-		assertThat(out.get(8)).contains("\"code\":\"PRECONDITION_FAILED\"");
+		assertThat(out.get(7)).contains("\"kind\":\"SUSPEND\"", "\"kind\":\"RESUME\"", "\"state\":\"SUCCEEDED\"")
+			.doesNotContain("\"state\":\"RUNNING\"", "\"state\":\"PENDING\"", "\"state\":\"FAILED\"");
+		assertThat(out.get(8)).contains("\"lost\":0", "\"duplicated\":0", "\"mismatches\":0");
+		assertThat(out.get(9)).contains("\"code\":\"PRECONDITION_FAILED\"");
 	}
 
 	private static List<String> blocks() throws IOException {

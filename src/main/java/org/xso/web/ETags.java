@@ -20,7 +20,7 @@ public final class ETags {
 		return Precondition.tag(version);
 	}
 
-	/** What an {@code If-Match} header asks: nothing when absent or blank, else one of its tags (or any, for {@code *}). */
+	/** What an {@code If-Match} header asks: nothing if absent or blank, else one of its tags (any, for {@code *}). */
 	public static Precondition ifMatch(@Nullable String header) {
 		if (header == null || header.isBlank()) {
 			return Precondition.NONE;

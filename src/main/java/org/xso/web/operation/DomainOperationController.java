@@ -39,9 +39,12 @@ class DomainOperationController {
 
 	private final ResumeChecker checker;
 
-	DomainOperationController(OperationService operations, ResumeChecker checker) {
+	private final OperationResponses responses;
+
+	DomainOperationController(OperationService operations, ResumeChecker checker, OperationResponses responses) {
 		this.operations = operations;
 		this.checker = checker;
+		this.responses = responses;
 	}
 
 	@PostMapping("/suspend")
@@ -49,10 +52,10 @@ class DomainOperationController {
 			@RequestBody OperationRequests.QuiesceRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
 			@Nullable Principal principal) {
-		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.suspend(domid, request, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
-				requestedBy));
+		return responses.started(operations.suspend(domid, request, IdempotencyKeys.validate(key),
+				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);
 	}
 
 	@PostMapping("/resume")
@@ -61,6 +64,7 @@ class DomainOperationController {
 			@RequestBody(required = false) OperationRequests.@Nullable ResumeRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
 			@Nullable Principal principal) {
 		if (Boolean.TRUE.equals(dryRun)) {
 			// the check has its own operation (one 2xx body per operation); never start a resume the
@@ -70,9 +74,8 @@ class DomainOperationController {
 		}
 		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null)
 				: request;
-		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.resume(domid, r, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
-				requestedBy));
+		return responses.started(operations.resume(domid, r, IdempotencyKeys.validate(key),
+				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);
 	}
 
 	/** Whether the domain could be resumed here (from its suspend checkpoint or the one named), and if not why. */
@@ -87,10 +90,10 @@ class DomainOperationController {
 			@RequestBody OperationRequests.QuiesceRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
 			@Nullable Principal principal) {
-		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.checkpoint(domid, request, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
-				requestedBy));
+		return responses.started(operations.checkpoint(domid, request, IdempotencyKeys.validate(key),
+				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);
 	}
 
 	@PostMapping("/periodic-checkpoints")
@@ -98,10 +101,10 @@ class DomainOperationController {
 			@RequestBody OperationRequests.PeriodicRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
 			@Nullable Principal principal) {
-		String requestedBy = Principals.of(principal);
-		return OperationResponses.accepted(operations.periodic(domid, request, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch),
-				requestedBy));
+		return responses.started(operations.periodic(domid, request, IdempotencyKeys.validate(key),
+				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);
 	}
 
 }

@@ -40,13 +40,17 @@ class OperationController {
 
 	private final OperationWaiters waiters;
 
-	/** The longest a read of an operation may wait for its end. */
-	static final long MAX_WAIT_MS = 30_000;
+	private final OperationResponses responses;
 
-	OperationController(OperationQueries queries, OperationService operations, OperationWaiters waiters) {
+	/** The longest a read of an operation may wait for its end. */
+	static final long MAX_WAIT_MS = PreferWait.MAX.toMillis();
+
+	OperationController(OperationQueries queries, OperationService operations, OperationWaiters waiters,
+			OperationResponses responses) {
 		this.queries = queries;
 		this.operations = operations;
 		this.waiters = waiters;
+		this.responses = responses;
 	}
 
 	/** Newest first; {@code requestedBy} is an exact match on the principal that requested them. */
@@ -85,11 +89,13 @@ class OperationController {
 			@RequestBody(required = false) OperationRequests.@Nullable RestoreRequest request,
 			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
 			@Nullable Principal principal) {
 		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null)
 				: request;
-		return OperationResponses
-			.accepted(operations.restore(id, r, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch), Principals.of(principal)));
+		return responses.started(
+				operations.restore(id, r, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch), Principals.of(principal)),
+				prefer);
 	}
 
 }

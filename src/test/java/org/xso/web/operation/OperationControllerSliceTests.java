@@ -43,7 +43,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 /** The operation endpoints alone, their services mocked; responses still checked against the contract. */
 @AutoConfigureMockMvc(addFilters = false) // a slice of the controller; AccessControlTests covers security
 @WebMvcTest(OperationController.class)
-@Import({ StrictJson.class, ContractValidation.class, AdminByDefault.class })
+@Import({ StrictJson.class, ContractValidation.class, AdminByDefault.class, OperationResponses.class })
 class OperationControllerSliceTests {
 
 	private static final UUID ID = UUID.fromString("7b0c2f0e-7f3a-4c55-9a57-9f2e0c7d1a01");
