@@ -220,6 +220,29 @@ class ArchitectureTests {
 		return DescribedPredicate.describe(description, call -> test.test(call.getTarget()));
 	}
 
+	/**
+	 * The operation module is used through its API package ({@code Operations},
+	 * {@code OperationQueries}, their commands and views); how operations are journalled, run,
+	 * recovered and pruned is {@code operation.internal}, which nothing else reaches and which
+	 * declares no public type.
+	 */
+	@Test
+	void operationInternalsStayInternal() {
+		noClasses().that()
+			.resideOutsideOfPackage("org.xso.operation.internal..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.xso.operation.internal..")
+			.check(CLASSES);
+		classes().that()
+			.resideInAPackage("org.xso.operation.internal..")
+			.and()
+			.areTopLevelClasses()
+			.should()
+			.notBePublic()
+			.check(CLASSES);
+	}
+
 	@Test
 	void checkpointsKnowDomainsOnlyById() {
 		noClasses().that()

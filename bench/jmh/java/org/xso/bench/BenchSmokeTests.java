@@ -11,8 +11,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.xso.support.PostgresDatabase;
 import tools.jackson.databind.JsonNode;

@@ -29,7 +29,7 @@ public final class OperationRequests {
 			@Nullable Long quiesceTimeoutMs, @Nullable Long epochDeadlineMs) {
 	}
 
-	static SuspendStrategy strategy(@Nullable SuspendStrategy s) {
+	public static SuspendStrategy strategy(@Nullable SuspendStrategy s) {
 		if (s == null) {
 			throw ProblemException
 				.invalid(Violation.of("/strategy", "is required: SHADOW_REPLAY or SUSPEND_RESUME"));
@@ -37,7 +37,7 @@ public final class OperationRequests {
 		return s;
 	}
 
-	static long range(@Nullable Long value, long fallback, String pointer, long min, long max) {
+	public static long range(@Nullable Long value, long fallback, String pointer, long min, long max) {
 		long v = value == null ? fallback : value;
 		if (v < min || v > max) {
 			throw ProblemException.invalid(Violation.of(pointer, "must be " + min + ".." + max + ": " + v));

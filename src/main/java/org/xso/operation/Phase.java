@@ -47,11 +47,11 @@ public enum Phase {
 		return cancellable;
 	}
 
-	int weight() {
+	public int weight() {
 		return weight;
 	}
 
-	static Phase of(ResumePhase p) {
+	public static Phase of(ResumePhase p) {
 		return switch (p) {
 			case RESTORE -> RESTORE;
 			case REGRANT -> REGRANT;

@@ -6,7 +6,17 @@
  * of whatever a stopped instance left running.
  *
  * <p>
- * Depends on {@code domain}, {@code checkpoint}, the hypervisor port and {@code web}.
+ * This package is the module's API: {@link org.xso.operation.Operations} (start, cancel),
+ * {@link org.xso.operation.OperationQueries} (read, wait for the end, check a resume), the commands,
+ * views and states they speak, and {@link org.xso.operation.OperationChanged}, the event every
+ * transition publishes. {@code operation.internal} is how: the journal, the flows, the executor,
+ * recovery and pruning; nothing outside the module reaches it. What an operation does to a guest
+ * it publishes as {@link org.xso.events.OperationEvents}, and the domain and checkpoint modules
+ * react.
+ *
+ * <p>
+ * Depends on {@code domain}, {@code checkpoint}, the hypervisor port and the shared
+ * {@code problem} and {@code events} vocabulary; not on {@code web}.
  */
 @NullMarked
 package org.xso.operation;

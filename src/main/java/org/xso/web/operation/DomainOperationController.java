@@ -18,10 +18,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Principals;
+import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationRequests;
-import org.xso.operation.OperationService;
 import org.xso.operation.OperationViews;
-import org.xso.operation.ResumeChecker;
+import org.xso.operation.Operations;
 import org.xso.web.ApiProblemException;
 import org.xso.web.ETags;
 import org.xso.web.IdempotencyKeys;
@@ -35,15 +35,15 @@ import org.xso.web.InvalidParam;
 @RequestMapping("/api/v1/domains/{domid}")
 class DomainOperationController {
 
-	private final OperationService operations;
+	private final Operations operations;
 
-	private final ResumeChecker checker;
+	private final OperationQueries queries;
 
 	private final OperationResponses responses;
 
-	DomainOperationController(OperationService operations, ResumeChecker checker, OperationResponses responses) {
+	DomainOperationController(Operations operations, OperationQueries queries, OperationResponses responses) {
 		this.operations = operations;
-		this.checker = checker;
+		this.queries = queries;
 		this.responses = responses;
 	}
 
@@ -82,7 +82,7 @@ class DomainOperationController {
 	@GetMapping("/resume-check")
 	OperationViews.ResumeCheck resumeCheck(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestParam(required = false) @Nullable UUID checkpointId) {
-		return checker.check(domid, checkpointId);
+		return queries.resumeCheck(domid, checkpointId);
 	}
 
 	@PostMapping("/checkpoints")

@@ -19,10 +19,9 @@ import org.xso.audit.Principals;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationRequests;
-import org.xso.operation.OperationService;
 import org.xso.operation.OperationState;
 import org.xso.operation.OperationViews;
-import org.xso.operation.OperationWaiters;
+import org.xso.operation.Operations;
 import org.xso.web.ApiProblemException;
 import org.xso.web.ETags;
 import org.xso.web.IdempotencyKeys;
@@ -36,20 +35,16 @@ class OperationController {
 
 	private final OperationQueries queries;
 
-	private final OperationService operations;
-
-	private final OperationWaiters waiters;
+	private final Operations operations;
 
 	private final OperationResponses responses;
 
 	/** The longest a read of an operation may wait for its end. */
 	static final long MAX_WAIT_MS = PreferWait.MAX.toMillis();
 
-	OperationController(OperationQueries queries, OperationService operations, OperationWaiters waiters,
-			OperationResponses responses) {
+	OperationController(OperationQueries queries, Operations operations, OperationResponses responses) {
 		this.queries = queries;
 		this.operations = operations;
-		this.waiters = waiters;
 		this.responses = responses;
 	}
 
@@ -76,12 +71,12 @@ class OperationController {
 		if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
 			throw ApiProblemException.invalid(InvalidParam.query("waitMs", "must be 0.." + MAX_WAIT_MS + ": " + waitMs));
 		}
-		return waitMs == 0 ? queries.view(id) : waiters.awaitEnd(id, java.time.Duration.ofMillis(waitMs));
+		return waitMs == 0 ? queries.view(id) : queries.awaitEnd(id, java.time.Duration.ofMillis(waitMs));
 	}
 
 	@PostMapping("/api/v1/operations/{id}/cancel")
 	ResponseEntity<OperationViews.OperationView> cancel(@PathVariable UUID id, @Nullable Principal principal) {
-		return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.cancel(id, Principals.of(principal)));
+		return ResponseEntity.status(HttpStatus.ACCEPTED).body(operations.cancel(id, Principals.of(principal)));
 	}
 
 	@PostMapping("/api/v1/checkpoints/{id}/restore")

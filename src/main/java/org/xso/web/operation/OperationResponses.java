@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
-import org.xso.operation.OperationSubmitter;
+import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationViews;
-import org.xso.operation.OperationWaiters;
+import org.xso.operation.Submitted;
 
 /**
  * The answer to a request that started an operation: 202 Accepted with the operation's Location at
@@ -23,16 +23,16 @@ class OperationResponses {
 
 	static final String REPLAYED = "Idempotent-Replayed";
 
-	private final OperationWaiters waiters;
+	private final OperationQueries queries;
 
-	OperationResponses(OperationWaiters waiters) {
-		this.waiters = waiters;
+	OperationResponses(OperationQueries queries) {
+		this.queries = queries;
 	}
 
-	ResponseEntity<OperationViews.OperationView> started(OperationSubmitter.Submitted s, @Nullable String prefer) {
+	ResponseEntity<OperationViews.OperationView> started(Submitted s, @Nullable String prefer) {
 		Optional<Duration> wait = PreferWait.of(prefer);
 		OperationViews.OperationView now = wait.isEmpty() ? s.operation()
-				: waiters.awaitEnd(s.operation().id(), wait.get());
+				: queries.awaitEnd(s.operation().id(), wait.get());
 		ResponseEntity.BodyBuilder answer = ResponseEntity
 			.status(wait.isPresent() && now.state().isTerminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
 			.location(URI.create("/api/v1/operations/" + now.id()))

@@ -17,13 +17,12 @@ import org.xso.hypervisor.SuspendStrategy;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationRequests;
-import org.xso.operation.OperationService;
 import org.xso.operation.OperationState;
-import org.xso.operation.OperationSubmitter;
 import org.xso.operation.OperationViews;
-import org.xso.operation.OperationWaiters;
+import org.xso.operation.Operations;
 import org.xso.operation.Phase;
 import org.xso.operation.PhaseState;
+import org.xso.operation.Submitted;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 import org.xso.support.AdminByDefault;
@@ -57,10 +56,7 @@ class OperationControllerSliceTests {
 	OperationQueries queries;
 
 	@MockitoBean
-	OperationService operations;
-
-	@MockitoBean
-	OperationWaiters waiters;
+	Operations operations;
 
 	@Test
 	void rendersAnUnknownOperationAsAProblem() throws Exception {
@@ -74,7 +70,7 @@ class OperationControllerSliceTests {
 
 	@Test
 	void namesTheOperationWhenItCannotBeCancelled() throws Exception {
-		given(queries.cancel(eq(ID), any())).willThrow(
+		given(operations.cancel(eq(ID), any())).willThrow(
 				new ProblemException(ProblemCode.OPERATION_NOT_CANCELLABLE, "past the point of no return")
 					.withOperationId(ID));
 		MvcResult r = mvc.perform(post("/api/v1/operations/" + ID + "/cancel")).andReturn();
@@ -85,7 +81,7 @@ class OperationControllerSliceTests {
 	@Test
 	void acceptsARestoreWithItsLocationAndPassesKeyAndPrecondition() throws Exception {
 		given(operations.restore(eq(CHECKPOINT), any(), eq("restore-1"), eq(ETags.ifMatch("\"abc\"")), any()))
-			.willReturn(new OperationSubmitter.Submitted(pending(), true));
+			.willReturn(new Submitted(pending(), true));
 		MvcResult r = mvc.perform(post("/api/v1/checkpoints/" + CHECKPOINT + "/restore")
 			.contentType(MediaType.APPLICATION_JSON)
 			.content("{\"targetDomid\": 7}")

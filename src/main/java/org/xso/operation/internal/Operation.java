@@ -1,0 +1,320 @@
+package org.xso.operation.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.hibernate.annotations.DynamicUpdate;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.AbstractAggregateRoot;
+import org.xso.audit.Cause;
+import org.xso.operation.OperationChanged;
+import org.xso.operation.OperationKind;
+import org.xso.operation.OperationState;
+import org.xso.operation.Phase;
+import org.xso.operation.PhaseState;
+import org.xso.problem.Problem;
+
+/**
+ * The operation aggregate: a persisted state machine. State changes only through the guarded
+ * transitions below, each of which publishes an {@link OperationChanged} when saved. Updates write
+ * only changed columns, so the cancel flag (set by a conditional update) is never overwritten.
+ * Every event names the principal that requested the operation (see {@link Requesters}).
+ */
+@Entity
+@Table(name = "operations")
+@DynamicUpdate
+class Operation extends AbstractAggregateRoot<Operation> {
+
+	@Id
+	private UUID id;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, length = 24)
+	private OperationKind kind;
+
+	@Column(nullable = false)
+	private int domid;
+
+	@Embedded
+	private OperationParams params;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, length = 16)
+	private OperationState state;
+
+	@Enumerated(EnumType.STRING)
+	@Column(name = "current_phase", length = 24)
+	private @Nullable Phase currentPhase;
+
+	@Column(name = "deadline_at", nullable = false)
+	private Instant deadlineAt;
+
+	@Column(name = "checkpoint_id")
+	private @Nullable UUID checkpointId;
+
+	@Embedded
+	private EpochStats epochs = EpochStats.NONE;
+
+	@Column(name = "cancel_requested", nullable = false)
+	private boolean cancelRequested;
+
+	@Embedded
+	private Requesters requesters;
+
+	@Column(length = 128)
+	private @Nullable String owner;
+
+	@Column(nullable = false)
+	private int attempts;
+
+	static final int NOTE_LENGTH = 1024;
+
+	@Column(name = "recovery_note", length = NOTE_LENGTH)
+	private @Nullable String recoveryNote;
+
+	/** Why the operation did not succeed: its outcome, as the domain states it. */
+	@Column(name = "error_problem", length = 16384)
+	@Convert(converter = ProblemColumn.class)
+	private @Nullable Problem error;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(name = "started_at")
+	private @Nullable Instant startedAt;
+
+	@Column(name = "finished_at")
+	private @Nullable Instant finishedAt;
+
+	@Version
+	private @Nullable Long version;
+
+	@ElementCollection(fetch = FetchType.EAGER)
+	@CollectionTable(name = "operation_phases", joinColumns = @JoinColumn(name = "operation_id"))
+	@OrderColumn(name = "ordinal")
+	private List<PhaseRecord> phases = new ArrayList<>();
+
+	@ElementCollection(fetch = FetchType.EAGER)
+	@CollectionTable(name = "operation_devices", joinColumns = @JoinColumn(name = "operation_id"))
+	@OrderColumn(name = "ordinal")
+	private List<DeviceOutcome> devices = new ArrayList<>();
+
+	protected Operation() {
+		this.id = new UUID(0, 0);
+		this.kind = OperationKind.SUSPEND;
+		this.requesters = Requesters.NONE;
+		this.params = OperationParams.NONE;
+		this.state = OperationState.PENDING;
+		this.deadlineAt = Instant.EPOCH;
+		this.createdAt = Instant.EPOCH;
+	}
+
+	Operation(UUID id, OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
+			String requestedBy, Instant now) {
+		this.id = id;
+		this.kind = kind;
+		this.domid = domid;
+		this.requesters = Requesters.of(requestedBy);
+		this.params = params;
+		this.checkpointId = checkpointId;
+		this.state = OperationState.PENDING;
+		this.createdAt = now;
+		this.deadlineAt = now.plus(Duration.ofMillis(params.deadlineMs()));
+		kind.phases().forEach(p -> phases.add(PhaseRecord.pending(p)));
+		changed();
+	}
+
+	/** PENDING → RUNNING on a worker of {@code owner}. */
+	void start(String owner, Instant now) {
+		require(OperationState.PENDING, "start");
+		this.state = OperationState.RUNNING;
+		this.owner = owner;
+		this.attempts++;
+		this.startedAt = now;
+		changed();
+	}
+
+	/** Enters {@code phase}; phases before it that had not run happened inside one call (done). */
+	void enter(Phase phase, Instant now) {
+		require(OperationState.RUNNING, "enter " + phase);
+		Phases.enter(phases, phase, now);
+		this.currentPhase = phase;
+		changed();
+	}
+
+	void progress(Phase phase, int percent) {
+		Phases.progress(phases, phase, percent);
+		changed();
+	}
+
+	void complete(Phase phase, Instant now) {
+		Phases.complete(phases, phase, now);
+		changed();
+	}
+
+	void checkpoint(UUID checkpoint) {
+		this.checkpointId = checkpoint;
+	}
+
+	void devices(List<DeviceOutcome> outcomes) {
+		this.devices.clear();
+		this.devices.addAll(outcomes);
+	}
+
+	void epoch(long pausedMs) {
+		this.epochs = epochs.plus(pausedMs);
+		if (params.maxEpochs() != null) {
+			progress(Phase.EPOCHS, (int) (100L * epochs.completed() / params.maxEpochs()));
+		}
+		else {
+			changed();
+		}
+	}
+
+	/** RUNNING → SUCCEEDED: every phase done. */
+	void succeed(Instant now) {
+		require(OperationState.RUNNING, "succeed");
+		Phases.finishAll(phases, now);
+		end(OperationState.SUCCEEDED, now);
+	}
+
+	/**
+	 * RUNNING → {@code end} (FAILED, ROLLED_BACK, RESUME_FAILED or CANCELLED) with {@code problem}
+	 * as its outcome: the running phase FAILED (CANCELLED for a cancel), later ones SKIPPED, and the done phases
+	 * in {@code compensated} COMPENSATED.
+	 */
+	void fail(OperationState end, Problem problem, Set<Phase> compensated, Instant now) {
+		if (!end.isTerminal() || end == OperationState.SUCCEEDED) {
+			throw new IllegalArgumentException("not a failure end state: " + end);
+		}
+		require(OperationState.RUNNING, "end as " + end);
+		Phases.end(phases, end == OperationState.CANCELLED ? PhaseState.CANCELLED : PhaseState.FAILED, compensated,
+				now);
+		this.error = problem;
+		end(end, now);
+	}
+
+	/** PENDING → CANCELLED, as {@code by} asked: nothing had been done. */
+	void cancelPending(Problem problem, String by, Instant now) {
+		require(OperationState.PENDING, "cancel");
+		this.requesters = requesters.cancelledBy(by);
+		for (int i = 0; i < phases.size(); i++) {
+			phases.set(i, phases.get(i).ended(PhaseState.SKIPPED, now));
+		}
+		this.error = problem;
+		end(OperationState.CANCELLED, now);
+	}
+
+	/** RUNNING → PENDING after a restart, to run again from the first phase. */
+	void requeue(String note) {
+		require(OperationState.RUNNING, "requeue");
+		this.state = OperationState.PENDING;
+		this.currentPhase = null;
+		this.cancelRequested = false;
+		this.requesters = requesters.withoutCancel();
+		this.phases.replaceAll(r -> PhaseRecord.pending(r.phase()));
+		this.recoveryNote = clip(note);
+		changed();
+	}
+
+	void note(String note) {
+		this.recoveryNote = clip(note);
+	}
+
+	/** A note fits its column: what does not is cut, with an ellipsis saying so. */
+	private static String clip(String note) {
+		return note.length() <= NOTE_LENGTH ? note : note.substring(0, NOTE_LENGTH - 1) + "…";
+	}
+
+	private void end(OperationState end, Instant now) {
+		this.state = end;
+		this.finishedAt = now;
+		changed();
+	}
+
+	private void require(OperationState expected, String what) {
+		if (state != expected) {
+			throw new IllegalStateException("cannot " + what + " operation " + id + " in state " + state);
+		}
+	}
+
+	private void changed() {
+		PhaseRecord current = currentPhase == null ? null : Phases.of(phases, currentPhase);
+		registerEvent(new OperationChanged(id, domid, kind, state, currentPhase,
+				current == null ? null : current.state(), OperationProgress.overall(this),
+				requesters.requestedBy()));
+	}
+
+	/** Whether a cancel now would be honoured: PENDING, or RUNNING in a cancellable phase. */
+	boolean cancellable() {
+		return state == OperationState.PENDING
+				|| (state == OperationState.RUNNING && currentPhase != null && currentPhase.cancellable());
+	}
+
+	// accessors (package-private: the module reads, only transitions write)
+
+	UUID id() { return id; }
+
+	OperationKind kind() { return kind; }
+
+	int domid() { return domid; }
+
+	Requesters requesters() { return requesters; }
+
+	/** What the operation changes is attributed to: its requester, and itself. */
+	Cause cause() { return Cause.operation(requesters.requestedBy(), id); }
+
+	OperationParams params() { return params; }
+
+	OperationState state() { return state; }
+
+	@Nullable Phase currentPhase() { return currentPhase; }
+
+	Instant deadlineAt() { return deadlineAt; }
+
+	@Nullable UUID checkpointId() { return checkpointId; }
+
+	EpochStats epochs() { return epochs; }
+
+	boolean cancelRequested() { return cancelRequested; }
+
+	@Nullable String owner() { return owner; }
+
+	int attempts() { return attempts; }
+
+	@Nullable String recoveryNote() { return recoveryNote; }
+
+	@Nullable Problem error() { return error; }
+
+	Instant createdAt() { return createdAt; }
+
+	@Nullable Instant startedAt() { return startedAt; }
+
+	@Nullable Instant finishedAt() { return finishedAt; }
+
+	List<PhaseRecord> phases() { return List.copyOf(phases); }
+
+	List<DeviceOutcome> devices() { return List.copyOf(devices); }
+
+	/** The events registered since the last save (they are published when it is saved). */
+	java.util.Collection<Object> pendingEvents() { return domainEvents(); }
+
+}

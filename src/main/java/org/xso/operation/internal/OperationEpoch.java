@@ -1,0 +1,119 @@
+package org.xso.operation.internal;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import org.jspecify.annotations.Nullable;
+import org.xso.persistence.AssignedIdEntity;
+
+/**
+ * One epoch of periodic checkpointing and what it cost: the time in each step and how long the
+ * guest was paused (quiesce to thaw), and the checkpoint's size. Appended, never rewritten.
+ */
+@Entity
+@Table(name = "operation_epochs")
+class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
+
+	@Embeddable
+	record Key(@Column(name = "operation_id") UUID operationId, @Column(name = "epoch") int epoch)
+			implements Serializable {
+	}
+
+	@EmbeddedId
+	private Key key;
+
+	@Column(name = "checkpoint_id")
+	private @Nullable UUID checkpointId;
+
+	@Column(name = "started_at", nullable = false)
+	private Instant startedAt;
+
+	@Column(name = "quiesce_ms", nullable = false)
+	private long quiesceMs;
+
+	@Column(name = "save_ms", nullable = false)
+	private long saveMs;
+
+	@Column(name = "persist_ms", nullable = false)
+	private long persistMs;
+
+	@Column(name = "thaw_ms", nullable = false)
+	private long thawMs;
+
+	@Column(name = "paused_ms", nullable = false)
+	private long pausedMs;
+
+	@Column(name = "size_bytes", nullable = false)
+	private long sizeBytes;
+
+	@Override
+	public Key getId() {
+		return this.key;
+	}
+
+	protected OperationEpoch() {
+		this.key = new Key(new UUID(0, 0), 0);
+		this.startedAt = Instant.EPOCH;
+	}
+
+	OperationEpoch(UUID operationId, int epoch, @Nullable UUID checkpointId, Instant startedAt, Timings t,
+			long sizeBytes) {
+		this.key = new Key(operationId, epoch);
+		this.checkpointId = checkpointId;
+		this.startedAt = startedAt;
+		this.quiesceMs = t.quiesceMs();
+		this.saveMs = t.saveMs();
+		this.persistMs = t.persistMs();
+		this.thawMs = t.thawMs();
+		this.pausedMs = t.quiesceMs() + t.saveMs() + t.persistMs() + t.thawMs();
+		this.sizeBytes = sizeBytes;
+	}
+
+	/** Milliseconds per step of one epoch. */
+	record Timings(long quiesceMs, long saveMs, long persistMs, long thawMs) {
+	}
+
+	int epoch() {
+		return key.epoch();
+	}
+
+	@Nullable
+	UUID checkpointId() {
+		return checkpointId;
+	}
+
+	Instant startedAt() {
+		return startedAt;
+	}
+
+	long quiesceMs() {
+		return quiesceMs;
+	}
+
+	long saveMs() {
+		return saveMs;
+	}
+
+	long persistMs() {
+		return persistMs;
+	}
+
+	long thawMs() {
+		return thawMs;
+	}
+
+	long pausedMs() {
+		return pausedMs;
+	}
+
+	long sizeBytes() {
+		return sizeBytes;
+	}
+
+}

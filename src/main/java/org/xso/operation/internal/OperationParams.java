@@ -1,0 +1,27 @@
+package org.xso.operation.internal;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.SuspendStrategy;
+
+/**
+ * What the caller asked for: the strategy, the quiesce timeout, the deadline (for periodic
+ * checkpointing: per epoch), the interval and number of epochs, and the Idempotency-Key with a hash
+ * of the request it came with. {@code subjectDomid} scopes the key: the domain for most kinds, the
+ * checkpoint's domain for a restore.
+ */
+@Embeddable
+record OperationParams(@Column(name = "subject_domid") int subjectDomid,
+		@Enumerated(EnumType.STRING) @Column(name = "strategy", length = 16) @Nullable SuspendStrategy strategy,
+		@Column(name = "quiesce_timeout_ms") @Nullable Long quiesceTimeoutMs,
+		@Column(name = "deadline_ms") long deadlineMs, @Column(name = "interval_ms") @Nullable Long intervalMs,
+		@Column(name = "max_epochs") @Nullable Integer maxEpochs,
+		@Column(name = "idempotency_key", length = 128) @Nullable String idempotencyKey,
+		@Column(name = "request_hash", length = 64) @Nullable String requestHash) {
+
+	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null);
+
+}

@@ -1,0 +1,21 @@
+package org.xso.operation.internal;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code xso.operations.*}: worker threads and queue capacity (operations never run on web
+ * threads), threads for periodic checkpointing, defaults for deadlines, the timeout of a
+ * compensating thaw, how often stale leases are looked for, and how long a stopping instance lets
+ * running operations finish (what is still running then is recovered by the next start), and how
+ * often the leases of running operations are renewed (well within {@code xso.domains.lease-ttl}).
+ */
+@ConfigurationProperties("xso.operations")
+record OperationProperties(@DefaultValue("4") int workers, @DefaultValue("64") int queueCapacity,
+		@DefaultValue("8") int periodicWorkers, @DefaultValue("PT60S") Duration defaultDeadline,
+		@DefaultValue("PT5S") Duration defaultQuiesceTimeout, @DefaultValue("PT10S") Duration thawTimeout,
+		@DefaultValue("PT5S") Duration recoveryInterval, @DefaultValue("PT20S") Duration shutdownGrace,
+		@DefaultValue("PT10S") Duration leaseRenewInterval) {
+}

@@ -1,0 +1,117 @@
+package org.xso.operation.internal;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.xso.hypervisor.PowerState;
+import org.xso.operation.OperationKind;
+import org.xso.operation.OperationState;
+import org.xso.operation.Phase;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.text.SafeText;
+
+/** Runs one operation on a worker thread: starts it and hands it to the flow of its kind. */
+@Component
+class OperationRunner {
+
+	private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
+
+	private final OperationJournal journal;
+
+	private final QuiesceFlow quiesce;
+
+	private final ResumeFlow resume;
+
+	private final PeriodicFlow periodic;
+
+	private final FlowSupport flow;
+
+	OperationRunner(OperationJournal journal, QuiesceFlow quiesce, ResumeFlow resume, PeriodicFlow periodic,
+			FlowSupport flow) {
+		this.journal = journal;
+		this.quiesce = quiesce;
+		this.resume = resume;
+		this.periodic = periodic;
+		this.flow = flow;
+	}
+
+	void run(UUID id) {
+		OperationTicket ticket;
+		try {
+			ticket = journal.start(id);
+		}
+		catch (RuntimeException e) {
+			log.warn("Operation {} could not start: {}", id, SafeText.escape(e.getMessage()));
+			return;
+		}
+		if (ticket == null) {
+			return; // cancelled while it was queued
+		}
+		try {
+			switch (ticket.kind()) {
+				case SUSPEND, CHECKPOINT -> quiesce.run(ticket);
+				case RESUME, RESTORE -> resume.run(ticket);
+				case PERIODIC_CHECKPOINT -> periodic.run(ticket);
+			}
+		}
+		catch (InterruptedException e) {
+			// the service is stopping: the operation stays RUNNING and recovery continues it
+			Thread.currentThread().interrupt();
+		}
+		catch (Throwable e) {
+			// a bug in a flow, or an Error such as OutOfMemoryError: the operation ends now, truthfully,
+			// rather than staying RUNNING until its lease expires and recovery mistakes it for a restart
+			log.error("Operation {} failed unexpectedly", id, e);
+			lastResort(ticket, e);
+		}
+		finally {
+			flow.signals.clear(id);
+		}
+	}
+
+	/**
+	 * An unexpected failure in a flow: a resume whose guest runs is recorded as done (what failed was
+	 * only its bookkeeping); any other operation thaws a guest that may be paused and ends FAILED. The
+	 * problem names a JVM error's type (OutOfMemoryError...), never an exception's type or message
+	 * (which may quote SQL, files or our classes): the log has the rest.
+	 */
+	private void lastResort(OperationTicket t, Throwable e) {
+		try {
+			String what = e instanceof Error ? e.getClass().getSimpleName() : "failure";
+			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected " + what + " in "
+					+ t.kind() + "; the service log has the details of operation " + t.id());
+			if ((t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) && guestRuns(t)) {
+				journal.resumed(t.id(), null, List.of(), "the guest runs, but recording the resume failed (unexpected "
+						+ what + "); recorded without its device report");
+				return;
+			}
+			if (t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) {
+				if (t.kind() == OperationKind.RESTORE) {
+					journal.discardRestoreTarget(t.id(), t.domid());
+				}
+				journal.end(t.id(), OperationState.RESUME_FAILED, cause, EnumSet.noneOf(Phase.class));
+			}
+			else {
+				flow.thawAndEnd(t, OperationState.FAILED, cause, EnumSet.noneOf(Phase.class));
+			}
+		}
+		catch (RuntimeException | Error again) {
+			log.error("Operation {} could not be ended; recovery will when its lease expires", t.id(), again);
+		}
+	}
+
+	private boolean guestRuns(OperationTicket t) {
+		try {
+			return flow.hypervisor.guest(t.dom()).map(g -> g.state() == PowerState.RUNNING).orElse(false);
+		}
+		catch (RuntimeException e) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,207 @@
+package org.xso.operation.internal;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.xso.audit.Cause;
+import org.xso.checkpoint.CheckpointCatalog;
+import org.xso.checkpoint.CheckpointStore;
+import org.xso.checkpoint.CheckpointViews;
+import org.xso.domain.DomainLeases;
+import org.xso.domain.DomainLifecycle;
+import org.xso.domain.DomainService;
+import org.xso.domain.DomainState;
+import org.xso.domain.DomainViews;
+import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SuspendStrategy;
+import org.xso.operation.OperationKind;
+import org.xso.operation.OperationRequests;
+import org.xso.operation.OperationViews;
+import org.xso.operation.Operations;
+import org.xso.operation.Submitted;
+import org.xso.problem.Precondition;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
+import org.xso.problem.Violation;
+
+/**
+ * The operations a caller starts: suspend, live checkpoint, periodic checkpointing, resume and
+ * restore. Each checks its preconditions inside the accepting transaction: the domain exists and
+ * is not busy, If-Match holds, the power state fits, and a checkpoint to resume from verifies
+ * (422 and nothing changes otherwise). Each records the principal that requested it
+ * ({@code requestedBy}, the caller's name as the controller passes it).
+ */
+@Service
+class OperationService implements Operations {
+
+	private final OperationSubmitter submitter;
+
+	private final DomainService domains;
+
+	private final DomainLifecycle lifecycle;
+
+	private final DomainLeases leases;
+
+	private final CheckpointCatalog catalog;
+
+	private final CheckpointStore store;
+
+	private final OperationProperties properties;
+
+	private final Cancellation cancellation;
+
+	OperationService(OperationSubmitter submitter, DomainService domains, DomainLifecycle lifecycle,
+			DomainLeases leases, CheckpointCatalog catalog, CheckpointStore store, OperationProperties properties,
+			Cancellation cancellation) {
+		this.submitter = submitter;
+		this.domains = domains;
+		this.lifecycle = lifecycle;
+		this.leases = leases;
+		this.catalog = catalog;
+		this.store = store;
+		this.properties = properties;
+		this.cancellation = cancellation;
+	}
+
+	@Override
+	public OperationViews.OperationView cancel(UUID id, String by) {
+		return cancellation.cancel(id, by);
+	}
+
+	@Override
+	public Submitted suspend(int domid, OperationRequests.QuiesceRequest r, @Nullable String key,
+			Precondition expected, String requestedBy) {
+		return quiesce(OperationKind.SUSPEND, domid, r, key, expected, requestedBy);
+	}
+
+	@Override
+	public Submitted checkpoint(int domid, OperationRequests.QuiesceRequest r,
+			@Nullable String key, Precondition expected, String requestedBy) {
+		return quiesce(OperationKind.CHECKPOINT, domid, r, key, expected, requestedBy);
+	}
+
+	private Submitted quiesce(OperationKind kind, int domid, OperationRequests.QuiesceRequest r,
+			@Nullable String key, Precondition expected, String requestedBy) {
+		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
+		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
+				"/quiesceTimeoutMs", 1, 600_000);
+		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
+		String signature = kind + "|" + domid + "|" + strategy + "|" + quiesce + "|" + deadline;
+		return submitter.submit(kind, domid, signature, key, requestedBy, () -> {
+			DomainViews.DomainRecord d = running(domid, expected);
+			return new OperationSubmitter.Draft(kind, domid,
+					new OperationParams(domid, strategy, quiesce, deadline, null, null, null, null), null, d.version());
+		});
+	}
+
+	@Override
+	public Submitted periodic(int domid, OperationRequests.PeriodicRequest r, @Nullable String key,
+			Precondition expected, String requestedBy) {
+		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
+		if (r.intervalMs() == null) {
+			throw ProblemException.invalid(Violation.of("/intervalMs", "is required"));
+		}
+		long interval = OperationRequests.range(r.intervalMs(), 0, "/intervalMs", 50, 86_400_000);
+		Integer count = r.count();
+		if (count != null && (count < 1 || count > 1_000_000)) {
+			throw ProblemException.invalid(Violation.of("/count", "must be 1..1000000: " + count));
+		}
+		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
+				"/quiesceTimeoutMs", 1, 600_000);
+		long epochDeadline = deadline(r.epochDeadlineMs(), "/epochDeadlineMs");
+		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
+				+ epochDeadline;
+		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, () -> {
+			DomainViews.DomainRecord d = running(domid, expected);
+			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
+					new OperationParams(domid, strategy, quiesce, epochDeadline, interval, count, null, null), null,
+					d.version());
+		});
+	}
+
+	@Override
+	public Submitted resume(int domid, OperationRequests.ResumeRequest r, @Nullable String key,
+			Precondition expected, String requestedBy) {
+		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
+		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline;
+		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, () -> {
+			DomainViews.DomainRecord d = notBusy(domid);
+			expected.check(d.etag());
+			if (d.state() != DomainState.SUSPENDED) {
+				throw new ProblemException(ProblemCode.BAD_POWER_STATE,
+						"domain " + domid + " is " + d.state() + "; only a SUSPENDED domain can be resumed");
+			}
+			UUID checkpoint = resumable(d, r.checkpointId());
+			store.loadVerified(checkpoint);
+			return new OperationSubmitter.Draft(OperationKind.RESUME, domid,
+					new OperationParams(domid, null, null, deadline, null, null, null, null), checkpoint, d.version());
+		});
+	}
+
+	@Override
+	public Submitted restore(UUID checkpointId, OperationRequests.RestoreRequest r,
+			@Nullable String key, Precondition expected, String requestedBy) {
+		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
+		Integer target = r.targetDomid();
+		if (target != null && (target < 1 || target > 32751)) {
+			throw ProblemException.invalid(Violation.of("/targetDomid", "must be 1..32751: " + target));
+		}
+		CheckpointViews.Summary c = catalog.summary(checkpointId);
+		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline;
+		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, () -> {
+			expected.check(c.etag());
+			SavedDomain image = store.loadVerified(checkpointId);
+			int domid = target != null ? target : domains.lowestFreeDomid();
+			if (!domains.free(domid)) {
+				throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
+			}
+			lifecycle.restoring(domid, image.config(), Cause.request(requestedBy));
+			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid,
+					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId, null);
+		});
+	}
+
+	/** The checkpoint a resume uses: the named one (of this domain) or the one it was suspended to. */
+	UUID resumable(DomainViews.DomainRecord d, @Nullable UUID requested) {
+		UUID checkpoint = requested != null ? requested : d.suspendCheckpointId();
+		if (checkpoint == null) {
+			throw new ProblemException(ProblemCode.NO_CHECKPOINT, "domain " + d.domid() + " has no checkpoint");
+		}
+		CheckpointViews.Summary c = catalog.summary(checkpoint);
+		if (c.domid() != d.domid()) {
+			throw new ProblemException(ProblemCode.CHECKPOINT_DOMAIN_MISMATCH, "checkpoint " + checkpoint
+					+ " belongs to domain " + c.domid() + "; restore it into a new domain instead")
+				.withCheckpointId(checkpoint);
+		}
+		return checkpoint;
+	}
+
+	private DomainViews.DomainRecord running(int domid, Precondition expected) {
+		DomainViews.DomainRecord d = notBusy(domid);
+		expected.check(d.etag());
+		if (d.state() != DomainState.RUNNING) {
+			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
+					"domain " + domid + " is " + d.state() + "; only a RUNNING domain can be quiesced");
+		}
+		return d;
+	}
+
+	private DomainViews.DomainRecord notBusy(int domid) {
+		DomainViews.DomainRecord d = domains.record(domid);
+		leases.find(domid).ifPresent(l -> {
+			throw new ProblemException(ProblemCode.DOMAIN_BUSY, "domain " + domid + " is busy with "
+					+ (l.operationId() != null ? "operation " + l.operationId() : l.purpose()) + " (lease held by "
+					+ l.owner() + " until " + l.expiresAt() + ")")
+				.withLease(l);
+		});
+		return d;
+	}
+
+	private long deadline(@Nullable Long value, String pointer) {
+		return OperationRequests.range(value, properties.defaultDeadline().toMillis(), pointer, 100,
+				Duration.ofHours(1).toMillis());
+	}
+
+}

@@ -1,0 +1,80 @@
+package org.xso.operation.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Component;
+import org.xso.hypervisor.DeviceType;
+import org.xso.operation.OperationKind;
+import org.xso.operation.OperationViews;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds the operation representation from the aggregate (inside a read transaction). */
+@Component
+class OperationViewMapper {
+
+	private static final int RECENT_EPOCHS = 20;
+
+	private final OperationEpochRepository epochs;
+
+	OperationViewMapper(OperationEpochRepository epochs) {
+		this.epochs = epochs;
+	}
+
+	OperationViews.OperationView map(Operation op) {
+		OperationParams p = op.params();
+		List<OperationViews.PhaseView> phases = op.phases()
+			.stream()
+			.map(r -> new OperationViews.PhaseView(r.phase(), r.state(), r.progress(), r.phase().cancellable(),
+					r.startedAt(), r.finishedAt(), millis(r.startedAt(), r.finishedAt())))
+			.toList();
+		List<OperationViews.DeviceView> devices = op.devices().stream().map(OperationViewMapper::device).toList();
+		return new OperationViews.OperationView(op.id(), op.kind(), op.domid(),
+				p.subjectDomid() == op.domid() ? null : p.subjectDomid(), op.requesters().requestedBy(), op.state(),
+				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
+				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
+				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
+				periodic(op), op.error(), op.owner(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
+				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
+	}
+
+	private OperationViews.@Nullable Periodic periodic(Operation op) {
+		if (op.kind() != OperationKind.PERIODIC_CHECKPOINT) {
+			return null;
+		}
+		List<OperationViews.EpochView> recent = epochs.newest(op.id(), Limit.of(RECENT_EPOCHS))
+			.stream()
+			.map(e -> new OperationViews.EpochView(e.epoch(), e.checkpointId(), e.startedAt(), e.quiesceMs(),
+					e.saveMs(), e.persistMs(), e.thawMs(), e.pausedMs(), e.sizeBytes()))
+			.toList();
+		EpochStats s = op.epochs();
+		Long interval = op.params().intervalMs();
+		return new OperationViews.Periodic(interval == null ? 0 : interval, op.params().maxEpochs(), s.completed(),
+				s.pausedMsTotal(), s.pausedMsAverage(), s.pausedMsMax(), recent);
+	}
+
+	private static OperationViews.DeviceView device(DeviceOutcome d) {
+		List<Long> before = refs(d.refsBefore());
+		List<Long> after = refs(d.refsAfter());
+		Set<Long> reused = new HashSet<>(before);
+		reused.retainAll(after);
+		return new OperationViews.DeviceView(DeviceType.parse(d.deviceType()), d.devid(), d.drained(), d.shadowed(),
+				d.queued(), d.replayed(), d.reissued(), d.dropped(), d.ringTornDown(), after.size(), reused.isEmpty(),
+				before, after, d.featuresLost().isBlank() ? List.of() : List.of(d.featuresLost().split(",")));
+	}
+
+	private static List<Long> refs(String csv) {
+		return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).map(Long::parseLong).toList();
+	}
+
+	private static @Nullable Long millis(@Nullable Instant from, @Nullable Instant to) {
+		return from == null || to == null ? null : Duration.between(from, to).toMillis();
+	}
+
+}

@@ -1,0 +1,49 @@
+package org.xso.operation.internal;
+
+import java.util.List;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.xso.checkpoint.CheckpointStorage;
+import org.xso.domain.DemoGuests;
+import org.xso.domain.DomainReconciler;
+
+/**
+ * At startup, in this order: decide the operations a stopped instance left and bring their guests
+ * back, reconcile every other domain with the hypervisor (re-creating running guests it no longer
+ * knows from their disks), release checkpoint storage no stored checkpoint references, run what
+ * recovery requeued, then create the demo guests if they are enabled.
+ */
+@Component
+@Order(0)
+class StartupSequence implements ApplicationRunner {
+
+	private final OperationRecovery recovery;
+
+	private final DomainReconciler reconciler;
+
+	private final DemoGuests demo;
+
+	private final CheckpointStorage storage;
+
+	StartupSequence(OperationRecovery recovery, DomainReconciler reconciler, CheckpointStorage storage,
+			DemoGuests demo) {
+		this.recovery = recovery;
+		this.reconciler = reconciler;
+		this.storage = storage;
+		this.demo = demo;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		List<OperationRecovery.ToRun> toRun = recovery.decideAtStartup();
+		reconciler.reconcile();
+		// every interrupted operation is decided and none runs yet: no save is in progress
+		storage.collectUnreferenced();
+		recovery.runAtStartup(toRun);
+		demo.seed();
+	}
+
+}
