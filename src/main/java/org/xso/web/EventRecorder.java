@@ -46,6 +46,10 @@ class EventRecorder implements SmartLifecycle {
 	private static final String INSERT = "insert into event_log (occurred_at, event_type, domid, operation_id,"
 			+ " principal, payload) values (?, ?, ?, ?, ?, ?)";
 
+	/** The most events written in one transaction. */
+	private static final int MAX_BATCH = 200;
+
+	/** Filled by the publishing threads, drained by the writer thread alone. */
 	private final BlockingQueue<StreamEvent> queue;
 
 	private final EventLogRepository events;
@@ -99,7 +103,7 @@ class EventRecorder implements SmartLifecycle {
 					continue;
 				}
 				batch.add(first);
-				queue.drainTo(batch, 199);
+				gather(batch);
 				write(batch);
 				batch.clear();
 			}
@@ -112,6 +116,27 @@ class EventRecorder implements SmartLifecycle {
 				log.error("Could not record {} events", batch.size(), e);
 				batch.clear();
 			}
+		}
+	}
+
+	/**
+	 * Adds what else is queued, and what arrives within the linger after the first event, up to a
+	 * batch's size: one transaction for the events of a burst (an operation's phases, a guest's
+	 * xenbus states) instead of one each.
+	 */
+	private void gather(List<StreamEvent> batch) throws InterruptedException {
+		long until = System.nanoTime() + properties.linger().toNanos();
+		while (batch.size() < MAX_BATCH) {
+			queue.drainTo(batch, MAX_BATCH - batch.size());
+			long left = until - System.nanoTime();
+			if (batch.size() >= MAX_BATCH || left <= 0) {
+				return;
+			}
+			StreamEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+			if (next == null) {
+				return;
+			}
+			batch.add(next);
 		}
 	}
 
