@@ -19,9 +19,8 @@ import java.util.Map;
  */
 record DatabaseFigures(String url, String user, String password, String schema) {
 
-	static final List<String> TABLES = List.of("operations", "operation_phases", "operation_devices",
-			"operation_epochs", "checkpoints", "checkpoint_images", "checkpoint_devices", "checkpoint_rings",
-			"event_log", "domains", "domain_leases");
+	static final List<String> TABLES = List.of("operations", "operation_epochs", "checkpoints", "checkpoint_images",
+			"checkpoint_devices", "checkpoint_rings", "event_log", "domains", "domain_leases");
 
 	Map<String, Object> sample() throws SQLException {
 		Map<String, Object> m = new LinkedHashMap<>();

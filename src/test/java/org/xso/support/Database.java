@@ -20,7 +20,7 @@ public final class Database {
 	}
 
 	public static void clear(JdbcTemplate jdbc) {
-		for (String table : new String[] { "operation_epochs", "operation_devices", "operation_phases", "operations",
+		for (String table : new String[] { "operation_epochs", "operations",
 				"checkpoint_rings", "checkpoint_devices", "checkpoint_images", "checkpoints",
 				"domain_leases", "domain_devices", "domains" }) {
 			jdbc.update("delete from " + table);

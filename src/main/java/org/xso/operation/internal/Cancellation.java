@@ -92,6 +92,7 @@ class Cancellation {
 		op.cancelPending(OperationJournal.outcome(id,
 				new ProblemException(ProblemCode.CANCELLED, "cancelled before it started")), by, clock.instant());
 		operations.saveAndFlush(op);
+		events.publishEvent(new OperationFinished(views.map(op)));
 		events.publishEvent(new OperationEvents.OperationEnded(id, op.domid()));
 		signals.signal(id);
 	}

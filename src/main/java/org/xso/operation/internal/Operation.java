@@ -6,22 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
-import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
-import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
 import org.xso.audit.Cause;
@@ -107,15 +105,20 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	@Version
 	private @Nullable Long version;
 
-	@ElementCollection(fetch = FetchType.EAGER)
-	@CollectionTable(name = "operation_phases", joinColumns = @JoinColumn(name = "operation_id"))
-	@OrderColumn(name = "ordinal")
-	private List<PhaseRecord> phases = new ArrayList<>();
+	/**
+	 * Its phases, in order: a value, replaced and never mutated (see {@link ProgressColumns}), so
+	 * Hibernate compares it by equality instead of copying it through JSON for every snapshot.
+	 */
+	@Column(name = "phases", nullable = false)
+	@Convert(converter = ProgressColumns.Phases.class)
+	@Mutability(Immutability.class)
+	private List<PhaseRecord> phases = List.of();
 
-	@ElementCollection(fetch = FetchType.EAGER)
-	@CollectionTable(name = "operation_devices", joinColumns = @JoinColumn(name = "operation_id"))
-	@OrderColumn(name = "ordinal")
-	private List<DeviceOutcome> devices = new ArrayList<>();
+	/** What it did to each device; replaced, never mutated. */
+	@Column(name = "devices", nullable = false)
+	@Convert(converter = ProgressColumns.Devices.class)
+	@Mutability(Immutability.class)
+	private List<DeviceOutcome> devices = List.of();
 
 	protected Operation() {
 		this.id = new UUID(0, 0);
@@ -138,7 +141,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.state = OperationState.PENDING;
 		this.createdAt = now;
 		this.deadlineAt = now.plus(Duration.ofMillis(params.deadlineMs()));
-		kind.phases().forEach(p -> phases.add(PhaseRecord.pending(p)));
+		this.phases = kind.phases().stream().map(PhaseRecord::pending).toList();
 		changed();
 	}
 
@@ -155,18 +158,18 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	/** Enters {@code phase}; phases before it that had not run happened inside one call (done). */
 	void enter(Phase phase, Instant now) {
 		require(OperationState.RUNNING, "enter " + phase);
-		Phases.enter(phases, phase, now);
+		changePhases(p -> Phases.enter(p, phase, now));
 		this.currentPhase = phase;
 		changed();
 	}
 
 	void progress(Phase phase, int percent) {
-		Phases.progress(phases, phase, percent);
+		changePhases(p -> Phases.progress(p, phase, percent));
 		changed();
 	}
 
 	void complete(Phase phase, Instant now) {
-		Phases.complete(phases, phase, now);
+		changePhases(p -> Phases.complete(p, phase, now));
 		changed();
 	}
 
@@ -175,8 +178,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	}
 
 	void devices(List<DeviceOutcome> outcomes) {
-		this.devices.clear();
-		this.devices.addAll(outcomes);
+		this.devices = List.copyOf(outcomes);
 	}
 
 	void epoch(long pausedMs) {
@@ -192,7 +194,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	/** RUNNING → SUCCEEDED: every phase done. */
 	void succeed(Instant now) {
 		require(OperationState.RUNNING, "succeed");
-		Phases.finishAll(phases, now);
+		changePhases(p -> Phases.finishAll(p, now));
 		end(OperationState.SUCCEEDED, now);
 	}
 
@@ -206,8 +208,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 			throw new IllegalArgumentException("not a failure end state: " + end);
 		}
 		require(OperationState.RUNNING, "end as " + end);
-		Phases.end(phases, end == OperationState.CANCELLED ? PhaseState.CANCELLED : PhaseState.FAILED, compensated,
-				now);
+		PhaseState interrupted = end == OperationState.CANCELLED ? PhaseState.CANCELLED : PhaseState.FAILED;
+		changePhases(p -> Phases.end(p, interrupted, compensated, now));
 		this.error = problem;
 		end(end, now);
 	}
@@ -216,9 +218,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	void cancelPending(Problem problem, String by, Instant now) {
 		require(OperationState.PENDING, "cancel");
 		this.requesters = requesters.cancelledBy(by);
-		for (int i = 0; i < phases.size(); i++) {
-			phases.set(i, phases.get(i).ended(PhaseState.SKIPPED, now));
-		}
+		this.phases = phases.stream().map(r -> r.ended(PhaseState.SKIPPED, now)).toList();
 		this.error = problem;
 		end(OperationState.CANCELLED, now);
 	}
@@ -230,7 +230,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.currentPhase = null;
 		this.cancelRequested = false;
 		this.requesters = requesters.withoutCancel();
-		this.phases.replaceAll(r -> PhaseRecord.pending(r.phase()));
+		this.phases = phases.stream().map(r -> PhaseRecord.pending(r.phase())).toList();
 		this.recoveryNote = clip(note);
 		changed();
 	}
@@ -310,11 +310,19 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	@Nullable Instant finishedAt() { return finishedAt; }
 
-	List<PhaseRecord> phases() { return List.copyOf(phases); }
+	List<PhaseRecord> phases() { return phases; }
 
-	List<DeviceOutcome> devices() { return List.copyOf(devices); }
+	List<DeviceOutcome> devices() { return devices; }
 
 	/** The events registered since the last save (they are published when it is saved). */
 	java.util.Collection<Object> pendingEvents() { return domainEvents(); }
+
+
+	/** The phases after {@code change}: a new list, so the row is written (see {@link ProgressColumns}). */
+	private void changePhases(Consumer<List<PhaseRecord>> change) {
+		List<PhaseRecord> next = new ArrayList<>(phases);
+		change.accept(next);
+		this.phases = List.copyOf(next);
+	}
 
 }

@@ -50,6 +50,8 @@ class OperationJournal {
 
 	private final ApplicationEventPublisher events;
 
+	private final OperationViewMapper views;
+
 	private final InstanceId instance;
 
 	private final OperationProperties properties;
@@ -57,11 +59,13 @@ class OperationJournal {
 	private final Clock clock;
 
 	OperationJournal(OperationRepository operations, OperationEpochRepository epochs, CheckpointStore store,
-			ApplicationEventPublisher events, InstanceId instance, OperationProperties properties, Clock clock) {
+			ApplicationEventPublisher events, OperationViewMapper views, InstanceId instance,
+			OperationProperties properties, Clock clock) {
 		this.operations = operations;
 		this.epochs = epochs;
 		this.store = store;
 		this.events = events;
+		this.views = views;
 		this.instance = instance;
 		this.properties = properties;
 		this.clock = clock;
@@ -366,8 +370,12 @@ class OperationJournal {
 		operations.saveAndFlush(op);
 	}
 
-	/** Last of an operation's end: the domain's lease goes (the domain module releases it). */
+	/**
+	 * Last of an operation's end: waiting requests are answered with it as recorded, and the
+	 * domain's lease goes (the domain module releases it).
+	 */
 	private void ended(Operation op) {
+		events.publishEvent(new OperationFinished(views.map(op)));
 		events.publishEvent(new OperationEvents.OperationEnded(op.id(), op.domid()));
 	}
 

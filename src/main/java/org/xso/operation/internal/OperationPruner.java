@@ -27,7 +27,7 @@ import org.xso.text.SafeText;
 
 /**
  * Deletes ended operations that finished more than {@code xso.operations.pruning.retention} ago,
- * with their phases, device outcomes and epochs (ON DELETE CASCADE), a batch of
+ * with their phases and device outcomes (in their row) and epochs (ON DELETE CASCADE), a batch of
  * {@code batch-size} per transaction, on a schedule ({@code interval}). Operations that are pending
  * or running, or still named by a domain's lease, are never deleted; nor is anything an operation
  * points to: checkpoints belong to their domain and its retention.
@@ -62,7 +62,7 @@ class OperationPruner {
 	private final boolean postgres;
 
 	/** The tables whose rows the service keeps deleting: those a VACUUM makes room in again. */
-	static final String CHURNED_TABLES = "operations, operation_phases, operation_devices, operation_epochs,"
+	static final String CHURNED_TABLES = "operations, operation_epochs,"
 			+ " checkpoints, checkpoint_images, checkpoint_devices, checkpoint_rings, event_log, domain_leases";
 
 	OperationPruner(JdbcTemplate jdbc, TransactionTemplate tx, OperationPruningProperties properties, Clock clock,

@@ -134,9 +134,10 @@ class OperationService implements Operations {
 						"domain " + domid + " is " + d.state() + "; only a SUSPENDED domain can be resumed");
 			}
 			UUID checkpoint = resumable(d, r.checkpointId());
-			store.loadVerified(checkpoint);
+			SavedDomain image = store.loadVerified(checkpoint);
 			return new OperationSubmitter.Draft(OperationKind.RESUME, domid,
-					new OperationParams(domid, null, null, deadline, null, null, null, null), checkpoint, d.version());
+					new OperationParams(domid, null, null, deadline, null, null, null, null), checkpoint, d.version(),
+					image);
 		});
 	}
 
@@ -159,7 +160,8 @@ class OperationService implements Operations {
 			}
 			lifecycle.restoring(domid, image.config(), Cause.request(requestedBy));
 			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid,
-					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId, null);
+					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId, null,
+					image);
 		});
 	}
 

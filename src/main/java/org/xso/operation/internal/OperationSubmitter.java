@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainService;
 import org.xso.hypervisor.CanonicalBytes;
+import org.xso.hypervisor.SavedDomain;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationViews;
 import org.xso.operation.Submitted;
@@ -41,10 +42,12 @@ class OperationSubmitter {
 
 	private final TransactionTemplate tx;
 
+	private final VerifiedImages images;
+
 	private final Clock clock;
 
 	OperationSubmitter(OperationRepository operations, DomainLeases leases, DomainService domains,
-			OperationExecutor executor, OperationViewMapper views, TransactionTemplate tx,
+			OperationExecutor executor, OperationViewMapper views, TransactionTemplate tx, VerifiedImages images,
 			Clock clock) {
 		this.operations = operations;
 		this.leases = leases;
@@ -52,6 +55,7 @@ class OperationSubmitter {
 		this.executor = executor;
 		this.views = views;
 		this.tx = tx;
+		this.images = images;
 		this.clock = clock;
 	}
 
@@ -60,7 +64,13 @@ class OperationSubmitter {
 	 * checks read (null where the draft creates its domain, as a restore does).
 	 */
 	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
-			@Nullable Long checkedVersion) {
+			@Nullable Long checkedVersion, @Nullable SavedDomain verified) {
+
+		Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
+				@Nullable Long checkedVersion) {
+			this(kind, domid, params, checkpointId, checkedVersion, null);
+		}
+
 	}
 
 	/**
@@ -91,7 +101,7 @@ class OperationSubmitter {
 				requireUnchanged(draft);
 				operations.saveAndFlush(op);
 				// the answer is the operation as recorded: PENDING (no second read after the commit)
-				return new Accepted(op.id(), false, views.map(op));
+				return new Accepted(op.id(), false, views.map(op), draft.verified());
 			});
 		}
 		catch (ProblemException | DataIntegrityViolationException e) {
@@ -110,6 +120,9 @@ class OperationSubmitter {
 			UUID id = accepted.id();
 			return new Submitted(Objects.requireNonNull(tx.execute(s -> views.map(operations.findById(id).orElseThrow()))),
 					true);
+		}
+		if (accepted.verified() != null) {
+			images.hold(accepted.id(), accepted.verified());
 		}
 		executor.dispatch(accepted.id(), kind);
 		return new Submitted(Objects.requireNonNull(accepted.view()), false);
@@ -131,7 +144,8 @@ class OperationSubmitter {
 	}
 
 	/** An accepted request: the operation it started (with its view) or the one its key started before. */
-	private record Accepted(UUID id, boolean repeated, OperationViews.@Nullable OperationView view) {
+	private record Accepted(UUID id, boolean repeated, OperationViews.@Nullable OperationView view,
+			@Nullable SavedDomain verified) {
 	}
 
 	private Optional<Accepted> earlier(OperationKind kind, int subjectDomid, @Nullable String key, String hash) {
@@ -144,7 +158,7 @@ class OperationSubmitter {
 						+ "' already started operation " + op.id() + " with a different request")
 					.withOperationId(op.id());
 			}
-			return new Accepted(op.id(), true, null);
+			return new Accepted(op.id(), true, null, null);
 		});
 	}
 

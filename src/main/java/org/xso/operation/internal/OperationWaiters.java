@@ -1,6 +1,7 @@
 package org.xso.operation.internal;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -11,43 +12,75 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
-import org.xso.operation.OperationChanged;
 import org.xso.operation.OperationViews;
 
 /**
- * Long polling of an operation ({@code GET /operations/{id}?waitMs=}): a request waits until the
- * operation ends or the wait runs out, woken after the commit that ends it, instead of a client
- * asking again and again. Each waiting request registers its own future and removes it when it
+ * Waiting for an operation's end ({@code GET /operations/{id}?waitMs=}, {@code Prefer: wait=N}): a
+ * request waits until the operation ends or the wait runs out, woken after the commit that ends it
+ * and answered with the operation as that transaction recorded it, instead of a client asking again
+ * and again or the request reading it back. An operation that runs on this instance is not read at
+ * all unless the wait runs out; one that runs elsewhere (another instance) is read first, and again
+ * when the wait runs out. Each waiting request registers its own future and removes it when it
  * returns, so nothing is left behind for operations that never end here.
  *
  * <p>
- * {@code waiting} is shared: request threads add and remove their futures, the thread whose commit
- * ends an operation completes them; a concurrent map of concurrent sets, no lock.
+ * Threads: {@code waiting} is shared by request threads (adding and removing their futures) and the
+ * thread whose commit ends an operation (completing them): a concurrent map of concurrent sets, no
+ * lock. {@code finished}, the operations that ended here most recently (for a request that arrives
+ * just after the end), is guarded by its own monitor.
  */
 @Component
 class OperationWaiters {
 
-	private final Map<UUID, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+	/** How many ended operations are kept for requests that arrive just after the end. */
+	private static final int RECENT = 1024;
 
-	/** The operation, read by {@code read}, once it is terminal or as it is after {@code wait}. */
+	private final Map<UUID, Set<CompletableFuture<OperationViews.OperationView>>> waiting = new ConcurrentHashMap<>();
+
+	private final Map<UUID, OperationViews.OperationView> finished = new LinkedHashMap<>(RECENT, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<UUID, OperationViews.OperationView> eldest) {
+			return size() > RECENT;
+		}
+
+	};
+
+	private final OperationExecutor executor;
+
+	OperationWaiters(OperationExecutor executor) {
+		this.executor = executor;
+	}
+
+	/** The operation once it has ended, or as {@code read} reads it after {@code wait}. */
 	OperationViews.OperationView awaitEnd(UUID id, Duration wait, Supplier<OperationViews.OperationView> read) {
-		CompletableFuture<Void> ended = new CompletableFuture<>();
-		Set<CompletableFuture<Void>> set = waiting.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+		CompletableFuture<OperationViews.OperationView> ended = new CompletableFuture<>();
+		Set<CompletableFuture<OperationViews.OperationView>> set = waiting.computeIfAbsent(id,
+				k -> ConcurrentHashMap.newKeySet());
 		set.add(ended);
 		try {
-			OperationViews.OperationView view = read.get();
-			if (view.state().isTerminal()) {
-				return view;
+			// registered first, then looked for: an end between the two is in one or the other
+			OperationViews.OperationView done = recent(id);
+			if (done != null) {
+				return done;
 			}
-			ended.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+			if (!executor.tracks(id)) {
+				OperationViews.OperationView now = read.get();
+				if (now.state().isTerminal()) {
+					return now;
+				}
+			}
+			return ended.get(wait.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException e) {
-			// the wait ran out: answer with the operation as it is
+			return read.get(); // the wait ran out: the operation as it is
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
+			return read.get();
 		}
 		catch (ExecutionException e) {
 			throw new IllegalStateException(e);
@@ -56,16 +89,23 @@ class OperationWaiters {
 			set.remove(ended);
 			waiting.computeIfPresent(id, (k, s) -> s.isEmpty() ? null : s);
 		}
-		return read.get();
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
-	void on(OperationChanged event) {
-		if (event.state().isTerminal()) {
-			Set<CompletableFuture<Void>> set = waiting.get(event.operationId());
-			if (set != null) {
-				set.forEach(f -> f.complete(null));
-			}
+	void on(OperationFinished event) {
+		OperationViews.OperationView view = event.view();
+		synchronized (finished) {
+			finished.put(view.id(), view);
+		}
+		Set<CompletableFuture<OperationViews.OperationView>> set = waiting.get(view.id());
+		if (set != null) {
+			set.forEach(f -> f.complete(view));
+		}
+	}
+
+	private OperationViews.@Nullable OperationView recent(UUID id) {
+		synchronized (finished) {
+			return finished.get(id);
 		}
 	}
 

@@ -2,20 +2,13 @@ package org.xso.operation.internal;
 
 import java.time.Instant;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Embeddable;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import org.jspecify.annotations.Nullable;
 import org.xso.operation.Phase;
 import org.xso.operation.PhaseState;
 
-/** One phase of an operation, persisted as a row of {@code operation_phases}. */
-@Embeddable
-record PhaseRecord(@Enumerated(EnumType.STRING) @Column(name = "phase", length = 24) Phase phase,
-		@Enumerated(EnumType.STRING) @Column(name = "state", length = 16) PhaseState state,
-		@Column(name = "progress") int progress, @Column(name = "started_at") @Nullable Instant startedAt,
-		@Column(name = "finished_at") @Nullable Instant finishedAt) {
+/** One phase of an operation, persisted in the operation's row (its {@code phases}, see {@link ProgressColumns}). */
+record PhaseRecord(Phase phase, PhaseState state, int progress, @Nullable Instant startedAt,
+		@Nullable Instant finishedAt) {
 
 	static PhaseRecord pending(Phase phase) {
 		return new PhaseRecord(phase, PhaseState.PENDING, 0, null, null);

@@ -37,9 +37,12 @@ class ResumeFlow {
 
 	private final CheckpointStore store;
 
-	ResumeFlow(FlowSupport flow, CheckpointStore store) {
+	private final VerifiedImages images;
+
+	ResumeFlow(FlowSupport flow, CheckpointStore store, VerifiedImages images) {
 		this.flow = flow;
 		this.store = store;
+		this.images = images;
 	}
 
 	void run(OperationTicket t) {
@@ -48,10 +51,11 @@ class ResumeFlow {
 			fail(t, new ProblemException(ProblemCode.NO_CHECKPOINT, "the operation names no checkpoint"));
 			return;
 		}
-		// VERIFY_CHECKPOINT was entered when the operation started
+		// VERIFY_CHECKPOINT was entered when the operation started; the checkpoint was verified when
+		// the request was accepted, unless recovery runs the operation again
 		SavedDomain image;
 		try {
-			image = store.loadVerified(checkpoint);
+			image = images.take(t.id()).orElseGet(() -> store.loadVerified(checkpoint));
 			List<ResumeBlocker> found = flow.hypervisor.resumeBlockers(image);
 			found.forEach(b -> log.warn("Operation {} cannot resume checkpoint {}: {}", t.id(), checkpoint,
 					SafeText.escape(b.toString())));
