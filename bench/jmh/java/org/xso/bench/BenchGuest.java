@@ -58,7 +58,7 @@ final class BenchGuest implements AutoCloseable {
 	/** Quiesce, save, destroy, resume in place: one suspend → resume cycle. */
 	Cycle suspendResume(SuspendStrategy strategy) {
 		QuiesceReport quiesced = this.hv.quiesce(DOM, strategy, DEADLINE);
-		SavedDomain image = this.hv.save(DOM);
+		SavedDomain image = this.hv.save(DOM, DEADLINE);
 		this.hv.suspend(DOM, DEADLINE);
 		ResumeReport resumed = this.hv.resume(image, DOM, DEADLINE, (phase) -> {
 		});
@@ -70,7 +70,7 @@ final class BenchGuest implements AutoCloseable {
 	/** Quiesce, save, thaw: a live checkpoint (a cancelled suspend). */
 	SavedDomain liveCheckpoint(SuspendStrategy strategy) {
 		this.hv.quiesce(DOM, strategy, DEADLINE);
-		SavedDomain image = this.hv.save(DOM);
+		SavedDomain image = this.hv.save(DOM, DEADLINE);
 		this.hv.thaw(DOM, DEADLINE);
 		image.devices().forEach(d -> this.hv.releaseStorage(d.backendInfo()));
 		return image;

@@ -78,7 +78,7 @@ public class SuspendResumeBenchmark {
 	@Benchmark
 	public ResumeReport suspendResume() {
 		hv.quiesce(DOM, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM);
+		SavedDomain image = hv.save(DOM, DEADLINE);
 		hv.suspend(DOM, DEADLINE);
 		ResumeReport report = hv.resume(image, DOM, DEADLINE, phase -> {
 		});

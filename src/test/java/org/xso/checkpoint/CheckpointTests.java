@@ -192,7 +192,7 @@ class CheckpointTests extends IntegrationTest {
 		String stored = checkpoint(1).get("checkpointId").asString();
 		// a save whose checkpoint was never stored, as when the service dies before PERSIST commits
 		hypervisor.quiesce(DomId.of(1), SuspendStrategy.SHADOW_REPLAY, Duration.ofSeconds(5));
-		SavedDomain orphan = hypervisor.save(DomId.of(1));
+		SavedDomain orphan = hypervisor.save(DomId.of(1), Duration.ofSeconds(5));
 		hypervisor.thaw(DomId.of(1), Duration.ofSeconds(5));
 		List<String> orphanStorage = orphan.devices().stream()
 			.map(d -> d.backendInfo().get(FakeHypervisor.STORAGE))

@@ -94,7 +94,7 @@ public abstract class HypervisorContract {
 		QuiesceReport q = hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		assertThat(q.devices()).extracting(QuiesceReport.Device::id).containsExactlyInAnyOrder(XVDA, VIF0);
 		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
-		SavedDomain saved = hypervisor().save(domid);
+		SavedDomain saved = hypervisor().save(domid, DEADLINE);
 		assertThat(saved.adapter()).isEqualTo(hypervisor().kind());
 		assertThat(saved.config().name()).isEqualTo("contract-checkpoint");
 		assertThat(saved.devices()).extracting(DeviceSavedState::id).containsExactlyInAnyOrder(XVDA, VIF0);
@@ -139,16 +139,32 @@ public abstract class HypervisorContract {
 
 	private SavedDomain checkpoint(DomId domid) {
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hypervisor().save(domid);
+		SavedDomain saved = hypervisor().save(domid, DEADLINE);
 		hypervisor().thaw(domid, DEADLINE);
 		return saved;
+	}
+
+	/** The caller's deadline bounds the save: with none left it fails, and the guest stays quiesced. */
+	@Test
+	void aSaveWithNoTimeLeftFailsAndLeavesTheGuestQuiesced() {
+		DomId domid = DomId.of(17);
+		givenRunningGuest(domid, "contract-save-deadline");
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		assertThatThrownBy(() -> hypervisor().save(domid, Duration.ZERO)).isInstanceOfSatisfying(
+				HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BACKEND_TIMEOUT));
+		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		assertThat(hypervisor().save(domid, DEADLINE).devices()).extracting(DeviceSavedState::id)
+			.containsExactlyInAnyOrder(XVDA, VIF0);
+		hypervisor().thaw(domid, DEADLINE);
+		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
 	}
 
 	@Test
 	void savingAGuestThatWasNotQuiescedFails() {
 		DomId domid = DomId.of(5);
 		givenRunningGuest(domid, "contract-unquiesced");
-		assertThatThrownBy(() -> hypervisor().save(domid)).isInstanceOfSatisfying(HypervisorException.class,
+		assertThatThrownBy(() -> hypervisor().save(domid, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DEVICE_NOT_QUIESCED));
 		assertThatThrownBy(() -> hypervisor().thaw(domid, DEADLINE)).isInstanceOfSatisfying(
 				HypervisorException.class,
@@ -162,7 +178,7 @@ public abstract class HypervisorContract {
 		List<HypervisorEvent> events = new CopyOnWriteArrayList<>();
 		hypervisor().addListener(events::add);
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hypervisor().save(domid);
+		SavedDomain saved = hypervisor().save(domid, DEADLINE);
 		hypervisor().suspend(domid, DEADLINE);
 		assertThat(hypervisor().guest(domid)).isEmpty();
 		assertThat(hypervisor().resumeBlockers(saved)).isEmpty();
@@ -193,7 +209,7 @@ public abstract class HypervisorContract {
 		givenRunningGuest(domid, "contract-exists");
 		givenRunningGuest(DomId.of(8), "contract-occupant");
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hypervisor().save(domid);
+		SavedDomain saved = hypervisor().save(domid, DEADLINE);
 		// suspended, not thawed: no live domain has the saved guest's name, only the id is taken
 		hypervisor().suspend(domid, DEADLINE);
 		assertThatThrownBy(() -> hypervisor().resume(saved, DomId.of(8), DEADLINE, p -> {
@@ -213,7 +229,7 @@ public abstract class HypervisorContract {
 		DomId copy = DomId.of(15);
 		givenRunningGuest(domid, "contract-name");
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hypervisor().save(domid);
+		SavedDomain saved = hypervisor().save(domid, DEADLINE);
 		hypervisor().suspend(domid, DEADLINE);
 		hypervisor().resume(saved, copy, DEADLINE, p -> {
 		});
@@ -239,7 +255,7 @@ public abstract class HypervisorContract {
 		DomId domid = DomId.of(9);
 		givenRunningGuest(domid, "contract-parts");
 		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hypervisor().save(domid);
+		SavedDomain saved = hypervisor().save(domid, DEADLINE);
 		hypervisor().thaw(domid, DEADLINE);
 		SavedPart.Presence expected = capabilities().contains(Capability.RING_CONTENTS) ? SavedPart.Presence.PRESENT
 				: SavedPart.Presence.HELD_IN_SAVE_IMAGE;

@@ -312,12 +312,15 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	}
 
 	@Override
-	public SavedDomain save(DomId domid) {
+	public SavedDomain save(DomId domid, Duration deadline) {
 		FakeGuest g = require(domid);
 		if (g.state != PowerState.PAUSED) {
 			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE, "save needs a quiesced guest");
 		}
 		enter(Call.SAVE);
+		if (deadline.isNegative() || deadline.isZero()) {
+			throw new HypervisorException(HypervisorException.Reason.BACKEND_TIMEOUT, "no time left to save " + domid);
+		}
 		SavedDomain saved = FakeImages.save(g.id, g.spec, g.strategy,
 				g.devices.values().stream().map(d -> d.state).toList());
 		saved.devices().forEach(d -> {

@@ -175,7 +175,7 @@ final class LibxlStartup implements AutoCloseable {
 		}
 
 		@Override
-		public SavedDomain save(DomId domid) {
+		public SavedDomain save(DomId domid, Duration deadline) {
 			throw down();
 		}
 

@@ -386,7 +386,8 @@ abstract class Frontend {
 	 * for them all; the results come in device order.
 	 */
 	static <T> List<T> onEvery(java.util.Collection<Frontend> fronts,
-			java.util.function.Function<Frontend, CompletableFuture<T>> start, long deadlineNanos, String what) {
+			java.util.function.Function<Frontend, CompletableFuture<T>> start, long deadlineNanos, Reason late,
+			String what) {
 		List<CompletableFuture<T>> started = new java.util.ArrayList<>();
 		for (Frontend f : fronts) {
 			started.add(start.apply(f));
@@ -394,7 +395,7 @@ abstract class Frontend {
 		List<T> results = new java.util.ArrayList<>();
 		int i = 0;
 		for (Frontend f : fronts) {
-			results.add(await(started.get(i++), deadlineNanos, Reason.INTERNAL, f.id + " driver did not " + what));
+			results.add(await(started.get(i++), deadlineNanos, late, f.id + " driver did not " + what));
 		}
 		return results;
 	}

@@ -66,7 +66,8 @@ final class SimDomains {
 			return g;
 		}
 		catch (Exception e) {
-			teardown(g, Duration.ofSeconds(5));
+			// the undo has the call's time again: the call's own is spent
+			teardown(g, timeout);
 			// the disks stay: this may have been a guest created again after the service died
 			forEachVbd(spec, devid -> host.disks.release(domid, devid));
 			throw e instanceof HypervisorException h ? h
@@ -242,7 +243,8 @@ final class SimDomains {
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
 				// the guest stops at one instant: what is on the rings stays there, in the shadow;
 				// every driver freezes at once, then the kernel waits for them all
-				devices.addAll(Frontend.onEvery(g.frontends().values(), Frontend::freeze, deadline, "freeze"));
+				devices.addAll(Frontend.onEvery(g.frontends().values(), Frontend::freeze, deadline,
+						Reason.QUIESCE_TIMEOUT, "freeze"));
 				freezeWorkloads(g, true);
 			}
 			else {
@@ -255,7 +257,8 @@ final class SimDomains {
 		}
 		catch (HypervisorException e) {
 			try {
-				thaw(g, Duration.ofSeconds(10));
+				// the undo has the call's time again: the call's own is spent
+				thaw(g, timeout);
 			}
 			catch (HypervisorException thaw) {
 				throw new ThawFailedException(thaw, e);
@@ -313,10 +316,11 @@ final class SimDomains {
 			phases.accept(ResumePhase.VERIFY);
 			SimHypervisor.awaitAll(fronts, f -> f.verified, deadline, Reason.BACKEND_TIMEOUT,
 					"requests issued before the suspend did not all complete");
-			return report(g, fronts);
+			return report(g, fronts, deadline);
 		}
 		catch (RuntimeException e) {
-			teardown(g, Duration.ofSeconds(5));
+			// the undo has the call's time again: the call's own is spent
+			teardown(g, timeout);
 			// nothing of the target is left behind: the disks restored for it go too
 			for (DeviceSavedState d : image.devices()) {
 				if (d.id().type() == DeviceType.vbd) {
@@ -404,8 +408,7 @@ final class SimDomains {
 		return fronts;
 	}
 
-	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts, long deadline) {
 		List<ResumeReport.Device> devices = Frontend.onEvery(fronts.values(), f -> f.submit(() -> {
 			// this resume's own work: the counters run over the guest's life and came back with its image
 			var c = f.counters();
@@ -413,7 +416,7 @@ final class SimDomains {
 			return new ResumeReport.Device(f.id, c.replayed() - before.replayed(), c.reissued() - before.reissued(),
 					c.packetsDropped() - before.packetsDropped(), f.refsBefore,
 					f.ringRefs(), f.featuresLost);
-		}), deadline, "report");
+		}), deadline, Reason.BACKEND_TIMEOUT, "report");
 		return new ResumeReport(g.domid(), devices);
 	}
 

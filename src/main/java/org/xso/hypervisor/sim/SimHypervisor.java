@@ -45,6 +45,13 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	public static final String ADAPTER = "sim";
 
+	/**
+	 * How long a query ({@link #guest}, {@link #guests}) waits for a driver's answer. The port gives
+	 * queries no time of their own: a driver answers within microseconds unless its executor is
+	 * wedged, and this bound turns that into an error instead of a request that never ends.
+	 */
+	static final Duration QUERY_ANSWER = Duration.ofSeconds(5);
+
 	final SimHost host;
 
 	private final SimDomains domains;
@@ -97,7 +104,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	static DeviceInfo deviceInfo(SimGuest g, Frontend f) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		long deadline = System.nanoTime() + QUERY_ANSWER.toNanos();
 		return f.call(() -> new DeviceInfo(f.id, f.backendDomid() == null ? DomId.DOM0 : f.backendDomid(),
 				f.state, f.backendPath == null ? org.xso.xen.XenbusState.Unknown : f.backendState(), f.ringRefs(),
 				f.ports(), f.features(), f.counters()), deadline);
@@ -144,19 +151,38 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
+	/**
+	 * Every frontend saves its device on its own executor while the disks are snapshotted here; the
+	 * snapshots of a save that fails (a driver that misses the deadline) are dropped again, as no
+	 * checkpoint will ever name them.
+	 */
 	@Override
-	public SavedDomain save(DomId domid) {
+	public SavedDomain save(DomId domid, Duration deadline) {
 		SimGuest g = existing(domid);
 		if (g.state() != PowerState.PAUSED) {
 			throw new HypervisorException(Reason.DEVICE_NOT_QUIESCED,
 					"dom" + domid + " is " + g.state() + ": quiesce its devices before saving");
 		}
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		List<DeviceSavedState> devices = Frontend.onEvery(g.frontends().values(), f -> {
-			SortedMap<String, String> info = backendInfo(g, f);
-			return f.submit(() -> f.save(info));
-		}, deadline, "save its device");
-		return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
+		if (deadline.isNegative() || deadline.isZero()) {
+			// every device's driver has to answer: with no time for that, fail before any snapshot
+			throw new HypervisorException(Reason.BACKEND_TIMEOUT, "dom" + domid + ": no time left to save it");
+		}
+		long end = System.nanoTime() + deadline.toNanos();
+		List<String> snapshots = new ArrayList<>();
+		try {
+			List<DeviceSavedState> devices = Frontend.onEvery(g.frontends().values(), f -> {
+				SortedMap<String, String> info = backendInfo(g, f);
+				if (info.containsKey(SimDomains.DISK_SNAPSHOT)) {
+					snapshots.add(info.get(SimDomains.DISK_SNAPSHOT));
+				}
+				return f.submit(() -> f.save(info));
+			}, end, Reason.BACKEND_TIMEOUT, "save its device within " + deadline);
+			return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
+		}
+		catch (RuntimeException e) {
+			snapshots.forEach(host.disks::dropSnapshot);
+			throw e;
+		}
 	}
 
 	private SortedMap<String, String> backendInfo(SimGuest g, Frontend f) {

@@ -229,7 +229,7 @@ class BlockMultiQueueTest {
 
 	private ResumeReport cycle(SuspendStrategy strategy) {
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		return hv.resume(SavedDomain.fromCanonicalBytes(image.canonicalBytes()), DOM1, DEADLINE, p -> {
 		});
@@ -244,7 +244,7 @@ class BlockMultiQueueTest {
 		for (int i = 0; i < 200; i++) {
 			java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_000_000));
 			QuiesceReport q = hv.quiesce(DOM1, strategy, DEADLINE);
-			SavedDomain image = hv.save(DOM1);
+			SavedDomain image = hv.save(DOM1, DEADLINE);
 			DeviceSavedState saved = image.devices().get(0);
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
 				assertThat(saved.rings()).extracting(RingSnapshot::name)
@@ -277,7 +277,7 @@ class BlockMultiQueueTest {
 	void spreadsTheWorkloadOverEveryQueueAndSavesEachRing(SuspendStrategy strategy) {
 		boot(FOUR_QUEUES, Duration.ofMillis(3), true);
 		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		DeviceSavedState saved = image.devices().get(0);
 		assertThat(saved.rings()).hasSize(4);
 		for (RingSnapshot r : saved.rings()) {
@@ -302,7 +302,7 @@ class BlockMultiQueueTest {
 		before.ringRefs().forEach(r -> oldRefs.add(r.value()));
 		assertThat(oldRefs).hasSize(16);
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		image.devices().forEach(d -> d.grants().forEach(g -> oldRefs.add(g.ref())));
 		hv.suspend(DOM1, DEADLINE);
 		hv.resume(image, DOM1, DEADLINE, p -> {
@@ -331,7 +331,7 @@ class BlockMultiQueueTest {
 			int queues) {
 		boot(FOUR_QUEUES, Duration.ofMillis(3), true);
 		QuiesceReport q = hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		List<ShadowEntry> shadow = image.devices().get(0).shadow();
 		assertThat(q.devices().get(0).shadowed()).isEqualTo(shadow.size()).isPositive();
 		Set<Long> shadowedTags = new HashSet<>();

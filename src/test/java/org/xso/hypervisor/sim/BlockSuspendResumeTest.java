@@ -74,7 +74,7 @@ class BlockSuspendResumeTest {
 	private ResumeReport cycle(SuspendStrategy strategy) {
 		QuiesceReport q = hv.quiesce(DOM1, strategy, DEADLINE);
 		assertThat(q.devices()).hasSize(1);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		assertThat(hv.guest(DOM1)).isEmpty();
 		List<ResumePhase> phases = new ArrayList<>();
@@ -124,7 +124,7 @@ class BlockSuspendResumeTest {
 		Set<Integer> oldRefs = new HashSet<>();
 		hv.guest(DOM1).orElseThrow().devices().get(0).ringRefs().forEach(r -> oldRefs.add(r.value()));
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		image.devices().forEach(d -> d.grants().forEach(g -> oldRefs.add(g.ref())));
 		assertThat(oldRefs).isNotEmpty();
 		hv.suspend(DOM1, DEADLINE);
@@ -173,7 +173,7 @@ class BlockSuspendResumeTest {
 	void renegotiatesWhenTheRestoredBackendLacksIndirectAndPersistentGrants() {
 		bootWithWorkload(BlkbackFeatures.LINUX_DEFAULT, Duration.ofMillis(3));
 		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		hv.simulator().orElseThrow().setBackendFeaturesAfterRestore(DOM1, XVDA, BlkbackFeatures.MINIMAL);
 		ResumeReport r = hv.resume(image, DOM1, DEADLINE, p -> {

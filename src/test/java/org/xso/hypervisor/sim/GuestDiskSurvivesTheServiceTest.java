@@ -171,7 +171,7 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			SavedDomain checkpoint = hv.save(DOM1);
+			SavedDomain checkpoint = hv.save(DOM1, DEADLINE);
 			long[] atCheckpoint = expectations(workload(hv, DOM1));
 			hv.thaw(DOM1, DEADLINE);
 			writeFor(hv, DOM1, 200);
@@ -204,7 +204,7 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			SavedDomain image = hv.save(DOM1);
+			SavedDomain image = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			String snapshot = image.devices().get(0).backendInfo().get(SimDomains.DISK_SNAPSHOT);
 			assertThat(names(dir.resolve("live"))).containsExactly("parked-" + snapshot + ".disk");
@@ -219,7 +219,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			// suspended again, and its checkpoint deleted: nothing of the disk is left
 			hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
-			SavedDomain second = hv.save(DOM1);
+			SavedDomain second = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			hv.releaseStorage(second.devices().get(0).backendInfo());
 			hv.releaseStorage(image.devices().get(0).backendInfo());
@@ -236,7 +236,7 @@ class GuestDiskSurvivesTheServiceTest {
 			before.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(before, DOM1, 200);
 			before.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
-			image = before.save(DOM1);
+			image = before.save(DOM1, DEADLINE);
 			atSave = expectations(workload(before, DOM1));
 			before.suspend(DOM1, DEADLINE);
 		}
@@ -264,7 +264,7 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			SavedDomain earlier = hv.save(DOM1);
+			SavedDomain earlier = hv.save(DOM1, DEADLINE);
 			hv.thaw(DOM1, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			// ended without a save of its own: the disk it had since is not the earlier checkpoint's

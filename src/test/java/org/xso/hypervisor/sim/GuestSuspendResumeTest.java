@@ -90,7 +90,7 @@ class GuestSuspendResumeTest {
 		for (int i = 0; i < 50; i++) {
 			Thread.sleep(2);
 			hv.quiesce(DOM1, strategy, DEADLINE);
-			SavedDomain image = hv.save(DOM1);
+			SavedDomain image = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			hv.resume(image, DOM1, DEADLINE, p -> {
 			});
@@ -104,7 +104,7 @@ class GuestSuspendResumeTest {
 		boot();
 		Thread.sleep(20);
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.thaw(DOM1, DEADLINE);
 		DomId clone = DomId.of(7);
 		// one name, one domain (libxl refuses a second): the copy runs beside the original under its own
@@ -125,7 +125,7 @@ class GuestSuspendResumeTest {
 		boot();
 		Thread.sleep(20);
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		assertThat(hv.resumeBlockers(image)).isEmpty();
 		DomId copy = DomId.of(7);

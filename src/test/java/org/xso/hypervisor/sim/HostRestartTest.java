@@ -39,7 +39,7 @@ class HostRestartTest {
 			before.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 8, 1024, false, 1));
 			Thread.sleep(50);
 			before.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			saved = before.save(DOM1).canonicalBytes();
+			saved = before.save(DOM1, DEADLINE).canonicalBytes();
 			before.suspend(DOM1, DEADLINE);
 		}
 		try (SimHypervisor after = new SimHypervisor(snapshots)) {
