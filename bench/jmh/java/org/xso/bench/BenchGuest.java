@@ -48,7 +48,7 @@ final class BenchGuest implements AutoCloseable {
 			specs.add(new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01"));
 		}
 		hv.create(Optional.of(DOM), new GuestSpec("bench", 256, 1, specs), DEADLINE);
-		this.controls = hv.simulator().orElseThrow();
+		this.controls = hv.controls();
 		this.controls.setBackendLatency(DOM, VBD, backendLatency);
 		if (inFlight > 0) {
 			this.controls.startWorkload(DOM, new WorkloadSpec(true, inFlight, maxSectors, 4096, false, 1));

@@ -32,7 +32,10 @@ import org.xso.xen.DomId;
  */
 public interface Hypervisor {
 
-	/** {@code sim} or {@code libxl}. */
+	/**
+	 * {@code sim} or {@code libxl}. What only a simulated host can do (workloads, fault injection) is
+	 * not part of this port: the simulator provides {@link SimulatorControls} beside it.
+	 */
 	String kind();
 
 	List<GuestInfo> guests();
@@ -118,8 +121,5 @@ public interface Hypervisor {
 	List<XenstoreEntry> xenstore(String path);
 
 	void addListener(Consumer<HypervisorEvent> listener);
-
-	/** Workload and fault controls, where the adapter has them. */
-	Optional<SimulatorControls> simulator();
 
 }

@@ -44,9 +44,11 @@ import org.xso.xen.XenbusState;
  * A test double of the hypervisor port: guests as records in memory that behave as the port's
  * contract says (a suspended guest is gone; a resume needs the target absent and issues grant refs
  * never used before; a failed call leaves the guest as it was). Tests can make the next call of a
- * method fail, hold a call until released, and list resume blockers.
+ * method fail, hold a call until released, and list resume blockers. It has workload and fault
+ * controls as the simulator does, beside the port ({@link #simulatorControls()}), which a test can
+ * take away ({@link #withoutSimulator()}).
  */
-public class FakeHypervisor implements Hypervisor, SimulatorControls {
+public class FakeHypervisor implements Hypervisor {
 
 	/** The methods a test can make fail or hold. */
 	public enum Call {
@@ -435,60 +437,103 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		listeners.add(listener);
 	}
 
-	@Override
-	public Optional<SimulatorControls> simulator() {
-		return simulator ? Optional.of(this) : Optional.empty();
+	/**
+	 * The controls the service finds beside the port, as the simulator provides them: empty once
+	 * {@link #withoutSimulator()} made this behave like the libxl adapter.
+	 */
+	public Optional<SimulatorControls> simulatorControls() {
+		return simulator ? Optional.of(controls) : Optional.empty();
 	}
+
+	private final SimulatorControls controls = new SimulatorControls() {
+
+		@Override
+		public void startWorkload(DomId domid, WorkloadSpec spec) {
+			FakeHypervisor.this.startWorkload(domid, spec);
+		}
+
+		@Override
+		public void stopWorkload(DomId domid) {
+			FakeHypervisor.this.stopWorkload(domid);
+		}
+
+		@Override
+		public boolean workloadRunning(DomId domid) {
+			return FakeHypervisor.this.workloadRunning(domid);
+		}
+
+		@Override
+		public org.xso.hypervisor.DiskVerification verifyDisks(DomId domid, Duration timeout) {
+			return FakeHypervisor.this.verifyDisks(domid, timeout);
+		}
+
+		@Override
+		public void setBackendLatency(DomId domid, DeviceId device, Duration latency) {
+			FakeHypervisor.this.setBackendLatency(domid, device, latency);
+		}
+
+		@Override
+		public void loseNotifications(DomId domid, DeviceId device, int n) {
+			FakeHypervisor.this.loseNotifications(domid, device, n);
+		}
+
+		@Override
+		public void setBackendsStall(DomId domid, boolean stall) {
+			FakeHypervisor.this.setBackendsStall(domid, stall);
+		}
+
+		@Override
+		public void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features) {
+			FakeHypervisor.this.setBackendFeaturesAfterRestore(domid, device, features);
+		}
+
+		@Override
+		public void injectXenstoreConflicts(int n) {
+			FakeHypervisor.this.injectXenstoreConflicts(n);
+		}
+
+	};
 
 	// ---- simulator controls ----------------------------------------------------------------
 
-	@Override
 	public void startWorkload(DomId domid, WorkloadSpec spec) {
 		require(domid).workload = true;
 	}
 
-	@Override
 	public void stopWorkload(DomId domid) {
 		require(domid).workload = false;
 	}
 
-	@Override
 	public boolean workloadRunning(DomId domid) {
 		FakeGuest g = guests.get(domid.value());
 		return g != null && g.workload;
 	}
 
-	@Override
 	public org.xso.hypervisor.DiskVerification verifyDisks(DomId domid, Duration timeout) {
 		require(domid);
 		return new org.xso.hypervisor.DiskVerification(0, 0);
 	}
 
-	@Override
 	public void setBackendLatency(DomId domid, DeviceId device, Duration latency) {
 		requireDevice(domid, device);
 		faults.add("BACKEND_LATENCY " + domid + " " + device + " " + latency.toMillis());
 	}
 
-	@Override
 	public void loseNotifications(DomId domid, DeviceId device, int n) {
 		requireDevice(domid, device);
 		faults.add("LOSE_NOTIFICATIONS " + domid + " " + device + " " + n);
 	}
 
-	@Override
 	public void setBackendsStall(DomId domid, boolean stall) {
 		require(domid);
 		faults.add("BACKENDS_STALL " + domid + " " + stall);
 	}
 
-	@Override
 	public void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features) {
 		requireDevice(domid, device);
 		faults.add("BACKEND_FEATURES_AFTER_RESTORE " + domid + " " + device + " " + features.persistent());
 	}
 
-	@Override
 	public void injectXenstoreConflicts(int n) {
 		faults.add("XENSTORE_CONFLICTS " + n);
 	}

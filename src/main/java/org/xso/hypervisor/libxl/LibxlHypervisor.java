@@ -31,7 +31,6 @@ import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
-import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.ThawFailedException;
 import org.xso.hypervisor.XenstoreEntry;
@@ -388,11 +387,6 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void addListener(Consumer<HypervisorEvent> listener) {
 		events.add(listener);
-	}
-
-	@Override
-	public Optional<SimulatorControls> simulator() {
-		return Optional.empty();
 	}
 
 	private void publish(HypervisorEvent event) {

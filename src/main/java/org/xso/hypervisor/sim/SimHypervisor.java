@@ -298,9 +298,9 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		relay.start();
 	}
 
-	@Override
-	public Optional<SimulatorControls> simulator() {
-		return Optional.of(controls);
+	/** The simulated host's workloads and faults: beside the port, not part of it. */
+	public SimulatorControls controls() {
+		return controls;
 	}
 
 	@Override

@@ -83,7 +83,7 @@ class BlockMultiQueueTest {
 		hv.create(Optional.of(DOM1), new GuestSpec("guest1", 256, vcpus,
 				List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 1 << 20, 512, features))), DEADLINE);
 		if (workload) {
-			hv.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
+			hv.controls().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
 		}
 		return device();
 	}
@@ -93,9 +93,9 @@ class BlockMultiQueueTest {
 	}
 
 	private void assertAllDoneExactlyOnce() {
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+		assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		// a verify leaves the workload running: stop it and let what is in flight complete
-		hv.simulator().orElseThrow().stopWorkload(DOM1);
+		hv.controls().stopWorkload(DOM1);
 		await().atMost(DEADLINE).until(() -> device().counters().inFlight() == 0);
 		DeviceCounters c = device().counters();
 		assertThat(c.duplicated()).as("duplicated").isZero();
@@ -338,7 +338,7 @@ class BlockMultiQueueTest {
 		shadow.forEach(s -> shadowedTags.add(s.tag()));
 		assertThat(image.devices().get(0).rings()).hasSize(4);
 		hv.suspend(DOM1, DEADLINE);
-		hv.simulator().orElseThrow().setBackendFeaturesAfterRestore(DOM1, XVDA, after);
+		hv.controls().setBackendFeaturesAfterRestore(DOM1, XVDA, after);
 		hv.host.xenstore.clearHistory();
 		ResumeReport r = hv.resume(image, DOM1, DEADLINE, p -> {
 		});

@@ -99,7 +99,7 @@ class DeviceLifecycleTest {
 
 	@Test
 	void retriesTheConnectTransactionOnEagain() {
-		hv.simulator().orElseThrow().injectXenstoreConflicts(3);
+		hv.controls().injectXenstoreConflicts(3);
 		long before = hv.host.xenstore.transactionRetries();
 		DeviceInfo d = boot(BlkbackFeatures.LINUX_DEFAULT);
 		assertThat(d.connected()).isTrue();
@@ -108,7 +108,7 @@ class DeviceLifecycleTest {
 
 	@Test
 	void aBackendThatNeverConnectsFailsTheCreateAndLeavesNothingBehind() {
-		hv.simulator().orElseThrow().setBackendsStall(DOM1, true);
+		hv.controls().setBackendsStall(DOM1, true);
 		assertThatThrownBy(() -> hv.create(Optional.of(DOM1),
 				new GuestSpec("g", 128, 1,
 						List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 2048, 512, BlkbackFeatures.MINIMAL))),
@@ -156,9 +156,9 @@ class DeviceLifecycleTest {
 	@Test
 	void aLostNotificationStallsTheRingAndADrainReportsItAtItsDeadline() {
 		boot(BlkbackFeatures.LINUX_DEFAULT);
-		hv.simulator().orElseThrow().startWorkload(DOM1, new org.xso.hypervisor.WorkloadSpec(true, 4, 8, 256, false, 1));
+		hv.controls().startWorkload(DOM1, new org.xso.hypervisor.WorkloadSpec(true, 4, 8, 256, false, 1));
 		long dropped = hv.host.evtchn.dropped();
-		hv.simulator().orElseThrow().loseNotifications(DOM1, XVDA, 1_000_000);
+		hv.controls().loseNotifications(DOM1, XVDA, 1_000_000);
 		org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> hv.host.evtchn.dropped() > dropped);
 		// the backend went to sleep and its kick was lost: requests stay on the ring
 		assertThatThrownBy(() -> hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, Duration.ofMillis(200)))

@@ -53,7 +53,7 @@ class GuestDiskSurvivesTheServiceTest {
 		try {
 			before.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(before, DOM1, 300);
-			before.simulator().orElseThrow().stopWorkload(DOM1);
+			before.controls().stopWorkload(DOM1);
 			BlockWorkload w = workload(before, DOM1);
 			await().atMost(DEADLINE).until(() -> w.outstanding() == 0);
 			// the disk was new: a sector this boot neither wrote nor read holds zeros
@@ -68,7 +68,7 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(booted.expected(0)).as("a guest booted again knows nothing yet")
 					.isEqualTo(BlockWorkload.UNKNOWN);
 
-				DiskVerification first = after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE);
+				DiskVerification first = after.controls().verifyDisks(DOM1, DEADLINE);
 				assertThat(first.mismatches()).isZero();
 				assertThat(first.writtenSectors()).as("intact writes found on the disk")
 					.isEqualTo(java.util.Arrays.stream(expected).filter(g -> g > 0).count());
@@ -76,7 +76,7 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(expectations(booted)).as("what the guest learned from its disk").isEqualTo(expected);
 				assertThat(booted.tornSectors()).isZero();
 				writeFor(after, DOM1, 100);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				DeviceCounters c = counters(after, DOM1);
 				assertThat(c.lost()).isZero();
 				assertThat(c.duplicated()).isZero();
@@ -94,7 +94,7 @@ class GuestDiskSurvivesTheServiceTest {
 		try {
 			before.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(before, DOM1, 300);
-			before.simulator().orElseThrow().stopWorkload(DOM1);
+			before.controls().stopWorkload(DOM1);
 			BlockWorkload w = workload(before, DOM1);
 			await().atMost(DEADLINE).until(() -> w.outstanding() == 0);
 			long[] written = expectations(w);
@@ -105,14 +105,14 @@ class GuestDiskSurvivesTheServiceTest {
 			disk.read(b, 1, sector, 0);
 			// sector a loses its last write; b's content lands on a as well
 			disk.write(a, 1, sector, 0);
-			assertThat(before.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches())
+			assertThat(before.controls().verifyDisks(DOM1, DEADLINE).mismatches())
 				.as("the guest that wrote it")
 				.isEqualTo(1);
 			before.halt();
 
 			try (SimHypervisor after = new SimHypervisor(dir)) {
 				after.create(Optional.of(DOM1), SPEC, DEADLINE);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches())
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches())
 					.as("a guest that knows nothing still finds a sector that belongs elsewhere")
 					.isEqualTo(1);
 			}
@@ -144,7 +144,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			try (SimHypervisor after = new SimHypervisor(dir)) {
 				after.create(Optional.of(DOM1), SPEC, DEADLINE);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				BlockWorkload booted = workload(after, DOM1);
 				for (int s = 0; s < REGION; s++) {
 					long learned = booted.expected(s);
@@ -156,7 +156,7 @@ class GuestDiskSurvivesTheServiceTest {
 				// only a write in flight at the crash may have left a sector torn: at most the queue's worth
 				assertThat(booted.tornSectors()).isLessThanOrEqualTo(16L * 8);
 				writeFor(after, DOM1, 100);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				assertThat(counters(after, DOM1).lost()).isZero();
 			}
 		}
@@ -180,8 +180,8 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.resume(SavedImages.renamed(checkpoint, "durable-copy"), DOM2, DEADLINE, p -> {
 			});
 			// the restored guest holds the checkpoint's memory and finds the checkpoint's disk
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM2, DEADLINE).mismatches()).isZero();
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM2, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			assertThat(counters(hv, DOM2).lost()).isZero();
 			assertThat(counters(hv, DOM2).duplicated()).isZero();
 			assertThat(java.util.Arrays.stream(atCheckpoint).filter(g -> g > 0).count()).isPositive();
@@ -213,7 +213,7 @@ class GuestDiskSurvivesTheServiceTest {
 			});
 			assertThat(names(dir.resolve("live"))).containsExactly("dom1-vbd51712.disk");
 			writeFor(hv, DOM1, 100);
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			assertThat(counters(hv, DOM1).lost()).isZero();
 			assertThat(counters(hv, DOM1).duplicated()).isZero();
 
@@ -252,7 +252,7 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(resumed[i]).as("sector %d", i).isGreaterThanOrEqualTo(atSave[i]);
 			}
 			for (DomId d : List.of(DOM1, DOM2)) {
-				assertThat(after.simulator().orElseThrow().verifyDisks(d, DEADLINE).mismatches()).as("dom%s", d).isZero();
+				assertThat(after.controls().verifyDisks(d, DEADLINE).mismatches()).as("dom%s", d).isZero();
 				assertThat(counters(after, d).lost()).isZero();
 			}
 		}
@@ -274,7 +274,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			hv.resume(earlier, DOM1, DEADLINE, p -> {
 			});
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		}
 	}
 
@@ -285,7 +285,7 @@ class GuestDiskSurvivesTheServiceTest {
 	}
 
 	private static void writeFor(SimHypervisor hv, DomId domid, long completions) {
-		hv.simulator().orElseThrow().startWorkload(domid, WORKLOAD);
+		hv.controls().startWorkload(domid, WORKLOAD);
 		long start = counters(hv, domid).completed();
 		await().atMost(DEADLINE).until(() -> counters(hv, domid).completed() >= start + completions);
 	}

@@ -32,7 +32,7 @@ class WorkloadLimitsTest {
 
 	private final SimHypervisor hv = new SimHypervisor();
 
-	private final SimulatorControls controls = hv.simulator().orElseThrow();
+	private final SimulatorControls controls = hv.controls();
 
 	@AfterEach
 	void close() {
