@@ -328,6 +328,12 @@ public abstract class HypervisorContract {
 		givenRunningGuest(domid, "contract-hotplug");
 		DeviceSpec xvdb = new DeviceSpec.Vbd(51728, DomId.DOM0, 2048, 512, BlkbackFeatures.MINIMAL);
 		if (capabilities().contains(Capability.HOTPLUG)) {
+			// a quiesced guest runs no driver that could answer the handshake
+			hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+			assertThatThrownBy(() -> hypervisor().attach(domid, xvdb, DEADLINE)).isInstanceOfSatisfying(
+					HypervisorException.class,
+					e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BAD_POWER_STATE));
+			hypervisor().thaw(domid, DEADLINE);
 			assertThat(hypervisor().attach(domid, xvdb, DEADLINE).connected()).isTrue();
 			hypervisor().detach(domid, xvdb.id(), DEADLINE);
 			// the simulator may still be retiring the unplugged frontend's driver for a moment
