@@ -10,7 +10,8 @@ import org.xso.hypervisor.SimulatorControls;
 
 /**
  * Selects the simulator when {@code xso.hypervisor=sim} (the default): the hypervisor port and,
- * beside it, the {@link SimulatorControls} only a simulated host has.
+ * beside it, the {@link SimulatorControls} only a simulated host has. Spring builds them once, on
+ * the thread that starts the context.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "xso.hypervisor", havingValue = "sim", matchIfMissing = true)
