@@ -48,7 +48,7 @@ final class BenchGuest implements AutoCloseable {
 			specs.add(new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01"));
 		}
 		hv.create(Optional.of(DOM), new GuestSpec("bench", 256, 1, specs), DEADLINE);
-		this.controls = hv.simulator().orElseThrow();
+		this.controls = hv.controls();
 		this.controls.setBackendLatency(DOM, VBD, backendLatency);
 		if (inFlight > 0) {
 			this.controls.startWorkload(DOM, new WorkloadSpec(true, inFlight, maxSectors, 4096, false, 1));
@@ -58,7 +58,7 @@ final class BenchGuest implements AutoCloseable {
 	/** Quiesce, save, destroy, resume in place: one suspend → resume cycle. */
 	Cycle suspendResume(SuspendStrategy strategy) {
 		QuiesceReport quiesced = this.hv.quiesce(DOM, strategy, DEADLINE);
-		SavedDomain image = this.hv.save(DOM);
+		SavedDomain image = this.hv.save(DOM, DEADLINE);
 		this.hv.suspend(DOM, DEADLINE);
 		ResumeReport resumed = this.hv.resume(image, DOM, DEADLINE, (phase) -> {
 		});
@@ -70,7 +70,7 @@ final class BenchGuest implements AutoCloseable {
 	/** Quiesce, save, thaw: a live checkpoint (a cancelled suspend). */
 	SavedDomain liveCheckpoint(SuspendStrategy strategy) {
 		this.hv.quiesce(DOM, strategy, DEADLINE);
-		SavedDomain image = this.hv.save(DOM);
+		SavedDomain image = this.hv.save(DOM, DEADLINE);
 		this.hv.thaw(DOM, DEADLINE);
 		image.devices().forEach(d -> this.hv.releaseStorage(d.backendInfo()));
 		return image;

@@ -157,7 +157,7 @@ final class StrategyComparison {
 		QuiesceReport q = hv.quiesce(BenchGuest.DOM, strategy, BenchGuest.DEADLINE);
 		int frames1 = probe.framesInUse();
 		long frozenAt = sampler.freeze(probe.blockCompleted(BenchGuest.DOM, BenchGuest.VBD));
-		SavedDomain image = hv.save(BenchGuest.DOM);
+		SavedDomain image = hv.save(BenchGuest.DOM, BenchGuest.DEADLINE);
 		t.grantsEnded += probe.grantsEnded(BenchGuest.DOM) - ended0;
 		hv.suspend(BenchGuest.DOM, BenchGuest.DEADLINE);
 		long suspended = System.nanoTime();

@@ -67,7 +67,7 @@ public class SuspendResumeBenchmark {
 			specs.add(new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01"));
 		}
 		hv.create(Optional.of(DOM), new GuestSpec("bench", 256, 1, specs), DEADLINE);
-		hv.simulator().orElseThrow().setBackendLatency(DOM, DeviceId.vbd(51712), Duration.ZERO);
+		hv.controls().setBackendLatency(DOM, DeviceId.vbd(51712), Duration.ZERO);
 	}
 
 	@TearDown
@@ -78,7 +78,7 @@ public class SuspendResumeBenchmark {
 	@Benchmark
 	public ResumeReport suspendResume() {
 		hv.quiesce(DOM, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM);
+		SavedDomain image = hv.save(DOM, DEADLINE);
 		hv.suspend(DOM, DEADLINE);
 		ResumeReport report = hv.resume(image, DOM, DEADLINE, phase -> {
 		});

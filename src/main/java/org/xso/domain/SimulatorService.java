@@ -3,6 +3,7 @@ package org.xso.domain;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
@@ -28,15 +29,18 @@ public class SimulatorService {
 
 	private final Hypervisor hypervisor;
 
+	private final ObjectProvider<SimulatorControls> simulator;
+
 	private final DomainService domains;
 
-	SimulatorService(Hypervisor hypervisor, DomainService domains) {
+	SimulatorService(Hypervisor hypervisor, ObjectProvider<SimulatorControls> simulator, DomainService domains) {
 		this.hypervisor = hypervisor;
+		this.simulator = simulator;
 		this.domains = domains;
 	}
 
 	public boolean available() {
-		return hypervisor.simulator().isPresent();
+		return simulator.getIfAvailable() != null;
 	}
 
 	public SimulatorRequests.WorkloadStatus workload(int domid) {
@@ -142,7 +146,7 @@ public class SimulatorService {
 	}
 
 	private <T> T call(java.util.function.Function<SimulatorControls, @Nullable T> action) {
-		SimulatorControls s = hypervisor.simulator()
+		SimulatorControls s = java.util.Optional.ofNullable(simulator.getIfAvailable())
 			.orElseThrow(() -> new ProblemException(ProblemCode.SIMULATOR_NOT_AVAILABLE,
 					"the " + hypervisor.kind() + " adapter has no workload or fault controls"));
 		try {

@@ -11,8 +11,18 @@ import org.xso.xen.DomId;
 
 /**
  * The port: what the service needs from a Xen host. The simulator adapter implements it in
- * process; the libxl adapter drives a real dom0. Every call is synchronous and may block up to the
- * deadline it is given; callers run it off the web threads.
+ * process; the libxl adapter drives a real dom0. Every call is synchronous; callers run it off the
+ * web threads.
+ *
+ * <p>
+ * Every call that waits for the guest, its drivers or the toolstack takes the time it may take
+ * (the operation's deadline, or what is left of it), so that the operation, not the adapter,
+ * decides how long a suspend may last. A time that is zero or negative has passed: the call fails
+ * unless it has nothing to wait for. Undoing a call that failed (the thaw after a failed quiesce,
+ * the teardown of a half-built domain) is given the call's time again: by then the caller's time is
+ * spent, and an undo cut short would leave the guest worse off than the failure. The queries
+ * ({@link #guests}, {@link #guest}, {@link #resumeBlockers}, {@link #xenstore}) take no time: they
+ * wait for nothing the caller could budget for, and each adapter bounds them itself.
  *
  * <p>
  * A suspend is {@link #quiesce}, {@link #save}, {@link #suspend}; a live checkpoint is
@@ -22,7 +32,10 @@ import org.xso.xen.DomId;
  */
 public interface Hypervisor {
 
-	/** {@code sim} or {@code libxl}. */
+	/**
+	 * {@code sim} or {@code libxl}. What only a simulated host can do (workloads, fault injection) is
+	 * not part of this port: the simulator provides {@link SimulatorControls} beside it.
+	 */
 	String kind();
 
 	List<GuestInfo> guests();
@@ -55,8 +68,12 @@ public interface Hypervisor {
 	/** Cancels a quiesce: the guest continues in the same domain (suspend_cancel). */
 	void thaw(DomId domid, Duration timeout);
 
-	/** Captures a quiesced guest's saved state. */
-	SavedDomain save(DomId domid);
+	/**
+	 * Captures a quiesced guest's saved state: every device's, its memory image and the storage its
+	 * resume needs. On failure, storage taken for this save is released again.
+	 * @param deadline how long the capture may take (a large guest's image is read in full)
+	 */
+	SavedDomain save(DomId domid, Duration deadline);
 
 	/** Ends a quiesced guest: its devices are torn down and its frames released. SUSPENDED. */
 	void suspend(DomId domid, Duration timeout);
@@ -104,8 +121,5 @@ public interface Hypervisor {
 	List<XenstoreEntry> xenstore(String path);
 
 	void addListener(Consumer<HypervisorEvent> listener);
-
-	/** Workload and fault controls, where the adapter has them. */
-	Optional<SimulatorControls> simulator();
 
 }

@@ -4,7 +4,11 @@ import java.time.Duration;
 
 import org.xso.xen.DomId;
 
-/** Workloads and fault injection: only the simulator has them. */
+/**
+ * Workloads and fault injection: what only a simulated host can do, so not part of the
+ * {@link Hypervisor} port. The simulator adapter provides it as a bean of its own beside the port;
+ * with any other adapter there is no such bean, and whoever needs it asks for it as optional.
+ */
 public interface SimulatorControls {
 
 	void startWorkload(DomId domid, WorkloadSpec spec);

@@ -110,6 +110,7 @@ class CheckpointTests extends IntegrationTest {
 	@Test
 	void restoresACheckpointIntoANewDomainWithNewGrants() throws Exception {
 		String id = checkpoint(1).get("checkpointId").asString();
+		suspend(1, Guests.SHADOW_REPLAY); // one name, one live domain: not beside the running original
 		MvcResult r = mvc.perform(postJson("/api/v1/checkpoints/" + id + "/restore", "{}")).andReturn();
 		assertThat(r.getResponse().getStatus()).isEqualTo(202);
 		JsonNode op = awaitOperation(id(body(r)), "SUCCEEDED", "RESUME_FAILED");
@@ -123,7 +124,7 @@ class CheckpointTests extends IntegrationTest {
 		JsonNode restored = call(get("/api/v1/domains/2"), 200);
 		assertThat(restored.get("state").asString()).isEqualTo("RUNNING");
 		assertThat(restored.get("devices").size()).isEqualTo(2);
-		assertThat(call(get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("RUNNING");
+		assertThat(call(get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("SUSPENDED");
 		problem(postJson("/api/v1/checkpoints/" + id + "/restore", "{\"targetDomid\": 2}"), 409, "DOMAIN_EXISTS");
 	}
 
@@ -192,7 +193,7 @@ class CheckpointTests extends IntegrationTest {
 		String stored = checkpoint(1).get("checkpointId").asString();
 		// a save whose checkpoint was never stored, as when the service dies before PERSIST commits
 		hypervisor.quiesce(DomId.of(1), SuspendStrategy.SHADOW_REPLAY, Duration.ofSeconds(5));
-		SavedDomain orphan = hypervisor.save(DomId.of(1));
+		SavedDomain orphan = hypervisor.save(DomId.of(1), Duration.ofSeconds(5));
 		hypervisor.thaw(DomId.of(1), Duration.ofSeconds(5));
 		List<String> orphanStorage = orphan.devices().stream()
 			.map(d -> d.backendInfo().get(FakeHypervisor.STORAGE))

@@ -2,14 +2,18 @@ package org.xso.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.xso.hypervisor.BlkbackFeatures;
+import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.DiskVerification;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
@@ -28,9 +34,11 @@ import org.xso.hypervisor.HypervisorEvent;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SavedPart;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.WorkloadSpec;
@@ -44,9 +52,11 @@ import org.xso.xen.XenbusState;
  * A test double of the hypervisor port: guests as records in memory that behave as the port's
  * contract says (a suspended guest is gone; a resume needs the target absent and issues grant refs
  * never used before; a failed call leaves the guest as it was). Tests can make the next call of a
- * method fail, hold a call until released, and list resume blockers.
+ * method fail, hold a call until released, and list resume blockers. It has workload and fault
+ * controls as the simulator does, beside the port ({@link #simulatorControls()}), which a test can
+ * take away ({@link #withoutSimulator()}).
  */
-public class FakeHypervisor implements Hypervisor, SimulatorControls {
+public class FakeHypervisor implements Hypervisor {
 
 	/** The methods a test can make fail or hold. */
 	public enum Call {
@@ -67,7 +77,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 	private final Map<Call, CountDownLatch> hung = new ConcurrentHashMap<>();
 
-	private final List<org.xso.hypervisor.ResumeBlocker> blockers = new CopyOnWriteArrayList<>();
+	private final List<ResumeBlocker> blockers = new CopyOnWriteArrayList<>();
 
 	private final AtomicInteger grants = new AtomicInteger(1000);
 
@@ -113,9 +123,9 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	}
 
 	@Override
-	public Map<org.xso.hypervisor.SavedPart, org.xso.hypervisor.SavedPart.Presence> savedParts() {
-		return org.xso.hypervisor.SavedPart.all(partsInSaveImage
-				? org.xso.hypervisor.SavedPart.Presence.HELD_IN_SAVE_IMAGE : org.xso.hypervisor.SavedPart.Presence.PRESENT);
+	public Map<SavedPart, SavedPart.Presence> savedParts() {
+		return SavedPart.all(partsInSaveImage
+				? SavedPart.Presence.HELD_IN_SAVE_IMAGE : SavedPart.Presence.PRESENT);
 	}
 
 	/** Behave like an adapter without simulator controls (libxl). */
@@ -174,7 +184,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		guests.get(domid).state = state;
 	}
 
-	public void blockResumesWith(org.xso.hypervisor.ResumeBlocker blocker) {
+	public void blockResumesWith(ResumeBlocker blocker) {
 		blockers.add(blocker);
 	}
 
@@ -245,6 +255,12 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		if (guests.containsKey(id)) {
 			throw new HypervisorException(HypervisorException.Reason.DOMAIN_EXISTS, "domain " + id + " exists");
 		}
+		// one name, one live domain, as libxl has it
+		Optional<Integer> named = named(spec.name());
+		if (named.isPresent()) {
+			throw new HypervisorException(HypervisorException.Reason.DOMAIN_EXISTS,
+					"dom" + named.get() + " is already named \"" + spec.name() + "\"");
+		}
 		FakeGuest g = new FakeGuest(id, spec);
 		spec.devices().forEach(d -> g.devices.put(d.id(), connect(id, d)));
 		guests.put(id, g);
@@ -263,7 +279,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	@Override
 	public DeviceInfo attach(DomId domid, DeviceSpec device, Duration timeout) {
 		enter(Call.ATTACH);
-		FakeGuest g = require(domid);
+		FakeGuest g = requireRunning(domid);
 		if (g.devices.containsKey(device.id())) {
 			throw new HypervisorException(HypervisorException.Reason.DEVICE_EXISTS, "device " + device.id());
 		}
@@ -276,7 +292,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	@Override
 	public void detach(DomId domid, DeviceId device, Duration timeout) {
 		enter(Call.DETACH);
-		FakeGuest g = require(domid);
+		FakeGuest g = requireRunning(domid);
 		if (g.devices.remove(device) == null) {
 			throw new HypervisorException(HypervisorException.Reason.DEVICE_NOT_FOUND, "device " + device);
 		}
@@ -306,18 +322,26 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	@Override
 	public void thaw(DomId domid, Duration timeout) {
 		FakeGuest g = require(domid);
+		if (g.state != PowerState.PAUSED) {
+			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE,
+					"guest is " + g.state + ": only a quiesced guest is thawed");
+		}
 		enter(Call.THAW);
 		g.state = PowerState.RUNNING;
 		fire(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
 	@Override
-	public SavedDomain save(DomId domid) {
+	public SavedDomain save(DomId domid, Duration deadline) {
 		FakeGuest g = require(domid);
 		if (g.state != PowerState.PAUSED) {
-			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE, "save needs a quiesced guest");
+			throw new HypervisorException(HypervisorException.Reason.DEVICE_NOT_QUIESCED,
+					"guest is " + g.state + ": save needs a quiesced guest");
 		}
 		enter(Call.SAVE);
+		if (deadline.isNegative() || deadline.isZero()) {
+			throw new HypervisorException(HypervisorException.Reason.BACKEND_TIMEOUT, "no time left to save " + domid);
+		}
 		SavedDomain saved = FakeImages.save(g.id, g.spec, g.strategy,
 				g.devices.values().stream().map(d -> d.state).toList());
 		saved.devices().forEach(d -> {
@@ -345,6 +369,11 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		if (guests.containsKey(target.value())) {
 			throw new HypervisorException(HypervisorException.Reason.DOMAIN_EXISTS, "target " + target + " exists");
 		}
+		List<ResumeBlocker> blocked = resumeBlockers(image);
+		if (!blocked.isEmpty()) {
+			// refused before anything starts, as the adapters do
+			throw new HypervisorException(HypervisorException.Reason.INVALID_IMAGE, "cannot resume: " + blocked);
+		}
 		phases.accept(ResumePhase.RESTORE);
 		enter(Call.RESUME);
 		FakeGuest g = new FakeGuest(target.value(), image.config());
@@ -370,22 +399,48 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		return new ResumeReport(target, report);
 	}
 
+	/**
+	 * What the adapters find too: another format or adapter, storage this host released, a live
+	 * domain with the saved guest's name; and what a test asked for ({@link #blockResumesWith}).
+	 * Storage this instance never saw counts as kept: a fake started again after a restart stands for
+	 * a host whose snapshots outlived the service.
+	 */
 	@Override
-	public List<org.xso.hypervisor.ResumeBlocker> resumeBlockers(SavedDomain image) {
-		return List.copyOf(blockers);
+	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
+		List<ResumeBlocker> found = new ArrayList<>();
+		if (image.formatVersion() != SavedDomain.FORMAT_VERSION) {
+			found.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED,
+					"format version " + image.formatVersion()));
+		}
+		if (!kind().equals(image.adapter())) {
+			found.add(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
+					"saved by the " + image.adapter() + " adapter"));
+		}
+		for (DeviceSavedState d : image.devices()) {
+			String storage = d.backendInfo().get(STORAGE);
+			if (storage != null && released.contains(storage)) {
+				found.add(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING,
+						d.id(), storage + " was released"));
+			}
+		}
+		named(image.config().name()).ifPresent(other -> found.add(ResumeBlocker
+			.of(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE, "dom" + other + " is already named \""
+					+ image.config().name() + "\"")));
+		found.addAll(blockers);
+		return found;
 	}
 
 	/** The backend-info key naming the storage kept for a saved device. */
 	public static final String STORAGE = "fake-storage";
 
 	/** The storage the service released (of deleted checkpoints' devices), in order. */
-	public final List<String> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+	public final List<String> released = new CopyOnWriteArrayList<>();
 
 	/** The storage the host keeps: of every save, until it is released. */
-	public final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	public final Set<String> held = ConcurrentHashMap.newKeySet();
 
 	@Override
-	public void releaseStorage(java.util.Map<String, String> backendInfo) {
+	public void releaseStorage(Map<String, String> backendInfo) {
 		String storage = backendInfo.get(STORAGE);
 		if (storage != null) {
 			held.remove(storage);
@@ -394,8 +449,8 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 	}
 
 	@Override
-	public int releaseStorageExcept(java.util.Collection<java.util.Map<String, String>> referenced) {
-		java.util.Set<String> keep = new java.util.HashSet<>();
+	public int releaseStorageExcept(Collection<Map<String, String>> referenced) {
+		Set<String> keep = new HashSet<>();
 		referenced.forEach(info -> {
 			String storage = info.get(STORAGE);
 			if (storage != null) {
@@ -420,8 +475,10 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 			out.add(new XenstoreEntry(base + "/name", g.spec.name(), "n0"));
 			for (FakeDevice d : g.devices.values()) {
 				String dev = base + "/device/" + d.spec.id().type() + "/" + d.spec.id().devid();
-				out.add(new XenstoreEntry(dev + "/state", d.state.frontendState().xenstoreValue(), "n" + g.id));
-				out.add(new XenstoreEntry(dev + "/ring-ref", d.state.ringRefs().get(0).toString(), "n" + g.id));
+				// the guest owns its frontend, the backend domain reads it
+				String perms = "n" + g.id + ",r" + d.spec.backendDomid().value();
+				out.add(new XenstoreEntry(dev + "/state", d.state.frontendState().xenstoreValue(), perms));
+				out.add(new XenstoreEntry(dev + "/ring-ref", d.state.ringRefs().get(0).toString(), perms));
 			}
 		}
 		return out.stream().filter(e -> e.path().startsWith(path)).toList();
@@ -432,60 +489,103 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		listeners.add(listener);
 	}
 
-	@Override
-	public Optional<SimulatorControls> simulator() {
-		return simulator ? Optional.of(this) : Optional.empty();
+	/**
+	 * The controls the service finds beside the port, as the simulator provides them: empty once
+	 * {@link #withoutSimulator()} made this behave like the libxl adapter.
+	 */
+	public Optional<SimulatorControls> simulatorControls() {
+		return simulator ? Optional.of(controls) : Optional.empty();
 	}
+
+	private final SimulatorControls controls = new SimulatorControls() {
+
+		@Override
+		public void startWorkload(DomId domid, WorkloadSpec spec) {
+			FakeHypervisor.this.startWorkload(domid, spec);
+		}
+
+		@Override
+		public void stopWorkload(DomId domid) {
+			FakeHypervisor.this.stopWorkload(domid);
+		}
+
+		@Override
+		public boolean workloadRunning(DomId domid) {
+			return FakeHypervisor.this.workloadRunning(domid);
+		}
+
+		@Override
+		public DiskVerification verifyDisks(DomId domid, Duration timeout) {
+			return FakeHypervisor.this.verifyDisks(domid, timeout);
+		}
+
+		@Override
+		public void setBackendLatency(DomId domid, DeviceId device, Duration latency) {
+			FakeHypervisor.this.setBackendLatency(domid, device, latency);
+		}
+
+		@Override
+		public void loseNotifications(DomId domid, DeviceId device, int n) {
+			FakeHypervisor.this.loseNotifications(domid, device, n);
+		}
+
+		@Override
+		public void setBackendsStall(DomId domid, boolean stall) {
+			FakeHypervisor.this.setBackendsStall(domid, stall);
+		}
+
+		@Override
+		public void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features) {
+			FakeHypervisor.this.setBackendFeaturesAfterRestore(domid, device, features);
+		}
+
+		@Override
+		public void injectXenstoreConflicts(int n) {
+			FakeHypervisor.this.injectXenstoreConflicts(n);
+		}
+
+	};
 
 	// ---- simulator controls ----------------------------------------------------------------
 
-	@Override
 	public void startWorkload(DomId domid, WorkloadSpec spec) {
 		require(domid).workload = true;
 	}
 
-	@Override
 	public void stopWorkload(DomId domid) {
 		require(domid).workload = false;
 	}
 
-	@Override
 	public boolean workloadRunning(DomId domid) {
 		FakeGuest g = guests.get(domid.value());
 		return g != null && g.workload;
 	}
 
-	@Override
-	public org.xso.hypervisor.DiskVerification verifyDisks(DomId domid, Duration timeout) {
+	public DiskVerification verifyDisks(DomId domid, Duration timeout) {
 		require(domid);
-		return new org.xso.hypervisor.DiskVerification(0, 0);
+		return new DiskVerification(0, 0);
 	}
 
-	@Override
 	public void setBackendLatency(DomId domid, DeviceId device, Duration latency) {
 		requireDevice(domid, device);
 		faults.add("BACKEND_LATENCY " + domid + " " + device + " " + latency.toMillis());
 	}
 
-	@Override
 	public void loseNotifications(DomId domid, DeviceId device, int n) {
 		requireDevice(domid, device);
 		faults.add("LOSE_NOTIFICATIONS " + domid + " " + device + " " + n);
 	}
 
-	@Override
 	public void setBackendsStall(DomId domid, boolean stall) {
 		require(domid);
 		faults.add("BACKENDS_STALL " + domid + " " + stall);
 	}
 
-	@Override
 	public void setBackendFeaturesAfterRestore(DomId domid, DeviceId device, BlkbackFeatures features) {
 		requireDevice(domid, device);
 		faults.add("BACKEND_FEATURES_AFTER_RESTORE " + domid + " " + device + " " + features.persistent());
 	}
 
-	@Override
 	public void injectXenstoreConflicts(int n) {
 		faults.add("XENSTORE_CONFLICTS " + n);
 	}
@@ -498,6 +598,19 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 			throw new HypervisorException(HypervisorException.Reason.DOMAIN_NOT_FOUND, "no domain " + domid);
 		}
 		return g;
+	}
+
+	private FakeGuest requireRunning(DomId domid) {
+		FakeGuest g = require(domid);
+		if (g.state != PowerState.RUNNING) {
+			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE, "guest is " + g.state);
+		}
+		return g;
+	}
+
+	/** The live domain named {@code name}, if any (a suspended guest's domain is gone). */
+	private Optional<Integer> named(String name) {
+		return guests.values().stream().filter(g -> g.spec.name().equals(name)).map(g -> g.id).sorted().findFirst();
 	}
 
 	private void requireDevice(DomId domid, DeviceId device) {
@@ -560,7 +673,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 		DeviceInfo info() {
 			return new DeviceInfo(spec.id(), spec.backendDomid(), XenbusState.Connected, XenbusState.Connected,
 					state.ringRefs(), state.evtchns(), new TreeMap<>(Map.of("feature-persistent", "1")),
-					new org.xso.hypervisor.DeviceCounters(10, 10, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0));
+					new DeviceCounters(10, 10, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0));
 		}
 
 	}
@@ -577,7 +690,7 @@ public class FakeHypervisor implements Hypervisor, SimulatorControls {
 
 		volatile boolean workload;
 
-		final Map<DeviceId, FakeDevice> devices = new java.util.concurrent.ConcurrentSkipListMap<>();
+		final Map<DeviceId, FakeDevice> devices = new ConcurrentSkipListMap<>();
 
 		FakeGuest(int id, GuestSpec spec) {
 			this.id = id;

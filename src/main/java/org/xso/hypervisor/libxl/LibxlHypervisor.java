@@ -31,7 +31,6 @@ import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
-import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.ThawFailedException;
 import org.xso.hypervisor.XenstoreEntry;
@@ -303,13 +302,19 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Reads the save image {@link #quiesce} left in its file. No libxl call is involved (libxl wrote
+	 * the stream already), so nothing runs on the libxl thread: the read itself checks the deadline
+	 * between its chunks, as a guest's whole memory from a slow disk can take a while.
+	 */
 	@Override
-	public SavedDomain save(DomId domid) {
+	public SavedDomain save(DomId domid, Duration deadline) {
+		long end = System.nanoTime() + deadline.toNanos();
 		Quiesced q = quiescedOrThrow(domid, Reason.DEVICE_NOT_QUIESCED);
 		requireBackends(domid, q.devs(), "saving");
 		byte[] image;
 		try {
-			image = LibxlSaveImage.encode(q.configJson(), q.image());
+			image = LibxlSaveImage.encode(q.configJson(), q.image(), end);
 		}
 		catch (IOException e) {
 			throw new HypervisorException(Reason.INTERNAL, "cannot read the save image " + q.image(), e);
@@ -382,11 +387,6 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void addListener(Consumer<HypervisorEvent> listener) {
 		events.add(listener);
-	}
-
-	@Override
-	public Optional<SimulatorControls> simulator() {
-		return Optional.empty();
 	}
 
 	private void publish(HypervisorEvent event) {

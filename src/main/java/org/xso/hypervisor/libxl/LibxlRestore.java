@@ -78,7 +78,13 @@ final class LibxlRestore {
 			return new ResumeReport(restored, report);
 		}
 		catch (RuntimeException e) {
-			destroyQuietly(domid);
+			// the undo has the call's time again, and runs on the libxl thread like every long call
+			try {
+				calls.await("libxl_domain_destroy", () -> destroyQuietly(domid), deadline, Reason.BACKEND_TIMEOUT);
+			}
+			catch (HypervisorException undo) {
+				log.warn("Could not destroy the half-restored dom{}: {}", domid, SafeText.escape(undo.getMessage()));
+			}
 			throw e;
 		}
 	}

@@ -34,8 +34,10 @@ record LibxlSaveImage(String configJson, byte[] stream) {
 	 * The encoded image of a save stream still in its file, read straight into the result: a save
 	 * image is the guest's whole memory, and a second copy of it on the heap is what ran a 384 MB
 	 * heap out of memory on a real host with a 128 MB guest.
+	 * @param deadlineNanos the {@link System#nanoTime()} by which the read must be done; past it,
+	 * the read stops with {@link Reason#BACKEND_TIMEOUT}
 	 */
-	static byte[] encode(String configJson, java.nio.file.Path stream) throws java.io.IOException {
+	static byte[] encode(String configJson, java.nio.file.Path stream, long deadlineNanos) throws java.io.IOException {
 		byte[] json = configJson.getBytes(StandardCharsets.UTF_8);
 		try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(stream)) {
 			long length = in.size();
@@ -52,6 +54,10 @@ record LibxlSaveImage(String configJson, byte[] stream) {
 			// the same size, which the JDK keeps per thread (a whole image's worth of native memory
 			// per operation thread, which got the JVM OOM-killed on a real host)
 			while (out.hasRemaining()) {
+				if (System.nanoTime() - deadlineNanos > 0) {
+					throw new HypervisorException(Reason.BACKEND_TIMEOUT, "reading the save image " + stream
+							+ " missed its deadline with " + out.remaining() + " bytes left");
+				}
 				out.limit(Math.min(out.capacity(), out.position() + (1 << 20)));
 				if (in.read(out) < 0) {
 					throw new java.io.EOFException("the save image " + stream + " shrank while it was read");

@@ -26,7 +26,6 @@ import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
-import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
 import org.xso.text.SafeText;
@@ -175,7 +174,7 @@ final class LibxlStartup implements AutoCloseable {
 		}
 
 		@Override
-		public SavedDomain save(DomId domid) {
+		public SavedDomain save(DomId domid, Duration deadline) {
 			throw down();
 		}
 
@@ -219,11 +218,6 @@ final class LibxlStartup implements AutoCloseable {
 		@Override
 		public void addListener(Consumer<HypervisorEvent> listener) {
 			// no events come from an unreachable hypervisor
-		}
-
-		@Override
-		public Optional<SimulatorControls> simulator() {
-			return Optional.empty();
 		}
 
 	}

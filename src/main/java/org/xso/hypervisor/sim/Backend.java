@@ -19,6 +19,14 @@ import org.xso.xen.store.XsWatch;
  * Closing and Closed disconnect, and Initialising after a close (a resume, a reconnect) starts over
  * while the device is still online. Removal disconnects and retires the driver. A driver runs on an
  * executor of its own and reaches its frontend only through xenstore, grants and event channels.
+ *
+ * <p>
+ * <b>Threads.</b> The backend bus builds the driver on its own executor; from {@link #start()} on,
+ * every field that is not final, and the contents of {@link #ringMappings} and of the subclasses'
+ * rings, is owned by the driver's {@link #executor} and touched only there (the timers of I/O
+ * latency hand their work back to it through {@link SimHost#later}). Other threads reach the driver
+ * only by {@link #remove()}, a message, and {@link #removed()}, a thread-safe future the toolstack
+ * waits on.
  */
 abstract class Backend implements BackendBus.BackendDriver {
 
@@ -35,8 +43,10 @@ abstract class Backend implements BackendBus.BackendDriver {
 
 	final XsConnection xs;
 
-	/** The ring pages this backend has mapped from the frontend's grants. */
+	/** The ring pages this backend has mapped from the frontend's grants. Owned by the executor. */
 	final List<GrantHandle> ringMappings = new ArrayList<>();
+
+	// owned by the executor
 
 	XenbusState state = XenbusState.Initialising;
 
@@ -46,8 +56,10 @@ abstract class Backend implements BackendBus.BackendDriver {
 
 	private final String driver;
 
+	/** Completes once the driver has disconnected and gone: thread-safe, waited on by the toolstack. */
 	private final CompletableFuture<Void> removed = new CompletableFuture<>();
 
+	/** Owned by the executor. */
 	private XsWatch frontendWatch;
 
 	Backend(SimHost host, DomId frontend, DeviceId id, String dir, String driver) {
@@ -137,6 +149,7 @@ abstract class Backend implements BackendBus.BackendDriver {
 		ringMappings.clear();
 	}
 
+	/** Retires the driver: a message, run on its executor. */
 	@Override
 	public final void remove() {
 		executor.execute(() -> {

@@ -16,6 +16,12 @@ import org.xso.xen.store.XsWatchEvent;
  * Dom0's xenbus backend bus (xenbus_probe_backend): watches {@code backend/vbd} and
  * {@code backend/vif}, starts a blkback or netback when the toolstack creates a device directory,
  * and removes it when the directory goes.
+ *
+ * <p>
+ * <b>Threads.</b> The watches run on the bus's own executor, the only one that starts or retires
+ * drivers. The maps of drivers and instances are concurrent because the toolstack's threads read
+ * them ({@link #removal}, {@link #driver}, {@link #running}) and {@link #close()} empties them
+ * while the host stops; the drivers themselves run on their own executors.
  */
 final class BackendBus {
 

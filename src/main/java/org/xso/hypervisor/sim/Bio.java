@@ -9,7 +9,8 @@ import org.xso.xen.Pfn;
 /**
  * A block I/O as the guest's block layer hands it to blkfront: a tag the submitter knows it by,
  * the blkif operation, the start sector (512-byte units), the sector count, and the guest pages
- * holding the data (page i holds sectors 8i..8i+7 of the request).
+ * holding the data (page i holds sectors 8i..8i+7 of the request). Immutable: it passes from the
+ * workload's thread to blkfront's executor.
  */
 record Bio(long tag, int op, long sector, int nrSectors, List<Pfn> pages) {
 

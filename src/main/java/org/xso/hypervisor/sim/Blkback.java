@@ -39,6 +39,11 @@ import org.xso.xen.store.XsTransaction;
  * ring the request came from; on the frontend's Closing or Closed it waits for its in-flight I/O,
  * unmaps and unbinds. It runs on its own executor and reaches the frontend only through xenstore,
  * grant mappings and the event channels.
+ *
+ * <p>
+ * <b>Threads.</b> Every field is owned by the driver's executor (see {@link Backend}): the event
+ * channel's handler and the I/O latency's timer queue their work on it; the disk it serves is
+ * thread-safe ({@link LiveDisk}).
  */
 final class Blkback extends Backend {
 

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.CanonicalOutput;
@@ -44,6 +43,12 @@ import org.xso.xen.store.XsTransaction;
  * own grants and event channel, and spreads bios over them round-robin. After a restore the queue
  * count is negotiated again, so the shadows of N queues are requeued on the M queues the new backend
  * allows (a lower count is reported in {@code featuresLost}).
+ *
+ * <p>
+ * <b>Threads.</b> As every {@link Frontend}: the queues, the bios on the ring, the tags to replay
+ * and the counters are owned by the driver's executor; {@link #submit(Bio)}, which the workload
+ * calls on its own thread, is a message. {@link #restore} fills them in on the caller's thread
+ * before the executor runs anything.
  */
 final class Blkfront extends Frontend {
 
@@ -110,12 +115,12 @@ final class Blkfront extends Frontend {
 
 	private boolean grantRetryPending;
 
-	Blkfront(SimGuest guest, DeviceId id, BioSink sink) {
-		super(guest, id, "blkfront");
+	Blkfront(SimGuest guest, DeviceId id, DomId backendId, List<GrantRef> refsBefore, BioSink sink) {
+		super(guest, id, backendId, refsBefore, "blkfront");
 		this.sink = sink;
 	}
 
-	/** Submits a bio; it is issued when the device is connected and the ring has room. */
+	/** Submits a bio; it is issued when the device is connected and the ring has room. A message. */
 	void submit(Bio bio) {
 		executor.execute(() -> {
 			issued++;
@@ -143,7 +148,7 @@ final class Blkfront extends Frontend {
 			queues.add(new Queue(r, allocEvtchn()));
 		}
 		nextQueue = 0;
-		regranted.complete(null);
+		reached(Phase.REGRANTED);
 		xs.transaction((XsTransaction t) -> {
 			// a reconnect may have a different queue count: drop the other layout's keys first
 			for (String k : t.tryRead(nodePath).isPresent() ? t.directory(nodePath) : List.<String>of()) {
@@ -200,9 +205,9 @@ final class Blkfront extends Frontend {
 		featuresLost = lost;
 		switchState(XenbusState.Connected);
 		mode = Mode.RUNNING;
-		connected.complete(null);
+		reached(Phase.CONNECTED);
 		kick();
-		replayedPhase.complete(null);
+		reached(Phase.REPLAYED);
 		checkVerified();
 	}
 
@@ -330,7 +335,7 @@ final class Blkfront extends Frontend {
 
 	private void checkVerified() {
 		if (mode == Mode.RUNNING && preSuspend.isEmpty()) {
-			verified.complete(null);
+			reached(Phase.VERIFIED);
 		}
 	}
 
@@ -354,7 +359,7 @@ final class Blkfront extends Frontend {
 	}
 
 	@Override
-	DeviceSavedState save(SortedMap<String, String> backendInfo) {
+	DeviceSavedState saveState(SortedMap<String, String> backendInfo) {
 		CanonicalOutput out = new CanonicalOutput();
 		out.writeInt(onRing.size());
 		onRing.keySet().forEach(tag -> bios.get(tag).writeTo(out));
@@ -386,43 +391,49 @@ final class Blkfront extends Frontend {
 	 * requeued ahead of what was queued.
 	 */
 	static Blkfront restore(SimGuest guest, DeviceSavedState saved, BioSink sink) {
-		Blkfront f = new Blkfront(guest, saved.id(), sink);
 		CanonicalInput in = new CanonicalInput(saved.driverState());
+		List<Bio> onRing = new ArrayList<>();
+		List<Bio> queued = new ArrayList<>();
 		int n = in.readCount(1 << 16);
 		for (int i = 0; i < n; i++) {
-			Bio b = Bio.readFrom(in);
-			f.queue.addLast(b);
-			f.bios.put(b.tag(), b);
-			f.replayTags.add(b.tag());
-			f.preSuspend.add(b.tag());
+			onRing.add(Bio.readFrom(in));
 		}
 		int q = in.readCount(1 << 20);
 		for (int i = 0; i < q; i++) {
-			Bio b = Bio.readFrom(in);
-			f.queue.addLast(b);
-			f.bios.put(b.tag(), b);
-			f.preSuspend.add(b.tag());
+			queued.add(Bio.readFrom(in));
 		}
 		int np = in.readCount(1 << 16);
 		for (int i = 0; i < np; i++) {
 			guest.memory().free(Pfn.of(in.readLong()));
 		}
-		f.issued = in.readLong();
-		f.completed = in.readLong();
-		f.replayed = in.readLong();
-		f.reissued = in.readLong();
-		f.duplicated = in.readLong();
+		long[] stats = { in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong() };
 		int nr = in.readCount(1 << 16);
-		List<GrantRef> retired = new ArrayList<>();
+		List<GrantRef> refsBefore = new ArrayList<>();
 		for (int i = 0; i < nr; i++) {
-			retired.add(GrantRef.of(in.readInt()));
+			refsBefore.add(GrantRef.of(in.readInt()));
 		}
 		in.expectEnd();
+		saved.grants().forEach(g -> refsBefore.add(GrantRef.of(g.ref())));
+		saved.rings().forEach(r -> refsBefore.addAll(r.refs()));
+		saved.shadow().forEach(s -> s.grefs().forEach(g -> refsBefore.add(GrantRef.of(g))));
+		Blkfront f = new Blkfront(guest, saved.id(), saved.backendDomid(), refsBefore, sink);
+		for (Bio b : onRing) {
+			f.queue.addLast(b);
+			f.bios.put(b.tag(), b);
+			f.replayTags.add(b.tag());
+			f.preSuspend.add(b.tag());
+		}
+		for (Bio b : queued) {
+			f.queue.addLast(b);
+			f.bios.put(b.tag(), b);
+			f.preSuspend.add(b.tag());
+		}
+		f.issued = stats[0];
+		f.completed = stats[1];
+		f.replayed = stats[2];
+		f.reissued = stats[3];
+		f.duplicated = stats[4];
 		f.savedFeatures = new TreeMap<>(saved.features());
-		f.refsBefore = new ArrayList<>(retired);
-		saved.grants().forEach(g -> f.refsBefore.add(GrantRef.of(g.ref())));
-		saved.rings().forEach(r -> f.refsBefore.addAll(r.refs()));
-		saved.shadow().forEach(s -> s.grefs().forEach(g -> f.refsBefore.add(GrantRef.of(g))));
 		return f;
 	}
 
@@ -460,11 +471,6 @@ final class Blkfront extends Frontend {
 		// (a tag completed twice) count with the frontend's (a response for a free shadow slot)
 		return new DeviceCounters(issued, completed, onRing.size() + queue.size(), replayed, reissued,
 				duplicated + w[2], w[3], w[4], w[5], 0, 0, 0);
-	}
-
-	@Override
-	DomId backendDomid() {
-		return backendId;
 	}
 
 }

@@ -28,7 +28,8 @@ import org.xso.xen.ring.RingMemory;
 /**
  * One queue of blkfront's connection to its backend (Linux {@code blkfront_ring_info}): the granted ring pages, the shadow of requests on the
  * ring (Linux {@code blkfront_ring_info.shadow[]}: the ring id indexes it, a free list links it),
- * and the grants of data, persistent and indirect pages. Confined to the frontend's executor.
+ * and the grants of data, persistent and indirect pages. Confined to the frontend's executor: every
+ * field is owned by it.
  */
 final class BlkfrontRing {
 

@@ -40,6 +40,12 @@ import org.xso.xen.blkif.BlkifStatus;
  * <p>
  * Guest memory is finite: a request whose pages cannot be allocated is not submitted, and the
  * workload tries again when a completion frees pages.
+ *
+ * <p>
+ * <b>Threads.</b> Several threads call it: blkfront's executor with completions, the controls and
+ * the save on the caller's thread, the guest's bus when it attaches the device. Every field is
+ * guarded by the workload's monitor; it hands bios to blkfront by message and never waits for the
+ * driver while it holds the monitor.
  */
 final class BlockWorkload implements BioSink, Workload {
 
@@ -119,7 +125,7 @@ final class BlockWorkload implements BioSink, Workload {
 		this.generation = System.currentTimeMillis() << 20;
 	}
 
-	void attach(Blkfront front) {
+	synchronized void attach(Blkfront front) {
 		this.front = front;
 	}
 

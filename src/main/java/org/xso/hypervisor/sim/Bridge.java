@@ -29,6 +29,11 @@ import org.xso.xen.Mfn;
  * these records ({@link #takeDrops}), so a packet the network lost is counted dropped rather than
  * silently missing. The records live on this host: a guest migrated to another host cannot learn
  * of drops here, which is why a restore counts everything that was on the wire as dropped.
+ *
+ * <p>
+ * <b>Threads.</b> Every netback calls the bridge on its own executor. The routing table, the drop
+ * records and the counters are guarded by the bridge's monitor; a port's inbox by the port's own,
+ * which the sender's executor fills and the receiver's drains.
  */
 final class Bridge {
 

@@ -14,7 +14,8 @@ import org.xso.xen.mm.MachineMemory;
 /**
  * The simulator's save image of a guest: its populated pages (by pfn) and its user-space state
  * (the workloads' bookkeeping, by device), the part of a real save image the checkpoint keeps
- * opaque.
+ * opaque. Stateless: a save writes it on the caller's thread from what is thread-safe to read (the
+ * memory and the workloads synchronize themselves); a resume reads it before any driver runs.
  */
 final class GuestImage {
 

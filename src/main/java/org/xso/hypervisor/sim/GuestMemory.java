@@ -18,6 +18,10 @@ import org.xso.xen.mm.MachineMemory;
  * are populated on demand, so a 512 MiB guest holds only the pages its drivers and workloads
  * touch. A save captures the populated pages; a restore copies them onto <b>new</b> machine frames,
  * which is why every grant the guest issued before the suspend is dead afterwards.
+ *
+ * <p>
+ * <b>Threads.</b> Shared by every driver and workload of the guest, on their executors and the
+ * callers' threads: every method synchronizes on the memory.
  */
 final class GuestMemory {
 

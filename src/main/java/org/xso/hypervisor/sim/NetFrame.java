@@ -16,7 +16,8 @@ import java.util.zip.CRC32;
  * </pre>
  *
  * The CRC covers the payload from offset 14 with the CRC field left out, so a bridge that rewrites
- * the MAC addresses (the echo endpoint swaps them) keeps the frame intact.
+ * the MAC addresses (the echo endpoint swaps them) keeps the frame intact. Stateless: any thread,
+ * on a page the caller owns.
  */
 final class NetFrame {
 

@@ -6,7 +6,8 @@ import org.xso.xen.Pfn;
 
 /**
  * A packet as the guest's network stack hands it to netfront: the tag the sender knows it by
- * (the net workload's sequence number) and the guest page holding the frame at offset 0.
+ * (the net workload's sequence number) and the guest page holding the frame at offset 0. Immutable:
+ * it passes from the workload's thread to netfront's executor.
  */
 record NetPacket(long tag, Pfn page, int length) {
 

@@ -30,6 +30,11 @@ import org.xso.xen.Pfn;
  * (the old backend and bridge port are gone; a late echo moves it back). So
  * {@code sent = received + dropped + inFlight} always, and once the network has settled
  * {@code inFlight} reaches 0: a packet silently lost would stay in flight for ever.
+ *
+ * <p>
+ * <b>Threads.</b> Netfront's executor calls it with what arrived and what was dropped, the controls
+ * and the save on the caller's thread: every field is guarded by the workload's monitor. It hands
+ * packets to netfront by message and never waits for the driver while it holds the monitor.
  */
 final class NetWorkload implements Workload {
 
@@ -82,7 +87,7 @@ final class NetWorkload implements Workload {
 		this.id = id;
 	}
 
-	void attach(Netfront front) {
+	synchronized void attach(Netfront front) {
 		this.front = front;
 	}
 

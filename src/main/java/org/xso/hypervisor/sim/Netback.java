@@ -32,6 +32,11 @@ import org.xso.xen.store.XsTransaction;
  * to the bridge. Receive is {@link NetbackRx}. On the frontend's Closing or Closed it detaches
  * from the bridge (frames on their way are dropped and recorded), unbinds and unmaps. It runs on
  * its own executor and reaches the frontend only through xenstore, grants and the event channel.
+ *
+ * <p>
+ * <b>Threads.</b> Every field is owned by the driver's executor (see {@link Backend}), which the
+ * event channel's handler, the stall timer and the bridge's deliveries queue their work on; the
+ * transmit count alone is volatile, written there and read by tests and benchmarks.
  */
 final class Netback extends Backend {
 
@@ -53,6 +58,7 @@ final class Netback extends Backend {
 
 	private boolean retryArmed;
 
+	/** Written on the executor only; volatile for readers elsewhere. */
 	private volatile long transmitted;
 
 	Netback(SimHost host, DomId frontend, DeviceId id, String dir) {

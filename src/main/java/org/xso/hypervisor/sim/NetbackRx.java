@@ -23,7 +23,8 @@ import org.xso.xen.ring.BackRing;
  * {@link #RX_QUEUE_MAX} frames, and req_event is armed so the frontend's next refill notifies.
  * A frame is dropped, and recorded with the bridge, when the queue is full, when it waited
  * {@link #RX_STALL_TIMEOUT} (Linux's rx drain timeout, shortened), when the copy fails, or when
- * the vif disconnects. Runs on its netback's executor.
+ * the vif disconnects. Runs on its netback's executor, which owns every field; the delivered count
+ * alone is volatile, for readers elsewhere.
  */
 final class NetbackRx {
 

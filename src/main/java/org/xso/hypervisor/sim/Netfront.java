@@ -30,6 +30,12 @@ import org.xso.xen.store.XsTransaction;
  * quiesce freezes with packets on the tx ring, and a restore drops them, counted: netfront never
  * replays a transmit. Under {@link SuspendStrategy#SUSPEND_RESUME} (NetBSD) a quiesce drains the
  * tx ring, keeps the rx buffers until the ring is torn down, then closes.
+ *
+ * <p>
+ * <b>Threads.</b> As every {@link Frontend}: the queue, the rings, the carrier and the counters are
+ * owned by the driver's executor; {@link #transmit(NetPacket)}, which the workload calls on its own
+ * thread, is a message. {@link #restore} fills them in on the caller's thread before the executor
+ * runs anything.
  */
 final class Netfront extends Frontend {
 
@@ -61,12 +67,12 @@ final class Netfront extends Frontend {
 
 	private long reissued;
 
-	Netfront(SimGuest guest, DeviceId id, NetWorkload workload) {
-		super(guest, id, "netfront");
+	Netfront(SimGuest guest, DeviceId id, DomId backendId, List<GrantRef> refsBefore, NetWorkload workload) {
+		super(guest, id, backendId, refsBefore, "netfront");
 		this.workload = workload;
 	}
 
-	/** Queues a packet; it goes on the ring when the link is up and the ring has room. */
+	/** Queues a packet; it goes on the ring when the link is up and the ring has room. A message. */
 	void transmit(NetPacket p) {
 		executor.execute(() -> {
 			queue.addLast(p);
@@ -86,7 +92,7 @@ final class Netfront extends Frontend {
 		}
 		rings = new NetfrontRings(guest, backendId);
 		EvtchnPort p = allocEvtchn();
-		regranted.complete(null);
+		reached(Phase.REGRANTED);
 		xs.transaction((XsTransaction t) -> {
 			t.write(nodePath + "/tx-ring-ref", rings.txRef.toString());
 			t.write(nodePath + "/rx-ring-ref", rings.rxRef.toString());
@@ -117,11 +123,11 @@ final class Netfront extends Frontend {
 		featuresLost = lost;
 		carrier = true;
 		mode = Mode.RUNNING;
-		connected.complete(null);
+		reached(Phase.CONNECTED);
 		refillRx();
 		kick();
-		replayedPhase.complete(null);
-		verified.complete(null);
+		reached(Phase.REPLAYED);
+		reached(Phase.VERIFIED);
 	}
 
 	@Override
@@ -238,7 +244,7 @@ final class Netfront extends Frontend {
 	}
 
 	@Override
-	DeviceSavedState save(SortedMap<String, String> backendInfo) {
+	DeviceSavedState saveState(SortedMap<String, String> backendInfo) {
 		List<NetPacket> onRing = rings == null ? List.of()
 				: rings.txInFlightSlots().stream().map(s -> new NetPacket(s.tag(), s.page(), s.length())).toList();
 		NetfrontImage image = new NetfrontImage(onRing, List.copyOf(queue),
@@ -258,7 +264,10 @@ final class Netfront extends Frontend {
 	 * and never reached the ring is sent after the reconnect.
 	 */
 	static Netfront restore(SimGuest guest, DeviceSavedState saved, NetWorkload workload) {
-		Netfront f = new Netfront(guest, saved.id(), workload);
+		List<GrantRef> refsBefore = new ArrayList<>();
+		saved.rings().forEach(r -> refsBefore.addAll(r.refs()));
+		saved.grants().forEach(g -> refsBefore.add(GrantRef.of(g.ref())));
+		Netfront f = new Netfront(guest, saved.id(), saved.backendDomid(), refsBefore, workload);
 		NetfrontImage image = NetfrontImage.fromBytes(saved.driverState());
 		image.onRing().forEach(p -> guest.memory().free(p.page()));
 		image.privatePages().forEach(guest.memory()::free);
@@ -270,9 +279,6 @@ final class Netfront extends Frontend {
 		f.reissued = st.reissued() + image.queued().size();
 		f.lostInRestore = image.onRing().stream().map(NetPacket::tag).toList();
 		f.savedFeatures = new TreeMap<>(saved.features());
-		f.refsBefore = new ArrayList<>();
-		saved.rings().forEach(r -> f.refsBefore.addAll(r.refs()));
-		saved.grants().forEach(g -> f.refsBefore.add(GrantRef.of(g.ref())));
 		return f;
 	}
 
@@ -324,11 +330,6 @@ final class Netfront extends Frontend {
 		NetWorkload.Counters w = workload.counters();
 		return new DeviceCounters(issued, completed, w.inFlight(), 0, reissued, w.duplicated() + badResponses,
 				w.lost(), w.corrupt(), 0, w.sent(), w.received(), w.dropped());
-	}
-
-	@Override
-	DomId backendDomid() {
-		return backendId;
 	}
 
 }

@@ -11,7 +11,7 @@ import org.xso.xen.Pfn;
  * Netfront's private state in a save image ({@code DeviceSavedState.driverState}), canonically
  * encoded: the packets on the tx ring and those queued behind it (each a guest page holding the
  * frame), the guest pages of the connection (both rings and the posted rx buffers) and the
- * driver's counters.
+ * driver's counters. Immutable.
  */
 record NetfrontImage(List<NetPacket> onRing, List<NetPacket> queued, List<Pfn> privatePages, Stats stats) {
 

@@ -27,7 +27,7 @@ import org.xso.xen.ring.RingMemory;
  * (Linux {@code tx_skbs[]}: the ring id indexes it, a free list links it) holding each packet's
  * page and its read-only grant, and the rx buffers posted to the backend, each an empty page
  * granted writable (Linux {@code rx_skbs[]} / {@code grant_rx_ref[]}). Confined to the
- * frontend's executor.
+ * frontend's executor: every field is owned by it.
  */
 final class NetfrontRings {
 

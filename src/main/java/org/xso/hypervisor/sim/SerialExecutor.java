@@ -9,6 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One driver's executor: tasks run one at a time, in submission order, on a shared pool. Every
  * frontend and backend has its own, so the two ends of a device never run each other's code; a
  * thousand guests do not need eight thousand threads.
+ *
+ * <p>
+ * <b>Threads.</b> Any thread may {@link #execute} or {@link #close}: the queue and the running flag
+ * are guarded by the queue's monitor, which also makes everything a task's submitter did before
+ * {@code execute} visible to the task. {@code current} is volatile, for {@link #inExecutor()}.
  */
 final class SerialExecutor implements Executor {
 

@@ -6,9 +6,13 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.SimulatorControls;
 
-/** Selects the simulator when {@code xso.hypervisor=sim} (the default). */
+/**
+ * Selects the simulator when {@code xso.hypervisor=sim} (the default): the hypervisor port and,
+ * beside it, the {@link SimulatorControls} only a simulated host has. Spring builds them once, on
+ * the thread that starts the context.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "xso.hypervisor", havingValue = "sim", matchIfMissing = true)
 class SimConfiguration {
@@ -20,8 +24,14 @@ class SimConfiguration {
 	 * service died finds its disk; blank keeps both in memory.
 	 */
 	@Bean(destroyMethod = "close")
-	Hypervisor simHypervisor(@Value("${xso.sim.snapshot-dir:./data/disks}") String snapshotDir) {
+	SimHypervisor simHypervisor(@Value("${xso.sim.snapshot-dir:./data/disks}") String snapshotDir) {
 		return snapshotDir.isBlank() ? new SimHypervisor() : new SimHypervisor(Path.of(snapshotDir));
+	}
+
+	/** Closed with the simulator it controls. */
+	@Bean(destroyMethod = "")
+	SimulatorControls simulatorControls(SimHypervisor simHypervisor) {
+		return simHypervisor.controls();
 	}
 
 }

@@ -13,7 +13,11 @@ import org.xso.hypervisor.WorkloadSpec;
 import org.xso.xen.DomId;
 import org.xso.xen.EvtchnPort;
 
-/** Workloads and faults of the simulated host. */
+/**
+ * Workloads and faults of the simulated host, beside the port. Called on the callers' threads; it
+ * keeps no state of its own: the workloads and {@link SimFaults} are thread-safe, and what it needs
+ * of a driver it asks the driver for ({@link Frontend#eventChannels()}).
+ */
 final class SimControls implements SimulatorControls {
 
 	private final SimHost host;
@@ -110,14 +114,17 @@ final class SimControls implements SimulatorControls {
 		host.faults.setBlockLatency(domid, device, latency);
 	}
 
+	/** The device's first event channel is asked of its driver (a control has no deadline of its own). */
 	@Override
 	public void loseNotifications(DomId domid, DeviceId device, int n) {
 		Frontend f = guest(domid).frontend(device);
-		if (f == null || f.ports().isEmpty()) {
+		List<EvtchnPort> ports = f == null ? List.of()
+				: Frontend.await(f.eventChannels(), System.nanoTime() + Frontend.DRIVER_ANSWER.toNanos(),
+						Reason.INTERNAL, device + " driver did not answer");
+		if (ports.isEmpty()) {
 			throw new HypervisorException(Reason.DEVICE_NOT_FOUND, "dom" + domid + " has no connected " + device);
 		}
-		EvtchnPort port = f.ports().get(0);
-		host.evtchn.dropNotifications(domid, port, n);
+		host.evtchn.dropNotifications(domid, ports.get(0), n);
 	}
 
 	@Override

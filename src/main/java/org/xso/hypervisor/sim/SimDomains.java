@@ -28,7 +28,15 @@ import org.xso.xen.DomId;
 import org.xso.xen.XenbusState;
 import org.xso.xen.store.XsWatch;
 
-/** The domain lifecycle of the simulated host: what {@code xl create/destroy/save/restore} do. */
+/**
+ * The domain lifecycle of the simulated host: what {@code xl create/destroy/save/restore} do.
+ *
+ * <p>
+ * <b>Threads.</b> It runs on the callers' threads (the toolstack's) and keeps no state of its own:
+ * giving a domain its id and name is synchronized, so two creates or restores never take the same.
+ * It reaches a frontend only through its messages and its thread-safe parts (its phases, backend
+ * domain and old refs), never its fields; the frontends' own executors do the drivers' work.
+ */
 final class SimDomains {
 
 	/** Backend-info key naming the disk snapshot taken with a save. */
@@ -60,13 +68,14 @@ final class SimDomains {
 				plug(g, d);
 			}
 			for (DeviceSpec d : spec.devices()) {
-				awaitFrontend(g, d.id(), deadline).connected.get(remainingMillis(deadline),
-						java.util.concurrent.TimeUnit.MILLISECONDS);
+				Frontend.await(awaitFrontend(g, d.id(), deadline).phase(Frontend.Phase.CONNECTED), deadline,
+						Reason.BACKEND_TIMEOUT, "devices of dom" + domid + " did not connect within " + timeout);
 			}
 			return g;
 		}
 		catch (Exception e) {
-			teardown(g, Duration.ofSeconds(5));
+			// the undo has the call's time again: the call's own is spent
+			teardown(g, timeout);
 			// the disks stay: this may have been a guest created again after the service died
 			forEachVbd(spec, devid -> host.disks.release(domid, devid));
 			throw e instanceof HypervisorException h ? h
@@ -125,7 +134,8 @@ final class SimDomains {
 		plug(g, d);
 		Frontend f = awaitFrontend(g, d.id(), deadline);
 		try {
-			Frontend.await(f.connected, deadline, Reason.BACKEND_TIMEOUT, d.id() + " did not connect");
+			Frontend.await(f.phase(Frontend.Phase.CONNECTED), deadline, Reason.BACKEND_TIMEOUT,
+					d.id() + " did not connect");
 		}
 		catch (HypervisorException e) {
 			unplug(g, f, deadline);
@@ -140,14 +150,14 @@ final class SimDomains {
 			throw new HypervisorException(Reason.DEVICE_NOT_FOUND, "dom" + g.domid() + " has no " + id);
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		host.toolstack.requestRemoval(g.domid(), id, f.backendDomid());
+		host.toolstack.requestRemoval(g.domid(), id, f.backendId);
 		Frontend.await(f.closed, deadline, Reason.BACKEND_TIMEOUT, id + " did not close");
 		unplug(g, f, deadline);
 	}
 
 	private void unplug(SimGuest g, Frontend f, long deadline) {
 		CompletableFuture<Void> removal = host.backends.removal(g.domid(), f.id);
-		host.toolstack.removeDevice(g.domid(), f.id, f.backendDomid());
+		host.toolstack.removeDevice(g.domid(), f.id, f.backendId);
 		Frontend.await(removal, deadline, Reason.BACKEND_TIMEOUT, f.id + " backend did not go");
 		if (f.id.type() == DeviceType.vbd) {
 			host.disks.remove(g.domid(), f.id.devid());
@@ -159,7 +169,7 @@ final class SimDomains {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		if (g.state() == PowerState.RUNNING) {
 			for (Frontend f : g.frontends().values()) {
-				host.toolstack.requestRemoval(g.domid(), f.id, f.backendDomid());
+				host.toolstack.requestRemoval(g.domid(), f.id, f.backendId);
 			}
 			for (Frontend f : g.frontends().values()) {
 				try {
@@ -214,7 +224,7 @@ final class SimDomains {
 		Map<DeviceId, CompletableFuture<Void>> removals = new TreeMap<>();
 		for (Frontend f : g.frontends().values()) {
 			removals.put(f.id, host.backends.removal(g.domid(), f.id));
-			host.toolstack.removeDevice(g.domid(), f.id, f.backendDomid() == null ? DomId.DOM0 : f.backendDomid());
+			host.toolstack.removeDevice(g.domid(), f.id, f.backendId);
 		}
 		for (Map.Entry<DeviceId, CompletableFuture<Void>> e : removals.entrySet()) {
 			try {
@@ -242,7 +252,8 @@ final class SimDomains {
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
 				// the guest stops at one instant: what is on the rings stays there, in the shadow;
 				// every driver freezes at once, then the kernel waits for them all
-				devices.addAll(Frontend.onEvery(g.frontends().values(), Frontend::freeze, deadline, "freeze"));
+				devices.addAll(Frontend.onEvery(g.frontends().values(), Frontend::freeze, deadline,
+						Reason.QUIESCE_TIMEOUT, "freeze"));
 				freezeWorkloads(g, true);
 			}
 			else {
@@ -255,7 +266,8 @@ final class SimDomains {
 		}
 		catch (HypervisorException e) {
 			try {
-				thaw(g, Duration.ofSeconds(10));
+				// the undo has the call's time again: the call's own is spent
+				thaw(g, timeout);
 			}
 			catch (HypervisorException thaw) {
 				throw new ThawFailedException(thaw, e);
@@ -303,20 +315,21 @@ final class SimDomains {
 			g.quarantineRefs(oldRefs);
 			phases.accept(ResumePhase.REGRANT);
 			g.resumeDevices();
-			SimHypervisor.awaitAll(fronts, f -> f.regranted, deadline, Reason.BACKEND_TIMEOUT, "not re-granted");
+			SimHypervisor.awaitAll(fronts, Frontend.Phase.REGRANTED, deadline, "not re-granted");
 			phases.accept(ResumePhase.RECONNECT);
-			SimHypervisor.awaitAll(fronts, f -> f.connected, deadline, Reason.BACKEND_TIMEOUT, "did not reconnect");
+			SimHypervisor.awaitAll(fronts, Frontend.Phase.CONNECTED, deadline, "did not reconnect");
 			phases.accept(ResumePhase.REPLAY);
-			SimHypervisor.awaitAll(fronts, f -> f.replayedPhase, deadline, Reason.BACKEND_TIMEOUT, "did not replay");
+			SimHypervisor.awaitAll(fronts, Frontend.Phase.REPLAYED, deadline, "did not replay");
 			g.setState(PowerState.RUNNING);
 			freezeWorkloads(g, false);
 			phases.accept(ResumePhase.VERIFY);
-			SimHypervisor.awaitAll(fronts, f -> f.verified, deadline, Reason.BACKEND_TIMEOUT,
+			SimHypervisor.awaitAll(fronts, Frontend.Phase.VERIFIED, deadline,
 					"requests issued before the suspend did not all complete");
-			return report(g, fronts);
+			return report(g, fronts, deadline);
 		}
 		catch (RuntimeException e) {
-			teardown(g, Duration.ofSeconds(5));
+			// the undo has the call's time again: the call's own is spent
+			teardown(g, timeout);
 			// nothing of the target is left behind: the disks restored for it go too
 			for (DeviceSavedState d : image.devices()) {
 				if (d.id().type() == DeviceType.vbd) {
@@ -382,7 +395,7 @@ final class SimDomains {
 				w.freeze(true);
 				Blkfront f = Blkfront.restore(g, d, w);
 				w.attach(f);
-				f.countersAtRestore = f.counters();
+				f.restored();
 				g.addRestored(f, w);
 				fronts.put(d.id(), f);
 			}
@@ -395,7 +408,7 @@ final class SimDomains {
 				w.freeze(true);
 				Netfront f = Netfront.restore(g, d, w);
 				w.attach(f);
-				f.countersAtRestore = f.counters();
+				f.restored();
 				g.addRestored(f, w);
 				fronts.put(d.id(), f);
 			}
@@ -404,16 +417,9 @@ final class SimDomains {
 		return fronts;
 	}
 
-	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		List<ResumeReport.Device> devices = Frontend.onEvery(fronts.values(), f -> f.submit(() -> {
-			// this resume's own work: the counters run over the guest's life and came back with its image
-			var c = f.counters();
-			var before = f.countersAtRestore;
-			return new ResumeReport.Device(f.id, c.replayed() - before.replayed(), c.reissued() - before.reissued(),
-					c.packetsDropped() - before.packetsDropped(), f.refsBefore,
-					f.ringRefs(), f.featuresLost);
-		}), deadline, "report");
+	private static ResumeReport report(SimGuest g, Map<DeviceId, Frontend> fronts, long deadline) {
+		List<ResumeReport.Device> devices = Frontend.onEvery(fronts.values(), Frontend::resumeReport, deadline,
+				Reason.BACKEND_TIMEOUT, "report");
 		return new ResumeReport(g.domid(), devices);
 	}
 

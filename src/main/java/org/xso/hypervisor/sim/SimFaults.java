@@ -9,7 +9,11 @@ import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
 import org.xso.xen.DomId;
 
-/** Fault injection and tuning knobs of the simulated host. */
+/**
+ * Fault injection and tuning knobs of the simulated host. Thread-safe (concurrent maps, a volatile
+ * default): the controls set them on the callers' threads, the drivers read them on their
+ * executors.
+ */
 final class SimFaults {
 
 	private final Map<String, Duration> latency = new ConcurrentHashMap<>();

@@ -22,6 +22,12 @@ import org.xso.xen.store.XsWatchEvent;
  * A guest's kernel as far as the split drivers go: its memory (P2M), its xenstore connection, its
  * grant table, the xenbus frontend bus that probes {@code device/} (seed step 2), its frontends and
  * the workloads running on them.
+ *
+ * <p>
+ * <b>Threads.</b> The bus's probes run on the guest's bus executor; the toolstack's calls on the
+ * callers' threads. The maps of frontends and workloads are concurrent (the bus adds and removes,
+ * a restore adds, everyone reads), the power state and the bus watch are volatile; each frontend
+ * owns its own state on its own executor.
  */
 final class SimGuest {
 
@@ -47,7 +53,8 @@ final class SimGuest {
 
 	private volatile PowerState state = PowerState.RUNNING;
 
-	private XsWatch busWatch;
+	/** Set by the boot or the restore's resume, cancelled by the kill, on the toolstack's threads. */
+	private volatile XsWatch busWatch;
 
 	private SimGuest(SimHost host, DomId domid, GuestSpec spec, GuestMemory memory) {
 		this.host = host;
@@ -95,9 +102,12 @@ final class SimGuest {
 			for (String devid : xs.tryRead("device/" + type).isPresent() ? xs.directory("device/" + type)
 					: List.<String>of()) {
 				DeviceId id = new DeviceId(type, Integer.parseInt(devid));
-				if (!frontends.containsKey(id) && xs.tryRead("device/" + type + "/" + devid + "/state").isPresent()
-						&& xs.tryRead("device/" + type + "/" + devid + "/backend").isPresent()) {
-					attachFrontend(id).start();
+				String dir = "device/" + type + "/" + devid;
+				if (!frontends.containsKey(id) && xs.tryRead(dir + "/state").isPresent()
+						&& xs.tryRead(dir + "/backend").isPresent()) {
+					// the toolstack writes backend-id with backend, in one transaction
+					xs.tryRead(dir + "/backend-id")
+						.ifPresent(be -> attachFrontend(id, DomId.of(Integer.parseInt(be))).start());
 				}
 			}
 		}
@@ -111,18 +121,18 @@ final class SimGuest {
 		}
 	}
 
-	private Frontend attachFrontend(DeviceId id) {
+	private Frontend attachFrontend(DeviceId id, DomId backendId) {
 		Frontend f;
 		if (id.type() == DeviceType.vbd) {
 			BlockWorkload w = new BlockWorkload(this, id);
-			Blkfront bf = new Blkfront(this, id, w);
+			Blkfront bf = new Blkfront(this, id, backendId, List.of(), w);
 			w.attach(bf);
 			blockWorkloads.put(id, w);
 			f = bf;
 		}
 		else {
 			NetWorkload w = new NetWorkload(this, id);
-			Netfront nf = new Netfront(this, id, w);
+			Netfront nf = new Netfront(this, id, backendId, List.of(), w);
 			w.attach(nf);
 			netWorkloads.put(id, w);
 			f = nf;

@@ -28,6 +28,13 @@ import org.xso.xen.store.Xenstore;
  * The simulated Xen host: the machine frames, the xenstore daemon, the grant tables and event
  * channels (the hypervisor's part), dom0 with its block and net backends, and the guests. Plain
  * Java, no Spring: tests build one directly.
+ *
+ * <p>
+ * <b>Threads.</b> The drivers run on {@link #driverPool}, each on its own {@link SerialExecutor};
+ * the timers on {@link #timers}; the toolstack's calls on the callers' threads. The host's parts are
+ * thread-safe (the xen package's memory, xenstore, grant tables and event channels lock
+ * themselves; the guests and the listeners are in concurrent collections, the deferred frees are
+ * guarded by their list's monitor, {@code halted} is volatile).
  */
 final class SimHost implements AutoCloseable {
 

@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
@@ -40,10 +38,15 @@ import org.xso.xen.store.XsNodeView;
  * PV control protocol ({@code control/shutdown = suspend}), the frontends' suspend routines, a
  * save of every device and of the guest's pages, and the domain's destruction; a resume builds the
  * guest again on new machine frames and lets its frontends reconnect through xenstore.
+ *
+ * <p>
+ * <b>Threads.</b> The port's calls run on the callers' threads and keep no state here; what they
+ * need of a driver they ask the driver for, on its executor ({@link Frontend}).
  */
 public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	public static final String ADAPTER = "sim";
+
 
 	final SimHost host;
 
@@ -96,11 +99,13 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		return new GuestInfo(g.domid(), g.spec(), g.state(), devices);
 	}
 
+	/**
+	 * What the driver reports of its device, asked on its executor. A query has no caller's deadline:
+	 * it waits up to {@link Frontend#DRIVER_ANSWER}.
+	 */
 	static DeviceInfo deviceInfo(SimGuest g, Frontend f) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		return f.call(() -> new DeviceInfo(f.id, f.backendDomid() == null ? DomId.DOM0 : f.backendDomid(),
-				f.state, f.backendPath == null ? org.xso.xen.XenbusState.Unknown : f.backendState(), f.ringRefs(),
-				f.ports(), f.features(), f.counters()), deadline);
+		return Frontend.await(f.info(), System.nanoTime() + Frontend.DRIVER_ANSWER.toNanos(), Reason.INTERNAL,
+				f.id + " driver did not answer");
 	}
 
 	@Override
@@ -144,24 +149,43 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
+	/**
+	 * Every frontend saves its device on its own executor while the disks are snapshotted here; the
+	 * snapshots of a save that fails (a driver that misses the deadline) are dropped again, as no
+	 * checkpoint will ever name them.
+	 */
 	@Override
-	public SavedDomain save(DomId domid) {
+	public SavedDomain save(DomId domid, Duration deadline) {
 		SimGuest g = existing(domid);
 		if (g.state() != PowerState.PAUSED) {
 			throw new HypervisorException(Reason.DEVICE_NOT_QUIESCED,
 					"dom" + domid + " is " + g.state() + ": quiesce its devices before saving");
 		}
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		List<DeviceSavedState> devices = Frontend.onEvery(g.frontends().values(), f -> {
-			SortedMap<String, String> info = backendInfo(g, f);
-			return f.submit(() -> f.save(info));
-		}, deadline, "save its device");
-		return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
+		if (deadline.isNegative() || deadline.isZero()) {
+			// every device's driver has to answer: with no time for that, fail before any snapshot
+			throw new HypervisorException(Reason.BACKEND_TIMEOUT, "dom" + domid + ": no time left to save it");
+		}
+		long end = System.nanoTime() + deadline.toNanos();
+		List<String> snapshots = new ArrayList<>();
+		try {
+			List<DeviceSavedState> devices = Frontend.onEvery(g.frontends().values(), f -> {
+				SortedMap<String, String> info = backendInfo(g, f);
+				if (info.containsKey(SimDomains.DISK_SNAPSHOT)) {
+					snapshots.add(info.get(SimDomains.DISK_SNAPSHOT));
+				}
+				return f.save(info);
+			}, end, Reason.BACKEND_TIMEOUT, "save its device within " + deadline);
+			return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
+		}
+		catch (RuntimeException e) {
+			snapshots.forEach(host.disks::dropSnapshot);
+			throw e;
+		}
 	}
 
 	private SortedMap<String, String> backendInfo(SimGuest g, Frontend f) {
 		SortedMap<String, String> info = new TreeMap<>();
-		String be = Toolstack.backendPath(f.backendDomid(), g.domid(), f.id);
+		String be = Toolstack.backendPath(f.backendId, g.domid(), f.id);
 		List<String> keys = f.id.type() == DeviceType.vbd ? List.of("sectors", "sector-size", "info", "mode")
 				: List.of("mac", "bridge");
 		for (String k : keys) {
@@ -272,9 +296,9 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		relay.start();
 	}
 
-	@Override
-	public Optional<SimulatorControls> simulator() {
-		return Optional.of(controls);
+	/** The simulated host's workloads and faults: beside the port, not part of it. */
+	public SimulatorControls controls() {
+		return controls;
 	}
 
 	@Override
@@ -302,14 +326,19 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
-	static void awaitAll(Map<DeviceId, Frontend> items, Function<Frontend, CompletableFuture<Void>> phase,
-			long deadlineNanos, Reason reason, String what) {
+	/**
+	 * Waits for every driver to reach {@code phase}; a driver that misses the deadline fails the call
+	 * with BACKEND_TIMEOUT, saying where its handshake stands (which the driver is asked for).
+	 */
+	static void awaitAll(Map<DeviceId, Frontend> items, Frontend.Phase phase, long deadlineNanos, String what) {
 		for (Map.Entry<DeviceId, Frontend> e : items.entrySet()) {
 			try {
-				Frontend.await(phase.apply(e.getValue()), deadlineNanos, reason, e.getKey() + ": " + what);
+				Frontend.await(e.getValue().phase(phase), deadlineNanos, Reason.BACKEND_TIMEOUT,
+						e.getKey() + ": " + what);
 			}
 			catch (HypervisorException ex) {
-				throw new HypervisorException(ex.reason(), ex.getMessage() + " (" + e.getValue().describe() + ")", ex);
+				throw new HypervisorException(ex.reason(),
+						ex.getMessage() + " (" + e.getValue().describeNow() + ")", ex);
 			}
 		}
 	}

@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.text.SafeText;
 
-/** The simulator's logging: one logger, driver names in the messages. */
+/** The simulator's logging: one logger, driver names in the messages. Stateless: any thread. */
 final class SimLog {
 
 	private static final Logger LOG = LoggerFactory.getLogger("org.xso.hypervisor.sim");

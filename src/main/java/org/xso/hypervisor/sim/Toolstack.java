@@ -13,7 +13,8 @@ import org.xso.xen.store.XsTransaction;
  * What libxl does in xenstore for the simulated host: the domain's home, and for each device the
  * frontend and backend directories with their keys and permissions (libxl_device.c: the frontend
  * dir is owned by the guest and readable by the backend domain; the backend dir is owned by the
- * backend domain and readable by the guest). Handshake step 1 of the seed.
+ * backend domain and readable by the guest). Handshake step 1 of the seed. Called on the callers'
+ * threads: its xenstore connection is thread-safe and its instance counter atomic.
  */
 final class Toolstack {
 

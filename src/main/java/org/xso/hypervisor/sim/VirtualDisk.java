@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the writable disk that made it; a writable disk changes in place only what carries its own
  * epoch, and an epoch is never given to two disks, so a snapshot, and every disk restored from
  * it, see exactly the bytes they started with.
+ *
+ * <p>
+ * Thread-safety: every method synchronizes on the disk (blkback calls it on its executor, a save
+ * or a restore on the caller's thread); what a disk shares with its snapshots is never changed in
+ * place, so each disk's own lock is enough.
  */
 final class VirtualDisk implements LiveDisk {
 

@@ -4,7 +4,10 @@ import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.CanonicalOutput;
 import org.xso.hypervisor.WorkloadSpec;
 
-/** What a guest runs on one of its devices (user space, as far as the save image goes). */
+/**
+ * What a guest runs on one of its devices (user space, as far as the save image goes). Thread-safe:
+ * its driver's executor, the controls and the save call it on their own threads.
+ */
 interface Workload {
 
 	void start(WorkloadSpec spec);

@@ -4,7 +4,10 @@ import org.xso.xen.XenbusState;
 import org.xso.xen.store.XsConnection;
 import org.xso.xen.store.XsTransaction;
 
-/** What the xenbus library gives both ends of a device (Linux drivers/xen/xenbus/xenbus_client.c). */
+/**
+ * What the xenbus library gives both ends of a device (Linux drivers/xen/xenbus/xenbus_client.c).
+ * Stateless: each driver calls it on its own executor.
+ */
 final class Xenbus {
 
 	private Xenbus() {

@@ -10,7 +10,9 @@ import org.xso.xen.store.XsWatchEvent;
 
 /**
  * Turns {@code state} writes in xenstore into {@link HypervisorEvent.XenbusStateChanged} events, as a
- * toolstack watching {@code /local/domain} would.
+ * toolstack watching {@code /local/domain} would. The watch runs on the relay's own executor and
+ * publishes from there; {@code started} is guarded by the relay's monitor, as the first listener
+ * may arrive on any thread.
  */
 final class XenbusEventRelay {
 

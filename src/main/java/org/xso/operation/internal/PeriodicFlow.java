@@ -88,7 +88,7 @@ class PeriodicFlow {
 		CheckpointViews.Summary checkpoint;
 		long t2;
 		try {
-			SavedDomain saved = flow.hypervisor.save(t.dom());
+			SavedDomain saved = flow.hypervisor.save(t.dom(), Duration.between(flow.clock.instant(), deadline));
 			t2 = System.nanoTime();
 			checkpoint = flow.journal.store(saved,
 					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),

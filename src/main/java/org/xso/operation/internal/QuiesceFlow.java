@@ -99,7 +99,7 @@ class QuiesceFlow {
 
 	private @Nullable Saved save(OperationTicket t, Set<Phase> done) {
 		try {
-			SavedDomain saved = flow.hypervisor.save(t.dom());
+			SavedDomain saved = flow.hypervisor.save(t.dom(), flow.remaining(t));
 			boolean cancel = flow.journal.advance(t.id(), Phase.SAVE, Phase.PERSIST, flow.clock.instant());
 			done.add(Phase.SAVE);
 			return new Saved(saved, Boundary.of(cancel));

@@ -24,6 +24,7 @@ import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.xen.DomId;
 
@@ -91,7 +92,7 @@ class LibxlHypervisorTest {
 				assertThat(e.getMessage()).isEqualTo("libxl_domain_suspend failed (ERROR_GUEST_TIMEDOUT)");
 			});
 		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
-		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class,
+		assertThatThrownBy(() -> hv.save(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
 	}
 
@@ -135,7 +136,7 @@ class LibxlHypervisorTest {
 		List<HypervisorEvent> events = new CopyOnWriteArrayList<>();
 		hv.addListener(events::add);
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hv.save(DOM3);
+		SavedDomain saved = hv.save(DOM3, DEADLINE);
 		hv.thaw(DOM3, DEADLINE);
 		xs.write("/standin/xenstored-stop", "1");
 		xs.close();
@@ -184,7 +185,7 @@ class LibxlHypervisorTest {
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		String vif = LibxlDevices.backendPath(DomId.DOM0, DOM3, DeviceType.vif, 0);
 		xs.rm(vif);
-		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class, e -> {
+		assertThatThrownBy(() -> hv.save(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class, e -> {
 			assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
 			assertThat(e.device()).contains(DeviceId.vif(0));
 			assertThat(e.getMessage()).isEqualTo("vif/0 of dom3 lost its backend while saving: its backend " + vif
@@ -201,7 +202,7 @@ class LibxlHypervisorTest {
 	void aResumeWhoseBackendsNeverConnectFailsAndLeavesNoDomainBehind() {
 		start(false, false);
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain saved = hv.save(DOM3);
+		SavedDomain saved = hv.save(DOM3, DEADLINE);
 		hv.suspend(DOM3, DEADLINE);
 		xs.write("/standin/stall-backends", "1");
 		assertThatThrownBy(() -> hv.resume(saved, DOM3, Duration.ofMillis(500), p -> {
@@ -222,7 +223,7 @@ class LibxlHypervisorTest {
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		assertThat(StandIn.last(xs, "libxl_domain_suspend")).isEqualTo("domid=3 flags=3");
 		byte[] file = Files.readAllBytes(stateDir.resolve("dom3.save"));
-		SavedDomain saved = hv.save(DOM3);
+		SavedDomain saved = hv.save(DOM3, DEADLINE);
 		LibxlSaveImage image = LibxlSaveImage.decode(saved.memoryImage());
 		assertThat(image.configJson()).contains("\"name\":\"g3\"").contains("\"max_memkb\":262144");
 		assertThat(image.stream()).isEqualTo(file);
@@ -237,7 +238,7 @@ class LibxlHypervisorTest {
 	void refusesToResumeAnotherAdaptersImage() {
 		start(false, false);
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain ours = hv.save(DOM3);
+		SavedDomain ours = hv.save(DOM3, DEADLINE);
 		hv.thaw(DOM3, DEADLINE);
 		// another guest's images: not under the name dom3 runs with
 		GuestSpec other = new GuestSpec("other-4", ours.config().memoryMiB(), ours.config().vcpus(),
@@ -262,7 +263,7 @@ class LibxlHypervisorTest {
 		hv.close(); // the service restarts
 		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
 		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
-		assertThatThrownBy(() -> hv.save(DOM3)).isInstanceOfSatisfying(HypervisorException.class,
+		assertThatThrownBy(() -> hv.save(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
 		hv.thaw(DOM3, DEADLINE);
 		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
@@ -284,7 +285,7 @@ class LibxlHypervisorTest {
 		assertThatThrownBy(() -> hv.detach(DOM3, org.xso.hypervisor.DeviceId.vif(0), DEADLINE))
 			.isInstanceOfSatisfying(HypervisorException.class,
 					e -> assertThat(e.reason()).isEqualTo(Reason.NOT_SUPPORTED));
-		assertThat(hv.simulator()).isEmpty();
+		assertThat(hv).as("workloads and faults are the simulator's").isNotInstanceOf(SimulatorControls.class);
 		assertThat(hv.kind()).isEqualTo("libxl");
 	}
 

@@ -1,6 +1,7 @@
 package org.xso.hypervisor.libxl;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -68,7 +69,8 @@ class LibxlValuesTests {
 		new java.util.Random(7).nextBytes(stream);
 		java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("dom1.save"), stream);
 		LibxlSaveImage image = new LibxlSaveImage("{\"c_info\":{\"name\":\"g\u00e9\"}}", stream);
-		byte[] bytes = LibxlSaveImage.encode(image.configJson(), file);
+		byte[] bytes = LibxlSaveImage.encode(image.configJson(), file,
+				System.nanoTime() + Duration.ofSeconds(60).toNanos());
 		assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("XSOLIBXL");
 		LibxlSaveImage back = LibxlSaveImage.decode(bytes);
 		assertThat(back.configJson()).isEqualTo(image.configJson());
@@ -76,6 +78,18 @@ class LibxlValuesTests {
 		bytes[11] = 2; // version 2
 		assertThatThrownBy(() -> LibxlSaveImage.decode(bytes)).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_IMAGE));
+	}
+
+	/** The save's deadline bounds the read of the image, which is the guest's whole memory. */
+	@Test
+	void stopsReadingASaveImagePastItsDeadline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws java.io.IOException {
+		java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("dom1.save"), new byte[(1 << 20) + 1]);
+		assertThatThrownBy(() -> LibxlSaveImage.encode("{}", file, System.nanoTime() - 1))
+			.isInstanceOfSatisfying(HypervisorException.class, e -> {
+				assertThat(e.reason()).isEqualTo(Reason.BACKEND_TIMEOUT);
+				assertThat(e.getMessage()).contains("missed its deadline");
+			});
 	}
 
 	/** libxl refuses a domid destroyed less than 60 s ago; the adapter waits out what is left. */

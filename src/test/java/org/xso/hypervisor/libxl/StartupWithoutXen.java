@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
  * The service started with {@code xso.hypervisor=libxl} where the adapter cannot connect: it
@@ -63,6 +64,18 @@ abstract class StartupWithoutXen {
 		assertThat(p.get("code").asString()).isEqualTo("HYPERVISOR_UNAVAILABLE");
 		// the reason names files and libxl's source lines: the health endpoint and the log have it, a client not
 		assertThat(p.get("detail").asString()).isEqualTo("the hypervisor is not reachable; the service log says why");
+	}
+
+	/** Workloads and faults are the simulator's: with libxl, reachable or not, there are none to ask for. */
+	@Test
+	void answersSimulatorCallsWithSimulatorNotAvailable() throws Exception {
+		MvcResult r = mvc.perform(post("/api/v1/simulator/faults").contentType("application/json")
+			.content("{\"kind\":\"XENSTORE_CONFLICTS\",\"count\":1}"))
+			.andReturn();
+		assertThat(r.getResponse().getStatus()).isEqualTo(422);
+		JsonNode p = json.readTree(r.getResponse().getContentAsString());
+		assertThat(p.get("code").asString()).isEqualTo("SIMULATOR_NOT_AVAILABLE");
+		assertThat(p.get("detail").asString()).isEqualTo("the libxl adapter has no workload or fault controls");
 	}
 
 }

@@ -77,7 +77,7 @@ class AsOnARealXenHostTest {
 
 	private SavedDomain suspend(DomId domid, SuspendStrategy strategy) {
 		hv.quiesce(domid, strategy, DEADLINE);
-		SavedDomain image = hv.save(domid);
+		SavedDomain image = hv.save(domid, DEADLINE);
 		hv.suspend(domid, DEADLINE);
 		return image;
 	}

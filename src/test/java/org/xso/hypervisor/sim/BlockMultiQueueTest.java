@@ -83,7 +83,7 @@ class BlockMultiQueueTest {
 		hv.create(Optional.of(DOM1), new GuestSpec("guest1", 256, vcpus,
 				List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 1 << 20, 512, features))), DEADLINE);
 		if (workload) {
-			hv.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
+			hv.controls().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
 		}
 		return device();
 	}
@@ -93,9 +93,9 @@ class BlockMultiQueueTest {
 	}
 
 	private void assertAllDoneExactlyOnce() {
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+		assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		// a verify leaves the workload running: stop it and let what is in flight complete
-		hv.simulator().orElseThrow().stopWorkload(DOM1);
+		hv.controls().stopWorkload(DOM1);
 		await().atMost(DEADLINE).until(() -> device().counters().inFlight() == 0);
 		DeviceCounters c = device().counters();
 		assertThat(c.duplicated()).as("duplicated").isZero();
@@ -229,7 +229,7 @@ class BlockMultiQueueTest {
 
 	private ResumeReport cycle(SuspendStrategy strategy) {
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		return hv.resume(SavedDomain.fromCanonicalBytes(image.canonicalBytes()), DOM1, DEADLINE, p -> {
 		});
@@ -244,7 +244,7 @@ class BlockMultiQueueTest {
 		for (int i = 0; i < 200; i++) {
 			java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(2_000_000));
 			QuiesceReport q = hv.quiesce(DOM1, strategy, DEADLINE);
-			SavedDomain image = hv.save(DOM1);
+			SavedDomain image = hv.save(DOM1, DEADLINE);
 			DeviceSavedState saved = image.devices().get(0);
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
 				assertThat(saved.rings()).extracting(RingSnapshot::name)
@@ -277,7 +277,7 @@ class BlockMultiQueueTest {
 	void spreadsTheWorkloadOverEveryQueueAndSavesEachRing(SuspendStrategy strategy) {
 		boot(FOUR_QUEUES, Duration.ofMillis(3), true);
 		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		DeviceSavedState saved = image.devices().get(0);
 		assertThat(saved.rings()).hasSize(4);
 		for (RingSnapshot r : saved.rings()) {
@@ -302,7 +302,7 @@ class BlockMultiQueueTest {
 		before.ringRefs().forEach(r -> oldRefs.add(r.value()));
 		assertThat(oldRefs).hasSize(16);
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		image.devices().forEach(d -> d.grants().forEach(g -> oldRefs.add(g.ref())));
 		hv.suspend(DOM1, DEADLINE);
 		hv.resume(image, DOM1, DEADLINE, p -> {
@@ -331,14 +331,14 @@ class BlockMultiQueueTest {
 			int queues) {
 		boot(FOUR_QUEUES, Duration.ofMillis(3), true);
 		QuiesceReport q = hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		List<ShadowEntry> shadow = image.devices().get(0).shadow();
 		assertThat(q.devices().get(0).shadowed()).isEqualTo(shadow.size()).isPositive();
 		Set<Long> shadowedTags = new HashSet<>();
 		shadow.forEach(s -> shadowedTags.add(s.tag()));
 		assertThat(image.devices().get(0).rings()).hasSize(4);
 		hv.suspend(DOM1, DEADLINE);
-		hv.simulator().orElseThrow().setBackendFeaturesAfterRestore(DOM1, XVDA, after);
+		hv.controls().setBackendFeaturesAfterRestore(DOM1, XVDA, after);
 		hv.host.xenstore.clearHistory();
 		ResumeReport r = hv.resume(image, DOM1, DEADLINE, p -> {
 		});

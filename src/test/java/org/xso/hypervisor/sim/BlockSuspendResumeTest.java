@@ -57,13 +57,13 @@ class BlockSuspendResumeTest {
 		hv.host.faults.defaultBlockLatency = latency;
 		hv.create(Optional.of(DOM1), new GuestSpec("guest1", 256, 1,
 				List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 1 << 20, 512, features))), DEADLINE);
-		hv.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
+		hv.controls().startWorkload(DOM1, new WorkloadSpec(true, 16, 24, 2048, false, 1));
 	}
 
 	/** Verifies the disk, then stops the workload (a verify leaves it running) and waits for what is in flight. */
 	private void verifyAndSettle() {
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
-		hv.simulator().orElseThrow().stopWorkload(DOM1);
+		assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+		hv.controls().stopWorkload(DOM1);
 		await().atMost(DEADLINE).until(() -> counters().inFlight() == 0);
 	}
 
@@ -74,7 +74,7 @@ class BlockSuspendResumeTest {
 	private ResumeReport cycle(SuspendStrategy strategy) {
 		QuiesceReport q = hv.quiesce(DOM1, strategy, DEADLINE);
 		assertThat(q.devices()).hasSize(1);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		assertThat(hv.guest(DOM1)).isEmpty();
 		List<ResumePhase> phases = new ArrayList<>();
@@ -124,7 +124,7 @@ class BlockSuspendResumeTest {
 		Set<Integer> oldRefs = new HashSet<>();
 		hv.guest(DOM1).orElseThrow().devices().get(0).ringRefs().forEach(r -> oldRefs.add(r.value()));
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		image.devices().forEach(d -> d.grants().forEach(g -> oldRefs.add(g.ref())));
 		assertThat(oldRefs).isNotEmpty();
 		hv.suspend(DOM1, DEADLINE);
@@ -173,9 +173,9 @@ class BlockSuspendResumeTest {
 	void renegotiatesWhenTheRestoredBackendLacksIndirectAndPersistentGrants() {
 		bootWithWorkload(BlkbackFeatures.LINUX_DEFAULT, Duration.ofMillis(3));
 		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
-		hv.simulator().orElseThrow().setBackendFeaturesAfterRestore(DOM1, XVDA, BlkbackFeatures.MINIMAL);
+		hv.controls().setBackendFeaturesAfterRestore(DOM1, XVDA, BlkbackFeatures.MINIMAL);
 		ResumeReport r = hv.resume(image, DOM1, DEADLINE, p -> {
 		});
 		assertThat(r.devices().get(0).featuresLost()).anyMatch(f -> f.startsWith("feature-persistent"))
@@ -199,8 +199,8 @@ class BlockSuspendResumeTest {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(hv.guest(DOM1).orElseThrow().state()).isEqualTo(org.xso.hypervisor.PowerState.RUNNING);
 		hv.host.faults.defaultBlockLatency = Duration.ofMillis(1);
-		hv.simulator().orElseThrow().setBackendLatency(DOM1, XVDA, Duration.ofMillis(1));
-		assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+		hv.controls().setBackendLatency(DOM1, XVDA, Duration.ofMillis(1));
+		assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 	}
 
 }

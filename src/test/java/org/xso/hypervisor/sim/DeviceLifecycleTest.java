@@ -86,7 +86,7 @@ class DeviceLifecycleTest {
 		for (int i = 0; i < 20; i++) {
 			SuspendStrategy strategy = i % 2 == 0 ? SuspendStrategy.SHADOW_REPLAY : SuspendStrategy.SUSPEND_RESUME;
 			hv.quiesce(DOM1, strategy, DEADLINE);
-			var image = hv.save(DOM1);
+			var image = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			hv.resume(image, DOM1, DEADLINE, phase -> {
 			});
@@ -99,7 +99,7 @@ class DeviceLifecycleTest {
 
 	@Test
 	void retriesTheConnectTransactionOnEagain() {
-		hv.simulator().orElseThrow().injectXenstoreConflicts(3);
+		hv.controls().injectXenstoreConflicts(3);
 		long before = hv.host.xenstore.transactionRetries();
 		DeviceInfo d = boot(BlkbackFeatures.LINUX_DEFAULT);
 		assertThat(d.connected()).isTrue();
@@ -108,7 +108,7 @@ class DeviceLifecycleTest {
 
 	@Test
 	void aBackendThatNeverConnectsFailsTheCreateAndLeavesNothingBehind() {
-		hv.simulator().orElseThrow().setBackendsStall(DOM1, true);
+		hv.controls().setBackendsStall(DOM1, true);
 		assertThatThrownBy(() -> hv.create(Optional.of(DOM1),
 				new GuestSpec("g", 128, 1,
 						List.of(new DeviceSpec.Vbd(XVDA.devid(), DomId.DOM0, 2048, 512, BlkbackFeatures.MINIMAL))),
@@ -126,7 +126,7 @@ class DeviceLifecycleTest {
 	void aCancelledSuspendLeavesShadowReplayDevicesUntouched() {
 		DeviceInfo before = boot(BlkbackFeatures.LINUX_DEFAULT);
 		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		hv.save(DOM1);
+		hv.save(DOM1, DEADLINE);
 		hv.thaw(DOM1, DEADLINE);
 		DeviceInfo after = hv.guest(DOM1).orElseThrow().devices().get(0);
 		assertThat(after.ringRefs()).isEqualTo(before.ringRefs());
@@ -156,9 +156,9 @@ class DeviceLifecycleTest {
 	@Test
 	void aLostNotificationStallsTheRingAndADrainReportsItAtItsDeadline() {
 		boot(BlkbackFeatures.LINUX_DEFAULT);
-		hv.simulator().orElseThrow().startWorkload(DOM1, new org.xso.hypervisor.WorkloadSpec(true, 4, 8, 256, false, 1));
+		hv.controls().startWorkload(DOM1, new org.xso.hypervisor.WorkloadSpec(true, 4, 8, 256, false, 1));
 		long dropped = hv.host.evtchn.dropped();
-		hv.simulator().orElseThrow().loseNotifications(DOM1, XVDA, 1_000_000);
+		hv.controls().loseNotifications(DOM1, XVDA, 1_000_000);
 		org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> hv.host.evtchn.dropped() > dropped);
 		// the backend went to sleep and its kick was lost: requests stay on the ring
 		assertThatThrownBy(() -> hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, Duration.ofMillis(200)))
@@ -171,9 +171,43 @@ class DeviceLifecycleTest {
 	@Test
 	void refusesToSaveAGuestThatIsNotQuiesced() {
 		boot(BlkbackFeatures.MINIMAL);
-		assertThatThrownBy(() -> hv.save(DOM1)).isInstanceOf(HypervisorException.class)
+		assertThatThrownBy(() -> hv.save(DOM1, DEADLINE)).isInstanceOf(HypervisorException.class)
 			.extracting(e -> ((HypervisorException) e).reason())
 			.isEqualTo(HypervisorException.Reason.DEVICE_NOT_QUIESCED);
+	}
+
+	/**
+	 * A driver that does not answer within the save's deadline fails the save, and the disk snapshot
+	 * already taken for it goes: no checkpoint will ever name it.
+	 */
+	@Test
+	void aSaveThatMissesItsDeadlineKeepsNoDiskSnapshot() throws InterruptedException {
+		boot(BlkbackFeatures.LINUX_DEFAULT);
+		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+		hv.existing(DOM1).frontend(XVDA).executor.execute(() -> {
+			held.countDown();
+			try {
+				busy.await();
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		try {
+			held.await();
+			assertThatThrownBy(() -> hv.save(DOM1, Duration.ofMillis(200))).isInstanceOfSatisfying(
+					HypervisorException.class,
+					e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BACKEND_TIMEOUT));
+			assertThat(hv.host.disks.snapshotIds()).isEmpty();
+		}
+		finally {
+			busy.countDown();
+		}
+		assertThat(hv.save(DOM1, DEADLINE).devices()).hasSize(1);
+		assertThat(hv.host.disks.snapshotIds()).hasSize(1);
+		hv.thaw(DOM1, DEADLINE);
 	}
 
 	@Test

@@ -53,7 +53,7 @@ class GuestDiskSurvivesTheServiceTest {
 		try {
 			before.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(before, DOM1, 300);
-			before.simulator().orElseThrow().stopWorkload(DOM1);
+			before.controls().stopWorkload(DOM1);
 			BlockWorkload w = workload(before, DOM1);
 			await().atMost(DEADLINE).until(() -> w.outstanding() == 0);
 			// the disk was new: a sector this boot neither wrote nor read holds zeros
@@ -68,7 +68,7 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(booted.expected(0)).as("a guest booted again knows nothing yet")
 					.isEqualTo(BlockWorkload.UNKNOWN);
 
-				DiskVerification first = after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE);
+				DiskVerification first = after.controls().verifyDisks(DOM1, DEADLINE);
 				assertThat(first.mismatches()).isZero();
 				assertThat(first.writtenSectors()).as("intact writes found on the disk")
 					.isEqualTo(java.util.Arrays.stream(expected).filter(g -> g > 0).count());
@@ -76,7 +76,7 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(expectations(booted)).as("what the guest learned from its disk").isEqualTo(expected);
 				assertThat(booted.tornSectors()).isZero();
 				writeFor(after, DOM1, 100);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				DeviceCounters c = counters(after, DOM1);
 				assertThat(c.lost()).isZero();
 				assertThat(c.duplicated()).isZero();
@@ -94,7 +94,7 @@ class GuestDiskSurvivesTheServiceTest {
 		try {
 			before.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(before, DOM1, 300);
-			before.simulator().orElseThrow().stopWorkload(DOM1);
+			before.controls().stopWorkload(DOM1);
 			BlockWorkload w = workload(before, DOM1);
 			await().atMost(DEADLINE).until(() -> w.outstanding() == 0);
 			long[] written = expectations(w);
@@ -105,14 +105,14 @@ class GuestDiskSurvivesTheServiceTest {
 			disk.read(b, 1, sector, 0);
 			// sector a loses its last write; b's content lands on a as well
 			disk.write(a, 1, sector, 0);
-			assertThat(before.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches())
+			assertThat(before.controls().verifyDisks(DOM1, DEADLINE).mismatches())
 				.as("the guest that wrote it")
 				.isEqualTo(1);
 			before.halt();
 
 			try (SimHypervisor after = new SimHypervisor(dir)) {
 				after.create(Optional.of(DOM1), SPEC, DEADLINE);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches())
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches())
 					.as("a guest that knows nothing still finds a sector that belongs elsewhere")
 					.isEqualTo(1);
 			}
@@ -144,7 +144,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			try (SimHypervisor after = new SimHypervisor(dir)) {
 				after.create(Optional.of(DOM1), SPEC, DEADLINE);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				BlockWorkload booted = workload(after, DOM1);
 				for (int s = 0; s < REGION; s++) {
 					long learned = booted.expected(s);
@@ -156,7 +156,7 @@ class GuestDiskSurvivesTheServiceTest {
 				// only a write in flight at the crash may have left a sector torn: at most the queue's worth
 				assertThat(booted.tornSectors()).isLessThanOrEqualTo(16L * 8);
 				writeFor(after, DOM1, 100);
-				assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+				assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 				assertThat(counters(after, DOM1).lost()).isZero();
 			}
 		}
@@ -171,7 +171,7 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			SavedDomain checkpoint = hv.save(DOM1);
+			SavedDomain checkpoint = hv.save(DOM1, DEADLINE);
 			long[] atCheckpoint = expectations(workload(hv, DOM1));
 			hv.thaw(DOM1, DEADLINE);
 			writeFor(hv, DOM1, 200);
@@ -180,8 +180,8 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.resume(SavedImages.renamed(checkpoint, "durable-copy"), DOM2, DEADLINE, p -> {
 			});
 			// the restored guest holds the checkpoint's memory and finds the checkpoint's disk
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM2, DEADLINE).mismatches()).isZero();
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM2, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			assertThat(counters(hv, DOM2).lost()).isZero();
 			assertThat(counters(hv, DOM2).duplicated()).isZero();
 			assertThat(java.util.Arrays.stream(atCheckpoint).filter(g -> g > 0).count()).isPositive();
@@ -204,7 +204,7 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			SavedDomain image = hv.save(DOM1);
+			SavedDomain image = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			String snapshot = image.devices().get(0).backendInfo().get(SimDomains.DISK_SNAPSHOT);
 			assertThat(names(dir.resolve("live"))).containsExactly("parked-" + snapshot + ".disk");
@@ -213,13 +213,13 @@ class GuestDiskSurvivesTheServiceTest {
 			});
 			assertThat(names(dir.resolve("live"))).containsExactly("dom1-vbd51712.disk");
 			writeFor(hv, DOM1, 100);
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 			assertThat(counters(hv, DOM1).lost()).isZero();
 			assertThat(counters(hv, DOM1).duplicated()).isZero();
 
 			// suspended again, and its checkpoint deleted: nothing of the disk is left
 			hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
-			SavedDomain second = hv.save(DOM1);
+			SavedDomain second = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			hv.releaseStorage(second.devices().get(0).backendInfo());
 			hv.releaseStorage(image.devices().get(0).backendInfo());
@@ -236,7 +236,7 @@ class GuestDiskSurvivesTheServiceTest {
 			before.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(before, DOM1, 200);
 			before.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
-			image = before.save(DOM1);
+			image = before.save(DOM1, DEADLINE);
 			atSave = expectations(workload(before, DOM1));
 			before.suspend(DOM1, DEADLINE);
 		}
@@ -252,7 +252,7 @@ class GuestDiskSurvivesTheServiceTest {
 				assertThat(resumed[i]).as("sector %d", i).isGreaterThanOrEqualTo(atSave[i]);
 			}
 			for (DomId d : List.of(DOM1, DOM2)) {
-				assertThat(after.simulator().orElseThrow().verifyDisks(d, DEADLINE).mismatches()).as("dom%s", d).isZero();
+				assertThat(after.controls().verifyDisks(d, DEADLINE).mismatches()).as("dom%s", d).isZero();
 				assertThat(counters(after, d).lost()).isZero();
 			}
 		}
@@ -264,7 +264,7 @@ class GuestDiskSurvivesTheServiceTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			SavedDomain earlier = hv.save(DOM1);
+			SavedDomain earlier = hv.save(DOM1, DEADLINE);
 			hv.thaw(DOM1, DEADLINE);
 			writeFor(hv, DOM1, 200);
 			// ended without a save of its own: the disk it had since is not the earlier checkpoint's
@@ -274,7 +274,7 @@ class GuestDiskSurvivesTheServiceTest {
 
 			hv.resume(earlier, DOM1, DEADLINE, p -> {
 			});
-			assertThat(hv.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			assertThat(hv.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
 		}
 	}
 
@@ -285,7 +285,7 @@ class GuestDiskSurvivesTheServiceTest {
 	}
 
 	private static void writeFor(SimHypervisor hv, DomId domid, long completions) {
-		hv.simulator().orElseThrow().startWorkload(domid, WORKLOAD);
+		hv.controls().startWorkload(domid, WORKLOAD);
 		long start = counters(hv, domid).completed();
 		await().atMost(DEADLINE).until(() -> counters(hv, domid).completed() >= start + completions);
 	}

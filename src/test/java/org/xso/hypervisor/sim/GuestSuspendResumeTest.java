@@ -50,7 +50,7 @@ class GuestSuspendResumeTest {
 						List.of(new DeviceSpec.Vbd(51712, DomId.DOM0, 1 << 16, 512, BlkbackFeatures.LINUX_DEFAULT),
 								new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01"))),
 				DEADLINE);
-		hv.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 16, 1024, true, 32));
+		hv.controls().startWorkload(DOM1, new WorkloadSpec(true, 16, 16, 1024, true, 32));
 	}
 
 	private void assertSettled(DomId domid) {
@@ -62,13 +62,13 @@ class GuestSuspendResumeTest {
 					.isGreaterThan(before[i] + 100);
 			}
 		});
-		hv.simulator().orElseThrow().stopWorkload(domid);
+		hv.controls().stopWorkload(domid);
 		await().atMost(DEADLINE).untilAsserted(() -> {
 			for (DeviceInfo d : hv.guest(domid).orElseThrow().devices()) {
 				assertThat(d.counters().inFlight()).as(d.id() + " in flight").isZero();
 			}
 		});
-		assertThat(hv.simulator().orElseThrow().verifyDisks(domid, DEADLINE).mismatches()).isZero();
+		assertThat(hv.controls().verifyDisks(domid, DEADLINE).mismatches()).isZero();
 		for (DeviceInfo d : hv.guest(domid).orElseThrow().devices()) {
 			DeviceCounters c = d.counters();
 			assertThat(c.duplicated()).as(d.id() + " duplicated").isZero();
@@ -90,7 +90,7 @@ class GuestSuspendResumeTest {
 		for (int i = 0; i < 50; i++) {
 			Thread.sleep(2);
 			hv.quiesce(DOM1, strategy, DEADLINE);
-			SavedDomain image = hv.save(DOM1);
+			SavedDomain image = hv.save(DOM1, DEADLINE);
 			hv.suspend(DOM1, DEADLINE);
 			hv.resume(image, DOM1, DEADLINE, p -> {
 			});
@@ -104,7 +104,7 @@ class GuestSuspendResumeTest {
 		boot();
 		Thread.sleep(20);
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.thaw(DOM1, DEADLINE);
 		DomId clone = DomId.of(7);
 		// one name, one domain (libxl refuses a second): the copy runs beside the original under its own
@@ -125,13 +125,13 @@ class GuestSuspendResumeTest {
 		boot();
 		Thread.sleep(20);
 		hv.quiesce(DOM1, strategy, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		assertThat(hv.resumeBlockers(image)).isEmpty();
 		DomId copy = DomId.of(7);
 		hv.resume(SavedDomain.fromCanonicalBytes(image.canonicalBytes()), copy, DEADLINE, p -> {
 		});
-		hv.simulator().orElseThrow().startWorkload(copy, new WorkloadSpec(true, 16, 16, 1024, true, 32));
+		hv.controls().startWorkload(copy, new WorkloadSpec(true, 16, 16, 1024, true, 32));
 
 		assertThat(hv.resumeBlockers(image)).singleElement().satisfies(b -> {
 			assertThat(b.kind()).isEqualTo(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE);

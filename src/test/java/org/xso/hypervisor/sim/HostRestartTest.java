@@ -36,10 +36,10 @@ class HostRestartTest {
 		try (SimHypervisor before = new SimHypervisor(snapshots)) {
 			before.create(Optional.of(DOM1), new GuestSpec("g", 256, 1, List.of(
 					new DeviceSpec.Vbd(51712, DomId.DOM0, 1 << 16, 512, BlkbackFeatures.LINUX_DEFAULT))), DEADLINE);
-			before.simulator().orElseThrow().startWorkload(DOM1, new WorkloadSpec(true, 16, 8, 1024, false, 1));
+			before.controls().startWorkload(DOM1, new WorkloadSpec(true, 16, 8, 1024, false, 1));
 			Thread.sleep(50);
 			before.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-			saved = before.save(DOM1).canonicalBytes();
+			saved = before.save(DOM1, DEADLINE).canonicalBytes();
 			before.suspend(DOM1, DEADLINE);
 		}
 		try (SimHypervisor after = new SimHypervisor(snapshots)) {
@@ -49,8 +49,8 @@ class HostRestartTest {
 			});
 			long completed = counters(after).completed();
 			await().atMost(DEADLINE).until(() -> counters(after).completed() > completed + 100);
-			assertThat(after.simulator().orElseThrow().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
-			after.simulator().orElseThrow().stopWorkload(DOM1);
+			assertThat(after.controls().verifyDisks(DOM1, DEADLINE).mismatches()).isZero();
+			after.controls().stopWorkload(DOM1);
 			await().atMost(DEADLINE).until(() -> counters(after).inFlight() == 0);
 			DeviceCounters c = counters(after);
 			assertThat(c.duplicated()).isZero();

@@ -40,7 +40,7 @@ final class NetFixture implements AutoCloseable {
 
 	/** Waits until the handshake finished and the frontend's connect work (rx refill) is done. */
 	void awaitLinkUp(SimGuest g) {
-		await().until(() -> g.frontend(VIF0) != null && g.frontend(VIF0).connected.isDone());
+		await().until(() -> g.frontend(VIF0) != null && g.frontend(VIF0).phase(Frontend.Phase.CONNECTED).isDone());
 		Netfront nf = netfront(g);
 		assertThat(onFrontend(nf, nf::carrier)).isTrue();
 	}

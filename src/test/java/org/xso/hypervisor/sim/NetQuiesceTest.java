@@ -57,7 +57,8 @@ class NetQuiesceTest {
 		w.freeze(true);
 		QuiesceReport.Device report = nf.quiesce(SuspendStrategy.SHADOW_REPLAY, NetFixture.deadline());
 
-		DeviceSavedState saved = nf.call(() -> nf.save(new TreeMap<>()), NetFixture.deadline());
+		DeviceSavedState saved = Frontend.await(nf.save(new TreeMap<>()), NetFixture.deadline(),
+				HypervisorException.Reason.INTERNAL, "save");
 
 		assertThat(saved.rings()).extracting(r -> r.name()).containsExactly("tx", "rx");
 		assertThat(saved.shadow()).hasSize((int) report.dropped());

@@ -13,6 +13,7 @@ import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorContract;
+import org.xso.hypervisor.SimulatorControls;
 import org.xso.xen.DomId;
 
 /** The port's contract on the simulator, which has every capability. */
@@ -43,6 +44,11 @@ class SimHypervisorContractTest extends HypervisorContract {
 	@Override
 	protected Set<Capability> capabilities() {
 		return EnumSet.allOf(Capability.class);
+	}
+
+	@Override
+	protected Optional<SimulatorControls> controls() {
+		return Optional.of(hv.controls());
 	}
 
 	@Override

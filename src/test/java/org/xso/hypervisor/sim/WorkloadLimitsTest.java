@@ -32,7 +32,7 @@ class WorkloadLimitsTest {
 
 	private final SimHypervisor hv = new SimHypervisor();
 
-	private final SimulatorControls controls = hv.simulator().orElseThrow();
+	private final SimulatorControls controls = hv.controls();
 
 	@AfterEach
 	void close() {
@@ -60,7 +60,7 @@ class WorkloadLimitsTest {
 		controls.startWorkload(DOM1, new WorkloadSpec(true, 1024, 256, 1 << 16, false, 1));
 		awaitCompletions(2_000);
 		hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
-		SavedDomain image = hv.save(DOM1);
+		SavedDomain image = hv.save(DOM1, DEADLINE);
 		hv.suspend(DOM1, DEADLINE);
 		// the restored guest keeps its old refs out of use and needs as many new ones again
 		hv.resume(image, DOM1, DEADLINE, p -> {
