@@ -4,16 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.xso.operation.Phase;
 import org.xso.operation.PhaseState;
-import org.xso.support.PostgresDatabase;
+import org.xso.support.MigrationFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,71 +25,57 @@ class ProgressMigrationTests {
 
 	@Test
 	void movesEveryOperationsProgressIntoItsRowOnH2() {
-		// one connection held throughout: the in-memory database lives as long as it
-		SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:h2:mem:v8-" + UUID.randomUUID()
-				+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "", true);
-		try {
-			migrateAcrossV8(ds, "classpath:db/vendor/h2", null);
-		}
-		finally {
-			ds.destroy();
-		}
+		MigrationFixture.onH2("v8", ProgressMigrationTests::migrateAcrossV8);
 	}
 
 	@Test
 	void movesEveryOperationsProgressIntoItsRowOnPostgres() {
-		PostgresDatabase.Server s = PostgresDatabase.server();
-		String schema = PostgresDatabase.freshSchema(s, "v8");
-		DataSource ds = new DriverManagerDataSource(s.url(), s.user(), s.password());
-		migrateAcrossV8(ds, "classpath:db/vendor/postgresql", schema);
+		MigrationFixture.onPostgres("v8", ProgressMigrationTests::migrateAcrossV8);
 	}
 
-	private static void migrateAcrossV8(DataSource ds, String vendor, String schema) {
-		var config = Flyway.configure().dataSource(ds).locations("classpath:db/migration", vendor);
-		if (schema != null) {
-			config = config.schemas(schema).defaultSchema(schema);
-		}
-		config.target("7").load().migrate();
-		JdbcTemplate jdbc = new JdbcTemplate(ds);
-		String p = schema == null ? "" : schema + ".";
+	private static void migrateAcrossV8(MigrationFixture db) {
+		JdbcTemplate jdbc = db.migrateTo("7");
+		String operations = db.table("operations");
+		String phaseRows = db.table("operation_phases");
+		String deviceRows = db.table("operation_devices");
 		UUID suspend = UUID.randomUUID();
 		UUID pending = UUID.randomUUID();
 		for (UUID id : new UUID[] { suspend, pending }) {
-			jdbc.update("insert into " + p + "operations (id, kind, domid, subject_domid, requested_by, state,"
+			jdbc.update("insert into " + operations + " (id, kind, domid, subject_domid, requested_by, state,"
 					+ " deadline_ms, deadline_at, epochs_completed, paused_ms_total, paused_ms_max, cancel_requested,"
 					+ " attempts, created_at, version) values (?, 'SUSPEND', 1, 1, 'alice', ?, 30000, current_timestamp,"
 					+ " 0, 0, 0, false, 0, current_timestamp, 0)", id, id == suspend ? "ROLLED_BACK" : "PENDING");
 		}
 		// written out of order
-		jdbc.update("insert into " + p + "operation_phases values (?, 1, 'SAVE', 'FAILED', 40, ?, ?)", suspend,
+		jdbc.update("insert into " + phaseRows + " values (?, 1, 'SAVE', 'FAILED', 40, ?, ?)", suspend,
 				java.sql.Timestamp.from(STARTED), java.sql.Timestamp.from(FINISHED));
-		jdbc.update("insert into " + p + "operation_phases values (?, 0, 'QUIESCE', 'COMPENSATED', 100, ?, ?)", suspend,
+		jdbc.update("insert into " + phaseRows + " values (?, 0, 'QUIESCE', 'COMPENSATED', 100, ?, ?)", suspend,
 				java.sql.Timestamp.from(STARTED), java.sql.Timestamp.from(STARTED));
-		jdbc.update("insert into " + p + "operation_phases values (?, 2, 'PERSIST', 'SKIPPED', 0, null, null)", suspend);
-		jdbc.update("insert into " + p + "operation_devices values (?, 1, 'vif', 0, 0, 0, 0, 0, 0, 3, false, '', '',"
+		jdbc.update("insert into " + phaseRows + " values (?, 2, 'PERSIST', 'SKIPPED', 0, null, null)", suspend);
+		jdbc.update("insert into " + deviceRows + " values (?, 1, 'vif', 0, 0, 0, 0, 0, 0, 3, false, '', '',"
 				+ " '')", suspend);
-		jdbc.update("insert into " + p + "operation_devices values (?, 0, 'vbd', 51712, 2, 5, 1, 0, 0, 0, true, '8,9',"
+		jdbc.update("insert into " + deviceRows + " values (?, 0, 'vbd', 51712, 2, 5, 1, 0, 0, 0, true, '8,9',"
 				+ " '', 'persistent')", suspend);
 
-		config.target("latest").load().migrate();
+		db.migrateTo("latest");
 
 		ProgressColumns.Phases phases = new ProgressColumns.Phases();
 		ProgressColumns.Devices devices = new ProgressColumns.Devices();
 		assertThat(phases.convertToEntityAttribute(
-				jdbc.queryForObject("select phases from " + p + "operations where id = ?", String.class, suspend)))
+				jdbc.queryForObject("select phases from " + operations + " where id = ?", String.class, suspend)))
 			.containsExactly(new PhaseRecord(Phase.QUIESCE, PhaseState.COMPENSATED, 100, STARTED, STARTED),
 					new PhaseRecord(Phase.SAVE, PhaseState.FAILED, 40, STARTED, FINISHED),
 					new PhaseRecord(Phase.PERSIST, PhaseState.SKIPPED, 0, null, null));
 		assertThat(devices.convertToEntityAttribute(
-				jdbc.queryForObject("select devices from " + p + "operations where id = ?", String.class, suspend)))
+				jdbc.queryForObject("select devices from " + operations + " where id = ?", String.class, suspend)))
 			.containsExactly(new DeviceOutcome("vbd", 51712, 2, 5, 1, 0, 0, 0, true, "8,9", "", "persistent"),
 					new DeviceOutcome("vif", 0, 0, 0, 0, 0, 0, 3, false, "", "", ""));
-		assertThat(jdbc.queryForObject("select phases from " + p + "operations where id = ?", String.class, pending))
+		assertThat(jdbc.queryForObject("select phases from " + operations + " where id = ?", String.class, pending))
 			.isEqualTo("[]");
 		assertThat(devices.convertToEntityAttribute("[]")).isEqualTo(List.of());
 		assertThat(jdbc.queryForObject("select count(*) from information_schema.tables where lower(table_name) in"
 				+ " ('operation_phases', 'operation_devices') and lower(table_schema) = ?", Integer.class,
-				schema == null ? "public" : schema.toLowerCase(java.util.Locale.ROOT)))
+				db.schemaName()))
 			.isZero();
 	}
 
