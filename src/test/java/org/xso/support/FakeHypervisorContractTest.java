@@ -40,10 +40,11 @@ class FakeHypervisorContractTest extends HypervisorContract {
 
 	@Override
 	protected void givenRunningGuest(DomId domid, String name) {
+		String mac = String.format("00:16:3e:00:00:%02x", domid.value());
 		fake.create(Optional.of(domid),
 				new GuestSpec(name, 128, 1,
 						List.of(new DeviceSpec.Vbd(51712, DomId.DOM0, 2048, 512, BlkbackFeatures.LINUX_DEFAULT),
-								new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:" + String.format("%02x", domid.value())))),
+								new DeviceSpec.Vif(0, DomId.DOM0, mac))),
 				Duration.ofSeconds(10));
 	}
 
