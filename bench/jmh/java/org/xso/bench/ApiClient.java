@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The drivers' HTTP client for {@code /api/v1}: JSON in and out, a 503 (overloaded) retried after
- * a short back-off and counted, and operations polled until they end.
+ * a short back-off and counted, and operations polled until they end (or, asked for, answered
+ * finished).
  */
 final class ApiClient {
 
@@ -31,12 +32,23 @@ final class ApiClient {
 	/** Whether {@link #await} long-polls ({@code ?waitMs=}) rather than asking every {@code pollMicros}. */
 	final boolean longPoll;
 
+	/**
+	 * Whether {@link #runToEnd} asks for the finished operation in the answer ({@code Prefer: wait=30},
+	 * one exchange per operation) rather than polling it after the 202.
+	 */
+	final boolean preferWait;
+
 	private final String authorization;
 
 	ApiClient(String base, String token, boolean longPoll) {
+		this(base, token, longPoll, false);
+	}
+
+	ApiClient(String base, String token, boolean longPoll, boolean preferWait) {
 		this.base = base + "/api/v1";
 		this.authorization = "Bearer " + token;
 		this.longPoll = longPoll;
+		this.preferWait = preferWait;
 	}
 
 	record Response(int status, JsonNode body) {
@@ -51,13 +63,28 @@ final class ApiClient {
 	}
 
 	Response post(String path, String json) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.base + path))
+		return send(postRequest(path, json).build(), true);
+	}
+
+	/** Starts an operation and returns it ended: from the answer when it came finished (200), else polled. */
+	JsonNode runToEnd(String path, String json, long pollMicros, Duration timeout) {
+		HttpRequest.Builder request = postRequest(path, json);
+		if (this.preferWait) {
+			request.header("Prefer", "wait=30");
+		}
+		Response r = send(request.build(), true);
+		if (r.status() == 200 && this.preferWait) {
+			return r.body();
+		}
+		return await(r.require(202).path("id").asText(), pollMicros, timeout);
+	}
+
+	private HttpRequest.Builder postRequest(String path, String json) {
+		return HttpRequest.newBuilder(URI.create(this.base + path))
 			.timeout(Duration.ofSeconds(120))
 			.header("Content-Type", "application/json")
 			.header("Authorization", this.authorization)
-			.POST(HttpRequest.BodyPublishers.ofString(json))
-			.build();
-		return send(request, true);
+			.POST(HttpRequest.BodyPublishers.ofString(json));
 	}
 
 	Response get(String path) {

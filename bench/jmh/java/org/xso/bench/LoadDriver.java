@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code latency}: one guest with {@code inFlight} block requests outstanding goes through
  * {@code cycles} suspend → resume cycles, one at a time, each operation polled until it ends
  * ({@code poll=long}, the default: {@code GET /operations/{id}?waitMs=}, answered when it ends;
- * {@code poll=short}: a plain GET every {@code pollUs} microseconds);
+ * {@code poll=short}: a plain GET every {@code pollUs} microseconds; {@code poll=prefer}: no poll, the
+ * request asks for the finished operation in its answer, {@code Prefer: wait=30});
  * <li>{@code concurrent}: every guest is suspended at once, then every guest resumed at once (all
  * requests sent by {@code concurrency} client threads before any is awaited), and the total time
  * is taken; each operation's latency there is the service's, from its creation to its end;
@@ -86,7 +87,8 @@ final class LoadDriver {
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests, countDb)) {
 			results.put("service", service.description);
-			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(p.getOrDefault("poll", "long")));
+			String poll = p.getOrDefault("poll", "long");
+			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(poll), "prefer".equals(poll));
 			OperationStats creates = new OperationStats();
 			long t0 = System.nanoTime();
 			// inFlight=0: the latency guest runs no workload, so the run measures the service alone
@@ -229,11 +231,9 @@ final class LoadDriver {
 	/** One suspend → resume, each operation polled to its end. */
 	private static Cycle suspendResume(ApiClient api, int domid, String body, long pollUs) {
 		long t0 = System.nanoTime();
-		JsonNode s = api.await(api.post("/domains/" + domid + "/suspend", body).require(202).path("id").asText(), pollUs,
-				OP_TIMEOUT);
+		JsonNode s = api.runToEnd("/domains/" + domid + "/suspend", body, pollUs, OP_TIMEOUT);
 		long t1 = System.nanoTime();
-		JsonNode r = api.await(api.post("/domains/" + domid + "/resume", "").require(202).path("id").asText(), pollUs,
-				OP_TIMEOUT);
+		JsonNode r = api.runToEnd("/domains/" + domid + "/resume", "", pollUs, OP_TIMEOUT);
 		return new Cycle(t0, s, t1, r, System.nanoTime());
 	}
 

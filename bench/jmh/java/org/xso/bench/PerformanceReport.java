@@ -233,21 +233,29 @@ final class PerformanceReport {
 		md.append('\n');
 	}
 
+	/** How the latency cycles learn that an operation ended, as the load driver's {@code poll} says. */
+	private static String follow(JsonNode p) {
+		return switch (p.path("poll").asText()) {
+			case "short" -> "polled, a GET every " + p.path("pollUs").asInt() + " µs";
+			case "prefer" -> "in the answer to the request that started it, `Prefer: wait=30`: one exchange per operation";
+			default -> "polled, long polling: `GET /operations/{id}?waitMs=30000`";
+		};
+	}
+
 	private static void load(StringBuilder md, JsonNode f) {
 		JsonNode p = f.path("parameters");
 		md.append("### HTTP load driver: ").append(f.path("service").asText()).append(" (`")
 			.append(f.path("suite").asText()).append("`)\n\n");
 		md.append(String.format(Locale.ROOT,
 				"`latency`: one guest (1 vbd + 1 vif, %d block requests in flight), %d suspend → resume cycles one at a time%s, "
-						+ "each operation polled to its end (%s). `concurrent`: all %d guests (block workload %d in flight, backend "
+						+ "each operation followed to its end (%s). `concurrent`: all %d guests (block workload %d in flight, backend "
 						+ "%d ms) suspended at once, then resumed at once (every request of a wave sent by %d client threads before "
 						+ "any is awaited; latencies there are the service's, creation to end), in %s s in all. Strategy %s, %s operation workers in "
 						+ "the service. Lost requests: %s, "
 						+ "duplicated: %s, read-back mismatches: %s, failed operations: %s, guests whose counters could not be read "
 						+ "afterwards: %s %s, 503 retries: %s.%n%n",
 				p.path("inFlight").asInt(), p.path("cycles").asInt(), warmup(p, f.path("latencyWarmupCycles"), "cycles"),
-				"short".equals(p.path("poll").asText()) ? "a GET every " + p.path("pollUs").asInt() + " µs"
-						: "long polling, `GET /operations/{id}?waitMs=30000`",
+				follow(p),
 				p.path("guests").asInt(),
 				p.path("massInFlight").asInt(), p.path("massLatencyMs").asInt(), p.path("concurrency").asInt(),
 				num(f.path("concurrentTotalSeconds")), p.path("strategy").asText(), p.path("workers").asText("4"),
