@@ -19,8 +19,11 @@ import org.xso.xen.DomId;
  * (the operation's deadline, or what is left of it), so that the operation, not the adapter,
  * decides how long a suspend may last. A time that is zero or negative has passed: the call fails
  * unless it has nothing to wait for. Undoing a call that failed (the thaw after a failed quiesce,
- * the teardown of a half-built domain) is given the call's time again: by then the caller's time is
- * spent, and an undo cut short would leave the guest worse off than the failure. The queries
+ * the teardown of a half-built domain) has a budget of its own, {@link #undoBudget}: the call's time
+ * again, never less than {@link #UNDO_FLOOR}. By then the caller's time is spent, and an undo cut
+ * short would leave the guest worse off than the failure: a quiesce that missed a 50 ms deadline is
+ * a recoverable timeout (the guest thawed, the operation rolled back), but a thaw given those same
+ * 50 ms, which may have to reconnect rings on a busy host, turns it into a faulted domain. The queries
  * ({@link #guests}, {@link #guest}, {@link #resumeBlockers}, {@link #xenstore}) take no time: they
  * wait for nothing the caller could budget for, and each adapter bounds them itself.
  *
@@ -31,6 +34,25 @@ import org.xso.xen.DomId;
  * HypervisorException.Reason}; a failed call leaves the guest as it was before the call.
  */
 public interface Hypervisor {
+
+	/**
+	 * The least time an undo of a failed call gets (see {@link #undoBudget}): enough for a thaw to
+	 * reconnect every ring of a guest on a busy host, and short enough that a host that cannot do
+	 * it within that time is reported as failing, not waited for.
+	 */
+	Duration UNDO_FLOOR = Duration.ofSeconds(5);
+
+	/**
+	 * The time an adapter gives the undo of a call that failed (the thaw after a failed quiesce,
+	 * the teardown of a domain a failed create or resume half-built): the call's own time again,
+	 * and never less than {@link #UNDO_FLOOR}, since a call with a tiny deadline is precisely one
+	 * that fails before its guest could be put back in that time.
+	 * @param callTime the time the failed call was given
+	 * @return {@code max(callTime, UNDO_FLOOR)}
+	 */
+	static Duration undoBudget(Duration callTime) {
+		return callTime.compareTo(UNDO_FLOOR) < 0 ? UNDO_FLOOR : callTime;
+	}
 
 	/**
 	 * {@code sim} or {@code libxl}. What only a simulated host can do (workloads, fault injection) is

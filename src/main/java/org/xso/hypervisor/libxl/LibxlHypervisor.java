@@ -239,8 +239,9 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		catch (HypervisorException gone) {
 			deleteQuietly(image);
 			try {
-				calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true), deadline,
-						Reason.BACKEND_TIMEOUT);
+				// the undo has a budget of its own (Hypervisor.undoBudget): the suspend took the call's
+				calls.await("libxl_domain_resume", () -> LibxlNative.domainResume(ctx, domid.value(), true),
+						Hypervisor.undoBudget(deadline), Reason.BACKEND_TIMEOUT);
 			}
 			catch (HypervisorException thaw) {
 				throw new ThawFailedException(thaw, gone);

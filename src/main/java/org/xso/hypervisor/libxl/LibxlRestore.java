@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.HypervisorEvent;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
@@ -78,9 +79,11 @@ final class LibxlRestore {
 			return new ResumeReport(restored, report);
 		}
 		catch (RuntimeException e) {
-			// the undo has the call's time again, and runs on the libxl thread like every long call
+			// the undo has a budget of its own (Hypervisor.undoBudget), and runs on the libxl thread
+			// like every long call
 			try {
-				calls.await("libxl_domain_destroy", () -> destroyQuietly(domid), deadline, Reason.BACKEND_TIMEOUT);
+				calls.await("libxl_domain_destroy", () -> destroyQuietly(domid), Hypervisor.undoBudget(deadline),
+						Reason.BACKEND_TIMEOUT);
 			}
 			catch (HypervisorException undo) {
 				log.warn("Could not destroy the half-restored dom{}: {}", domid, SafeText.escape(undo.getMessage()));

@@ -72,8 +72,13 @@ abstract class Backend implements BackendBus.BackendDriver {
 		this.xs = host.xenstore.connect(DomId.DOM0);
 	}
 
-	/** Probes the device on the driver's executor; a subclass calls it once it is fully built. */
-	final void start() {
+	/**
+	 * Probes the device on the driver's executor. The bus calls it once the driver is fully built
+	 * and registered, never the constructor: a driver that runs before the bus knows it is one the
+	 * toolstack cannot wait for.
+	 */
+	@Override
+	public final void start() {
 		executor.execute(this::probe);
 	}
 

@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceType;
 import org.xso.xen.DomId;
@@ -38,6 +40,13 @@ final class BackendBus {
 
 	private final XsWatch[] watches;
 
+	/**
+	 * Test seam: runs on the bus's executor after each probe has registered and started its
+	 * driver, where a preempted bus thread would stop, so a test can stall the bus there. Null in
+	 * production; set by a test's thread before the probe it watches, hence volatile.
+	 */
+	volatile @Nullable Consumer<BackendDriver> probed;
+
 	BackendBus(SimHost host) {
 		this.host = host;
 		this.xs = host.xenstore.connect(DomId.DOM0);
@@ -49,6 +58,9 @@ final class BackendBus {
 
 	/** A backend driver instance as the bus sees it. */
 	interface BackendDriver {
+
+		/** Starts the driver (its probe, on its own executor): once, after the bus registered it. */
+		void start();
 
 		void remove();
 
@@ -122,7 +134,17 @@ final class BackendBus {
 		DomId fe = DomId.of(frontend);
 		BackendDriver driver = type == DeviceType.vbd ? new Blkback(host, fe, DeviceId.vbd(devid), dir)
 				: new Netback(host, fe, DeviceId.vif(devid), dir);
+		// registered before it runs: from its first step on (InitWait, which the toolstack waits
+		// for) a driver is one that removal() answers with, so a teardown always waits for it.
+		// Started first, a driver could serve a whole incarnation unknown to the bus (its thread
+		// preempted before the put): the teardown would not wait for it, and it would connect to
+		// the ring of the incarnation re-created under the same path, next to that one's driver.
 		drivers.put(dir, driver);
+		driver.start();
+		Consumer<BackendDriver> seam = probed;
+		if (seam != null) {
+			seam.accept(driver);
+		}
 	}
 
 	/** The driver serving a device, if one runs. */

@@ -68,7 +68,6 @@ final class Blkback extends Backend {
 
 	Blkback(SimHost host, DomId frontend, DeviceId id, String dir) {
 		super(host, frontend, id, dir, "blkback");
-		start();
 	}
 
 	@Override

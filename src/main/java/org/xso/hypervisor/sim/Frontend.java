@@ -158,6 +158,9 @@ abstract class Frontend {
 
 	private CompletableFuture<Void> tornDown = new CompletableFuture<>();
 
+	/** A thaw came while the ring was being torn down: reconnect once the backend has closed it. */
+	private boolean reconnectWhenTornDown;
+
 	List<String> featuresLost = List.of();
 
 	/** The workload's counters as the image brought them back (they count over the guest's life). */
@@ -367,10 +370,17 @@ abstract class Frontend {
 					kick();
 					return null;
 				}
-				case TEARING_DOWN, TORN_DOWN -> {
+				case TEARING_DOWN -> {
+					// the backend has not closed the ring yet: going Initialising now would leave it
+					// Connected (a backend ignores Initialising until it is Closed) and this ring
+					// granted beside the next one, so the cancel lets the tear-down finish first
 					phases = Phases.fresh();
-					mode = Mode.RESUMING;
-					switchState(XenbusState.Initialising);
+					reconnectWhenTornDown = true;
+					return phases.of(Phase.CONNECTED);
+				}
+				case TORN_DOWN -> {
+					phases = Phases.fresh();
+					reconnect();
 					return phases.of(Phase.CONNECTED);
 				}
 				default -> {
@@ -381,6 +391,12 @@ abstract class Frontend {
 		if (reconnected != null) {
 			await(reconnected, deadlineNanos, Reason.BACKEND_TIMEOUT, id + " did not reconnect");
 		}
+	}
+
+	/** A cancelled suspend's reconnect: the attach path again, from Initialising (executor). */
+	private void reconnect() {
+		mode = Mode.RESUMING;
+		switchState(XenbusState.Initialising);
 	}
 
 	/** Runs {@code task} on the driver's executor; the future has its answer. */
@@ -495,6 +511,10 @@ abstract class Frontend {
 					switchState(XenbusState.Closed);
 					mode = Mode.TORN_DOWN;
 					tornDown.complete(null);
+					if (reconnectWhenTornDown) {
+						reconnectWhenTornDown = false;
+						reconnect();
+					}
 				}
 				else if (mode == Mode.RUNNING || mode == Mode.NEW) {
 					mode = Mode.CLOSING;

@@ -64,7 +64,6 @@ final class Netback extends Backend {
 	Netback(SimHost host, DomId frontend, DeviceId id, String dir) {
 		super(host, frontend, id, dir, "netback");
 		this.rx = new NetbackRx(host, frontend, executor);
-		start();
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.GuestSpec;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.PowerState;
@@ -74,8 +75,8 @@ final class SimDomains {
 			return g;
 		}
 		catch (Exception e) {
-			// the undo has the call's time again: the call's own is spent
-			teardown(g, timeout);
+			// the undo has a budget of its own: the call's is spent
+			teardown(g, Hypervisor.undoBudget(timeout));
 			// the disks stay: this may have been a guest created again after the service died
 			forEachVbd(spec, devid -> host.disks.release(domid, devid));
 			throw e instanceof HypervisorException h ? h
@@ -138,7 +139,8 @@ final class SimDomains {
 					d.id() + " did not connect");
 		}
 		catch (HypervisorException e) {
-			unplug(g, f, deadline);
+			// the undo has a budget of its own: the call's deadline has passed
+			unplug(g, f, System.nanoTime() + Hypervisor.undoBudget(timeout).toNanos());
 			throw e;
 		}
 		return f;
@@ -266,8 +268,9 @@ final class SimDomains {
 		}
 		catch (HypervisorException e) {
 			try {
-				// the undo has the call's time again: the call's own is spent
-				thaw(g, timeout);
+				// the undo has a budget of its own: the call's is spent, and a thaw that has to
+				// reconnect torn-down rings may take longer than a tiny deadline
+				thaw(g, Hypervisor.undoBudget(timeout));
 			}
 			catch (HypervisorException thaw) {
 				throw new ThawFailedException(thaw, e);
@@ -328,8 +331,8 @@ final class SimDomains {
 			return report(g, fronts, deadline);
 		}
 		catch (RuntimeException e) {
-			// the undo has the call's time again: the call's own is spent
-			teardown(g, timeout);
+			// the undo has a budget of its own: the call's is spent
+			teardown(g, Hypervisor.undoBudget(timeout));
 			// nothing of the target is left behind: the disks restored for it go too
 			for (DeviceSavedState d : image.devices()) {
 				if (d.id().type() == DeviceType.vbd) {
