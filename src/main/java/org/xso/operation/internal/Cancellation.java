@@ -2,7 +2,6 @@ package org.xso.operation.internal;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -64,7 +63,7 @@ class Cancellation {
 			if (op.state() == OperationState.PENDING) {
 				try {
 					tx.executeWithoutResult(s -> cancelPending(id, by));
-					return view(id);
+					return views.read(id);
 				}
 				catch (OptimisticLockingFailureException | IllegalStateException e) {
 					continue; // a worker started it meanwhile: cancel it as running
@@ -73,7 +72,7 @@ class Cancellation {
 			Integer n = tx.execute(s -> operations.requestCancel(id, OperationState.RUNNING, CANCELLABLE, by));
 			if (n != null && n == 1) {
 				signals.signal(id);
-				return view(id);
+				return views.read(id);
 			}
 			Operation now = tx.execute(s -> require(id));
 			if (now.state() == OperationState.RUNNING) {
@@ -95,10 +94,6 @@ class Cancellation {
 		events.publishEvent(new OperationFinished(views.map(op)));
 		events.publishEvent(new OperationEvents.OperationEnded(id, op.domid()));
 		signals.signal(id);
-	}
-
-	private OperationViews.OperationView view(UUID id) {
-		return Objects.requireNonNull(tx.execute(s -> views.map(require(id))));
 	}
 
 	private Operation require(UUID id) {

@@ -1,7 +1,6 @@
 package org.xso.operation.internal;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -10,15 +9,11 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationState;
 import org.xso.operation.OperationViews;
-import org.xso.problem.ProblemCode;
-import org.xso.problem.ProblemException;
 
 /**
  * Reads operations: one, a page of them, one once it has ended; and whether a domain could be
@@ -35,21 +30,17 @@ class OperationReads implements OperationQueries {
 
 	private final ResumeChecker checker;
 
-	private final TransactionTemplate readOnly;
-
 	OperationReads(OperationRepository operations, OperationViewMapper mapper, OperationWaiters waiters,
-			ResumeChecker checker, PlatformTransactionManager transactions) {
+			ResumeChecker checker) {
 		this.operations = operations;
 		this.mapper = mapper;
 		this.waiters = waiters;
 		this.checker = checker;
-		this.readOnly = new TransactionTemplate(transactions);
-		this.readOnly.setReadOnly(true);
 	}
 
 	@Override
 	public OperationViews.OperationView view(UUID id) {
-		return Objects.requireNonNull(readOnly.execute(s -> mapper.map(require(id))));
+		return mapper.read(id);
 	}
 
 	@Override
@@ -71,12 +62,6 @@ class OperationReads implements OperationQueries {
 	@Override
 	public OperationViews.ResumeCheck resumeCheck(int domid, @Nullable UUID checkpointId) {
 		return checker.check(domid, checkpointId);
-	}
-
-	private Operation require(UUID id) {
-		return operations.findById(id)
-			.orElseThrow(() -> new ProblemException(ProblemCode.OPERATION_NOT_FOUND, "no operation " + id)
-				.withOperationId(id));
 	}
 
 }

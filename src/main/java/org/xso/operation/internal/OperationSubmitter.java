@@ -117,9 +117,7 @@ class OperationSubmitter {
 			throw new IllegalStateException("transaction returned nothing");
 		}
 		if (accepted.repeated()) {
-			UUID id = accepted.id();
-			return new Submitted(Objects.requireNonNull(tx.execute(s -> views.map(operations.findById(id).orElseThrow()))),
-					true);
+			return new Submitted(views.read(accepted.id()), true);
 		}
 		if (accepted.verified() != null) {
 			images.hold(accepted.id(), accepted.verified());

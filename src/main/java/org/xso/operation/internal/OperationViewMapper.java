@@ -5,15 +5,20 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.hypervisor.DeviceType;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationViews;
-import tools.jackson.databind.json.JsonMapper;
+import org.xso.problem.ProblemCode;
+import org.xso.problem.ProblemException;
 
 /** Builds the operation representation from the aggregate (inside a read transaction). */
 @Component
@@ -23,8 +28,23 @@ class OperationViewMapper {
 
 	private final OperationEpochRepository epochs;
 
-	OperationViewMapper(OperationEpochRepository epochs) {
+	private final OperationRepository operations;
+
+	private final TransactionTemplate readOnly;
+
+	OperationViewMapper(OperationEpochRepository epochs, OperationRepository operations,
+			PlatformTransactionManager transactions) {
 		this.epochs = epochs;
+		this.operations = operations;
+		this.readOnly = new TransactionTemplate(transactions);
+		this.readOnly.setReadOnly(true);
+	}
+
+	/** Operation {@code id} as it is recorded, read in a transaction of its own; OPERATION_NOT_FOUND if none. */
+	OperationViews.OperationView read(UUID id) {
+		return Objects.requireNonNull(readOnly.execute(s -> map(operations.findById(id)
+			.orElseThrow(() -> new ProblemException(ProblemCode.OPERATION_NOT_FOUND, "no operation " + id)
+				.withOperationId(id)))));
 	}
 
 	OperationViews.OperationView map(Operation op) {

@@ -19,7 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ProgressColumns {
 
-	/** The column's format, the operation module's own: not the API's mapper. */
+	/**
+	 * The format of the operation module's JSON columns (progress and outcome), its own and not the
+	 * API's: unknown members are ignored, so a row an earlier release wrote still reads.
+	 */
 	static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.changeDefaultPropertyInclusion(v -> v.withValueInclusion(JsonInclude.Include.NON_NULL))
