@@ -42,9 +42,4 @@ public record Precondition(@Nullable List<String> tags) {
 		}
 	}
 
-	@Override
-	public String toString() {
-		return tags == null ? "none" : String.join(", ", tags);
-	}
-
 }

@@ -34,10 +34,6 @@ public class ProblemException extends RuntimeException {
 		return new ProblemException(ProblemCode.VALIDATION_FAILED, violation.message()).withErrors(List.of(violation));
 	}
 
-	public static ProblemException invalid(String field, String message) {
-		return invalid(Violation.of(field, message));
-	}
-
 	public Problem problem() {
 		return problem;
 	}

@@ -16,10 +16,6 @@ public final class ETags {
 	private ETags() {
 	}
 
-	public static String of(Object version) {
-		return Precondition.tag(version);
-	}
-
 	/** What an {@code If-Match} header asks: nothing if absent or blank, else one of its tags (any, for {@code *}). */
 	public static Precondition ifMatch(@Nullable String header) {
 		if (header == null || header.isBlank()) {
