@@ -95,7 +95,9 @@ final class LoadDriver {
 			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, inFlight > 0 ? workload(inFlight, 32) : null,
 					latencyMs, creates));
 			latency(api, domids.get(0), cycles, warmupSeconds, strategy, pollUs, results, service.databaseWork);
-			domids.addAll(create(api, pool, 2, guests, workload(massInFlight, massPacketWindow), massLatencyMs, creates));
+			// massInFlight=0: the guests run no workload either (the service alone, with many guests)
+			domids.addAll(create(api, pool, 2, guests, massInFlight > 0 ? workload(massInFlight, massPacketWindow) : null,
+					massLatencyMs, creates));
 			results.rows.add(0, creates.row("setup", "CREATE", System.nanoTime() - t0));
 			concurrent(api, pool, domids, strategy, pollUs, results, db, service.databaseWork);
 			if (sustainSeconds > 0) {

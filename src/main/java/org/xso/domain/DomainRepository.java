@@ -1,7 +1,6 @@
 package org.xso.domain;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -14,9 +13,5 @@ interface DomainRepository extends JpaRepository<Domain, Integer> {
 
 	@Query("select d.domid from Domain d")
 	List<Integer> allIds();
-
-	/** The version as committed now (a scalar query: never the persistence context's copy). */
-	@Query("select d.version from Domain d where d.domid = :domid")
-	Optional<Long> committedVersion(int domid);
 
 }

@@ -90,15 +90,6 @@ public class DomainService {
 				d.checkpointRetention(), d.version());
 	}
 
-	/**
-	 * The domain's version as the database has it now, read past the transaction's own copy: a
-	 * check made before a lock was taken is still valid if this has not moved.
-	 */
-	@Transactional(readOnly = true)
-	public Optional<Long> committedVersion(int domid) {
-		return domains.committedVersion(domid);
-	}
-
 	@Transactional(readOnly = true)
 	public boolean exists(int domid) {
 		return domains.existsById(domid);

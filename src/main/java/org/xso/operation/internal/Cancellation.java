@@ -2,10 +2,11 @@ package org.xso.operation.internal;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.events.OperationEvents;
@@ -16,9 +17,11 @@ import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 
 /**
- * Cancelling an operation: a pending one ends CANCELLED at once; a running one is asked, through
- * the database (any instance may take the request) and a signal to the worker running it here, to
- * stop at the end of its phase if that phase can be cancelled.
+ * Cancelling an operation. One still queued on this instance ends CANCELLED at once. Otherwise the
+ * cancel is recorded in its row, while the row says it can be cancelled: PENDING (nothing durable
+ * has happened yet, wherever it runs) or RUNNING in a cancellable phase (periodic checkpointing).
+ * The operation's next write refuses to go on over a recorded cancel, on whichever instance it runs;
+ * a worker on this instance is also signalled, so it stops at the end of the phase it is in.
  */
 @Component
 class Cancellation {
@@ -29,6 +32,8 @@ class Cancellation {
 
 	private final OperationViewMapper views;
 
+	private final LiveOperations live;
+
 	private final CancelSignals signals;
 
 	private final ApplicationEventPublisher events;
@@ -37,10 +42,11 @@ class Cancellation {
 
 	private final java.time.Clock clock;
 
-	Cancellation(OperationRepository operations, OperationViewMapper views, CancelSignals signals,
-			ApplicationEventPublisher events, TransactionTemplate tx, java.time.Clock clock) {
+	Cancellation(OperationRepository operations, OperationViewMapper views, LiveOperations live,
+			CancelSignals signals, ApplicationEventPublisher events, TransactionTemplate tx, java.time.Clock clock) {
 		this.operations = operations;
 		this.views = views;
+		this.live = live;
 		this.signals = signals;
 		this.events = events;
 		this.tx = tx;
@@ -48,52 +54,55 @@ class Cancellation {
 	}
 
 	/**
-	 * Cancels a pending operation at once; asks a running one to stop at the end of its phase if
+	 * Cancels a queued operation at once; asks a running one to stop at the end of its phase if
 	 * that phase is cancellable (OPERATION_NOT_CANCELLABLE otherwise, OPERATION_FINISHED if it has
 	 * ended). The operation records {@code by} as who asked to cancel it.
 	 */
 	OperationViews.OperationView cancel(UUID id, String by) {
-		for (int attempt = 0; attempt < 3; attempt++) {
-			Operation op = tx.execute(s -> require(id));
-			if (op.state().isTerminal()) {
-				throw new ProblemException(ProblemCode.OPERATION_FINISHED,
-						"operation " + id + " already ended as " + op.state())
-					.withOperationId(id);
-			}
-			if (op.state() == OperationState.PENDING) {
-				try {
-					tx.executeWithoutResult(s -> cancelPending(id, by));
-					return views.read(id);
-				}
-				catch (OptimisticLockingFailureException | IllegalStateException e) {
-					continue; // a worker started it meanwhile: cancel it as running
-				}
-			}
-			Integer n = tx.execute(s -> operations.requestCancel(id, OperationState.RUNNING, CANCELLABLE, by));
-			if (n != null && n == 1) {
-				signals.signal(id);
-				return views.read(id);
-			}
-			Operation now = tx.execute(s -> require(id));
-			if (now.state() == OperationState.RUNNING) {
-				throw new ProblemException(ProblemCode.OPERATION_NOT_CANCELLABLE, "operation " + id + " is in phase "
-						+ now.currentPhase() + ", which cannot be cancelled (past its point of no return)")
-					.withOperationId(id);
-			}
+		if (live.cancelQueued(id)) {
+			tx.executeWithoutResult(s -> cancelQueued(id, by));
+			return views.read(id);
 		}
-		throw new ProblemException(ProblemCode.CONCURRENT_MODIFICATION,
-				"operation " + id + " changed while it was being cancelled; retry")
+		Optional<OperationViews.OperationView> here = live.view(id);
+		if (here.isPresent() && !here.get().state().isTerminal() && !here.get().cancellable()) {
+			throw notCancellable(id, here.get().phase());
+		}
+		Operation op = tx.execute(s -> require(id));
+		if (op.state().isTerminal()) {
+			throw new ProblemException(ProblemCode.OPERATION_FINISHED,
+					"operation " + id + " already ended as " + op.state())
+				.withOperationId(id);
+		}
+		Integer n = tx.execute(s -> operations.requestCancel(id, OperationState.PENDING, OperationState.RUNNING,
+				CANCELLABLE, by));
+		if (n != null && n == 1) {
+			live.cancelRequested(id, by);
+			signals.signal(id);
+			return live.view(id).orElseGet(() -> views.read(id));
+		}
+		Operation now = tx.execute(s -> require(id));
+		if (now.state().isTerminal()) {
+			throw new ProblemException(ProblemCode.OPERATION_FINISHED,
+					"operation " + id + " already ended as " + now.state())
+				.withOperationId(id);
+		}
+		throw notCancellable(id, now.currentPhase());
+	}
+
+	private static ProblemException notCancellable(UUID id, @Nullable Phase phase) {
+		return new ProblemException(ProblemCode.OPERATION_NOT_CANCELLABLE, "operation " + id + " is in phase "
+				+ phase + ", which cannot be cancelled (past its point of no return)")
 			.withOperationId(id);
 	}
 
-	private void cancelPending(UUID id, String by) {
+	/** Ends an operation no worker has taken: nothing had been done. */
+	private void cancelQueued(UUID id, String by) {
 		Operation op = require(id);
 		op.cancelPending(OperationJournal.outcome(id,
 				new ProblemException(ProblemCode.CANCELLED, "cancelled before it started")), by, clock.instant());
 		operations.saveAndFlush(op);
 		events.publishEvent(new OperationFinished(views.map(op)));
 		events.publishEvent(new OperationEvents.OperationEnded(id, op.domid()));
-		signals.signal(id);
 	}
 
 	private Operation require(UUID id) {

@@ -18,27 +18,31 @@ import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
 
 /**
- * What every flow does between and after its phases: notice a cancel or a passed deadline the
+ * What every flow does between and after its steps: notice a cancel or a passed deadline the
  * moment a phase ends, give each hypervisor call what is left of the deadline, compensate by
- * thawing, and end the operation in its named state.
+ * thawing, and end the operation in its named state. The flows call the hypervisor and the journal
+ * themselves; this holds only what they share.
  */
 @Component
 class FlowSupport {
 
 	private static final Logger log = LoggerFactory.getLogger(FlowSupport.class);
 
-	final Hypervisor hypervisor;
+	private final Hypervisor hypervisor;
 
-	final OperationJournal journal;
+	private final OperationJournal journal;
 
-	final CancelSignals signals;
+	private final CancelSignals signals;
 
-	final OperationProperties properties;
+	private final OperationProperties properties;
 
-	final Clock clock;
+	private final Clock clock;
 
-	FlowSupport(Hypervisor hypervisor, OperationJournal journal, CancelSignals signals,
+	private final LiveOperations live;
+
+	FlowSupport(Hypervisor hypervisor, OperationJournal journal, CancelSignals signals, LiveOperations live,
 			OperationProperties properties, Clock clock) {
+		this.live = live;
 		this.hypervisor = hypervisor;
 		this.journal = journal;
 		this.signals = signals;
@@ -47,17 +51,24 @@ class FlowSupport {
 	}
 
 	/**
-	 * Why the operation must stop now: a cancel (signalled on this instance, or {@code cancelRecorded}
-	 * as the phase boundary's transaction read it) or its passed deadline.
+	 * Why the operation must stop now: a cancel asked for on this instance (one recorded by another
+	 * instance is found by the next write, which it refuses) or its passed deadline.
 	 */
-	Optional<ProblemException> stopCause(OperationTicket t, boolean cancelRecorded) {
-		if (cancelRecorded || signals.signalled(t.id())) {
-			return Optional.of(new ProblemException(ProblemCode.CANCELLED, "cancelled at the caller's request"));
+	Optional<ProblemException> stopCause(OperationRun run) {
+		OperationTicket t = run.ticket();
+		if (signals.signalled(t.id()) || run.op().cancelRequested()) {
+			live.cancelRequestedBy(t.id()).ifPresent(by -> journal.cancelRequested(run, by));
+			return Optional.of(cancelled());
 		}
 		if (!clock.instant().isBefore(t.deadlineAt())) {
 			return Optional.of(deadlinePassed(t));
 		}
 		return Optional.empty();
+	}
+
+	/** A cancel a write found recorded (by any instance). */
+	static ProblemException cancelled() {
+		return new ProblemException(ProblemCode.CANCELLED, "cancelled at the caller's request");
 	}
 
 	ProblemException deadlinePassed(OperationTicket t) {
@@ -93,19 +104,18 @@ class FlowSupport {
 	 * Thaws the guest and ends the operation: CANCELLED for a cancel, {@code end} otherwise; if the
 	 * thaw fails the domain is FAULTED and the operation FAILED.
 	 */
-	void thawAndEnd(OperationTicket t, OperationState end, ProblemException cause, Set<Phase> done) {
-		if (!thaw(t)) {
-			journal.faulted(t.id(), cause.getMessage() + "; then the guest could not be thawed", cause.getCause(),
+	void thawAndEnd(OperationRun run, OperationState end, ProblemException cause, Set<Phase> done) {
+		if (!thaw(run.ticket())) {
+			journal.faulted(run, cause.getMessage() + "; then the guest could not be thawed", cause.getCause(),
 					done);
 			return;
 		}
-		endAs(t, end, cause, done);
+		endAs(run, end, cause, done);
 	}
 
-	void endAs(OperationTicket t, OperationState end, ProblemException cause, Set<Phase> compensated) {
+	void endAs(OperationRun run, OperationState end, ProblemException cause, Set<Phase> compensated) {
 		OperationState state = cause.code() == ProblemCode.CANCELLED ? OperationState.CANCELLED : end;
-		journal.end(t.id(), state, cause, compensated);
-		signals.clear(t.id());
+		journal.end(run, state, cause, compensated);
 	}
 
 	static ProblemException problem(HypervisorException e) {

@@ -145,6 +145,37 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		changed();
 	}
 
+	/**
+	 * A copy to change: a worker changes the copy, writes it, and keeps it only once the write has
+	 * committed (see {@link OperationJournal}), so a write that rolls back leaves what it holds as it
+	 * was. Every field is a value (the lists are never mutated), so a shallow copy is a copy.
+	 */
+	Operation copy() {
+		Operation c = new Operation();
+		c.id = id;
+		c.kind = kind;
+		c.domid = domid;
+		c.params = params;
+		c.state = state;
+		c.currentPhase = currentPhase;
+		c.deadlineAt = deadlineAt;
+		c.checkpointId = checkpointId;
+		c.epochs = epochs;
+		c.cancelRequested = cancelRequested;
+		c.requesters = requesters;
+		c.owner = owner;
+		c.attempts = attempts;
+		c.recoveryNote = recoveryNote;
+		c.error = error;
+		c.createdAt = createdAt;
+		c.startedAt = startedAt;
+		c.finishedAt = finishedAt;
+		c.version = version;
+		c.phases = phases;
+		c.devices = devices;
+		return c;
+	}
+
 	/** PENDING → RUNNING on a worker of {@code owner}. */
 	void start(String owner, Instant now) {
 		require(OperationState.PENDING, "start");
@@ -173,11 +204,18 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		changed();
 	}
 
+	/** The checkpoint a running suspend or live checkpoint stored: set once. */
 	void checkpoint(UUID checkpoint) {
+		require(OperationState.RUNNING, "record checkpoint " + checkpoint);
+		if (checkpointId != null && !checkpointId.equals(checkpoint)) {
+			throw new IllegalStateException("operation " + id + " already references checkpoint " + checkpointId);
+		}
 		this.checkpointId = checkpoint;
 	}
 
+	/** What the running operation did to each device. */
 	void devices(List<DeviceOutcome> outcomes) {
+		require(OperationState.RUNNING, "record device outcomes");
 		this.devices = List.copyOf(outcomes);
 	}
 
@@ -223,6 +261,15 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		end(OperationState.CANCELLED, now);
 	}
 
+	/**
+	 * A cancel {@code by} asked for, honoured by the worker that runs the operation here (the row
+	 * records it when the worker next writes it, if the request did not already).
+	 */
+	void cancelRequested(String by) {
+		this.cancelRequested = true;
+		this.requesters = requesters.cancelledBy(by);
+	}
+
 	/** RUNNING → PENDING after a restart, to run again from the first phase. */
 	void requeue(String note) {
 		require(OperationState.RUNNING, "requeue");
@@ -235,7 +282,11 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		changed();
 	}
 
+	/** Recovery's note on an operation it decides (before it ends it, or before it runs it again). */
 	void note(String note) {
+		if (state.isTerminal()) {
+			throw new IllegalStateException("operation " + id + " ended as " + state + "; its note is final");
+		}
 		this.recoveryNote = clip(note);
 	}
 
@@ -316,6 +367,16 @@ class Operation extends AbstractAggregateRoot<Operation> {
 
 	/** The events registered since the last save (they are published when it is saved). */
 	java.util.Collection<Object> pendingEvents() { return domainEvents(); }
+
+	/**
+	 * The events registered since they were last taken, taken: an operation written without JPA
+	 * (see {@link OperationRows}) publishes them itself.
+	 */
+	List<Object> takeEvents() {
+		List<Object> taken = List.copyOf(domainEvents());
+		clearDomainEvents();
+		return taken;
+	}
 
 
 	/** The phases after {@code change}: a new list, so the row is written (see {@link ProgressColumns}). */

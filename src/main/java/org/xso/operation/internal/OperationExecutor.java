@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -80,13 +81,23 @@ class OperationExecutor implements DisposableBean {
 		}
 	}
 
+	/** Runs an operation the caller just accepted, as it recorded it (the worker reads nothing first). */
+	void dispatch(Operation accepted) {
+		dispatch(accepted.id(), accepted.kind(), accepted);
+	}
+
+	/** Runs operation {@code id} as its row has it. */
 	void dispatch(UUID id, OperationKind kind) {
+		dispatch(id, kind, null);
+	}
+
+	private void dispatch(UUID id, OperationKind kind, @Nullable Operation accepted) {
 		if (!tracked.add(id)) {
 			return;
 		}
 		Runnable task = () -> {
 			try {
-				runner.run(id);
+				runner.run(id, accepted);
 			}
 			finally {
 				tracked.remove(id);
@@ -99,10 +110,9 @@ class OperationExecutor implements DisposableBean {
 			tracked.remove(id);
 			log.warn("Operation {} rejected: no capacity", id);
 			try {
-				journal.start(id);
-				journal.end(id, OperationState.FAILED,
+				journal.load(id).ifPresent(run -> journal.end(run, OperationState.FAILED,
 						new ProblemException(ProblemCode.SERVICE_OVERLOADED, "no worker could take the operation"),
-						Set.of());
+						Set.of()));
 			}
 			catch (RuntimeException again) {
 				log.warn("Could not end rejected operation {}: {}", id, SafeText.escape(again.getMessage()));

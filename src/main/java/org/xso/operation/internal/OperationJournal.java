@@ -2,16 +2,22 @@ package org.xso.operation.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.persistence.EntityManager;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.xso.audit.Cause;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointStore;
@@ -31,18 +37,39 @@ import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
 
 /**
- * Writes an operation's progress phase by phase, each step its own transaction, so that what is
- * in the database is always where the operation really is. The ending steps change the domain,
- * the checkpoint pins and the lease in the same transaction as the operation's end state. What a
- * step changes beyond the operation (the domain, checkpoints) is attributed to the operation and
- * its {@code requestedBy}, read from its row, whichever thread or instance runs the step.
+ * Records an operation's progress. A worker holds the operation in memory ({@link OperationRun}) and
+ * moves it on there, shown to this instance's requests through {@link LiveOperations}; its row is
+ * written only where recovery needs it, each time in one transaction and one statement for the
+ * row ({@link OperationRows}):
+ * <ul>
+ * <li>when it is accepted (PENDING; {@code OperationSubmitter});
+ * <li>a suspend or live checkpoint when its checkpoint is stored (PERSIST: the checkpoint and the
+ * row RUNNING with its reference to it, unless a cancel was recorded first); a resume or restore
+ * just before the hypervisor rebuilds the guest (RESTORE entered, unless a cancel was recorded);
+ * periodic checkpointing when it starts and after each epoch;
+ * <li>at its end, with what the end changes in other modules (the domain, checkpoint pins,
+ * retention, the lease), which react to its events in the same transaction.
+ * </ul>
+ * A row that still says PENDING after a crash therefore means: nothing durable happened, run it
+ * again (after thawing a guest it may have paused); RUNNING means: decide from the checkpoint and
+ * the guest (see {@link RunningRecovery}). Each durable step changes a copy of the operation and
+ * the run adopts it after the commit, so a step that rolls back leaves the run as it was. What a
+ * step changes beyond the operation is attributed to the operation and its {@code requestedBy},
+ * whichever thread or instance runs it.
  */
 @Service
 class OperationJournal {
 
 	private static final Logger log = LoggerFactory.getLogger(OperationJournal.class);
 
+	/** The states an operation's row is in until it ends. */
+	private static final Set<OperationState> OPEN = EnumSet.of(OperationState.PENDING, OperationState.RUNNING);
+
+	private static final Set<OperationState> ACCEPTED = EnumSet.of(OperationState.PENDING);
+
 	private final OperationRepository operations;
+
+	private final OperationRows rows;
 
 	private final OperationEpochRepository epochs;
 
@@ -52,91 +79,79 @@ class OperationJournal {
 
 	private final OperationViewMapper views;
 
+	private final LiveOperations live;
+
+	private final EntityManager entities;
+
 	private final InstanceId instance;
 
 	private final OperationProperties properties;
 
 	private final Clock clock;
 
-	OperationJournal(OperationRepository operations, OperationEpochRepository epochs, CheckpointStore store,
-			ApplicationEventPublisher events, OperationViewMapper views, InstanceId instance,
-			OperationProperties properties, Clock clock) {
+	OperationJournal(OperationRepository operations, OperationRows rows, OperationEpochRepository epochs,
+			CheckpointStore store, ApplicationEventPublisher events, OperationViewMapper views, LiveOperations live,
+			EntityManager entities, InstanceId instance, OperationProperties properties, Clock clock) {
 		this.operations = operations;
+		this.rows = rows;
 		this.epochs = epochs;
 		this.store = store;
 		this.events = events;
 		this.views = views;
+		this.live = live;
+		this.entities = entities;
 		this.instance = instance;
 		this.properties = properties;
 		this.clock = clock;
 	}
 
 	/**
-	 * PENDING → RUNNING with the kind's first phase entered, in one transaction; null if the
-	 * operation is no longer pending (cancelled meanwhile).
+	 * Operation {@code id} as its row has it, to run or to end (recovery); empty if it has ended or
+	 * is not recorded.
 	 */
-	@Transactional
-	@Nullable
-	OperationTicket start(UUID id) {
-		Operation op = require(id);
-		if (op.state() != OperationState.PENDING) {
-			return null;
-		}
+	@Transactional(readOnly = true)
+	Optional<OperationRun> load(UUID id) {
+		return operations.findById(id).filter(op -> !op.state().isTerminal()).map(op -> {
+			entities.detach(op); // written by OperationRows only: JPA must not flush it too
+			return run(op);
+		});
+	}
+
+	/** A run of {@code op}, as accepted (never written since) or as loaded. */
+	OperationRun run(Operation op) {
+		return new OperationRun(op, OperationTicket.of(op, properties.defaultQuiesceTimeout()));
+	}
+
+	// in memory: shown here, not written
+
+	/** The run starts on this instance: RUNNING in its first phase. */
+	void begin(OperationRun run) {
 		Instant now = clock.instant();
+		Operation op = run.op();
 		op.start(instance.value(), now);
 		op.enter(op.kind().phases().get(0), now);
-		return OperationTicket.of(operations.save(op), properties.defaultQuiesceTimeout());
+		show(op);
 	}
 
-	/**
-	 * {@code done} completed and {@code next} entered at {@code at}: one transaction per phase
-	 * boundary. Returns whether a cancel is recorded, as read in that transaction (another instance
-	 * may have taken the request), so a boundary costs one read of the operation, not two.
-	 */
-	@Transactional
-	boolean advance(UUID id, Phase done, Phase next, Instant at) {
-		Operation op = require(id);
-		advance(op, done, next, at);
-		return op.cancelRequested();
+	/** {@code done} completed and {@code next} entered. */
+	void advance(OperationRun run, Phase done, Phase next) {
+		Instant now = clock.instant();
+		run.op().complete(done, now);
+		run.op().enter(next, now);
+		show(run.op());
 	}
 
-	/** As {@link #advance}, but if a cancel is recorded nothing changes and it returns false. */
-	@Transactional
-	boolean advanceUnlessCancelled(UUID id, Phase done, Phase next, Instant at) {
-		Operation op = require(id);
-		if (op.cancelRequested()) {
-			return false;
-		}
-		advance(op, done, next, at);
-		return true;
+	/** QUIESCE done with its per-device outcome, {@code next} entered. */
+	void quiesced(OperationRun run, QuiesceReport report, Phase next) {
+		run.op().devices(DeviceOutcomes.of(report));
+		advance(run, Phase.QUIESCE, next);
 	}
 
-	/** QUIESCE done with its per-device outcome, {@code next} entered; whether a cancel is recorded. */
-	@Transactional
-	boolean quiesced(UUID id, QuiesceReport report, Phase next) {
-		Operation op = require(id);
-		op.devices(DeviceOutcomes.of(report));
-		advance(op, Phase.QUIESCE, next, clock.instant());
-		return op.cancelRequested();
-	}
-
-	private void advance(Operation op, Phase done, Phase next, Instant at) {
-		op.complete(done, at);
-		op.enter(next, at);
-		operations.save(op);
-	}
-
-	/**
-	 * Phases a flow passed through without a transaction each, recorded afterwards at the instants
-	 * they were entered (a resume reports its hypervisor phases so; none of them changes what
-	 * recovery does).
-	 */
-	@Transactional
-	void entered(UUID id, List<PhaseEntry> entries) {
-		Operation op = require(id);
-		if (!op.state().isTerminal()) {
-			entries.forEach(e -> op.enter(e.phase(), e.at()));
-			operations.save(op);
+	/** Phases the hypervisor reported while it ran, at the instants they were entered. */
+	void entered(OperationRun run, List<PhaseEntry> entries) {
+		if (!run.op().state().isTerminal()) {
+			entries.forEach(e -> run.op().enter(e.phase(), e.at()));
+			show(run.op());
 		}
 	}
 
@@ -144,92 +159,95 @@ class OperationJournal {
 	record PhaseEntry(Phase phase, Instant at) {
 	}
 
+	/** A cancel asked for on this instance, recorded with the run (it ends as the flow decides). */
+	void cancelRequested(OperationRun run, String by) {
+		run.op().cancelRequested(by);
+	}
+
+	// durable: one transaction each
+
 	/**
-	 * PERSIST in one transaction: the checkpoint with its checksums, the operation's reference to
-	 * it, PERSIST done and {@code next} entered.
+	 * Periodic checkpointing starts: its row RUNNING in EPOCHS, unless a cancel was recorded first
+	 * (false: nothing written).
 	 */
 	@Transactional
-	CheckpointViews.Summary persist(UUID id, SavedDomain saved, Checkpoint.Header header, @Nullable Phase next) {
-		Operation op = require(id);
+	boolean beginDurably(OperationRun run) {
+		Operation op = run.op().copy();
+		Instant now = clock.instant();
+		op.start(instance.value(), now);
+		op.enter(op.kind().phases().get(0), now);
+		return claim(run, op);
+	}
+
+	/**
+	 * PERSIST: the checkpoint with its checksums and the row RUNNING with its reference to it, PERSIST
+	 * done and {@code next} entered, in one transaction, unless a cancel was recorded first (then
+	 * nothing is written, the checkpoint included: empty).
+	 */
+	@Transactional
+	Optional<UUID> persist(OperationRun run, SavedDomain saved, Checkpoint.Header header, Phase next) {
+		Operation op = run.op().copy();
 		CheckpointViews.Summary c = store.save(saved, header, op.requesters().requestedBy());
 		op.checkpoint(c.id());
 		op.complete(Phase.PERSIST, clock.instant());
-		if (next != null) {
-			op.enter(next, clock.instant());
-		}
-		operations.save(op);
-		return c;
+		op.enter(next, clock.instant());
+		return claim(run, op) ? Optional.of(c.id()) : Optional.empty();
 	}
 
-	/** Stores a checkpoint of periodic checkpointing (the epoch is recorded separately). */
+	/**
+	 * A resume's point of no return: VERIFY_CHECKPOINT done and RESTORE entered in its row (with
+	 * the attempt), unless a cancel was recorded first (false: nothing written).
+	 */
 	@Transactional
-	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header, String requestedBy) {
-		return store.save(saved, header, requestedBy);
+	boolean restoring(OperationRun run) {
+		Operation op = run.op().copy();
+		op.complete(Phase.VERIFY_CHECKPOINT, clock.instant());
+		op.enter(Phase.RESTORE, clock.instant());
+		return claim(run, op);
+	}
+
+	/**
+	 * The first write of a run that started here: from PENDING, and only if no cancel is recorded; a
+	 * refused write rolls back what the transaction did with it.
+	 */
+	private boolean claim(OperationRun run, Operation op) {
+		if (!rows.write(op, ACCEPTED, true)) {
+			TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+			return false;
+		}
+		written(run, op);
+		return true;
 	}
 
 	/** SUCCEEDED: the domain is SUSPENDED with its (pinned) checkpoint; retention applied; lease released. */
 	@Transactional
-	void suspended(UUID id) {
-		suspended(require(id));
-	}
-
-	/** As {@link #suspended(UUID)}, for a suspend that recovery rolled forward: why, in its note. */
-	@Transactional
-	void suspended(UUID id, String recoveryNote) {
-		Operation op = require(id);
-		op.note(recoveryNote);
-		suspended(op);
-	}
-
-	private void suspended(Operation op) {
+	void suspended(OperationRun run, @Nullable String recoveryNote) {
+		Operation op = next(run, recoveryNote);
 		UUID checkpoint = requireCheckpoint(op);
-		// the operation is written before the reactions run: retention's bulk delete clears the
-		// persistence context
-		succeed(op);
+		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestSuspended(op.id(), op.domid(), checkpoint, op.cause()));
 		ended(op);
 	}
 
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
 	@Transactional
-	void checkpointed(UUID id) {
-		checkpointed(require(id));
-	}
-
-	/** As {@link #checkpointed(UUID)}, for a checkpoint that recovery rolled forward: why, in its note. */
-	@Transactional
-	void checkpointed(UUID id, String recoveryNote) {
-		Operation op = require(id);
-		op.note(recoveryNote);
-		checkpointed(op);
-	}
-
-	private void checkpointed(Operation op) {
-		succeed(op);
+	void checkpointed(OperationRun run, @Nullable String recoveryNote) {
+		Operation op = next(run, recoveryNote);
+		succeed(run, op);
 		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), requireCheckpoint(op), op.cause()));
 		ended(op);
 	}
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
 	@Transactional
-	void resumed(UUID id, @Nullable ResumeReport report, List<PhaseEntry> entries) {
-		resumed(require(id), report, entries);
-	}
-
-	/** A resume that recovery found complete: why, in its note. */
-	@Transactional
-	void resumed(UUID id, @Nullable ResumeReport report, List<PhaseEntry> entries, String recoveryNote) {
-		Operation op = require(id);
-		op.note(recoveryNote);
-		resumed(op, report, entries);
-	}
-
-	private void resumed(Operation op, @Nullable ResumeReport report, List<PhaseEntry> entries) {
+	void resumed(OperationRun run, @Nullable ResumeReport report, List<PhaseEntry> entries,
+			@Nullable String recoveryNote) {
+		Operation op = next(run, recoveryNote);
 		entries.forEach(e -> op.enter(e.phase(), e.at()));
 		if (report != null) {
 			op.devices(DeviceOutcomes.merge(op.devices(), report));
 		}
-		succeed(op);
+		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestResumed(op.id(), op.domid(), op.checkpointId(),
 				op.kind() == OperationKind.RESUME, op.cause()));
 		ended(op);
@@ -237,18 +255,18 @@ class OperationJournal {
 
 	/** One epoch of periodic checkpointing done: its cost recorded, retention applied. */
 	@Transactional
-	void epoch(UUID id, OperationEpoch epoch) {
-		Operation op = require(id);
+	void epoch(OperationRun run, OperationEpoch epoch) {
+		Operation op = run.op().copy();
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs());
-		operations.saveAndFlush(op);
-		events.publishEvent(new OperationEvents.CheckpointTaken(id, op.domid(), epoch.checkpointId(), op.cause()));
+		write(run, op);
+		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), epoch.checkpointId(), op.cause()));
 	}
 
 	@Transactional
-	void succeeded(UUID id) {
-		Operation op = require(id);
-		succeed(op);
+	void succeeded(OperationRun run) {
+		Operation op = run.op().copy();
+		succeed(run, op);
 		ended(op);
 	}
 
@@ -258,14 +276,31 @@ class OperationJournal {
 	 * operation's id (its {@code error.instance}), at ERROR with its stack if it was unexpected.
 	 */
 	@Transactional
-	void end(UUID id, OperationState end, ProblemException problem, Set<Phase> compensated) {
-		Operation op = require(id);
-		if (op.state().isTerminal()) {
+	void end(OperationRun run, OperationState end, ProblemException problem, Set<Phase> compensated) {
+		endNoted(run, end, problem, compensated, null);
+	}
+
+	/**
+	 * Ends an operation that recovery decided: {@code end} with {@code problem}, whose detail is
+	 * also the operation's recovery note.
+	 */
+	@Transactional
+	void endRecovered(OperationRun run, OperationState end, ProblemException problem, Set<Phase> compensated) {
+		endNoted(run, end, problem, compensated, problem.getMessage());
+	}
+
+	private void endNoted(OperationRun run, OperationState end, ProblemException problem, Set<Phase> compensated,
+			@Nullable String note) {
+		if (run.op().state().isTerminal()) {
 			return;
 		}
-		logCause(id, end, problem);
-		op.fail(end, outcome(id, problem), compensated, clock.instant());
-		operations.save(op);
+		Operation op = next(run, note);
+		logCause(op.id(), end, problem);
+		if (op.state() == OperationState.PENDING) {
+			op.start(instance.value(), clock.instant()); // ended before it began: no phase had run
+		}
+		op.fail(end, outcome(op.id(), problem), compensated, clock.instant());
+		write(run, op);
 		ended(op);
 	}
 
@@ -279,38 +314,35 @@ class OperationJournal {
 		}
 	}
 
-	/**
-	 * Ends an operation that recovery decided: {@code end} with {@code problem}, whose detail is
-	 * also the operation's recovery note.
-	 */
-	@Transactional
-	void endRecovered(UUID id, OperationState end, ProblemException problem, Set<Phase> compensated) {
-		Operation op = require(id);
-		if (!op.state().isTerminal()) {
-			op.note(problem.getMessage());
-		}
-		end(id, end, problem, compensated);
-	}
-
 	/** A compensation failed too: FAILED, and the domain FAULTED with the reason. */
 	@Transactional
-	void faulted(UUID id, String reason, Set<Phase> compensated) {
-		faulted(id, reason, null, compensated);
+	void faulted(OperationRun run, String reason, Set<Phase> compensated) {
+		faulted(run, reason, null, compensated);
 	}
 
 	/**
-	 * As {@link #faulted(UUID, String, Set)}, for a failure that {@code reason} words for clients:
-	 * {@code cause} goes to the log only.
+	 * As {@link #faulted(OperationRun, String, Set)}, for a failure that {@code reason} words for
+	 * clients: {@code cause} goes to the log only.
 	 */
 	@Transactional
-	void faulted(UUID id, String reason, @Nullable Throwable cause, Set<Phase> compensated) {
-		Operation op = require(id);
-		events.publishEvent(new OperationEvents.GuestFaulted(id, op.domid(), reason, op.cause()));
+	void faulted(OperationRun run, String reason, @Nullable Throwable cause, Set<Phase> compensated) {
+		Operation op = run.op();
+		events.publishEvent(new OperationEvents.GuestFaulted(op.id(), op.domid(), reason, op.cause()));
 		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
 				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
-		end(id, OperationState.FAILED, problem, compensated);
+		endNoted(run, OperationState.FAILED, problem, compensated, null);
 	}
 
+	/** As {@link #faulted(OperationRun, String, Throwable, Set)}, decided by recovery: the reason is its note. */
+	@Transactional
+	void faultedRecovered(OperationRun run, String reason, Throwable cause, Set<Phase> compensated) {
+		Operation op = run.op();
+		events.publishEvent(new OperationEvents.GuestFaulted(op.id(), op.domid(), reason, op.cause()));
+		endNoted(run, OperationState.FAILED, new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause),
+				compensated, reason);
+	}
+
+	/** RUNNING → PENDING: recovery runs it again from its first phase. */
 	@Transactional
 	void requeue(UUID id, String note) {
 		Operation op = require(id);
@@ -328,9 +360,10 @@ class OperationJournal {
 		return operations.cancelRequested(id);
 	}
 
-	@Transactional(readOnly = true)
-	Operation read(UUID id) {
-		return require(id);
+	/** Stores a checkpoint of periodic checkpointing (the epoch is recorded separately). */
+	@Transactional
+	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header, String requestedBy) {
+		return store.save(saved, header, requestedBy);
 	}
 
 	/**
@@ -365,14 +398,58 @@ class OperationJournal {
 		return failure.problem().withOperationId(id);
 	}
 
-	private void succeed(Operation op) {
+	/** A copy of the run's operation to change, with recovery's note if there is one. */
+	private static Operation next(OperationRun run, @Nullable String recoveryNote) {
+		Operation op = run.op().copy();
+		if (recoveryNote != null) {
+			op.note(recoveryNote);
+		}
+		return op;
+	}
+
+	private void succeed(OperationRun run, Operation op) {
 		op.succeed(clock.instant());
-		operations.saveAndFlush(op);
+		write(run, op);
 	}
 
 	/**
-	 * Last of an operation's end: waiting requests are answered with it as recorded, and the
-	 * domain's lease goes (the domain module releases it).
+	 * Writes {@code op} over its open row; the run adopts it once that commits. If the row has ended
+	 * meanwhile (another instance's recovery took the operation over after this one lost its lease),
+	 * nothing of this transaction stays.
+	 */
+	private void write(OperationRun run, Operation op) {
+		if (!rows.write(op, OPEN, false)) {
+			throw new IllegalStateException("operation " + op.id() + " was ended elsewhere (its lease was lost)");
+		}
+		written(run, op);
+	}
+
+	/** Publishes what {@code op} registered (with the transaction) and adopts it after the commit. */
+	private void written(OperationRun run, Operation op) {
+		op.takeEvents().forEach(events::publishEvent);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				run.adopt(op);
+				if (!op.state().isTerminal()) {
+					show(op);
+				}
+			}
+
+		});
+	}
+
+	/** What this instance's requests see of a run: its view, and its events for the stream and the log. */
+	private void show(Operation op) {
+		op.takeEvents().forEach(events::publishEvent);
+		live.show(views.map(op));
+	}
+
+	/**
+	 * Last of an operation's end: waiting requests are answered with it as recorded (and this
+	 * instance stops showing it from memory), and the domain's lease goes (the domain module releases
+	 * it).
 	 */
 	private void ended(Operation op) {
 		events.publishEvent(new OperationFinished(views.map(op)));

@@ -24,4 +24,27 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 
 	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null);
 
+	/** A suspend or live checkpoint of domain {@code domid}. */
+	static OperationParams quiesce(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs) {
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null);
+	}
+
+	/** Periodic checkpointing of domain {@code domid}: {@code epochDeadlineMs} bounds each epoch. */
+	static OperationParams periodic(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long epochDeadlineMs,
+			long intervalMs, @Nullable Integer maxEpochs) {
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, epochDeadlineMs, intervalMs, maxEpochs, null,
+				null);
+	}
+
+	/** A resume of domain {@code subjectDomid}, or a restore of one of its checkpoints. */
+	static OperationParams resume(int subjectDomid, long deadlineMs) {
+		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null);
+	}
+
+	/** As these, with the Idempotency-Key (if any) and the hash of the request it came with. */
+	OperationParams keyed(@Nullable String key, String hash) {
+		return new OperationParams(subjectDomid, strategy, quiesceTimeoutMs, deadlineMs, intervalMs, maxEpochs, key,
+				hash);
+	}
+
 }

@@ -30,8 +30,11 @@ class OperationReads implements OperationQueries {
 
 	private final ResumeChecker checker;
 
+	private final LiveOperations live;
+
 	OperationReads(OperationRepository operations, OperationViewMapper mapper, OperationWaiters waiters,
-			ResumeChecker checker) {
+			ResumeChecker checker, LiveOperations live) {
+		this.live = live;
 		this.operations = operations;
 		this.mapper = mapper;
 		this.waiters = waiters;
@@ -40,9 +43,13 @@ class OperationReads implements OperationQueries {
 
 	@Override
 	public OperationViews.OperationView view(UUID id) {
-		return mapper.read(id);
+		return live.view(id).orElseGet(() -> mapper.read(id));
 	}
 
+	/**
+	 * The rows that match, each as this instance shows it if it runs here (the filters apply to
+	 * the rows, which may be behind by the phases since their last write).
+	 */
 	@Override
 	@Transactional(readOnly = true)
 	public Page<OperationViews.OperationView> list(@Nullable Integer domid, @Nullable OperationKind kind,
@@ -51,7 +58,7 @@ class OperationReads implements OperationQueries {
 		return operations
 			.search(domid, kind, state, requestedBy,
 					PageRequest.of(paging.getPageNumber(), paging.getPageSize(), newestFirst))
-			.map(mapper::map);
+			.map(op -> op.state().isTerminal() ? mapper.map(op) : live.view(op.id()).orElseGet(() -> mapper.map(op)));
 	}
 
 	@Override

@@ -151,11 +151,7 @@ class OperationRecovery {
 		log.info("Recovering {} operation {} of domain {} ({}, phase {})", op.kind(), id, domid, op.state(),
 				op.currentPhase());
 		try {
-			boolean pending = op.state() == OperationState.PENDING;
-			if (pending) {
-				journal.note(id, "accepted before the service stopped and not started yet; run after the restart");
-			}
-			boolean again = pending || running.recover(op);
+			boolean again = op.state() == OperationState.PENDING ? running.pending(op) : running.recover(op);
 			reconciler.reconcileUnderRecovery(domid);
 			if (again) {
 				run.accept(new ToRun(id, op.kind()));

@@ -30,14 +30,16 @@ interface OperationRepository extends JpaRepository<Operation, UUID> {
 	List<Operation> findByStateIn(Collection<OperationState> states);
 
 	/**
-	 * Sets the cancel flag, and who asked (the first to ask is kept), only while the operation runs a
-	 * cancellable phase (atomic check).
+	 * Sets the cancel flag, and who asked (the first to ask is kept), only while the row says the
+	 * operation can be cancelled: pending (nothing durable done yet) or running a cancellable phase
+	 * (atomic check).
 	 */
 	@Modifying
 	@Query("update Operation o set o.cancelRequested = true,"
 			+ " o.requesters.cancelRequestedBy = coalesce(o.requesters.cancelRequestedBy, :by)"
-			+ " where o.id = :id and o.state = :running and o.currentPhase in :cancellable")
-	int requestCancel(UUID id, OperationState running, Collection<Phase> cancellable, String by);
+			+ " where o.id = :id and (o.state = :pending or (o.state = :running and o.currentPhase in :cancellable))")
+	int requestCancel(UUID id, OperationState pending, OperationState running, Collection<Phase> cancellable,
+			String by);
 
 	@Query("select o.cancelRequested from Operation o where o.id = :id")
 	boolean cancelRequested(UUID id);

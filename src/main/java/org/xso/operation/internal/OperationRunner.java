@@ -2,11 +2,15 @@ package org.xso.operation.internal;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.PowerState;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationState;
@@ -15,7 +19,10 @@ import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
 
-/** Runs one operation on a worker thread: starts it and hands it to the flow of its kind. */
+/**
+ * Runs one operation on a worker thread: takes it (unless a cancel took it while it was queued) and
+ * hands it to the flow of its kind.
+ */
 @Component
 class OperationRunner {
 
@@ -31,8 +38,17 @@ class OperationRunner {
 
 	private final FlowSupport flow;
 
+	private final Hypervisor hypervisor;
+
+	private final CancelSignals signals;
+
+	private final LiveOperations live;
+
 	OperationRunner(OperationJournal journal, QuiesceFlow quiesce, ResumeFlow resume, PeriodicFlow periodic,
-			FlowSupport flow) {
+			FlowSupport flow, Hypervisor hypervisor, CancelSignals signals, LiveOperations live) {
+		this.hypervisor = hypervisor;
+		this.signals = signals;
+		this.live = live;
 		this.journal = journal;
 		this.quiesce = quiesce;
 		this.resume = resume;
@@ -40,37 +56,54 @@ class OperationRunner {
 		this.flow = flow;
 	}
 
-	void run(UUID id) {
-		OperationTicket ticket;
+	/**
+	 * Runs {@code accepted} (as the request recorded it) or, without it, operation {@code id} as its
+	 * row has it (recovery's requeued and pending operations).
+	 */
+	void run(UUID id, @Nullable Operation accepted) {
+		if (!live.start(id)) {
+			return; // cancelled while it was queued
+		}
+		OperationRun run;
 		try {
-			ticket = journal.start(id);
+			Optional<OperationRun> found = accepted != null ? Optional.of(journal.run(accepted)) : journal.load(id);
+			if (found.isEmpty()) {
+				return; // it ended meanwhile (a cancel on another instance, recovery elsewhere)
+			}
+			run = found.get();
 		}
 		catch (RuntimeException e) {
 			log.warn("Operation {} could not start: {}", id, SafeText.escape(e.getMessage()));
 			return;
 		}
-		if (ticket == null) {
-			return; // cancelled while it was queued
-		}
 		try {
-			switch (ticket.kind()) {
-				case SUSPEND, CHECKPOINT -> quiesce.run(ticket);
-				case RESUME, RESTORE -> resume.run(ticket);
-				case PERIODIC_CHECKPOINT -> periodic.run(ticket);
+			if (run.op().state() != OperationState.PENDING) {
+				return;
+			}
+			if (run.op().cancelRequested()) {
+				journal.end(run, OperationState.CANCELLED,
+						new ProblemException(ProblemCode.CANCELLED, "cancelled before it started"), Set.of());
+				return;
+			}
+			switch (run.op().kind()) {
+				case SUSPEND, CHECKPOINT -> quiesce.run(run);
+				case RESUME, RESTORE -> resume.run(run);
+				case PERIODIC_CHECKPOINT -> periodic.run(run);
 			}
 		}
 		catch (InterruptedException e) {
-			// the service is stopping: the operation stays RUNNING and recovery continues it
+			// the service is stopping: the operation stays as its row has it and recovery continues it
 			Thread.currentThread().interrupt();
 		}
 		catch (Throwable e) {
 			// a bug in a flow, or an Error such as OutOfMemoryError: the operation ends now, truthfully,
-			// rather than staying RUNNING until its lease expires and recovery mistakes it for a restart
+			// rather than staying open until its lease expires and recovery mistakes it for a restart
 			log.error("Operation {} failed unexpectedly", id, e);
-			lastResort(ticket, e);
+			lastResort(run, e);
 		}
 		finally {
-			flow.signals.clear(id);
+			signals.clear(id);
+			live.forget(id);
 		}
 	}
 
@@ -80,13 +113,14 @@ class OperationRunner {
 	 * problem names a JVM error's type (OutOfMemoryError...), never an exception's type or message
 	 * (which may quote SQL, files or our classes): the log has the rest.
 	 */
-	private void lastResort(OperationTicket t, Throwable e) {
+	private void lastResort(OperationRun run, Throwable e) {
+		OperationTicket t = run.ticket();
 		try {
 			String what = e instanceof Error ? e.getClass().getSimpleName() : "failure";
 			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected " + what + " in "
 					+ t.kind() + "; the service log has the details of operation " + t.id());
 			if ((t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) && guestRuns(t)) {
-				journal.resumed(t.id(), null, List.of(), "the guest runs, but recording the resume failed (unexpected "
+				journal.resumed(run, null, List.of(), "the guest runs, but recording the resume failed (unexpected "
 						+ what + "); recorded without its device report");
 				return;
 			}
@@ -94,10 +128,10 @@ class OperationRunner {
 				if (t.kind() == OperationKind.RESTORE) {
 					journal.discardRestoreTarget(t.id(), t.domid());
 				}
-				journal.end(t.id(), OperationState.RESUME_FAILED, cause, EnumSet.noneOf(Phase.class));
+				journal.end(run, OperationState.RESUME_FAILED, cause, EnumSet.noneOf(Phase.class));
 			}
 			else {
-				flow.thawAndEnd(t, OperationState.FAILED, cause, EnumSet.noneOf(Phase.class));
+				flow.thawAndEnd(run, OperationState.FAILED, cause, EnumSet.noneOf(Phase.class));
 			}
 		}
 		catch (RuntimeException | Error again) {
@@ -107,7 +141,7 @@ class OperationRunner {
 
 	private boolean guestRuns(OperationTicket t) {
 		try {
-			return flow.hypervisor.guest(t.dom()).map(g -> g.state() == PowerState.RUNNING).orElse(false);
+			return hypervisor.guest(t.dom()).map(g -> g.state() == PowerState.RUNNING).orElse(false);
 		}
 		catch (RuntimeException e) {
 			return false;

@@ -9,7 +9,6 @@ import org.xso.audit.Cause;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
-import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainLifecycle;
 import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
@@ -42,8 +41,6 @@ class OperationService implements Operations {
 
 	private final DomainLifecycle lifecycle;
 
-	private final DomainLeases leases;
-
 	private final CheckpointCatalog catalog;
 
 	private final CheckpointStore store;
@@ -53,12 +50,11 @@ class OperationService implements Operations {
 	private final Cancellation cancellation;
 
 	OperationService(OperationSubmitter submitter, DomainService domains, DomainLifecycle lifecycle,
-			DomainLeases leases, CheckpointCatalog catalog, CheckpointStore store, OperationProperties properties,
+			CheckpointCatalog catalog, CheckpointStore store, OperationProperties properties,
 			Cancellation cancellation) {
 		this.submitter = submitter;
 		this.domains = domains;
 		this.lifecycle = lifecycle;
-		this.leases = leases;
 		this.catalog = catalog;
 		this.store = store;
 		this.properties = properties;
@@ -89,10 +85,10 @@ class OperationService implements Operations {
 				"/quiesceTimeoutMs", 1, 600_000);
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = kind + "|" + domid + "|" + strategy + "|" + quiesce + "|" + deadline;
-		return submitter.submit(kind, domid, signature, key, requestedBy, () -> {
-			DomainViews.DomainRecord d = running(domid, expected);
+		return submitter.submit(kind, domid, signature, key, requestedBy, id -> {
+			running(kind, domid, id, expected);
 			return new OperationSubmitter.Draft(kind, domid,
-					new OperationParams(domid, strategy, quiesce, deadline, null, null, null, null), null, d.version());
+					OperationParams.quiesce(domid, strategy, quiesce, deadline), null, true);
 		});
 	}
 
@@ -113,11 +109,11 @@ class OperationService implements Operations {
 		long epochDeadline = deadline(r.epochDeadlineMs(), "/epochDeadlineMs");
 		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
 				+ epochDeadline;
-		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, () -> {
-			DomainViews.DomainRecord d = running(domid, expected);
+		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, id -> {
+			running(OperationKind.PERIODIC_CHECKPOINT, domid, id, expected);
 			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
-					new OperationParams(domid, strategy, quiesce, epochDeadline, interval, count, null, null), null,
-					d.version());
+					OperationParams.periodic(domid, strategy, quiesce, epochDeadline, interval, count), null,
+					true);
 		});
 	}
 
@@ -126,8 +122,8 @@ class OperationService implements Operations {
 			Precondition expected, String requestedBy) {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline;
-		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, () -> {
-			DomainViews.DomainRecord d = notBusy(domid);
+		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, id -> {
+			DomainViews.DomainRecord d = leased(OperationKind.RESUME, domid, id);
 			expected.check(d.etag());
 			if (d.state() != DomainState.SUSPENDED) {
 				throw new ProblemException(ProblemCode.BAD_POWER_STATE,
@@ -136,8 +132,7 @@ class OperationService implements Operations {
 			UUID checkpoint = resumable(d, r.checkpointId());
 			SavedDomain image = store.loadVerified(checkpoint);
 			return new OperationSubmitter.Draft(OperationKind.RESUME, domid,
-					new OperationParams(domid, null, null, deadline, null, null, null, null), checkpoint, d.version(),
-					image);
+					OperationParams.resume(domid, deadline), checkpoint, true, image);
 		});
 	}
 
@@ -151,7 +146,7 @@ class OperationService implements Operations {
 		}
 		CheckpointViews.Summary c = catalog.summary(checkpointId);
 		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline;
-		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, () -> {
+		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, id -> {
 			expected.check(c.etag());
 			SavedDomain image = store.loadVerified(checkpointId);
 			int domid = target != null ? target : domains.lowestFreeDomid();
@@ -160,7 +155,7 @@ class OperationService implements Operations {
 			}
 			lifecycle.restoring(domid, image.config(), Cause.request(requestedBy));
 			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid,
-					new OperationParams(c.domid(), null, null, deadline, null, null, null, null), checkpointId, null,
+					OperationParams.resume(c.domid(), deadline), checkpointId, false,
 					image);
 		});
 	}
@@ -180,25 +175,22 @@ class OperationService implements Operations {
 		return checkpoint;
 	}
 
-	private DomainViews.DomainRecord running(int domid, Precondition expected) {
-		DomainViews.DomainRecord d = notBusy(domid);
+	private void running(OperationKind kind, int domid, UUID id, Precondition expected) {
+		DomainViews.DomainRecord d = leased(kind, domid, id);
 		expected.check(d.etag());
 		if (d.state() != DomainState.RUNNING) {
 			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
 					"domain " + domid + " is " + d.state() + "; only a RUNNING domain can be quiesced");
 		}
-		return d;
 	}
 
-	private DomainViews.DomainRecord notBusy(int domid) {
-		DomainViews.DomainRecord d = domains.record(domid);
-		leases.find(domid).ifPresent(l -> {
-			throw new ProblemException(ProblemCode.DOMAIN_BUSY, "domain " + domid + " is busy with "
-					+ (l.operationId() != null ? "operation " + l.operationId() : l.purpose()) + " (lease held by "
-					+ l.owner() + " until " + l.expiresAt() + ")")
-				.withLease(l);
-		});
-		return d;
+	/**
+	 * Domain {@code domid}, read once its lease is taken for operation {@code id}: 409 DOMAIN_BUSY
+	 * if another holds it, 404 if there is no such domain (the lease goes with the transaction).
+	 */
+	private DomainViews.DomainRecord leased(OperationKind kind, int domid, UUID id) {
+		submitter.lease(kind, domid, id);
+		return domains.record(domid);
 	}
 
 	private long deadline(@Nullable Long value, String pointer) {

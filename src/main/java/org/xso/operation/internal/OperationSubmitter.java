@@ -4,14 +4,13 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.domain.DomainLeases;
-import org.xso.domain.DomainService;
 import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.operation.OperationKind;
@@ -34,8 +33,6 @@ class OperationSubmitter {
 
 	private final DomainLeases leases;
 
-	private final DomainService domains;
-
 	private final OperationExecutor executor;
 
 	private final OperationViewMapper views;
@@ -44,14 +41,16 @@ class OperationSubmitter {
 
 	private final VerifiedImages images;
 
+	private final LiveOperations live;
+
 	private final Clock clock;
 
-	OperationSubmitter(OperationRepository operations, DomainLeases leases, DomainService domains,
+	OperationSubmitter(OperationRepository operations, DomainLeases leases,
 			OperationExecutor executor, OperationViewMapper views, TransactionTemplate tx, VerifiedImages images,
-			Clock clock) {
+			LiveOperations live, Clock clock) {
+		this.live = live;
 		this.operations = operations;
 		this.leases = leases;
-		this.domains = domains;
 		this.executor = executor;
 		this.views = views;
 		this.tx = tx;
@@ -60,15 +59,15 @@ class OperationSubmitter {
 	}
 
 	/**
-	 * What a checked request turns into; {@code checkedVersion} is the version of the domain the
-	 * checks read (null where the draft creates its domain, as a restore does).
+	 * What a checked request turns into; {@code leased} if the checks took the domain's lease first
+	 * (so what they read cannot change before the commit), otherwise the lease is taken after them
+	 * (a restore, whose checks create the domain).
 	 */
-	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
-			@Nullable Long checkedVersion, @Nullable SavedDomain verified) {
+	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId, boolean leased,
+			@Nullable SavedDomain verified) {
 
-		Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
-				@Nullable Long checkedVersion) {
-			this(kind, domid, params, checkpointId, checkedVersion, null);
+		Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId, boolean leased) {
+			this(kind, domid, params, checkpointId, leased, null);
 		}
 
 	}
@@ -77,11 +76,11 @@ class OperationSubmitter {
 	 * @param subjectDomid the domain that scopes the key
 	 * @param signature the request with defaults applied; a repeat must have the same
 	 * @param requestedBy the principal that asks (recorded with the operation in the same transaction)
-	 * @param prepare runs inside the transaction: checks, then the draft (it may also record a
-	 * restore target)
+	 * @param prepare runs inside the transaction with the new operation's id: takes the domain's lease
+	 * (see {@link #lease}) and checks, then the draft (it may also record a restore target)
 	 */
 	Submitted submit(OperationKind kind, int subjectDomid, String signature, @Nullable String key, String requestedBy,
-			Supplier<Draft> prepare) {
+			Function<UUID, Draft> prepare) {
 		String hash = CanonicalBytes.sha256(signature.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		Accepted accepted;
 		try {
@@ -90,18 +89,17 @@ class OperationSubmitter {
 				if (earlier.isPresent()) {
 					return earlier.get();
 				}
-				Draft draft = prepare.get();
+				UUID id = UUID.randomUUID();
+				Draft draft = prepare.apply(id);
 				executor.requireCapacity(kind);
-				OperationParams p = draft.params();
-				Operation op = new Operation(UUID.randomUUID(), kind, draft.domid(),
-						new OperationParams(p.subjectDomid(), p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(),
-								p.intervalMs(), p.maxEpochs(), key, hash),
+				Operation op = new Operation(id, kind, draft.domid(), draft.params().keyed(key, hash),
 						draft.checkpointId(), requestedBy, clock.instant());
-				leases.acquire(draft.domid(), op.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
-				requireUnchanged(draft);
+				if (!draft.leased()) {
+					lease(kind, draft.domid(), id);
+				}
 				operations.saveAndFlush(op);
 				// the answer is the operation as recorded: PENDING (no second read after the commit)
-				return new Accepted(op.id(), false, views.map(op), draft.verified());
+				return new Accepted(op.id(), false, views.map(op), draft.verified(), op);
 			});
 		}
 		catch (ProblemException | DataIntegrityViolationException e) {
@@ -122,28 +120,25 @@ class OperationSubmitter {
 		if (accepted.verified() != null) {
 			images.hold(accepted.id(), accepted.verified());
 		}
-		executor.dispatch(accepted.id(), kind);
-		return new Submitted(Objects.requireNonNull(accepted.view()), false);
+		OperationViews.OperationView view = Objects.requireNonNull(accepted.view());
+		live.queued(view);
+		// the worker takes the operation as it was recorded, detached since the commit and no longer
+		// touched here
+		executor.dispatch(Objects.requireNonNull(accepted.recorded()));
+		return new Submitted(view, false);
 	}
 
 	/**
-	 * The checks read the domain before its lease was taken: an operation that ended in between (it
-	 * changes the domain and releases the lease in one commit) may have made them wrong, e.g. a
-	 * suspend checked against RUNNING while the previous suspend committed SUSPENDED. Once the lease
-	 * is ours nothing else changes the domain, so an unchanged version means the checks still hold;
-	 * otherwise 409 and nothing is recorded.
+	 * Takes domain {@code domid}'s lease for operation {@code id} (409 DOMAIN_BUSY if another holds
+	 * it). Checks that read the domain after this read what no one else changes until the commit.
 	 */
-	private void requireUnchanged(Draft draft) {
-		Long checked = draft.checkedVersion();
-		if (checked != null && !domains.committedVersion(draft.domid()).map(checked::equals).orElse(false)) {
-			throw new ProblemException(ProblemCode.CONCURRENT_MODIFICATION, "domain " + draft.domid()
-					+ " changed while this request was checked (an operation on it ended); read it again");
-		}
+	void lease(OperationKind kind, int domid, UUID id) {
+		leases.acquire(domid, id, kind.name().toLowerCase(java.util.Locale.ROOT));
 	}
 
 	/** An accepted request: the operation it started (with its view) or the one its key started before. */
 	private record Accepted(UUID id, boolean repeated, OperationViews.@Nullable OperationView view,
-			@Nullable SavedDomain verified) {
+			@Nullable SavedDomain verified, @Nullable Operation recorded) {
 	}
 
 	private Optional<Accepted> earlier(OperationKind kind, int subjectDomid, @Nullable String key, String hash) {
@@ -156,7 +151,7 @@ class OperationSubmitter {
 						+ "' already started operation " + op.id() + " with a different request")
 					.withOperationId(op.id());
 			}
-			return new Accepted(op.id(), true, null, null);
+			return new Accepted(op.id(), true, null, null, null);
 		});
 	}
 

@@ -64,6 +64,15 @@ class OperationViewMapper {
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
 	}
 
+	/** {@code v} with a cancel asked for by {@code by}: no longer cancellable. */
+	static OperationViews.OperationView withCancelRequested(OperationViews.OperationView v, String by) {
+		return new OperationViews.OperationView(v.id(), v.kind(), v.domid(), v.sourceDomid(), v.requestedBy(),
+				v.state(), v.phase(), false, true, by, v.progress(), v.strategy(), v.quiesceTimeoutMs(),
+				v.deadlineMs(), v.deadlineAt(), v.checkpointId(), v.phases(), v.devices(), v.periodic(), v.error(),
+				v.owner(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
+				v.durationMs());
+	}
+
 	private OperationViews.@Nullable Periodic periodic(Operation op) {
 		if (op.kind() != OperationKind.PERIODIC_CHECKPOINT) {
 			return null;

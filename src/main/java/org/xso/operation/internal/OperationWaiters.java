@@ -51,8 +51,11 @@ class OperationWaiters {
 
 	private final OperationExecutor executor;
 
-	OperationWaiters(OperationExecutor executor) {
+	private final LiveOperations live;
+
+	OperationWaiters(OperationExecutor executor, LiveOperations live) {
 		this.executor = executor;
+		this.live = live;
 	}
 
 	/** The operation once it has ended, or as {@code read} reads it after {@code wait}. */
@@ -94,6 +97,7 @@ class OperationWaiters {
 	@TransactionalEventListener(fallbackExecution = true)
 	void on(OperationFinished event) {
 		OperationViews.OperationView view = event.view();
+		live.forget(view.id()); // from now on its row is what it is
 		synchronized (finished) {
 			finished.put(view.id(), view);
 		}

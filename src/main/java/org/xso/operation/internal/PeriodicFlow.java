@@ -1,13 +1,16 @@
 package org.xso.operation.internal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointKind;
 import org.xso.checkpoint.CheckpointViews;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.ThawFailedException;
@@ -25,41 +28,59 @@ import org.xso.problem.ProblemException;
 @Component
 class PeriodicFlow {
 
+	private final Hypervisor hypervisor;
+
+	private final OperationJournal journal;
+
 	private final FlowSupport flow;
 
-	PeriodicFlow(FlowSupport flow) {
+	private final CancelSignals signals;
+
+	private final Clock clock;
+
+	PeriodicFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, CancelSignals signals,
+			Clock clock) {
+		this.hypervisor = hypervisor;
+		this.journal = journal;
 		this.flow = flow;
+		this.signals = signals;
+		this.clock = clock;
 	}
 
-	void run(OperationTicket t) throws InterruptedException {
-		// EPOCHS was entered when the operation started
+	void run(OperationRun run) throws InterruptedException {
+		OperationTicket t = run.ticket();
+		// RUNNING in EPOCHS in its row from the start: recovery continues a schedule, it does not start one
+		if (!journal.beginDurably(run)) {
+			flow.endAs(run, OperationState.CANCELLED, FlowSupport.cancelled(), Set.of());
+			return;
+		}
 		Duration interval = Duration.ofMillis(t.intervalMs() == null ? 1000 : t.intervalMs());
 		int epoch = t.epochsCompleted();
 		while (true) {
 			if (t.maxEpochs() != null && epoch >= t.maxEpochs()) {
-				flow.journal.succeeded(t.id());
-				flow.signals.clear(t.id());
+				journal.succeeded(run);
 				return;
 			}
-			if (cancelled(t)) {
+			if (cancelled(run)) {
 				return;
 			}
-			Instant start = flow.clock.instant();
-			if (!epoch(t, epoch + 1, start)) {
+			Instant start = clock.instant();
+			if (!epoch(run, epoch + 1, start)) {
 				return;
 			}
 			epoch++;
-			Duration wait = Duration.between(flow.clock.instant(), start.plus(interval));
-			if (!wait.isNegative() && flow.signals.await(t.id(), wait)) {
-				cancelled(t);
+			Duration wait = Duration.between(clock.instant(), start.plus(interval));
+			if (!wait.isNegative() && signals.await(t.id(), wait)) {
+				cancelled(run);
 				return;
 			}
 		}
 	}
 
-	private boolean cancelled(OperationTicket t) {
-		if (flow.signals.signalled(t.id()) || flow.journal.cancelRequested(t.id())) {
-			flow.endAs(t, OperationState.CANCELLED,
+	private boolean cancelled(OperationRun run) {
+		UUID id = run.ticket().id();
+		if (signals.signalled(id) || journal.cancelRequested(id)) {
+			flow.endAs(run, OperationState.CANCELLED,
 					new ProblemException(ProblemCode.CANCELLED, "periodic checkpointing stopped by the caller"),
 					Set.of());
 			return true;
@@ -68,48 +89,49 @@ class PeriodicFlow {
 	}
 
 	/** One epoch; false if it failed (the operation has then ended). */
-	private boolean epoch(OperationTicket t, int n, Instant start) {
+	private boolean epoch(OperationRun run, int n, Instant start) {
+		OperationTicket t = run.ticket();
 		Instant deadline = start.plus(t.deadline());
 		long t0 = System.nanoTime();
 		try {
 			Duration budget = Duration.between(start, deadline);
-			flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(),
+			hypervisor.quiesce(t.dom(), t.requiredStrategy(),
 					t.quiesceTimeout().compareTo(budget) < 0 ? t.quiesceTimeout() : budget);
 		}
 		catch (ThawFailedException e) {
-			flow.journal.faulted(t.id(), "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
+			journal.faulted(run, "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
 			return false;
 		}
 		catch (HypervisorException e) {
-			flow.endAs(t, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
 			return false;
 		}
 		long t1 = System.nanoTime();
 		CheckpointViews.Summary checkpoint;
 		long t2;
 		try {
-			SavedDomain saved = flow.hypervisor.save(t.dom(), Duration.between(flow.clock.instant(), deadline));
+			SavedDomain saved = hypervisor.save(t.dom(), Duration.between(clock.instant(), deadline));
 			t2 = System.nanoTime();
-			checkpoint = flow.journal.store(saved,
+			checkpoint = journal.store(saved,
 					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
 					t.requestedBy());
 		}
 		catch (RuntimeException e) {
-			flow.thawAndEnd(t, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			flow.thawAndEnd(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
 			return false;
 		}
 		long t3 = System.nanoTime();
 		if (!flow.thaw(t)) {
-			flow.journal.faulted(t.id(), "epoch " + n + " was stored but the guest could not be thawed", Set.of());
+			journal.faulted(run, "epoch " + n + " was stored but the guest could not be thawed", Set.of());
 			return false;
 		}
 		long t4 = System.nanoTime();
 		OperationEpoch.Timings timings = new OperationEpoch.Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2),
 				ms(t4 - t3));
-		flow.journal.epoch(t.id(), new OperationEpoch(t.id(), n, checkpoint.id(), start, timings,
+		journal.epoch(run, new OperationEpoch(t.id(), n, checkpoint.id(), start, timings,
 				checkpoint.sizeBytes()));
-		if (flow.clock.instant().isAfter(deadline)) {
-			flow.endAs(t, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
+		if (clock.instant().isAfter(deadline)) {
+			flow.endAs(run, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
 					"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of());
 			return false;
 		}

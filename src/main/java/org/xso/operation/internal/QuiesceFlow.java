@@ -1,14 +1,15 @@
 package org.xso.operation.internal;
 
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointKind;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.SavedDomain;
@@ -30,135 +31,147 @@ import org.xso.problem.ProblemException;
 @Component
 class QuiesceFlow {
 
+	private final Hypervisor hypervisor;
+
+	private final OperationJournal journal;
+
 	private final FlowSupport flow;
 
-	QuiesceFlow(FlowSupport flow) {
+	private final Clock clock;
+
+	QuiesceFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, Clock clock) {
+		this.hypervisor = hypervisor;
+		this.journal = journal;
 		this.flow = flow;
+		this.clock = clock;
 	}
 
-	void run(OperationTicket t) {
+	void run(OperationRun run) {
 		Set<Phase> done = EnumSet.noneOf(Phase.class);
-		// a cancel of a PENDING operation ended it before it started: only this instance's signal can be new
-		Optional<ProblemException> stop = flow.stopCause(t, false);
+		// a cancel before the worker took it ended it in the queue: only a signal since can be new
+		Optional<ProblemException> stop = flow.stopCause(run);
 		if (stop.isPresent()) {
-			flow.endAs(t, OperationState.ROLLED_BACK, stop.get(), done);
+			flow.endAs(run, OperationState.ROLLED_BACK, stop.get(), done);
 			return;
 		}
-		Boundary quiesced = quiesce(t, done);
-		if (quiesced == Boundary.ENDED || stopped(t, quiesced, done)) {
+		journal.begin(run);
+		if (!(quiesce(run, done) instanceof Step.Next<QuiesceReport>) || stopped(run, done)) {
 			return;
 		}
-		Saved saved = save(t, done);
-		if (saved == null || stopped(t, saved.boundary(), done)) {
+		if (!(save(run, done) instanceof Step.Next<SavedDomain> saved) || stopped(run, done)) {
 			return;
 		}
-		UUID checkpoint = persist(t, saved.image(), done);
-		if (checkpoint == null) {
+		if (!(persist(run, saved.value(), done) instanceof Step.Next<UUID> checkpoint)) {
 			return;
 		}
-		if (t.kind() == OperationKind.SUSPEND) {
-			suspend(t, checkpoint, done);
+		if (run.ticket().kind() == OperationKind.SUSPEND) {
+			suspend(run, checkpoint.value(), done);
 		}
 		else {
-			thaw(t, done);
+			thaw(run, done);
 		}
 	}
 
-	/** How a phase boundary was passed; the cancel flag is read in the boundary's own transaction. */
-	private enum Boundary {
-		PASSED, CANCEL_RECORDED, ENDED;
-
-		static Boundary of(boolean cancelRecorded) {
-			return cancelRecorded ? CANCEL_RECORDED : PASSED;
-		}
-	}
-
-	private record Saved(SavedDomain image, Boundary boundary) {
-	}
-
-	/** QUIESCE, entered when the operation started; SAVE is entered in the same transaction as QUIESCE ends. */
-	private Boundary quiesce(OperationTicket t, Set<Phase> done) {
+	/**
+	 * QUIESCE, entered when the operation began; SAVE entered as it ends. Compensation: a failed
+	 * quiesce is thawed by the port itself; if that thaw fails the guest is FAULTED.
+	 */
+	private Step<QuiesceReport> quiesce(OperationRun run, Set<Phase> done) {
+		OperationTicket t = run.ticket();
 		try {
-			QuiesceReport report = flow.hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
-			boolean cancel = flow.journal.quiesced(t.id(), report, Phase.SAVE);
+			QuiesceReport report = hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
+			journal.quiesced(run, report, Phase.SAVE);
 			done.add(Phase.QUIESCE);
-			return Boundary.of(cancel);
+			return Step.next(report);
 		}
 		catch (ThawFailedException e) {
 			// the port's own thaw failed: the guest's devices are not connected, nothing was undone
-			flow.journal.faulted(t.id(), HypervisorProblems.detail(e), e, done);
-			flow.signals.clear(t.id());
-			return Boundary.ENDED;
+			journal.faulted(run, HypervisorProblems.detail(e), e, done);
+			return Step.ended();
 		}
 		catch (HypervisorException e) {
 			// the port thaws the guest before it throws
-			flow.endAs(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
-			return Boundary.ENDED;
+			flow.endAs(run, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return Step.ended();
 		}
 	}
 
-	private @Nullable Saved save(OperationTicket t, Set<Phase> done) {
+	/** SAVE: the guest's image, in memory. Compensation: the guest is thawed. */
+	private Step<SavedDomain> save(OperationRun run, Set<Phase> done) {
 		try {
-			SavedDomain saved = flow.hypervisor.save(t.dom(), flow.remaining(t));
-			boolean cancel = flow.journal.advance(t.id(), Phase.SAVE, Phase.PERSIST, flow.clock.instant());
+			SavedDomain saved = hypervisor.save(run.ticket().dom(), flow.remaining(run.ticket()));
+			journal.advance(run, Phase.SAVE, Phase.PERSIST);
 			done.add(Phase.SAVE);
-			return new Saved(saved, Boundary.of(cancel));
+			return Step.next(saved);
 		}
 		catch (RuntimeException e) {
-			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
-			return null;
+			flow.thawAndEnd(run, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return Step.ended();
 		}
 	}
 
-	/** PERSIST: the checkpoint and the operation's reference to it, in one transaction. */
-	private @Nullable UUID persist(OperationTicket t, SavedDomain saved, Set<Phase> done) {
+	/**
+	 * PERSIST: the checkpoint and the operation's reference to it, in one transaction, the
+	 * operation's first write since it was accepted; a cancel recorded by then (on any instance) wins
+	 * and nothing is stored. Compensation (of what came before): the guest is thawed.
+	 */
+	private Step<UUID> persist(OperationRun run, SavedDomain saved, Set<Phase> done) {
+		OperationTicket t = run.ticket();
 		try {
 			Phase next = t.kind() == OperationKind.SUSPEND ? Phase.SUSPEND : Phase.THAW;
-			UUID checkpoint = flow.journal.persist(t.id(), saved, header(t), next).id();
+			Optional<UUID> checkpoint = journal.persist(run, saved, header(t), next);
+			if (checkpoint.isEmpty()) {
+				flow.thawAndEnd(run, OperationState.CANCELLED, FlowSupport.cancelled(), done);
+				return Step.ended();
+			}
 			done.add(Phase.PERSIST);
-			return checkpoint;
+			return Step.next(checkpoint.get());
 		}
 		catch (RuntimeException e) {
-			flow.thawAndEnd(t, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
-			return null;
+			flow.thawAndEnd(run, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
+			return Step.ended();
 		}
 	}
 
-	private void suspend(OperationTicket t, UUID checkpoint, Set<Phase> done) {
+	/**
+	 * SUSPEND: the domain leaves the hypervisor, and the domain is SUSPENDED on its checkpoint.
+	 * Compensation: the checkpoint is deleted and the guest thawed.
+	 */
+	private void suspend(OperationRun run, UUID checkpoint, Set<Phase> done) {
+		OperationTicket t = run.ticket();
 		ProblemException failure = null;
-		if (!flow.clock.instant().isBefore(t.deadlineAt())) {
+		if (!clock.instant().isBefore(t.deadlineAt())) {
 			failure = flow.deadlinePassed(t);
 		}
 		else {
 			try {
-				flow.hypervisor.suspend(t.dom(), flow.remaining(t));
+				hypervisor.suspend(t.dom(), flow.remaining(t));
 			}
 			catch (HypervisorException e) {
 				failure = FlowSupport.problem(e);
 			}
 		}
 		if (failure != null) {
-			flow.journal.discardCheckpoint(t.id(), t.cause(), checkpoint);
-			flow.thawAndEnd(t, OperationState.ROLLED_BACK, failure, done);
+			journal.discardCheckpoint(t.id(), t.cause(), checkpoint);
+			flow.thawAndEnd(run, OperationState.ROLLED_BACK, failure, done);
 			return;
 		}
-		flow.journal.suspended(t.id());
-		flow.signals.clear(t.id());
+		journal.suspended(run, null);
 	}
 
-	private void thaw(OperationTicket t, Set<Phase> done) {
-		if (!flow.thaw(t)) {
-			flow.journal.faulted(t.id(), "the checkpoint was stored but the guest could not be thawed", done);
+	/** THAW after a live checkpoint; if the guest cannot be thawed it is FAULTED (the checkpoint stays). */
+	private void thaw(OperationRun run, Set<Phase> done) {
+		if (!flow.thaw(run.ticket())) {
+			journal.faulted(run, "the checkpoint was stored but the guest could not be thawed", done);
 			return;
 		}
-		flow.journal.checkpointed(t.id());
-		flow.signals.clear(t.id());
+		journal.checkpointed(run, null);
 	}
 
 	/** After a phase: a cancel or a passed deadline thaws the guest and ends the operation. */
-	private boolean stopped(OperationTicket t, Boundary boundary, Set<Phase> done) {
-		Optional<ProblemException> stop = flow.stopCause(t, boundary == Boundary.CANCEL_RECORDED);
-		stop.ifPresent(cause -> flow.thawAndEnd(t, OperationState.ROLLED_BACK, cause, done));
+	private boolean stopped(OperationRun run, Set<Phase> done) {
+		Optional<ProblemException> stop = flow.stopCause(run);
+		stop.ifPresent(cause -> flow.thawAndEnd(run, OperationState.ROLLED_BACK, cause, done));
 		return stop.isPresent();
 	}
 

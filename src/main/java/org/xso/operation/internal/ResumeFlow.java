@@ -1,5 +1,6 @@
 package org.xso.operation.internal;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointStore;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
@@ -33,30 +35,42 @@ class ResumeFlow {
 
 	private static final Logger log = LoggerFactory.getLogger(ResumeFlow.class);
 
+	private final Hypervisor hypervisor;
+
+	private final OperationJournal journal;
+
 	private final FlowSupport flow;
 
 	private final CheckpointStore store;
 
 	private final VerifiedImages images;
 
-	ResumeFlow(FlowSupport flow, CheckpointStore store, VerifiedImages images) {
+	private final Clock clock;
+
+	ResumeFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, CheckpointStore store,
+			VerifiedImages images, Clock clock) {
+		this.hypervisor = hypervisor;
+		this.journal = journal;
+		this.clock = clock;
 		this.flow = flow;
 		this.store = store;
 		this.images = images;
 	}
 
-	void run(OperationTicket t) {
+	void run(OperationRun run) {
+		OperationTicket t = run.ticket();
 		UUID checkpoint = t.checkpointId();
 		if (checkpoint == null) {
-			fail(t, new ProblemException(ProblemCode.NO_CHECKPOINT, "the operation names no checkpoint"));
+			fail(run, new ProblemException(ProblemCode.NO_CHECKPOINT, "the operation names no checkpoint"));
 			return;
 		}
-		// VERIFY_CHECKPOINT was entered when the operation started; the checkpoint was verified when
-		// the request was accepted, unless recovery runs the operation again
+		journal.begin(run);
+		// VERIFY_CHECKPOINT: the checkpoint was verified when the request was accepted, unless
+		// recovery runs the operation again
 		SavedDomain image;
 		try {
 			image = images.take(t.id()).orElseGet(() -> store.loadVerified(checkpoint));
-			List<ResumeBlocker> found = flow.hypervisor.resumeBlockers(image);
+			List<ResumeBlocker> found = hypervisor.resumeBlockers(image);
 			found.forEach(b -> log.warn("Operation {} cannot resume checkpoint {}: {}", t.id(), checkpoint,
 					SafeText.escape(b.toString())));
 			List<String> blockers = found.stream().map(HypervisorProblems::describe).toList();
@@ -68,54 +82,43 @@ class ResumeFlow {
 			}
 		}
 		catch (RuntimeException e) {
-			fail(t, FlowSupport.problem(e));
+			fail(run, FlowSupport.problem(e));
 			return;
 		}
-		// RESTORE is entered durably before the hypervisor starts, unless a cancel was recorded (read
-		// in the same transaction); the phases it reports afterwards are timed as they happen and
-		// recorded with the outcome, so no transaction sits inside the guest's I/O stall
-		Optional<ProblemException> stop = flow.stopCause(t, false);
-		if (stop.isEmpty() && !flow.journal.advanceUnlessCancelled(t.id(), Phase.VERIFY_CHECKPOINT, Phase.RESTORE,
-				flow.clock.instant())) {
-			stop = flow.stopCause(t, true);
+		// RESTORE is entered durably before the hypervisor starts, unless a cancel was recorded first;
+		// the phases it reports afterwards are timed as they happen and recorded with the outcome, so
+		// no transaction sits inside the guest's I/O stall
+		Optional<ProblemException> stop = flow.stopCause(run);
+		if (stop.isEmpty() && !journal.restoring(run)) {
+			stop = Optional.of(FlowSupport.cancelled());
 		}
 		if (stop.isPresent()) {
-			fail(t, stop.get());
+			fail(run, stop.get());
 			return;
 		}
 		List<OperationJournal.PhaseEntry> entered = new ArrayList<>();
 		ResumeReport report;
 		try {
-			report = flow.hypervisor.resume(image, t.dom(), flow.remaining(t), phase -> {
-				if (phase != org.xso.hypervisor.ResumePhase.RESTORE) {
-					entered.add(new OperationJournal.PhaseEntry(Phase.of(phase), flow.clock.instant()));
+			report = hypervisor.resume(image, t.dom(), flow.remaining(t), phase -> {
+				if (phase != ResumePhase.RESTORE) {
+					entered.add(new OperationJournal.PhaseEntry(Phase.of(phase), clock.instant()));
 				}
 			});
 		}
 		catch (RuntimeException e) {
-			record(t, entered);
-			fail(t, FlowSupport.problem(e));
+			journal.entered(run, entered); // so the failure shows where it stopped
+			fail(run, FlowSupport.problem(e));
 			return;
 		}
-		flow.journal.resumed(t.id(), report, entered);
-		flow.signals.clear(t.id());
+		journal.resumed(run, report, entered, null);
 	}
 
-	/** Records the phases a failed resume got through, so the failure shows where it stopped. */
-	private void record(OperationTicket t, List<OperationJournal.PhaseEntry> entered) {
-		try {
-			flow.journal.entered(t.id(), entered);
-		}
-		catch (RuntimeException e) {
-			log.warn("Could not record the phases of operation {}: {}", t.id(), SafeText.escape(e.getMessage()));
-		}
-	}
-
-	private void fail(OperationTicket t, ProblemException cause) {
+	private void fail(OperationRun run, ProblemException cause) {
+		OperationTicket t = run.ticket();
 		if (t.kind() == OperationKind.RESTORE) {
-			flow.journal.discardRestoreTarget(t.id(), t.domid());
+			journal.discardRestoreTarget(t.id(), t.domid());
 		}
-		flow.endAs(t, OperationState.RESUME_FAILED, cause, Set.of());
+		flow.endAs(run, OperationState.RESUME_FAILED, cause, Set.of());
 	}
 
 }

@@ -56,6 +56,26 @@ class RunningRecovery {
 		this.properties = properties;
 	}
 
+	/**
+	 * An operation accepted and not durably begun: it may have run here up to its first write (its
+	 * progress lives in memory until then), so a guest it paused is thawed before it runs again.
+	 * False if that thaw failed (the operation has then ended FAILED and the domain FAULTED).
+	 */
+	boolean pending(Operation op) {
+		String note = "accepted before the service stopped and not durably begun; run after the restart";
+		if (op.kind() != OperationKind.RESUME && op.kind() != OperationKind.RESTORE) {
+			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(op.domid()));
+			if (guest.map(GuestInfo::state).orElse(null) == PowerState.PAUSED) {
+				if (!thaw(op, Set.of(), "the service stopped before operation " + op.id() + " was durably begun; ")) {
+					return false;
+				}
+				note = note + " (it had paused the guest, which was thawed first)";
+			}
+		}
+		journal.note(op.id(), note);
+		return true;
+	}
+
 	/** Ends or requeues {@code op}; true if it was requeued and is to be dispatched again. */
 	boolean recover(Operation op) {
 		Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(op.domid()));
@@ -70,7 +90,7 @@ class RunningRecovery {
 					return false;
 				}
 				if (op.checkpointId() != null) {
-					journal.checkpointed(op.id(), stopped + "the checkpoint had been stored; " + guestNow);
+					journal.checkpointed(journal.run(op), stopped + "the checkpoint had been stored; " + guestNow);
 				}
 				else {
 					end(op, OperationState.ROLLED_BACK, stopped + "no checkpoint had been stored; " + guestNow, done);
@@ -117,7 +137,7 @@ class RunningRecovery {
 			}
 		}
 		if (power == null || power == PowerState.SUSPENDED) {
-			journal.suspended(op.id(), stopped + "the checkpoint had been stored, so the suspend was completed"
+			journal.suspended(journal.run(op), stopped + "the checkpoint had been stored, so the suspend was completed"
 					+ (power == null ? " (the guest had ended with its host)" : ""));
 		}
 		else {
@@ -144,7 +164,7 @@ class RunningRecovery {
 
 	private boolean resume(Operation op, @Nullable PowerState power, String stopped) {
 		if (power == PowerState.RUNNING) {
-			journal.resumed(op.id(), null, List.of(), stopped + "the guest was running, so the resume had completed");
+			journal.resumed(journal.run(op), null, List.of(), stopped + "the guest was running, so the resume had completed");
 			return false;
 		}
 		if (power != null) {
@@ -174,14 +194,13 @@ class RunningRecovery {
 		}
 		catch (HypervisorException e) {
 			String reason = stopped + "the guest could not be thawed: " + HypervisorProblems.detail(e);
-			journal.note(op.id(), reason);
-			journal.faulted(op.id(), reason, e, done);
+			journal.faultedRecovered(journal.run(op), reason, e, done);
 			return false;
 		}
 	}
 
 	private void end(Operation op, OperationState end, String note, Set<Phase> compensated) {
-		journal.endRecovered(op.id(), end, OperationRecovery.interrupted(note), compensated);
+		journal.endRecovered(journal.run(op), end, OperationRecovery.interrupted(note), compensated);
 	}
 
 	private static Set<Phase> done(Operation op) {

@@ -16,7 +16,7 @@ final class Operations {
 
 	private Operations(OperationKind kind) {
 		this.op = new Operation(UUID.randomUUID(), kind, 1,
-				new OperationParams(1, SuspendStrategy.SHADOW_REPLAY, 5_000L, 60_000, null, null, null, null), null,
+				OperationParams.quiesce(1, SuspendStrategy.SHADOW_REPLAY, 5_000L, 60_000), null,
 				"alice", T0);
 	}
 
