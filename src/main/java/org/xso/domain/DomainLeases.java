@@ -1,8 +1,10 @@
 package org.xso.domain;
 
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -12,6 +14,9 @@ import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.problem.LeaseRef;
@@ -34,8 +39,12 @@ public class DomainLeases {
 
 	private final Duration ttl;
 
-	DomainLeases(DomainLeaseRepository leases, InstanceId instance, Clock clock, DomainProperties properties) {
+	private final JdbcClient jdbc;
+
+	DomainLeases(DomainLeaseRepository leases, InstanceId instance, Clock clock, DomainProperties properties,
+			JdbcTemplate jdbc) {
 		this.leases = leases;
+		this.jdbc = JdbcClient.create(jdbc);
 		this.instance = instance;
 		this.clock = clock;
 		this.ttl = properties.leaseTtl();
@@ -43,24 +52,39 @@ public class DomainLeases {
 
 	/**
 	 * Takes the domain's lease for this instance in the caller's transaction, or fails with 409
-	 * DOMAIN_BUSY naming the holder and its operation.
+	 * DOMAIN_BUSY naming the holder and its operation. One statement when the domain is free: an
+	 * insert that inserts nothing if a lease is there (then the lease is read to say whose it is);
+	 * two acquirers racing for a free domain meet at the primary key.
 	 */
 	@Transactional
 	public LeaseRef acquire(int domid, @Nullable UUID operationId, String purpose) {
-		Optional<DomainLease> held = leases.findById(domid);
-		if (held.isPresent()) {
-			throw busy(domid, held.get().ref(), held.get().expired(clock.instant()));
-		}
 		Instant now = clock.instant();
-		DomainLease lease = new DomainLease(domid, instance.value(), operationId, purpose, now, now.plus(ttl));
+		LeaseRef lease = new LeaseRef(domid, instance.value(), operationId, purpose, now, now.plus(ttl));
+		int inserted;
 		try {
-			leases.saveAndFlush(lease);
+			inserted = jdbc.sql("INSERT INTO domain_leases (domid, owner, operation_id, purpose, acquired_at, expires_at)"
+					+ " SELECT :domid, :owner, :operation, :purpose, :acquired, :expires"
+					+ " WHERE NOT EXISTS (SELECT 1 FROM domain_leases WHERE domid = :domid)")
+				.param("domid", domid)
+				.param("owner", instance.value())
+				// a typed null: PostgreSQL infers the column's type
+				.param("operation", operationId == null ? new SqlParameterValue(Types.OTHER, null) : operationId)
+				.param("purpose", purpose)
+				.param("acquired", now.atOffset(ZoneOffset.UTC))
+				.param("expires", now.plus(ttl).atOffset(ZoneOffset.UTC))
+				.update();
 		}
 		catch (DataIntegrityViolationException e) {
 			throw new ProblemException(ProblemCode.DOMAIN_BUSY,
 					"domain " + domid + " was just locked by a concurrent request; read it again");
 		}
-		return lease.ref();
+		if (inserted == 0) {
+			throw leases.findById(domid)
+				.map(held -> busy(domid, held.ref(), held.expired(clock.instant())))
+				.orElseGet(() -> new ProblemException(ProblemCode.DOMAIN_BUSY,
+						"domain " + domid + " was locked by a request that has just finished; read it again"));
+		}
+		return lease;
 	}
 
 	@Transactional(readOnly = true)
