@@ -27,7 +27,8 @@ final class SimulatorFaults {
 			SimulatorRequests.FaultKind.BACKENDS_STALL, Set.of("domid", "stall"),
 			SimulatorRequests.FaultKind.BACKEND_FEATURES_AFTER_RESTORE,
 			Set.of("domid", "deviceType", "devid", "features"), SimulatorRequests.FaultKind.XENSTORE_CONFLICTS,
-			Set.of("count"));
+			Set.of("count"), SimulatorRequests.FaultKind.GUEST_SUSPEND_LATENCY, Set.of("domid", "latencyMs"),
+			SimulatorRequests.FaultKind.STORAGE_CHECK_LATENCY, Set.of("domid", "latencyMs"));
 
 	static void validate(SimulatorRequests.Fault f) {
 		if (f.kind() == null) {
@@ -80,6 +81,10 @@ final class SimulatorFaults {
 			case BACKEND_FEATURES_AFTER_RESTORE -> s.setBackendFeaturesAfterRestore(DomId.guest(f.domid()),
 					SimulatorService.device(f.deviceType(), f.devid()), SimulatorService.features(f));
 			case XENSTORE_CONFLICTS -> s.injectXenstoreConflicts(f.count());
+			case GUEST_SUSPEND_LATENCY -> s.setGuestSuspendLatency(DomId.guest(f.domid()),
+					Duration.ofMillis(f.latencyMs()));
+			case STORAGE_CHECK_LATENCY -> s.setStorageCheckLatency(DomId.guest(f.domid()),
+					Duration.ofMillis(f.latencyMs()));
 		}
 	}
 

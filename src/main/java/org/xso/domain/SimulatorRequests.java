@@ -49,7 +49,17 @@ public final class SimulatorRequests {
 		/** The block backend offered after the guest's next restore has {@code features}. */
 		BACKEND_FEATURES_AFTER_RESTORE,
 		/** The next {@code count} xenstore transaction commits fail with EAGAIN (host-wide). */
-		XENSTORE_CONFLICTS
+		XENSTORE_CONFLICTS,
+		/**
+		 * The guest takes {@code latencyMs} to answer a suspend request (its kernel freezing its tasks)
+		 * before its drivers quiesce.
+		 */
+		GUEST_SUSPEND_LATENCY,
+		/**
+		 * The host takes {@code latencyMs} to find the disk snapshots of a checkpoint of the guest
+		 * (slow storage) when it is asked whether it can resume it.
+		 */
+		STORAGE_CHECK_LATENCY
 
 	}
 

@@ -36,4 +36,13 @@ public interface SimulatorControls {
 	/** The next {@code n} xenstore transaction commits fail with EAGAIN. */
 	void injectXenstoreConflicts(int n);
 
+	/** The guest takes {@code latency} to answer a suspend request before its drivers quiesce (zero: at once). */
+	void setGuestSuspendLatency(DomId domid, Duration latency);
+
+	/**
+	 * The host takes {@code latency} to find the disk snapshots of the guest's checkpoints when asked
+	 * whether it can resume one (zero: at once).
+	 */
+	void setStorageCheckLatency(DomId domid, Duration latency);
+
 }

@@ -148,9 +148,30 @@ final class CellDriver {
 			default -> {
 			}
 		}
-		if (cell.point().equals("QUIESCE") && cell.kind().strategy().equals("SUSPEND_RESUME")) {
-			// a draining quiesce waits for the requests in flight, each DRAIN_LATENCY_MS long
+		slowPhase();
+	}
+
+	/**
+	 * A QUIESCE or VERIFY_CHECKPOINT cell needs a phase that lasts. A draining quiesce waits for the
+	 * requests in flight, each DRAIN_LATENCY_MS long; a freezing one (SHADOW_REPLAY) does not wait
+	 * for the backend, so the guest is made as slow to answer the suspend request; a resume's
+	 * VERIFY_CHECKPOINT is made to wait for slow storage. (An operation's progress before its first
+	 * write is shown from memory, not from commits, so an instant phase is over before a GET sees it.)
+	 */
+	private void slowPhase() {
+		if (cell.point().equals("VERIFY_CHECKPOINT")) {
+			// the checkpoint was verified when the request was accepted; the host's own check remains
+			Guest.slowStorageCheck(api(), domid, DRAIN_LATENCY_MS);
+			return;
+		}
+		if (!cell.point().equals("QUIESCE")) {
+			return;
+		}
+		if (cell.kind().strategy().equals("SUSPEND_RESUME")) {
 			Guest.slowDisk(api(), domid, DRAIN_LATENCY_MS);
+		}
+		else {
+			Guest.slowSuspendAnswer(api(), domid, DRAIN_LATENCY_MS);
 		}
 	}
 
@@ -341,9 +362,7 @@ final class CellDriver {
 		else if (!state.equals("RUNNING")) {
 			// a guest a failed attempt left FAULTED: start over with a new one
 			domid = newGuest();
-			if (cell.point().equals("QUIESCE") && cell.kind().strategy().equals("SUSPEND_RESUME")) {
-				Guest.slowDisk(api(), domid, DRAIN_LATENCY_MS);
-			}
+			slowPhase();
 		}
 	}
 

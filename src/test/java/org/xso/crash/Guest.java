@@ -144,6 +144,14 @@ final class Guest {
 		fault(api, Map.of("kind", "BACKENDS_STALL", "domid", domid, "stall", stall));
 	}
 
+	static void slowStorageCheck(Api api, int domid, long latencyMs) {
+		fault(api, Map.of("kind", "STORAGE_CHECK_LATENCY", "domid", domid, "latencyMs", latencyMs));
+	}
+
+	static void slowSuspendAnswer(Api api, int domid, long latencyMs) {
+		fault(api, Map.of("kind", "GUEST_SUSPEND_LATENCY", "domid", domid, "latencyMs", latencyMs));
+	}
+
 	static void slowDisk(Api api, int domid, long latencyMs) {
 		fault(api, Map.of("kind", "BACKEND_LATENCY", "domid", domid, "deviceType", "vbd", "devid",
 				Integer.parseInt(VBD), "latencyMs", latencyMs));

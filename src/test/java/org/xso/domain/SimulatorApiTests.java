@@ -1,13 +1,13 @@
 package org.xso.domain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 class SimulatorApiTests extends IntegrationTest {
 
@@ -44,8 +44,12 @@ class SimulatorApiTests extends IntegrationTest {
 		call(postJson("/api/v1/simulator/faults", "{\"kind\":\"BACKEND_FEATURES_AFTER_RESTORE\",\"domid\":1,"
 				+ "\"deviceType\":\"vbd\",\"devid\":51712,\"features\":{\"persistent\":false,\"maxIndirectSegments\":0,"
 				+ "\"flushCache\":true,\"discard\":false,\"maxRingPageOrder\":0}}"), 204);
+		call(postJson("/api/v1/simulator/faults", "{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":1,\"latencyMs\":300}"),
+				204);
 		assertThat(hypervisor.faults()).containsExactly("BACKEND_LATENCY 1 vbd/51712 250", "XENSTORE_CONFLICTS 2",
-				"BACKEND_FEATURES_AFTER_RESTORE 1 vbd/51712 false");
+				"BACKEND_FEATURES_AFTER_RESTORE 1 vbd/51712 false", "GUEST_SUSPEND_LATENCY 1 300");
+		problem(postJson("/api/v1/simulator/faults", "{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":1}"), 400,
+				"VALIDATION_FAILED");
 		problem(postJson("/api/v1/simulator/faults", "{\"kind\":\"BACKEND_LATENCY\",\"domid\":1}"), 400,
 				"VALIDATION_FAILED");
 		problem(postJson("/api/v1/simulator/faults", "{\"kind\":\"BACKENDS_STALL\",\"domid\":9,\"stall\":true}"), 404,

@@ -1,12 +1,14 @@
 package org.xso.operation;
 
-import org.xso.support.AdminByDefault;
-import org.xso.support.TestTokens;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,15 +22,12 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.support.AdminByDefault;
 import org.xso.support.ContractValidation;
 import org.xso.support.Guests;
+import org.xso.support.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
  * The flows against the simulator adapter with a workload running, through HTTP: suspend and
@@ -70,6 +69,37 @@ class SimulatorFlowTests {
 			assertThat(device.get("allRefsNew").asBoolean()).as(device.toString()).isTrue();
 		}
 		assertExactlyOnceAndNothingLost(domid, issuedBefore);
+	}
+
+	@Test
+	void aGuestSlowToAnswerTheSuspendRequestHoldsQuiesceAndOneSlowerThanTheTimeoutIsThawed() throws Exception {
+		int domid = 71;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 50);
+		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":" + domid + ",\"latencyMs\":300}"), 204);
+
+		JsonNode slow = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\"}"), 202));
+		assertThat(slow.get("state").asString()).as(slow.toString()).isEqualTo("SUCCEEDED");
+		assertThat(slow.get("phases").get(0).get("durationMs").asLong()).as("QUIESCE").isGreaterThanOrEqualTo(300);
+
+		JsonNode timedOut = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\",\"quiesceTimeoutMs\":100}"), 202));
+		assertThat(timedOut.get("state").asString()).as(timedOut.toString()).isEqualTo("ROLLED_BACK");
+		assertThat(timedOut.get("error").get("code").asString()).isEqualTo("QUIESCE_TIMEOUT");
+		assertThat(call(get("/api/v1/domains/" + domid), 200).get("powerState").asString()).isEqualTo("RUNNING");
+
+		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":" + domid + ",\"latencyMs\":0}"), 204);
+		JsonNode prompt = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\"}"), 202));
+		assertThat(prompt.get("state").asString()).as(prompt.toString()).isEqualTo("SUCCEEDED");
+		assertExactlyOnceAndNothingLost(domid, 0);
 	}
 
 	@ParameterizedTest

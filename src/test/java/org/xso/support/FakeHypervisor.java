@@ -544,6 +544,16 @@ public class FakeHypervisor implements Hypervisor {
 			FakeHypervisor.this.injectXenstoreConflicts(n);
 		}
 
+		@Override
+		public void setStorageCheckLatency(DomId domid, Duration latency) {
+			faults.add("STORAGE_CHECK_LATENCY " + domid.value() + " " + latency.toMillis());
+		}
+
+		@Override
+		public void setGuestSuspendLatency(DomId domid, Duration latency) {
+			faults.add("GUEST_SUSPEND_LATENCY " + domid.value() + " " + latency.toMillis());
+		}
+
 	};
 
 	// ---- simulator controls ----------------------------------------------------------------

@@ -6,8 +6,8 @@ import java.util.List;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DiskVerification;
-import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.WorkloadSpec;
 import org.xso.xen.DomId;
@@ -125,6 +125,16 @@ final class SimControls implements SimulatorControls {
 			throw new HypervisorException(Reason.DEVICE_NOT_FOUND, "dom" + domid + " has no connected " + device);
 		}
 		host.evtchn.dropNotifications(domid, ports.get(0), n);
+	}
+
+	@Override
+	public void setGuestSuspendLatency(DomId domid, Duration latency) {
+		host.faults.setSuspendLatency(domid, latency);
+	}
+
+	@Override
+	public void setStorageCheckLatency(DomId domid, Duration latency) {
+		host.faults.setStorageCheckLatency(domid, latency);
 	}
 
 	@Override

@@ -16,8 +16,8 @@ import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.DeviceType;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
-import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumePhase;
@@ -251,6 +251,7 @@ final class SimDomains {
 		g.setState(PowerState.PAUSED);
 		List<QuiesceReport.Device> devices = new ArrayList<>();
 		try {
+			guestAnswersSuspend(g, deadline);
 			if (strategy == SuspendStrategy.SHADOW_REPLAY) {
 				// the guest stops at one instant: what is on the rings stays there, in the shadow;
 				// every driver freezes at once, then the kernel waits for them all
@@ -278,6 +279,30 @@ final class SimDomains {
 			throw e;
 		}
 		return new QuiesceReport(strategy, devices);
+	}
+
+	/**
+	 * A guest whose kernel is slow to freeze its tasks (fault injection) answers the suspend request
+	 * only after that latency, on the caller's thread; past the deadline the quiesce times out.
+	 */
+	private void guestAnswersSuspend(SimGuest g, long deadline) {
+		long latency = host.faults.suspendLatency(g.domid()).toNanos();
+		if (latency == 0) {
+			return;
+		}
+		long left = deadline - System.nanoTime();
+		try {
+			Thread.sleep(Duration.ofNanos(Math.max(0, Math.min(latency, left))).toMillis());
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new HypervisorException(Reason.QUIESCE_TIMEOUT, "interrupted while dom" + g.domid()
+					+ " answered the suspend request");
+		}
+		if (latency > left) {
+			throw new HypervisorException(Reason.QUIESCE_TIMEOUT, "dom" + g.domid()
+					+ " did not answer the suspend request before the deadline");
+		}
 	}
 
 	void thaw(SimGuest g, Duration timeout) {

@@ -34,6 +34,35 @@ final class SimFaults {
 		latency.put(key(frontend, device), d);
 	}
 
+	private final Map<DomId, Duration> suspendLatency = new ConcurrentHashMap<>();
+
+	private final Map<DomId, Duration> storageCheckLatency = new ConcurrentHashMap<>();
+
+	void setSuspendLatency(DomId guest, Duration d) {
+		put(suspendLatency, guest, d);
+	}
+
+	Duration suspendLatency(DomId guest) {
+		return suspendLatency.getOrDefault(guest, Duration.ZERO);
+	}
+
+	void setStorageCheckLatency(DomId guest, Duration d) {
+		put(storageCheckLatency, guest, d);
+	}
+
+	Duration storageCheckLatency(DomId guest) {
+		return storageCheckLatency.getOrDefault(guest, Duration.ZERO);
+	}
+
+	private static void put(Map<DomId, Duration> latencies, DomId guest, Duration d) {
+		if (d.isZero()) {
+			latencies.remove(guest);
+		}
+		else {
+			latencies.put(guest, d);
+		}
+	}
+
 	void setStalled(DomId frontend, boolean stall) {
 		if (stall) {
 			stalled.add(frontend);

@@ -18,12 +18,12 @@ import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorEvent;
-import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.HypervisorException.Reason;
+import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
-import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeBlocker;
+import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SimulatorControls;
@@ -223,6 +223,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
+		slowStorage(image.domid());
 		List<ResumeBlocker> blockers = new ArrayList<>();
 		if (image.formatVersion() != SavedDomain.FORMAT_VERSION) {
 			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED,
@@ -249,6 +250,22 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 			.ifPresent(other -> blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.DOMAIN_NAME_IN_USE,
 					"dom" + other + " is already named \"" + image.config().name() + "\"")));
 		return blockers;
+	}
+
+	/** Slow storage (fault injection): looking for a guest's snapshots takes that long, on the caller's thread. */
+	private void slowStorage(DomId guest) {
+		Duration latency = host.faults.storageCheckLatency(guest);
+		if (latency.isZero()) {
+			return;
+		}
+		try {
+			Thread.sleep(latency.toMillis());
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new HypervisorException(Reason.INTERNAL, "interrupted while looking for the disk snapshots of "
+					+ guest);
+		}
 	}
 
 	@Override
