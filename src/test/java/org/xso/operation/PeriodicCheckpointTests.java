@@ -1,5 +1,10 @@
 package org.xso.operation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -7,11 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 class PeriodicCheckpointTests extends IntegrationTest {
 
@@ -23,7 +23,7 @@ class PeriodicCheckpointTests extends IntegrationTest {
 	@Test
 	void takesTheRequestedNumberOfEpochsAndReportsEachOnesCost() throws Exception {
 		JsonNode accepted = call(postJson("/api/v1/domains/1/periodic-checkpoints",
-				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":50,\"count\":3}"), 202);
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":3}"), 202);
 		JsonNode op = awaitOperation(id(accepted), "SUCCEEDED", "FAILED", "CANCELLED");
 		assertThat(op.get("state").asString()).isEqualTo("SUCCEEDED");
 		JsonNode periodic = op.get("periodic");
@@ -31,8 +31,10 @@ class PeriodicCheckpointTests extends IntegrationTest {
 		assertThat(periodic.get("maxEpochs").asInt()).isEqualTo(3);
 		assertThat(periodic.get("recentEpochs").findValuesAsString("epoch")).containsExactly("3", "2", "1");
 		JsonNode epoch = periodic.get("recentEpochs").get(0);
+		// the guest is paused to be captured; its checkpoint is persisted after the thaw
 		assertThat(epoch.get("pausedMs").asLong()).isEqualTo(epoch.get("quiesceMs").asLong()
-				+ epoch.get("saveMs").asLong() + epoch.get("persistMs").asLong() + epoch.get("thawMs").asLong());
+				+ epoch.get("saveMs").asLong() + epoch.get("thawMs").asLong());
+		assertThat(epoch.has("persistMs")).isTrue();
 		assertThat(epoch.get("sizeBytes").asLong()).isPositive();
 		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isEqualTo(3);
 		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
@@ -59,7 +61,7 @@ class PeriodicCheckpointTests extends IntegrationTest {
 
 	@Test
 	void rejectsAnIntervalOutOfRange() throws Exception {
-		problem(postJson("/api/v1/domains/1/periodic-checkpoints", "{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":1}"),
+		problem(postJson("/api/v1/domains/1/periodic-checkpoints", "{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":9}"),
 				400, "VALIDATION_FAILED");
 		problem(postJson("/api/v1/domains/1/periodic-checkpoints", "{\"strategy\":\"SHADOW_REPLAY\"}"), 400,
 				"VALIDATION_FAILED");

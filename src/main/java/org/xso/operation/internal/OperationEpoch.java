@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 import org.xso.persistence.AssignedIdEntity;
 
 /**
- * One epoch of periodic checkpointing and what it cost: the time in each step and how long the
- * guest was paused (quiesce to thaw), and the checkpoint's size. Appended, never rewritten.
+ * One epoch of periodic checkpointing and what it cost: the time in each step, how long the guest
+ * was paused (quiesce, save and thaw: its checkpoint is persisted after the thaw) and the
+ * checkpoint's size. Appended, never rewritten.
  */
 @Entity
 @Table(name = "operation_epochs")
@@ -71,12 +72,21 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 		this.saveMs = t.saveMs();
 		this.persistMs = t.persistMs();
 		this.thawMs = t.thawMs();
-		this.pausedMs = t.quiesceMs() + t.saveMs() + t.persistMs() + t.thawMs();
+		this.pausedMs = t.quiesceMs() + t.saveMs() + t.thawMs(); // persisted after the thaw
 		this.sizeBytes = sizeBytes;
 	}
 
 	/** Milliseconds per step of one epoch. */
 	record Timings(long quiesceMs, long saveMs, long persistMs, long thawMs) {
+	}
+
+	/** The steps of an epoch during which the guest was paused, in milliseconds. */
+	record Captured(long quiesceMs, long saveMs, long thawMs) {
+
+		Timings persisted(long persistMs) {
+			return new Timings(quiesceMs, saveMs, persistMs, thawMs);
+		}
+
 	}
 
 	int epoch() {

@@ -253,10 +253,20 @@ class OperationJournal {
 		ended(op);
 	}
 
-	/** One epoch of periodic checkpointing done: its cost recorded, retention applied. */
+	/**
+	 * One epoch of periodic checkpointing persisted, after its guest was thawed: its checkpoint, its
+	 * record with its cost ({@code persistMs} is the time to write the checkpoint, commit excluded)
+	 * and the operation's totals, in one transaction; retention applied.
+	 */
 	@Transactional
-	void epoch(OperationRun run, OperationEpoch epoch) {
+	void epoch(OperationRun run, int n, Instant startedAt, SavedDomain saved, Checkpoint.Header header,
+			OperationEpoch.Captured captured) {
 		Operation op = run.op().copy();
+		long t0 = System.nanoTime();
+		CheckpointViews.Summary c = store.save(saved, header, op.requesters().requestedBy());
+		long persistMs = (System.nanoTime() - t0) / 1_000_000;
+		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(persistMs),
+				c.sizeBytes());
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs());
 		write(run, op);
@@ -358,12 +368,6 @@ class OperationJournal {
 	@Transactional(readOnly = true)
 	boolean cancelRequested(UUID id) {
 		return operations.cancelRequested(id);
-	}
-
-	/** Stores a checkpoint of periodic checkpointing (the epoch is recorded separately). */
-	@Transactional
-	CheckpointViews.Summary store(SavedDomain saved, Checkpoint.Header header, String requestedBy) {
-		return store.save(saved, header, requestedBy);
 	}
 
 	/**

@@ -99,7 +99,7 @@ class OperationService implements Operations {
 		if (r.intervalMs() == null) {
 			throw ProblemException.invalid(Violation.of("/intervalMs", "is required"));
 		}
-		long interval = OperationRequests.range(r.intervalMs(), 0, "/intervalMs", 50, 86_400_000);
+		long interval = OperationRequests.range(r.intervalMs(), 0, "/intervalMs", 10, 86_400_000);
 		Integer count = r.count();
 		if (count != null && (count < 1 || count > 1_000_000)) {
 			throw ProblemException.invalid(Violation.of("/count", "must be 1..1000000: " + count));

@@ -9,7 +9,6 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointKind;
-import org.xso.checkpoint.CheckpointViews;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.SavedDomain;
@@ -88,7 +87,12 @@ class PeriodicFlow {
 		return false;
 	}
 
-	/** One epoch; false if it failed (the operation has then ended). */
+	/**
+	 * One epoch; false if it failed (the operation has then ended). The guest is paused only while
+	 * it is captured (quiesce, save, thaw); its checkpoint and the epoch's record are persisted after
+	 * the thaw, in one transaction, while it runs. A failed persist ends the operation FAILED with the
+	 * guest running and nothing of the epoch stored.
+	 */
 	private boolean epoch(OperationRun run, int n, Instant start) {
 		OperationTicket t = run.ticket();
 		Instant deadline = start.plus(t.deadline());
@@ -107,29 +111,29 @@ class PeriodicFlow {
 			return false;
 		}
 		long t1 = System.nanoTime();
-		CheckpointViews.Summary checkpoint;
-		long t2;
+		SavedDomain saved;
 		try {
-			SavedDomain saved = hypervisor.save(t.dom(), Duration.between(clock.instant(), deadline));
-			t2 = System.nanoTime();
-			checkpoint = journal.store(saved,
-					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
-					t.requestedBy());
+			saved = hypervisor.save(t.dom(), Duration.between(clock.instant(), deadline));
 		}
 		catch (RuntimeException e) {
 			flow.thawAndEnd(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
 			return false;
 		}
-		long t3 = System.nanoTime();
+		long t2 = System.nanoTime();
 		if (!flow.thaw(t)) {
-			journal.faulted(run, "epoch " + n + " was stored but the guest could not be thawed", Set.of());
+			journal.faulted(run, "epoch " + n + " was captured but the guest could not be thawed", Set.of());
 			return false;
 		}
-		long t4 = System.nanoTime();
-		OperationEpoch.Timings timings = new OperationEpoch.Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2),
-				ms(t4 - t3));
-		journal.epoch(run, new OperationEpoch(t.id(), n, checkpoint.id(), start, timings,
-				checkpoint.sizeBytes()));
+		long t3 = System.nanoTime();
+		try {
+			journal.epoch(run, n, start, saved,
+					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
+					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)));
+		}
+		catch (RuntimeException e) {
+			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			return false;
+		}
 		if (clock.instant().isAfter(deadline)) {
 			flow.endAs(run, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
 					"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of());
