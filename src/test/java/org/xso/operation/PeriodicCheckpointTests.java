@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xso.support.FakeHypervisor.Call;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
@@ -57,6 +58,22 @@ class PeriodicCheckpointTests extends IntegrationTest {
 		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
 		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isBetween(2L, 5L);
 		assertThat(suspend(1, Guests.SHADOW_REPLAY).get("state").asString()).isEqualTo("SUCCEEDED");
+	}
+
+	@Test
+	void anEpochLongerThanTheIntervalMakesTheNextStartLateInsteadOfQueueingOne() throws Exception {
+		hypervisor.hold(Call.SAVE);
+		JsonNode accepted = call(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":2}"), 202);
+		assertThat(hypervisor.awaitArrival(Call.SAVE, Duration.ofSeconds(30))).isTrue();
+		Thread.sleep(50); // the first epoch lasts at least five intervals
+		hypervisor.release(Call.SAVE);
+		JsonNode op = awaitOperation(id(accepted), "SUCCEEDED", "FAILED", "CANCELLED");
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		JsonNode periodic = op.get("periodic");
+		assertThat(periodic.get("epochsCompleted").asInt()).isEqualTo(2);
+		assertThat(periodic.get("epochsLate").asInt()).isEqualTo(1);
+		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isEqualTo(2);
 	}
 
 	@Test

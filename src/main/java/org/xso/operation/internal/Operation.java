@@ -219,8 +219,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.devices = List.copyOf(outcomes);
 	}
 
-	void epoch(long pausedMs) {
-		this.epochs = epochs.plus(pausedMs);
+	void epoch(long pausedMs, boolean startedLate) {
+		this.epochs = epochs.plus(pausedMs, startedLate);
 		if (params.maxEpochs() != null) {
 			progress(Phase.EPOCHS, (int) (100L * epochs.completed() / params.maxEpochs()));
 		}

@@ -259,8 +259,8 @@ class OperationJournal {
 	 * and the operation's totals, in one transaction; retention applied.
 	 */
 	@Transactional
-	void epoch(OperationRun run, int n, Instant startedAt, SavedDomain saved, Checkpoint.Header header,
-			OperationEpoch.Captured captured) {
+	void epoch(OperationRun run, int n, Instant startedAt, boolean startedLate, SavedDomain saved,
+			Checkpoint.Header header, OperationEpoch.Captured captured) {
 		Operation op = run.op().copy();
 		long t0 = System.nanoTime();
 		CheckpointViews.Summary c = store.save(saved, header, op.requesters().requestedBy());
@@ -268,7 +268,7 @@ class OperationJournal {
 		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(persistMs),
 				c.sizeBytes());
 		epochs.save(epoch);
-		op.epoch(epoch.pausedMs());
+		op.epoch(epoch.pausedMs(), startedLate);
 		write(run, op);
 		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), epoch.checkpointId(), op.cause()));
 	}

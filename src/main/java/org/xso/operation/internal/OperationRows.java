@@ -44,6 +44,7 @@ class OperationRows {
 				+ " owner = :owner, attempts = :attempts, started_at = :started, finished_at = :finished,"
 				+ " phases = :phases, devices = :devices, error_problem = :error,"
 				+ " epochs_completed = :epochs, paused_ms_total = :pausedTotal, paused_ms_max = :pausedMax,"
+				+ " epochs_late = :late,"
 				+ " recovery_note = COALESCE(:note, recovery_note),"
 				+ " cancel_requested = (cancel_requested OR :cancel),"
 				+ " cancel_requested_by = COALESCE(cancel_requested_by, :cancelBy), version = version + 1"
@@ -61,6 +62,7 @@ class OperationRows {
 			.param("epochs", op.epochs().completed())
 			.param("pausedTotal", op.epochs().pausedMsTotal())
 			.param("pausedMax", op.epochs().pausedMsMax())
+			.param("late", op.epochs().late())
 			.param("note", op.recoveryNote())
 			.param("cancel", op.cancelRequested())
 			.param("cancelBy", op.requesters().cancelRequestedBy())

@@ -85,7 +85,7 @@ class OperationViewMapper {
 		EpochStats s = op.epochs();
 		Long interval = op.params().intervalMs();
 		return new OperationViews.Periodic(interval == null ? 0 : interval, op.params().maxEpochs(), s.completed(),
-				s.pausedMsTotal(), s.pausedMsAverage(), s.pausedMsMax(), recent);
+				s.late(), s.pausedMsTotal(), s.pausedMsAverage(), s.pausedMsMax(), recent);
 	}
 
 	private static OperationViews.DeviceView device(DeviceOutcome d) {

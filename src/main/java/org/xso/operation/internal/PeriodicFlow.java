@@ -55,6 +55,7 @@ class PeriodicFlow {
 		}
 		Duration interval = Duration.ofMillis(t.intervalMs() == null ? 1000 : t.intervalMs());
 		int epoch = t.epochsCompleted();
+		boolean late = false;
 		while (true) {
 			if (t.maxEpochs() != null && epoch >= t.maxEpochs()) {
 				journal.succeeded(run);
@@ -64,12 +65,15 @@ class PeriodicFlow {
 				return;
 			}
 			Instant start = clock.instant();
-			if (!epoch(run, epoch + 1, start)) {
+			if (!epoch(run, epoch + 1, start, late)) {
 				return;
 			}
 			epoch++;
+			// an epoch that took longer than the interval makes the next one start late, at once: the
+			// schedule slows down rather than queueing captures or dropping epochs
 			Duration wait = Duration.between(clock.instant(), start.plus(interval));
-			if (!wait.isNegative() && signals.await(t.id(), wait)) {
+			late = wait.isNegative();
+			if (!late && signals.await(t.id(), wait)) {
 				cancelled(run);
 				return;
 			}
@@ -93,7 +97,7 @@ class PeriodicFlow {
 	 * the thaw, in one transaction, while it runs. A failed persist ends the operation FAILED with the
 	 * guest running and nothing of the epoch stored.
 	 */
-	private boolean epoch(OperationRun run, int n, Instant start) {
+	private boolean epoch(OperationRun run, int n, Instant start, boolean startedLate) {
 		OperationTicket t = run.ticket();
 		Instant deadline = start.plus(t.deadline());
 		long t0 = System.nanoTime();
@@ -126,7 +130,7 @@ class PeriodicFlow {
 		}
 		long t3 = System.nanoTime();
 		try {
-			journal.epoch(run, n, start, saved,
+			journal.epoch(run, n, start, startedLate, saved,
 					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
 					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)));
 		}
