@@ -19,10 +19,12 @@ import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 
 /**
- * Periodic (Remus-style) checkpointing: one live checkpoint (quiesce, save, persist, thaw) per
- * interval until cancelled or the count is reached, each epoch's cost recorded. The deadline bounds
- * each epoch. A failed epoch is compensated like a live checkpoint and ends the operation FAILED
- * with the guest running; a cancel ends it CANCELLED between epochs.
+ * Periodic (Remus-style) checkpointing: one live checkpoint per interval until cancelled or the
+ * count is reached, the guest paused only to be captured (quiesce, save, thaw) and the checkpoint
+ * persisted after it runs again, each epoch's cost recorded. An epoch longer than the interval makes
+ * the next start late (counted), never queued. The deadline bounds each epoch. A failed epoch is
+ * compensated like a live checkpoint and ends the operation FAILED with the guest running; a cancel
+ * ends it CANCELLED between epochs.
  */
 @Component
 class PeriodicFlow {
