@@ -393,10 +393,6 @@ class OperationJournal {
 		events.publishEvent(new OperationEvents.RestoreAbandoned(id, domid));
 	}
 
-	List<OperationEpoch> recentEpochs(UUID id, int n) {
-		return epochs.newest(id, org.springframework.data.domain.Limit.of(n));
-	}
-
 	/** The outcome recorded for operation {@code id} that ends with {@code failure}: its problem, about {@code id}. */
 	static Problem outcome(UUID id, ProblemException failure) {
 		return failure.problem().withOperationId(id);
