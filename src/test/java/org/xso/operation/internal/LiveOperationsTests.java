@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
@@ -23,6 +25,16 @@ class LiveOperationsTests {
 
 	@Test
 	void aQueuedOperationIsTakenByItsWorkerOrByACancelNeverBoth() throws Exception {
+		ExecutorService two = Executors.newFixedThreadPool(2); // the two sides meet at a barrier
+		try {
+			race(two);
+		}
+		finally {
+			two.shutdownNow();
+		}
+	}
+
+	private void race(ExecutorService two) throws Exception {
 		for (int i = 0; i < 500; i++) {
 			LiveOperations live = new LiveOperations();
 			Operation op = Operations.aSuspend().build();
@@ -31,11 +43,11 @@ class LiveOperationsTests {
 			CompletableFuture<Boolean> worker = CompletableFuture.supplyAsync(() -> {
 				await(together);
 				return live.start(op.id());
-			});
+			}, two);
 			CompletableFuture<Boolean> cancel = CompletableFuture.supplyAsync(() -> {
 				await(together);
 				return live.cancelQueued(op.id());
-			});
+			}, two);
 			assertThat(worker.get() ^ cancel.get()).as("exactly one of them took it").isTrue();
 		}
 	}
