@@ -77,12 +77,9 @@ class SimulatorFlowTests {
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
 		startWorkload(domid);
 		awaitIssued(domid, 50);
-		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":" + domid + ",\"latencyMs\":300}"), 204);
+		fault("{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":" + domid + ",\"latencyMs\":300}");
 
-		JsonNode slow = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"SHADOW_REPLAY\"}"), 202));
+		JsonNode slow = checkpoint(domid, "{\"strategy\":\"SHADOW_REPLAY\"}");
 		assertThat(slow.get("state").asString()).as(slow.toString()).isEqualTo("SUCCEEDED");
 		assertThat(slow.get("phases").get(0).get("durationMs").asLong()).as("QUIESCE").isGreaterThanOrEqualTo(300);
 
@@ -93,11 +90,8 @@ class SimulatorFlowTests {
 		assertThat(timedOut.get("error").get("code").asString()).isEqualTo("QUIESCE_TIMEOUT");
 		assertThat(call(get("/api/v1/domains/" + domid), 200).get("powerState").asString()).isEqualTo("RUNNING");
 
-		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":" + domid + ",\"latencyMs\":0}"), 204);
-		JsonNode prompt = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"SHADOW_REPLAY\"}"), 202));
+		fault("{\"kind\":\"GUEST_SUSPEND_LATENCY\",\"domid\":" + domid + ",\"latencyMs\":0}");
+		JsonNode prompt = checkpoint(domid, "{\"strategy\":\"SHADOW_REPLAY\"}");
 		assertThat(prompt.get("state").asString()).as(prompt.toString()).isEqualTo("SUCCEEDED");
 		assertExactlyOnceAndNothingLost(domid, 0);
 	}
@@ -110,9 +104,7 @@ class SimulatorFlowTests {
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
 		startWorkload(domid);
 		awaitIssued(domid, 50);
-		JsonNode checkpoint = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"" + strategy + "\"}"), 202));
+		JsonNode checkpoint = checkpoint(domid, "{\"strategy\":\"" + strategy + "\"}");
 		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("SUCCEEDED");
 		int target = domid + 100;
 		// one name, one live domain, as libxl has it: not beside the running original
@@ -197,12 +189,10 @@ class SimulatorFlowTests {
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
 		startWorkload(domid);
 		awaitIssued(domid, 20);
-		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":true}"), 204);
+		fault("{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":true}");
 
-		JsonNode checkpoint = awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":60000}"), 202));
+		JsonNode checkpoint = checkpoint(domid,
+				"{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":60000}");
 
 		// the devices were torn down and their new backends never left InitWait: nothing is rolled back
 		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("FAILED");
@@ -239,6 +229,16 @@ class SimulatorFlowTests {
 
 	private int status(org.springframework.test.web.servlet.RequestBuilder request) throws Exception {
 		return mvc.perform(request).andReturn().getResponse().getStatus();
+	}
+
+	private void fault(String json) throws Exception {
+		call(post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON).content(json), 204);
+	}
+
+	/** A live checkpoint of {@code domid} as {@code body} asks, once it has ended. */
+	private JsonNode checkpoint(int domid, String body) throws Exception {
+		return awaitEnd(call(post("/api/v1/domains/" + domid + "/checkpoints").contentType(MediaType.APPLICATION_JSON)
+			.content(body), 202));
 	}
 
 	private void startWorkload(int domid) throws Exception {

@@ -126,11 +126,15 @@ class OperationJournal {
 
 	/** The run starts on this instance: RUNNING in its first phase. */
 	void begin(OperationRun run) {
+		startHere(run.op());
+		show(run.op());
+	}
+
+	/** {@code op} RUNNING on this instance, in its first phase. */
+	private void startHere(Operation op) {
 		Instant now = clock.instant();
-		Operation op = run.op();
 		op.start(instance.value(), now);
 		op.enter(op.kind().phases().get(0), now);
-		show(op);
 	}
 
 	/** {@code done} completed and {@code next} entered. */
@@ -173,9 +177,7 @@ class OperationJournal {
 	@Transactional
 	boolean beginDurably(OperationRun run) {
 		Operation op = run.op().copy();
-		Instant now = clock.instant();
-		op.start(instance.value(), now);
-		op.enter(op.kind().phases().get(0), now);
+		startHere(op);
 		return claim(run, op);
 	}
 
@@ -336,20 +338,22 @@ class OperationJournal {
 	 */
 	@Transactional
 	void faulted(OperationRun run, String reason, @Nullable Throwable cause, Set<Phase> compensated) {
-		Operation op = run.op();
-		events.publishEvent(new OperationEvents.GuestFaulted(op.id(), op.domid(), reason, op.cause()));
-		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
-				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
-		endNoted(run, OperationState.FAILED, problem, compensated, null);
+		faultedNoted(run, reason, cause, compensated, null);
 	}
 
 	/** As {@link #faulted(OperationRun, String, Throwable, Set)}, decided by recovery: the reason is its note. */
 	@Transactional
 	void faultedRecovered(OperationRun run, String reason, Throwable cause, Set<Phase> compensated) {
+		faultedNoted(run, reason, cause, compensated, reason);
+	}
+
+	private void faultedNoted(OperationRun run, String reason, @Nullable Throwable cause, Set<Phase> compensated,
+			@Nullable String note) {
 		Operation op = run.op();
 		events.publishEvent(new OperationEvents.GuestFaulted(op.id(), op.domid(), reason, op.cause()));
-		endNoted(run, OperationState.FAILED, new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause),
-				compensated, reason);
+		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
+				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
+		endNoted(run, OperationState.FAILED, problem, compensated, note);
 	}
 
 	/** RUNNING → PENDING: recovery runs it again from its first phase. */
