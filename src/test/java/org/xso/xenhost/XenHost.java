@@ -12,7 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +52,21 @@ final class XenHost implements AutoCloseable {
 	private final StringBuilder console = new StringBuilder();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	/** The longest line sent as it is: Xen's serial input ring for dom0 holds 128 bytes. */
+	private static final int LINE_LIMIT = 100;
+
+	/** Base64 characters per line of a longer command's transfer. */
+	private static final int PIECE = 48;
+
+	private static final int TRANSFER_ATTEMPTS = 5;
+
+	/**
+	 * How long a line's acknowledgement may take before the line counts as garbled. A lost character
+	 * is the only reason it never comes; the bound is generous because a busy emulated dom0 answers
+	 * late, and a line that did arrive and answers after it is ignored (each attempt has its own tag).
+	 */
+	private static final Duration ACKNOWLEDGEMENT = Duration.ofMinutes(1);
 
 	private int consumed;
 
@@ -167,13 +186,18 @@ final class XenHost implements AutoCloseable {
 	/** Runs a shell command in dom0: its output (without the echoed command) and exit status. */
 	Result shell(String command, Duration timeout) {
 		int n = ++commands;
+		// the marker is split in the command so that the terminal's echo of it does not match
+		String end = " 2>&1; echo __XSO''_DONE_" + n + "__ rc=$?\r";
+		String line = " " + command + end;
+		if (line.getBytes(StandardCharsets.UTF_8).length > LINE_LIMIT) {
+			line = " . " + transfer(n, command) + end;
+		}
 		int from;
 		synchronized (console) {
 			consumed = console.length();
 			from = consumed;
 		}
-		// the marker is split in the command so that the terminal's echo of it does not match
-		send(" " + command + " 2>&1; echo __XSO''_DONE_" + n + "__ rc=$?\r");
+		send(line);
 		Matcher m = expect(Pattern.compile("__XSO_DONE_" + n + "__ rc=(\\d+)"), timeout);
 		String all;
 		synchronized (console) {
@@ -183,6 +207,77 @@ final class XenHost implements AutoCloseable {
 		int echoEnd = all.lastIndexOf("__XSO''_DONE_" + n + "__ rc=$?");
 		String out = echoEnd < 0 ? all : all.substring(all.indexOf('\n', echoEnd) + 1);
 		return new Result(Integer.parseInt(m.group(1)), ESCAPES.matcher(out).replaceAll("").replace("\r", "").replace("root@dom0:~# ", "").strip());
+	}
+
+	/**
+	 * Puts a command too long for one console line into a file in dom0 and returns the file's path.
+	 * Xen buffers what the serial line brings for dom0 in a ring of 128 bytes and drops what does not
+	 * fit ({@code SERIAL_RX_SIZE} in xen/drivers/char/console.c); a busy dom0 drains it late, so a
+	 * long line sent at once can lose characters. The command goes in base64 pieces of one short line
+	 * each, every line acknowledged before the next is sent, and the file's SHA-256 is compared with
+	 * the command's before it runs; a lost character shows as a missing acknowledgement or a wrong
+	 * hash, and the transfer starts again.
+	 */
+	private String transfer(int n, String command) {
+		byte[] bytes = command.getBytes(StandardCharsets.UTF_8);
+		String encoded = Base64.getEncoder().encodeToString(bytes);
+		String expected = HexFormat.of().formatHex(sha256(bytes));
+		String file = "/tmp/xso-command-" + n;
+		for (int attempt = 1; attempt <= TRANSFER_ATTEMPTS; attempt++) {
+			String tag = n + "_" + attempt;
+			boolean sent = acknowledged("rm -f " + file + ".b64", tag + "_0");
+			for (int at = 0, piece = 1; sent && at < encoded.length(); at += PIECE, piece++) {
+				String part = encoded.substring(at, Math.min(encoded.length(), at + PIECE));
+				// base64 needs no quoting: a lost character leaves a valid line with the wrong content
+				sent = acknowledged("echo " + part + ">>" + file + ".b64", tag + "_" + piece);
+			}
+			if (sent) {
+				synchronized (console) {
+					consumed = console.length();
+				}
+				send(" base64 -d " + file + ".b64 >" + file + "; sha256sum " + file + "; echo __XSO\\_SUM_" + tag + "__\r");
+				Optional<Matcher> sum = await(Pattern.compile("([0-9a-f]{64})  " + Pattern.quote(file) + "\\s+__XSO_SUM_" + tag + "__"));
+				if (sum.isPresent() && sum.get().group(1).equals(expected)) {
+					return file;
+				}
+			}
+			// a line that lost its end may still wait for input: drop it before the next attempt
+			send("\u0003\r");
+		}
+		throw new AssertionError("dom0: could not pass a command of " + bytes.length + " bytes through the console in "
+				+ TRANSFER_ATTEMPTS + " attempts:\n" + command);
+	}
+
+	/** Sends one short line followed by an acknowledgement; whether the acknowledgement came. */
+	private boolean acknowledged(String line, String tag) {
+		synchronized (console) {
+			consumed = console.length();
+		}
+		// the backslash keeps a terminal's echo of the line from matching the acknowledgement
+		send(" " + line + "; echo __XSO\\_ACK_" + tag + "__\r");
+		return await(Pattern.compile("__XSO_ACK_" + tag + "__")).isPresent();
+	}
+
+	/** {@link #expect} that answers empty instead of failing when the line does not come in time. */
+	private Optional<Matcher> await(Pattern pattern) {
+		try {
+			return Optional.of(expect(pattern, ACKNOWLEDGEMENT));
+		}
+		catch (AssertionError e) {
+			if (!qemu.isAlive()) {
+				throw e;
+			}
+			return Optional.empty();
+		}
+	}
+
+	private static byte[] sha256(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(bytes);
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	private void send(String text) {
