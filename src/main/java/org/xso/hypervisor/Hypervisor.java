@@ -97,6 +97,55 @@ public interface Hypervisor {
 	 */
 	SavedDomain save(DomId domid, Duration deadline);
 
+	/**
+	 * A {@link #save} for continuous checkpointing, of a quiesced guest: with {@code incremental},
+	 * only what changed since this guest's previous capture (its memory pages, its disk chunks) where
+	 * the adapter tracks that and there was one, else everything; the result says which. What the
+	 * capture has to write (disk chunks) may stay in memory until {@link #persistCapture}, so that the
+	 * guest is paused only while it is copied. An incremental capture is restored with the chain it
+	 * builds on ({@link #resolve}); its caller keeps every capture it stores and discards
+	 * ({@link #discardCapture}) every other, so that the next builds on a stored one. By default a
+	 * full save.
+	 */
+	default Capture capture(DomId domid, Duration deadline, boolean incremental) {
+		return Capture.full(save(domid, deadline));
+	}
+
+	/** Whether {@link #capture} makes incremental captures. */
+	default boolean capturesIncrementally() {
+		return false;
+	}
+
+	/**
+	 * Writes what a capture held in memory (disk chunks) to the host's storage: when it returns, the
+	 * capture can be restored after the service dies. Call it before the capture's checkpoint is
+	 * stored, in capture order. Nothing for a capture that held nothing back.
+	 */
+	default void persistCapture(Capture capture) {
+	}
+
+	/**
+	 * A capture will not be stored: the storage it took is released, and the guest's next capture is
+	 * full (nothing stored to build on).
+	 */
+	default void discardCapture(Capture capture) {
+		capture.saved().devices().forEach(d -> releaseStorage(d.backendInfo()));
+	}
+
+	/**
+	 * The saved guest a chain of captures describes, oldest first: a full capture, then incremental
+	 * ones, each building on the one before it. The result resumes like a save of the newest; a link
+	 * that does not build on the one before it fails with {@link HypervisorException.Reason#INVALID_IMAGE}
+	 * naming it.
+	 */
+	default SavedDomain resolve(List<SavedDomain> chain) {
+		if (chain.size() == 1) {
+			return chain.get(0);
+		}
+		throw new HypervisorException(HypervisorException.Reason.NOT_SUPPORTED,
+				"the " + kind() + " adapter makes no incremental captures: a chain of " + chain.size() + " cannot be resolved");
+	}
+
 	/** Ends a quiesced guest: its devices are torn down and its frames released. SUSPENDED. */
 	void suspend(DomId domid, Duration timeout);
 

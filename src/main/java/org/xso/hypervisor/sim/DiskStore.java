@@ -39,9 +39,12 @@ import org.xso.xen.DomId;
  */
 final class DiskStore implements AutoCloseable {
 
-	private static final Pattern SNAPSHOT_FILE = Pattern.compile("([0-9a-f-]{36})\\.vdisk");
+	private static final Pattern SNAPSHOT_FILE = Pattern.compile("([0-9a-f-]{36})\\.(vdisk|vdelta)");
 
 	private static final Pattern PARKED_FILE = Pattern.compile("parked-([0-9a-f-]{36})\\.disk");
+
+	/** The longest chain of incremental captures a restore follows (a loop in corrupted files ends there). */
+	private static final int MAX_CHAIN = 10_000;
 
 	/** Where snapshots (and, under {@code live/}, live disks) are kept; null keeps them in memory. */
 	private final @Nullable Path directory;
@@ -52,6 +55,15 @@ final class DiskStore implements AutoCloseable {
 
 	/** In-memory snapshots (without a directory only). */
 	private final Map<String, VirtualDisk> snapshots = new ConcurrentHashMap<>();
+
+	/**
+	 * Captures for continuous checkpointing not written yet (with a directory only), by id: taken
+	 * while the guest was paused, written by {@link #persist} once it runs again.
+	 */
+	private final Map<String, DiskCapture> pending = new ConcurrentHashMap<>();
+
+	/** The last capture of each live disk (with a directory only): an incremental capture builds on it. */
+	private final Map<String, String> lastCapture = new ConcurrentHashMap<>();
 
 	/** The snapshot last taken of each live disk (with a directory only): a suspend parks the disk under it. */
 	private final Map<String, String> lastSnapshot = new ConcurrentHashMap<>();
@@ -87,6 +99,7 @@ final class DiskStore implements AutoCloseable {
 	/** The vbd is gone with its domain (destroyed, detached, a resume that failed): its disk is deleted. */
 	synchronized void remove(DomId frontend, int devid) {
 		lastSnapshot.remove(key(frontend, devid));
+		lastCapture.remove(key(frontend, devid));
 		LiveDisk d = live.remove(key(frontend, devid));
 		if (d instanceof FileDisk f) {
 			f.delete();
@@ -106,6 +119,7 @@ final class DiskStore implements AutoCloseable {
 	 * (without one, or in memory, it is deleted: the resume restores the snapshot).
 	 */
 	synchronized void park(DomId frontend, int devid) {
+		lastCapture.remove(key(frontend, devid));
 		String snapshot = lastSnapshot.remove(key(frontend, devid));
 		if (snapshot == null || !(live.get(key(frontend, devid)) instanceof FileDisk f) || !hasSnapshot(snapshot)) {
 			remove(frontend, devid);
@@ -128,6 +142,7 @@ final class DiskStore implements AutoCloseable {
 	 * been a guest's re-creation): the disk is closed and its file kept.
 	 */
 	synchronized void release(DomId frontend, int devid) {
+		lastCapture.remove(key(frontend, devid));
 		LiveDisk d = live.remove(key(frontend, devid));
 		if (d instanceof FileDisk f) {
 			f.close();
@@ -156,11 +171,94 @@ final class DiskStore implements AutoCloseable {
 		return id;
 	}
 
+	/** A capture: its snapshot id, the capture it builds on (null for a full one) and the content bytes it copied. */
+	record Captured(String id, @Nullable String parent, long bytes) {
+	}
+
+	/**
+	 * Captures the live disk for continuous checkpointing, while its guest is paused: with a
+	 * directory, the chunks changed since the disk's previous capture ({@code incremental}, when there
+	 * is one) or all of them are copied into memory, to be written by {@link #persist}; in memory, a
+	 * copy-on-write snapshot, which is complete at once.
+	 */
+	Captured capture(DomId frontend, int devid, boolean incremental) {
+		String key = key(frontend, devid);
+		LiveDisk disk = live.get(key);
+		if (disk == null) {
+			throw new IllegalStateException("no disk for " + key);
+		}
+		String id = UUID.randomUUID().toString();
+		if (disk instanceof FileDisk f) {
+			String parent = incremental ? lastCapture.get(key) : null;
+			DiskCapture c = f.capture(parent);
+			pending.put(id, c);
+			lastCapture.put(key, id);
+			return new Captured(id, parent, c.bytes());
+		}
+		VirtualDisk v = (VirtualDisk) disk;
+		snapshots.put(id, v.snapshot());
+		return new Captured(id, null, v.allocatedBytes());
+	}
+
+	/** Whether an incremental capture of the live disk has a capture to build on (in memory, every capture is whole). */
+	boolean capturedBefore(DomId frontend, int devid) {
+		return directory == null || lastCapture.containsKey(key(frontend, devid));
+	}
+
+	/** Writes a capture taken by {@link #capture} to its file; nothing for one already written or kept in memory. */
+	void persist(String id) {
+		DiskCapture c = pending.get(id);
+		if (c == null) {
+			return;
+		}
+		try {
+			c.writeTo(c.incremental() ? deltaFile(id) : snapshotFile(id));
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot write disk capture " + id, e);
+		}
+		pending.remove(id);
+	}
+
+	/** Whether a capture is still only in memory. */
+	boolean pending(String id) {
+		return pending.containsKey(id);
+	}
+
 	boolean hasSnapshot(@Nullable String id) {
 		if (id == null) {
 			return false;
 		}
-		return directory == null ? snapshots.containsKey(id) : isId(id) && Files.isRegularFile(snapshotFile(id));
+		if (directory == null) {
+			return snapshots.containsKey(id);
+		}
+		try {
+			return chain(id) != null;
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * The files a snapshot is made of, newest first: an incremental capture, its parents, down to
+	 * the full snapshot they build on; null if a file of the chain is missing.
+	 */
+	private @Nullable List<Path> chain(String id) throws IOException {
+		List<Path> files = new ArrayList<>();
+		String at = id;
+		while (isId(at)) {
+			if (Files.isRegularFile(snapshotFile(at))) {
+				files.add(snapshotFile(at));
+				return files;
+			}
+			if (!Files.isRegularFile(deltaFile(at)) || files.size() > MAX_CHAIN) {
+				return null;
+			}
+			files.add(deltaFile(at));
+			at = DiskCapture.parentOf(deltaFile(at));
+		}
+		return null;
 	}
 
 	/**
@@ -180,14 +278,23 @@ final class DiskStore implements AutoCloseable {
 		remove(frontend, devid);
 		FileDisk fresh = null;
 		try {
-			long sectors = FileDisk.snapshotSectors(snapshotFile(snapshotId));
+			List<Path> chain = chain(snapshotId);
+			if (chain == null) {
+				throw new IOException("a capture of its chain is missing");
+			}
+			Path full = chain.get(chain.size() - 1);
+			long sectors = FileDisk.snapshotSectors(full);
 			if (sameDomain && Files.isRegularFile(parkedFile(snapshotId))) {
 				Files.move(parkedFile(snapshotId), liveFile(frontend, devid), StandardCopyOption.ATOMIC_MOVE);
 				live.put(key, FileDisk.open(liveFile(frontend, devid), sectors));
 				return;
 			}
 			fresh = FileDisk.open(liveFile(frontend, devid), sectors);
-			fresh.copyFrom(snapshotFile(snapshotId));
+			fresh.copyFrom(full);
+			// the incremental captures on top of it, oldest first, each checked before it is applied
+			for (int i = chain.size() - 2; i >= 0; i--) {
+				fresh.apply(DiskCapture.readDelta(chain.get(i), sectors));
+			}
 			live.put(key, fresh);
 		}
 		catch (IOException | RuntimeException e) {
@@ -203,8 +310,11 @@ final class DiskStore implements AutoCloseable {
 			return;
 		}
 		snapshots.remove(id);
+		pending.remove(id);
+		lastCapture.values().remove(id);
 		if (directory != null && isId(id)) {
 			deleteQuietly(snapshotFile(id));
+			deleteQuietly(deltaFile(id));
 			deleteQuietly(parkedFile(id));
 		}
 	}
@@ -254,7 +364,7 @@ final class DiskStore implements AutoCloseable {
 			}
 		}
 		if (directory != null) {
-			try (DirectoryStream<Path> tmps = Files.newDirectoryStream(directory, "*.vdisk.tmp")) {
+			try (DirectoryStream<Path> tmps = Files.newDirectoryStream(directory, "*.{vdisk,vdelta}.tmp")) {
 				tmps.forEach(DiskStore::deleteQuietly);
 			}
 			catch (IOException e) {
@@ -281,6 +391,10 @@ final class DiskStore implements AutoCloseable {
 
 	private Path snapshotFile(String id) {
 		return directory.resolve(id + ".vdisk");
+	}
+
+	private Path deltaFile(String id) {
+		return directory.resolve(id + ".vdelta");
 	}
 
 	private Path parkedFile(String snapshotId) {

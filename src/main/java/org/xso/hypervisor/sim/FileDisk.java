@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,12 @@ final class FileDisk implements LiveDisk {
 	private long[] slotChunk = new long[64];
 
 	private int slots;
+
+	/**
+	 * The slots written or discarded since the last {@link #capture}: what an incremental capture
+	 * copies (the simulator's dirty-block tracking; a chunk keeps its slot for the disk's life).
+	 */
+	private final BitSet dirty = new BitSet();
 
 	private boolean closed;
 
@@ -236,6 +243,7 @@ final class FileDisk implements LiveDisk {
 			int slot = writableSlot(chunk);
 			slotBuffer(slot).put(slotOffset(slot) + within * SECTOR_SIZE, src, srcOffset + done * SECTOR_SIZE,
 					n * SECTOR_SIZE);
+			dirty.set(slot);
 			done += n;
 		}
 	}
@@ -253,6 +261,7 @@ final class FileDisk implements LiveDisk {
 			int slot = slotOf(chunk) - 1;
 			if (slot >= 0) {
 				slotBuffer(slot).put(slotOffset(slot) + within * SECTOR_SIZE, ZERO_CHUNK, 0, n * SECTOR_SIZE);
+				dirty.set(slot);
 			}
 			done += n;
 		}
@@ -344,6 +353,50 @@ final class FileDisk implements LiveDisk {
 				int slot = writableSlot(chunk);
 				slotBuffer(slot).put(slotOffset(slot), data);
 			}
+		}
+	}
+
+	/**
+	 * Copies the disk's chunks into memory for continuous checkpointing and starts tracking changes
+	 * afresh: every written chunk ({@code parent} null), or only those written or discarded since the
+	 * previous capture, on top of {@code parent} (that capture's snapshot id). A memory copy of what
+	 * changed, taken while the guest is paused; the file is written after it runs again.
+	 */
+	synchronized DiskCapture capture(@Nullable String parent) {
+		checkOpen();
+		int n = parent == null ? slots : dirty.cardinality();
+		long[] chunks = new long[n];
+		byte[] data = new byte[n * CHUNK_SIZE];
+		if (parent == null) {
+			for (int slot = 0; slot < slots; slot++) {
+				copySlot(slot, chunks, data, slot);
+			}
+		}
+		else {
+			int i = 0;
+			for (int slot = dirty.nextSetBit(0); slot >= 0; slot = dirty.nextSetBit(slot + 1)) {
+				copySlot(slot, chunks, data, i++);
+			}
+		}
+		dirty.clear();
+		return new DiskCapture(sectors, parent, chunks, data);
+	}
+
+	private void copySlot(int slot, long[] chunks, byte[] data, int at) {
+		chunks[at] = slotChunk[slot];
+		slotBuffer(slot).get(slotOffset(slot), data, at * CHUNK_SIZE, CHUNK_SIZE);
+	}
+
+	/** Writes an incremental capture's chunks over this disk (a restore applying a chain, oldest first). */
+	synchronized void apply(DiskCapture delta) {
+		checkOpen();
+		if (delta.sectors() != sectors) {
+			throw new IllegalArgumentException("a capture of a disk of " + delta.sectors() + " sectors, not " + sectors);
+		}
+		long[] chunks = delta.chunks();
+		for (int i = 0; i < chunks.length; i++) {
+			int slot = writableSlot(chunks[i]);
+			slotBuffer(slot).put(slotOffset(slot), delta.data(), i * CHUNK_SIZE, CHUNK_SIZE);
 		}
 	}
 

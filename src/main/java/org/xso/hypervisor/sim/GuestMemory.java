@@ -36,6 +36,15 @@ final class GuestMemory {
 
 	private long nextPfn = 0x100;
 
+	/**
+	 * Each populated page's content at the last {@link #captureChanges capture}, by pfn, and that
+	 * capture's token; null before the first. The simulator's log-dirty: a page differs from its copy
+	 * or it was dirtied (Xen marks pages in the P2M on write faults and grant copies instead).
+	 */
+	private @Nullable Map<Long, byte[]> captured;
+
+	private long capturedToken;
+
 	GuestMemory(MachineMemory machine, int memoryMiB) {
 		this.machine = machine;
 		this.maxPages = (long) memoryMiB << (20 - MachineMemory.PAGE_SHIFT);
@@ -160,10 +169,71 @@ final class GuestMemory {
 
 	}
 
+	/** A page record of a capture whose content equals the previous capture's: kept, not copied. */
+	static final int UNCHANGED = -1;
+
+	/**
+	 * Writes the populated pages for continuous checkpointing and remembers their content: all of
+	 * them, or (when {@code incremental} and there was a previous capture) only those changed since,
+	 * the others recorded as {@link #UNCHANGED}. Writes the capture's token, the token of the capture
+	 * it builds on (0: none, a full capture), the next pfn, the page count and the page records (pfn,
+	 * then the page, an empty string for a zero page or {@link #UNCHANGED}). The guest is paused.
+	 * @return how many pages' content was written
+	 */
+	synchronized int captureChanges(boolean incremental, CanonicalOutput out) {
+		boolean delta = incremental && captured != null;
+		long token;
+		do {
+			token = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+		}
+		while (token == 0 || token == capturedToken);
+		out.writeLong(token).writeLong(delta ? capturedToken : 0).writeLong(nextPfn).writeInt(p2m.size());
+		Map<Long, byte[]> copies = new java.util.HashMap<>(p2m.size() * 2);
+		int written = 0;
+		for (Map.Entry<Long, Mfn> e : p2m.entrySet()) {
+			ByteBuffer page = machine.page(e.getValue());
+			byte[] before = captured == null ? null : captured.get(e.getKey());
+			out.writeLong(e.getKey());
+			if (delta && before != null && page.mismatch(ByteBuffer.wrap(before)) < 0) {
+				out.writeInt(UNCHANGED);
+			}
+			else {
+				before = before == null ? new byte[MachineMemory.PAGE_SIZE] : before;
+				page.get(0, before);
+				if (MachineMemory.isZero(page)) {
+					out.writeInt(0);
+				}
+				else {
+					out.writeBytes(before);
+				}
+				written++;
+			}
+			copies.put(e.getKey(), before);
+		}
+		captured = copies;
+		capturedToken = token;
+		return written;
+	}
+
+	/** Whether there is a capture to build an incremental one on. */
+	synchronized boolean captured() {
+		return captured != null;
+	}
+
+	/** Forgets the last capture: the next one is full (its checkpoint was not stored). */
+	synchronized void forgetCapture() {
+		captured = null;
+		capturedToken = 0;
+	}
+
 	/** Rebuilds a guest's memory from an image onto newly allocated machine frames. */
 	static GuestMemory readImage(MachineMemory machine, int memoryMiB, CanonicalInput in) {
+		return readImage(machine, memoryMiB, in.readLong(), in);
+	}
+
+	/** {@link #readImage(MachineMemory, int, CanonicalInput)} once the next pfn has been read. */
+	static GuestMemory readImage(MachineMemory machine, int memoryMiB, long next, CanonicalInput in) {
 		GuestMemory m = new GuestMemory(machine, memoryMiB);
-		long next = in.readLong();
 		// a page record takes at least 12 bytes (a zero page's pfn and empty string)
 		int n = in.readCount(in.remaining() / 12);
 		try {

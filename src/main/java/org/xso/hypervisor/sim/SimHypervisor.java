@@ -9,6 +9,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import org.xso.hypervisor.Capture;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSavedState;
@@ -30,6 +31,7 @@ import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
 import org.xso.xen.DomId;
+import org.xso.xen.mm.MachineMemory;
 import org.xso.xen.store.XenstoreException;
 import org.xso.xen.store.XsNodeView;
 
@@ -156,6 +158,92 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	 */
 	@Override
 	public SavedDomain save(DomId domid, Duration deadline) {
+		SimGuest g = quiesced(domid, deadline);
+		List<DeviceSavedState> devices = saveDevices(g, deadline, f -> host.disks.snapshot(g.domid(), f.id.devid()));
+		try {
+			return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
+		}
+		catch (RuntimeException e) {
+			dropSnapshots(devices);
+			throw e;
+		}
+	}
+
+	/**
+	 * A save whose disk chunks are copied into memory, written by {@link #persistCapture}; with
+	 * {@code incremental}, only the pages and chunks changed since the guest's last capture, if every
+	 * part of it has one to build on (a guest restored or created since has not: its capture is full).
+	 * Memory pages are found changed by comparing each with its copy from the last capture, disk
+	 * chunks by the disk's own record of what it wrote since.
+	 */
+	@Override
+	public Capture capture(DomId domid, Duration deadline, boolean incremental) {
+		SimGuest g = quiesced(domid, deadline);
+		boolean delta = incremental && g.memory().captured()
+				&& vbds(g).allMatch(devid -> host.disks.capturedBefore(g.domid(), devid));
+		long[] diskBytes = new long[1];
+		List<DeviceSavedState> devices = saveDevices(g, deadline, f -> {
+			DiskStore.Captured c = host.disks.capture(g.domid(), f.id.devid(), delta);
+			diskBytes[0] += c.bytes();
+			return c.id();
+		});
+		GuestImage.Capture image;
+		try {
+			image = GuestImage.capture(g, delta);
+		}
+		catch (RuntimeException e) {
+			dropSnapshots(devices);
+			throw e;
+		}
+		SavedDomain saved = new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, image.image());
+		return new Capture(saved, delta, (long) image.pages() * MachineMemory.PAGE_SIZE + diskBytes[0]);
+	}
+
+	@Override
+	public boolean capturesIncrementally() {
+		return true;
+	}
+
+	@Override
+	public void persistCapture(Capture capture) {
+		for (DeviceSavedState d : capture.saved().devices()) {
+			String snapshot = d.backendInfo().get(SimDomains.DISK_SNAPSHOT);
+			if (snapshot != null) {
+				host.disks.persist(snapshot);
+			}
+		}
+	}
+
+	@Override
+	public void discardCapture(Capture capture) {
+		dropSnapshots(capture.saved().devices());
+		SimGuest g = host.guest(capture.saved().domid());
+		if (g != null) {
+			g.memory().forgetCapture();
+		}
+	}
+
+	/** Resolves the memory images of the chain into the newest's; its disks resolve their own chain when restored. */
+	@Override
+	public SavedDomain resolve(List<SavedDomain> chain) {
+		if (chain.size() == 1) {
+			return chain.get(0);
+		}
+		List<java.nio.ByteBuffer> images = chain.stream().map(SavedDomain::memoryImageView).toList();
+		byte[] image;
+		try {
+			image = GuestImage.resolve(images);
+		}
+		catch (RuntimeException e) {
+			throw new HypervisorException(Reason.INVALID_IMAGE, "the chain of " + chain.size()
+					+ " captures does not resolve: " + e.getMessage(), e);
+		}
+		SavedDomain newest = chain.get(chain.size() - 1);
+		return new SavedDomain(newest.formatVersion(), newest.adapter(), newest.domid(), newest.config(),
+				newest.devices(), image);
+	}
+
+	private SimGuest quiesced(DomId domid, Duration deadline) {
 		SimGuest g = existing(domid);
 		if (g.state() != PowerState.PAUSED) {
 			throw new HypervisorException(Reason.DEVICE_NOT_QUIESCED,
@@ -165,22 +253,43 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 			// every device's driver has to answer: with no time for that, fail before any snapshot
 			throw new HypervisorException(Reason.BACKEND_TIMEOUT, "dom" + domid + ": no time left to save it");
 		}
+		return g;
+	}
+
+	/**
+	 * Every frontend saves its device on its own executor while the disks are snapshotted here, on
+	 * the caller's thread (by {@code snapshot}); the snapshots of a save that fails (a driver that
+	 * misses the deadline) are dropped again, as no checkpoint will ever name them.
+	 */
+	private List<DeviceSavedState> saveDevices(SimGuest g, Duration deadline,
+			java.util.function.Function<Frontend, String> snapshot) {
 		long end = System.nanoTime() + deadline.toNanos();
 		List<String> snapshots = new ArrayList<>();
 		try {
-			List<DeviceSavedState> devices = Frontend.onEvery(g.frontends().values(), f -> {
+			return Frontend.onEvery(g.frontends().values(), f -> {
 				SortedMap<String, String> info = backendInfo(g, f);
-				if (info.containsKey(SimDomains.DISK_SNAPSHOT)) {
-					snapshots.add(info.get(SimDomains.DISK_SNAPSHOT));
+				if (f.id.type() == DeviceType.vbd) {
+					String id = snapshot.apply(f);
+					snapshots.add(id);
+					info.put(SimDomains.DISK_SNAPSHOT, id);
 				}
 				return f.save(info);
 			}, end, Reason.BACKEND_TIMEOUT, "save its device within " + deadline);
-			return new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, GuestImage.write(g));
 		}
 		catch (RuntimeException e) {
 			snapshots.forEach(host.disks::dropSnapshot);
 			throw e;
 		}
+	}
+
+	private void dropSnapshots(List<DeviceSavedState> devices) {
+		for (DeviceSavedState d : devices) {
+			host.disks.dropSnapshot(d.backendInfo().get(SimDomains.DISK_SNAPSHOT));
+		}
+	}
+
+	private static java.util.stream.Stream<Integer> vbds(SimGuest g) {
+		return g.frontends().keySet().stream().filter(id -> id.type() == DeviceType.vbd).map(DeviceId::devid);
 	}
 
 	private SortedMap<String, String> backendInfo(SimGuest g, Frontend f) {
@@ -190,9 +299,6 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 				: List.of("mac", "bridge");
 		for (String k : keys) {
 			host.toolstack.connection().tryRead(be + "/" + k).ifPresent(v -> info.put(k, v));
-		}
-		if (f.id.type() == DeviceType.vbd) {
-			info.put(SimDomains.DISK_SNAPSHOT, host.disks.snapshot(g.domid(), f.id.devid()));
 		}
 		return info;
 	}
