@@ -76,6 +76,18 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 	@Column(nullable = false)
 	private boolean pinned;
 
+	/** The checkpoint an incremental one builds on; null for a full one. */
+	@Column(name = "parent_id")
+	private @Nullable UUID parentId;
+
+	/** The manifest SHA-256 of the parent when this one was stored. */
+	@Column(name = "parent_sha256", length = 64)
+	private @Nullable String parentSha256;
+
+	/** Links down to the full checkpoint of the chain: 0 for a full one. */
+	@Column(name = "chain_depth", nullable = false)
+	private int chainDepth;
+
 	@Column(name = "pin_reason", length = 128)
 	private @Nullable String pinReason;
 
@@ -115,6 +127,17 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 		this.memoryBytes = memoryBytes;
 		this.sha256 = sha256;
 		this.sizeBytes = configBytes.length + memoryBytes;
+	}
+
+	/** A stored checkpoint as the next incremental one names it: its id, its manifest's SHA-256, its depth. */
+	public record Link(UUID id, String sha256, int depth) {
+	}
+
+	/** Makes this an incremental checkpoint on top of {@code parent}. */
+	void buildsOn(Link parent) {
+		this.parentId = parent.id();
+		this.parentSha256 = parent.sha256();
+		this.chainDepth = parent.depth() + 1;
 	}
 
 	/** What the caller says about a checkpoint it stores; a non-null {@code pinReason} pins it. */
@@ -208,6 +231,23 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 
 	List<CheckpointDevice> devices() {
 		return devices;
+	}
+
+	public @Nullable UUID parentId() {
+		return parentId;
+	}
+
+	@Nullable
+	String parentSha256() {
+		return parentSha256;
+	}
+
+	public int chainDepth() {
+		return chainDepth;
+	}
+
+	public Link link() {
+		return new Link(id, sha256, chainDepth);
 	}
 
 }

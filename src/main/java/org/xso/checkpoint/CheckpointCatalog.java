@@ -1,10 +1,13 @@
 package org.xso.checkpoint;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -93,6 +96,13 @@ public class CheckpointCatalog {
 					"checkpoint " + id + " is pinned: " + c.pinReason() + "; resume or delete the domain first")
 				.withCheckpointId(id);
 		}
+		List<UUID> builtOn = checkpoints.builtOn(id);
+		if (!builtOn.isEmpty()) {
+			throw new ProblemException(ProblemCode.CHECKPOINT_IN_USE, "checkpoint " + id
+					+ " is the base of incremental checkpoint " + builtOn.get(0)
+					+ "; delete that one first (retention deletes a chain's base only with the checkpoints built on it)")
+				.withCheckpointId(id);
+		}
 		String reason = cause.operationId() == null ? "deleted by request" : "discarded by its operation";
 		remove(c.domid(), List.of(id), reason, cause);
 	}
@@ -106,17 +116,37 @@ public class CheckpointCatalog {
 	}
 
 	/**
-	 * Keeps the newest {@code keep} checkpoints of a domain and deletes the older ones that are not
-	 * pinned. Returns the ids deleted.
+	 * Keeps the newest {@code keep} unpinned checkpoints of a domain, its pinned ones and every
+	 * checkpoint one of those builds on (an incremental checkpoint's chain stays whole: at most one
+	 * full checkpoint's interval more), and deletes the others. Returns the ids deleted.
 	 */
 	@Transactional
 	public List<UUID> enforceRetention(int domid, int keep, Cause cause) {
 		// ids only: a checkpoint's rows and blobs are never read to decide, nor to delete it
-		List<UUID> unpinned = checkpoints.unpinnedNewestFirst(domid);
-		if (unpinned.size() <= keep) {
+		List<CheckpointRepository.Entry> all = checkpoints.newestFirst(domid);
+		Set<UUID> kept = new HashSet<>();
+		Map<UUID, UUID> parents = new HashMap<>();
+		int unpinned = 0;
+		for (CheckpointRepository.Entry e : all) {
+			if (e.pinned() || unpinned++ < keep) {
+				kept.add(e.id());
+			}
+			if (e.parentId() != null) {
+				parents.put(e.id(), e.parentId());
+			}
+		}
+		if (kept.size() == all.size()) {
 			return List.of();
 		}
-		List<UUID> doomed = List.copyOf(unpinned.subList(keep, unpinned.size()));
+		for (UUID k : List.copyOf(kept)) {
+			for (UUID p = parents.get(k); p != null && kept.add(p); p = parents.get(p)) {
+				// the chain of a kept checkpoint is kept
+			}
+		}
+		List<UUID> doomed = all.stream().map(CheckpointRepository.Entry::id).filter(id -> !kept.contains(id)).toList();
+		if (doomed.isEmpty()) {
+			return List.of();
+		}
 		remove(domid, doomed, "retention keeps the newest " + keep, cause);
 		log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
 		return doomed;

@@ -46,7 +46,8 @@ class CheckpointDetailsMapper {
 		parts.add(new CheckpointViews.Part("memory", c.memorySha256(), c.memoryBytes()));
 		CheckpointViews.Manifest manifest = new CheckpointViews.Manifest(c.formatVersion(), c.sha256(), parts);
 		return new CheckpointViews.Details(c.id(), c.domid(), c.kind(), c.operationId(), c.createdAt(), c.strategy(),
-				c.adapter(), c.sourceDomid(), c.sizeBytes(), c.pinned(), c.pinReason(), config(c), manifest, devices);
+				c.adapter(), c.sourceDomid(), c.sizeBytes(), c.pinned(), c.pinReason(), c.parentId(), c.chainDepth(),
+				config(c), manifest, devices);
 	}
 
 	private @Nullable GuestConfig config(Checkpoint c) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -26,8 +27,17 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	@Query("select c.id from Checkpoint c where c.domid = :domid")
 	List<UUID> idsOf(int domid);
 
-	@Query("select c.id from Checkpoint c where c.domid = :domid and c.pinned = false order by c.createdAt desc, c.id desc")
-	List<UUID> unpinnedNewestFirst(int domid);
+	/** A checkpoint as retention sees it: whether it is pinned, and the one it builds on. */
+	record Entry(UUID id, @Nullable UUID parentId, boolean pinned) {
+	}
+
+	@Query("select new org.xso.checkpoint.CheckpointRepository$Entry(c.id, c.parentId, c.pinned) from Checkpoint c "
+			+ "where c.domid = :domid order by c.createdAt desc, c.id desc")
+	List<Entry> newestFirst(int domid);
+
+	/** The incremental checkpoints built on checkpoint {@code id}. */
+	@Query("select c.id from Checkpoint c where c.parentId = :id")
+	List<UUID> builtOn(UUID id);
 
 	/** The backend info (JSON) of every device of checkpoints {@code ids}: it names the storage kept for them. */
 	@Query("select d.backendInfo from CheckpointDevice d where d.checkpoint.id in :ids")

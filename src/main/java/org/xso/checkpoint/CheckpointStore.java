@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -13,11 +14,13 @@ import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.GuestSpecCodec;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.RingSnapshot;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SavedPart;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
+import org.xso.text.SafeText;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,12 +62,25 @@ public class CheckpointStore {
 	 */
 	@Transactional
 	public CheckpointViews.Summary save(SavedDomain saved, Checkpoint.Header header, String principal) {
+		return save(saved, null, header, principal);
+	}
+
+	/**
+	 * Stores {@code saved}, an incremental capture on top of {@code parent} (a stored checkpoint) or,
+	 * with no parent, a full one. Joins the caller's transaction.
+	 */
+	@Transactional
+	public CheckpointViews.Summary save(SavedDomain saved, Checkpoint.@Nullable Link parent, Checkpoint.Header header,
+			String principal) {
 		UUID id = UUID.randomUUID();
 		byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out));
 		byte[] memory = saved.memoryImage();
 		Checkpoint c = new Checkpoint(id, header, clock.instant(), config, CanonicalBytes.sha256(config),
 				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
 		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value());
+		if (parent != null) {
+			c.buildsOn(parent);
+		}
 		String held = hypervisor.savedParts()
 			.entrySet()
 			.stream()
@@ -85,37 +101,103 @@ public class CheckpointStore {
 
 	/**
 	 * The saved guest, after verifying the format version and the SHA-256 of the config, of every
-	 * device, of the memory image and over the whole. Fails with 422
-	 * {@code CHECKPOINT_FORMAT_UNSUPPORTED} or {@code CHECKPOINT_INTEGRITY_FAILED} (its
-	 * {@code reasons} naming each failing part) and changes nothing.
+	 * device, of the memory image and over the whole; for an incremental checkpoint, of every link of
+	 * its chain down to the full checkpoint, each the one its successor was built on, resolved into
+	 * one saved guest by the hypervisor. Fails with 422 {@code CHECKPOINT_FORMAT_UNSUPPORTED} or
+	 * {@code CHECKPOINT_INTEGRITY_FAILED} (its {@code reasons} naming each failing part and link) and
+	 * changes nothing.
 	 */
 	@Transactional(readOnly = true)
 	public SavedDomain loadVerified(UUID id) {
-		Checkpoint c = require(id);
-		byte[] memory = images.findById(id).map(CheckpointImage::memoryImage).orElse(new byte[0]);
-		CheckpointVerifier.Result result = verifier.verify(c, memory);
-		CheckpointViews.Integrity integrity = result.integrity();
+		Verified v = verifyChain(require(id));
+		CheckpointViews.Integrity integrity = v.integrity();
 		if (!integrity.formatSupported()) {
 			throw new ProblemException(ProblemCode.CHECKPOINT_FORMAT_UNSUPPORTED, "checkpoint " + id
 					+ " has format version " + integrity.formatVersion() + "; this service reads version "
 					+ SavedDomain.FORMAT_VERSION)
 				.withCheckpointId(id);
 		}
-		if (!integrity.ok() || result.image() == null) {
+		if (!integrity.ok() || v.image() == null) {
 			throw new ProblemException(ProblemCode.CHECKPOINT_INTEGRITY_FAILED,
 					"checkpoint " + id + " failed verification: " + String.join("; ", integrity.failures()))
 				.withCheckpointId(id)
 				.withReasons(integrity.failures());
 		}
-		return result.image();
+		return v.image();
 	}
 
-	/** Verifies every part without throwing. */
+	/** Verifies every part (of every link of an incremental checkpoint's chain) without throwing. */
 	@Transactional(readOnly = true)
 	public CheckpointViews.Integrity integrity(UUID id) {
-		Checkpoint c = require(id);
-		byte[] memory = images.findById(id).map(CheckpointImage::memoryImage).orElse(new byte[0]);
-		return verifier.verify(c, memory).integrity();
+		return verifyChain(require(id)).integrity();
+	}
+
+	private record Verified(CheckpointViews.Integrity integrity, @Nullable SavedDomain image) {
+	}
+
+	/**
+	 * The checkpoint's parts as they are named for a full checkpoint; the parts of each link it builds
+	 * on named {@code link k of n (<id>) <part>}, counted from the full checkpoint; a link that is
+	 * missing or is not the checkpoint its successor was built on, and a chain the hypervisor cannot
+	 * resolve, as parts of their own.
+	 */
+	private Verified verifyChain(Checkpoint newest) {
+		List<Checkpoint> chain = new ArrayList<>(List.of(newest));
+		List<CheckpointViews.PartCheck> links = new ArrayList<>();
+		for (Checkpoint at = newest; at.parentId() != null && chain.size() <= newest.chainDepth();) {
+			UUID parentId = at.parentId();
+			Checkpoint parent = checkpoints.findById(parentId).orElse(null);
+			String name = "link " + (newest.chainDepth() - chain.size() + 1) + " of " + (newest.chainDepth() + 1)
+					+ " (" + parentId + ")";
+			if (parent == null) {
+				links.add(new CheckpointViews.PartCheck(name, String.valueOf(at.parentSha256()), null, false,
+						"checkpoint " + parentId + ", which checkpoint " + at.id() + " builds on, is missing"));
+				break;
+			}
+			if (!parent.sha256().equals(at.parentSha256())) {
+				links.add(new CheckpointViews.PartCheck(name, String.valueOf(at.parentSha256()), parent.sha256(),
+						false, "is not the checkpoint " + at.id() + " was built on"));
+			}
+			chain.add(parent);
+			at = parent;
+		}
+		List<CheckpointViews.PartCheck> parts = new ArrayList<>();
+		List<SavedDomain> saved = new ArrayList<>();
+		boolean formatSupported = true;
+		// oldest first: the full checkpoint, then each link built on the one before it
+		for (int i = chain.size() - 1; i >= 0; i--) {
+			Checkpoint c = chain.get(i);
+			byte[] memory = images.findById(c.id()).map(CheckpointImage::memoryImage).orElse(new byte[0]);
+			CheckpointVerifier.Result r = verifier.verify(c, memory);
+			formatSupported &= r.integrity().formatSupported();
+			String prefix = i == 0 ? ""
+					: "link " + (c.chainDepth() + 1) + " of " + (newest.chainDepth() + 1) + " (" + c.id() + ") ";
+			r.integrity().parts().forEach(p -> parts.add(prefix.isEmpty() ? p
+					: new CheckpointViews.PartCheck(prefix + p.name(), p.expectedSha256(), p.actualSha256(), p.ok(),
+							p.problem())));
+			if (r.image() != null) {
+				saved.add(r.image());
+			}
+		}
+		parts.addAll(links);
+		boolean chainComplete = chain.get(chain.size() - 1).chainDepth() == 0;
+		SavedDomain image = null;
+		if (formatSupported && chainComplete && saved.size() == chain.size()
+				&& parts.stream().allMatch(CheckpointViews.PartCheck::ok)) {
+			try {
+				image = hypervisor.resolve(saved);
+			}
+			catch (HypervisorException e) {
+				parts.add(new CheckpointViews.PartCheck("chain of " + chain.size(), newest.sha256(), null, false,
+						SafeText.escape(e.getMessage())));
+			}
+		}
+		else if (!chainComplete && links.isEmpty()) {
+			parts.add(new CheckpointViews.PartCheck("chain of " + chain.size(), newest.sha256(), null, false,
+					"does not end in a full checkpoint"));
+		}
+		return new Verified(new CheckpointViews.Integrity(newest.id(), formatSupported && image != null,
+				newest.formatVersion(), formatSupported, parts), image);
 	}
 
 	private Checkpoint require(UUID id) {

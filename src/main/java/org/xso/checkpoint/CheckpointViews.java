@@ -22,11 +22,17 @@ public final class CheckpointViews {
 	/** A checkpoint in a list: header, checksum and size. */
 	public record Summary(UUID id, int domid, CheckpointKind kind, @Nullable UUID operationId, Instant createdAt,
 			@Nullable SuspendStrategy strategy, int formatVersion, String sha256, long sizeBytes, boolean pinned,
-			@Nullable String pinReason) {
+			@Nullable String pinReason, @Nullable UUID parentId, int chainDepth) {
 
 		static Summary of(Checkpoint c) {
 			return new Summary(c.id(), c.domid(), c.kind(), c.operationId(), c.createdAt(), c.strategy(),
-					c.formatVersion(), c.sha256(), c.sizeBytes(), c.pinned(), c.pinReason());
+					c.formatVersion(), c.sha256(), c.sizeBytes(), c.pinned(), c.pinReason(), c.parentId(),
+					c.chainDepth());
+		}
+
+		/** What an incremental checkpoint built on this one records of it. */
+		public Checkpoint.Link link() {
+			return new Checkpoint.Link(id, sha256, chainDepth);
 		}
 
 		/** A checkpoint never changes, so its SHA-256 is its entity tag. */
@@ -39,7 +45,8 @@ public final class CheckpointViews {
 	/** Everything saved, per device, and the manifest. */
 	public record Details(UUID id, int domid, CheckpointKind kind, @Nullable UUID operationId, Instant createdAt,
 			@Nullable SuspendStrategy strategy, String adapter, int sourceDomid, long sizeBytes, boolean pinned,
-			@Nullable String pinReason, @Nullable GuestConfig config, Manifest manifest, List<SavedDevice> devices) {
+			@Nullable String pinReason, @Nullable UUID parentId, int chainDepth, @Nullable GuestConfig config,
+			Manifest manifest, List<SavedDevice> devices) {
 
 		public String etag() {
 			return Precondition.tag(manifest.sha256());

@@ -48,9 +48,9 @@ public final class OperationViews {
 			long pausedMsTotal, long pausedMsAverage, long pausedMsMax, List<EpochView> recentEpochs) {
 	}
 
-	/** The cost of one epoch: time per step, guest paused time, checkpoint size. */
+	/** The cost of one epoch: time per step, guest paused time, checkpoint size, incremental or full, content captured. */
 	public record EpochView(int epoch, @Nullable UUID checkpointId, Instant startedAt, long quiesceMs, long saveMs,
-			long persistMs, long thawMs, long pausedMs, long sizeBytes) {
+			long persistMs, long thawMs, long pausedMs, long sizeBytes, boolean incremental, long contentBytes) {
 	}
 
 	/** {@code POST /domains/{domid}/resume?dryRun=true}: can this checkpoint be resumed here, and if not why. */

@@ -1,11 +1,12 @@
 package org.xso.operation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -18,6 +19,9 @@ import org.springframework.context.annotation.ClassPathScanningCandidateComponen
 import org.springframework.context.annotation.Import;
 import org.springframework.core.type.filter.AssignableTypeFilter;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
@@ -29,6 +33,12 @@ import org.xso.support.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
 /**
  * The flows against the simulator adapter with a workload running, through HTTP: suspend and
  * resume, checkpoint and restore, under both strategies. Every request issued before the suspend
@@ -36,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * new; one name is one live domain. Runs once the simulator adapter ({@code org.xso.hypervisor.sim}) is on the class path.
  */
 @SpringBootTest(properties = { "xso.hypervisor=sim", "xso.demo.enabled=false", "xso.instance-id=sim-flows",
+		"xso.operations.full-checkpoint-every=4",
 		"spring.datasource.url=jdbc:h2:mem:xso-sim;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
 @Import({ ContractValidation.class, AdminByDefault.class })
@@ -47,6 +58,28 @@ class SimulatorFlowTests {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	/** Disks in a directory of this run's own: live disks and snapshots in files, as the service keeps them. */
+	private static final Path DISKS = temporaryDirectory();
+
+	@DynamicPropertySource
+	static void disks(DynamicPropertyRegistry registry) {
+		registry.add("xso.sim.snapshot-dir", DISKS::toString);
+	}
+
+	private static Path temporaryDirectory() {
+		try {
+			Path dir = Files.createTempDirectory("xso-sim-flows");
+			dir.toFile().deleteOnExit();
+			return dir;
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
 
 	static boolean simulatorPresent() {
 		var scanner = new ClassPathScanningCandidateComponentProvider(false);
@@ -153,6 +186,84 @@ class SimulatorFlowTests {
 		JsonNode running = call(get("/api/v1/domains/" + copy), 200);
 		assertThat(running.get("state").asString()).as(running.toString()).isEqualTo("RUNNING");
 		assertExactlyOnceAndNothingLost(copy, issuedBefore);
+	}
+
+	/**
+	 * Periodic checkpointing stores chains: a full checkpoint, then (with a full one every 4) three
+	 * holding only what changed, each naming the one it builds on. An epoch in the middle of a chain
+	 * restores into a new domain whose guest finds its disk as its memory expects and loses nothing; a
+	 * chain's base cannot be deleted alone; a link whose stored image was changed makes every
+	 * checkpoint built on it refuse to restore, naming the link.
+	 */
+	@Test
+	void periodicCheckpointingStoresChainsOfIncrementalCheckpointsAndAnyEpochRestores() throws Exception {
+		int domid = 51;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 50);
+		JsonNode op = awaitEnd(call(post("/api/v1/domains/" + domid + "/periodic-checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":6}"), 202));
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		List<JsonNode> epochs = new ArrayList<>();
+		op.get("periodic").get("recentEpochs").forEach(e -> epochs.add(0, e));
+		assertThat(epochs.stream().map(e -> e.get("incremental").asBoolean()))
+			.containsExactly(false, true, true, true, false, true);
+		List<JsonNode> checkpoints = new ArrayList<>();
+		for (JsonNode e : epochs) {
+			checkpoints.add(call(get("/api/v1/checkpoints/" + e.get("checkpointId").asString()), 200));
+		}
+		assertThat(checkpoints.stream().map(c -> c.get("chainDepth").asInt())).containsExactly(0, 1, 2, 3, 0, 1);
+		for (int i = 0; i < checkpoints.size(); i++) {
+			JsonNode c = checkpoints.get(i);
+			if (c.get("chainDepth").asInt() > 0) {
+				assertThat(c.get("parentId").asString()).as("epoch %d builds on the one before", i + 1)
+					.isEqualTo(checkpoints.get(i - 1).get("id").asString());
+			}
+			else {
+				assertThat(c.has("parentId")).isFalse();
+			}
+		}
+		String base = checkpoints.get(0).get("id").asString();
+		String third = checkpoints.get(2).get("id").asString();
+		String fourth = checkpoints.get(3).get("id").asString();
+		JsonNode integrity = call(get("/api/v1/checkpoints/" + fourth + "/integrity"), 200);
+		assertThat(integrity.get("ok").asBoolean()).as(integrity.toString()).isTrue();
+		assertThat(integrity.get("parts").findValuesAsString("name")).contains("link 1 of 4 (" + base + ") memory",
+				"link 3 of 4 (" + third + ") manifest", "memory");
+
+		JsonNode refused = call(delete("/api/v1/checkpoints/" + base), 409);
+		assertThat(refused.get("code").asString()).isEqualTo("CHECKPOINT_IN_USE");
+		assertThat(refused.get("detail").asString()).contains("base of incremental checkpoint");
+
+		suspend(domid, "SHADOW_REPLAY");
+		JsonNode restored = restore(fourth, domid + 100);
+		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+		for (JsonNode device : restored.get("devices")) {
+			assertThat(device.get("allRefsNew").asBoolean()).as(device.toString()).isTrue();
+		}
+		assertExactlyOnceAndNothingLost(domid + 100, 0);
+
+		// a byte of the second link's stored memory image changed: everything built on it is refused
+		String second = checkpoints.get(1).get("id").asString();
+		byte[] image = jdbc.sql("SELECT memory_image FROM checkpoint_images WHERE checkpoint_id = ?")
+			.param(java.util.UUID.fromString(second))
+			.query(byte[].class)
+			.single();
+		image[image.length / 2] ^= 0x01;
+		jdbc.sql("UPDATE checkpoint_images SET memory_image = ? WHERE checkpoint_id = ?")
+			.params(image, java.util.UUID.fromString(second))
+			.update();
+		JsonNode broken = call(get("/api/v1/checkpoints/" + fourth + "/integrity"), 200);
+		assertThat(broken.get("ok").asBoolean()).isFalse();
+		JsonNode rejected = call(post("/api/v1/checkpoints/" + third + "/restore").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"targetDomid\":" + (domid + 101) + "}"), 422);
+		assertThat(rejected.get("code").asString()).isEqualTo("CHECKPOINT_INTEGRITY_FAILED");
+		assertThat(rejected.get("reasons").get(0).asString())
+			.startsWith("link 2 of 3 (" + second + ") memory: SHA-256 mismatch");
+		call(get("/api/v1/domains/" + (domid + 101)), 404);
+		// the chain before the changed link still restores
+		assertThat(call(get("/api/v1/checkpoints/" + base + "/integrity"), 200).get("ok").asBoolean()).isTrue();
 	}
 
 	/** Suspends the guest and waits for the suspend to succeed. */

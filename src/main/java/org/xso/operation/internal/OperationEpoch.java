@@ -14,8 +14,9 @@ import org.xso.persistence.AssignedIdEntity;
 
 /**
  * One epoch of periodic checkpointing and what it cost: the time in each step, how long the guest
- * was paused (quiesce, save and thaw: its checkpoint is persisted after the thaw) and the
- * checkpoint's size. Appended, never rewritten.
+ * was paused (quiesce, save and thaw: its checkpoint is persisted after the thaw), the
+ * checkpoint's size, and whether it was incremental with the guest content it held. Appended, never
+ * rewritten.
  */
 @Entity
 @Table(name = "operation_epochs")
@@ -53,6 +54,12 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 	@Column(name = "size_bytes", nullable = false)
 	private long sizeBytes;
 
+	@Column(nullable = false)
+	private boolean incremental;
+
+	@Column(name = "content_bytes", nullable = false)
+	private long contentBytes;
+
 	@Override
 	public Key getId() {
 		return this.key;
@@ -64,7 +71,7 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 	}
 
 	OperationEpoch(UUID operationId, int epoch, @Nullable UUID checkpointId, Instant startedAt, Timings t,
-			long sizeBytes) {
+			long sizeBytes, boolean incremental, long contentBytes) {
 		this.key = new Key(operationId, epoch);
 		this.checkpointId = checkpointId;
 		this.startedAt = startedAt;
@@ -74,6 +81,8 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 		this.thawMs = t.thawMs();
 		this.pausedMs = t.quiesceMs() + t.saveMs() + t.thawMs(); // persisted after the thaw
 		this.sizeBytes = sizeBytes;
+		this.incremental = incremental;
+		this.contentBytes = contentBytes;
 	}
 
 	/** Milliseconds per step of one epoch. */
@@ -124,6 +133,16 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 
 	long sizeBytes() {
 		return sizeBytes;
+	}
+
+	/** Whether the epoch's checkpoint holds only what changed since the epoch before. */
+	boolean incremental() {
+		return incremental;
+	}
+
+	/** The guest content (memory pages, disk chunks) the epoch's capture held. */
+	long contentBytes() {
+		return contentBytes;
 	}
 
 }

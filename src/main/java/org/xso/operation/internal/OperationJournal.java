@@ -24,6 +24,7 @@ import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.domain.InstanceId;
 import org.xso.events.OperationEvents;
+import org.xso.hypervisor.Capture;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.ResumeReport;
@@ -256,23 +257,27 @@ class OperationJournal {
 	}
 
 	/**
-	 * One epoch of periodic checkpointing persisted, after its guest was thawed: its checkpoint, its
-	 * record with its cost ({@code persistMs} is the time to write the checkpoint, commit excluded)
-	 * and the operation's totals, in one transaction; retention applied.
+	 * One epoch of periodic checkpointing persisted, after its guest was thawed: its checkpoint (an
+	 * incremental capture on top of {@code parent}, the previous epoch's), its record with its cost
+	 * ({@code persistMs} is the time to write the checkpoint, commit excluded) and the operation's
+	 * totals, in one transaction; retention applied. Returns the stored checkpoint as the next epoch
+	 * builds on it.
 	 */
 	@Transactional
-	void epoch(OperationRun run, int n, Instant startedAt, boolean startedLate, SavedDomain saved,
-			Checkpoint.Header header, OperationEpoch.Captured captured) {
+	Checkpoint.Link epoch(OperationRun run, int n, Instant startedAt, boolean startedLate, Capture capture,
+			Checkpoint.@Nullable Link parent, Checkpoint.Header header, OperationEpoch.Captured captured) {
 		Operation op = run.op().copy();
 		long t0 = System.nanoTime();
-		CheckpointViews.Summary c = store.save(saved, header, op.requesters().requestedBy());
+		CheckpointViews.Summary c = store.save(capture.saved(), capture.incremental() ? parent : null, header,
+				op.requesters().requestedBy());
 		long persistMs = (System.nanoTime() - t0) / 1_000_000;
 		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(persistMs),
-				c.sizeBytes());
+				c.sizeBytes(), capture.incremental(), capture.contentBytes());
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs(), startedLate);
 		write(run, op);
 		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), epoch.checkpointId(), op.cause()));
+		return c.link();
 	}
 
 	@Transactional

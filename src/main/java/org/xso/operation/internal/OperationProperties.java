@@ -10,12 +10,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * threads), threads for periodic checkpointing, defaults for deadlines, the timeout of a
  * compensating thaw, how often stale leases are looked for, and how long a stopping instance lets
  * running operations finish (what is still running then is recovered by the next start), and how
- * often the leases of running operations are renewed (well within {@code xso.domains.lease-ttl}).
+ * often the leases of running operations are renewed (well within {@code xso.domains.lease-ttl}),
+ * and how often periodic checkpointing stores a full checkpoint (every {@code fullCheckpointEvery}
+ * epochs; the ones between hold what changed since the epoch before, where the hypervisor adapter
+ * captures incrementally; 1: every epoch full).
  */
 @ConfigurationProperties("xso.operations")
 record OperationProperties(@DefaultValue("4") int workers, @DefaultValue("64") int queueCapacity,
 		@DefaultValue("8") int periodicWorkers, @DefaultValue("PT60S") Duration defaultDeadline,
 		@DefaultValue("PT5S") Duration defaultQuiesceTimeout, @DefaultValue("PT10S") Duration thawTimeout,
 		@DefaultValue("PT5S") Duration recoveryInterval, @DefaultValue("PT20S") Duration shutdownGrace,
-		@DefaultValue("PT10S") Duration leaseRenewInterval) {
+		@DefaultValue("PT10S") Duration leaseRenewInterval, @DefaultValue("20") int fullCheckpointEvery) {
+
+	OperationProperties {
+		if (fullCheckpointEvery < 1) {
+			throw new IllegalArgumentException(
+					"xso.operations.full-checkpoint-every must be at least 1, not " + fullCheckpointEvery);
+		}
+	}
+
 }

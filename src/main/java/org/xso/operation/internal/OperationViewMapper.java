@@ -80,7 +80,8 @@ class OperationViewMapper {
 		List<OperationViews.EpochView> recent = epochs.newest(op.id(), Limit.of(RECENT_EPOCHS))
 			.stream()
 			.map(e -> new OperationViews.EpochView(e.epoch(), e.checkpointId(), e.startedAt(), e.quiesceMs(),
-					e.saveMs(), e.persistMs(), e.thawMs(), e.pausedMs(), e.sizeBytes()))
+					e.saveMs(), e.persistMs(), e.thawMs(), e.pausedMs(), e.sizeBytes(), e.incremental(),
+					e.contentBytes()))
 			.toList();
 		EpochStats s = op.epochs();
 		Long interval = op.params().intervalMs();

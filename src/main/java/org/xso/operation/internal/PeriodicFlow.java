@@ -6,12 +6,13 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointKind;
+import org.xso.hypervisor.Capture;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
-import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.ThawFailedException;
 import org.xso.operation.OperationState;
 import org.xso.problem.HypervisorProblems;
@@ -20,8 +21,10 @@ import org.xso.problem.ProblemException;
 
 /**
  * Periodic (Remus-style) checkpointing: one live checkpoint per interval until cancelled or the
- * count is reached, the guest paused only to be captured (quiesce, save, thaw) and the checkpoint
- * persisted after it runs again, each epoch's cost recorded. An epoch longer than the interval makes
+ * count is reached, the guest paused only to be captured (quiesce, capture, thaw) and the checkpoint
+ * persisted after it runs again, each epoch's cost recorded. Every
+ * {@code xso.operations.full-checkpoint-every}-th checkpoint of a chain is full, the ones between
+ * hold what changed since the epoch before (where the adapter captures incrementally). An epoch longer than the interval makes
  * the next start late (counted), never queued. The deadline bounds each epoch. A failed epoch is
  * compensated like a live checkpoint and ends the operation FAILED with the guest running; a cancel
  * ends it CANCELLED between epochs.
@@ -39,13 +42,16 @@ class PeriodicFlow {
 
 	private final Clock clock;
 
+	private final int fullEvery;
+
 	PeriodicFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, CancelSignals signals,
-			Clock clock) {
+			Clock clock, OperationProperties properties) {
 		this.hypervisor = hypervisor;
 		this.journal = journal;
 		this.flow = flow;
 		this.signals = signals;
 		this.clock = clock;
+		this.fullEvery = properties.fullCheckpointEvery();
 	}
 
 	void run(OperationRun run) throws InterruptedException {
@@ -58,6 +64,8 @@ class PeriodicFlow {
 		Duration interval = Duration.ofMillis(t.intervalMs() == null ? 1000 : t.intervalMs());
 		int epoch = t.epochsCompleted();
 		boolean late = false;
+		// the stored checkpoint the next epoch builds on; a schedule continued after a restart starts full
+		Checkpoint.Link last = null;
 		while (true) {
 			if (t.maxEpochs() != null && epoch >= t.maxEpochs()) {
 				journal.succeeded(run);
@@ -67,7 +75,9 @@ class PeriodicFlow {
 				return;
 			}
 			Instant start = clock.instant();
-			if (!epoch(run, epoch + 1, start, late)) {
+			boolean incremental = last != null && last.depth() + 1 < fullEvery;
+			last = epoch(run, epoch + 1, start, late, incremental ? last : null);
+			if (last == null) {
 				return;
 			}
 			epoch++;
@@ -94,12 +104,15 @@ class PeriodicFlow {
 	}
 
 	/**
-	 * One epoch; false if it failed (the operation has then ended). The guest is paused only while
-	 * it is captured (quiesce, save, thaw); its checkpoint and the epoch's record are persisted after
-	 * the thaw, in one transaction, while it runs. A failed persist ends the operation FAILED with the
-	 * guest running and nothing of the epoch stored.
+	 * One epoch, incremental on top of {@code parent} if there is one (the adapter may still capture
+	 * it whole); the stored checkpoint, or null if the epoch failed (the operation has then ended).
+	 * The guest is paused only while it is captured (quiesce, capture, thaw); what the capture holds
+	 * in memory is written, then its checkpoint and the epoch's record are persisted in one
+	 * transaction, while it runs. A failed persist ends the operation FAILED with the guest running and
+	 * nothing of the epoch stored: its capture is discarded, so that nothing builds on it.
 	 */
-	private boolean epoch(OperationRun run, int n, Instant start, boolean startedLate) {
+	private Checkpoint.@Nullable Link epoch(OperationRun run, int n, Instant start, boolean startedLate,
+			Checkpoint.@Nullable Link parent) {
 		OperationTicket t = run.ticket();
 		Instant deadline = start.plus(t.deadline());
 		long t0 = System.nanoTime();
@@ -110,42 +123,46 @@ class PeriodicFlow {
 		}
 		catch (ThawFailedException e) {
 			journal.faulted(run, "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
-			return false;
+			return null;
 		}
 		catch (HypervisorException e) {
 			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
-			return false;
+			return null;
 		}
 		long t1 = System.nanoTime();
-		SavedDomain saved;
+		Capture capture;
 		try {
-			saved = hypervisor.save(t.dom(), Duration.between(clock.instant(), deadline));
+			capture = hypervisor.capture(t.dom(), Duration.between(clock.instant(), deadline), parent != null);
 		}
 		catch (RuntimeException e) {
 			flow.thawAndEnd(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
-			return false;
+			return null;
 		}
 		long t2 = System.nanoTime();
 		if (!flow.thaw(t)) {
+			hypervisor.discardCapture(capture);
 			journal.faulted(run, "epoch " + n + " was captured but the guest could not be thawed", Set.of());
-			return false;
+			return null;
 		}
 		long t3 = System.nanoTime();
+		Checkpoint.Link stored;
 		try {
-			journal.epoch(run, n, start, startedLate, saved,
+			hypervisor.persistCapture(capture);
+			stored = journal.epoch(run, n, start, startedLate, capture, parent,
 					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
 					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)));
 		}
 		catch (RuntimeException e) {
+			hypervisor.discardCapture(capture);
 			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
-			return false;
+			return null;
 		}
 		if (clock.instant().isAfter(deadline)) {
 			flow.endAs(run, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
 					"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of());
-			return false;
+			return null;
 		}
-		return true;
+		return stored;
 	}
 
 	private static long ms(long nanos) {
