@@ -133,6 +133,33 @@ public interface Hypervisor {
 	}
 
 	/**
+	 * Output commit, as Remus does it: while on, the network output a guest produces is held in the
+	 * host until the capture taken after it is durable ({@link #releaseOutput}), so that a guest
+	 * restored from its last durable capture never contradicts what the outside world saw. Turning
+	 * it off releases what is held. An adapter that cannot hold output fails with
+	 * {@link HypervisorException.Reason#NOT_SUPPORTED}.
+	 */
+	default void holdOutput(DomId domid, boolean hold, Duration timeout) {
+		if (hold) {
+			throw new HypervisorException(HypervisorException.Reason.NOT_SUPPORTED,
+					"the " + kind() + " adapter cannot hold a guest's network output");
+		}
+	}
+
+	/** Whether {@link #holdOutput} can hold a guest's output. */
+	default boolean holdsOutput() {
+		return false;
+	}
+
+	/**
+	 * The checkpoint of {@code capture} is durable: the output its guest produced before it was
+	 * captured leaves the host (what came after waits for a later capture). Nothing if output was not
+	 * held.
+	 */
+	default void releaseOutput(Capture capture) {
+	}
+
+	/**
 	 * The saved guest a chain of captures describes, oldest first: a full capture, then incremental
 	 * ones, each building on the one before it. The result resumes like a save of the newest; a link
 	 * that does not build on the one before it fails with {@link HypervisorException.Reason#INVALID_IMAGE}

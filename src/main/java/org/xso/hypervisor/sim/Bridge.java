@@ -56,7 +56,9 @@ final class Bridge {
 		/** The destination vif disconnected with the frame on its way. */
 		VIF_DISCONNECTED,
 		/** The copy into the guest's rx buffer failed. */
-		RX_COPY_FAILED
+		RX_COPY_FAILED,
+		/** Held by output commit for a capture that was never made durable when the vif went. */
+		OUTPUT_NOT_COMMITTED
 	}
 
 	/** A vif attached to the bridge: a MAC and an inbox its netback drains on its own executor. */

@@ -3,6 +3,7 @@ package org.xso.hypervisor.sim;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.xso.hypervisor.DeviceId;
 import org.xso.xen.DomId;
@@ -10,9 +11,9 @@ import org.xso.xen.EvtchnPort;
 import org.xso.xen.GrantRef;
 import org.xso.xen.Mfn;
 import org.xso.xen.XenbusState;
+import org.xso.xen.grant.Gntst;
 import org.xso.xen.grant.GrantCopySide;
 import org.xso.xen.grant.GrantMapResult;
-import org.xso.xen.grant.Gntst;
 import org.xso.xen.mm.MachineMemory;
 import org.xso.xen.netif.NetifFlags;
 import org.xso.xen.netif.NetifLayout;
@@ -57,6 +58,20 @@ final class Netback extends Backend {
 	private Bridge.Port vif;
 
 	private boolean retryArmed;
+
+	/**
+	 * Output commit (Remus's buffered network output): while {@link #holding}, the frames the guest
+	 * transmits wait here in order, with a barrier (a {@code Long}) at each capture between them,
+	 * until the capture after them is durable ({@link #releaseOutput}). Owned by the executor.
+	 */
+	private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
+
+	private boolean holding;
+
+	private long barriers;
+
+	/** Frames held now; written on the executor, read by tests. */
+	private volatile int heldFrames;
 
 	/** Written on the executor only; volatile for readers elsewhere. */
 	private volatile long transmitted;
@@ -173,10 +188,78 @@ final class Netback extends Backend {
 			host.evtchn.send(DomId.DOM0, port);
 		}
 		for (Bridge.Frame f : out) {
-			if (!host.bridge.transmit(vif, f)) {
-				host.memory.free(f.buffer());
+			if (holding) {
+				held.addLast(f);
+				heldFrames++;
+			}
+			else {
+				forward(f);
 			}
 		}
+	}
+
+	private void forward(Bridge.Frame f) {
+		if (vif == null || !host.bridge.transmit(vif, f)) {
+			host.memory.free(f.buffer());
+		}
+	}
+
+	// ---- output commit --------------------------------------------------------------------------
+
+	/** Starts or stops holding the guest's output; stopping releases everything held. A message. */
+	CompletableFuture<Void> holdOutput(boolean hold) {
+		return CompletableFuture.supplyAsync(() -> {
+			holding = hold;
+			if (!hold) {
+				release(Long.MAX_VALUE);
+			}
+			return null;
+		}, executor);
+	}
+
+	/**
+	 * A capture was taken (the guest is paused): what the guest transmitted so far belongs to it.
+	 * Returns the barrier that {@link #releaseOutput} names, or 0 when no output is held. A message.
+	 */
+	CompletableFuture<Long> outputBarrier() {
+		return CompletableFuture.supplyAsync(() -> {
+			if (!holding) {
+				return 0L;
+			}
+			held.addLast(++barriers);
+			return barriers;
+		}, executor);
+	}
+
+	/**
+	 * The capture of {@code barrier} is durable: the frames before it leave, in order; those after it
+	 * wait for a later capture. Nothing if that barrier was released already. A message.
+	 */
+	void releaseOutput(long barrier) {
+		executor.execute(() -> {
+			if (held.stream().anyMatch(o -> o instanceof Long b && b == barrier)) {
+				release(barrier);
+			}
+		});
+	}
+
+	private void release(long barrier) {
+		while (!held.isEmpty()) {
+			Object o = held.pollFirst();
+			if (o instanceof Long b) {
+				if (b >= barrier) {
+					return;
+				}
+			}
+			else {
+				heldFrames--;
+				forward((Bridge.Frame) o);
+			}
+		}
+	}
+
+	int heldFrames() {
+		return heldFrames;
 	}
 
 	private Bridge.Frame copyIn(NetifTxRequest req) {
@@ -215,6 +298,16 @@ final class Netback extends Backend {
 	/** Detaches from the bridge (dropping what was on its way), unbinds and unmaps. */
 	@Override
 	void disconnect(Runnable then) {
+		// output held for an epoch that was never made durable never leaves (the capture it waited for is gone)
+		for (Object o : held) {
+			if (o instanceof Bridge.Frame f) {
+				host.bridge.dropped(f, Bridge.DropReason.OUTPUT_NOT_COMMITTED);
+				host.memory.free(f.buffer());
+			}
+		}
+		held.clear();
+		heldFrames = 0;
+		holding = false;
 		if (vif != null) {
 			vif.close().forEach(f -> rx.drop(f, Bridge.DropReason.VIF_DISCONNECTED));
 			vif = null;

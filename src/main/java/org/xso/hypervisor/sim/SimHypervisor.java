@@ -58,6 +58,14 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	private final XenbusEventRelay relay;
 
+	/**
+	 * The output barriers of captures taken while their guest's output was held, by capture (its
+	 * saved guest, by identity), until the capture is released or discarded. Captures are taken,
+	 * released and discarded on the callers' threads: a synchronized map.
+	 */
+	private final Map<SavedDomain, Map<DeviceId, Long>> heldOutput = java.util.Collections
+		.synchronizedMap(new java.util.IdentityHashMap<>());
+
 	public SimHypervisor() {
 		this(new SimHost());
 	}
@@ -188,15 +196,69 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 			return c.id();
 		});
 		GuestImage.Capture image;
+		Map<DeviceId, Long> barriers;
 		try {
 			image = GuestImage.capture(g, delta);
+			barriers = outputBarriers(g, System.nanoTime() + deadline.toNanos());
 		}
 		catch (RuntimeException e) {
 			dropSnapshots(devices);
 			throw e;
 		}
 		SavedDomain saved = new SavedDomain(SavedDomain.FORMAT_VERSION, ADAPTER, domid, g.spec(), devices, image.image());
+		if (!barriers.isEmpty()) {
+			heldOutput.put(saved, barriers);
+		}
 		return new Capture(saved, delta, (long) image.pages() * MachineMemory.PAGE_SIZE + diskBytes[0]);
+	}
+
+	/** Each vif's barrier between the output before this capture and the output after it (vifs holding output only). */
+	private Map<DeviceId, Long> outputBarriers(SimGuest g, long deadlineNanos) {
+		Map<DeviceId, java.util.concurrent.CompletableFuture<Long>> asked = new java.util.HashMap<>();
+		for (DeviceId id : g.frontends().keySet()) {
+			if (id.type() == DeviceType.vif && host.backends.driver(g.domid(), id).orElse(null) instanceof Netback n) {
+				asked.put(id, n.outputBarrier());
+			}
+		}
+		Map<DeviceId, Long> barriers = new java.util.HashMap<>();
+		asked.forEach((id, f) -> {
+			long b = Frontend.await(f, deadlineNanos, Reason.BACKEND_TIMEOUT, id + " backend did not mark its output");
+			if (b > 0) {
+				barriers.put(id, b);
+			}
+		});
+		return barriers;
+	}
+
+	@Override
+	public boolean holdsOutput() {
+		return true;
+	}
+
+	/** Every vif's netback holds (or stops holding and releases) what the guest transmits. */
+	@Override
+	public void holdOutput(DomId domid, boolean hold, Duration timeout) {
+		SimGuest g = existing(domid);
+		long end = System.nanoTime() + timeout.toNanos();
+		for (DeviceId id : g.frontends().keySet()) {
+			if (id.type() == DeviceType.vif && host.backends.driver(domid, id).orElse(null) instanceof Netback n) {
+				Frontend.await(n.holdOutput(hold), end, Reason.BACKEND_TIMEOUT,
+						id + " backend did not " + (hold ? "hold" : "release") + " its output");
+			}
+		}
+	}
+
+	@Override
+	public void releaseOutput(Capture capture) {
+		Map<DeviceId, Long> barriers = heldOutput.remove(capture.saved());
+		if (barriers == null) {
+			return;
+		}
+		barriers.forEach((id, b) -> {
+			if (host.backends.driver(capture.saved().domid(), id).orElse(null) instanceof Netback n) {
+				n.releaseOutput(b);
+			}
+		});
 	}
 
 	@Override
@@ -216,6 +278,8 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public void discardCapture(Capture capture) {
+		// its output waits for the next durable capture
+		heldOutput.remove(capture.saved());
 		dropSnapshots(capture.saved().devices());
 		SimGuest g = host.guest(capture.saved().domid());
 		if (g != null) {
