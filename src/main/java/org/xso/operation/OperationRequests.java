@@ -24,9 +24,12 @@ public final class OperationRequests {
 	public record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs) {
 	}
 
-	/** Periodic checkpointing: every {@code intervalMs}, {@code count} times or until cancelled. */
+	/**
+	 * Periodic checkpointing: every {@code intervalMs}, {@code count} times or until cancelled; with
+	 * {@code outputCommit}, the guest's network output held until the epoch after it is durable.
+	 */
 	public record PeriodicRequest(@Nullable SuspendStrategy strategy, @Nullable Long intervalMs, @Nullable Integer count,
-			@Nullable Long quiesceTimeoutMs, @Nullable Long epochDeadlineMs) {
+			@Nullable Long quiesceTimeoutMs, @Nullable Long epochDeadlineMs, @Nullable Boolean outputCommit) {
 	}
 
 	public static SuspendStrategy strategy(@Nullable SuspendStrategy s) {

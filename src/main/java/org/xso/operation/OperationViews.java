@@ -44,8 +44,8 @@ public final class OperationViews {
 			List<Long> refsBefore, List<Long> refsAfter, List<String> featuresLost) {
 	}
 
-	public record Periodic(long intervalMs, @Nullable Integer maxEpochs, int epochsCompleted, int epochsLate,
-			long pausedMsTotal, long pausedMsAverage, long pausedMsMax, List<EpochView> recentEpochs) {
+	public record Periodic(long intervalMs, @Nullable Integer maxEpochs, boolean outputCommit, int epochsCompleted,
+			int epochsLate, long pausedMsTotal, long pausedMsAverage, long pausedMsMax, List<EpochView> recentEpochs) {
 	}
 
 	/** The cost of one epoch: time per step, guest paused time, checkpoint size, incremental or full, content captured. */

@@ -1,10 +1,5 @@
 package org.xso.operation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +8,11 @@ import org.xso.support.FakeHypervisor.Call;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 class PeriodicCheckpointTests extends IntegrationTest {
 
@@ -74,6 +74,13 @@ class PeriodicCheckpointTests extends IntegrationTest {
 		assertThat(periodic.get("epochsCompleted").asInt()).isEqualTo(2);
 		assertThat(periodic.get("epochsLate").asInt()).isEqualTo(1);
 		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isEqualTo(2);
+	}
+
+	@Test
+	void refusesOutputCommitWhereTheAdapterCannotHoldTheGuestsOutput() throws Exception {
+		problem(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"outputCommit\":true}"), 422, "NOT_SUPPORTED");
+		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isZero();
 	}
 
 	@Test

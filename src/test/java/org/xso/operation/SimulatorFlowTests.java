@@ -266,6 +266,32 @@ class SimulatorFlowTests {
 		assertThat(call(get("/api/v1/checkpoints/" + base + "/integrity"), 200).get("ok").asBoolean()).isTrue();
 	}
 
+	/**
+	 * With output commit the guest's packets leave only once the epoch after them is durable; the
+	 * schedule's end lets them all go and the guest loses none.
+	 */
+	@Test
+	void periodicCheckpointingWithOutputCommitHoldsTheGuestsOutputAndLosesNothing() throws Exception {
+		int domid = 52;
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 50);
+		JsonNode op = awaitEnd(call(post("/api/v1/domains/" + domid + "/periodic-checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":8,\"outputCommit\":true}"), 202));
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		assertThat(op.get("periodic").get("outputCommit").asBoolean()).isTrue();
+		long received = call(get("/api/v1/domains/" + domid + "/devices/vif/0/stats"), 200).get("packetsReceived")
+			.asLong();
+		// released when the schedule ended: the echoes come back at the network's pace again
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> call(get("/api/v1/domains/" + domid + "/devices/vif/0/stats"), 200).get("packetsReceived")
+				.asLong() > received + 100);
+		assertExactlyOnceAndNothingLost(domid, 0);
+		JsonNode vif = call(get("/api/v1/domains/" + domid + "/devices/vif/0/stats"), 200);
+		assertThat(vif.get("packetsDropped").asLong()).as(vif.toString()).isZero();
+	}
+
 	/** Suspends the guest and waits for the suspend to succeed. */
 	private JsonNode suspend(int domid, String strategy) throws Exception {
 		JsonNode suspended = awaitEnd(call(post("/api/v1/domains/" + domid + "/suspend")

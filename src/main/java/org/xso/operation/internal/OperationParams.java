@@ -20,31 +20,35 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 		@Column(name = "deadline_ms") long deadlineMs, @Column(name = "interval_ms") @Nullable Long intervalMs,
 		@Column(name = "max_epochs") @Nullable Integer maxEpochs,
 		@Column(name = "idempotency_key", length = 128) @Nullable String idempotencyKey,
-		@Column(name = "request_hash", length = 64) @Nullable String requestHash) {
+		@Column(name = "request_hash", length = 64) @Nullable String requestHash,
+		@Column(name = "output_commit") boolean outputCommit) {
 
-	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null);
+	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false);
 
 	/** A suspend or live checkpoint of domain {@code domid}. */
 	static OperationParams quiesce(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs) {
-		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null);
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false);
 	}
 
-	/** Periodic checkpointing of domain {@code domid}: {@code epochDeadlineMs} bounds each epoch. */
+	/**
+	 * Periodic checkpointing of domain {@code domid}: {@code epochDeadlineMs} bounds each epoch;
+	 * {@code outputCommit} holds the guest's network output until the epoch after it is durable.
+	 */
 	static OperationParams periodic(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long epochDeadlineMs,
-			long intervalMs, @Nullable Integer maxEpochs) {
+			long intervalMs, @Nullable Integer maxEpochs, boolean outputCommit) {
 		return new OperationParams(domid, strategy, quiesceTimeoutMs, epochDeadlineMs, intervalMs, maxEpochs, null,
-				null);
+				null, outputCommit);
 	}
 
 	/** A resume of domain {@code subjectDomid}, or a restore of one of its checkpoints. */
 	static OperationParams resume(int subjectDomid, long deadlineMs) {
-		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null);
+		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null, false);
 	}
 
 	/** As these, with the Idempotency-Key (if any) and the hash of the request it came with. */
 	OperationParams keyed(@Nullable String key, String hash) {
 		return new OperationParams(subjectDomid, strategy, quiesceTimeoutMs, deadlineMs, intervalMs, maxEpochs, key,
-				hash);
+				hash, outputCommit);
 	}
 
 }

@@ -13,6 +13,7 @@ import org.xso.domain.DomainLifecycle;
 import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.operation.OperationKind;
@@ -49,9 +50,11 @@ class OperationService implements Operations {
 
 	private final Cancellation cancellation;
 
+	private final Hypervisor hypervisor;
+
 	OperationService(OperationSubmitter submitter, DomainService domains, DomainLifecycle lifecycle,
 			CheckpointCatalog catalog, CheckpointStore store, OperationProperties properties,
-			Cancellation cancellation) {
+			Cancellation cancellation, Hypervisor hypervisor) {
 		this.submitter = submitter;
 		this.domains = domains;
 		this.lifecycle = lifecycle;
@@ -59,6 +62,7 @@ class OperationService implements Operations {
 		this.store = store;
 		this.properties = properties;
 		this.cancellation = cancellation;
+		this.hypervisor = hypervisor;
 	}
 
 	@Override
@@ -107,12 +111,17 @@ class OperationService implements Operations {
 		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
 				"/quiesceTimeoutMs", 1, 600_000);
 		long epochDeadline = deadline(r.epochDeadlineMs(), "/epochDeadlineMs");
+		boolean outputCommit = Boolean.TRUE.equals(r.outputCommit());
+		if (outputCommit && !hypervisor.holdsOutput()) {
+			throw new ProblemException(ProblemCode.NOT_SUPPORTED,
+					"output commit: the " + hypervisor.kind() + " adapter cannot hold a guest's network output");
+		}
 		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
-				+ epochDeadline;
+				+ epochDeadline + "|" + outputCommit;
 		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, id -> {
 			running(OperationKind.PERIODIC_CHECKPOINT, domid, id, expected);
 			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
-					OperationParams.periodic(domid, strategy, quiesce, epochDeadline, interval, count), null,
+					OperationParams.periodic(domid, strategy, quiesce, epochDeadline, interval, count, outputCommit), null,
 					true);
 		});
 	}

@@ -85,7 +85,8 @@ class OperationViewMapper {
 			.toList();
 		EpochStats s = op.epochs();
 		Long interval = op.params().intervalMs();
-		return new OperationViews.Periodic(interval == null ? 0 : interval, op.params().maxEpochs(), s.completed(),
+		return new OperationViews.Periodic(interval == null ? 0 : interval, op.params().maxEpochs(),
+				op.params().outputCommit(), s.completed(),
 				s.late(), s.pausedMsTotal(), s.pausedMsAverage(), s.pausedMsMax(), recent);
 	}
 

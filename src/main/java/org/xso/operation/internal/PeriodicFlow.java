@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointKind;
@@ -18,6 +20,7 @@ import org.xso.operation.OperationState;
 import org.xso.problem.HypervisorProblems;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
+import org.xso.text.SafeText;
 
 /**
  * Periodic (Remus-style) checkpointing: one live checkpoint per interval until cancelled or the
@@ -31,6 +34,8 @@ import org.xso.problem.ProblemException;
  */
 @Component
 class PeriodicFlow {
+
+	private static final Logger log = LoggerFactory.getLogger(PeriodicFlow.class);
 
 	private final Hypervisor hypervisor;
 
@@ -61,6 +66,38 @@ class PeriodicFlow {
 			flow.endAs(run, OperationState.CANCELLED, FlowSupport.cancelled(), Set.of());
 			return;
 		}
+		if (t.outputCommit()) {
+			try {
+				hypervisor.holdOutput(t.dom(), true, t.quiesceTimeout());
+			}
+			catch (HypervisorException e) {
+				flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+				return;
+			}
+		}
+		try {
+			schedule(run);
+		}
+		finally {
+			if (t.outputCommit()) {
+				releaseAll(t);
+			}
+		}
+	}
+
+	/** The schedule has ended: the guest's output flows again, what was held leaves. */
+	private void releaseAll(OperationTicket t) {
+		try {
+			hypervisor.holdOutput(t.dom(), false, Hypervisor.undoBudget(t.quiesceTimeout()));
+		}
+		catch (HypervisorException e) {
+			log.warn("Periodic checkpointing {} ended, but the output of dom{} held for it was not released: {}",
+					t.id(), t.domid(), SafeText.escape(e.getMessage()));
+		}
+	}
+
+	private void schedule(OperationRun run) throws InterruptedException {
+		OperationTicket t = run.ticket();
 		Duration interval = Duration.ofMillis(t.intervalMs() == null ? 1000 : t.intervalMs());
 		int epoch = t.epochsCompleted();
 		boolean late = false;
@@ -151,6 +188,8 @@ class PeriodicFlow {
 			stored = journal.epoch(run, n, start, startedLate, capture, parent,
 					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
 					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)));
+			// durable: the output the guest produced before this capture may leave
+			hypervisor.releaseOutput(capture);
 		}
 		catch (RuntimeException e) {
 			hypervisor.discardCapture(capture);
