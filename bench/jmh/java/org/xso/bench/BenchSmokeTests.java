@@ -241,14 +241,25 @@ class BenchSmokeTests {
 
 	@Test
 	void checkpointDriverPersistsCheckpointsBackToBackAndOnTheServersSchedule() throws Exception {
-		JsonNode r = run("checkpoints", "guests=2", "seconds=1", "warmupSeconds=0", "intervalMs=100");
-		assertThat(r.path("rows")).hasSize(2);
-		assertThat(r.path("rows")).allSatisfy((row) -> {
-			assertThat(row.path("perGuestPerSecondMin").asDouble()).isPositive();
-			assertThat(row.path("bytesPerCheckpoint").asLong()).isPositive();
-		});
-		assertThat(r.path("rows").get(0).path("failed").asLong()).isZero();
-		assertThat(r.path("targets")).hasSize(1);
+		Path plot = this.dir.resolve("epochs.png");
+		JsonNode r = run("checkpoints", "guests=2", "seconds=1", "warmupSeconds=0", "intervalMs=100", "plot=" + plot);
+		assertThat(r.path("rows").findValuesAsString("run")).containsExactly("back-to-back", "periodic",
+				"periodic, output commit");
+		assertThat(r.path("rows")).allSatisfy((row) -> assertThat(row.path("perGuestPerSecondMin").asDouble()).isPositive());
+		JsonNode backToBack = r.path("rows").get(0);
+		assertThat(backToBack.path("bytesPerCheckpoint").asLong()).isPositive();
+		assertThat(backToBack.path("failed").asLong()).isZero();
+		for (JsonNode periodic : List.of(r.path("rows").get(1), r.path("rows").get(2))) {
+			// 10 epochs per guest, every schedule's first one full, the rest incremental
+			assertThat(periodic.path("epochs").asLong()).isEqualTo(20);
+			assertThat(periodic.path("fullEpochs").asLong()).isEqualTo(2);
+			assertThat(periodic.path("incrementalEpochs").asLong()).isEqualTo(18);
+			assertThat(periodic.path("fullContentBytes").asLong()).isPositive();
+			assertThat(periodic.path("netPacketsPerSecondPerGuest").asDouble()).isPositive();
+		}
+		assertThat(r.path("targets")).hasSize(4);
+		assertThat(r.path("epochSeries")).isNotEmpty();
+		assertThat(ImageIO.read(plot.toFile()).getWidth()).isEqualTo(EpochPlot.WIDTH);
 	}
 
 	@Test

@@ -38,6 +38,10 @@ final class PerformanceReport {
 		if (strategies != null) {
 			StrategyPlot.write(strategies, plot);
 		}
+		JsonNode checkpoints = find(files, EPOCH_PLOT_SUITE);
+		if (checkpoints != null) {
+			EpochPlot.write(checkpoints, Path.of(p.getOrDefault("epochPlot", "docs/checkpoint-epochs.png")));
+		}
 		// the plot is linked relative to the page that shows it
 		Path page = readme.toAbsolutePath().getParent();
 		Path link = page == null ? plot : page.relativize(plot.toAbsolutePath());
@@ -316,6 +320,9 @@ final class PerformanceReport {
 		return ", after " + seconds + " s of unmeasured " + what + n + " for the JIT";
 	}
 
+	/** The checkpoints suite whose epochs {@link EpochPlot} draws. */
+	static final String EPOCH_PLOT_SUITE = "checkpoints-postgres";
+
 	private static void checkpoints(StringBuilder md, JsonNode f) {
 		JsonNode p = f.path("parameters");
 		md.append("### Continuous checkpointing: ").append(f.path("service").asText()).append(" (`")
@@ -326,8 +333,21 @@ final class PerformanceReport {
 						+ "workers in the service.%n%n",
 				p.path("guests").asInt(), p.path("inFlight").asInt(), p.path("seconds").asInt(),
 				warmup(p, null, "checkpoints"), p.path("intervalMs").asInt(), p.path("workers").asText("4")));
+		if (f.path("rows").findValue("fullEpochs") != null) {
+			md.append("The periodic rows count every epoch the schedules ran (read from the service's database): "
+					+ "`pausedP50Ms`/`pausedP99Ms` is the guest paused (quiesce, capture, thaw), `persistP50Ms`/`persistP99Ms` "
+					+ "the lag after the thaw until the epoch is written (its disk chunks, then its checkpoint; the commit "
+					+ "follows), `fullContentBytes`/`incrementalContentBytes` the guest content a full and an incremental "
+					+ "capture held (memory pages and disk chunks) and `...CheckpointBytes` what the checkpoint's rows "
+					+ "hold; `netRoundTripMeanMs` is the guests' echo round trip (the packet window over the echoes per "
+					+ "second): with output commit, a packet waits for the epoch after it to be durable.\n\n");
+		}
 		table(md, f.path("rows"), null);
+		if (f.path("suite").asText().equals(EPOCH_PLOT_SUITE) && f.path("epochSeries").isArray()) {
+			md.append("\n![pause and persist lag per epoch over the run](checkpoint-epochs.png)\n");
+		}
 	}
+
 
 	private static void peer(StringBuilder md, JsonNode f) {
 		if (f == null) {

@@ -59,6 +59,12 @@ final class ServiceUnderTest implements AutoCloseable {
 		this.databaseWork = databaseWork;
 	}
 
+	/** The database of a service started here (empty for one at {@code url}, which is only talked to). */
+	java.util.Optional<org.springframework.jdbc.core.simple.JdbcClient> jdbc() {
+		return context == null ? java.util.Optional.empty()
+				: java.util.Optional.of(context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class));
+	}
+
 	static ServiceUnderTest start(Map<String, String> p, int guests) throws IOException, SQLException {
 		return start(p, guests, false);
 	}

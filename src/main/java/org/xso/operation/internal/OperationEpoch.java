@@ -89,11 +89,15 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 	record Timings(long quiesceMs, long saveMs, long persistMs, long thawMs) {
 	}
 
-	/** The steps of an epoch during which the guest was paused, in milliseconds. */
-	record Captured(long quiesceMs, long saveMs, long thawMs) {
+	/**
+	 * The steps of an epoch during which the guest was paused, in milliseconds, and the nanoseconds
+	 * the hypervisor took after the thaw to write what the capture held back (disk chunks).
+	 */
+	record Captured(long quiesceMs, long saveMs, long thawMs, long storageNanos) {
 
-		Timings persisted(long persistMs) {
-			return new Timings(quiesceMs, saveMs, persistMs, thawMs);
+		/** With the time the checkpoint took to write: the persist is both writes, the commit excluded. */
+		Timings persisted(long checkpointNanos) {
+			return new Timings(quiesceMs, saveMs, (storageNanos + checkpointNanos) / 1_000_000, thawMs);
 		}
 
 	}

@@ -259,7 +259,8 @@ class OperationJournal {
 	/**
 	 * One epoch of periodic checkpointing persisted, after its guest was thawed: its checkpoint (an
 	 * incremental capture on top of {@code parent}, the previous epoch's), its record with its cost
-	 * ({@code persistMs} is the time to write the checkpoint, commit excluded) and the operation's
+	 * (its persist is the hypervisor's write of the capture and this write of the checkpoint, the
+	 * commit excluded) and the operation's
 	 * totals, in one transaction; retention applied. Returns the stored checkpoint as the next epoch
 	 * builds on it.
 	 */
@@ -270,8 +271,7 @@ class OperationJournal {
 		long t0 = System.nanoTime();
 		CheckpointViews.Summary c = store.save(capture.saved(), capture.incremental() ? parent : null, header,
 				op.requesters().requestedBy());
-		long persistMs = (System.nanoTime() - t0) / 1_000_000;
-		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(persistMs),
+		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(System.nanoTime() - t0),
 				c.sizeBytes(), capture.incremental(), capture.contentBytes());
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs(), startedLate);

@@ -185,9 +185,10 @@ class PeriodicFlow {
 		Checkpoint.Link stored;
 		try {
 			hypervisor.persistCapture(capture);
+			long written = System.nanoTime() - t3;
 			stored = journal.epoch(run, n, start, startedLate, capture, parent,
 					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
-					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)));
+					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), written));
 			// durable: the output the guest produced before this capture may leave
 			hypervisor.releaseOutput(capture);
 		}
