@@ -67,6 +67,11 @@ final class CellDriver {
 
 	private final Set<String> shownCheckpoints = new LinkedHashSet<>();
 
+	/** Periodic checkpointing: the checkpoint of the newest epoch the API showed before the kill. */
+	private String newestShownEpoch;
+
+	private int newestShownEpochNumber;
+
 	private final List<Integer> domains = new ArrayList<>();
 
 	private final List<String> phasesSeen = new ArrayList<>();
@@ -323,6 +328,10 @@ final class CellDriver {
 			for (JsonNode e : periodic.path("recentEpochs")) {
 				if (e.hasNonNull("checkpointId")) {
 					shownCheckpoints.add(e.path("checkpointId").asString());
+					if (e.path("epoch").asInt() > newestShownEpochNumber) {
+						newestShownEpochNumber = e.path("epoch").asInt();
+						newestShownEpoch = e.path("checkpointId").asString();
+					}
 				}
 			}
 		}
@@ -417,6 +426,36 @@ final class CellDriver {
 				continue;
 			}
 			checkGuest(d, d == domid && runningAtKill);
+		}
+		if (cell.kind() == Cell.Kind.PERIODIC && newestShownEpoch != null) {
+			restoreNewestShownEpoch();
+		}
+	}
+
+	/**
+	 * Periodic checkpointing's promise after a kill mid-schedule: the newest epoch the API showed
+	 * before it (an incremental checkpoint, most likely, resolved with its chain) restores into a new
+	 * domain, whose guest loses nothing and finds its disk as its memory of that epoch expects. The
+	 * guest is suspended first: the copy takes its name.
+	 */
+	private void restoreNewestShownEpoch() {
+		Api api = api();
+		JsonNode c = api.get("/api/v1/checkpoints/" + newestShownEpoch).body();
+		run.log(cell, "restoring epoch " + newestShownEpochNumber + " (chain depth " + c.path("chainDepth").asInt()
+				+ "), the newest shown before the kill");
+		if (!step(domid, "suspend before restoring an epoch", "/api/v1/domains/" + domid + "/suspend",
+				Map.of("strategy", "SHADOW_REPLAY", "deadlineMs", STEP_DEADLINE.get("deadlineMs")))) {
+			return;
+		}
+		int copy = run.nextDomid();
+		domains.add(copy);
+		if (!step(copy, "restore of the newest epoch shown", "/api/v1/checkpoints/" + newestShownEpoch + "/restore",
+				Map.of("targetDomid", copy, "deadlineMs", STEP_DEADLINE.get("deadlineMs")))) {
+			return;
+		}
+		checkGuest(copy, false);
+		if (result.ok()) {
+			run.log(cell, "epoch " + newestShownEpochNumber + " restored: nothing lost, its disk verifies");
 		}
 	}
 
