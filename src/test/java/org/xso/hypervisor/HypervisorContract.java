@@ -42,7 +42,14 @@ public abstract class HypervisorContract {
 		 * Storage kept per saved device (the simulator's disk snapshots), named in its backend info and
 		 * needed to resume; without it nothing is kept, so nothing is ever released.
 		 */
-		CHECKPOINT_STORAGE
+		CHECKPOINT_STORAGE,
+		/**
+		 * {@link Hypervisor#capture} holds only what changed since the guest's previous capture; without
+		 * it every capture is a full save, and a chain of more than one cannot be resolved.
+		 */
+		INCREMENTAL_CAPTURES,
+		/** {@link Hypervisor#holdOutput}; without it: NOT_SUPPORTED for holding, nothing for releasing. */
+		OUTPUT_COMMIT
 
 	}
 
@@ -175,6 +182,47 @@ public abstract class HypervisorContract {
 		assertThatThrownBy(() -> hypervisor().thaw(domid, DEADLINE)).isInstanceOfSatisfying(
 				HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BAD_POWER_STATE));
+	}
+
+	@Test
+	void capturesForContinuousCheckpointingResumeLikeASaveOfTheNewest() {
+		DomId domid = DomId.of(7);
+		givenRunningGuest(domid, "contract-capture");
+		boolean incremental = capabilities().contains(Capability.INCREMENTAL_CAPTURES);
+		assertThat(hypervisor().capturesIncrementally()).isEqualTo(incremental);
+		if (capabilities().contains(Capability.OUTPUT_COMMIT)) {
+			hypervisor().holdOutput(domid, true, DEADLINE);
+		}
+		else {
+			assertThatThrownBy(() -> hypervisor().holdOutput(domid, true, DEADLINE))
+				.isInstanceOfSatisfying(HypervisorException.class,
+						e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.NOT_SUPPORTED));
+		}
+		List<SavedDomain> chain = new ArrayList<>();
+		for (int epoch = 0; epoch < 3; epoch++) {
+			hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+			Capture c = hypervisor().capture(domid, DEADLINE, true);
+			assertThat(c.incremental()).as("epoch %d", epoch).isEqualTo(incremental && epoch > 0);
+			assertThat(c.saved().devices()).extracting(DeviceSavedState::id).containsExactlyInAnyOrder(XVDA, VIF0);
+			hypervisor().thaw(domid, DEADLINE);
+			hypervisor().persistCapture(c);
+			hypervisor().releaseOutput(c);
+			if (!c.incremental()) {
+				chain.clear();
+			}
+			chain.add(c.saved());
+		}
+		hypervisor().holdOutput(domid, false, DEADLINE);
+		SavedDomain resolved = hypervisor().resolve(chain);
+		assertThat(resolved.devices()).isEqualTo(chain.get(chain.size() - 1).devices());
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		hypervisor().suspend(domid, DEADLINE);
+		assertThat(hypervisor().resumeBlockers(resolved)).isEmpty();
+		hypervisor().resume(resolved, domid, DEADLINE, p -> {
+		});
+		GuestInfo g = hypervisor().guest(domid).orElseThrow();
+		assertThat(g.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(g.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
 	}
 
 	@Test
