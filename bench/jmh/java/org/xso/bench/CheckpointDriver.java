@@ -64,14 +64,15 @@ final class CheckpointDriver {
 			if (!"false".equals(p.get("outputCommit"))) {
 				periodic(service, api, pool, domids, seconds, intervalMs, strategy, true, results);
 			}
-			EpochPlot.write(Results.JSON.valueToTree(results.root), Path.of(p.getOrDefault("plot",
-					"docs/checkpoint-epochs.png")));
 		}
 		finally {
 			pool.shutdownNow();
 		}
 		results.print();
-		return results.write(out);
+		Path file = results.write(out);
+		// drawn from what was written (the load average at the end is taken then)
+		EpochPlot.write(Results.read(file), Path.of(p.getOrDefault("plot", "docs/checkpoint-epochs.png")));
+		return file;
 	}
 
 	private static void backToBack(ApiClient api, ExecutorService pool, List<Integer> domids, int seconds,

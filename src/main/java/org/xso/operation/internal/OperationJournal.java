@@ -271,12 +271,14 @@ class OperationJournal {
 		long t0 = System.nanoTime();
 		CheckpointViews.Summary c = store.save(capture.saved(), capture.incremental() ? parent : null, header,
 				op.requesters().requestedBy());
+		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), c.id(), op.cause()));
+		// written (retention applied) before it is timed: only the epoch's own rows and the commit follow
+		entities.flush();
 		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(System.nanoTime() - t0),
 				c.sizeBytes(), capture.incremental(), capture.contentBytes());
 		epochs.save(epoch);
 		op.epoch(epoch.pausedMs(), startedLate);
 		write(run, op);
-		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), epoch.checkpointId(), op.cause()));
 		return c.link();
 	}
 
