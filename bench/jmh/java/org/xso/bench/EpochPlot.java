@@ -4,15 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import javax.imageio.ImageIO;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -42,16 +37,10 @@ final class EpochPlot {
 		if (!series.isArray() || series.isEmpty()) {
 			return;
 		}
-		System.setProperty("java.awt.headless", "true");
-		BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = image.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, WIDTH, HEIGHT);
+		BufferedImage image = Png.image(WIDTH, HEIGHT);
+		Graphics2D g = Png.canvas(image);
 		JsonNode p = results.path("parameters");
 		JsonNode m = results.path("machine");
-		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
 		g.drawString(String.format(Locale.ROOT,
 				"Periodic checkpointing, %d guests every %d ms (%d block requests in flight each): per 250 ms, median and max",
@@ -75,15 +64,7 @@ final class EpochPlot {
 		line(g, series, "pausedP50Ms", PAUSE, w, h, maxT, top);
 		legend(g);
 		g.dispose();
-		try {
-			if (file.getParent() != null) {
-				Files.createDirectories(file.getParent());
-			}
-			ImageIO.write(image, "png", file.toFile());
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		Png.write(image, file);
 	}
 
 	/** y of a value in ms on the log scale from 0.5 ms (0 and below sit on the axis) to {@code top}. */

@@ -5,17 +5,11 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import javax.imageio.ImageIO;
 
 import tools.jackson.databind.JsonNode;
 
@@ -42,14 +36,8 @@ final class StrategyPlot {
 	}
 
 	static void write(JsonNode results, Path file) {
-		System.setProperty("java.awt.headless", "true");
-		BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = image.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, WIDTH, HEIGHT);
-		g.setColor(Color.BLACK);
+		BufferedImage image = Png.image(WIDTH, HEIGHT);
+		Graphics2D g = Png.canvas(image);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
 		JsonNode params = results.path("parameters");
 		g.drawString(String.format(Locale.ROOT,
@@ -70,15 +58,7 @@ final class StrategyPlot {
 			panel(g, results.path("rows"), scenarios.get(i), 20 + i * panelWidth, 70, panelWidth - 20, HEIGHT - 110);
 		}
 		g.dispose();
-		try {
-			if (file.getParent() != null) {
-				Files.createDirectories(file.getParent());
-			}
-			ImageIO.write(image, "png", file.toFile());
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		Png.write(image, file);
 	}
 
 	private static void legend(Graphics2D g) {

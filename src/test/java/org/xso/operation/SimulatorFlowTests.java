@@ -198,13 +198,7 @@ class SimulatorFlowTests {
 	@Test
 	void periodicCheckpointingStoresChainsOfIncrementalCheckpointsAndAnyEpochRestores() throws Exception {
 		int domid = 51;
-		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
-		startWorkload(domid);
-		awaitIssued(domid, 50);
-		JsonNode op = awaitEnd(call(post("/api/v1/domains/" + domid + "/periodic-checkpoints")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":6}"), 202));
-		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		JsonNode op = periodicOnABusyGuest(domid, "{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":6}");
 		List<JsonNode> epochs = new ArrayList<>();
 		op.get("periodic").get("recentEpochs").forEach(e -> epochs.add(0, e));
 		assertThat(epochs.stream().map(e -> e.get("incremental").asBoolean()))
@@ -273,13 +267,8 @@ class SimulatorFlowTests {
 	@Test
 	void periodicCheckpointingWithOutputCommitHoldsTheGuestsOutputAndLosesNothing() throws Exception {
 		int domid = 52;
-		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
-		startWorkload(domid);
-		awaitIssued(domid, 50);
-		JsonNode op = awaitEnd(call(post("/api/v1/domains/" + domid + "/periodic-checkpoints")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":8,\"outputCommit\":true}"), 202));
-		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		JsonNode op = periodicOnABusyGuest(domid,
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":8,\"outputCommit\":true}");
 		assertThat(op.get("periodic").get("outputCommit").asBoolean()).isTrue();
 		long received = call(get("/api/v1/domains/" + domid + "/devices/vif/0/stats"), 200).get("packetsReceived")
 			.asLong();
@@ -290,6 +279,18 @@ class SimulatorFlowTests {
 		assertExactlyOnceAndNothingLost(domid, 0);
 		JsonNode vif = call(get("/api/v1/domains/" + domid + "/devices/vif/0/stats"), 200);
 		assertThat(vif.get("packetsDropped").asLong()).as(vif.toString()).isZero();
+	}
+
+	/** A new guest with its workload running, checkpointed as {@code body} asks; the operation, SUCCEEDED. */
+	private JsonNode periodicOnABusyGuest(int domid, String body) throws Exception {
+		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		startWorkload(domid);
+		awaitIssued(domid, 50);
+		JsonNode op = awaitEnd(call(post("/api/v1/domains/" + domid + "/periodic-checkpoints")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(body), 202));
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+		return op;
 	}
 
 	/** Suspends the guest and waits for the suspend to succeed. */
