@@ -27,6 +27,12 @@ final class CheckpointDriver {
 
 	static final double TARGET_PER_GUEST = 40;
 
+	/** The block workload's queue depth is a parameter; the net workload keeps this many packets in flight. */
+	static final int PACKET_WINDOW = 8;
+
+	/** The periodic run's epochs are summarized per this many milliseconds for the plot. */
+	static final long SERIES_BUCKET_MS = 250;
+
 	private CheckpointDriver() {
 	}
 
@@ -229,9 +235,6 @@ final class CheckpointDriver {
 		}
 	}
 
-	/** The block workload's queue depth is a parameter; the net workload keeps this many packets in flight. */
-	static final int PACKET_WINDOW = 8;
-
 	private static long packetsReceived(ApiClient api, List<Integer> domids) {
 		long n = 0;
 		for (int domid : domids) {
@@ -278,7 +281,5 @@ final class CheckpointDriver {
 		});
 		return series;
 	}
-
-	static final long SERIES_BUCKET_MS = 250;
 
 }

@@ -111,11 +111,6 @@ public interface Hypervisor {
 		return Capture.full(save(domid, deadline));
 	}
 
-	/** Whether {@link #capture} makes incremental captures. */
-	default boolean capturesIncrementally() {
-		return false;
-	}
-
 	/**
 	 * Writes what a capture held in memory (disk chunks) to the host's storage: when it returns, the
 	 * capture can be restored after the service dies. Call it before the capture's checkpoint is

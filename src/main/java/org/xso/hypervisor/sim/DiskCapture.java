@@ -86,13 +86,6 @@ record DiskCapture(long sectors, @Nullable String parent, long[] chunks, byte[] 
 		}
 	}
 
-	/** Whether {@code file} is an incremental capture (by its magic). */
-	static boolean isDelta(Path file) throws IOException {
-		try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-			return in.readLong() == DELTA_MAGIC;
-		}
-	}
-
 	/** The parent named by an incremental capture's file. */
 	static String parentOf(Path delta) throws IOException {
 		try (DataInputStream in = new DataInputStream(Files.newInputStream(delta))) {

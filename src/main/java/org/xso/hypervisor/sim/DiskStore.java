@@ -171,8 +171,8 @@ final class DiskStore implements AutoCloseable {
 		return id;
 	}
 
-	/** A capture: its snapshot id, the capture it builds on (null for a full one) and the content bytes it copied. */
-	record Captured(String id, @Nullable String parent, long bytes) {
+	/** A capture: its snapshot id and the content bytes it copied. */
+	record Captured(String id, long bytes) {
 	}
 
 	/**
@@ -193,11 +193,11 @@ final class DiskStore implements AutoCloseable {
 			DiskCapture c = f.capture(parent);
 			pending.put(id, c);
 			lastCapture.put(key, id);
-			return new Captured(id, parent, c.bytes());
+			return new Captured(id, c.bytes());
 		}
 		VirtualDisk v = (VirtualDisk) disk;
 		snapshots.put(id, v.snapshot());
-		return new Captured(id, null, v.allocatedBytes());
+		return new Captured(id, v.allocatedBytes());
 	}
 
 	/** Whether an incremental capture of the live disk has a capture to build on (in memory, every capture is whole). */
@@ -218,11 +218,6 @@ final class DiskStore implements AutoCloseable {
 			throw new UncheckedIOException("cannot write disk capture " + id, e);
 		}
 		pending.remove(id);
-	}
-
-	/** Whether a capture is still only in memory. */
-	boolean pending(String id) {
-		return pending.containsKey(id);
 	}
 
 	boolean hasSnapshot(@Nullable String id) {

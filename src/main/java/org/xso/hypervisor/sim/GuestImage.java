@@ -42,7 +42,7 @@ final class GuestImage {
 	}
 
 	/** An image for continuous checkpointing: its pages, or only those changed since the last capture; how many pages it holds. */
-	record Capture(byte[] image, boolean incremental, int pages) {
+	record Capture(byte[] image, int pages) {
 	}
 
 	/** See {@link GuestMemory#captureChanges}; an incremental capture of a guest never captured is full. */
@@ -54,8 +54,7 @@ final class GuestImage {
 		out.writeLong(CAPTURE_MARK);
 		int pages = memory.captureChanges(incremental, out);
 		writeWorkloads(workloads, out);
-		byte[] image = out.toByteArray();
-		return new Capture(image, ByteBuffer.wrap(image).getLong(16) != 0, pages);
+		return new Capture(out.toByteArray(), pages);
 	}
 
 	private static Map<DeviceId, byte[]> workloads(SimGuest guest) {

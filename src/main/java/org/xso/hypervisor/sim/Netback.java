@@ -70,6 +70,9 @@ final class Netback extends Backend {
 
 	private long barriers;
 
+	/** The newest barrier whose frames have left. Owned by the executor. */
+	private long released;
+
 	/** Frames held now; written on the executor, read by tests. */
 	private volatile int heldFrames;
 
@@ -237,13 +240,14 @@ final class Netback extends Backend {
 	 */
 	void releaseOutput(long barrier) {
 		executor.execute(() -> {
-			if (held.stream().anyMatch(o -> o instanceof Long b && b == barrier)) {
+			if (barrier > released) {
 				release(barrier);
 			}
 		});
 	}
 
 	private void release(long barrier) {
+		released = Math.min(barrier, barriers);
 		while (!held.isEmpty()) {
 			Object o = held.pollFirst();
 			if (o instanceof Long b) {

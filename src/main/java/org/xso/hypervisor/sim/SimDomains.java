@@ -200,7 +200,7 @@ final class SimDomains {
 	}
 
 	/** The guest's vbds: those of its config and those hot-plugged since. */
-	private static java.util.SortedSet<Integer> vbds(SimGuest g) {
+	static java.util.SortedSet<Integer> vbds(SimGuest g) {
 		java.util.SortedSet<Integer> devids = new java.util.TreeSet<>();
 		forEachVbd(g.spec(), devids::add);
 		g.frontends().keySet().stream().filter(id -> id.type() == DeviceType.vbd).forEach(id -> devids.add(id.devid()));

@@ -159,11 +159,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
-	/**
-	 * Every frontend saves its device on its own executor while the disks are snapshotted here; the
-	 * snapshots of a save that fails (a driver that misses the deadline) are dropped again, as no
-	 * checkpoint will ever name them.
-	 */
+	/** Every device saved, its disk snapshotted (see {@link #saveDevices}), and the guest's whole memory image. */
 	@Override
 	public SavedDomain save(DomId domid, Duration deadline) {
 		SimGuest g = quiesced(domid, deadline);
@@ -188,7 +184,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	public Capture capture(DomId domid, Duration deadline, boolean incremental) {
 		SimGuest g = quiesced(domid, deadline);
 		boolean delta = incremental && g.memory().captured()
-				&& vbds(g).allMatch(devid -> host.disks.capturedBefore(g.domid(), devid));
+				&& SimDomains.vbds(g).stream().allMatch(devid -> host.disks.capturedBefore(g.domid(), devid));
 		long[] diskBytes = new long[1];
 		List<DeviceSavedState> devices = saveDevices(g, deadline, f -> {
 			DiskStore.Captured c = host.disks.capture(g.domid(), f.id.devid(), delta);
@@ -215,11 +211,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	/** Each vif's barrier between the output before this capture and the output after it (vifs holding output only). */
 	private Map<DeviceId, Long> outputBarriers(SimGuest g, long deadlineNanos) {
 		Map<DeviceId, java.util.concurrent.CompletableFuture<Long>> asked = new java.util.HashMap<>();
-		for (DeviceId id : g.frontends().keySet()) {
-			if (id.type() == DeviceType.vif && host.backends.driver(g.domid(), id).orElse(null) instanceof Netback n) {
-				asked.put(id, n.outputBarrier());
-			}
-		}
+		netbacks(g.domid(), g.frontends().keySet()).forEach((id, n) -> asked.put(id, n.outputBarrier()));
 		Map<DeviceId, Long> barriers = new java.util.HashMap<>();
 		asked.forEach((id, f) -> {
 			long b = Frontend.await(f, deadlineNanos, Reason.BACKEND_TIMEOUT, id + " backend did not mark its output");
@@ -240,12 +232,8 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	public void holdOutput(DomId domid, boolean hold, Duration timeout) {
 		SimGuest g = existing(domid);
 		long end = System.nanoTime() + timeout.toNanos();
-		for (DeviceId id : g.frontends().keySet()) {
-			if (id.type() == DeviceType.vif && host.backends.driver(domid, id).orElse(null) instanceof Netback n) {
-				Frontend.await(n.holdOutput(hold), end, Reason.BACKEND_TIMEOUT,
-						id + " backend did not " + (hold ? "hold" : "release") + " its output");
-			}
-		}
+		netbacks(domid, g.frontends().keySet()).forEach((id, n) -> Frontend.await(n.holdOutput(hold), end,
+				Reason.BACKEND_TIMEOUT, id + " backend did not " + (hold ? "hold" : "release") + " its output"));
 	}
 
 	@Override
@@ -254,16 +242,18 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		if (barriers == null) {
 			return;
 		}
-		barriers.forEach((id, b) -> {
-			if (host.backends.driver(capture.saved().domid(), id).orElse(null) instanceof Netback n) {
-				n.releaseOutput(b);
-			}
-		});
+		netbacks(capture.saved().domid(), barriers.keySet()).forEach((id, n) -> n.releaseOutput(barriers.get(id)));
 	}
 
-	@Override
-	public boolean capturesIncrementally() {
-		return true;
+	/** The netbacks running for those of {@code devices} that are vifs of {@code domid}. */
+	private Map<DeviceId, Netback> netbacks(DomId domid, java.util.Collection<DeviceId> devices) {
+		Map<DeviceId, Netback> netbacks = new java.util.HashMap<>();
+		for (DeviceId id : devices) {
+			if (id.type() == DeviceType.vif && host.backends.driver(domid, id).orElse(null) instanceof Netback n) {
+				netbacks.put(id, n);
+			}
+		}
+		return netbacks;
 	}
 
 	@Override
@@ -350,10 +340,6 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		for (DeviceSavedState d : devices) {
 			host.disks.dropSnapshot(d.backendInfo().get(SimDomains.DISK_SNAPSHOT));
 		}
-	}
-
-	private static java.util.stream.Stream<Integer> vbds(SimGuest g) {
-		return g.frontends().keySet().stream().filter(id -> id.type() == DeviceType.vbd).map(DeviceId::devid);
 	}
 
 	private SortedMap<String, String> backendInfo(SimGuest g, Frontend f) {

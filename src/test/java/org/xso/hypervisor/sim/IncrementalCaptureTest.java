@@ -62,17 +62,7 @@ class IncrementalCaptureTest {
 	void everyEpochOfAChainRestoresToExactlyWhatItCaptured(@TempDir Path dir) {
 		try (SimHypervisor hv = new SimHypervisor(dir)) {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
-			List<Epoch> epochs = new ArrayList<>();
-			for (int n = 0; n < 6; n++) {
-				writeFor(hv, DOM1, 150);
-				// drained (SUSPEND_RESUME): nothing is in flight, so disk and memory hold still while paused
-				hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
-				Capture c = hv.capture(DOM1, DEADLINE, true);
-				epochs.add(new Epoch(c, disk(hv.host.disks.existing(DOM1, XVDA.devid())),
-						pages(GuestImage.write(hv.host.guest(DOM1)))));
-				hv.persistCapture(c);
-				hv.thaw(DOM1, DEADLINE);
-			}
+			List<Epoch> epochs = epochs(hv, 6);
 			assertThat(epochs.get(0).capture().incremental()).as("the first capture").isFalse();
 			assertThat(epochs.subList(1, 6)).allMatch(e -> e.capture().incremental());
 			hv.destroy(DOM1, DEADLINE);
@@ -104,15 +94,7 @@ class IncrementalCaptureTest {
 	void aChainsDiskIsByteForByteTheDiskOfItsEpoch(@TempDir Path dir) {
 		try (SimHypervisor hv = new SimHypervisor(dir)) {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
-			List<Epoch> epochs = new ArrayList<>();
-			for (int n = 0; n < 5; n++) {
-				writeFor(hv, DOM1, 150);
-				hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
-				Capture c = hv.capture(DOM1, DEADLINE, true);
-				epochs.add(new Epoch(c, disk(hv.host.disks.existing(DOM1, XVDA.devid())), Map.of()));
-				hv.persistCapture(c);
-				hv.thaw(DOM1, DEADLINE);
-			}
+			List<Epoch> epochs = epochs(hv, 5);
 			for (int k = 0; k < epochs.size(); k++) {
 				DomId scratch = DomId.of(40 + k);
 				hv.host.disks.restore(snapshot(epochs.get(k).capture()), scratch, XVDA.devid(), false);
@@ -187,6 +169,25 @@ class IncrementalCaptureTest {
 			});
 			assertThat(hv.controls().verifyDisks(DomId.of(9), DEADLINE).mismatches()).isZero();
 		}
+	}
+
+	/**
+	 * {@code n} epochs of DOM1, each after some I/O: its capture (incremental where it can be), and its
+	 * disk and memory read while it was paused. Drained (SUSPEND_RESUME): nothing is in flight, so
+	 * disk and memory hold still while the guest is paused.
+	 */
+	private static List<Epoch> epochs(SimHypervisor hv, int n) {
+		List<Epoch> epochs = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			writeFor(hv, DOM1, 150);
+			hv.quiesce(DOM1, SuspendStrategy.SUSPEND_RESUME, DEADLINE);
+			Capture c = hv.capture(DOM1, DEADLINE, true);
+			epochs.add(new Epoch(c, disk(hv.host.disks.existing(DOM1, XVDA.devid())),
+					pages(GuestImage.write(hv.host.guest(DOM1)))));
+			hv.persistCapture(c);
+			hv.thaw(DOM1, DEADLINE);
+		}
+		return epochs;
 	}
 
 	private static Capture capture(SimHypervisor hv, boolean incremental) {
