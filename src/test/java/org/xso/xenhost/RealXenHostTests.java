@@ -263,11 +263,13 @@ class RealXenHostTests {
 		String id = JSON.readTree(accepted.body()).get("id").asString();
 		await().atMost(OPERATION).pollInterval(Duration.ofMillis(200))
 			.until(() -> operation(id).path("phase").asString().equals("QUIESCE"));
-		host.sh("(xl block-detach " + guest + " xvda > /tmp/block-detach.log 2>&1; echo rc=$? >> /tmp/block-detach.log) &",
+		// one console line (a longer command goes through a file first, seconds later): the detach must
+		// land while the guest is still quiescing
+		host.sh("(xl block-detach " + guest + " xvda >/tmp/bd 2>&1; echo rc=$? >>/tmp/bd) &",
 				Duration.ofMinutes(1));
 		JsonNode op = awaitEnd(id);
 		System.out.println("suspend with its vbd detached meanwhile: " + op);
-		figure("failure paths", "xl block-detach: " + host.sh("cat /tmp/block-detach.log", Duration.ofMinutes(1)).trim(),
+		figure("failure paths", "xl block-detach: " + host.sh("cat /tmp/bd", Duration.ofMinutes(1)).trim(),
 				op.get("state").asString() + " " + op.get("error").get("code").asString() + ": "
 						+ op.get("error").get("detail").asString());
 		assertThat(op.get("state").asString()).isEqualTo("ROLLED_BACK");
