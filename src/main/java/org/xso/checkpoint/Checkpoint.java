@@ -88,6 +88,10 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 	@Column(name = "chain_depth", nullable = false)
 	private int chainDepth;
 
+	/** The host that took it and holds what it keeps outside the database (null in rows older than hosts). */
+	@Column(name = "host_name", length = 63, updatable = false)
+	private @Nullable String hostName;
+
 	@Column(name = "pin_reason", length = 128)
 	private @Nullable String pinReason;
 
@@ -145,7 +149,8 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 			@Nullable SuspendStrategy strategy, @Nullable String pinReason) {
 	}
 
-	void stamp(int formatVersion, String adapter, int sourceDomid) {
+	void stamp(int formatVersion, String adapter, int sourceDomid, String host) {
+		this.hostName = host;
 		this.formatVersion = formatVersion;
 		this.adapter = adapter;
 		this.sourceDomid = sourceDomid;
@@ -244,6 +249,10 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 
 	public int chainDepth() {
 		return chainDepth;
+	}
+
+	public @Nullable String host() {
+		return hostName;
 	}
 
 	public Link link() {

@@ -16,6 +16,12 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 
 	Page<Checkpoint> findByDomid(int domid, Pageable pageable);
 
+	/** Checkpoints taken before hosts existed are held by host {@code host}. */
+	@org.springframework.data.jpa.repository.Modifying
+	@org.springframework.data.jpa.repository.Query(value = "update checkpoints set host_name = :host where host_name is null",
+			nativeQuery = true)
+	int claimUnhosted(String host);
+
 	Optional<Checkpoint> findFirstByDomidOrderByCreatedAtDescIdDesc(int domid);
 
 	@Query("select count(c) from Checkpoint c where c.domid = :domid")

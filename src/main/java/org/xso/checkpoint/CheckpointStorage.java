@@ -31,6 +31,15 @@ public class CheckpointStorage {
 	}
 
 	/**
+	 * Checkpoints taken before hosts existed are held by the host that registers first (a
+	 * single-instance deployment keeps them); in the registering transaction.
+	 */
+	@org.springframework.context.event.EventListener
+	void onHostRegistered(org.xso.host.HostEvents.HostRegistered registered) {
+		checkpoints.claimUnhosted(registered.name());
+	}
+
+	/**
 	 * Releases the storage the hypervisor holds for saved devices that no stored checkpoint's device
 	 * names. Call it while no checkpoint is being taken (at startup, once recovery has decided every
 	 * interrupted operation): the storage of a save whose checkpoint is not committed yet is not

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.host.HostProperties;
 import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.GuestSpecCodec;
@@ -44,8 +45,11 @@ public class CheckpointStore {
 
 	private final Hypervisor hypervisor;
 
+	private final HostProperties host;
+
 	CheckpointStore(CheckpointRepository checkpoints, CheckpointImageRepository images, CheckpointVerifier verifier,
-			ApplicationEventPublisher events, JsonMapper json, Clock clock, Hypervisor hypervisor) {
+			ApplicationEventPublisher events, JsonMapper json, Clock clock, Hypervisor hypervisor, HostProperties host) {
+		this.host = host;
 		this.checkpoints = checkpoints;
 		this.images = images;
 		this.verifier = verifier;
@@ -77,7 +81,7 @@ public class CheckpointStore {
 		byte[] memory = saved.memoryImage();
 		Checkpoint c = new Checkpoint(id, header, clock.instant(), config, CanonicalBytes.sha256(config),
 				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
-		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value());
+		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value(), host.name());
 		if (parent != null) {
 			c.buildsOn(parent);
 		}

@@ -22,12 +22,12 @@ public final class CheckpointViews {
 	/** A checkpoint in a list: header, checksum and size. */
 	public record Summary(UUID id, int domid, CheckpointKind kind, @Nullable UUID operationId, Instant createdAt,
 			@Nullable SuspendStrategy strategy, int formatVersion, String sha256, long sizeBytes, boolean pinned,
-			@Nullable String pinReason, @Nullable UUID parentId, int chainDepth) {
+			@Nullable String pinReason, @Nullable UUID parentId, int chainDepth, @Nullable String host) {
 
 		static Summary of(Checkpoint c) {
 			return new Summary(c.id(), c.domid(), c.kind(), c.operationId(), c.createdAt(), c.strategy(),
 					c.formatVersion(), c.sha256(), c.sizeBytes(), c.pinned(), c.pinReason(), c.parentId(),
-					c.chainDepth());
+					c.chainDepth(), c.host());
 		}
 
 		/** What an incremental checkpoint built on this one records of it. */

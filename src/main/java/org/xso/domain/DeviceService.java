@@ -54,12 +54,13 @@ public class DeviceService {
 	public DomainViews.DeviceView device(int domid, DeviceId id) {
 		Domain d = domains.require(domid);
 		DomainDevice dev = d.device(id).orElseThrow(() -> notFound(domid, id));
-		return views.device(dev, views.live(domid).devices().get(id));
+		return views.device(dev, views.live(d).devices().get(id));
 	}
 
 	/** The device's counters; 409 BAD_POWER_STATE when the guest is not in the hypervisor. */
 	@Transactional(readOnly = true)
 	public DomainViews.Counters counters(int domid, DeviceId id) {
+		domains.requireLocal(domid, "read live");
 		DomainViews.DeviceView view = device(domid, id);
 		if (view.counters() == null) {
 			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
@@ -76,6 +77,7 @@ public class DeviceService {
 		tx.executeWithoutResult(s -> {
 			Domain d = domains.require(domid);
 			expected.check(Precondition.tag(d.version()));
+			domains.requireLocal(d, "given devices");
 			requireRunning(d, "hot-plug a device into");
 			if (d.device(spec.id()).isPresent()) {
 				throw new ProblemException(ProblemCode.DEVICE_EXISTS,
@@ -106,6 +108,7 @@ public class DeviceService {
 			Domain d = domains.require(domid);
 			expected.check(Precondition.tag(d.version()));
 			d.device(id).orElseThrow(() -> notFound(domid, id));
+			domains.requireLocal(d, "given devices");
 			requireRunning(d, "detach a device from");
 			leases.acquire(domid, null, "detach " + id);
 		});

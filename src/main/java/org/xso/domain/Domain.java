@@ -57,6 +57,10 @@ class Domain extends AbstractAggregateRoot<Domain> {
 	@Column(name = "suspend_checkpoint_id")
 	private @Nullable UUID suspendCheckpointId;
 
+	/** The host whose instance runs the guest (null only in rows older than hosts, until one is claimed). */
+	@Column(name = "host_name", length = 63)
+	private @Nullable String hostName;
+
 	@Column(name = "checkpoint_retention", nullable = false)
 	private int checkpointRetention;
 
@@ -82,8 +86,10 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		this.updatedAt = Instant.EPOCH;
 	}
 
-	private Domain(int domid, GuestSpec spec, DomainState state, int retention, Instant now, Cause cause) {
+	private Domain(int domid, String host, GuestSpec spec, DomainState state, int retention, Instant now,
+			Cause cause) {
 		this.domid = domid;
+		this.hostName = host;
 		this.name = spec.name();
 		this.memoryMib = spec.memoryMiB();
 		this.vcpus = spec.vcpus();
@@ -95,12 +101,12 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		registerEvent(new DomainEvents.DomainCreated(domid, spec.name(), state, cause.principal()));
 	}
 
-	static Domain running(int domid, GuestSpec spec, int retention, Instant now, Cause cause) {
-		return new Domain(domid, spec, DomainState.RUNNING, retention, now, cause);
+	static Domain running(int domid, String host, GuestSpec spec, int retention, Instant now, Cause cause) {
+		return new Domain(domid, host, spec, DomainState.RUNNING, retention, now, cause);
 	}
 
-	static Domain restoring(int domid, GuestSpec spec, int retention, Instant now, Cause cause) {
-		return new Domain(domid, spec, DomainState.RESTORING, retention, now, cause);
+	static Domain restoring(int domid, String host, GuestSpec spec, int retention, Instant now, Cause cause) {
+		return new Domain(domid, host, spec, DomainState.RESTORING, retention, now, cause);
 	}
 
 	/** RUNNING → SUSPENDED: the guest was saved to {@code checkpoint} and left the hypervisor. */
@@ -183,6 +189,11 @@ class Domain extends AbstractAggregateRoot<Domain> {
 
 	String name() {
 		return name;
+	}
+
+	@Nullable
+	String host() {
+		return hostName;
 	}
 
 	DomainState state() {

@@ -28,13 +28,19 @@ interface DomainLeaseRepository extends JpaRepository<DomainLease, Integer> {
 	 * another transaction has locked: replicas sweeping at once each get their own leases and none
 	 * waits for another (the same statement on H2 and PostgreSQL).
 	 */
-	@Query(value = "select * from domain_leases where expires_at <= :now or owner = :owner"
+	@Query(value = "select * from domain_leases l where (expires_at <= :now or owner = :owner)" + ON_HOST
 			+ " order by domid limit :limit for update skip locked", nativeQuery = true)
-	List<DomainLease> lockExpiredOrOwnedBy(Instant now, String owner, int limit);
+	List<DomainLease> lockExpiredOrOwnedBy(Instant now, String owner, String host, int limit);
 
 	/** {@link #lockExpiredOrOwnedBy} for expired leases only. */
-	@Query(value = "select * from domain_leases where expires_at <= :now"
+	@Query(value = "select * from domain_leases l where expires_at <= :now" + ON_HOST
 			+ " order by domid limit :limit for update skip locked", nativeQuery = true)
-	List<DomainLease> lockExpired(Instant now, int limit);
+	List<DomainLease> lockExpired(Instant now, String host, int limit);
+
+	/**
+	 * Leases of domains on host {@code host}, and of ids no domain has (a creation that did not
+	 * finish): the guest of a domain on another host is that host's instance's to recover.
+	 */
+	String ON_HOST = " and not exists (select 1 from domains d where d.domid = l.domid and d.host_name <> :host)";
 
 }

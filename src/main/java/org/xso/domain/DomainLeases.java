@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.host.HostRegistry;
+import org.xso.host.InstanceId;
 import org.xso.problem.LeaseRef;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
@@ -41,8 +43,11 @@ public class DomainLeases {
 
 	private final JdbcClient jdbc;
 
+	private final HostRegistry hosts;
+
 	DomainLeases(DomainLeaseRepository leases, InstanceId instance, Clock clock, DomainProperties properties,
-			JdbcTemplate jdbc) {
+			JdbcTemplate jdbc, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.leases = leases;
 		this.jdbc = JdbcClient.create(jdbc);
 		this.instance = instance;
@@ -58,15 +63,24 @@ public class DomainLeases {
 	 */
 	@Transactional
 	public LeaseRef acquire(int domid, @Nullable UUID operationId, String purpose) {
+		return acquire(domid, operationId, purpose, instance.value());
+	}
+
+	/**
+	 * {@link #acquire(int, UUID, String)} for instance {@code owner}: the instance serving the host
+	 * an accepted operation runs on, which renews the lease while it runs it.
+	 */
+	@Transactional
+	public LeaseRef acquire(int domid, @Nullable UUID operationId, String purpose, String owner) {
 		Instant now = clock.instant();
-		LeaseRef lease = new LeaseRef(domid, instance.value(), operationId, purpose, now, now.plus(ttl));
+		LeaseRef lease = new LeaseRef(domid, owner, operationId, purpose, now, now.plus(ttl));
 		int inserted;
 		try {
 			inserted = jdbc.sql("INSERT INTO domain_leases (domid, owner, operation_id, purpose, acquired_at, expires_at)"
 					+ " SELECT :domid, :owner, :operation, :purpose, :acquired, :expires"
 					+ " WHERE NOT EXISTS (SELECT 1 FROM domain_leases WHERE domid = :domid)")
 				.param("domid", domid)
-				.param("owner", instance.value())
+				.param("owner", owner)
 				// a typed null: PostgreSQL infers the column's type
 				.param("operation", operationId == null ? new SqlParameterValue(Types.OTHER, null) : operationId)
 				.param("purpose", purpose)
@@ -85,6 +99,19 @@ public class DomainLeases {
 						"domain " + domid + " was locked by a request that has just finished; read it again"));
 		}
 		return lease;
+	}
+
+	/**
+	 * The lease taken for operation {@code operationId} passes to instance {@code owner}, which will
+	 * run the operation (in the caller's transaction).
+	 */
+	@Transactional
+	public void handOver(int domid, UUID operationId, String owner) {
+		jdbc.sql("UPDATE domain_leases SET owner = :owner WHERE domid = :domid AND operation_id = :operation")
+			.param("owner", owner)
+			.param("domid", domid)
+			.param("operation", operationId)
+			.update();
 	}
 
 	@Transactional(readOnly = true)
@@ -114,8 +141,8 @@ public class DomainLeases {
 	}
 
 	/**
-	 * Claims stale leases for this instance: expired ones, and with {@code ownLeftovers} those a
-	 * previous run of this instance left, except the ones {@code runningHere} says this instance is
+	 * Claims stale leases of this instance's host's domains for this instance: expired ones, and with
+	 * {@code ownLeftovers} those a previous run of this instance left, except the ones {@code runningHere} says this instance is
 	 * still working on. The rows are locked with {@code FOR UPDATE SKIP LOCKED} and taken over in
 	 * the same transaction, so concurrent sweeps of several replicas claim disjoint leases without
 	 * waiting on each other. Returns the leases as they were before the claim.
@@ -124,8 +151,9 @@ public class DomainLeases {
 	public List<LeaseRef> claimStale(boolean ownLeftovers, Predicate<LeaseRef> runningHere, int limit) {
 		Instant now = clock.instant();
 		List<LeaseRef> claimed = new ArrayList<>();
-		List<DomainLease> candidates = ownLeftovers ? leases.lockExpiredOrOwnedBy(now, instance.value(), limit)
-				: leases.lockExpired(now, limit);
+		List<DomainLease> candidates = ownLeftovers
+				? leases.lockExpiredOrOwnedBy(now, instance.value(), hosts.localName(), limit)
+				: leases.lockExpired(now, hosts.localName(), limit);
 		for (DomainLease lease : candidates) {
 			LeaseRef before = lease.ref();
 			boolean leftover = ownLeftovers && lease.owner().equals(instance.value());

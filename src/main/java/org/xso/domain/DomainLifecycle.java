@@ -5,9 +5,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.audit.Cause;
+import org.xso.host.HostEvents;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
@@ -26,9 +31,15 @@ public class DomainLifecycle {
 
 	private final DomainProperties properties;
 
+	private static final Logger log = LoggerFactory.getLogger(DomainLifecycle.class);
+
 	private final Clock clock;
 
-	DomainLifecycle(DomainService domains, DomainRepository repository, DomainProperties properties, Clock clock) {
+	private final HostRegistry hosts;
+
+	DomainLifecycle(DomainService domains, DomainRepository repository, DomainProperties properties, Clock clock,
+			HostRegistry hosts) {
+		this.hosts = hosts;
 		this.domains = domains;
 		this.repository = repository;
 		this.properties = properties;
@@ -66,11 +77,11 @@ public class DomainLifecycle {
 
 	/** Records the target of a restore (RESTORING); 409 DOMAIN_EXISTS if the id is taken. */
 	@Transactional
-	public void restoring(int domid, GuestSpec spec, Cause cause) {
+	public void restoring(int domid, String host, GuestSpec spec, Cause cause) {
 		if (repository.existsById(domid)) {
 			throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
 		}
-		repository.save(Domain.restoring(domid, spec, properties.defaultRetention(), clock.instant(), cause));
+		repository.save(Domain.restoring(domid, host, spec, properties.defaultRetention(), clock.instant(), cause));
 	}
 
 	/** Forgets the target of a restore that failed (nothing of it is left in the hypervisor). */
@@ -79,13 +90,17 @@ public class DomainLifecycle {
 		repository.findById(domid).filter(d -> d.state() == DomainState.RESTORING).ifPresent(repository::delete);
 	}
 
-	/** Records a domain the hypervisor runs but the database did not know (adoption); false if it knew it. */
+	/**
+	 * Records a domain this instance's hypervisor runs but the database did not know (adoption), on
+	 * this instance's host; false if it knew it.
+	 */
 	@Transactional
 	public boolean adopt(int domid, GuestSpec spec, Cause cause) {
 		if (repository.existsById(domid)) {
 			return false;
 		}
-		repository.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant(), cause));
+		repository.save(Domain.running(domid, hosts.localName(), spec, properties.defaultRetention(), clock.instant(),
+				cause));
 		return true;
 	}
 
@@ -94,13 +109,25 @@ public class DomainLifecycle {
 		return repository.findAll().stream().map(DomainLifecycle::record).toList();
 	}
 
+	/**
+	 * Domains recorded before hosts existed are this instance's host's from now on (the first
+	 * instance to register takes them: a single-instance deployment keeps its domains).
+	 */
+	@EventListener
+	void onHostRegistered(HostEvents.HostRegistered registered) {
+		int claimed = repository.claimUnhosted(registered.name());
+		if (claimed > 0) {
+			log.info("Host {} takes the {} domains recorded before hosts existed", registered.name(), claimed);
+		}
+	}
+
 	@Transactional(readOnly = true)
 	public Optional<DomainViews.DomainRecord> find(int domid) {
 		return repository.findById(domid).map(DomainLifecycle::record);
 	}
 
 	private static DomainViews.DomainRecord record(Domain d) {
-		return new DomainViews.DomainRecord(d.domid(), d.name(), d.state(), d.spec(), d.suspendCheckpointId(),
+		return new DomainViews.DomainRecord(d.domid(), d.name(), d.host(), d.state(), d.spec(), d.suspendCheckpointId(),
 				d.checkpointRetention(), d.version());
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.xso.audit.Cause;
 import org.xso.audit.Principals;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.Hypervisor;
@@ -22,7 +23,8 @@ import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
- * Makes the database and the hypervisor agree at startup, after operation recovery: a RUNNING
+ * Makes the database and this instance's hypervisor agree at startup, after operation recovery, for
+ * the domains of the host this instance serves (another host's are its instance's): a RUNNING
  * domain the hypervisor no longer knows is created again from its stored config on its disks (and
  * an event says so); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
  * hypervisor runs that the database does not know is adopted. Domains under a lease are left to
@@ -43,8 +45,11 @@ public class DomainReconciler {
 
 	private final ApplicationEventPublisher events;
 
+	private final HostRegistry hosts;
+
 	DomainReconciler(Hypervisor hypervisor, DomainLifecycle lifecycle, DomainLeases leases,
-			DomainProperties properties, ApplicationEventPublisher events) {
+			DomainProperties properties, ApplicationEventPublisher events, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.hypervisor = hypervisor;
 		this.lifecycle = lifecycle;
 		this.leases = leases;
@@ -64,6 +69,9 @@ public class DomainReconciler {
 		Set<Integer> known = new HashSet<>();
 		for (DomainViews.DomainRecord d : lifecycle.all()) {
 			known.add(d.domid());
+			if (!hosts.servesHere(d.host())) {
+				continue; // another host's guest: its instance reconciles it
+			}
 			if (leases.find(d.domid()).isEmpty()) {
 				reconcile(d, guests.stream().filter(g -> g.domid().value() == d.domid()).findFirst());
 			}

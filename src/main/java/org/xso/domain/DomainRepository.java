@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface DomainRepository extends JpaRepository<Domain, Integer> {
@@ -13,5 +14,10 @@ interface DomainRepository extends JpaRepository<Domain, Integer> {
 
 	@Query("select d.domid from Domain d")
 	List<Integer> allIds();
+
+	/** Domains recorded before hosts existed become host {@code host}'s. */
+	@Modifying
+	@Query(value = "update domains set host_name = :host where host_name is null", nativeQuery = true)
+	int claimUnhosted(String host);
 
 }

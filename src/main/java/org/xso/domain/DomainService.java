@@ -18,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.audit.Cause;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.config.GuestConfig;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
@@ -55,9 +56,12 @@ public class DomainService {
 
 	private final ApplicationEventPublisher events;
 
+	private final HostRegistry hosts;
+
 	DomainService(DomainRepository domains, DomainLeases leases, DomainViewAssembler views,
 			CheckpointCatalog checkpoints, Hypervisor hypervisor, DomainProperties properties, TransactionTemplate tx,
-			Clock clock, ApplicationEventPublisher events) {
+			Clock clock, ApplicationEventPublisher events, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.domains = domains;
 		this.leases = leases;
 		this.views = views;
@@ -74,19 +78,20 @@ public class DomainService {
 		Sort byId = Sort.by("domid");
 		Pageable sorted = PageRequest.of(paging.getPageNumber(), paging.getPageSize(), byId);
 		var page = state == null ? domains.findAll(sorted) : domains.findByState(state, sorted);
-		Function<Integer, DomainViewAssembler.Live> live = views.liveAll();
-		return page.map(d -> views.view(d, live.apply(d.domid())));
+		Function<Domain, DomainViewAssembler.Live> live = views.liveAll();
+		return page.map(d -> views.view(d, live.apply(d)));
 	}
 
 	@Transactional(readOnly = true)
 	public DomainViews.DomainView get(int domid) {
-		return views.view(require(domid), views.live(domid));
+		Domain d = require(domid);
+		return views.view(d, views.live(d));
 	}
 
 	@Transactional(readOnly = true)
 	public DomainViews.DomainRecord record(int domid) {
 		Domain d = require(domid);
-		return new DomainViews.DomainRecord(d.domid(), d.name(), d.state(), d.spec(), d.suspendCheckpointId(),
+		return new DomainViews.DomainRecord(d.domid(), d.name(), d.host(), d.state(), d.spec(), d.suspendCheckpointId(),
 				d.checkpointRetention(), d.version());
 	}
 
@@ -103,6 +108,11 @@ public class DomainService {
 		for (int i = 0; i < spec.devices().size(); i++) {
 			DriverDomains.requireExisting(hypervisor, spec.devices().get(i), "/devices/" + i);
 		}
+		String host = hosts.localName();
+		if (!hosts.serving()) {
+			throw new ProblemException(ProblemCode.HOST_UNAVAILABLE, "this instance no longer serves host " + host
+					+ " (another instance registered it); create the guest through the instance serving it");
+		}
 		int domid = requested != 0 ? requested : lowestFreeDomid();
 		if (domains.existsById(domid)) {
 			throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
@@ -112,7 +122,7 @@ public class DomainService {
 			hypervisor.create(Optional.of(DomId.guest(domid)), spec, properties.connectTimeout());
 			try {
 				tx.executeWithoutResult(s -> domains
-					.save(Domain.running(domid, spec, properties.defaultRetention(), clock.instant(),
+					.save(Domain.running(domid, host, spec, properties.defaultRetention(), clock.instant(),
 							Cause.request(principal))));
 			}
 			catch (RuntimeException e) {
@@ -134,6 +144,7 @@ public class DomainService {
 		tx.executeWithoutResult(s -> {
 			Domain d = require(domid);
 			expected.check(Precondition.tag(d.version()));
+			requireLocal(d, "deleted");
 			leases.acquire(domid, null, "delete");
 		});
 		try {
@@ -177,7 +188,24 @@ public class DomainService {
 			domains.saveAndFlush(d);
 			checkpoints.enforceRetention(domid, keep, Cause.request(principal));
 		}
-		return views.view(d, views.live(domid));
+		return views.view(d, views.live(d));
+	}
+
+	/**
+	 * 409 DOMAIN_ON_OTHER_HOST unless this instance serves the domain's host: what calls the
+	 * hypervisor for a guest is done by the instance of the host it runs on.
+	 */
+	void requireLocal(Domain d, String what) {
+		if (!hosts.servesHere(d.host())) {
+			throw new ProblemException(ProblemCode.DOMAIN_ON_OTHER_HOST,
+					"domain " + d.domid() + " runs on host " + d.host() + ", not on " + hosts.localName()
+							+ " (this instance's): it is " + what + " through an instance serving host " + d.host());
+		}
+	}
+
+	/** {@link #requireLocal(Domain, String)} for domain {@code domid} (404 if there is none). */
+	public void requireLocal(int domid, String what) {
+		requireLocal(require(domid), what);
 	}
 
 	Domain require(int domid) {

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.config.DeviceConfig;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.GuestInfo;
@@ -33,7 +34,11 @@ class DomainViewAssembler {
 
 	private final CheckpointCatalog checkpoints;
 
-	DomainViewAssembler(Hypervisor hypervisor, DomainLeaseRepository leases, CheckpointCatalog checkpoints) {
+	private final HostRegistry hosts;
+
+	DomainViewAssembler(Hypervisor hypervisor, DomainLeaseRepository leases, CheckpointCatalog checkpoints,
+			HostRegistry hosts) {
+		this.hosts = hosts;
 		this.hypervisor = hypervisor;
 		this.leases = leases;
 		this.checkpoints = checkpoints;
@@ -53,25 +58,29 @@ class DomainViewAssembler {
 
 	}
 
-	Live live(int domid) {
+	/** The guest of {@code d} as its host's hypervisor shows it: UNKNOWN if that is another instance's host. */
+	Live live(Domain d) {
+		if (!hosts.servesHere(d.host())) {
+			return Live.UNKNOWN;
+		}
 		try {
-			return hypervisor.guest(DomId.guest(domid)).map(Live::of).orElse(Live.ABSENT);
+			return hypervisor.guest(DomId.guest(d.domid())).map(Live::of).orElse(Live.ABSENT);
 		}
 		catch (HypervisorException e) {
 			return Live.UNKNOWN;
 		}
 	}
 
-	/** Live views of all guests by domid; a domain missing from the map is absent. */
-	Function<Integer, Live> liveAll() {
+	/** Live views of all this host's guests: a domain of this host missing from the hypervisor is absent. */
+	Function<Domain, Live> liveAll() {
 		try {
 			Map<Integer, Live> all = hypervisor.guests()
 				.stream()
 				.collect(Collectors.toMap(g -> g.domid().value(), Live::of, (a, b) -> a));
-			return domid -> all.getOrDefault(domid, Live.ABSENT);
+			return d -> hosts.servesHere(d.host()) ? all.getOrDefault(d.domid(), Live.ABSENT) : Live.UNKNOWN;
 		}
 		catch (HypervisorException e) {
-			return domid -> Live.UNKNOWN;
+			return d -> Live.UNKNOWN;
 		}
 	}
 
@@ -82,7 +91,7 @@ class DomainViewAssembler {
 		}
 		LeaseRef lease = leases.findById(d.domid()).map(DomainLease::ref).orElse(null);
 		CheckpointViews.Usage usage = checkpoints.usage(d.domid());
-		return new DomainViews.DomainView(d.domid(), d.name(), d.spec().memoryMiB(), d.spec().vcpus(), d.state(),
+		return new DomainViews.DomainView(d.domid(), d.name(), d.host(), d.spec().memoryMiB(), d.spec().vcpus(), d.state(),
 				live.power(), d.stateReason(), devices, lease, d.suspendCheckpointId(),
 				new DomainViews.Storage(usage.checkpoints(), usage.bytes(), d.checkpointRetention()), d.createdAt(),
 				d.updatedAt(), d.version());

@@ -23,8 +23,10 @@ public final class DomainViews {
 	/**
 	 * A domain: persisted {@code state} and the hypervisor's live {@code powerState}, its devices,
 	 * the lease if an operation holds it, the checkpoint it resumes from, and its checkpoint storage.
+	 * The live parts come from the hypervisor of the host the domain is on: an instance serving another
+	 * host shows them UNKNOWN (the host's own instance answers them).
 	 */
-	public record DomainView(int domid, String name, int memoryMiB, int vcpus, DomainState state,
+	public record DomainView(int domid, String name, @Nullable String host, int memoryMiB, int vcpus, DomainState state,
 			HostState powerState, @Nullable String stateReason, List<DeviceView> devices, @Nullable LeaseRef lease,
 			@Nullable UUID suspendCheckpointId, Storage storage, Instant createdAt, Instant updatedAt, long version) {
 
@@ -62,7 +64,8 @@ public final class DomainViews {
 	}
 
 	/** What the operation module needs to know about a domain. */
-	public record DomainRecord(int domid, String name, DomainState state, org.xso.hypervisor.GuestSpec spec,
+	public record DomainRecord(int domid, String name, @Nullable String host, DomainState state,
+			org.xso.hypervisor.GuestSpec spec,
 			@Nullable UUID suspendCheckpointId, int checkpointRetention, long version) {
 
 		public String etag() {

@@ -44,7 +44,7 @@ public class SimulatorService {
 	}
 
 	public SimulatorRequests.WorkloadStatus workload(int domid) {
-		domains.record(domid);
+		domains.requireLocal(domid, "given its workload");
 		return new SimulatorRequests.WorkloadStatus(domid, call(s -> s.workloadRunning(DomId.guest(domid))));
 	}
 
@@ -59,6 +59,7 @@ public class SimulatorService {
 			spec(c);
 		}
 		DomainViews.DomainRecord d = domains.record(domid);
+		domains.requireLocal(domid, "given its workload");
 		if (c.action() == SimulatorRequests.WorkloadAction.STOP) {
 			call(s -> {
 				s.stopWorkload(DomId.guest(domid));
@@ -89,7 +90,7 @@ public class SimulatorService {
 	}
 
 	public SimulatorRequests.VerifyResult verify(int domid, SimulatorRequests.VerifyRequest request) {
-		domains.record(domid);
+		domains.requireLocal(domid, "verified");
 		int timeoutMs = request.timeoutMs() == null ? 10_000 : request.timeoutMs();
 		if (timeoutMs < 1 || timeoutMs > 600_000) {
 			throw ProblemException.invalid(Violation.of("/timeoutMs", "must be 1..600000: " + timeoutMs));
@@ -101,7 +102,7 @@ public class SimulatorService {
 	public void inject(SimulatorRequests.Fault f) {
 		SimulatorFaults.validate(f);
 		if (f.domid() != null) {
-			domains.record(f.domid());
+			domains.requireLocal(f.domid(), "given faults");
 		}
 		call(s -> {
 			SimulatorFaults.apply(s, f);

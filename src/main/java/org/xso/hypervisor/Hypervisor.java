@@ -60,6 +60,14 @@ public interface Hypervisor {
 	 */
 	String kind();
 
+	/**
+	 * What this adapter can say of the hypervisor it drives (its version, for the fleet's host
+	 * registry and a checkpoint's compatibility); the adapter's kind alone where it knows no more.
+	 */
+	default String version() {
+		return kind();
+	}
+
 	List<GuestInfo> guests();
 
 	Optional<GuestInfo> guest(DomId domid);

@@ -14,6 +14,11 @@ public enum ProblemCode {
 	DEVICE_NOT_FOUND,
 	CHECKPOINT_NOT_FOUND,
 	OPERATION_NOT_FOUND,
+	HOST_NOT_FOUND,
+	/** The host that runs the domain's operations is down or stopped; the detail names it. */
+	HOST_UNAVAILABLE,
+	/** The change is made by the instance serving the domain's host; the detail names the host. */
+	DOMAIN_ON_OTHER_HOST,
 	/** Another operation holds the domain's lease; {@link Problem#lease()} names it. */
 	DOMAIN_BUSY,
 	/** The domain is not in a power state that allows the command (e.g. resume of a running guest). */

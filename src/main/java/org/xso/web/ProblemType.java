@@ -43,6 +43,11 @@ public enum ProblemType {
 	DEVICE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such device"),
 	CHECKPOINT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such checkpoint"),
 	OPERATION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such operation"),
+	HOST_NOT_FOUND(HttpStatus.NOT_FOUND, "Host not found"),
+	/** The host that runs the domain's operations is down or stopped; the detail names it. */
+	HOST_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The domain's host is not available"),
+	/** A synchronous change of a guest is made by the instance serving its host; the detail names it. */
+	DOMAIN_ON_OTHER_HOST(HttpStatus.CONFLICT, "The domain runs on another host"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed on this resource"),
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported request media type"),

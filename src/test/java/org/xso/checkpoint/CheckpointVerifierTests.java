@@ -84,7 +84,7 @@ class CheckpointVerifierTests {
 	@Test
 	void refusesAFormatVersionItDoesNotRead() {
 		Stored s = store(saved);
-		s.checkpoint().stamp(SavedDomain.FORMAT_VERSION + 1, "fake", 1);
+		s.checkpoint().stamp(SavedDomain.FORMAT_VERSION + 1, "fake", 1, "local");
 		CheckpointVerifier.Result r = verifier.verify(s.checkpoint(), s.memory());
 		assertThat(r.integrity().formatSupported()).isFalse();
 		assertThat(r.image()).isNull();
@@ -98,7 +98,8 @@ class CheckpointVerifierTests {
 		CheckpointImageRepository images = mock(CheckpointImageRepository.class);
 		CheckpointStore store = new CheckpointStore(checkpoints, images, new CheckpointVerifier(),
 				mock(ApplicationEventPublisher.class), JsonMapper.builder().build(),
-				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), new FakeHypervisor());
+				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), new FakeHypervisor(),
+				new org.xso.host.HostProperties("local", java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10)));
 		store.save(saved, new Checkpoint.Header(1, CheckpointKind.SUSPEND, UUID.randomUUID(),
 				SuspendStrategy.SHADOW_REPLAY, "test"), "alice");
 		ArgumentCaptor<Checkpoint> c = ArgumentCaptor.forClass(Checkpoint.class);

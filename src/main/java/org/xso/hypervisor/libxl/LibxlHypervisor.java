@@ -158,6 +158,12 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		return "libxl";
 	}
 
+	/** Xen's version as dom0's kernel shows it ({@code /sys/hypervisor/version}), e.g. "Xen 4.17.5". */
+	@Override
+	public String version() {
+		return HypervisorVersion.read(java.nio.file.Path.of("/sys/hypervisor"));
+	}
+
 	@Override
 	public List<GuestInfo> guests() {
 		return link().guests().all();

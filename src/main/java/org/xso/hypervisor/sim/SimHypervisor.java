@@ -91,6 +91,12 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		return ADAPTER;
 	}
 
+	/** The simulated host models Xen 4.17's interfaces (its ring and grant ABI, xenstore, the split drivers). */
+	@Override
+	public String version() {
+		return "simulated Xen 4.17";
+	}
+
 	@Override
 	public List<GuestInfo> guests() {
 		return host.guests().stream().map(this::info).sorted((a, b) -> a.domid().compareTo(b.domid())).toList();

@@ -80,6 +80,10 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	@Column(length = 128)
 	private @Nullable String owner;
 
+	/** The host whose instance runs it (null only in rows older than hosts, until one is claimed). */
+	@Column(name = "host_name", length = 63, updatable = false)
+	private @Nullable String hostName;
+
 	@Column(nullable = false)
 	private int attempts;
 
@@ -130,9 +134,10 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.createdAt = Instant.EPOCH;
 	}
 
-	Operation(UUID id, OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId,
-			String requestedBy, Instant now) {
+	Operation(UUID id, OperationKind kind, int domid, String host, OperationParams params,
+			@Nullable UUID checkpointId, String requestedBy, Instant now) {
 		this.id = id;
+		this.hostName = host;
 		this.kind = kind;
 		this.domid = domid;
 		this.requesters = Requesters.of(requestedBy);
@@ -164,6 +169,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		c.cancelRequested = cancelRequested;
 		c.requesters = requesters;
 		c.owner = owner;
+		c.hostName = hostName;
 		c.attempts = attempts;
 		c.recoveryNote = recoveryNote;
 		c.error = error;
@@ -174,6 +180,12 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		c.phases = phases;
 		c.devices = devices;
 		return c;
+	}
+
+	/** Accepted for another instance to run: PENDING, assigned to {@code instance}, which claims it. */
+	void assign(String instance) {
+		require(OperationState.PENDING, "assign");
+		this.owner = instance;
 	}
 
 	/** PENDING → RUNNING on a worker of {@code owner}. */
@@ -348,6 +360,8 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	boolean cancelRequested() { return cancelRequested; }
 
 	@Nullable String owner() { return owner; }
+
+	@Nullable String host() { return hostName; }
 
 	int attempts() { return attempts; }
 

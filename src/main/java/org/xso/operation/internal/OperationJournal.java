@@ -22,7 +22,7 @@ import org.xso.audit.Cause;
 import org.xso.checkpoint.Checkpoint;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
-import org.xso.domain.InstanceId;
+import org.xso.host.InstanceId;
 import org.xso.events.OperationEvents;
 import org.xso.hypervisor.Capture;
 import org.xso.hypervisor.HypervisorException;
@@ -90,9 +90,13 @@ class OperationJournal {
 
 	private final Clock clock;
 
+	private final HostChannels channels;
+
 	OperationJournal(OperationRepository operations, OperationRows rows, OperationEpochRepository epochs,
 			CheckpointStore store, ApplicationEventPublisher events, OperationViewMapper views, LiveOperations live,
-			EntityManager entities, InstanceId instance, OperationProperties properties, Clock clock) {
+			EntityManager entities, InstanceId instance, OperationProperties properties, Clock clock,
+			HostChannels channels) {
+		this.channels = channels;
 		this.operations = operations;
 		this.rows = rows;
 		this.epochs = epochs;
@@ -114,13 +118,13 @@ class OperationJournal {
 	Optional<OperationRun> load(UUID id) {
 		return operations.findById(id).filter(op -> !op.state().isTerminal()).map(op -> {
 			entities.detach(op); // written by OperationRows only: JPA must not flush it too
-			return run(op);
+			return new OperationRun(op, OperationTicket.of(op, properties.defaultQuiesceTimeout()), false);
 		});
 	}
 
-	/** A run of {@code op}, as accepted (never written since) or as loaded. */
+	/** A run of {@code op} as this instance accepted it (never written since). */
 	OperationRun run(Operation op) {
-		return new OperationRun(op, OperationTicket.of(op, properties.defaultQuiesceTimeout()));
+		return new OperationRun(op, OperationTicket.of(op, properties.defaultQuiesceTimeout()), true);
 	}
 
 	// in memory: shown here, not written
@@ -229,7 +233,7 @@ class OperationJournal {
 		UUID checkpoint = requireCheckpoint(op);
 		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestSuspended(op.id(), op.domid(), checkpoint, op.cause()));
-		ended(op);
+		ended(run, op);
 	}
 
 	/** SUCCEEDED after a live checkpoint; retention applied; lease released. */
@@ -238,7 +242,7 @@ class OperationJournal {
 		Operation op = next(run, recoveryNote);
 		succeed(run, op);
 		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), requireCheckpoint(op), op.cause()));
-		ended(op);
+		ended(run, op);
 	}
 
 	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
@@ -253,7 +257,7 @@ class OperationJournal {
 		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestResumed(op.id(), op.domid(), op.checkpointId(),
 				op.kind() == OperationKind.RESUME, op.cause()));
-		ended(op);
+		ended(run, op);
 	}
 
 	/**
@@ -286,7 +290,7 @@ class OperationJournal {
 	void succeeded(OperationRun run) {
 		Operation op = run.op().copy();
 		succeed(run, op);
-		ended(op);
+		ended(run, op);
 	}
 
 	/**
@@ -320,7 +324,7 @@ class OperationJournal {
 		}
 		op.fail(end, outcome(op.id(), problem), compensated, clock.instant());
 		write(run, op);
-		ended(op);
+		ended(run, op);
 	}
 
 	private static void logCause(UUID id, OperationState end, ProblemException problem) {
@@ -458,11 +462,14 @@ class OperationJournal {
 	}
 
 	/**
-	 * Last of an operation's end: waiting requests are answered with it as recorded (and this
-	 * instance stops showing it from memory), and the domain's lease goes (the domain module releases
-	 * it).
+	 * Last of an operation's end: waiting requests are answered with it as recorded (here, and on
+	 * the instance that accepted it if that is another), this instance stops showing it from memory,
+	 * and the domain's lease goes (the domain module releases it).
 	 */
-	private void ended(Operation op) {
+	private void ended(OperationRun run, Operation op) {
+		if (!run.acceptedHere()) {
+			channels.ended(op.id()); // a request on the instance that accepted it may be waiting
+		}
 		events.publishEvent(new OperationFinished(views.map(op)));
 		events.publishEvent(new OperationEvents.OperationEnded(op.id(), op.domid()));
 	}

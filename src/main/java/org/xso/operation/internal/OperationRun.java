@@ -10,11 +10,22 @@ final class OperationRun {
 
 	private final OperationTicket ticket;
 
+	private final boolean acceptedHere;
+
 	private Operation op;
 
-	OperationRun(Operation op, OperationTicket ticket) {
+	OperationRun(Operation op, OperationTicket ticket, boolean acceptedHere) {
 		this.op = op;
 		this.ticket = ticket;
+		this.acceptedHere = acceptedHere;
+	}
+
+	/**
+	 * Whether this instance accepted it (the worker took it as the request recorded it) rather than
+	 * claiming it from its row (assigned by another instance, or left by a stopped one).
+	 */
+	boolean acceptedHere() {
+		return acceptedHere;
 	}
 
 	OperationTicket ticket() {

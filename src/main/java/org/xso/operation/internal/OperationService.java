@@ -13,6 +13,7 @@ import org.xso.domain.DomainLifecycle;
 import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
@@ -52,9 +53,12 @@ class OperationService implements Operations {
 
 	private final Hypervisor hypervisor;
 
+	private final HostRegistry hosts;
+
 	OperationService(OperationSubmitter submitter, DomainService domains, DomainLifecycle lifecycle,
 			CheckpointCatalog catalog, CheckpointStore store, OperationProperties properties,
-			Cancellation cancellation, Hypervisor hypervisor) {
+			Cancellation cancellation, Hypervisor hypervisor, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.submitter = submitter;
 		this.domains = domains;
 		this.lifecycle = lifecycle;
@@ -90,8 +94,8 @@ class OperationService implements Operations {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		String signature = kind + "|" + domid + "|" + strategy + "|" + quiesce + "|" + deadline;
 		return submitter.submit(kind, domid, signature, key, requestedBy, id -> {
-			running(kind, domid, id, expected);
-			return new OperationSubmitter.Draft(kind, domid,
+			DomainViews.DomainRecord d = running(kind, domid, id, expected);
+			return new OperationSubmitter.Draft(kind, domid, host(d),
 					OperationParams.quiesce(domid, strategy, quiesce, deadline), null, true);
 		});
 	}
@@ -119,8 +123,8 @@ class OperationService implements Operations {
 		String signature = "PERIODIC|" + domid + "|" + strategy + "|" + interval + "|" + count + "|" + quiesce + "|"
 				+ epochDeadline + "|" + outputCommit;
 		return submitter.submit(OperationKind.PERIODIC_CHECKPOINT, domid, signature, key, requestedBy, id -> {
-			running(OperationKind.PERIODIC_CHECKPOINT, domid, id, expected);
-			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid,
+			DomainViews.DomainRecord d = running(OperationKind.PERIODIC_CHECKPOINT, domid, id, expected);
+			return new OperationSubmitter.Draft(OperationKind.PERIODIC_CHECKPOINT, domid, host(d),
 					OperationParams.periodic(domid, strategy, quiesce, epochDeadline, interval, count, outputCommit), null,
 					true);
 		});
@@ -140,7 +144,7 @@ class OperationService implements Operations {
 			}
 			UUID checkpoint = resumable(d, r.checkpointId());
 			SavedDomain image = store.loadVerified(checkpoint);
-			return new OperationSubmitter.Draft(OperationKind.RESUME, domid,
+			return new OperationSubmitter.Draft(OperationKind.RESUME, domid, host(d),
 					OperationParams.resume(domid, deadline), checkpoint, true, image);
 		});
 	}
@@ -162,8 +166,10 @@ class OperationService implements Operations {
 			if (!domains.free(domid)) {
 				throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
 			}
-			lifecycle.restoring(domid, image.config(), Cause.request(requestedBy));
-			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid,
+			// restored on the host that holds the checkpoint's disks
+			String host = c.host() != null ? c.host() : hosts.localName();
+			lifecycle.restoring(domid, host, image.config(), Cause.request(requestedBy));
+			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid, host,
 					OperationParams.resume(c.domid(), deadline), checkpointId, false,
 					image);
 		});
@@ -184,13 +190,19 @@ class OperationService implements Operations {
 		return checkpoint;
 	}
 
-	private void running(OperationKind kind, int domid, UUID id, Precondition expected) {
+	private DomainViews.DomainRecord running(OperationKind kind, int domid, UUID id, Precondition expected) {
 		DomainViews.DomainRecord d = leased(kind, domid, id);
 		expected.check(d.etag());
 		if (d.state() != DomainState.RUNNING) {
 			throw new ProblemException(ProblemCode.BAD_POWER_STATE,
 					"domain " + domid + " is " + d.state() + "; only a RUNNING domain can be quiesced");
 		}
+		return d;
+	}
+
+	/** The host whose instance runs an operation on {@code d}: the domain's. */
+	private String host(DomainViews.DomainRecord d) {
+		return d.host() != null ? d.host() : hosts.localName();
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.domain.DomainLeases;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.operation.OperationKind;
@@ -22,7 +23,9 @@ import org.xso.problem.ProblemException;
 /**
  * Accepts an operation: in one transaction it returns the operation an Idempotency-Key already
  * started, or checks the request, takes the domain's lease and records the operation PENDING with
- * the principal that requested it; after the commit a worker runs it. A request that fails any
+ * the principal that requested it; after the commit a worker runs it. An operation on a guest of
+ * another host is assigned to the instance serving that host (503 HOST_UNAVAILABLE if none does),
+ * the lease with it, and that instance is told to claim it ({@link HostQueue}). A request that fails any
  * check changes nothing. A repeat returns the operation as the first request recorded it, whoever
  * repeats it: its {@code requestedBy} stays the first caller's.
  */
@@ -45,9 +48,15 @@ class OperationSubmitter {
 
 	private final Clock clock;
 
+	private final HostRegistry hosts;
+
+	private final HostChannels channels;
+
 	OperationSubmitter(OperationRepository operations, DomainLeases leases,
 			OperationExecutor executor, OperationViewMapper views, TransactionTemplate tx, VerifiedImages images,
-			LiveOperations live, Clock clock) {
+			LiveOperations live, Clock clock, HostRegistry hosts, HostChannels channels) {
+		this.hosts = hosts;
+		this.channels = channels;
 		this.live = live;
 		this.operations = operations;
 		this.leases = leases;
@@ -63,11 +72,12 @@ class OperationSubmitter {
 	 * (so what they read cannot change before the commit), otherwise the lease is taken after them
 	 * (a restore, whose checks create the domain).
 	 */
-	record Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId, boolean leased,
-			@Nullable SavedDomain verified) {
+	record Draft(OperationKind kind, int domid, String host, OperationParams params, @Nullable UUID checkpointId,
+			boolean leased, @Nullable SavedDomain verified) {
 
-		Draft(OperationKind kind, int domid, OperationParams params, @Nullable UUID checkpointId, boolean leased) {
-			this(kind, domid, params, checkpointId, leased, null);
+		Draft(OperationKind kind, int domid, String host, OperationParams params, @Nullable UUID checkpointId,
+				boolean leased) {
+			this(kind, domid, host, params, checkpointId, leased, null);
 		}
 
 	}
@@ -91,15 +101,30 @@ class OperationSubmitter {
 				}
 				UUID id = UUID.randomUUID();
 				Draft draft = prepare.apply(id);
-				executor.requireCapacity(kind);
-				Operation op = new Operation(id, kind, draft.domid(), draft.params().keyed(key, hash),
+				Operation op = new Operation(id, kind, draft.domid(), draft.host(), draft.params().keyed(key, hash),
 						draft.checkpointId(), requestedBy, clock.instant());
-				if (!draft.leased()) {
-					lease(kind, draft.domid(), id);
+				boolean here = hosts.servesHere(draft.host());
+				if (here) {
+					executor.requireCapacity(kind);
+					if (!draft.leased()) {
+						lease(kind, draft.domid(), id);
+					}
+				}
+				else {
+					// the host's instance runs it: assigned to it, with the domain's lease, and told at the commit
+					String runner = hosts.requireUp(draft.host(), "domain " + draft.domid()).instanceId();
+					op.assign(runner);
+					if (draft.leased()) {
+						leases.handOver(draft.domid(), id, runner);
+					}
+					else {
+						leases.acquire(draft.domid(), id, kind.name().toLowerCase(java.util.Locale.ROOT), runner);
+					}
+					channels.assigned(draft.host());
 				}
 				operations.saveAndFlush(op);
 				// the answer is the operation as recorded: PENDING (no second read after the commit)
-				return new Accepted(op.id(), false, views.map(op), draft.verified(), op);
+				return new Accepted(op.id(), false, views.map(op), here ? draft.verified() : null, here ? op : null);
 			});
 		}
 		catch (ProblemException | DataIntegrityViolationException e) {
@@ -121,6 +146,9 @@ class OperationSubmitter {
 			images.hold(accepted.id(), accepted.verified());
 		}
 		OperationViews.OperationView view = Objects.requireNonNull(accepted.view());
+		if (accepted.recorded() == null) {
+			return new Submitted(view, false); // another host's instance claims it
+		}
 		live.queued(view);
 		// the worker takes the operation as it was recorded, detached since the commit and no longer
 		// touched here

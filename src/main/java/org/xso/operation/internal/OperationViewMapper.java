@@ -60,7 +60,7 @@ class OperationViewMapper {
 				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
 				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
 				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
-				periodic(op), op.error(), op.owner(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
+				periodic(op), op.error(), op.owner(), op.host(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
 	}
 
@@ -69,7 +69,7 @@ class OperationViewMapper {
 		return new OperationViews.OperationView(v.id(), v.kind(), v.domid(), v.sourceDomid(), v.requestedBy(),
 				v.state(), v.phase(), false, true, by, v.progress(), v.strategy(), v.quiesceTimeoutMs(),
 				v.deadlineMs(), v.deadlineAt(), v.checkpointId(), v.phases(), v.devices(), v.periodic(), v.error(),
-				v.owner(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
+				v.owner(), v.host(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
 				v.durationMs());
 	}
 

@@ -38,6 +38,9 @@ class OperationWaiters {
 	/** How many ended operations are kept for requests that arrive just after the end. */
 	private static final int RECENT = 1024;
 
+	/** How often a wait for an operation running on another instance reads its row. */
+	private static final Duration ELSEWHERE_POLL = Duration.ofSeconds(1);
+
 	private final Map<UUID, Set<CompletableFuture<OperationViews.OperationView>>> waiting = new ConcurrentHashMap<>();
 
 	private final Map<UUID, OperationViews.OperationView> finished = new LinkedHashMap<>(RECENT, 0.75f, false) {
@@ -70,13 +73,25 @@ class OperationWaiters {
 			if (done != null) {
 				return done;
 			}
-			if (!executor.tracks(id)) {
+			if (executor.tracks(id)) {
+				return ended.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			// elsewhere: its end is notified here (PostgreSQL) when this instance accepted it; the row
+			// is read again every second for an end no one notifies
+			long until = System.nanoTime() + wait.toNanos();
+			while (true) {
 				OperationViews.OperationView now = read.get();
-				if (now.state().isTerminal()) {
+				long left = until - System.nanoTime();
+				if (now.state().isTerminal() || left <= 0) {
 					return now;
 				}
+				try {
+					return ended.get(Math.min(left, ELSEWHERE_POLL.toNanos()), TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException slice) {
+					// read it again
+				}
 			}
-			return ended.get(wait.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException e) {
 			return read.get(); // the wait ran out: the operation as it is
@@ -100,6 +115,22 @@ class OperationWaiters {
 		live.forget(view.id()); // from now on its row is what it is
 		synchronized (finished) {
 			finished.put(view.id(), view);
+		}
+		Set<CompletableFuture<OperationViews.OperationView>> set = waiting.get(view.id());
+		if (set != null) {
+			set.forEach(f -> f.complete(view));
+		}
+	}
+
+	/** Whether a request here waits for operation {@code id}. */
+	boolean waitsFor(UUID id) {
+		return waiting.containsKey(id);
+	}
+
+	/** Operation {@code view} ended on another instance: the requests here waiting for it get it. */
+	void endedElsewhere(OperationViews.OperationView view) {
+		if (!view.state().isTerminal()) {
+			return;
 		}
 		Set<CompletableFuture<OperationViews.OperationView>> set = waiting.get(view.id());
 		if (set != null) {

@@ -9,9 +9,11 @@ import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointStorage;
 import org.xso.domain.DemoGuests;
 import org.xso.domain.DomainReconciler;
+import org.xso.host.HostRegistry;
 
 /**
- * At startup, in this order: decide the operations a stopped instance left and bring their guests
+ * At startup, in this order: register the host this instance serves (taking the fleet's rows
+ * recorded before hosts existed), decide the operations a stopped instance left and bring their guests
  * back, reconcile every other domain with the hypervisor (re-creating running guests it no longer
  * knows from their disks), release checkpoint storage no stored checkpoint references, run what
  * recovery requeued, then create the demo guests if they are enabled.
@@ -28,8 +30,11 @@ class StartupSequence implements ApplicationRunner {
 
 	private final CheckpointStorage storage;
 
+	private final HostRegistry hosts;
+
 	StartupSequence(OperationRecovery recovery, DomainReconciler reconciler, CheckpointStorage storage,
-			DemoGuests demo) {
+			DemoGuests demo, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.recovery = recovery;
 		this.reconciler = reconciler;
 		this.storage = storage;
@@ -38,6 +43,7 @@ class StartupSequence implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
+		hosts.register();
 		List<OperationRecovery.ToRun> toRun = recovery.decideAtStartup();
 		reconciler.reconcile();
 		// every interrupted operation is decided and none runs yet: no save is in progress

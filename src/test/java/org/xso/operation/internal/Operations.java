@@ -15,7 +15,7 @@ final class Operations {
 	private final Operation op;
 
 	private Operations(OperationKind kind) {
-		this.op = new Operation(UUID.randomUUID(), kind, 1,
+		this.op = new Operation(UUID.randomUUID(), kind, 1, "local",
 				OperationParams.quiesce(1, SuspendStrategy.SHADOW_REPLAY, 5_000L, 60_000), null,
 				"alice", T0);
 	}

@@ -52,7 +52,7 @@ class SubmissionRaceTests extends IntegrationTest {
 	void acceptsARequestWhoseDraftLeavesTheLeaseToTheSubmitter() throws Exception {
 		createDomain(1);
 		Submitted s = submitter.submit(OperationKind.CHECKPOINT, 1, "calm", null, "alice",
-				id -> new OperationSubmitter.Draft(OperationKind.CHECKPOINT, 1,
+				id -> new OperationSubmitter.Draft(OperationKind.CHECKPOINT, 1, "local",
 						OperationParams.quiesce(1, SuspendStrategy.SHADOW_REPLAY, 1000L, 30_000L),
 						null, false));
 		assertThat(awaitOperation(s.operation().id().toString(), "SUCCEEDED", "FAILED", "ROLLED_BACK").get("state")

@@ -1,4 +1,4 @@
-package org.xso.domain;
+package org.xso.host;
 
 import java.util.UUID;
 

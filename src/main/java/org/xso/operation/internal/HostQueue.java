@@ -1,0 +1,202 @@
+package org.xso.operation.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.xso.host.HostRegistry;
+import org.xso.host.InstanceId;
+import org.xso.operation.OperationKind;
+import org.xso.text.SafeText;
+
+/**
+ * Operations accepted by another instance for the host this one serves. The accepting instance
+ * records the operation PENDING, assigned to this instance (its {@code owner}, and the domain's
+ * lease), and notifies the host's channel in the same transaction; this instance claims what is
+ * assigned to it ({@code FOR UPDATE SKIP LOCKED}, so a sweep never waits for one in progress) and
+ * runs it on its workers. On PostgreSQL the notification ({@code LISTEN/NOTIFY}, delivered at the
+ * commit) wakes the claim within milliseconds; a sweep every {@code xso.operations.recovery-interval}
+ * also finds what a notification missed (a listener reconnecting). The end of an operation
+ * accepted elsewhere is notified back, so a request waiting for it there is answered at once.
+ *
+ * <p>
+ * Threads: the listener thread alone holds its connection; {@link #sweep} runs on it and on the
+ * scheduler, and dispatching twice is harmless (the executor tracks what it runs).
+ */
+@Component
+class HostQueue implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(HostQueue.class);
+
+	/** Operations claimed per sweep transaction; a sweep goes on while batches come back full. */
+	private static final int BATCH = 64;
+
+	private final DataSource dataSource;
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate tx;
+
+	private final HostRegistry hosts;
+
+	private final InstanceId instance;
+
+	private final OperationExecutor executor;
+
+	private final OperationWaiters waiters;
+
+	private final OperationViewMapper views;
+
+	private final Duration interval;
+
+	private final HostChannels channels;
+
+	private volatile boolean running;
+
+	private volatile Thread listener;
+
+	HostQueue(DataSource dataSource, JdbcTemplate jdbc, TransactionTemplate tx, HostRegistry hosts,
+			InstanceId instance, OperationExecutor executor, OperationWaiters waiters, OperationViewMapper views,
+			OperationProperties properties, HostChannels channels) {
+		this.channels = channels;
+		this.dataSource = dataSource;
+		this.jdbc = JdbcClient.create(jdbc);
+		this.tx = tx;
+		this.hosts = hosts;
+		this.instance = instance;
+		this.executor = executor;
+		this.waiters = waiters;
+		this.views = views;
+		this.interval = properties.recoveryInterval();
+	}
+
+	/** Claims and runs what is assigned to this instance on its host. */
+	@Scheduled(fixedDelayString = "${xso.operations.recovery-interval:PT5S}",
+			initialDelayString = "${xso.operations.recovery-interval:PT5S}")
+	void sweep() {
+		if (!hosts.serving()) {
+			return;
+		}
+		try {
+			List<Claimed> claimed;
+			do {
+				claimed = tx.execute(s -> jdbc
+					.sql("SELECT id, kind FROM operations WHERE host_name = :host AND state = 'PENDING'"
+							+ " AND owner = :instance ORDER BY created_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
+					.param("host", hosts.localName())
+					.param("instance", instance.value())
+					.query((rs, n) -> new Claimed(rs.getObject("id", UUID.class),
+							OperationKind.valueOf(rs.getString("kind"))))
+					.list());
+				claimed.forEach(c -> executor.dispatch(c.id(), c.kind()));
+			}
+			while (claimed != null && claimed.size() == BATCH && !allTracked(claimed));
+		}
+		catch (RuntimeException e) {
+			log.warn("Could not claim the operations of host {}: {}", SafeText.quote(hosts.localName()),
+					SafeText.escape(e.getMessage()));
+		}
+	}
+
+	private boolean allTracked(List<Claimed> claimed) {
+		return claimed.stream().allMatch(c -> executor.tracks(c.id()));
+	}
+
+	private record Claimed(UUID id, OperationKind kind) {
+	}
+
+	@Override
+	public void start() {
+		running = true;
+		if (channels.enabled()) {
+			Thread t = new Thread(this::listen, "xso-host-queue");
+			t.setDaemon(true);
+			listener = t;
+			t.start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		Thread t = listener;
+		if (t != null) {
+			t.interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	private void listen() {
+		while (running) {
+			try (Connection c = dataSource.getConnection()) {
+				c.setAutoCommit(true);
+				try (Statement s = c.createStatement()) {
+					s.execute("LISTEN " + HostChannels.ASSIGNED);
+					s.execute("LISTEN " + HostChannels.ENDED);
+				}
+				PGConnection pg = c.unwrap(PGConnection.class);
+				sweep(); // what was assigned while nobody listened
+				while (running) {
+					PGNotification[] got = pg.getNotifications((int) interval.toMillis());
+					boolean assigned = false;
+					for (PGNotification n : got == null ? new PGNotification[0] : got) {
+						if (HostChannels.ASSIGNED.equals(n.getName())) {
+							assigned |= hosts.localName().equals(n.getParameter());
+						}
+						else if (HostChannels.ENDED.equals(n.getName())) {
+							ended(n.getParameter());
+						}
+					}
+					if (assigned) {
+						sweep();
+					}
+				}
+			}
+			catch (SQLException | RuntimeException e) {
+				if (!running) {
+					return;
+				}
+				log.warn("Host queue listener lost its connection ({}); listening again in 1 s",
+						SafeText.escape(e.getMessage()));
+				try {
+					Thread.sleep(1000);
+				}
+				catch (InterruptedException stop) {
+					return;
+				}
+			}
+		}
+	}
+
+	private void ended(String payload) {
+		try {
+			UUID id = UUID.fromString(payload);
+			if (waiters.waitsFor(id)) {
+				waiters.endedElsewhere(views.read(id));
+			}
+		}
+		catch (RuntimeException e) {
+			log.debug("Ignored an operation-ended notification {}: {}", SafeText.quote(payload), e.getMessage());
+		}
+	}
+
+}
