@@ -155,9 +155,13 @@ public class HostRegistry implements DisposableBean {
 		return properties.name();
 	}
 
-	/** Whether this instance serves host {@code name} (it is its own and no other instance took it over). */
+	/**
+	 * Whether this instance serves host {@code name} (it is its own and no other instance took it
+	 * over). A row written before hosts existed names none: it is this instance's, as registration
+	 * claims such rows for the host that registers first.
+	 */
 	public boolean servesHere(@Nullable String name) {
-		return properties.name().equals(name) && !fenced.get();
+		return (name == null || properties.name().equals(name)) && !fenced.get();
 	}
 
 	/** Whether this instance serves its host (registered, not fenced). */

@@ -142,6 +142,7 @@ class AccessControlTests extends IntegrationTest {
 			.replace("{domid}", "1")
 			.replace("{type}", "vbd")
 			.replace("{devid}", "51712")
+			.replace("{name}", "local")
 			.replace("{id}", UUID.randomUUID().toString());
 		if (path.equals("/api/v1/events")) {
 			path += "?follow=false";

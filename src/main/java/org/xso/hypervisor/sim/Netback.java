@@ -221,6 +221,14 @@ final class Netback extends Backend {
 	}
 
 	/**
+	 * Whether transmit requests wait on the ring unconsumed (what a stalled backend leaves; a fault's
+	 * effect, for tests and diagnostics). A message: it answers after whatever this backend was doing.
+	 */
+	CompletableFuture<Boolean> transmitsWaiting() {
+		return CompletableFuture.supplyAsync(() -> txRing != null && txRing.hasUnconsumedRequests(), executor);
+	}
+
+	/**
 	 * A capture was taken (the guest is paused): what the guest transmitted so far belongs to it.
 	 * Returns the barrier that {@link #releaseOutput} names, or 0 when no output is held. A message.
 	 */

@@ -125,13 +125,16 @@ class NetQuiesceTest {
 		assertThat(c.duplicated()).isZero();
 	}
 
-	/** Runs traffic, then stalls the backend until transmits wait on the tx ring. */
+	/** Runs traffic, then stalls the backend until transmits wait on its tx ring, unconsumed. */
 	private NetWorkload trafficThenStalledBackend(SimGuest g, Netfront nf) {
 		NetWorkload w = g.netWorkload(NetFixture.VIF0);
 		w.start(NetFixture.window(32));
 		NetFixture.receiveMore(w, 100);
 		net.host.faults.setStalled(g.domid(), true);
-		NetFixture.await().until(() -> net.onFrontend(nf, nf::outstanding) > 0);
+		// the stall has taken effect once requests wait on the ring unconsumed: a transmit pass the
+		// backend began before the stall may still consume (and answer) what was outstanding then
+		Netback netback = (Netback) net.host.backends.driver(g.domid(), NetFixture.VIF0).orElseThrow();
+		NetFixture.await().until(() -> netback.transmitsWaiting().get(10, java.util.concurrent.TimeUnit.SECONDS));
 		return w;
 	}
 

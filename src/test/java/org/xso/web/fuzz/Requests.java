@@ -225,6 +225,18 @@ final class Requests {
 				.ofMaxLength(63);
 			generated = Combinators.combine(first, rest).as(String::concat);
 		}
+		else if (pattern.equals("^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$")) {
+			// a host's name: the one these tests' instance serves, or any other of the pattern
+			Arbitrary<String> inner = Arbitraries.strings()
+				.withCharRange('a', 'z')
+				.withCharRange('0', '9')
+				.withChars(".-")
+				.ofMinLength(0)
+				.ofMaxLength(61);
+			Arbitrary<String> edge = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').ofLength(1);
+			generated = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of("local")),
+					Tuple.of(2, Combinators.combine(edge, inner, edge).as((x, y, z) -> x + y + z)));
+		}
 		else if (pattern.equals("^[^\\u0000-\\u001F\\u007F-\\u009F]+$")) {
 			// a principal's name: the ones the service records, or any printable text (non-ASCII too)
 			generated = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of("anonymous", "system", "alice")),

@@ -1,0 +1,227 @@
+package org.xso.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+import org.xso.XsoApplication;
+import org.xso.hypervisor.Hypervisor;
+import org.xso.support.ContractValidation;
+import org.xso.support.Guests;
+import org.xso.support.PostgresDatabase;
+import org.xso.support.TestJwts;
+import org.xso.support.TestTokens;
+import org.xso.xen.DomId;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two instances, each serving its own simulated host, on one PostgreSQL: every request may go to
+ * either, and what calls a guest's hypervisor runs on the instance of the guest's host.
+ */
+class FleetPostgresTests {
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private Map<String, String> db;
+
+	@TempDir
+	Path disks;
+
+	@BeforeEach
+	void database() {
+		db = PostgresDatabase.properties("fleet");
+	}
+
+	@AfterEach
+	void stop() {
+		contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void everyInstanceRegistersItsHostAndSeesTheOthers() throws Exception {
+		MockMvc a = start("host-a");
+		MockMvc b = start("host-b");
+
+		JsonNode hosts = call(b, get("/api/v1/hosts"), 200);
+		assertThat(hosts.get("totalItems").asLong()).isEqualTo(2);
+		JsonNode ha = hosts.get("items").get(0);
+		assertThat(ha.get("name").asString()).isEqualTo("host-a");
+		assertThat(ha.get("state").asString()).isEqualTo("UP");
+		assertThat(ha.get("adapter").asString()).isEqualTo("sim");
+		assertThat(ha.get("hypervisorVersion").asString()).isEqualTo("simulated Xen 4.17");
+		assertThat(ha.get("instanceId").asString()).isEqualTo("xso-host-a");
+		assertThat(ha.get("local").asBoolean()).isFalse();
+		assertThat(hosts.get("items").get(1).get("local").asBoolean()).isTrue();
+		assertThat(call(a, get("/api/v1/hosts/host-a"), 200).get("local").asBoolean()).isTrue();
+		assertThat(call(a, get("/api/v1/hosts/host-z"), 404).get("code").asString()).isEqualTo("HOST_NOT_FOUND");
+	}
+
+	@Test
+	void anOperationAcceptedByEitherInstanceRunsOnTheGuestsHostAndLosesNothing() throws Exception {
+		MockMvc a = start("host-a");
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		MockMvc b = start("host-b");
+		// host-b's instance started after the guest existed: it neither re-created nor adopted it
+		assertThat(hypervisor(1).guests()).isEmpty();
+		call(a, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}"), 200);
+		long issued = awaitIssued(a, 50);
+
+		JsonNode suspend = call(b, post("/api/v1/domains/1/suspend").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 200);
+		assertThat(suspend.get("state").asString()).as(suspend.toString()).isEqualTo("SUCCEEDED");
+		assertThat(suspend.get("host").asString()).isEqualTo("host-a");
+		assertThat(suspend.get("owner").asString()).isEqualTo("xso-host-a");
+		JsonNode onB = call(b, get("/api/v1/domains/1"), 200);
+		assertThat(onB.get("state").asString()).isEqualTo("SUSPENDED");
+		assertThat(onB.get("host").asString()).isEqualTo("host-a");
+		assertThat(onB.get("powerState").asString()).isEqualTo("UNKNOWN");
+		assertThat(call(a, get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("ABSENT");
+		assertThat(call(b, get("/api/v1/checkpoints/" + suspend.get("checkpointId").asString()), 200))
+			.isNotNull();
+
+		JsonNode resume = call(b, post("/api/v1/domains/1/resume").header("Prefer", "wait=30"), 200);
+		assertThat(resume.get("state").asString()).as(resume.toString()).isEqualTo("SUCCEEDED");
+		assertThat(resume.get("owner").asString()).isEqualTo("xso-host-a");
+		assertThat(hypervisor(0).guest(DomId.guest(1))).isPresent();
+		assertThat(hypervisor(1).guests()).isEmpty();
+
+		// what calls the guest's hypervisor synchronously is done by its host's instance
+		JsonNode elsewhere = call(b, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"STOP\"}"), 409);
+		assertThat(elsewhere.get("code").asString()).isEqualTo("DOMAIN_ON_OTHER_HOST");
+		assertThat(elsewhere.get("detail").asString()).contains("host host-a");
+
+		awaitIssued(a, issued + 50);
+		call(a, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"STOP\"}"), 200);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> call(a, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("inFlight").asLong() == 0);
+		JsonNode vbd = call(a, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200);
+		assertThat(vbd.get("lost").asLong()).as(vbd.toString()).isZero();
+		assertThat(vbd.get("duplicated").asLong()).as(vbd.toString()).isZero();
+		assertThat(vbd.get("completed").asLong()).isEqualTo(vbd.get("issued").asLong());
+		assertThat(call(a, post("/api/v1/domains/1/workload/verify"), 200).get("mismatches").asLong()).isZero();
+	}
+
+	@Test
+	void anOperationWithoutPreferWaitIsClaimedByTheHostsInstanceAtOnce() throws Exception {
+		MockMvc a = start("host-a");
+		MockMvc b = start("host-b");
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		for (int i = 0; i < 5; i++) {
+			JsonNode accepted = call(b, post("/api/v1/domains/1/checkpoints").contentType(MediaType.APPLICATION_JSON)
+				.content(Guests.SUSPEND_RESUME), 202);
+			assertThat(accepted.get("state").asString()).isEqualTo("PENDING");
+			assertThat(accepted.get("owner").asString()).isEqualTo("xso-host-a");
+			JsonNode done = awaitEnd(b, accepted.get("id").asString());
+			assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+			// woken by its notification, not found by the sweep (every 5 s)
+			Duration queued = Duration.between(Instant.parse(done.get("createdAt").asString()),
+					Instant.parse(done.get("startedAt").asString()));
+			assertThat(queued).isLessThan(Duration.ofMillis(4_500));
+		}
+	}
+
+	@Test
+	void aStoppedOrSilentHostsGuestsAreRefusedNamingTheHost() throws Exception {
+		MockMvc a = start("host-a");
+		MockMvc b = start("host-b");
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		contexts.remove(0).close();
+
+		assertThat(call(b, get("/api/v1/hosts/host-a"), 200).get("state").asString()).isEqualTo("STOPPED");
+		JsonNode stopped = call(b, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 503);
+		assertThat(stopped.get("code").asString()).isEqualTo("HOST_UNAVAILABLE");
+		assertThat(stopped.get("detail").asString()).contains("host host-a, which is STOPPED");
+		assertThat(call(b, get("/api/v1/domains/1"), 200).has("lease")).isFalse();
+
+		// an instance that died: its heartbeat stops, and after down-after the host is DOWN
+		new JdbcTemplate(contexts.get(0).getBean(javax.sql.DataSource.class))
+			.update("update hosts set stopped_at = null, heartbeat_at = ? where name = 'host-a'",
+					java.sql.Timestamp.from(Instant.now().minus(Duration.ofMinutes(1))));
+		assertThat(call(b, get("/api/v1/hosts/host-a"), 200).get("state").asString()).isEqualTo("DOWN");
+		JsonNode down = call(b, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 503);
+		assertThat(down.get("detail").asString()).contains("host host-a, which is DOWN (no heartbeat since");
+	}
+
+	private Hypervisor hypervisor(int context) {
+		return contexts.get(context).getBean(Hypervisor.class);
+	}
+
+	private long awaitIssued(MockMvc mvc, long atLeast) {
+		long[] issued = new long[1];
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			issued[0] = call(mvc, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("issued").asLong();
+			return issued[0] >= atLeast;
+		});
+		return issued[0];
+	}
+
+	private JsonNode awaitEnd(MockMvc mvc, String id) {
+		JsonNode[] last = new JsonNode[1];
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			last[0] = call(mvc, get("/api/v1/operations/" + id), 200);
+			String state = last[0].get("state").asString();
+			return !state.equals("PENDING") && !state.equals("RUNNING");
+		});
+		return last[0];
+	}
+
+	private MockMvc start(String host) {
+		Map<String, Object> props = new HashMap<>(db);
+		props.put("server.port", "0");
+		props.put("xso.hypervisor", "sim");
+		props.put("xso.demo.enabled", "false");
+		props.put("xso.host.name", host);
+		props.put("xso.instance-id", "xso-" + host);
+		props.put("xso.sim.snapshot-dir", disks.resolve(host).toString());
+		props.put("xso.operations.shutdown-grace", "PT0S");
+		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(XsoApplication.class, TestJwts.class)
+			.web(WebApplicationType.SERVLET)
+			.run(args);
+		contexts.add(context);
+		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
+			.apply(org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity())
+			.defaultRequest(get("/").header("Authorization", "Bearer " + TestTokens.ADMIN))
+			.alwaysDo(ContractValidation.handler())
+			.build();
+	}
+
+	private JsonNode call(MockMvc mvc, RequestBuilder request, int status) throws Exception {
+		MvcResult r = mvc.perform(request).andReturn();
+		assertThat(r.getResponse().getStatus()).as(r.getResponse().getContentAsString()).isEqualTo(status);
+		return json.readTree(r.getResponse().getContentAsString());
+	}
+
+}

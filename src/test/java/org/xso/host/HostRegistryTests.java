@@ -1,0 +1,75 @@
+package org.xso.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.xso.support.Guests;
+import org.xso.support.IntegrationTest;
+import tools.jackson.databind.JsonNode;
+
+/** The host registry of one instance: registration, heartbeat, the states it shows, and fencing. */
+class HostRegistryTests extends IntegrationTest {
+
+	@Autowired
+	HostRegistry registry;
+
+	@AfterEach
+	void serveAgain() {
+		jdbc.update("delete from domain_leases");
+		jdbc.update("delete from operations");
+		registry.register();
+	}
+
+	@Test
+	void theInstanceRegistersItsHostAtStartupAndHeartBeats() throws Exception {
+		JsonNode host = body(mvc.perform(get("/api/v1/hosts/local")).andReturn());
+		assertThat(host.get("state").asString()).isEqualTo("UP");
+		assertThat(host.get("instanceId").asString()).isEqualTo("test-instance");
+		assertThat(host.get("adapter").asString()).isEqualTo("fake");
+		assertThat(host.get("local").asBoolean()).isTrue();
+
+		clock.advance(Duration.ofSeconds(11));
+		assertThat(body(mvc.perform(get("/api/v1/hosts/local")).andReturn()).get("state").asString()).isEqualTo("DOWN");
+		registry.heartbeat();
+		assertThat(body(mvc.perform(get("/api/v1/hosts/local")).andReturn()).get("state").asString()).isEqualTo("UP");
+
+		registry.destroy();
+		JsonNode stopped = body(mvc.perform(get("/api/v1/hosts")).andReturn()).get("items").get(0);
+		assertThat(stopped.get("state").asString()).isEqualTo("STOPPED");
+		assertThat(stopped.has("stoppedAt")).isTrue();
+	}
+
+	@Test
+	void anInstanceWhoseHostAnotherRegisteredStopsServingItAndHandsItsGuestsOver() throws Exception {
+		createDomain(1);
+		// another instance registers this host (a rolling update, or a second instance given its name)
+		jdbc.update("update hosts set instance_id = 'newer', heartbeat_at = ? where name = 'local'",
+				Timestamp.from(clock.instant()));
+		registry.heartbeat();
+		assertThat(registry.serving()).isFalse();
+		assertThat(body(mvc.perform(get("/api/v1/hosts/local")).andReturn()).get("local").asBoolean()).isFalse();
+
+		// an operation on the host's guest goes to the instance that serves it now
+		JsonNode accepted = body(mvc.perform(post("/api/v1/domains/1/checkpoints").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY)).andReturn());
+		assertThat(accepted.get("state").asString()).isEqualTo("PENDING");
+		assertThat(accepted.get("owner").asString()).isEqualTo("newer");
+		assertThat(jdbc.queryForObject("select owner from domain_leases where domid = 1", String.class))
+			.isEqualTo("newer");
+		// and nothing that calls this instance's hypervisor for it is done here
+		assertThat(mvc.perform(post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"STOP\"}")).andReturn().getResponse().getStatus()).isEqualTo(409);
+		assertThat(body(mvc.perform(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.json(2))).andReturn()).get("code").asString()).isEqualTo("HOST_UNAVAILABLE");
+		assertThat(hypervisor.guests()).hasSize(1);
+	}
+
+}
