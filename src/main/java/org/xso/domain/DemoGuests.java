@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import org.xso.audit.Principals;
 import org.xso.config.BackendFeatures;
 import org.xso.config.DeviceConfig;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceType;
 import org.xso.problem.ProblemException;
@@ -16,7 +17,8 @@ import org.xso.text.SafeText;
 
 /**
  * With {@code xso.demo.enabled=true}: guests 1 and 2 (one vbd 51712 = xvda and one vif 0 each)
- * exist and, with the simulator, run their default workloads. The service creates them itself:
+ * exist (created on this instance's host if the fleet has neither) and, with the simulator, run
+ * their default workloads on the host that has them. The service creates them itself:
  * their events name {@code system}.
  */
 @Component
@@ -30,8 +32,11 @@ public class DemoGuests {
 
 	private final SimulatorService simulator;
 
+	private final HostRegistry hosts;
+
 	DemoGuests(@Value("${xso.demo.enabled:false}") boolean enabled, DomainService domains,
-			SimulatorService simulator) {
+			SimulatorService simulator, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.enabled = enabled;
 		this.domains = domains;
 		this.simulator = simulator;
@@ -47,7 +52,8 @@ public class DemoGuests {
 					domains.create(spec(domid), Principals.SYSTEM);
 					log.info("Created demo guest {}", domid);
 				}
-				if (simulator.available() && domains.record(domid).state() == DomainState.RUNNING) {
+				DomainViews.DomainRecord d = domains.record(domid);
+				if (simulator.available() && d.state() == DomainState.RUNNING && hosts.servesHere(d.host())) {
 					simulator.startDefaultWorkload(domid);
 				}
 			}
