@@ -55,7 +55,8 @@ public final class OperationViews {
 	}
 
 	/** {@code POST /domains/{domid}/resume?dryRun=true}: can this checkpoint be resumed here, and if not why. */
-	public record ResumeCheck(int domid, @Nullable UUID checkpointId, boolean resumable, List<Reason> reasons) {
+	public record ResumeCheck(int domid, @Nullable UUID checkpointId, boolean resumable, List<Reason> reasons,
+			@Nullable String host, boolean hostChecked) {
 	}
 
 	/** A machine-readable reason a resume would fail. */
@@ -66,7 +67,9 @@ public final class OperationViews {
 
 		DOMAIN_BUSY, BAD_POWER_STATE, NO_CHECKPOINT, CHECKPOINT_NOT_FOUND, CHECKPOINT_DOMAIN_MISMATCH,
 		CHECKSUM_MISMATCH, FORMAT_VERSION_UNSUPPORTED, ADAPTER_MISMATCH, BACKEND_MISSING, BACKEND_FEATURE_MISSING,
-		STORAGE_MISSING, HYPERVISOR_UNAVAILABLE, DOMAIN_NAME_IN_USE, HYPERVISOR_REFUSED
+		STORAGE_MISSING, HYPERVISOR_UNAVAILABLE, DOMAIN_NAME_IN_USE, HYPERVISOR_REFUSED,
+		/** The domain's host is down or stopped: no instance runs its operations now. */
+		HOST_UNAVAILABLE
 
 	}
 

@@ -107,6 +107,12 @@ class FleetPostgresTests {
 		assertThat(call(b, get("/api/v1/checkpoints/" + suspend.get("checkpointId").asString()), 200))
 			.isNotNull();
 
+		JsonNode checkOnB = call(b, get("/api/v1/domains/1/resume-check"), 200);
+		assertThat(checkOnB.get("resumable").asBoolean()).as(checkOnB.toString()).isTrue();
+		assertThat(checkOnB.get("host").asString()).isEqualTo("host-a");
+		assertThat(checkOnB.get("hostChecked").asBoolean()).isFalse();
+		assertThat(call(a, get("/api/v1/domains/1/resume-check"), 200).get("hostChecked").asBoolean()).isTrue();
+
 		JsonNode resume = call(b, post("/api/v1/domains/1/resume").header("Prefer", "wait=30"), 200);
 		assertThat(resume.get("state").asString()).as(resume.toString()).isEqualTo("SUCCEEDED");
 		assertThat(resume.get("owner").asString()).isEqualTo("xso-host-a");
@@ -163,6 +169,8 @@ class FleetPostgresTests {
 		assertThat(stopped.get("code").asString()).isEqualTo("HOST_UNAVAILABLE");
 		assertThat(stopped.get("detail").asString()).contains("host host-a, which is STOPPED");
 		assertThat(call(b, get("/api/v1/domains/1"), 200).has("lease")).isFalse();
+		assertThat(call(b, get("/api/v1/domains/1/resume-check"), 200).get("reasons").toString())
+			.contains("HOST_UNAVAILABLE", "host host-a is STOPPED");
 
 		// an instance that died: its heartbeat stops, and after down-after the host is DOWN
 		new JdbcTemplate(contexts.get(0).getBean(javax.sql.DataSource.class))

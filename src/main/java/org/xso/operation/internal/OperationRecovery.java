@@ -14,6 +14,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainReconciler;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationState;
@@ -53,8 +54,11 @@ class OperationRecovery {
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
+	private final HostRegistry hosts;
+
 	OperationRecovery(DomainLeases leases, OperationRepository operations, OperationExecutor executor,
-			RunningRecovery running, OperationJournal journal, DomainReconciler reconciler) {
+			RunningRecovery running, OperationJournal journal, DomainReconciler reconciler, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.journal = journal;
 		this.leases = leases;
 		this.operations = operations;
@@ -120,10 +124,17 @@ class OperationRecovery {
 		return lease.operationId() != null && executor.tracks(lease.operationId());
 	}
 
-	/** Operations left unfinished without a lease of their own (never expected; recovered anyway). */
+	/**
+	 * Operations of this instance's host left unfinished without a lease of their own (never
+	 * expected; recovered anyway). Another host's are its instance's to recover: deciding them needs
+	 * its hypervisor.
+	 */
 	private void orphans(Consumer<ToRun> run) {
 		List<Operation> open = operations.findByStateIn(EnumSet.of(OperationState.PENDING, OperationState.RUNNING));
 		for (Operation op : open) {
+			if (!hosts.servesHere(op.host())) {
+				continue;
+			}
 			Optional<LeaseRef> lease = leases.find(op.domid());
 			if (lease.isEmpty()) {
 				try {

@@ -15,6 +15,8 @@ import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.host.HostRegistry;
+import org.xso.host.HostState;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.operation.OperationViews;
@@ -26,7 +28,8 @@ import org.xso.text.SafeText;
  * {@code POST /domains/{domid}/resume?dryRun=true}: every reason a resume would fail, machine
  * readable, without changing anything: a busy domain, a power state that is not SUSPENDED, a
  * missing or foreign checkpoint, each part whose checksum does not verify, an unsupported format
- * version, and what the host itself objects to (a missing backend, a feature the backend lacks).
+ * version, and what the host itself objects to (a missing backend, a feature the backend lacks) —
+ * which only the instance serving the domain's host can ask; elsewhere, whether that host is up.
  */
 @Service
 class ResumeChecker {
@@ -43,8 +46,11 @@ class ResumeChecker {
 
 	private final Hypervisor hypervisor;
 
+	private final HostRegistry hosts;
+
 	ResumeChecker(DomainService domains, DomainLeases leases, OperationService operations, CheckpointStore store,
-			Hypervisor hypervisor) {
+			Hypervisor hypervisor, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.domains = domains;
 		this.leases = leases;
 		this.operations = operations;
@@ -62,6 +68,14 @@ class ResumeChecker {
 			reasons.add(reason(OperationViews.ReasonCode.BAD_POWER_STATE,
 					"domain is " + d.state() + "; only a SUSPENDED domain can be resumed"));
 		}
+		boolean here = hosts.servesHere(d.host());
+		if (!here) {
+			// the host's own objections are its instance's to check; this one can say whether it is up
+			hosts.find(String.valueOf(d.host()))
+				.filter(h -> h.state() != HostState.UP)
+				.ifPresent(h -> reasons.add(reason(OperationViews.ReasonCode.HOST_UNAVAILABLE,
+						"host " + h.name() + " is " + h.state() + " (last heartbeat " + h.lastHeartbeatAt() + ")")));
+		}
 		UUID checkpoint;
 		try {
 			checkpoint = operations.resumable(d, requested);
@@ -73,7 +87,7 @@ class ResumeChecker {
 				default -> OperationViews.ReasonCode.CHECKPOINT_NOT_FOUND;
 			};
 			reasons.add(reason(code, String.valueOf(e.getMessage())));
-			return new OperationViews.ResumeCheck(domid, requested, false, reasons);
+			return new OperationViews.ResumeCheck(domid, requested, false, reasons, d.host(), false);
 		}
 		CheckpointViews.Integrity integrity = store.integrity(checkpoint);
 		if (!integrity.formatSupported()) {
@@ -81,7 +95,7 @@ class ResumeChecker {
 					"format version " + integrity.formatVersion() + " is not supported"));
 		}
 		integrity.failures().forEach(f -> reasons.add(reason(OperationViews.ReasonCode.CHECKSUM_MISMATCH, f)));
-		if (integrity.ok()) {
+		if (here && integrity.ok()) {
 			try {
 				hypervisor.resumeBlockers(store.loadVerified(checkpoint)).forEach(b -> reasons.add(reason(b)));
 			}
@@ -91,7 +105,7 @@ class ResumeChecker {
 				reasons.add(reason(OperationViews.ReasonCode.HYPERVISOR_REFUSED, HypervisorProblems.detail(e)));
 			}
 		}
-		return new OperationViews.ResumeCheck(domid, checkpoint, reasons.isEmpty(), reasons);
+		return new OperationViews.ResumeCheck(domid, checkpoint, reasons.isEmpty(), reasons, d.host(), here);
 	}
 
 	/**
