@@ -40,7 +40,7 @@ public final class Bench {
 
 	static boolean isSuite(String name) {
 		return switch (name) {
-			case "jmh", "strategies", "load", "checkpoints", "peer", "report" -> true;
+			case "jmh", "strategies", "load", "checkpoints", "fleet", "peer", "report" -> true;
 			default -> false;
 		};
 	}
@@ -54,6 +54,7 @@ public final class Bench {
 			case "peer" -> PeerRun.run(params, command, out);
 			case "load" -> LoadDriver.run(params, command, out);
 			case "checkpoints" -> CheckpointDriver.run(params, command, out);
+			case "fleet" -> FleetDriver.run(params, command, out);
 			case "report" -> PerformanceReport.run(params, out);
 			default -> throw new IllegalArgumentException("unknown suite: " + suite);
 		};

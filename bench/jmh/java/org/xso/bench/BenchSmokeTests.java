@@ -163,6 +163,16 @@ class BenchSmokeTests {
 		assertLoad(r, 3);
 	}
 
+	@Test
+	void fleetDriverAsksBothInstancesAndEveryCheckpointRunsOnTheGuestsHost() throws Exception {
+		PostgresDatabase.Server pg = PostgresDatabase.server();
+		JsonNode r = run("fleet", "guests=1", "cycles=3", "warmupSeconds=0", "pgUrl=" + pg.url(), "pgUser=" + pg.user(),
+				"pgPassword=" + pg.password());
+		assertThat(r.path("rows").findValues("operations")).extracting(JsonNode::asInt).containsExactly(3, 3);
+		assertThat(r.path("rows").get(1).path("run").asText()).contains("host-b");
+		assertThat(r.path("rows").get(1).path("acceptedToStartedP50Ms").asDouble()).isPositive();
+	}
+
 	private static void assertLoad(JsonNode r, int guests) {
 		assertThat(r.path("lostRequests").asLong()).isZero();
 		assertThat(r.path("duplicatedRequests").asLong()).isZero();

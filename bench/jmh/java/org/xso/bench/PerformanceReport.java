@@ -105,6 +105,11 @@ final class PerformanceReport {
 				checkpoints(md, f);
 			}
 		}
+		for (JsonNode f : files) {
+			if (f.path("suite").asText().startsWith("fleet-")) {
+				fleet(md, f);
+			}
+		}
 		peer(md, find(files, "peer"));
 		if (!notes.isBlank()) {
 			md.append(notes.strip()).append("\n");
@@ -348,6 +353,21 @@ final class PerformanceReport {
 		}
 	}
 
+
+	private static void fleet(StringBuilder md, JsonNode f) {
+		JsonNode p = f.path("parameters");
+		md.append("### Several hosts: ").append(f.path("service").asText()).append(" (`").append(f.path("suite").asText())
+			.append("`)\n\n");
+		md.append(String.format(Locale.ROOT,
+				"Two instances on one database, each serving its own simulated host; %d guests on `host-a`, no workload. "
+						+ "The same live checkpoint (SUSPEND_RESUME, `Prefer: wait=30`) asked %d times of each instance, "
+						+ "alternately, after %d s of warm-up: `exchange...` is the request as the client sees it, "
+						+ "`acceptedToStarted...` the time from the operation's acceptance to its start on `host-a`'s "
+						+ "instance (for the other instance: the assignment, the PostgreSQL notification, the claim).%n%n",
+				p.path("guests").asInt(), p.path("cycles").asInt(), p.path("warmupSeconds").asInt()));
+		table(md, f.path("rows"), null);
+		md.append("\n");
+	}
 
 	private static void peer(StringBuilder md, JsonNode f) {
 		if (f == null) {

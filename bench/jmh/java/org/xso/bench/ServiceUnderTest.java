@@ -115,11 +115,13 @@ final class ServiceUnderTest implements AutoCloseable {
 			String url = p.getOrDefault("pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
 			String user = p.getOrDefault("pgUser", "postgres");
 			String password = p.getOrDefault("pgPassword", "");
-			String schema = "xso_bench_" + Long.toString(System.currentTimeMillis(), 36);
+			// pgSchema: the schema of a service started before (several instances, one database); its
+			// first service drops it
+			String schema = p.getOrDefault("pgSchema", "xso_bench_" + Long.toString(System.currentTimeMillis(), 36));
 			args.addAll(List.of("--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema="
 					+ schema, "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
 					"--spring.flyway.schemas=" + schema, "--spring.flyway.default-schema=" + schema));
-			cleanup = () -> dropSchema(url, user, password, schema);
+			cleanup = p.containsKey("pgSchema") ? cleanup : () -> dropSchema(url, user, password, schema);
 			database = new DatabaseFigures(url, user, password, schema);
 			description = "PostgreSQL (" + serverVersion(url, user, password) + ")";
 		}

@@ -1,0 +1,100 @@
+package org.xso.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two instances on one PostgreSQL, each serving its own simulated host ({@code host-a},
+ * {@code host-b}), in this JVM: guests on {@code host-a}, and the same live checkpoint asked of
+ * either instance, alternately, with {@code Prefer: wait=30}. It measures what asking another
+ * instance costs: the exchange as the client sees it, and the time from the operation's acceptance
+ * (on the instance asked) to its start on the guest's host's instance (the assignment, the
+ * notification, the claim), from the operation's own {@code createdAt} and {@code startedAt}.
+ * Parameters: {@code guests} (4), {@code cycles} per instance (500), {@code warmupSeconds} (30),
+ * {@code pgUrl}/{@code pgUser}/{@code pgPassword}.
+ */
+final class FleetDriver {
+
+	private FleetDriver() {
+	}
+
+	static Path run(Map<String, String> p, String command, Path out) throws Exception {
+		int guests = Bench.intParam(p, "guests", 4);
+		int cycles = Bench.intParam(p, "cycles", 500);
+		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 30);
+		Map<String, Object> params = new LinkedHashMap<>();
+		params.put("guests", guests);
+		params.put("cycles", cycles);
+		params.put("warmupSeconds", warmupSeconds);
+		params.put("operation", "CHECKPOINT, SUSPEND_RESUME, Prefer: wait=30");
+		Results results = new Results("fleet-postgres" + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command,
+				params);
+		Map<String, String> a = new LinkedHashMap<>(p);
+		a.put("db", "postgres");
+		a.put("xso.host.name", "host-a");
+		try (ServiceUnderTest hostA = ServiceUnderTest.start(a, guests)) {
+			Map<String, String> b = new LinkedHashMap<>(a);
+			b.put("xso.host.name", "host-b");
+			b.put("pgSchema", hostA.database.schema());
+			try (ServiceUnderTest hostB = ServiceUnderTest.start(b, guests)) {
+				results.put("service", hostA.description + ", two instances");
+				ApiClient viaA = new ApiClient(hostA.baseUrl, hostA.token, true, true);
+				ApiClient viaB = new ApiClient(hostB.baseUrl, hostB.token, true, true);
+				var pool = Executors.newFixedThreadPool(Math.max(1, guests));
+				try {
+					LoadDriver.create(viaA, pool, 1, guests, null, -1, new OperationStats());
+				}
+				finally {
+					pool.shutdownNow();
+				}
+				String body = "{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":5000,\"deadlineMs\":30000}";
+				long warmEnd = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
+				for (int i = 0; System.nanoTime() < warmEnd; i++) {
+					(i % 2 == 0 ? viaA : viaB).runToEnd("/domains/" + (1 + i % guests) + "/checkpoints", body, 0,
+							Duration.ofSeconds(60));
+				}
+				Stats localExchange = new Stats();
+				Stats localQueued = new Stats();
+				Stats remoteExchange = new Stats();
+				Stats remoteQueued = new Stats();
+				for (int i = 0; i < 2 * cycles; i++) {
+					boolean remote = i % 2 == 1;
+					long s = System.nanoTime();
+					JsonNode op = (remote ? viaB : viaA).runToEnd("/domains/" + (1 + i % guests) + "/checkpoints", body, 0,
+							Duration.ofSeconds(60));
+					long took = System.nanoTime() - s;
+					if (!"SUCCEEDED".equals(op.path("state").asText()) || !"host-a".equals(op.path("host").asText())) {
+						throw new IllegalStateException("unexpected: " + op);
+					}
+					long queued = Duration.between(Instant.parse(op.path("createdAt").asText()),
+							Instant.parse(op.path("startedAt").asText())).toNanos();
+					(remote ? remoteExchange : localExchange).add(took);
+					(remote ? remoteQueued : localQueued).add(queued);
+				}
+				row(results, "asked of host-a's instance (local)", localExchange, localQueued);
+				row(results, "asked of host-b's instance (runs on host-a)", remoteExchange, remoteQueued);
+				results.put("overloadRetries", viaA.overloadRetries.get() + viaB.overloadRetries.get());
+			}
+		}
+		results.print();
+		return results.write(out);
+	}
+
+	private static void row(Results results, String run, Stats exchange, Stats queued) {
+		Map<String, Object> r = results.row();
+		r.put("run", run);
+		r.put("operations", exchange.count());
+		r.put("exchangeP50Ms", Stats.round(exchange.percentileMs(50)));
+		r.put("exchangeP99Ms", Stats.round(exchange.percentileMs(99)));
+		r.put("acceptedToStartedP50Ms", Stats.round(queued.percentileMs(50)));
+		r.put("acceptedToStartedP99Ms", Stats.round(queued.percentileMs(99)));
+		r.put("acceptedToStartedMaxMs", Stats.round(queued.percentileMs(100)));
+	}
+
+}
