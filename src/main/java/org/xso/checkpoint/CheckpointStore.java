@@ -76,10 +76,24 @@ public class CheckpointStore {
 	@Transactional
 	public CheckpointViews.Summary save(SavedDomain saved, Checkpoint.@Nullable Link parent, Checkpoint.Header header,
 			String principal) {
-		UUID id = UUID.randomUUID();
+		return store(UUID.randomUUID(), clock.instant(), saved, parent, header, principal);
+	}
+
+	/**
+	 * Stores a full checkpoint another deployment exported, under its own id and creation time, as
+	 * held by this instance's host. Joins the caller's transaction.
+	 */
+	@Transactional
+	CheckpointViews.Summary saveImported(UUID id, java.time.Instant createdAt, SavedDomain saved,
+			Checkpoint.Header header, String principal) {
+		return store(id, createdAt, saved, null, header, principal);
+	}
+
+	private CheckpointViews.Summary store(UUID id, java.time.Instant createdAt, SavedDomain saved,
+			Checkpoint.@Nullable Link parent, Checkpoint.Header header, String principal) {
 		byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out));
 		byte[] memory = saved.memoryImage();
-		Checkpoint c = new Checkpoint(id, header, clock.instant(), config, CanonicalBytes.sha256(config),
+		Checkpoint c = new Checkpoint(id, header, createdAt, config, CanonicalBytes.sha256(config),
 				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
 		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value(), host.name());
 		if (parent != null) {

@@ -218,6 +218,32 @@ public interface Hypervisor {
 	 */
 	int releaseStorageExcept(Collection<Map<String, String>> referenced);
 
+	/**
+	 * Writes the storage this host keeps for a saved device (the simulator's disk snapshot), named
+	 * in its {@link DeviceSavedState#backendInfo() backend info}, to {@code out}, for a checkpoint
+	 * that leaves the deployment; false (nothing written) if the adapter keeps none for it (libxl: the
+	 * guest's disks are the deployment's, reached by every host). Fails if the storage is named but
+	 * not held here.
+	 */
+	default boolean exportStorage(Map<String, String> backendInfo, java.io.OutputStream out) {
+		return false;
+	}
+
+	/** Whether {@link #exportStorage} writes something for a saved device with {@code backendInfo}. */
+	default boolean keepsStorage(Map<String, String> backendInfo) {
+		return false;
+	}
+
+	/**
+	 * Takes storage that {@link #exportStorage} wrote on another deployment for a saved device with
+	 * {@code backendInfo}, checking its format; held from now on as if this host's save had written
+	 * it (and released like it). Storage already held under that name is kept as it is.
+	 */
+	default void importStorage(Map<String, String> backendInfo, java.io.InputStream in) {
+		throw new HypervisorException(HypervisorException.Reason.NOT_SUPPORTED,
+				"the " + kind() + " adapter keeps no storage of its own for saved devices");
+	}
+
 	/** The xenstore under {@code path}, like {@code xenstore-ls -f -p}. */
 	List<XenstoreEntry> xenstore(String path);
 

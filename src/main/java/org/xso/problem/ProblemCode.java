@@ -19,6 +19,12 @@ public enum ProblemCode {
 	HOST_UNAVAILABLE,
 	/** The change is made by the instance serving the domain's host; the detail names the host. */
 	DOMAIN_ON_OTHER_HOST,
+	/** The checkpoint's storage is held by another host: its instance exports it. */
+	CHECKPOINT_ON_OTHER_HOST,
+	/** An archive cannot be imported here; {@link Problem#reasons()} says why. Nothing was stored. */
+	CHECKPOINT_NOT_IMPORTABLE,
+	/** An archive larger than this service takes. */
+	ARCHIVE_TOO_LARGE,
 	/** Another operation holds the domain's lease; {@link Problem#lease()} names it. */
 	DOMAIN_BUSY,
 	/** The domain is not in a power state that allows the command (e.g. resume of a running guest). */

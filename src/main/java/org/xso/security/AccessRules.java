@@ -37,6 +37,8 @@ final class AccessRules {
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/periodic-checkpoints"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/operations/*/cancel"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/checkpoints/*/restore"), Role.OPERATOR),
+			// a checkpoint's archive holds the guest's memory and disks: more than reading its details
+			new Rule(PATHS.matcher(HttpMethod.GET, "/api/v1/checkpoints/*/export"), Role.OPERATOR),
 			// reading, including the event stream
 			new Rule(PATHS.matcher(HttpMethod.GET, "/api/**"), Role.VIEWER),
 			new Rule(PATHS.matcher(HttpMethod.HEAD, "/api/**"), Role.VIEWER),

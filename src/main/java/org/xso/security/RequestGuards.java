@@ -65,7 +65,8 @@ final class RequestGuards {
 	}
 
 	/**
-	 * A request that changes something and carries a body must say it is JSON: a form post
+	 * A request that changes something and carries a body must say it is JSON (or, for a checkpoint
+	 * archive's import, a zip): a form post
 	 * ({@code application/x-www-form-urlencoded}, {@code multipart/form-data}, {@code text/plain}),
 	 * the only bodies a browser sends across origins without asking first, is refused with 415
 	 * {@code UNSUPPORTED_MEDIA_TYPE} even where the endpoint reads no body. Runs after
@@ -74,6 +75,8 @@ final class RequestGuards {
 	static final class JsonOnly extends OncePerRequestFilter {
 
 		private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+		private static final String IMPORT = "/api/v1/checkpoints/import";
 
 		private final SecurityProblems problems;
 
@@ -90,13 +93,27 @@ final class RequestGuards {
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
 			String type = request.getContentType();
-			if (type != null && !isJson(type)) {
+			if (type != null && !isJson(type) && !(isZip(type) && IMPORT.equals(request.getRequestURI()))) {
 				problems.refuse(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE, "a request that changes "
 						+ "something takes a JSON body (application/json or application/merge-patch+json) or none; "
 						+ "Content-Type '" + printable(type) + "' is not accepted");
 				return;
 			}
 			chain.doFilter(request, response);
+		}
+
+		/**
+		 * A checkpoint archive, which only its import takes: {@code application/zip} is no body a browser
+		 * sends across origins without asking first either.
+		 */
+		static boolean isZip(String contentType) {
+			try {
+				MediaType type = MediaType.parseMediaType(contentType);
+				return type.getType().equals("application") && type.getSubtype().equals("zip");
+			}
+			catch (InvalidMediaTypeException e) {
+				return false;
+			}
 		}
 
 		static boolean isJson(String contentType) {

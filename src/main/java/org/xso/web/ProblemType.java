@@ -48,6 +48,10 @@ public enum ProblemType {
 	HOST_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The domain's host is not available"),
 	/** A synchronous change of a guest is made by the instance serving its host; the detail names it. */
 	DOMAIN_ON_OTHER_HOST(HttpStatus.CONFLICT, "The domain runs on another host"),
+	CHECKPOINT_ON_OTHER_HOST(HttpStatus.CONFLICT, "The checkpoint is held by another host"),
+	/** An archive cannot be imported here; {@code reasons} says why. Nothing was stored. */
+	CHECKPOINT_NOT_IMPORTABLE(HttpStatus.UNPROCESSABLE_CONTENT, "The archive cannot be imported here"),
+	ARCHIVE_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The archive is too large"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed on this resource"),
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported request media type"),

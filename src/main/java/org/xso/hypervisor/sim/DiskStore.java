@@ -314,6 +314,54 @@ final class DiskStore implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Writes full snapshot {@code id}'s file to {@code out} as it is (its own format: a header with
+	 * the disk's size, then its chunks). Only a store with a directory keeps snapshots as files; an
+	 * incremental capture is exported with the chain it builds on, never alone.
+	 */
+	void exportSnapshot(String id, java.io.OutputStream out) {
+		if (directory == null) {
+			throw new IllegalStateException("the simulator keeps its disks in memory (xso.sim.snapshot-dir is blank):"
+					+ " nothing to export");
+		}
+		if (!isId(id) || !Files.isRegularFile(snapshotFile(id))) {
+			throw new IllegalArgumentException("disk snapshot " + id + " is not held by this host as a full snapshot");
+		}
+		try {
+			Files.copy(snapshotFile(id), out);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot read disk snapshot " + id, e);
+		}
+	}
+
+	/**
+	 * Takes snapshot {@code id} from another deployment's {@link #exportSnapshot}: written to a
+	 * temporary file, its header checked, then moved into place. One already held is kept.
+	 */
+	synchronized void importSnapshot(String id, java.io.InputStream in) {
+		if (directory == null) {
+			throw new IllegalStateException("the simulator keeps its disks in memory (xso.sim.snapshot-dir is blank):"
+					+ " it cannot take a disk snapshot file");
+		}
+		if (!isId(id)) {
+			throw new IllegalArgumentException("'" + id + "' is not a disk snapshot id");
+		}
+		if (Files.isRegularFile(snapshotFile(id))) {
+			return;
+		}
+		Path tmp = directory.resolve(id + ".vdisk.tmp"); // collected at startup if this is interrupted
+		try {
+			Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+			FileDisk.snapshotSectors(tmp);
+			Files.move(tmp, snapshotFile(id), StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException e) {
+			deleteQuietly(tmp);
+			throw new IllegalArgumentException("disk snapshot " + id + " is not a disk image: " + e.getMessage(), e);
+		}
+	}
+
 	/** The ids of every snapshot this store holds. */
 	List<String> snapshotIds() {
 		if (directory == null) {

@@ -438,6 +438,40 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
+	@Override
+	public boolean exportStorage(Map<String, String> backendInfo, java.io.OutputStream out) {
+		String snapshot = backendInfo.get(SimDomains.DISK_SNAPSHOT);
+		if (snapshot == null) {
+			return false;
+		}
+		try {
+			host.disks.exportSnapshot(snapshot, out);
+			return true;
+		}
+		catch (IllegalArgumentException | IllegalStateException e) {
+			throw new HypervisorException(Reason.INTERNAL, String.valueOf(e.getMessage()));
+		}
+	}
+
+	@Override
+	public boolean keepsStorage(Map<String, String> backendInfo) {
+		return backendInfo.containsKey(SimDomains.DISK_SNAPSHOT);
+	}
+
+	@Override
+	public void importStorage(Map<String, String> backendInfo, java.io.InputStream in) {
+		String snapshot = backendInfo.get(SimDomains.DISK_SNAPSHOT);
+		if (snapshot == null) {
+			throw new HypervisorException(Reason.NOT_SUPPORTED, "the saved device names no disk snapshot");
+		}
+		try {
+			host.disks.importSnapshot(snapshot, in);
+		}
+		catch (IllegalArgumentException | IllegalStateException e) {
+			throw new HypervisorException(Reason.INVALID_CONFIG, String.valueOf(e.getMessage()));
+		}
+	}
+
 	/** Drops the disk snapshots (files under the snapshot directory) that no referenced device names. */
 	@Override
 	public int releaseStorageExcept(java.util.Collection<Map<String, String>> referenced) {

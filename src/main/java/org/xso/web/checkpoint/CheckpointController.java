@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -13,14 +14,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.xso.audit.Cause;
 import org.xso.audit.Principals;
+import org.xso.checkpoint.CheckpointArchives;
 import org.xso.checkpoint.CheckpointCatalog;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.web.ETags;
 
-/** {@code /api/v1/checkpoints/{id}}: details, integrity check, deletion. */
+/** {@code /api/v1/checkpoints/{id}}: details, integrity check, export, deletion. */
 @RestController
 @RequestMapping("/api/v1/checkpoints/{id}")
 class CheckpointController {
@@ -29,7 +32,10 @@ class CheckpointController {
 
 	private final CheckpointStore store;
 
-	CheckpointController(CheckpointCatalog catalog, CheckpointStore store) {
+	private final CheckpointArchives archives;
+
+	CheckpointController(CheckpointCatalog catalog, CheckpointStore store, CheckpointArchives archives) {
+		this.archives = archives;
 		this.catalog = catalog;
 		this.store = store;
 	}
@@ -43,6 +49,17 @@ class CheckpointController {
 	@GetMapping("/integrity")
 	CheckpointViews.Integrity integrity(@PathVariable UUID id) {
 		return store.integrity(id);
+	}
+
+	/** The checkpoint as one archive, streamed once it has verified (see {@link CheckpointArchives}). */
+	@GetMapping("/export")
+	ResponseEntity<StreamingResponseBody> export(@PathVariable UUID id) {
+		CheckpointArchives.Export export = archives.export(id);
+		return ResponseEntity.ok()
+			.contentType(ArchiveController.ZIP)
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment().filename(export.fileName()).build().toString())
+			.body(export::writeTo);
 	}
 
 	@DeleteMapping
