@@ -22,6 +22,7 @@ import org.xso.audit.Principals;
 import org.xso.checkpoint.CheckpointArchives;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.web.ApiProblemException;
+import org.xso.web.InvalidParam;
 import org.xso.web.ProblemType;
 
 /**
@@ -75,6 +76,9 @@ class ArchiveController {
 				}
 				out.write(buf, 0, n);
 			}
+		}
+		if (written == 0) {
+			throw ApiProblemException.invalid(InvalidParam.body("", "a zip request body (the archive) is required"));
 		}
 	}
 
