@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -30,6 +31,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.audit.Principals;
 import org.xso.events.StreamEvent;
+import org.xso.persistence.DatabaseNotifications;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -68,10 +70,20 @@ class EventRecorder implements SmartLifecycle {
 
 	private final AtomicLong dropped = new AtomicLong();
 
+	/** Announces each batch written to the other instances on one database: "{recorder} {first id} {last id}". */
+	static final String CHANNEL = "xso_events";
+
+	/** This recorder, in its announcements (its own are streamed already). */
+	private final String self = java.util.UUID.randomUUID().toString();
+
+	private final DatabaseNotifications notifications;
+
 	private volatile @Nullable Thread writer;
 
 	EventRecorder(EventLogRepository events, JdbcTemplate jdbc, PlatformTransactionManager txManager, JsonMapper json,
-			EventHub hub, EventProperties properties, Clock clock) {
+			EventHub hub, EventProperties properties, Clock clock, DatabaseNotifications notifications) {
+		this.notifications = notifications;
+		notifications.subscribe(CHANNEL, this::recordedElsewhere);
 		this.events = events;
 		this.jdbc = jdbc;
 		this.json = json;
@@ -150,8 +162,29 @@ class EventRecorder implements SmartLifecycle {
 			entries.add(new EventLogEntry(clock.instant(), e.eventType(), e.eventDomid(), e.eventOperationId(),
 					Principals.recordable(e.principal()), json.writeValueAsString(e)));
 		}
-		tx.executeWithoutResult(status -> insert(entries));
+		tx.executeWithoutResult(status -> {
+			insert(entries);
+			// the other instances sharing the database stream them live too
+			notifications.send(CHANNEL, self + " " + entries.get(0).id() + " " + entries.get(entries.size() - 1).id());
+		});
 		hub.broadcast(entries);
+	}
+
+	/**
+	 * Another instance on this database recorded a batch: this instance's subscribers get it too, in
+	 * the order of its ids (on the listener's thread; the hub hands it to each subscriber's queue).
+	 */
+	private void recordedElsewhere(String announcement) {
+		String[] parts = announcement.split(" ");
+		if (parts.length != 3 || parts[0].equals(self) || hub.subscriberCount() == 0) {
+			return;
+		}
+		long first = Long.parseLong(parts[1]);
+		long last = Long.parseLong(parts[2]);
+		List<EventLogEntry> entries = events.after(first - 1, last, null, Limit.of((int) Math.min(MAX_BATCH, last - first + 1)));
+		if (!entries.isEmpty()) {
+			hub.broadcast(entries);
+		}
 	}
 
 	/**

@@ -157,6 +157,22 @@ class FleetPostgresTests {
 	}
 
 	@Test
+	void aClientFollowingTheEventsOfEitherInstanceSeesTheOthersLive() throws Exception {
+		MockMvc a = start("host-a");
+		MockMvc b = start("host-b");
+		// the stream asks host-b's instance; the guest and its operation are host-a's
+		MvcResult stream = b.perform(get("/api/v1/events?domid=1")).andReturn();
+		assertThat(stream.getRequest().isAsyncStarted()).isTrue();
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		JsonNode live = call(a, post("/api/v1/domains/1/checkpoints").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SUSPEND_RESUME), 200);
+		await().atMost(Duration.ofSeconds(60)).until(() -> stream.getResponse().getContentAsString()
+			.contains("event:domain.created") && stream.getResponse().getContentAsString()
+				.contains(live.get("id").asString()));
+	}
+
+	@Test
 	void aStoppedOrSilentHostsGuestsAreRefusedNamingTheHost() throws Exception {
 		MockMvc a = start("host-a");
 		MockMvc b = start("host-b");

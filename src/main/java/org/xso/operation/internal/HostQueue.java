@@ -1,19 +1,11 @@
 package org.xso.operation.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -22,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.host.HostRegistry;
 import org.xso.host.InstanceId;
 import org.xso.operation.OperationKind;
+import org.xso.persistence.DatabaseNotifications;
 import org.xso.text.SafeText;
 
 /**
@@ -35,18 +28,16 @@ import org.xso.text.SafeText;
  * accepted elsewhere is notified back, so a request waiting for it there is answered at once.
  *
  * <p>
- * Threads: the listener thread alone holds its connection; {@link #sweep} runs on it and on the
- * scheduler, and dispatching twice is harmless (the executor tracks what it runs).
+ * Threads: {@link #sweep} runs on the notification listener's thread and on the scheduler;
+ * dispatching twice is harmless (the executor tracks what it runs). No state of its own.
  */
 @Component
-class HostQueue implements SmartLifecycle {
+class HostQueue {
 
 	private static final Logger log = LoggerFactory.getLogger(HostQueue.class);
 
 	/** Operations claimed per sweep transaction; a sweep goes on while batches come back full. */
 	private static final int BATCH = 64;
-
-	private final DataSource dataSource;
 
 	private final JdbcClient jdbc;
 
@@ -62,19 +53,9 @@ class HostQueue implements SmartLifecycle {
 
 	private final OperationViewMapper views;
 
-	private final Duration interval;
-
-	private final HostChannels channels;
-
-	private volatile boolean running;
-
-	private volatile Thread listener;
-
-	HostQueue(DataSource dataSource, JdbcTemplate jdbc, TransactionTemplate tx, HostRegistry hosts,
+	HostQueue(JdbcTemplate jdbc, TransactionTemplate tx, HostRegistry hosts,
 			InstanceId instance, OperationExecutor executor, OperationWaiters waiters, OperationViewMapper views,
-			OperationProperties properties, HostChannels channels) {
-		this.channels = channels;
-		this.dataSource = dataSource;
+			DatabaseNotifications notifications) {
 		this.jdbc = JdbcClient.create(jdbc);
 		this.tx = tx;
 		this.hosts = hosts;
@@ -82,7 +63,12 @@ class HostQueue implements SmartLifecycle {
 		this.executor = executor;
 		this.waiters = waiters;
 		this.views = views;
-		this.interval = properties.recoveryInterval();
+		notifications.subscribe(HostChannels.ASSIGNED, host -> {
+			if (hosts.localName().equals(host)) {
+				sweep();
+			}
+		});
+		notifications.subscribe(HostChannels.ENDED, this::ended);
 	}
 
 	/** Claims and runs what is assigned to this instance on its host. */
@@ -118,73 +104,6 @@ class HostQueue implements SmartLifecycle {
 	}
 
 	private record Claimed(UUID id, OperationKind kind) {
-	}
-
-	@Override
-	public void start() {
-		running = true;
-		if (channels.enabled()) {
-			Thread t = new Thread(this::listen, "xso-host-queue");
-			t.setDaemon(true);
-			listener = t;
-			t.start();
-		}
-	}
-
-	@Override
-	public void stop() {
-		running = false;
-		Thread t = listener;
-		if (t != null) {
-			t.interrupt();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return running;
-	}
-
-	private void listen() {
-		while (running) {
-			try (Connection c = dataSource.getConnection()) {
-				c.setAutoCommit(true);
-				try (Statement s = c.createStatement()) {
-					s.execute("LISTEN " + HostChannels.ASSIGNED);
-					s.execute("LISTEN " + HostChannels.ENDED);
-				}
-				PGConnection pg = c.unwrap(PGConnection.class);
-				sweep(); // what was assigned while nobody listened
-				while (running) {
-					PGNotification[] got = pg.getNotifications((int) interval.toMillis());
-					boolean assigned = false;
-					for (PGNotification n : got == null ? new PGNotification[0] : got) {
-						if (HostChannels.ASSIGNED.equals(n.getName())) {
-							assigned |= hosts.localName().equals(n.getParameter());
-						}
-						else if (HostChannels.ENDED.equals(n.getName())) {
-							ended(n.getParameter());
-						}
-					}
-					if (assigned) {
-						sweep();
-					}
-				}
-			}
-			catch (SQLException | RuntimeException e) {
-				if (!running) {
-					return;
-				}
-				log.warn("Host queue listener lost its connection ({}); listening again in 1 s",
-						SafeText.escape(e.getMessage()));
-				try {
-					Thread.sleep(1000);
-				}
-				catch (InterruptedException stop) {
-					return;
-				}
-			}
-		}
 	}
 
 	private void ended(String payload) {
