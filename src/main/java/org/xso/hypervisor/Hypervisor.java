@@ -244,6 +244,27 @@ public interface Hypervisor {
 				"the " + kind() + " adapter keeps no storage of its own for saved devices");
 	}
 
+	/**
+	 * What would make a suspend (or live checkpoint) of {@code domid} with {@code strategy} fail
+	 * part-way, known now without touching the guest: it does not run, or a device is not connected
+	 * at both ends. An adapter that knows more (a backend that does not answer) says so too.
+	 */
+	default List<SuspendBlocker> suspendBlockers(DomId domid, SuspendStrategy strategy) {
+		Optional<GuestInfo> guest = guest(domid);
+		if (guest.isEmpty() || guest.get().state() != PowerState.RUNNING) {
+			return List.of(new SuspendBlocker(SuspendBlocker.Kind.GUEST_NOT_RUNNING, null, "the guest is "
+					+ guest.map(g -> g.state().name()).orElse("not in the hypervisor")));
+		}
+		List<SuspendBlocker> out = new java.util.ArrayList<>();
+		for (DeviceInfo d : guest.get().devices()) {
+			if (!d.connected()) {
+				out.add(new SuspendBlocker(SuspendBlocker.Kind.DEVICE_NOT_CONNECTED, d.id(), "frontend "
+						+ d.frontendState() + ", backend " + d.backendState() + ": not connected"));
+			}
+		}
+		return out;
+	}
+
 	/** The xenstore under {@code path}, like {@code xenstore-ls -f -p}. */
 	List<XenstoreEntry> xenstore(String path);
 

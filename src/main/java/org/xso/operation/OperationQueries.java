@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.SuspendStrategy;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 
@@ -22,5 +23,8 @@ public interface OperationQueries {
 
 	/** Whether the domain could be resumed here (from its suspend checkpoint or {@code checkpointId}), and if not why. */
 	OperationViews.ResumeCheck resumeCheck(int domid, @Nullable UUID checkpointId);
+
+	/** Whether the domain could be suspended (or checkpointed) now with {@code strategy}, and if not why. */
+	OperationViews.SuspendCheck suspendCheck(int domid, SuspendStrategy strategy);
 
 }

@@ -59,7 +59,15 @@ public final class OperationViews {
 			@Nullable String host, boolean hostChecked) {
 	}
 
-	/** A machine-readable reason a resume would fail. */
+	/**
+	 * Whether the domain could be suspended (or checkpointed) with a strategy now, and every reason
+	 * not; {@code hostChecked} as for {@link ResumeCheck}.
+	 */
+	public record SuspendCheck(int domid, SuspendStrategy strategy, boolean suspendable, List<Reason> reasons,
+			@Nullable String host, boolean hostChecked) {
+	}
+
+	/** A machine-readable reason a resume (or a suspend) would fail. */
 	public record Reason(ReasonCode code, String detail) {
 	}
 
@@ -69,7 +77,13 @@ public final class OperationViews {
 		CHECKSUM_MISMATCH, FORMAT_VERSION_UNSUPPORTED, ADAPTER_MISMATCH, BACKEND_MISSING, BACKEND_FEATURE_MISSING,
 		STORAGE_MISSING, HYPERVISOR_UNAVAILABLE, DOMAIN_NAME_IN_USE, HYPERVISOR_REFUSED,
 		/** The domain's host is down or stopped: no instance runs its operations now. */
-		HOST_UNAVAILABLE
+		HOST_UNAVAILABLE,
+		/** Suspend: the guest does not run in the hypervisor. */
+		GUEST_NOT_RUNNING,
+		/** Suspend: a device's handshake is not at Connected on both ends. */
+		DEVICE_NOT_CONNECTED,
+		/** Suspend: a device's backend does not answer; it would neither drain nor connect again. */
+		BACKEND_NOT_RESPONDING
 
 	}
 

@@ -31,6 +31,11 @@ public enum ProblemCode {
 	BAD_POWER_STATE,
 	DOMAIN_EXISTS,
 	DEVICE_EXISTS,
+	/**
+	 * The guest cannot be suspended now (it does not run, a device is not connected, a backend does
+	 * not answer); {@link Problem#reasons()} names each. Found before anything was done to it.
+	 */
+	GUEST_NOT_SUSPENDABLE,
 	/** A device did not drain or stop in time (operation). */
 	DEVICE_NOT_QUIESCED,
 	CHECKPOINT_IN_USE,

@@ -90,11 +90,17 @@ public abstract class HypervisorContract {
 			.singleElement()
 			.satisfies(d -> assertThat(((DeviceSpec.Vbd) d).sectors()).isEqualTo(2048));
 		assertThat(hypervisor().guests()).extracting(GuestInfo::domid).contains(DomId.of(3));
+		// a running guest with every device connected can be suspended with either strategy
+		assertThat(hypervisor().suspendBlockers(DomId.of(3), SuspendStrategy.SHADOW_REPLAY)).isEmpty();
+		assertThat(hypervisor().suspendBlockers(DomId.of(3), SuspendStrategy.SUSPEND_RESUME)).isEmpty();
 	}
 
 	@Test
 	void reportsAnUnknownGuestAsAbsentAndRefusesToQuiesceIt() {
 		assertThat(hypervisor().guest(DomId.of(40))).isEmpty();
+		assertThat(hypervisor().suspendBlockers(DomId.of(40), SuspendStrategy.SHADOW_REPLAY))
+			.extracting(SuspendBlocker::kind)
+			.containsExactly(SuspendBlocker.Kind.GUEST_NOT_RUNNING);
 		assertThatThrownBy(() -> hypervisor().quiesce(DomId.of(40), SuspendStrategy.SHADOW_REPLAY, DEADLINE))
 			.isInstanceOfSatisfying(HypervisorException.class,
 					e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.DOMAIN_NOT_FOUND));

@@ -322,21 +322,31 @@ class SimulatorFlowTests {
 	}
 
 	@Test
-	void aCheckpointWhoseBackendsNeverReconnectFailsAndFaultsTheDomain() throws Exception {
+	void aGuestWhoseBackendsDoNotAnswerIsRefusedBeforeAnythingIsDoneToIt() throws Exception {
 		int domid = 31;
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
 		startWorkload(domid);
-		awaitIssued(domid, 20);
+		long issued = awaitIssued(domid, 20);
 		fault("{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":true}");
 
+		JsonNode check = call(get("/api/v1/domains/" + domid + "/suspend-check?strategy=SUSPEND_RESUME"), 200);
+		assertThat(check.get("suspendable").asBoolean()).isFalse();
+		assertThat(check.get("hostChecked").asBoolean()).isTrue();
+		assertThat(check.get("reasons").findValuesAsString("code")).containsOnly("BACKEND_NOT_RESPONDING").hasSize(2);
 		JsonNode checkpoint = checkpoint(domid,
 				"{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":60000}");
 
-		// the devices were torn down and their new backends never left InitWait: nothing is rolled back
-		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("FAILED");
-		assertThat(checkpoint.get("error").get("code").asString()).isEqualTo("COMPENSATION_FAILED");
-		JsonNode domain = call(get("/api/v1/domains/" + domid), 200);
-		assertThat(domain.get("state").asString()).as(domain.toString()).isEqualTo("FAULTED");
+		// refused before the quiesce, not timed out part-way with the devices torn down
+		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("ROLLED_BACK");
+		assertThat(checkpoint.get("error").get("code").asString()).isEqualTo("GUEST_NOT_SUSPENDABLE");
+		assertThat(checkpoint.get("error").get("reasons").toString()).contains("vbd/51712", "vif/0");
+		assertThat(checkpoint.get("phases").get(0).get("state").asString()).isNotEqualTo("SUCCEEDED");
+		assertThat(call(get("/api/v1/domains/" + domid), 200).get("state").asString()).isEqualTo("RUNNING");
+
+		fault("{\"kind\":\"BACKENDS_STALL\",\"domid\":" + domid + ",\"stall\":false}");
+		awaitIssued(domid, issued + 20);
+		assertThat(call(get("/api/v1/domains/" + domid + "/suspend-check?strategy=SHADOW_REPLAY"), 200).get("suspendable").asBoolean()).isTrue();
+		assertThat(checkpoint(domid, Guests.SUSPEND_RESUME).get("state").asString()).isEqualTo("SUCCEEDED");
 	}
 
 	@Test

@@ -28,6 +28,7 @@ import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SimulatorControls;
+import org.xso.hypervisor.SuspendBlocker;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.hypervisor.XenstoreEntry;
 import org.xso.xen.DomId;
@@ -451,6 +452,20 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		catch (IllegalArgumentException | IllegalStateException e) {
 			throw new HypervisorException(Reason.INTERNAL, String.valueOf(e.getMessage()));
 		}
+	}
+
+	/** The port's checks, and a backend stalled by a fault: it would neither drain nor connect again. */
+	@Override
+	public List<SuspendBlocker> suspendBlockers(DomId domid, SuspendStrategy strategy) {
+		List<SuspendBlocker> out = new ArrayList<>(Hypervisor.super.suspendBlockers(domid, strategy));
+		if (host.faults.stalled(domid)) {
+			SimGuest g = host.guest(domid);
+			for (DeviceId d : g == null ? List.<DeviceId>of() : List.copyOf(g.frontends().keySet())) {
+				out.add(new SuspendBlocker(SuspendBlocker.Kind.BACKEND_NOT_RESPONDING, d,
+						"its backend does not answer (stalled)"));
+			}
+		}
+		return out;
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xso.hypervisor.SuspendStrategy;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationState;
@@ -69,6 +70,11 @@ class OperationReads implements OperationQueries {
 	@Override
 	public OperationViews.ResumeCheck resumeCheck(int domid, @Nullable UUID checkpointId) {
 		return checker.check(domid, checkpointId);
+	}
+
+	@Override
+	public OperationViews.SuspendCheck suspendCheck(int domid, SuspendStrategy strategy) {
+		return checker.suspendCheck(domid, strategy);
 	}
 
 }

@@ -2,6 +2,7 @@ package org.xso.operation.internal;
 
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -13,11 +14,13 @@ import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.QuiesceReport;
 import org.xso.hypervisor.SavedDomain;
+import org.xso.hypervisor.SuspendBlocker;
 import org.xso.hypervisor.ThawFailedException;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationState;
 import org.xso.operation.Phase;
 import org.xso.problem.HypervisorProblems;
+import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 
 /**
@@ -73,12 +76,20 @@ class QuiesceFlow {
 	}
 
 	/**
-	 * QUIESCE, entered when the operation began; SAVE entered as it ends. Compensation: a failed
-	 * quiesce is thawed by the port itself; if that thaw fails the guest is FAULTED.
+	 * QUIESCE, entered when the operation began; SAVE entered as it ends. First, what would make it
+	 * fail part-way (a device not connected, a backend that does not answer) ends it ROLLED_BACK
+	 * before the guest is touched. Compensation: a failed quiesce is thawed by the port itself; if
+	 * that thaw fails the guest is FAULTED.
 	 */
 	private Step<QuiesceReport> quiesce(OperationRun run, Set<Phase> done) {
 		OperationTicket t = run.ticket();
 		try {
+			List<SuspendBlocker> blockers = hypervisor.suspendBlockers(t.dom(), t.requiredStrategy());
+			if (!blockers.isEmpty()) {
+				// nothing was done to the guest: it runs on as it was
+				flow.endAs(run, OperationState.ROLLED_BACK, notSuspendable(t, blockers), done);
+				return Step.ended();
+			}
 			QuiesceReport report = hypervisor.quiesce(t.dom(), t.requiredStrategy(), flow.quiesceBudget(t));
 			journal.quiesced(run, report, Phase.SAVE);
 			done.add(Phase.QUIESCE);
@@ -94,6 +105,12 @@ class QuiesceFlow {
 			flow.endAs(run, OperationState.ROLLED_BACK, FlowSupport.problem(e), done);
 			return Step.ended();
 		}
+	}
+
+	static ProblemException notSuspendable(OperationTicket t, List<SuspendBlocker> blockers) {
+		List<String> reasons = blockers.stream().map(b -> b.kind() + ": " + b).toList();
+		return new ProblemException(ProblemCode.GUEST_NOT_SUSPENDABLE, "domain " + t.domid()
+				+ " cannot be quiesced now, nothing was done to it: " + String.join("; ", reasons)).withReasons(reasons);
 	}
 
 	/** SAVE: the guest's image, in memory. Compensation: the guest is thawed. */

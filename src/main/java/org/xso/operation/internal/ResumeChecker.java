@@ -14,15 +14,17 @@ import org.xso.domain.DomainLeases;
 import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
-import org.xso.hypervisor.Hypervisor;
 import org.xso.host.HostRegistry;
 import org.xso.host.HostState;
+import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.ResumeBlocker;
+import org.xso.hypervisor.SuspendStrategy;
 import org.xso.operation.OperationViews;
 import org.xso.problem.HypervisorProblems;
 import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
+import org.xso.xen.DomId;
 
 /**
  * {@code POST /domains/{domid}/resume?dryRun=true}: every reason a resume would fail, machine
@@ -106,6 +108,42 @@ class ResumeChecker {
 			}
 		}
 		return new OperationViews.ResumeCheck(domid, checkpoint, reasons.isEmpty(), reasons, d.host(), here);
+	}
+
+	/**
+	 * {@code GET /domains/{domid}/suspend-check}: every reason a suspend (or live checkpoint) with
+	 * {@code strategy} would be refused or fail part-way, without touching the guest: a busy domain,
+	 * a state that is not RUNNING, and what the host finds (the guest not running, a device not
+	 * connected, a backend that does not answer) — which only the instance serving the domain's host
+	 * can ask; elsewhere, whether that host is up.
+	 */
+	OperationViews.SuspendCheck suspendCheck(int domid, SuspendStrategy strategy) {
+		DomainViews.DomainRecord d = domains.record(domid);
+		List<OperationViews.Reason> reasons = new ArrayList<>();
+		leases.find(domid)
+			.ifPresent(l -> reasons.add(reason(OperationViews.ReasonCode.DOMAIN_BUSY,
+					"busy with " + (l.operationId() != null ? "operation " + l.operationId() : l.purpose()))));
+		if (d.state() != DomainState.RUNNING) {
+			reasons.add(reason(OperationViews.ReasonCode.BAD_POWER_STATE,
+					"domain is " + d.state() + "; only a RUNNING domain can be quiesced"));
+		}
+		boolean here = hosts.servesHere(d.host());
+		if (!here) {
+			hosts.find(String.valueOf(d.host()))
+				.filter(h -> h.state() != HostState.UP)
+				.ifPresent(h -> reasons.add(reason(OperationViews.ReasonCode.HOST_UNAVAILABLE,
+						"host " + h.name() + " is " + h.state() + " (last heartbeat " + h.lastHeartbeatAt() + ")")));
+		}
+		else if (d.state() == DomainState.RUNNING) {
+			try {
+				hypervisor.suspendBlockers(DomId.guest(domid), strategy)
+					.forEach(b -> reasons.add(reason(OperationViews.ReasonCode.valueOf(b.kind().name()), b.toString())));
+			}
+			catch (HypervisorException e) {
+				reasons.add(reason(OperationViews.ReasonCode.HYPERVISOR_REFUSED, HypervisorProblems.detail(e)));
+			}
+		}
+		return new OperationViews.SuspendCheck(domid, strategy, reasons.isEmpty(), reasons, d.host(), here);
 	}
 
 	/**

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Principals;
+import org.xso.hypervisor.SuspendStrategy;
 import org.xso.operation.OperationQueries;
 import org.xso.operation.OperationRequests;
 import org.xso.operation.OperationViews;
@@ -83,6 +84,13 @@ class DomainOperationController {
 	OperationViews.ResumeCheck resumeCheck(@PathVariable @Min(1) @Max(32751) int domid,
 			@RequestParam(required = false) @Nullable UUID checkpointId) {
 		return queries.resumeCheck(domid, checkpointId);
+	}
+
+	/** Whether the domain could be suspended (or checkpointed) now with the strategy, and if not why. */
+	@GetMapping("/suspend-check")
+	OperationViews.SuspendCheck suspendCheck(@PathVariable @Min(1) @Max(32751) int domid,
+			@RequestParam SuspendStrategy strategy) {
+		return queries.suspendCheck(domid, strategy);
 	}
 
 	@PostMapping("/checkpoints")
