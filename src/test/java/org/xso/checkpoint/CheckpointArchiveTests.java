@@ -1,7 +1,6 @@
 package org.xso.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +38,7 @@ import org.xso.support.FakeHypervisorConfiguration;
 import org.xso.support.Guests;
 import org.xso.support.TestJwts;
 import org.xso.support.TestTokens;
+import org.xso.support.WorkloadChecks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -79,7 +78,7 @@ class CheckpointArchiveTests {
 		call(source, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(11)), 201);
 		call(source, post("/api/v1/domains/11/workload").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"action\":\"START\"}"), 200);
-		long issued = awaitIssued(source, 11, 50);
+		long issued = WorkloadChecks.awaitIssued(source, 11, 50);
 		JsonNode suspend = call(source, post("/api/v1/domains/11/suspend").header("Prefer", "wait=30")
 			.contentType(MediaType.APPLICATION_JSON)
 			.content(Guests.SHADOW_REPLAY), 200);
@@ -108,16 +107,7 @@ class CheckpointArchiveTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.content("{\"targetDomid\": 21}"), 200);
 		assertThat(restore.get("state").asString()).as(restore.toString()).isEqualTo("SUCCEEDED");
-		awaitIssued(target, 21, issued + 50);
-		call(target, post("/api/v1/domains/21/workload").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"STOP\"}"), 200);
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> call(target, get("/api/v1/domains/21/devices/vbd/51712/stats"), 200).get("inFlight").asLong() == 0);
-		JsonNode vbd = call(target, get("/api/v1/domains/21/devices/vbd/51712/stats"), 200);
-		assertThat(vbd.get("lost").asLong()).as(vbd.toString()).isZero();
-		assertThat(vbd.get("duplicated").asLong()).as(vbd.toString()).isZero();
-		assertThat(vbd.get("completed").asLong()).isEqualTo(vbd.get("issued").asLong());
-		assertThat(call(target, post("/api/v1/domains/21/workload/verify"), 200).get("mismatches").asLong()).isZero();
+		WorkloadChecks.assertNothingLost(target, 21, issued + 50);
 	}
 
 	@Test
@@ -218,16 +208,6 @@ class CheckpointArchiveTests {
 			}
 		}
 		return bytes.toByteArray();
-	}
-
-	private static long awaitIssued(MockMvc mvc, int domid, long atLeast) {
-		long[] issued = new long[1];
-		await().atMost(Duration.ofSeconds(60)).until(() -> {
-			issued[0] = call(mvc, get("/api/v1/domains/" + domid + "/devices/vbd/51712/stats"), 200).get("issued")
-				.asLong();
-			return issued[0] >= atLeast;
-		});
-		return issued[0];
 	}
 
 	private static MockMvc start(String host, String adapter) {

@@ -34,6 +34,7 @@ import org.xso.support.Guests;
 import org.xso.support.PostgresDatabase;
 import org.xso.support.TestJwts;
 import org.xso.support.TestTokens;
+import org.xso.support.WorkloadChecks;
 import org.xso.xen.DomId;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,7 +92,7 @@ class FleetPostgresTests {
 		assertThat(hypervisor(1).guests()).isEmpty();
 		call(a, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"action\":\"START\"}"), 200);
-		long issued = awaitIssued(a, 50);
+		long issued = WorkloadChecks.awaitIssued(a, 1, 50);
 
 		JsonNode suspend = call(b, post("/api/v1/domains/1/suspend").header("Prefer", "wait=30")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -125,16 +126,7 @@ class FleetPostgresTests {
 		assertThat(elsewhere.get("code").asString()).isEqualTo("DOMAIN_ON_OTHER_HOST");
 		assertThat(elsewhere.get("detail").asString()).contains("host host-a");
 
-		awaitIssued(a, issued + 50);
-		call(a, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"STOP\"}"), 200);
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> call(a, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("inFlight").asLong() == 0);
-		JsonNode vbd = call(a, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200);
-		assertThat(vbd.get("lost").asLong()).as(vbd.toString()).isZero();
-		assertThat(vbd.get("duplicated").asLong()).as(vbd.toString()).isZero();
-		assertThat(vbd.get("completed").asLong()).isEqualTo(vbd.get("issued").asLong());
-		assertThat(call(a, post("/api/v1/domains/1/workload/verify"), 200).get("mismatches").asLong()).isZero();
+		WorkloadChecks.assertNothingLost(a, 1, issued + 50);
 	}
 
 	@Test
@@ -200,15 +192,6 @@ class FleetPostgresTests {
 
 	private Hypervisor hypervisor(int context) {
 		return contexts.get(context).getBean(Hypervisor.class);
-	}
-
-	private long awaitIssued(MockMvc mvc, long atLeast) {
-		long[] issued = new long[1];
-		await().atMost(Duration.ofSeconds(60)).until(() -> {
-			issued[0] = call(mvc, get("/api/v1/domains/1/devices/vbd/51712/stats"), 200).get("issued").asLong();
-			return issued[0] >= atLeast;
-		});
-		return issued[0];
 	}
 
 	private JsonNode awaitEnd(MockMvc mvc, String id) {

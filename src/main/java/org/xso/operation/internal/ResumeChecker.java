@@ -63,21 +63,7 @@ class ResumeChecker {
 	OperationViews.ResumeCheck check(int domid, @Nullable UUID requested) {
 		DomainViews.DomainRecord d = domains.record(domid);
 		List<OperationViews.Reason> reasons = new ArrayList<>();
-		leases.find(domid)
-			.ifPresent(l -> reasons.add(reason(OperationViews.ReasonCode.DOMAIN_BUSY,
-					"busy with " + (l.operationId() != null ? "operation " + l.operationId() : l.purpose()))));
-		if (d.state() != DomainState.SUSPENDED) {
-			reasons.add(reason(OperationViews.ReasonCode.BAD_POWER_STATE,
-					"domain is " + d.state() + "; only a SUSPENDED domain can be resumed"));
-		}
-		boolean here = hosts.servesHere(d.host());
-		if (!here) {
-			// the host's own objections are its instance's to check; this one can say whether it is up
-			hosts.find(String.valueOf(d.host()))
-				.filter(h -> h.state() != HostState.UP)
-				.ifPresent(h -> reasons.add(reason(OperationViews.ReasonCode.HOST_UNAVAILABLE,
-						"host " + h.name() + " is " + h.state() + " (last heartbeat " + h.lastHeartbeatAt() + ")")));
-		}
+		boolean here = common(d, DomainState.SUSPENDED, "resumed", reasons);
 		UUID checkpoint;
 		try {
 			checkpoint = operations.resumable(d, requested);
@@ -120,21 +106,8 @@ class ResumeChecker {
 	OperationViews.SuspendCheck suspendCheck(int domid, SuspendStrategy strategy) {
 		DomainViews.DomainRecord d = domains.record(domid);
 		List<OperationViews.Reason> reasons = new ArrayList<>();
-		leases.find(domid)
-			.ifPresent(l -> reasons.add(reason(OperationViews.ReasonCode.DOMAIN_BUSY,
-					"busy with " + (l.operationId() != null ? "operation " + l.operationId() : l.purpose()))));
-		if (d.state() != DomainState.RUNNING) {
-			reasons.add(reason(OperationViews.ReasonCode.BAD_POWER_STATE,
-					"domain is " + d.state() + "; only a RUNNING domain can be quiesced"));
-		}
-		boolean here = hosts.servesHere(d.host());
-		if (!here) {
-			hosts.find(String.valueOf(d.host()))
-				.filter(h -> h.state() != HostState.UP)
-				.ifPresent(h -> reasons.add(reason(OperationViews.ReasonCode.HOST_UNAVAILABLE,
-						"host " + h.name() + " is " + h.state() + " (last heartbeat " + h.lastHeartbeatAt() + ")")));
-		}
-		else if (d.state() == DomainState.RUNNING) {
+		boolean here = common(d, DomainState.RUNNING, "quiesced", reasons);
+		if (here && d.state() == DomainState.RUNNING) {
 			try {
 				hypervisor.suspendBlockers(DomId.guest(domid), strategy)
 					.forEach(b -> reasons.add(reason(OperationViews.ReasonCode.valueOf(b.kind().name()), b.toString())));
@@ -144,6 +117,30 @@ class ResumeChecker {
 			}
 		}
 		return new OperationViews.SuspendCheck(domid, strategy, reasons.isEmpty(), reasons, d.host(), here);
+	}
+
+	/**
+	 * What both checks find in the database: the domain busy, not in {@code state}, or on another
+	 * host that is down. Returns whether this instance serves the domain's host (only then can the
+	 * host's own findings be asked; elsewhere they are its instance's to check).
+	 */
+	private boolean common(DomainViews.DomainRecord d, DomainState state, String what,
+			List<OperationViews.Reason> reasons) {
+		leases.find(d.domid())
+			.ifPresent(l -> reasons.add(reason(OperationViews.ReasonCode.DOMAIN_BUSY,
+					"busy with " + (l.operationId() != null ? "operation " + l.operationId() : l.purpose()))));
+		if (d.state() != state) {
+			reasons.add(reason(OperationViews.ReasonCode.BAD_POWER_STATE,
+					"domain is " + d.state() + "; only a " + state + " domain can be " + what));
+		}
+		boolean here = hosts.servesHere(d.host());
+		if (!here) {
+			hosts.find(String.valueOf(d.host()))
+				.filter(h -> h.state() != HostState.UP)
+				.ifPresent(h -> reasons.add(reason(OperationViews.ReasonCode.HOST_UNAVAILABLE,
+						"host " + h.name() + " is " + h.state() + " (last heartbeat " + h.lastHeartbeatAt() + ")")));
+		}
+		return here;
 	}
 
 	/**
