@@ -127,6 +127,7 @@ class HelmChartTests {
 			.contains("database.password or database.existingSecret");
 		assertThat(refused("config.server.port=9090")).contains("/config/server");
 		assertThat(refused("podSecurityContext.runAsNonRoot=false")).contains("/podSecurityContext/runAsNonRoot");
+		assertThat(refused("host.name=Host_A")).contains("/host/name");
 	}
 
 	/** helm template with these --set values: it must fail; returns what it said. */
@@ -206,6 +207,7 @@ class HelmChartTests {
 			assertThat(env.get("XSO_SECURITY_API_TOKENS_FILE")).startsWith("/etc/xso/tokens/");
 			assertThat(mounts).contains("/etc/xso/tokens");
 		}
+		assertThat(env).containsEntry("XSO_HOST_NAME", values.startsWith("postgres") ? "host-a" : "local");
 		if (values.startsWith("postgres") || values.startsWith("external")) {
 			assertThat(env).containsEntry("SPRING_PROFILES_ACTIVE", "postgres").containsKeys("XSO_DB_URL", "XSO_DB_USER", "XSO_DB_PASSWORD");
 			assertThat(env.get("XSO_DB_PASSWORD")).startsWith("(from {\"secretKeyRef\"");

@@ -12,6 +12,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.xso.audit.Cause;
 import org.xso.audit.Principals;
+import org.xso.host.HostEvents;
 import org.xso.host.HostRegistry;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.GuestInfo;
@@ -47,9 +48,13 @@ public class DomainReconciler {
 
 	private final HostRegistry hosts;
 
+	private final SimulatorService simulator;
+
 	DomainReconciler(Hypervisor hypervisor, DomainLifecycle lifecycle, DomainLeases leases,
-			DomainProperties properties, ApplicationEventPublisher events, HostRegistry hosts) {
+			DomainProperties properties, ApplicationEventPublisher events, HostRegistry hosts,
+			SimulatorService simulator) {
 		this.hosts = hosts;
+		this.simulator = simulator;
 		this.hypervisor = hypervisor;
 		this.lifecycle = lifecycle;
 		this.leases = leases;
@@ -110,6 +115,20 @@ public class DomainReconciler {
 		}
 		catch (HypervisorException e) {
 			log.warn("Cannot adopt domain {}: {}", domid, SafeText.escape(e.getMessage()));
+		}
+	}
+
+	/**
+	 * Another instance now serves this instance's host. A simulated host lives in its instance, and
+	 * the instance that took the host over has started its guests again in its own: this one's stops
+	 * where it is (nothing is torn down, no disk touched), so that no guest runs twice. A real dom0 is
+	 * one host whichever instance drives it: its guests stay.
+	 */
+	@EventListener
+	void onHostLost(HostEvents.HostLost lost) {
+		if (simulator.halt()) {
+			log.warn("This instance's simulated host stopped: host {} is served by instance {} now",
+					SafeText.quote(lost.name()), SafeText.quote(lost.by()));
 		}
 	}
 

@@ -43,6 +43,16 @@ public class SimulatorService {
 		return simulator.getIfAvailable() != null;
 	}
 
+	/** Stops the simulated host where it is (see {@link SimulatorControls#halt()}); false without a simulator. */
+	boolean halt() {
+		SimulatorControls s = simulator.getIfAvailable();
+		if (s == null) {
+			return false;
+		}
+		s.halt();
+		return true;
+	}
+
 	public SimulatorRequests.WorkloadStatus workload(int domid) {
 		domains.requireLocal(domid, "given its workload");
 		return new SimulatorRequests.WorkloadStatus(domid, call(s -> s.workloadRunning(DomId.guest(domid))));

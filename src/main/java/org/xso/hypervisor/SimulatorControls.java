@@ -13,6 +13,13 @@ public interface SimulatorControls {
 
 	void startWorkload(DomId domid, WorkloadSpec spec);
 
+	/**
+	 * The simulated host stops where it is, as its process's death would stop it: no guest is told,
+	 * no device closed, no disk touched. For an instance whose host another instance serves now (which
+	 * has started the guests again): no guest then runs twice. Every call after it fails.
+	 */
+	void halt();
+
 	/** Stops issuing new work; what is in flight still completes. */
 	void stopWorkload(DomId domid);
 

@@ -165,6 +165,26 @@ class FleetPostgresTests {
 	}
 
 	@Test
+	void anInstanceThatTakesAHostOverLeavesNoGuestRunningTwice() throws Exception {
+		MockMvc first = start("host-a");
+		call(first, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		assertThat(hypervisor(0).guest(DomId.guest(1))).isPresent();
+
+		// a second instance given the same host (a rolling update): it serves the host from now on
+		MockMvc second = start("host-a", "xso-host-a-2");
+		assertThat(hypervisor(1).guest(DomId.guest(1))).as("re-created by the instance that serves the host").isPresent();
+		await().atMost(Duration.ofSeconds(60)).until(() -> hypervisor(0).guests().isEmpty());
+		assertThat(call(first, get("/api/v1/hosts/host-a"), 200).get("instanceId").asString()).isEqualTo("xso-host-a-2");
+		JsonNode live = call(first, post("/api/v1/domains/1/checkpoints").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SUSPEND_RESUME), 200);
+		assertThat(live.get("state").asString()).as(live.toString()).isEqualTo("SUCCEEDED");
+		assertThat(live.get("owner").asString()).isEqualTo("xso-host-a-2");
+		assertThat(call(second, get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+		assertThat(hypervisor(0).guests()).isEmpty();
+	}
+
+	@Test
 	void aStoppedOrSilentHostsGuestsAreRefusedNamingTheHost() throws Exception {
 		MockMvc a = start("host-a");
 		MockMvc b = start("host-b");
@@ -205,13 +225,17 @@ class FleetPostgresTests {
 	}
 
 	private MockMvc start(String host) {
+		return start(host, "xso-" + host);
+	}
+
+	private MockMvc start(String host, String instance) {
 		Map<String, Object> props = new HashMap<>(db);
 		props.put("server.port", "0");
 		props.put("xso.hypervisor", "sim");
 		props.put("xso.demo.enabled", "false");
 		props.put("xso.host.name", host);
-		props.put("xso.instance-id", "xso-" + host);
-		props.put("xso.sim.snapshot-dir", disks.resolve(host).toString());
+		props.put("xso.instance-id", instance);
+		props.put("xso.sim.snapshot-dir", disks.resolve(instance).toString());
 		props.put("xso.operations.shutdown-grace", "PT0S");
 		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(XsoApplication.class, TestJwts.class)

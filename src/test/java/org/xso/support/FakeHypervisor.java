@@ -509,6 +509,12 @@ public class FakeHypervisor implements Hypervisor {
 			FakeHypervisor.this.stopWorkload(domid);
 		}
 
+		/** The fake host stops: it runs no guest any more (until {@link #reset()}). */
+		@Override
+		public void halt() {
+			guests.clear();
+		}
+
 		@Override
 		public boolean workloadRunning(DomId domid) {
 			return FakeHypervisor.this.workloadRunning(domid);

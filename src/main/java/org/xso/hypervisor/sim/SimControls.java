@@ -26,6 +26,11 @@ final class SimControls implements SimulatorControls {
 		this.host = host;
 	}
 
+	@Override
+	public void halt() {
+		host.halt();
+	}
+
 	private SimGuest guest(DomId domid) {
 		SimGuest g = host.guest(domid);
 		if (g == null) {

@@ -208,6 +208,11 @@ final class SimHost implements AutoCloseable {
 	 * closed, no disk flushed or closed (what was written is in the page cache already). For tests
 	 * of what a new host on the same directory finds.
 	 */
+	/** Whether {@link #halt()} stopped this host. */
+	boolean halted() {
+		return halted;
+	}
+
 	void halt() {
 		halted = true;
 		driverPool.shutdownNow();

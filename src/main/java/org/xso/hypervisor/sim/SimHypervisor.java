@@ -100,11 +100,17 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	@Override
 	public List<GuestInfo> guests() {
+		if (host.halted()) {
+			return List.of(); // a host stopped where it is runs nothing
+		}
 		return host.guests().stream().map(this::info).sorted((a, b) -> a.domid().compareTo(b.domid())).toList();
 	}
 
 	@Override
 	public Optional<GuestInfo> guest(DomId domid) {
+		if (host.halted()) {
+			return Optional.empty();
+		}
 		return Optional.ofNullable(host.guest(domid)).map(this::info);
 	}
 
