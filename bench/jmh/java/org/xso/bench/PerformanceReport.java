@@ -366,7 +366,6 @@ final class PerformanceReport {
 						+ "instance (for the other instance: the assignment, the PostgreSQL notification, the claim).%n%n",
 				p.path("guests").asInt(), p.path("cycles").asInt(), p.path("warmupSeconds").asInt()));
 		table(md, f.path("rows"), null);
-		md.append("\n");
 	}
 
 	private static void peer(StringBuilder md, JsonNode f) {
