@@ -77,21 +77,22 @@ public class HostRegistry implements DisposableBean {
 	public void register() {
 		Instant now = clock.instant();
 		String name = properties.name();
-		Optional<HostView> before = find(name);
 		String adapter = hypervisor.kind();
 		String reported = hypervisor.version();
 		String version = reported.length() > 128 ? reported.substring(0, 128) : reported;
-		if (before.isEmpty()) {
-			jdbc.sql("INSERT INTO hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at)"
-					+ " VALUES (:name, :adapter, :version, :instance, :now, :now)")
-				.param("name", name)
-				.param("adapter", adapter)
-				.param("version", version)
-				.param("instance", instance.value())
-				.param("now", utc(now))
-				.update();
-		}
-		else {
+		// a new host's row; two instances registering one name at once meet at the primary key, and
+		// the one that inserted nothing takes the row over below
+		int inserted = jdbc
+			.sql("INSERT INTO hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at)"
+					+ " VALUES (:name, :adapter, :version, :instance, :now, :now) ON CONFLICT DO NOTHING")
+			.param("name", name)
+			.param("adapter", adapter)
+			.param("version", version)
+			.param("instance", instance.value())
+			.param("now", utc(now))
+			.update();
+		Optional<HostView> before = inserted == 1 ? Optional.empty() : lock(name);
+		if (before.isPresent()) {
 			jdbc.sql("UPDATE hosts SET adapter = :adapter, hypervisor_version = :version, instance_id = :instance,"
 					+ " started_at = :now, heartbeat_at = :now, stopped_at = NULL WHERE name = :name")
 				.param("name", name)
@@ -173,6 +174,13 @@ public class HostRegistry implements DisposableBean {
 	public List<HostView> all() {
 		Instant now = clock.instant();
 		return jdbc.sql(SELECT + " ORDER BY name").query((rs, n) -> view(rs, now)).list();
+	}
+
+	/** Host {@code name}'s row, locked until the caller's transaction ends. */
+	private Optional<HostView> lock(String name) {
+		Instant now = clock.instant();
+		return jdbc.sql(SELECT + " WHERE name = :name FOR UPDATE").param("name", name).query((rs, n) -> view(rs, now))
+			.optional();
 	}
 
 	@Transactional(readOnly = true)

@@ -35,6 +35,9 @@ class HostRegistryTests extends IntegrationTest {
 		assertThat(host.get("instanceId").asString()).isEqualTo("test-instance");
 		assertThat(host.get("adapter").asString()).isEqualTo("fake");
 		assertThat(host.get("local").asBoolean()).isTrue();
+		JsonNode health = body(mvc.perform(get("/actuator/health")).andReturn()).get("components").get("host");
+		assertThat(health.get("status").asString()).isEqualTo("UP");
+		assertThat(health.get("details").get("serving").asBoolean()).isTrue();
 
 		clock.advance(Duration.ofSeconds(11));
 		assertThat(body(mvc.perform(get("/api/v1/hosts/local")).andReturn()).get("state").asString()).isEqualTo("DOWN");
@@ -58,6 +61,10 @@ class HostRegistryTests extends IntegrationTest {
 		// its simulated host stopped: the guests run on the instance serving the host now, once
 		assertThat(hypervisor.guests()).isEmpty();
 		assertThat(body(mvc.perform(get("/api/v1/hosts/local")).andReturn()).get("local").asBoolean()).isFalse();
+		JsonNode health = body(mvc.perform(get("/actuator/health")).andReturn()).get("components").get("host");
+		assertThat(health.get("status").asString()).as("it still answers: UP").isEqualTo("UP");
+		assertThat(health.get("details").get("serving").asBoolean()).isFalse();
+		assertThat(health.get("details").get("servedBy").asString()).isEqualTo("newer");
 
 		// an operation on the host's guest goes to the instance that serves it now
 		JsonNode accepted = body(mvc.perform(post("/api/v1/domains/1/checkpoints").contentType(MediaType.APPLICATION_JSON)
