@@ -10,7 +10,9 @@ import org.springframework.data.jpa.repository.Query;
 
 interface DomainRepository extends JpaRepository<Domain, Integer> {
 
-	Page<Domain> findByState(DomainState state, Pageable pageable);
+	@Query("select d from Domain d where (:state is null or d.state = :state) and (:host is null or d.hostName = :host)")
+	Page<Domain> find(@org.jspecify.annotations.Nullable DomainState state, @org.jspecify.annotations.Nullable String host,
+			Pageable pageable);
 
 	@Query("select d.domid from Domain d")
 	List<Integer> allIds();

@@ -74,10 +74,10 @@ public class DomainService {
 	}
 
 	@Transactional(readOnly = true)
-	public Page<DomainViews.DomainView> list(Pageable paging, @Nullable DomainState state) {
+	public Page<DomainViews.DomainView> list(Pageable paging, @Nullable DomainState state, @Nullable String host) {
 		Sort byId = Sort.by("domid");
 		Pageable sorted = PageRequest.of(paging.getPageNumber(), paging.getPageSize(), byId);
-		var page = state == null ? domains.findAll(sorted) : domains.findByState(state, sorted);
+		var page = state == null && host == null ? domains.findAll(sorted) : domains.find(state, host, sorted);
 		Function<Domain, DomainViewAssembler.Live> live = views.liveAll();
 		return page.map(d -> views.view(d, live.apply(d)));
 	}

@@ -104,6 +104,8 @@ class FleetPostgresTests {
 		assertThat(onB.get("state").asString()).isEqualTo("SUSPENDED");
 		assertThat(onB.get("host").asString()).isEqualTo("host-a");
 		assertThat(onB.get("powerState").asString()).isEqualTo("UNKNOWN");
+		assertThat(call(b, get("/api/v1/domains?host=host-a&state=SUSPENDED"), 200).get("totalItems").asLong()).isEqualTo(1);
+		assertThat(call(b, get("/api/v1/domains?host=host-b"), 200).get("totalItems").asLong()).isZero();
 		assertThat(call(a, get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("ABSENT");
 		assertThat(call(b, get("/api/v1/checkpoints/" + suspend.get("checkpointId").asString()), 200))
 			.isNotNull();

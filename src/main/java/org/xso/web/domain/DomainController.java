@@ -5,6 +5,7 @@ import java.security.Principal;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -46,8 +47,9 @@ class DomainController {
 
 	@GetMapping
 	PageView<DomainViews.DomainView> list(@RequestParam(defaultValue = "0") int page,
-			@RequestParam(defaultValue = "20") int size, @RequestParam(required = false) @Nullable DomainState state) {
-		return PageView.of(domains.list(Paging.of(page, size).request(), state));
+			@RequestParam(defaultValue = "20") int size, @RequestParam(required = false) @Nullable DomainState state,
+			@RequestParam(required = false) @Nullable @Pattern(regexp = "[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?") String host) {
+		return PageView.of(domains.list(Paging.of(page, size).request(), state, host));
 	}
 
 	@PostMapping
