@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.host.HostProperties;
+import org.xso.host.HostRegistry;
 import org.xso.hypervisor.CanonicalBytes;
 import org.xso.hypervisor.CanonicalInput;
 import org.xso.hypervisor.DeviceId;
@@ -76,8 +77,11 @@ public class CheckpointArchives {
 
 	private final Clock clock;
 
+	private final HostRegistry hosts;
+
 	CheckpointArchives(CheckpointRepository checkpoints, CheckpointStore store, Hypervisor hypervisor,
-			HostProperties host, JsonMapper json, TransactionTemplate tx, Clock clock) {
+			HostProperties host, JsonMapper json, TransactionTemplate tx, Clock clock, HostRegistry hosts) {
+		this.hosts = hosts;
 		this.checkpoints = checkpoints;
 		this.store = store;
 		this.hypervisor = hypervisor;
@@ -104,7 +108,7 @@ public class CheckpointArchives {
 	public Export export(UUID id) {
 		Checkpoint c = checkpoints.findById(id)
 			.orElseThrow(() -> new ProblemException(ProblemCode.CHECKPOINT_NOT_FOUND, "no checkpoint " + id));
-		if (c.host() != null && !c.host().equals(host.name())) {
+		if (!hosts.servesHere(c.host())) {
 			throw new ProblemException(ProblemCode.CHECKPOINT_ON_OTHER_HOST, "checkpoint " + id + " is held by host "
 					+ c.host() + ": export it through an instance serving that host").withCheckpointId(id);
 		}
@@ -208,6 +212,10 @@ public class CheckpointArchives {
 	 * released again if that fails).
 	 */
 	public CheckpointViews.Summary importArchive(Path archive, String principal) {
+		if (!hosts.serving()) {
+			throw new ProblemException(ProblemCode.HOST_UNAVAILABLE, "this instance no longer serves host " + host.name()
+					+ " (another instance registered it): import through the instance serving it");
+		}
 		Read read = read(archive);
 		CheckpointArchive.Check check = read.check();
 		if (!check.importable() || read.saved == null || read.manifest == null) {
