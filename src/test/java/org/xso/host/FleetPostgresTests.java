@@ -187,6 +187,43 @@ class FleetPostgresTests {
 	}
 
 	@Test
+	void anOperationWhoseHostsInstanceStopsMidQuiesceEndsNamedAndTheGuestRunsOnce() throws Exception {
+		MockMvc a = start("host-a");
+		MockMvc b = start("host-b");
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		call(a, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}"), 200);
+		WorkloadChecks.awaitIssued(a, 1, 50);
+		// every block request now takes 2 s at the backend: a SUSPEND_RESUME quiesce waits for them
+		call(a, post("/api/v1/simulator/faults").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"kind\":\"BACKEND_LATENCY\",\"domid\":1,\"deviceType\":\"vbd\",\"devid\":51712,"
+					+ "\"latencyMs\":2000}"), 204);
+		JsonNode accepted = call(b, post("/api/v1/domains/1/suspend").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SUSPEND_RESUME\",\"quiesceTimeoutMs\":30000,\"deadlineMs\":60000}"), 202);
+		String id = accepted.get("id").asString();
+		await().atMost(Duration.ofSeconds(60)).until(() -> "QUIESCE".equals(
+				call(a, get("/api/v1/operations/" + id), 200).path("phase").asString()));
+
+		contexts.remove(0).close(); // host-a's instance stops mid-quiesce (without grace)
+		MockMvc again = start("host-a"); // and comes back: its own leftovers are decided at once
+		JsonNode ended = awaitEnd(b, id);
+		assertThat(ended.get("state").asString()).as(ended.toString()).isIn("SUCCEEDED", "ROLLED_BACK");
+		assertThat(ended.get("recoveryNote").asString()).isNotBlank();
+		JsonNode domain = call(again, get("/api/v1/domains/1"), 200);
+		if (ended.get("state").asString().equals("SUCCEEDED")) {
+			assertThat(domain.get("state").asString()).isEqualTo("SUSPENDED");
+			assertThat(domain.get("powerState").asString()).isEqualTo("ABSENT");
+		}
+		else {
+			assertThat(domain.get("state").asString()).isEqualTo("RUNNING");
+			assertThat(domain.get("powerState").asString()).isEqualTo("RUNNING");
+		}
+		// one copy at most, on the host's instance; none on the other
+		assertThat(hypervisor(0).guests()).isEmpty();
+		assertThat(hypervisor(1).guests().size()).isLessThanOrEqualTo(1);
+	}
+
+	@Test
 	void aStoppedOrSilentHostsGuestsAreRefusedNamingTheHost() throws Exception {
 		MockMvc a = start("host-a");
 		MockMvc b = start("host-b");
