@@ -135,7 +135,8 @@ class ArchitectureTests {
 	void noFeatureImportsWeb() {
 		noClasses().that()
 			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..", "org.xso.problem..",
-					"org.xso.events..", "org.xso.config..", "org.xso.hypervisor..", "org.xso.persistence..")
+					"org.xso.events..", "org.xso.config..", "org.xso.hypervisor..", "org.xso.persistence..",
+					"org.xso.host..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.xso.web..")
@@ -150,7 +151,7 @@ class ArchitectureTests {
 	void featuresKnowNoHttp() {
 		noClasses().that()
 			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..", "org.xso.problem..",
-					"org.xso.events..", "org.xso.config..")
+					"org.xso.events..", "org.xso.config..", "org.xso.host..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.springframework.web..", "org.springframework.http..", "jakarta.servlet..")
@@ -240,6 +241,21 @@ class ArchitectureTests {
 			.areTopLevelClasses()
 			.should()
 			.notBePublic()
+			.check(CLASSES);
+	}
+
+	/**
+	 * The fleet's hosts are below the features: the domain, checkpoint and operation modules route
+	 * by them, and they know none of those (nor the web layer); the notifications instances send each
+	 * other are infrastructure every module may use and that uses none.
+	 */
+	@Test
+	void hostsAndNotificationsDependOnNoFeature() {
+		noClasses().that()
+			.resideInAnyPackage("org.xso.host..", "org.xso.persistence..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.xso.domain..", "org.xso.checkpoint..", "org.xso.operation..", "org.xso.web..")
 			.check(CLASSES);
 	}
 
