@@ -141,6 +141,7 @@ function renderDomain() {
   const facts = dl([
     ['State', h('span', { 'data-field': 'state' }, d.state)],
     ['Hypervisor power state', h('span', { 'data-field': 'power' }, d.powerState)],
+    ['Host', h('span', { 'data-field': 'host' }, d.host || '—')],
     ['Reason', d.stateReason || '—'],
     ['Lease', lease],
     ['Suspend checkpoint', d.suspendCheckpointId ? code(d.suspendCheckpointId) : '—'],
