@@ -125,6 +125,13 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		transition(DomainState.RUNNING, null, now, cause);
 	}
 
+	/** A SUSPENDED guest moves to another host, which will resume it (the resume's events say so). */
+	void moveTo(String host, Instant now) {
+		require(DomainState.SUSPENDED, "move");
+		this.hostName = host;
+		this.updatedAt = now;
+	}
+
 	/** Any → FAULTED: a failure could not be compensated. */
 	void faulted(String reason, Instant now, Cause cause) {
 		transition(DomainState.FAULTED, reason, now, cause);

@@ -75,6 +75,17 @@ public class DomainLifecycle {
 		repository.save(d);
 	}
 
+	/**
+	 * A SUSPENDED domain moves to host {@code host}, whose instance resumes it (in the caller's
+	 * transaction: the resume that is being accepted).
+	 */
+	@Transactional
+	public void moveTo(int domid, String host) {
+		Domain d = domains.require(domid);
+		d.moveTo(host, clock.instant());
+		repository.save(d);
+	}
+
 	/** Records the target of a restore (RESTORING); 409 DOMAIN_EXISTS if the id is taken. */
 	@Transactional
 	public void restoring(int domid, String host, GuestSpec spec, Cause cause) {

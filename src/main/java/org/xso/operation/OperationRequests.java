@@ -18,7 +18,12 @@ public final class OperationRequests {
 			@Nullable Long deadlineMs) {
 	}
 
-	public record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs) {
+	/**
+	 * A resume: from {@code checkpointId} (default the one the domain was suspended to), on
+	 * {@code host} (default the domain's: another host takes the suspended guest over, and must
+	 * reach its storage).
+	 */
+	public record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs, @Nullable String host) {
 	}
 
 	public record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs) {

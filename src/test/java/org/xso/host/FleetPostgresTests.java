@@ -224,6 +224,35 @@ class FleetPostgresTests {
 	}
 
 	@Test
+	void aSuspendedGuestOfAStoppedHostIsResumedOnAnotherThatReachesItsStorage() throws Exception {
+		// the two simulated hosts share their storage, as hosts on one NFS or Ceph volume would
+		Map<String, String> shared = Map.of("xso.sim.snapshot-dir", disks.resolve("shared").toString());
+		MockMvc a = start("host-a", "xso-host-a", shared);
+		MockMvc b = start("host-b", "xso-host-b", shared);
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		call(a, post("/api/v1/domains/1/workload").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"START\"}"), 200);
+		long issued = WorkloadChecks.awaitIssued(a, 1, 50);
+		JsonNode suspend = call(a, post("/api/v1/domains/1/suspend").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 200);
+		assertThat(suspend.get("state").asString()).as(suspend.toString()).isEqualTo("SUCCEEDED");
+		contexts.remove(0).close(); // host-a stops: its suspended guest is not lost with it
+
+		call(b, post("/api/v1/domains/1/resume").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"host\": \"host-z\"}"), 404);
+		JsonNode resume = call(b, post("/api/v1/domains/1/resume").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"host\": \"host-b\"}"), 200);
+		assertThat(resume.get("state").asString()).as(resume.toString()).isEqualTo("SUCCEEDED");
+		assertThat(resume.get("host").asString()).isEqualTo("host-b");
+		JsonNode domain = call(b, get("/api/v1/domains/1"), 200);
+		assertThat(domain.get("host").asString()).isEqualTo("host-b");
+		assertThat(domain.get("powerState").asString()).isEqualTo("RUNNING");
+		WorkloadChecks.assertNothingLost(b, 1, issued + 50);
+	}
+
+	@Test
 	void aStoppedOrSilentHostsGuestsAreRefusedNamingTheHost() throws Exception {
 		MockMvc a = start("host-a");
 		MockMvc b = start("host-b");
@@ -273,7 +302,6 @@ class FleetPostgresTests {
 
 	private MockMvc start(String host, String instance, Map<String, String> more) {
 		Map<String, Object> props = new HashMap<>(db);
-		props.putAll(more);
 		props.put("server.port", "0");
 		props.put("xso.hypervisor", "sim");
 		props.put("xso.demo.enabled", "false");
@@ -281,6 +309,7 @@ class FleetPostgresTests {
 		props.put("xso.instance-id", instance);
 		props.put("xso.sim.snapshot-dir", disks.resolve(instance).toString());
 		props.put("xso.operations.shutdown-grace", "PT0S");
+		props.putAll(more);
 		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(XsoApplication.class, TestJwts.class)
 			.web(WebApplicationType.SERVLET)

@@ -134,7 +134,11 @@ class OperationService implements Operations {
 	public Submitted resume(int domid, OperationRequests.ResumeRequest r, @Nullable String key,
 			Precondition expected, String requestedBy) {
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
-		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline;
+		String target = r.host();
+		if (target != null && !target.matches(HOST_NAME)) {
+			throw ProblemException.invalid(Violation.of("/host", "is not a host name: " + target));
+		}
+		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline + "|" + target;
 		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, id -> {
 			DomainViews.DomainRecord d = leased(OperationKind.RESUME, domid, id);
 			expected.check(d.etag());
@@ -144,7 +148,14 @@ class OperationService implements Operations {
 			}
 			UUID checkpoint = resumable(d, r.checkpointId());
 			SavedDomain image = store.loadVerified(checkpoint);
-			return new OperationSubmitter.Draft(OperationKind.RESUME, domid, host(d),
+			String on = host(d);
+			if (target != null && !target.equals(on)) {
+				// the suspended guest moves to the host that resumes it (which must reach its storage)
+				hosts.requireUp(hosts.require(target).name(), "the resume of domain " + domid);
+				lifecycle.moveTo(domid, target);
+				on = target;
+			}
+			return new OperationSubmitter.Draft(OperationKind.RESUME, domid, on,
 					OperationParams.resume(domid, deadline), checkpoint, true, image);
 		});
 	}
@@ -174,6 +185,9 @@ class OperationService implements Operations {
 					image);
 		});
 	}
+
+	/** A host's name, as {@code xso.host.name} takes it. */
+	private static final String HOST_NAME = "[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?";
 
 	/** The checkpoint a resume uses: the named one (of this domain) or the one it was suspended to. */
 	UUID resumable(DomainViews.DomainRecord d, @Nullable UUID requested) {
