@@ -59,7 +59,7 @@ class QuickstartTests {
 	@Test
 	void theDocumentedCommandsWorkVerbatim() throws Exception {
 		List<String> blocks = blocks();
-		assertThat(blocks).hasSize(11);
+		assertThat(blocks).hasSize(12);
 		List<String> out = new ArrayList<>();
 		// what a block exports stays set for the blocks after it, as in the reader's terminal
 		StringBuilder exports = new StringBuilder();
@@ -73,6 +73,7 @@ class QuickstartTests {
 		out.remove(0); // the token's export prints nothing
 		assertThat(exports.toString()).contains("XSO_TOKEN");
 		assertThat(out.get(0)).contains("\"name\":\"demo-1\"", "\"name\":\"demo-2\"");
+		assertThat(out.remove(1)).contains("\"suspendable\":true", "\"hostChecked\":true");
 		assertThat(out.get(1)).contains("HTTP/1.1 202").containsIgnoringCase("location: /api/v1/operations/");
 		assertThat(out.get(2)).contains("\"kind\":\"SUSPEND\"", "event:operation", "event:xenbus.state");
 		assertThat(out.get(3)).contains("\"manifest\"", "\"grants\"", "\"ok\":true");

@@ -56,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
  * first: every entry against the manifest, the saved guest against its SHA-256, then whether this
  * host can take it (the archive's format, the saved guest's format, the adapter, the backends and
  * their features); only an archive with no reason against it is stored, under its own id, as held
- * by this instance's host (a restore of it runs here). A dry run says the same without storing.
+ * by this instance's host (a restore of it runs here). Its check alone says the same without storing.
  */
 @Service
 public class CheckpointArchives {

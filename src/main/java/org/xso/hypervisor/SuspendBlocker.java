@@ -18,7 +18,10 @@ public record SuspendBlocker(Kind kind, @Nullable DeviceId device, String detail
 		/** A device's handshake is not at Connected on both ends: there is no ring to quiesce or re-attach. */
 		DEVICE_NOT_CONNECTED,
 
-		/** A device's backend does not answer: it would neither drain nor connect again. */
+		/**
+		 * A device's backend does not answer: a quiesce that drains through it and tears the device
+		 * down (SUSPEND_RESUME) would finish neither.
+		 */
 		BACKEND_NOT_RESPONDING
 
 	}

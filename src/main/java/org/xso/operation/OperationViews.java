@@ -54,7 +54,7 @@ public final class OperationViews {
 			long persistMs, long thawMs, long pausedMs, long sizeBytes, boolean incremental, long contentBytes) {
 	}
 
-	/** {@code POST /domains/{domid}/resume?dryRun=true}: can this checkpoint be resumed here, and if not why. */
+	/** {@code GET /domains/{domid}/resume-check}: can this checkpoint be resumed here, and if not why. */
 	public record ResumeCheck(int domid, @Nullable UUID checkpointId, boolean resumable, List<Reason> reasons,
 			@Nullable String host, boolean hostChecked) {
 	}

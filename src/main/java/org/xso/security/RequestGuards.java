@@ -76,7 +76,8 @@ final class RequestGuards {
 
 		private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
-		private static final String IMPORT = "/api/v1/checkpoints/import";
+		private static final Set<String> IMPORTS = Set.of("/api/v1/checkpoints/import",
+				"/api/v1/checkpoints/import-check");
 
 		private final SecurityProblems problems;
 
@@ -93,7 +94,7 @@ final class RequestGuards {
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
 			String type = request.getContentType();
-			if (type != null && !isJson(type) && !(isZip(type) && IMPORT.equals(request.getRequestURI()))) {
+			if (type != null && !isJson(type) && !(isZip(type) && IMPORTS.contains(request.getRequestURI()))) {
 				problems.refuse(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE, "a request that changes "
 						+ "something takes a JSON body (application/json or application/merge-patch+json) or none; "
 						+ "Content-Type '" + printable(type) + "' is not accepted");

@@ -169,7 +169,7 @@ class CheckpointArchiveTests {
 	}
 
 	private static RequestBuilder importing(byte[] archive, boolean dryRun) {
-		return post("/api/v1/checkpoints/import" + (dryRun ? "?dryRun=true" : "")).contentType("application/zip")
+		return post("/api/v1/checkpoints/" + (dryRun ? "import-check" : "import")).contentType("application/zip")
 			.content(archive);
 	}
 

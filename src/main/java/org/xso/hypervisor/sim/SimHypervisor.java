@@ -460,11 +460,15 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 	}
 
-	/** The port's checks, and a backend stalled by a fault: it would neither drain nor connect again. */
+	/**
+	 * The port's checks, and for SUSPEND_RESUME a backend stalled by a fault: its quiesce drains
+	 * through the backend and tears the device down, and neither would finish. (SHADOW_REPLAY freezes
+	 * with the requests in its shadow and needs no backend to suspend; the resume finds the stall.)
+	 */
 	@Override
 	public List<SuspendBlocker> suspendBlockers(DomId domid, SuspendStrategy strategy) {
 		List<SuspendBlocker> out = new ArrayList<>(Hypervisor.super.suspendBlockers(domid, strategy));
-		if (host.faults.stalled(domid)) {
+		if (strategy == SuspendStrategy.SUSPEND_RESUME && host.faults.stalled(domid)) {
 			SimGuest g = host.guest(domid);
 			for (DeviceId d : g == null ? List.<DeviceId>of() : List.copyOf(g.frontends().keySet())) {
 				out.add(new SuspendBlocker(SuspendBlocker.Kind.BACKEND_NOT_RESPONDING, d,

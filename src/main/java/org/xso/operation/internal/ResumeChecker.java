@@ -27,7 +27,7 @@ import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
- * {@code POST /domains/{domid}/resume?dryRun=true}: every reason a resume would fail, machine
+ * {@code GET /domains/{domid}/resume-check}: every reason a resume would fail, machine
  * readable, without changing anything: a busy domain, a power state that is not SUSPENDED, a
  * missing or foreign checkpoint, each part whose checksum does not verify, an unsupported format
  * version, and what the host itself objects to (a missing backend, a feature the backend lacks) —

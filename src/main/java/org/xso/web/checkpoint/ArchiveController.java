@@ -16,9 +16,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.xso.audit.Principals;
+import org.xso.checkpoint.CheckpointArchive;
 import org.xso.checkpoint.CheckpointArchives;
 import org.xso.checkpoint.CheckpointViews;
 import org.xso.web.ApiProblemException;
@@ -26,13 +26,13 @@ import org.xso.web.InvalidParam;
 import org.xso.web.ProblemType;
 
 /**
- * {@code POST /api/v1/checkpoints/import}: a checkpoint archive another deployment exported. The
- * body is kept in a temporary file (at most {@code xso.checkpoints.import-max-size}, 413 beyond
- * it) and read whole before anything is stored; {@code dryRun=true} only answers whether it could
- * be imported, with every reason.
+ * {@code POST /api/v1/checkpoints/import}: a checkpoint archive another deployment exported, and
+ * {@code POST /api/v1/checkpoints/import-check}: whether it could be imported, with every reason,
+ * storing nothing. The body is kept in a temporary file (at most
+ * {@code xso.checkpoints.import-max-size}, 413 beyond it) and read whole before anything is stored.
  */
 @RestController
-@RequestMapping("/api/v1/checkpoints/import")
+@RequestMapping("/api/v1/checkpoints")
 class ArchiveController {
 
 	static final MediaType ZIP = MediaType.parseMediaType("application/zip");
@@ -47,20 +47,40 @@ class ArchiveController {
 		this.maxSize = maxSize;
 	}
 
-	@PostMapping(consumes = "application/zip")
-	ResponseEntity<?> importArchive(HttpServletRequest request, @RequestParam(defaultValue = "false") boolean dryRun,
-			@Nullable Principal principal) throws IOException {
-		Path file = Files.createTempFile("xso-import-", ".zip");
+	@PostMapping(path = "/import", consumes = "application/zip")
+	ResponseEntity<CheckpointViews.Summary> importArchive(HttpServletRequest request, @Nullable Principal principal)
+			throws IOException {
+		Path file = spool(request.getInputStream());
 		try {
-			spool(request.getInputStream(), file);
-			if (dryRun) {
-				return ResponseEntity.ok(archives.check(file));
-			}
 			CheckpointViews.Summary imported = archives.importArchive(file, Principals.of(principal));
 			return ResponseEntity.created(URI.create("/api/v1/checkpoints/" + imported.id())).body(imported);
 		}
 		finally {
 			Files.deleteIfExists(file);
+		}
+	}
+
+	@PostMapping(path = "/import-check", consumes = "application/zip")
+	CheckpointArchive.Check check(HttpServletRequest request) throws IOException {
+		Path file = spool(request.getInputStream());
+		try {
+			return archives.check(file);
+		}
+		finally {
+			Files.deleteIfExists(file);
+		}
+	}
+
+	/** The request's body in a temporary file, which the caller deletes. */
+	private Path spool(InputStream in) throws IOException {
+		Path file = Files.createTempFile("xso-import-", ".zip");
+		try {
+			spool(in, file);
+			return file;
+		}
+		catch (IOException | RuntimeException e) {
+			Files.deleteIfExists(file);
+			throw e;
 		}
 	}
 
