@@ -273,6 +273,9 @@ public class CheckpointArchives {
 
 		final Map<DeviceId, CheckpointArchive.Part> storage = new LinkedHashMap<>();
 
+		/** The contents of the verified entries but the storage, by entry name. */
+		final Map<String, byte[]> parts = new LinkedHashMap<>();
+
 		final List<CheckpointArchive.Reason> reasons = new ArrayList<>();
 
 		void reason(CheckpointArchive.ReasonCode code, String detail) {
@@ -321,7 +324,7 @@ public class CheckpointArchives {
 			if (!r.reasons.isEmpty()) {
 				return r;
 			}
-			assemble(zip, m, r);
+			assemble(m, r);
 			if (r.saved != null) {
 				compatibility(m, r.saved, r);
 			}
@@ -345,9 +348,21 @@ public class CheckpointArchives {
 			MessageDigest sha = sha256();
 			long size = 0;
 			try (InputStream in = new DigestInputStream(zip.getInputStream(e), sha)) {
-				byte[] buf = new byte[1 << 16];
-				for (int n; (n = in.read(buf)) > 0;) {
-					size += n;
+				if (p.name().startsWith("storage ")) {
+					// a disk image: hashed as it streams, handed to the hypervisor only by the import
+					byte[] buf = new byte[1 << 16];
+					for (int n; (n = in.read(buf)) > 0;) {
+						size += n;
+					}
+				}
+				else {
+					// the parts the saved guest is assembled from: read once, kept for the assembly
+					if (p.bytes() > Integer.MAX_VALUE - 16) {
+						throw new IOException(p.name() + " is too large to hold in memory");
+					}
+					byte[] content = in.readAllBytes();
+					size = content.length;
+					r.parts.put(p.entry(), content);
 				}
 			}
 			String actual = HexFormat.of().formatHex(sha.digest());
@@ -359,7 +374,7 @@ public class CheckpointArchives {
 	}
 
 	/** The saved guest from the verified entries, checked against the manifest's SHA-256 over the whole. */
-	private void assemble(ZipFile zip, CheckpointArchive.Manifest m, Read r) throws IOException {
+	private void assemble(CheckpointArchive.Manifest m, Read r) {
 		CheckpointArchive.Described c = m.checkpoint();
 		if (c.formatVersion() != SavedDomain.FORMAT_VERSION) {
 			r.reason(CheckpointArchive.ReasonCode.FORMAT_VERSION_UNSUPPORTED, "the saved guest has format version "
@@ -372,15 +387,15 @@ public class CheckpointArchives {
 		try {
 			for (CheckpointArchive.Part p : m.parts()) {
 				if (p.name().equals("config")) {
-					CanonicalInput in = new CanonicalInput(bytes(zip, p));
+					CanonicalInput in = new CanonicalInput(r.parts.get(p.entry()));
 					config = GuestSpecCodec.read(in);
 					in.expectEnd();
 				}
 				else if (p.name().equals("memory")) {
-					memory = bytes(zip, p);
+					memory = r.parts.get(p.entry());
 				}
 				else if (p.name().startsWith("device ")) {
-					devices.add(DeviceSavedState.fromCanonicalBytes(bytes(zip, p)));
+					devices.add(DeviceSavedState.fromCanonicalBytes(r.parts.get(p.entry())));
 				}
 			}
 		}
@@ -431,15 +446,6 @@ public class CheckpointArchives {
 		}
 		catch (HypervisorException e) {
 			r.reason(CheckpointArchive.ReasonCode.HYPERVISOR_UNAVAILABLE, HypervisorProblems.detail(e));
-		}
-	}
-
-	private static byte[] bytes(ZipFile zip, CheckpointArchive.Part p) throws IOException {
-		if (p.bytes() > Integer.MAX_VALUE - 16) {
-			throw new IllegalArgumentException(p.name() + " is too large to hold in memory");
-		}
-		try (InputStream in = zip.getInputStream(zip.getEntry(p.entry()))) {
-			return in.readAllBytes();
 		}
 	}
 

@@ -80,26 +80,20 @@ public class HostRegistry implements DisposableBean {
 		String adapter = hypervisor.kind();
 		String reported = hypervisor.version();
 		String version = reported.length() > 128 ? reported.substring(0, 128) : reported;
+		java.util.Map<String, Object> row = java.util.Map.of("name", name, "adapter", adapter, "version", version,
+				"instance", instance.value(), "now", utc(now));
 		// a new host's row; two instances registering one name at once meet at the primary key, and
 		// the one that inserted nothing takes the row over below
 		int inserted = jdbc
 			.sql("INSERT INTO hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at)"
 					+ " VALUES (:name, :adapter, :version, :instance, :now, :now) ON CONFLICT DO NOTHING")
-			.param("name", name)
-			.param("adapter", adapter)
-			.param("version", version)
-			.param("instance", instance.value())
-			.param("now", utc(now))
+			.params(row)
 			.update();
 		Optional<HostView> before = inserted == 1 ? Optional.empty() : lock(name);
 		if (before.isPresent()) {
 			jdbc.sql("UPDATE hosts SET adapter = :adapter, hypervisor_version = :version, instance_id = :instance,"
 					+ " started_at = :now, heartbeat_at = :now, stopped_at = NULL WHERE name = :name")
-				.param("name", name)
-				.param("adapter", adapter)
-				.param("version", version)
-				.param("instance", instance.value())
-				.param("now", utc(now))
+				.params(row)
 				.update();
 			HostView was = before.get();
 			if (!was.instanceId().equals(instance.value()) && was.state() == HostState.UP) {

@@ -1,12 +1,10 @@
 package org.xso.persistence;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,7 +59,7 @@ public class DatabaseNotifications implements SmartLifecycle {
 	DatabaseNotifications(DataSource dataSource, JdbcTemplate jdbc) {
 		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(jdbc);
-		this.postgres = postgres(dataSource);
+		this.postgres = Databases.isPostgres(dataSource);
 	}
 
 	/** Whether other instances can be told anything (PostgreSQL). */
@@ -171,14 +169,5 @@ public class DatabaseNotifications implements SmartLifecycle {
 		}
 	}
 
-	private static boolean postgres(DataSource dataSource) {
-		try (Connection c = dataSource.getConnection()) {
-			DatabaseMetaData meta = c.getMetaData();
-			return meta.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-		}
-		catch (SQLException e) {
-			throw new IllegalStateException("cannot tell which database this is", e);
-		}
-	}
 
 }

@@ -23,21 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
-import org.xso.XsoApplication;
-import org.xso.support.ContractValidation;
-import org.xso.support.FakeHypervisorConfiguration;
 import org.xso.support.Guests;
-import org.xso.support.TestJwts;
-import org.xso.support.TestTokens;
+import org.xso.support.Instance;
 import org.xso.support.WorkloadChecks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -221,18 +213,9 @@ class CheckpointArchiveTests {
 		props.put("xso.instance-id", "xso-" + host);
 		props.put("xso.sim.snapshot-dir", disks.resolve(host).toString());
 		props.put("xso.operations.shutdown-grace", "PT0S");
-		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-		Class<?>[] sources = "fake".equals(adapter)
-				? new Class<?>[] { XsoApplication.class, FakeHypervisorConfiguration.class, TestJwts.class }
-				: new Class<?>[] { XsoApplication.class, TestJwts.class };
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).web(WebApplicationType.SERVLET)
-			.run(args);
-		contexts.add(context);
-		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
-			.apply(org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity())
-			.defaultRequest(get("/").header("Authorization", "Bearer " + TestTokens.ADMIN))
-			.alwaysDo(ContractValidation.handler())
-			.build();
+		Instance started = Instance.start(props);
+		contexts.add(started.context());
+		return started.mvc();
 	}
 
 	private static JsonNode call(MockMvc mvc, RequestBuilder request, int status) throws Exception {

@@ -17,23 +17,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
-import org.xso.XsoApplication;
 import org.xso.hypervisor.Hypervisor;
-import org.xso.support.ContractValidation;
 import org.xso.support.Guests;
+import org.xso.support.Instance;
 import org.xso.support.PostgresDatabase;
-import org.xso.support.TestJwts;
-import org.xso.support.TestTokens;
 import org.xso.support.WorkloadChecks;
 import org.xso.xen.DomId;
 import tools.jackson.databind.JsonNode;
@@ -320,16 +313,9 @@ class FleetPostgresTests {
 		props.put("xso.sim.snapshot-dir", disks.resolve(instance).toString());
 		props.put("xso.operations.shutdown-grace", "PT0S");
 		props.putAll(more);
-		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(XsoApplication.class, TestJwts.class)
-			.web(WebApplicationType.SERVLET)
-			.run(args);
-		contexts.add(context);
-		return MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
-			.apply(org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity())
-			.defaultRequest(get("/").header("Authorization", "Bearer " + TestTokens.ADMIN))
-			.alwaysDo(ContractValidation.handler())
-			.build();
+		Instance started = Instance.start(props);
+		contexts.add(started.context());
+		return started.mvc();
 	}
 
 	private JsonNode call(MockMvc mvc, RequestBuilder request, int status) throws Exception {

@@ -1,15 +1,11 @@
 package org.xso.operation.internal;
 
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -23,6 +19,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.operation.OperationState;
+import org.xso.persistence.Databases;
 import org.xso.text.SafeText;
 
 /**
@@ -71,7 +68,7 @@ class OperationPruner {
 		this.tx = tx;
 		this.properties = properties;
 		this.clock = clock;
-		this.postgres = postgres(dataSource);
+		this.postgres = Databases.isPostgres(dataSource);
 		this.selectBatch = "select o.id from operations o where o.finished_at < ? and o.state in (" + TERMINAL + ")"
 				+ " and not exists (select 1 from domain_leases l where l.operation_id = o.id)"
 				+ " order by o.finished_at, o.id fetch first ? rows only" + (postgres ? " for update skip locked" : "");
@@ -138,14 +135,5 @@ class OperationPruner {
 		return clock.instant().minus(properties.retention());
 	}
 
-	private static boolean postgres(DataSource dataSource) {
-		try (Connection c = dataSource.getConnection()) {
-			DatabaseMetaData meta = c.getMetaData();
-			return meta.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-		}
-		catch (SQLException e) {
-			throw new IllegalStateException("cannot tell which database this is", e);
-		}
-	}
 
 }

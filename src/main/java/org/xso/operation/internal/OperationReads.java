@@ -29,12 +29,12 @@ class OperationReads implements OperationQueries {
 
 	private final OperationWaiters waiters;
 
-	private final ResumeChecker checker;
+	private final GuestChecks checker;
 
 	private final LiveOperations live;
 
 	OperationReads(OperationRepository operations, OperationViewMapper mapper, OperationWaiters waiters,
-			ResumeChecker checker, LiveOperations live) {
+			GuestChecks checker, LiveOperations live) {
 		this.live = live;
 		this.operations = operations;
 		this.mapper = mapper;

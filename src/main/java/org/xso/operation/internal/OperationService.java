@@ -151,7 +151,7 @@ class OperationService implements Operations {
 			String on = host(d);
 			if (target != null && !target.equals(on)) {
 				// the suspended guest moves to the host that resumes it (which must reach its storage)
-				hosts.requireUp(hosts.require(target).name(), "the resume of domain " + domid);
+				hosts.requireUp(target, "the resume of domain " + domid);
 				lifecycle.moveTo(domid, target);
 				on = target;
 			}

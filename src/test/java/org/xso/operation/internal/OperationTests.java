@@ -140,7 +140,7 @@ class OperationTests {
 		java.util.Set<String> details = new java.util.HashSet<>();
 		for (ResumeBlocker.Kind kind : ResumeBlocker.Kind.values()) {
 			ResumeBlocker blocker = ResumeBlocker.of(kind, DeviceId.vif(0), "why, in the adapter's words");
-			OperationViews.Reason reason = ResumeChecker.reason(blocker);
+			OperationViews.Reason reason = GuestChecks.reason(blocker);
 			assertThat(reason.code().name()).isEqualTo(kind.name());
 			// the service's words for the kind: the adapter's sentence may name its files
 			assertThat(reason.detail()).startsWith("vif/0: ").doesNotContain("adapter's words");

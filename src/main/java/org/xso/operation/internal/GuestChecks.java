@@ -27,16 +27,17 @@ import org.xso.text.SafeText;
 import org.xso.xen.DomId;
 
 /**
- * {@code GET /domains/{domid}/resume-check}: every reason a resume would fail, machine
+ * The dry runs of the operations on a guest. {@code GET /domains/{domid}/suspend-check}: see
+ * {@link #suspendCheck}. {@code GET /domains/{domid}/resume-check}: every reason a resume would fail, machine
  * readable, without changing anything: a busy domain, a power state that is not SUSPENDED, a
  * missing or foreign checkpoint, each part whose checksum does not verify, an unsupported format
  * version, and what the host itself objects to (a missing backend, a feature the backend lacks) —
  * which only the instance serving the domain's host can ask; elsewhere, whether that host is up.
  */
 @Service
-class ResumeChecker {
+class GuestChecks {
 
-	private static final Logger log = LoggerFactory.getLogger(ResumeChecker.class);
+	private static final Logger log = LoggerFactory.getLogger(GuestChecks.class);
 
 	private final DomainService domains;
 
@@ -50,7 +51,7 @@ class ResumeChecker {
 
 	private final HostRegistry hosts;
 
-	ResumeChecker(DomainService domains, DomainLeases leases, OperationService operations, CheckpointStore store,
+	GuestChecks(DomainService domains, DomainLeases leases, OperationService operations, CheckpointStore store,
 			Hypervisor hypervisor, HostRegistry hosts) {
 		this.hosts = hosts;
 		this.domains = domains;
