@@ -103,12 +103,14 @@ public class DomainLeases {
 
 	/**
 	 * The lease taken for operation {@code operationId} passes to instance {@code owner}, which will
-	 * run the operation (in the caller's transaction).
+	 * run the operation (in the caller's transaction), with a whole TTL to claim it.
 	 */
 	@Transactional
 	public void handOver(int domid, UUID operationId, String owner) {
-		jdbc.sql("UPDATE domain_leases SET owner = :owner WHERE domid = :domid AND operation_id = :operation")
+		jdbc.sql("UPDATE domain_leases SET owner = :owner, expires_at = :expires"
+				+ " WHERE domid = :domid AND operation_id = :operation")
 			.param("owner", owner)
+			.param("expires", clock.instant().plus(ttl).atOffset(ZoneOffset.UTC))
 			.param("domid", domid)
 			.param("operation", operationId)
 			.update();

@@ -153,8 +153,11 @@ public class DomainReconciler {
 	public void reconcileUnderRecovery(int domid) {
 		try {
 			Optional<GuestInfo> guest = hypervisor.guest(DomId.guest(domid));
-			// one domain read, not all of them: recovery calls this once per interrupted operation
-			lifecycle.find(domid).filter(d -> d.state() != DomainState.RESTORING).ifPresent(d -> reconcile(d, guest));
+			// one domain read, not all of them: recovery calls this once per interrupted operation; a
+			// domain its operation handed over to another host (a move) is that host's now
+			lifecycle.find(domid)
+				.filter(d -> d.state() != DomainState.RESTORING && hosts.servesHere(d.host()))
+				.ifPresent(d -> reconcile(d, guest));
 		}
 		catch (HypervisorException e) {
 			log.warn("Cannot reconcile domain {}: {}", domid, SafeText.escape(e.getMessage()));

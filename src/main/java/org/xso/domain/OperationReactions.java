@@ -40,6 +40,18 @@ class OperationReactions {
 		applyRetention(e.domid(), e.cause());
 	}
 
+	/**
+	 * A move's hand-over: the domain SUSPENDED on its checkpoint, on the target host from now on,
+	 * its lease with the target's instance.
+	 */
+	@EventListener
+	void on(OperationEvents.GuestHandedOver e) {
+		lifecycle.suspended(e.domid(), e.checkpointId(), e.cause());
+		lifecycle.moveTo(e.domid(), e.target());
+		leases.handOver(e.domid(), e.operationId(), e.targetInstance());
+		applyRetention(e.domid(), e.cause());
+	}
+
 	@EventListener
 	void on(OperationEvents.CheckpointTaken e) {
 		applyRetention(e.domid(), e.cause());

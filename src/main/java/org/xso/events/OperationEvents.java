@@ -27,6 +27,15 @@ public final class OperationEvents {
 	public record GuestSuspended(UUID operationId, int domid, UUID checkpointId, Cause cause) {
 	}
 
+	/**
+	 * A move's source phases are done: the guest is gone from its host, its checkpoint stored
+	 * (pinned), and the suspended domain passes to host {@code target}, whose instance
+	 * ({@code targetInstance}) now holds its lease and runs the rest of the move.
+	 */
+	public record GuestHandedOver(UUID operationId, int domid, UUID checkpointId, String target,
+			String targetInstance, Cause cause) {
+	}
+
 	/** A live checkpoint of a running guest is stored (a checkpoint operation, or an epoch of a periodic one). */
 	public record CheckpointTaken(UUID operationId, int domid, UUID checkpointId, Cause cause) {
 	}

@@ -11,7 +11,13 @@ public enum OperationKind {
 			Phase.VERIFY)),
 	RESTORE(List.of(Phase.VERIFY_CHECKPOINT, Phase.RESTORE, Phase.REGRANT, Phase.RECONNECT, Phase.REPLAY,
 			Phase.VERIFY)),
-	PERIODIC_CHECKPOINT(List.of(Phase.EPOCHS));
+	PERIODIC_CHECKPOINT(List.of(Phase.EPOCHS)),
+	/**
+	 * A suspend on the guest's host, the hand-over of the suspended guest and of the operation to
+	 * the target host's instance, and a resume there.
+	 */
+	MOVE(List.of(Phase.QUIESCE, Phase.SAVE, Phase.PERSIST, Phase.SUSPEND, Phase.HANDOVER, Phase.VERIFY_CHECKPOINT,
+			Phase.RESTORE, Phase.REGRANT, Phase.RECONNECT, Phase.REPLAY, Phase.VERIFY));
 
 	private final List<Phase> phases;
 
@@ -21,6 +27,11 @@ public enum OperationKind {
 
 	public List<Phase> phases() {
 		return phases;
+	}
+
+	/** Whether it brings a guest up from a checkpoint (the phases after a move's hand-over do). */
+	public boolean resumes() {
+		return this == RESUME || this == RESTORE || this == MOVE;
 	}
 
 }

@@ -26,6 +26,14 @@ public final class OperationRequests {
 	public record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs, @Nullable String host) {
 	}
 
+	/**
+	 * A move to {@code host}: suspended with {@code strategy} on its host, resumed there; the
+	 * deadline covers both hosts' phases.
+	 */
+	public record MoveRequest(@Nullable String host, @Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs,
+			@Nullable Long deadlineMs) {
+	}
+
 	public record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs) {
 	}
 

@@ -26,13 +26,18 @@ public final class OperationViews {
 			boolean cancelRequested, @Nullable String cancelRequestedBy, int progress,
 			@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs, long deadlineMs, Instant deadlineAt,
 			@Nullable UUID checkpointId, List<PhaseView> phases, List<DeviceView> devices, @Nullable Periodic periodic,
-			@Nullable Problem error, @Nullable String owner, @Nullable String host, int attempts,
+			@Nullable Problem error, @Nullable String owner, @Nullable String host, @Nullable Move move, int attempts,
 			@Nullable String recoveryNote,
 			Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Long durationMs) {
 	}
 
-	public record PhaseView(Phase name, PhaseState state, int progress, boolean cancellable,
+	/** A phase; {@code host} is the host it runs on (for a move: the source's up to HANDOVER, the target's after). */
+	public record PhaseView(Phase name, PhaseState state, int progress, boolean cancellable, @Nullable String host,
 			@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Long durationMs) {
+	}
+
+	/** A move: the host the guest leaves and the one it goes to. */
+	public record Move(String source, String target) {
 	}
 
 	/**

@@ -26,6 +26,13 @@ public interface Operations {
 	Submitted resume(int domid, OperationRequests.ResumeRequest r, @Nullable String key, Precondition expected,
 			String requestedBy);
 
+	/**
+	 * Moves a running domain to another host: suspended on its own, handed over, resumed on the
+	 * target (which must reach its storage), as one operation.
+	 */
+	Submitted move(int domid, OperationRequests.MoveRequest r, @Nullable String key, Precondition expected,
+			String requestedBy);
+
 	Submitted restore(UUID checkpointId, OperationRequests.RestoreRequest r, @Nullable String key,
 			Precondition expected, String requestedBy);
 

@@ -17,6 +17,11 @@ public enum Phase {
 	PERSIST(false, 20),
 	/** The domain leaves the hypervisor; its frames are released. */
 	SUSPEND(false, 30),
+	/**
+	 * A move: the suspended guest, its lease and the operation pass to the target host's instance,
+	 * which runs the phases after it.
+	 */
+	HANDOVER(false, 5),
 	/** The guest continues in place (a cancelled suspend). */
 	THAW(false, 30),
 	/** Every checksum of the checkpoint is verified and the host is asked whether it can resume it. */

@@ -21,6 +21,8 @@ public enum ProblemCode {
 	DOMAIN_ON_OTHER_HOST,
 	/** The checkpoint's storage is held by another host: its instance exports it. */
 	CHECKPOINT_ON_OTHER_HOST,
+	/** A move to the host the domain is on. */
+	ALREADY_ON_HOST,
 	/** An archive cannot be imported here; {@link Problem#reasons()} says why. Nothing was stored. */
 	CHECKPOINT_NOT_IMPORTABLE,
 	/** An archive larger than this service takes. */

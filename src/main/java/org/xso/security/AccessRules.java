@@ -32,6 +32,7 @@ final class AccessRules {
 			new Rule(PATHS.matcher("/actuator/**"), Role.VIEWER),
 			// operations on a guest that is there
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/suspend"), Role.OPERATOR),
+			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/move"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/resume"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/checkpoints"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/periodic-checkpoints"), Role.OPERATOR),

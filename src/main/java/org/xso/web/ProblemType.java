@@ -49,6 +49,7 @@ public enum ProblemType {
 	/** A synchronous change of a guest is made by the instance serving its host; the detail names it. */
 	DOMAIN_ON_OTHER_HOST(HttpStatus.CONFLICT, "The domain runs on another host"),
 	CHECKPOINT_ON_OTHER_HOST(HttpStatus.CONFLICT, "The checkpoint is held by another host"),
+	ALREADY_ON_HOST(HttpStatus.CONFLICT, "The domain is already on that host"),
 	/** Found before anything was done to the guest; {@code reasons} names each device. */
 	GUEST_NOT_SUSPENDABLE(HttpStatus.CONFLICT, "The guest cannot be suspended now"),
 	/** An archive cannot be imported here; {@code reasons} says why. Nothing was stored. */

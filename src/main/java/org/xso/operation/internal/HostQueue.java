@@ -18,9 +18,11 @@ import org.xso.persistence.DatabaseNotifications;
 import org.xso.text.SafeText;
 
 /**
- * Operations accepted by another instance for the host this one serves. The accepting instance
- * records the operation PENDING, assigned to this instance (its {@code owner}, and the domain's
- * lease), and notifies the host's channel in the same transaction; this instance claims what is
+ * Operations accepted by another instance for the host this one serves, and moves handed over to
+ * it by their source host's instance. The accepting instance records the operation PENDING,
+ * assigned to this instance (its {@code owner}, and the domain's lease), and notifies the host's
+ * channel in the same transaction (a move's source does the same at its hand-over, the operation
+ * RUNNING in HANDOVER); this instance claims what is
  * assigned to it ({@code FOR UPDATE SKIP LOCKED}, so a sweep never waits for one in progress) and
  * runs it on its workers. On PostgreSQL the notification ({@code LISTEN/NOTIFY}, delivered at the
  * commit) wakes the claim within milliseconds; a sweep every {@code xso.operations.recovery-interval}
@@ -82,8 +84,9 @@ class HostQueue {
 			List<Claimed> claimed;
 			do {
 				claimed = tx.execute(s -> jdbc
-					.sql("SELECT id, kind FROM operations WHERE host_name = :host AND state = 'PENDING'"
-							+ " AND owner = :instance ORDER BY created_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
+					.sql("SELECT id, kind FROM operations WHERE host_name = :host AND owner = :instance"
+							+ " AND (state = 'PENDING' OR (state = 'RUNNING' AND current_phase = 'HANDOVER'))"
+							+ " ORDER BY created_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
 					.param("host", hosts.localName())
 					.param("instance", instance.value())
 					.query((rs, n) -> new Claimed(rs.getObject("id", UUID.class),

@@ -282,6 +282,70 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		this.requesters = requesters.cancelledBy(by);
 	}
 
+	/**
+	 * A move's hand-over: SUSPEND done, HANDOVER done, and the operation is now the target host's,
+	 * assigned to {@code instance} (which runs the phases after it).
+	 */
+	void handOver(String instance, Instant now) {
+		require(OperationState.RUNNING, "hand over");
+		String target = params.targetHost();
+		if (kind != OperationKind.MOVE || target == null) {
+			throw new IllegalStateException("operation " + id + " is not a move");
+		}
+		changePhases(p -> {
+			Phases.enter(p, Phase.HANDOVER, now);
+			Phases.complete(p, Phase.HANDOVER, now);
+		});
+		this.currentPhase = Phase.HANDOVER;
+		this.hostName = target;
+		this.owner = instance;
+		changed();
+	}
+
+	/** Whether this is a move whose guest has been handed over to its target host. */
+	boolean handedOver() {
+		return kind == OperationKind.MOVE && Phases.of(phases, Phase.HANDOVER).state() == PhaseState.DONE;
+	}
+
+	/** A handed-over move starts its phases on the target host, on a worker of {@code owner}. */
+	void resumeHere(String owner, Instant now) {
+		require(OperationState.RUNNING, "resume");
+		if (!handedOver()) {
+			throw new IllegalStateException("operation " + id + " has not been handed over");
+		}
+		this.owner = owner;
+		this.attempts++;
+		enter(Phase.VERIFY_CHECKPOINT, now);
+	}
+
+	/**
+	 * The attempts at bringing the guest up: a move's first attempt ran the source's phases, which
+	 * are not run again.
+	 */
+	int resumeAttempts() {
+		return kind == OperationKind.MOVE ? Math.max(0, attempts - 1) : attempts;
+	}
+
+	/** A handed-over move, after a restart of the target's instance: its phases after HANDOVER run again. */
+	void requeueResume(String note) {
+		require(OperationState.RUNNING, "requeue");
+		if (!handedOver()) {
+			throw new IllegalStateException("operation " + id + " has not been handed over");
+		}
+		boolean after = false;
+		List<PhaseRecord> next = new ArrayList<>();
+		for (PhaseRecord r : phases) {
+			next.add(after ? PhaseRecord.pending(r.phase()) : r);
+			after = after || r.phase() == Phase.HANDOVER;
+		}
+		this.phases = List.copyOf(next);
+		this.currentPhase = Phase.HANDOVER;
+		this.cancelRequested = false;
+		this.requesters = requesters.withoutCancel();
+		this.recoveryNote = clip(note);
+		changed();
+	}
+
 	/** RUNNING → PENDING after a restart, to run again from the first phase. */
 	void requeue(String note) {
 		require(OperationState.RUNNING, "requeue");

@@ -68,6 +68,8 @@ class OperationJournal {
 
 	private static final Set<OperationState> ACCEPTED = EnumSet.of(OperationState.PENDING);
 
+	private static final Set<OperationState> RUNNING = EnumSet.of(OperationState.RUNNING);
+
 	private final OperationRepository operations;
 
 	private final OperationRows rows;
@@ -210,7 +212,56 @@ class OperationJournal {
 		Operation op = run.op().copy();
 		op.complete(Phase.VERIFY_CHECKPOINT, clock.instant());
 		op.enter(Phase.RESTORE, clock.instant());
-		return claim(run, op);
+		if (op.kind() != OperationKind.MOVE) {
+			return claim(run, op);
+		}
+		// a move's row has been RUNNING since its source's phases: only a cancel can refuse this write
+		if (!rows.write(op, RUNNING, true)) {
+			TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+			return false;
+		}
+		written(run, op);
+		return true;
+	}
+
+	/** A handed-over move starts on this instance, in VERIFY_CHECKPOINT (in memory, as {@link #begin}). */
+	void resumingHere(OperationRun run) {
+		run.op().resumeHere(instance.value(), clock.instant());
+		show(run.op());
+	}
+
+	/**
+	 * A move's hand-over, in one transaction: the domain SUSPENDED on its (pinned) checkpoint and
+	 * moved to the target host, its lease and the operation assigned to {@code targetInstance}
+	 * (the target host's), which is notified at the commit and runs the phases after HANDOVER.
+	 */
+	@Transactional
+	void handedOver(OperationRun run, String targetInstance, @Nullable String recoveryNote) {
+		Operation op = next(run, recoveryNote);
+		UUID checkpoint = requireCheckpoint(op);
+		String target = java.util.Objects.requireNonNull(op.params().targetHost());
+		op.handOver(targetInstance, clock.instant());
+		write(run, op);
+		events.publishEvent(new OperationEvents.GuestHandedOver(op.id(), op.domid(), checkpoint, target, targetInstance,
+				op.cause()));
+		channels.assigned(target);
+	}
+
+	/**
+	 * A move whose target host has no instance to take the guest when its source's phases are done:
+	 * RESUME_FAILED in HANDOVER with {@code problem}; the domain stays SUSPENDED on its source host
+	 * with its (pinned) checkpoint, to be resumed there or on another host.
+	 */
+	@Transactional
+	void notHandedOver(OperationRun run, ProblemException problem, @Nullable String recoveryNote) {
+		Operation op = next(run, recoveryNote);
+		UUID checkpoint = requireCheckpoint(op);
+		op.enter(Phase.HANDOVER, clock.instant());
+		events.publishEvent(new OperationEvents.GuestSuspended(op.id(), op.domid(), checkpoint, op.cause()));
+		logCause(op.id(), OperationState.RESUME_FAILED, problem);
+		op.fail(OperationState.RESUME_FAILED, outcome(op.id(), problem), Set.of(), clock.instant());
+		write(run, op);
+		ended(run, op);
 	}
 
 	/**
@@ -256,7 +307,7 @@ class OperationJournal {
 		}
 		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestResumed(op.id(), op.domid(), op.checkpointId(),
-				op.kind() == OperationKind.RESUME, op.cause()));
+				op.kind() != OperationKind.RESTORE, op.cause()));
 		ended(run, op);
 	}
 
@@ -373,6 +424,18 @@ class OperationJournal {
 		Operation op = require(id);
 		op.requeue(note);
 		operations.save(op);
+	}
+
+	/** A handed-over move whose target's instance stopped: recovery runs its phases after HANDOVER again. */
+	@Transactional
+	void requeueResume(OperationRun run, String note) {
+		Operation op = next(run, null);
+		op.requeueResume(note);
+		// written, not shown: the worker that runs it again shows it (as after requeue)
+		if (!rows.write(op, OPEN, false)) {
+			throw new IllegalStateException("operation " + op.id() + " was ended elsewhere");
+		}
+		op.takeEvents().forEach(events::publishEvent);
 	}
 
 	@Transactional

@@ -9,8 +9,8 @@ import org.xso.hypervisor.SuspendStrategy;
 
 /**
  * What the caller asked for: the strategy, the quiesce timeout, the deadline (for periodic
- * checkpointing: per epoch), the interval and number of epochs, and the Idempotency-Key with a hash
- * of the request it came with. {@code subjectDomid} scopes the key: the domain for most kinds, the
+ * checkpointing: per epoch; for a move: both hosts' phases), the interval and number of epochs, a
+ * move's target host, and the Idempotency-Key with a hash of the request it came with. {@code subjectDomid} scopes the key: the domain for most kinds, the
  * checkpoint's domain for a restore.
  */
 @Embeddable
@@ -21,13 +21,22 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 		@Column(name = "max_epochs") @Nullable Integer maxEpochs,
 		@Column(name = "idempotency_key", length = 128) @Nullable String idempotencyKey,
 		@Column(name = "request_hash", length = 64) @Nullable String requestHash,
-		@Column(name = "output_commit") boolean outputCommit) {
+		@Column(name = "output_commit") boolean outputCommit,
+		@Column(name = "source_host", length = 63) @Nullable String sourceHost,
+		@Column(name = "target_host", length = 63) @Nullable String targetHost) {
 
-	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false);
+	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false, null, null);
 
 	/** A suspend or live checkpoint of domain {@code domid}. */
 	static OperationParams quiesce(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs) {
-		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false);
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, null, null);
+	}
+
+	/** A move of domain {@code domid} from host {@code source} to {@code target}: one deadline for both hosts' phases. */
+	static OperationParams move(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs,
+			String source, String target) {
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, source,
+				target);
 	}
 
 	/**
@@ -37,18 +46,18 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 	static OperationParams periodic(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long epochDeadlineMs,
 			long intervalMs, @Nullable Integer maxEpochs, boolean outputCommit) {
 		return new OperationParams(domid, strategy, quiesceTimeoutMs, epochDeadlineMs, intervalMs, maxEpochs, null,
-				null, outputCommit);
+				null, outputCommit, null, null);
 	}
 
 	/** A resume of domain {@code subjectDomid}, or a restore of one of its checkpoints. */
 	static OperationParams resume(int subjectDomid, long deadlineMs) {
-		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null, false);
+		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null, false, null, null);
 	}
 
 	/** As these, with the Idempotency-Key (if any) and the hash of the request it came with. */
 	OperationParams keyed(@Nullable String key, String hash) {
 		return new OperationParams(subjectDomid, strategy, quiesceTimeoutMs, deadlineMs, intervalMs, maxEpochs, key,
-				hash, outputCommit);
+				hash, outputCommit, sourceHost, targetHost);
 	}
 
 }

@@ -41,7 +41,7 @@ class OperationRows {
 	 */
 	boolean write(Operation op, Collection<OperationState> from, boolean unlessCancelled) {
 		int n = jdbc.sql("UPDATE operations SET state = :state, current_phase = :phase, checkpoint_id = :checkpoint,"
-				+ " owner = :owner, attempts = :attempts, started_at = :started, finished_at = :finished,"
+				+ " owner = :owner, host_name = :host, attempts = :attempts, started_at = :started, finished_at = :finished,"
 				+ " phases = :phases, devices = :devices, error_problem = :error,"
 				+ " epochs_completed = :epochs, paused_ms_total = :pausedTotal, paused_ms_max = :pausedMax,"
 				+ " epochs_late = :late,"
@@ -53,6 +53,7 @@ class OperationRows {
 			.param("phase", op.currentPhase() == null ? null : op.currentPhase().name())
 			.param("checkpoint", op.checkpointId())
 			.param("owner", op.owner())
+			.param("host", op.host())
 			.param("attempts", op.attempts())
 			.param("started", time(op.startedAt()))
 			.param("finished", time(op.finishedAt()))

@@ -77,7 +77,8 @@ class OperationRunner {
 			return;
 		}
 		try {
-			if (run.op().state() != OperationState.PENDING) {
+			boolean handedOver = run.op().state() == OperationState.RUNNING && run.op().handedOver();
+			if (run.op().state() != OperationState.PENDING && !handedOver) {
 				return;
 			}
 			if (run.op().cancelRequested()) {
@@ -89,6 +90,14 @@ class OperationRunner {
 				case SUSPEND, CHECKPOINT -> quiesce.run(run);
 				case RESUME, RESTORE -> resume.run(run);
 				case PERIODIC_CHECKPOINT -> periodic.run(run);
+				case MOVE -> {
+					if (handedOver) {
+						resume.run(run); // the target's phases, on the target host's instance
+					}
+					else {
+						quiesce.run(run);
+					}
+				}
 			}
 		}
 		catch (InterruptedException e) {
@@ -119,12 +128,14 @@ class OperationRunner {
 			String what = e instanceof Error ? e.getClass().getSimpleName() : "failure";
 			ProblemException cause = new ProblemException(ProblemCode.INTERNAL_ERROR, "unexpected " + what + " in "
 					+ t.kind() + "; the service log has the details of operation " + t.id());
-			if ((t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) && guestRuns(t)) {
+			boolean resuming = t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE
+					|| run.op().handedOver();
+			if (resuming && guestRuns(t)) {
 				journal.resumed(run, null, List.of(), "the guest runs, but recording the resume failed (unexpected "
 						+ what + "); recorded without its device report");
 				return;
 			}
-			if (t.kind() == OperationKind.RESUME || t.kind() == OperationKind.RESTORE) {
+			if (resuming) {
 				if (t.kind() == OperationKind.RESTORE) {
 					journal.discardRestoreTarget(t.id(), t.domid());
 				}

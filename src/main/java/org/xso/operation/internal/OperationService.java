@@ -28,8 +28,8 @@ import org.xso.problem.ProblemException;
 import org.xso.problem.Violation;
 
 /**
- * The operations a caller starts: suspend, live checkpoint, periodic checkpointing, resume and
- * restore. Each checks its preconditions inside the accepting transaction: the domain exists and
+ * The operations a caller starts: suspend, live checkpoint, periodic checkpointing, resume,
+ * restore and move. Each checks its preconditions inside the accepting transaction: the domain exists and
  * is not busy, If-Match holds, the power state fits, and a checkpoint to resume from verifies
  * (422 and nothing changes otherwise). Each records the principal that requested it
  * ({@code requestedBy}, the caller's name as the controller passes it).
@@ -157,6 +157,35 @@ class OperationService implements Operations {
 			}
 			return new OperationSubmitter.Draft(OperationKind.RESUME, domid, on,
 					OperationParams.resume(domid, deadline), checkpoint, true, image);
+		});
+	}
+
+	@Override
+	public Submitted move(int domid, OperationRequests.MoveRequest r, @Nullable String key, Precondition expected,
+			String requestedBy) {
+		String target = r.host();
+		if (target == null) {
+			throw ProblemException.invalid(Violation.of("/host", "is required: the host to move the domain to"));
+		}
+		if (!target.matches(HOST_NAME)) {
+			throw ProblemException.invalid(Violation.of("/host", "is not a host name: " + target));
+		}
+		SuspendStrategy strategy = OperationRequests.strategy(r.strategy());
+		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
+				"/quiesceTimeoutMs", 1, 600_000);
+		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
+		String signature = "MOVE|" + domid + "|" + target + "|" + strategy + "|" + quiesce + "|" + deadline;
+		return submitter.submit(OperationKind.MOVE, domid, signature, key, requestedBy, id -> {
+			DomainViews.DomainRecord d = running(OperationKind.MOVE, domid, id, expected);
+			String source = host(d);
+			if (target.equals(source)) {
+				throw new ProblemException(ProblemCode.ALREADY_ON_HOST,
+						"domain " + domid + " is on host " + target + " already");
+			}
+			// the target must be there to take the guest over (checked again at the hand-over)
+			hosts.requireUp(target, "the move of domain " + domid);
+			return new OperationSubmitter.Draft(OperationKind.MOVE, domid, source,
+					OperationParams.move(domid, strategy, quiesce, deadline, source, target), null, true);
 		});
 	}
 

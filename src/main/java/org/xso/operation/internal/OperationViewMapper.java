@@ -16,6 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.hypervisor.DeviceType;
 import org.xso.operation.OperationKind;
+import org.xso.operation.Phase;
 import org.xso.operation.OperationViews;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
@@ -49,18 +50,23 @@ class OperationViewMapper {
 
 	OperationViews.OperationView map(Operation op) {
 		OperationParams p = op.params();
-		List<OperationViews.PhaseView> phases = op.phases()
-			.stream()
-			.map(r -> new OperationViews.PhaseView(r.phase(), r.state(), r.progress(), r.phase().cancellable(),
-					r.startedAt(), r.finishedAt(), millis(r.startedAt(), r.finishedAt())))
-			.toList();
+		OperationViews.@Nullable Move move = p.sourceHost() != null && p.targetHost() != null
+				? new OperationViews.Move(p.sourceHost(), p.targetHost()) : null;
+		List<OperationViews.PhaseView> phases = new java.util.ArrayList<>(op.phases().size());
+		boolean onTarget = false;
+		for (PhaseRecord r : op.phases()) {
+			String host = move == null ? op.host() : onTarget ? move.target() : move.source();
+			onTarget = onTarget || r.phase() == Phase.HANDOVER;
+			phases.add(new OperationViews.PhaseView(r.phase(), r.state(), r.progress(), r.phase().cancellable(), host,
+					r.startedAt(), r.finishedAt(), millis(r.startedAt(), r.finishedAt())));
+		}
 		List<OperationViews.DeviceView> devices = op.devices().stream().map(OperationViewMapper::device).toList();
 		return new OperationViews.OperationView(op.id(), op.kind(), op.domid(),
 				p.subjectDomid() == op.domid() ? null : p.subjectDomid(), op.requesters().requestedBy(), op.state(),
 				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
 				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
 				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
-				periodic(op), op.error(), op.owner(), op.host(), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
+				periodic(op), op.error(), op.owner(), op.host(), move, op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
 	}
 
@@ -69,7 +75,7 @@ class OperationViewMapper {
 		return new OperationViews.OperationView(v.id(), v.kind(), v.domid(), v.sourceDomid(), v.requestedBy(),
 				v.state(), v.phase(), false, true, by, v.progress(), v.strategy(), v.quiesceTimeoutMs(),
 				v.deadlineMs(), v.deadlineAt(), v.checkpointId(), v.phases(), v.devices(), v.periodic(), v.error(),
-				v.owner(), v.host(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
+				v.owner(), v.host(), v.move(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
 				v.durationMs());
 	}
 

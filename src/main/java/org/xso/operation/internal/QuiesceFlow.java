@@ -24,7 +24,8 @@ import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 
 /**
- * Suspend (QUIESCE, SAVE, PERSIST, SUSPEND) and live checkpoint (QUIESCE, SAVE, PERSIST, THAW).
+ * Suspend (QUIESCE, SAVE, PERSIST, SUSPEND), live checkpoint (QUIESCE, SAVE, PERSIST, THAW) and the
+ * source's phases of a move (a suspend that ends with the hand-over, see {@link MoveHandover}).
  * Compensations: a failed quiesce is thawed by the hypervisor itself; after QUIESCE or SAVE the
  * guest is thawed; after PERSIST a suspend also deletes its checkpoint. A failed or cancelled
  * suspend therefore always ends with the guest RUNNING and its devices reconnected (ROLLED_BACK or
@@ -42,7 +43,11 @@ class QuiesceFlow {
 
 	private final Clock clock;
 
-	QuiesceFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, Clock clock) {
+	private final MoveHandover handover;
+
+	QuiesceFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, Clock clock,
+			MoveHandover handover) {
+		this.handover = handover;
 		this.hypervisor = hypervisor;
 		this.journal = journal;
 		this.flow = flow;
@@ -67,7 +72,7 @@ class QuiesceFlow {
 		if (!(persist(run, saved.value(), done) instanceof Step.Next<UUID> checkpoint)) {
 			return;
 		}
-		if (run.ticket().kind() == OperationKind.SUSPEND) {
+		if (run.ticket().kind() != OperationKind.CHECKPOINT) {
 			suspend(run, checkpoint.value(), done);
 		}
 		else {
@@ -135,7 +140,7 @@ class QuiesceFlow {
 	private Step<UUID> persist(OperationRun run, SavedDomain saved, Set<Phase> done) {
 		OperationTicket t = run.ticket();
 		try {
-			Phase next = t.kind() == OperationKind.SUSPEND ? Phase.SUSPEND : Phase.THAW;
+			Phase next = t.kind() == OperationKind.CHECKPOINT ? Phase.THAW : Phase.SUSPEND;
 			Optional<UUID> checkpoint = journal.persist(run, saved, header(t), next);
 			if (checkpoint.isEmpty()) {
 				flow.thawAndEnd(run, OperationState.CANCELLED, FlowSupport.cancelled(), done);
@@ -151,8 +156,8 @@ class QuiesceFlow {
 	}
 
 	/**
-	 * SUSPEND: the domain leaves the hypervisor, and the domain is SUSPENDED on its checkpoint.
-	 * Compensation: the checkpoint is deleted and the guest thawed.
+	 * SUSPEND: the domain leaves the hypervisor, and the domain is SUSPENDED on its checkpoint (a
+	 * move's passes to its target host). Compensation: the checkpoint is deleted and the guest thawed.
 	 */
 	private void suspend(OperationRun run, UUID checkpoint, Set<Phase> done) {
 		OperationTicket t = run.ticket();
@@ -173,7 +178,12 @@ class QuiesceFlow {
 			flow.thawAndEnd(run, OperationState.ROLLED_BACK, failure, done);
 			return;
 		}
-		journal.suspended(run, null);
+		if (t.kind() == OperationKind.MOVE) {
+			handover.handOver(run, null);
+		}
+		else {
+			journal.suspended(run, null);
+		}
 	}
 
 	/** THAW after a live checkpoint; if the guest cannot be thawed it is FAULTED (the checkpoint stays). */
@@ -196,6 +206,10 @@ class QuiesceFlow {
 		if (t.kind() == OperationKind.SUSPEND) {
 			return new Checkpoint.Header(t.domid(), CheckpointKind.SUSPEND, t.id(), t.strategy(),
 					"resume image of suspended domain " + t.domid());
+		}
+		if (t.kind() == OperationKind.MOVE) {
+			return new Checkpoint.Header(t.domid(), CheckpointKind.SUSPEND, t.id(), t.strategy(),
+					"resume image of domain " + t.domid() + " moving to host " + t.targetHost());
 		}
 		return new Checkpoint.Header(t.domid(), CheckpointKind.LIVE, t.id(), t.strategy(), null);
 	}

@@ -25,10 +25,12 @@ import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
 
 /**
- * Resume into the same domain and restore into a new one: VERIFY_CHECKPOINT (every checksum, then
+ * Resume into the same domain, restore into a new one, and a move's phases on its target host:
+ * VERIFY_CHECKPOINT (every checksum, then
  * the host's own blockers), then the hypervisor's RESTORE, REGRANT, RECONNECT, REPLAY and VERIFY,
  * recorded as it reports them. A failure ends as RESUME_FAILED with nothing of the target left:
- * a resumed domain stays SUSPENDED with its checkpoint intact, a restore target is forgotten.
+ * a resumed (or moved) domain stays SUSPENDED with its checkpoint intact, a restore target is
+ * forgotten.
  */
 @Component
 class ResumeFlow {
@@ -64,7 +66,12 @@ class ResumeFlow {
 			fail(run, new ProblemException(ProblemCode.NO_CHECKPOINT, "the operation names no checkpoint"));
 			return;
 		}
-		journal.begin(run);
+		if (t.kind() == OperationKind.MOVE) {
+			journal.resumingHere(run); // RUNNING since its source's phases
+		}
+		else {
+			journal.begin(run);
+		}
 		// VERIFY_CHECKPOINT: the checkpoint was verified when the request was accepted, unless
 		// recovery runs the operation again
 		SavedDomain image;

@@ -35,7 +35,9 @@ import org.xso.xen.DomId;
  * <li>periodic checkpointing: a paused guest is thawed and the schedule runs again;
  * <li>resume and restore: a running target → rolled forward; otherwise its remains are destroyed
  * and it runs once more from its (verified) checkpoint, or ends RESUME_FAILED after a second
- * interruption.
+ * interruption;
+ * <li>move: before its hand-over as a suspend, which, rolled forward, hands the guest over to the
+ * target host; after it (on the target's instance) as a resume of its phases there.
  * </ul>
  * Every decision is written to the operation's {@code recoveryNote}.
  */
@@ -50,7 +52,11 @@ class RunningRecovery {
 
 	private final OperationProperties properties;
 
-	RunningRecovery(Hypervisor hypervisor, OperationJournal journal, OperationProperties properties) {
+	private final MoveHandover handover;
+
+	RunningRecovery(Hypervisor hypervisor, OperationJournal journal, OperationProperties properties,
+			MoveHandover handover) {
+		this.handover = handover;
 		this.hypervisor = hypervisor;
 		this.journal = journal;
 		this.properties = properties;
@@ -108,6 +114,12 @@ class RunningRecovery {
 			case RESUME, RESTORE -> {
 				return resume(op, power, stopped);
 			}
+			case MOVE -> {
+				if (op.handedOver()) {
+					return resume(op, power, stopped); // the target's phases: this is the target's instance
+				}
+				suspend(op, power, done, stopped);
+			}
 		}
 		return false;
 	}
@@ -137,8 +149,14 @@ class RunningRecovery {
 			}
 		}
 		if (power == null || power == PowerState.SUSPENDED) {
-			journal.suspended(journal.run(op), stopped + "the checkpoint had been stored, so the suspend was completed"
-					+ (power == null ? " (the guest had ended with its host)" : ""));
+			String note = stopped + "the checkpoint had been stored, so the suspend was completed"
+					+ (power == null ? " (the guest had ended with its host)" : "");
+			if (op.kind() == OperationKind.MOVE) {
+				handover.handOver(journal.run(op), note + "; the move goes on on its target host");
+			}
+			else {
+				journal.suspended(journal.run(op), note);
+			}
 		}
 		else {
 			journal.discardCheckpoint(op.id(), op.cause(), op.checkpointId());
@@ -175,8 +193,13 @@ class RunningRecovery {
 				log.warn("Could not destroy the remains of domain {}: {}", op.domid(), SafeText.escape(e.getMessage()));
 			}
 		}
-		if (op.attempts() < 2) {
-			journal.requeue(op.id(), stopped + "runs again from its checkpoint");
+		if (op.resumeAttempts() < 2) {
+			if (op.kind() == OperationKind.MOVE) {
+				journal.requeueResume(journal.run(op), stopped + "its phases on this host run again from its checkpoint");
+			}
+			else {
+				journal.requeue(op.id(), stopped + "runs again from its checkpoint");
+			}
 			return true;
 		}
 		if (op.kind() == OperationKind.RESTORE) {

@@ -29,8 +29,8 @@ import org.xso.web.IdempotencyKeys;
 import org.xso.web.InvalidParam;
 
 /**
- * The operations started on a domain: suspend, resume (and the check whether it can), live and
- * periodic checkpoints; each records the caller's principal as its {@code requestedBy}.
+ * The operations started on a domain: suspend, resume (and the check whether it can), a move to
+ * another host, live and periodic checkpoints; each records the caller's principal as its {@code requestedBy}.
  */
 @RestController
 @RequestMapping("/api/v1/domains/{domid}")
@@ -76,6 +76,17 @@ class DomainOperationController {
 		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null, null)
 				: request;
 		return responses.started(operations.resume(domid, r, IdempotencyKeys.validate(key),
+				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);
+	}
+
+	@PostMapping("/move")
+	ResponseEntity<OperationViews.OperationView> move(@PathVariable @Min(1) @Max(32751) int domid,
+			@RequestBody OperationRequests.MoveRequest request,
+			@RequestHeader(name = IdempotencyKeys.HEADER, required = false) @Nullable String key,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
+			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
+			@Nullable Principal principal) {
+		return responses.started(operations.move(domid, request, IdempotencyKeys.validate(key),
 				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);
 	}
 

@@ -116,9 +116,9 @@ class OperationControllerSliceTests {
 		return new OperationViews.OperationView(ID, OperationKind.RESTORE, 7, 1, "anonymous", OperationState.PENDING,
 				null, true, false, null, 0, SuspendStrategy.SHADOW_REPLAY, null, 60_000, now.plusSeconds(60),
 				CHECKPOINT,
-				List.of(new OperationViews.PhaseView(Phase.VERIFY_CHECKPOINT, PhaseState.PENDING, 0, true, null, null,
-						null)),
-				List.of(), null, null, null, null, 0, null, now, null, null, null);
+				List.of(new OperationViews.PhaseView(Phase.VERIFY_CHECKPOINT, PhaseState.PENDING, 0, true, "local", null,
+						null, null)),
+				List.of(), null, null, null, "local", null, 0, null, now, null, null, null);
 	}
 
 }
