@@ -172,10 +172,13 @@ function renderDomain() {
   $('suspend').disabled = !running;
   $('checkpoint').disabled = !running;
   $('resume-check').disabled = d.state !== 'SUSPENDED';
+  $('pause').disabled = !running;
+  $('unpause').disabled = d.state !== 'PAUSED';
   $('actions-help').textContent = running
-    ? 'Suspend and live checkpoint apply to this running domain.'
+    ? 'Suspend, live checkpoint and pause apply to this running domain.'
     : d.state === 'SUSPENDED' ? 'The domain is suspended: resume it after checking what could block it.'
-      : `The domain is ${d.state}.`;
+      : d.state === 'PAUSED' ? 'The domain is paused (devices connected, nothing saved): unpause it to run it, suspend it or checkpoint it.'
+        : `The domain is ${d.state}.`;
   renderResumeCheck();
 }
 
@@ -588,6 +591,27 @@ async function start(path, body, what) {
   }
 }
 
+/** Pauses or unpauses the selected domain: a synchronous change, answered with the domain as it is then. */
+async function setPaused(pause) {
+  const domid = model.selected;
+  const what = pause ? 'Pause' : 'Unpause';
+  showError('actions-error', null);
+  try {
+    const since = model.seq;
+    applyDomain(await api(`api/v1/domains/${domid}/${pause ? 'pause' : 'unpause'}`, { method: 'POST' }), since);
+    model.domainReadAt = new Date().toISOString();
+    announce(`${what} of domain ${domid}: ${model.domains.get(domid).state}`);
+    render();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      failed(error);
+      return;
+    }
+    showError('actions-error', error);
+    announce(`${what} refused: ${describe(error)}`);
+  }
+}
+
 async function checkResume() {
   const domid = model.selected;
   showError('actions-error', null);
@@ -854,6 +878,8 @@ function wire() {
   $('suspend').addEventListener('click', () => start(`api/v1/domains/${model.selected}/suspend`, quiesceRequest(), 'Suspend'));
   $('checkpoint').addEventListener('click', () => start(`api/v1/domains/${model.selected}/checkpoints`, quiesceRequest(), 'Live checkpoint'));
   $('resume-check').addEventListener('click', checkResume);
+  $('pause').addEventListener('click', () => setPaused(true));
+  $('unpause').addEventListener('click', () => setPaused(false));
   $('resume').addEventListener('click', resume);
   $('resume-close').addEventListener('click', () => {
     model.resumeCheck = null;

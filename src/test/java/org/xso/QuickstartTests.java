@@ -59,7 +59,7 @@ class QuickstartTests {
 	@Test
 	void theDocumentedCommandsWorkVerbatim() throws Exception {
 		List<String> blocks = blocks();
-		assertThat(blocks).hasSize(12);
+		assertThat(blocks).hasSize(13);
 		List<String> out = new ArrayList<>();
 		// what a block exports stays set for the blocks after it, as in the reader's terminal
 		StringBuilder exports = new StringBuilder();
@@ -84,7 +84,9 @@ class QuickstartTests {
 		assertThat(out.get(7)).contains("\"kind\":\"SUSPEND\"", "\"kind\":\"RESUME\"", "\"state\":\"SUCCEEDED\"")
 			.doesNotContain("\"state\":\"RUNNING\"", "\"state\":\"PENDING\"", "\"state\":\"FAILED\"");
 		assertThat(out.get(8)).contains("\"lost\":0", "\"duplicated\":0", "\"mismatches\":0");
-		assertThat(out.get(9)).contains("\"code\":\"PRECONDITION_FAILED\"");
+		assertThat(out.get(9)).contains("\"state\":\"PAUSED\",\"powerState\":\"PAUSED\"",
+				"\"state\":\"RUNNING\",\"powerState\":\"RUNNING\"");
+		assertThat(out.get(10)).contains("\"code\":\"PRECONDITION_FAILED\"");
 	}
 
 	private static List<String> blocks() throws IOException {

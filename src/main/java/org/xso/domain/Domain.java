@@ -125,6 +125,18 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		transition(DomainState.RUNNING, null, now, cause);
 	}
 
+	/** RUNNING → PAUSED: the guest's vCPUs were paused; its devices stay connected. */
+	void paused(Instant now, Cause cause) {
+		require(DomainState.RUNNING, "pause");
+		transition(DomainState.PAUSED, null, now, cause);
+	}
+
+	/** PAUSED → RUNNING: the paused guest runs on where it stopped. */
+	void unpaused(Instant now, Cause cause) {
+		require(DomainState.PAUSED, "unpause");
+		transition(DomainState.RUNNING, null, now, cause);
+	}
+
 	/** A SUSPENDED guest moves to another host, which will resume it (the resume's events say so). */
 	void moveTo(String host, Instant now) {
 		require(DomainState.SUSPENDED, "move");

@@ -12,5 +12,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("xso.domains")
 public record DomainProperties(@DefaultValue("PT15S") Duration connectTimeout,
 		@DefaultValue("PT15S") Duration deviceTimeout, @DefaultValue("PT15S") Duration destroyTimeout,
-		@DefaultValue("5") int defaultRetention, @DefaultValue("PT30S") Duration leaseTtl) {
+		@DefaultValue("5") int defaultRetention, @DefaultValue("PT30S") Duration leaseTtl,
+		@DefaultValue("PT15S") Duration pauseTimeout) {
 }

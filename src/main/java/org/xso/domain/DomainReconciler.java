@@ -27,7 +27,9 @@ import org.xso.xen.DomId;
  * Makes the database and this instance's hypervisor agree at startup, after operation recovery, for
  * the domains of the host this instance serves (another host's are its instance's): a RUNNING
  * domain the hypervisor no longer knows is created again from its stored config on its disks (and
- * an event says so); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
+ * an event says so), and one whose guest is paused (a pause the service stopped before recording) is
+ * unpaused; a PAUSED domain is the same with the guest paused (created again and paused, or paused
+ * again if it runs); SUSPENDED domains stay SUSPENDED and resumable from their checkpoint; a guest the
  * hypervisor runs that the database does not know is adopted. Domains under a lease are left to
  * their operation. What it changes is attributed to {@code system}.
  */
@@ -139,16 +141,19 @@ public class DomainReconciler {
 	 */
 	@EventListener
 	void onGuestUnmanageable(DomainEvents.GuestUnmanageable lost) {
-		lifecycle.find(lost.domid()).filter(d -> d.state() == DomainState.RUNNING).ifPresent(d -> {
-			lifecycle.faulted(d.domid(), lost.reason(), Cause.SYSTEM);
-			log.warn("Domain {} ({}) is FAULTED: {}", d.domid(), SafeText.quote(d.name()), SafeText.escape(lost.reason()));
-		});
+		lifecycle.find(lost.domid())
+			.filter(d -> d.state() == DomainState.RUNNING || d.state() == DomainState.PAUSED)
+			.ifPresent(d -> {
+				lifecycle.faulted(d.domid(), lost.reason(), Cause.SYSTEM);
+				log.warn("Domain {} ({}) is FAULTED: {}", d.domid(), SafeText.quote(d.name()),
+						SafeText.escape(lost.reason()));
+			});
 	}
 
 	/**
 	 * Reconciles one domain whose lease operation recovery holds, before that operation runs again
-	 * (or after it ended): a RUNNING domain gets its guest back, a FAULTED one is cleared if its
-	 * guest runs with every device connected. A RESTORING domain is left to its restore.
+	 * (or after it ended): a RUNNING or PAUSED domain gets its guest back, a FAULTED one is cleared if
+	 * its guest runs with every device connected. A RESTORING domain is left to its restore.
 	 */
 	public void reconcileUnderRecovery(int domid) {
 		try {
@@ -168,7 +173,20 @@ public class DomainReconciler {
 		switch (d.state()) {
 			case RUNNING -> {
 				if (guest.isEmpty()) {
-					recreate(d);
+					recreate(d, "running");
+				}
+				else if (guest.get().state() == PowerState.PAUSED) {
+					unpause(d);
+				}
+			}
+			case PAUSED -> {
+				if (guest.isEmpty()) {
+					if (recreate(d, "paused")) {
+						pause(d, "was created again at startup");
+					}
+				}
+				else if (guest.get().state() == PowerState.RUNNING) {
+					pause(d, "ran at startup");
 				}
 			}
 			case RESTORING -> {
@@ -195,18 +213,55 @@ public class DomainReconciler {
 				&& d.spec().devices().stream().allMatch(x -> present.contains(x.id()));
 	}
 
-	private void recreate(DomainViews.DomainRecord d) {
+	/** Creates the guest of a {@code how} (running or paused) domain again; false (and FAULTED) if it failed. */
+	private boolean recreate(DomainViews.DomainRecord d, String how) {
 		try {
 			hypervisor.create(Optional.of(DomId.guest(d.domid())), d.spec(), properties.connectTimeout());
-			events.publishEvent(new DomainEvents.DomainRecreated(d.domid(),
-					"the hypervisor no longer knew this running domain; created again from its stored config"));
+			events.publishEvent(new DomainEvents.DomainRecreated(d.domid(), "the hypervisor no longer knew this "
+					+ how + " domain; created again from its stored config"
+					+ (how.equals("paused") ? " and paused" : "")));
 			log.info("Re-created domain {} ({}) from its stored config", d.domid(), SafeText.quote(d.name()));
+			return true;
 		}
 		catch (HypervisorException e) {
 			lifecycle.faulted(d.domid(), "could not be re-created at startup: " + HypervisorProblems.detail(e),
 					Cause.SYSTEM);
 			log.warn("Could not re-create domain {} ({}): {}", d.domid(), SafeText.quote(d.name()),
 					SafeText.escape(e.getMessage()));
+			return false;
+		}
+	}
+
+	/**
+	 * Pauses the guest of a PAUSED domain that {@code why} (it runs): a guest that cannot be paused
+	 * runs against its record, which is FAULTED saying so.
+	 */
+	private void pause(DomainViews.DomainRecord d, String why) {
+		try {
+			hypervisor.pause(DomId.guest(d.domid()), properties.pauseTimeout());
+			log.info("Paused domain {} ({}) again: it {}", d.domid(), SafeText.quote(d.name()), why);
+		}
+		catch (HypervisorException e) {
+			lifecycle.faulted(d.domid(), "is recorded PAUSED, but its guest " + why + " and could not be paused: "
+					+ HypervisorProblems.detail(e), Cause.SYSTEM);
+			log.warn("Could not pause domain {} ({}) again: {}", d.domid(), SafeText.quote(d.name()),
+					SafeText.escape(e.getMessage()));
+		}
+	}
+
+	/**
+	 * Unpauses the paused guest of a RUNNING domain (a pause the service stopped before recording
+	 * it). A guest that a quiesce froze is not unpaused (the adapter refuses): operation recovery
+	 * thaws those, and one it could not thaw is FAULTED.
+	 */
+	private void unpause(DomainViews.DomainRecord d) {
+		try {
+			hypervisor.unpause(DomId.guest(d.domid()), properties.pauseTimeout());
+			log.info("Unpaused domain {} ({}): it is recorded RUNNING", d.domid(), SafeText.quote(d.name()));
+		}
+		catch (HypervisorException e) {
+			log.warn("Domain {} ({}) is recorded RUNNING but its guest is paused and was not unpaused: {}", d.domid(),
+					SafeText.quote(d.name()), SafeText.escape(e.getMessage()));
 		}
 	}
 

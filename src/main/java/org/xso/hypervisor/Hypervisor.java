@@ -99,6 +99,25 @@ public interface Hypervisor {
 	void thaw(DomId domid, Duration timeout);
 
 	/**
+	 * Pauses a RUNNING guest's vCPUs, as {@code xl pause} does: the guest runs no code until
+	 * {@link #unpause}, so neither its programs nor its frontends issue anything new. Its devices
+	 * stay connected and its backends finish what is already on the rings; the guest sees those
+	 * completions once it runs again, so nothing is lost. The guest is PAUSED afterwards. The guest
+	 * is not asked anything and nothing of it is saved: a paused guest is not a quiesced one
+	 * ({@link #thaw}, {@link #save} and {@link #suspend} refuse it, as {@link #unpause} refuses a
+	 * quiesced one). BAD_POWER_STATE for a guest that is not RUNNING, DOMAIN_NOT_FOUND for one the
+	 * hypervisor does not know.
+	 */
+	void pause(DomId domid, Duration timeout);
+
+	/**
+	 * Lets a guest {@link #pause}d continue where it stopped: it handles what its backends answered
+	 * meanwhile and issues again. RUNNING afterwards. BAD_POWER_STATE for a guest that was not paused
+	 * by {@link #pause} (a running one, or one a quiesce froze: that one is thawed).
+	 */
+	void unpause(DomId domid, Duration timeout);
+
+	/**
 	 * Captures a quiesced guest's saved state: every device's, its memory image and the storage its
 	 * resume needs. On failure, storage taken for this save is released again.
 	 * @param deadline how long the capture may take (a large guest's image is read in full)

@@ -36,6 +36,8 @@ final class AccessRules {
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/resume"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/checkpoints"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/periodic-checkpoints"), Role.OPERATOR),
+			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/pause"), Role.OPERATOR),
+			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/domains/*/unpause"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/operations/*/cancel"), Role.OPERATOR),
 			new Rule(PATHS.matcher(HttpMethod.POST, "/api/v1/checkpoints/*/restore"), Role.OPERATOR),
 			// a checkpoint's archive holds the guest's memory and disks: more than reading its details

@@ -11,8 +11,9 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 /**
  * The service's three roles, each including the ones below it: a {@code viewer} reads (every GET,
  * the event stream, the metrics), an {@code operator} also runs operations (suspend, resume,
- * checkpoints, restore, cancel, periodic checkpointing), an {@code admin} also changes what exists
- * (domains, devices, checkpoint deletion, simulator faults and workloads).
+ * checkpoints, restore, cancel, periodic checkpointing) and pauses and unpauses guests, an
+ * {@code admin} also changes what exists (domains, devices, checkpoint deletion, simulator faults and
+ * workloads).
  */
 public enum Role {
 

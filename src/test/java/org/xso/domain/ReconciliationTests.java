@@ -13,6 +13,8 @@ import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.PowerState;
+import org.xso.hypervisor.HypervisorException;
+import org.xso.support.FakeHypervisor;
 import org.xso.support.Guests;
 import org.xso.support.IntegrationTest;
 import org.xso.xen.DomId;
@@ -20,6 +22,7 @@ import org.xso.xen.DomId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /** At startup the database and the hypervisor are made to agree. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -45,6 +48,53 @@ class ReconciliationTests extends IntegrationTest {
 		await().until(() -> jdbc.queryForObject(
 				"select count(*) from event_log where event_type = 'domain.recreated' and domid = 1 and id > ?",
 				Integer.class, since) == 1);
+	}
+
+	@Test
+	void pausesAgainThePausedDomainsGuestThatRunsAndRecreatesOneThatIsGonePaused() throws Exception {
+		createDomain(1);
+		createDomain(2);
+		call(post("/api/v1/domains/1/pause"), 200);
+		call(post("/api/v1/domains/2/pause"), 200);
+		hypervisor.unpause(DomId.guest(1), Duration.ofSeconds(1));
+		hypervisor.destroy(DomId.guest(2), Duration.ofSeconds(1));
+
+		reconciler.reconcile();
+
+		assertThat(hypervisor.paused(1)).as("running, paused again").isTrue();
+		assertThat(hypervisor.paused(2)).as("gone, created again and paused").isTrue();
+		for (int domid : new int[] { 1, 2 }) {
+			var d = call(get("/api/v1/domains/" + domid), 200);
+			assertThat(d.get("state").asString()).isEqualTo("PAUSED");
+			assertThat(d.get("powerState").asString()).isEqualTo("PAUSED");
+			assertThat(d.get("devices").findValuesAsString("frontendState")).containsOnly("Connected");
+		}
+		await().until(() -> jdbc.queryForObject("select count(*) from event_log where event_type = 'domain.recreated'"
+				+ " and domid = 2 and payload like '%paused%'", Integer.class) == 1);
+		assertThat(call(post("/api/v1/domains/2/unpause"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
+	/** A pause the service stopped before recording it: the guest is paused, its domain RUNNING. */
+	@Test
+	void unpausesTheGuestOfARunningDomainThatIsPaused() throws Exception {
+		createDomain(1);
+		hypervisor.pause(DomId.guest(1), Duration.ofSeconds(1));
+		reconciler.reconcile();
+		assertThat(hypervisor.power(1)).contains(PowerState.RUNNING);
+		assertThat(call(get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("RUNNING");
+	}
+
+	@Test
+	void faultsAPausedDomainWhoseGuestCannotBePausedAgain() throws Exception {
+		createDomain(1);
+		call(post("/api/v1/domains/1/pause"), 200);
+		hypervisor.unpause(DomId.guest(1), Duration.ofSeconds(1));
+		hypervisor.failNext(FakeHypervisor.Call.PAUSE, HypervisorException.Reason.BACKEND_TIMEOUT);
+		reconciler.reconcile();
+		var d = call(get("/api/v1/domains/1"), 200);
+		assertThat(d.get("state").asString()).isEqualTo("FAULTED");
+		assertThat(d.get("stateReason").asString()).contains("PAUSED", "could not be paused");
+		assertThat(d.get("powerState").asString()).isEqualTo("RUNNING");
 	}
 
 	@Test

@@ -191,6 +191,74 @@ public abstract class HypervisorContract {
 	}
 
 	@Test
+	void aPausedGuestKeepsItsDevicesConnectedAndRunsOnWhenUnpaused() {
+		DomId domid = DomId.of(18);
+		givenRunningGuest(domid, "contract-pause");
+		List<HypervisorEvent> events = new CopyOnWriteArrayList<>();
+		hypervisor().addListener(events::add);
+
+		hypervisor().pause(domid, DEADLINE);
+
+		GuestInfo paused = hypervisor().guest(domid).orElseThrow();
+		assertThat(paused.state()).isEqualTo(PowerState.PAUSED);
+		assertThat(paused.devices()).extracting(DeviceInfo::id).containsExactlyInAnyOrder(XVDA, VIF0);
+		assertThat(paused.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+		assertThat(hypervisor().suspendBlockers(domid, SuspendStrategy.SHADOW_REPLAY)).extracting(SuspendBlocker::kind)
+			.containsExactly(SuspendBlocker.Kind.GUEST_NOT_RUNNING);
+
+		hypervisor().unpause(domid, DEADLINE);
+
+		GuestInfo running = hypervisor().guest(domid).orElseThrow();
+		assertThat(running.state()).isEqualTo(PowerState.RUNNING);
+		assertThat(running.devices()).allSatisfy(d -> assertThat(d.connected()).isTrue());
+		assertThat(events).filteredOn(e -> e instanceof HypervisorEvent.GuestStateChanged g && g.domid().equals(domid))
+			.containsExactly(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED),
+					new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+		// running again, it can be checkpointed as before
+		assertThat(checkpoint(domid).devices()).extracting(DeviceSavedState::id).containsExactlyInAnyOrder(XVDA, VIF0);
+	}
+
+	/** A pause is not a quiesce: neither is undone, saved or suspended as the other. */
+	@Test
+	void aPausedGuestIsNotQuiescedAndAQuiescedGuestIsNotPaused() {
+		DomId domid = DomId.of(19);
+		givenRunningGuest(domid, "contract-pause-quiesce");
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE, () -> hypervisor().unpause(domid, DEADLINE));
+
+		hypervisor().pause(domid, DEADLINE);
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE, () -> hypervisor().pause(domid, DEADLINE));
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE,
+				() -> hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE));
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE, () -> hypervisor().thaw(domid, DEADLINE));
+		assertRefused(HypervisorException.Reason.DEVICE_NOT_QUIESCED, () -> hypervisor().save(domid, DEADLINE));
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE, () -> hypervisor().suspend(domid, DEADLINE));
+		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		hypervisor().unpause(domid, DEADLINE);
+
+		hypervisor().quiesce(domid, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE, () -> hypervisor().unpause(domid, DEADLINE));
+		assertRefused(HypervisorException.Reason.BAD_POWER_STATE, () -> hypervisor().pause(domid, DEADLINE));
+		hypervisor().thaw(domid, DEADLINE);
+		assertThat(hypervisor().guest(domid).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+	}
+
+	@Test
+	void pausingOrUnpausingAnUnknownGuestFailsAndAPausedGuestCanBeDestroyed() {
+		assertRefused(HypervisorException.Reason.DOMAIN_NOT_FOUND, () -> hypervisor().pause(DomId.of(41), DEADLINE));
+		assertRefused(HypervisorException.Reason.DOMAIN_NOT_FOUND, () -> hypervisor().unpause(DomId.of(41), DEADLINE));
+		DomId domid = DomId.of(20);
+		givenRunningGuest(domid, "contract-pause-destroy");
+		hypervisor().pause(domid, DEADLINE);
+		hypervisor().destroy(domid, DEADLINE);
+		assertThat(hypervisor().guest(domid)).isEmpty();
+	}
+
+	private static void assertRefused(HypervisorException.Reason reason, Runnable call) {
+		assertThatThrownBy(call::run).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(reason));
+	}
+
+	@Test
 	void capturesForContinuousCheckpointingResumeLikeASaveOfTheNewest() {
 		DomId domid = DomId.of(7);
 		givenRunningGuest(domid, "contract-capture");

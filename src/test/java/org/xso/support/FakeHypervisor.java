@@ -61,7 +61,7 @@ public class FakeHypervisor implements Hypervisor {
 	/** The methods a test can make fail or hold. */
 	public enum Call {
 
-		CREATE, ATTACH, DETACH, QUIESCE, THAW, SAVE, SUSPEND, RESUME, DESTROY
+		CREATE, ATTACH, DETACH, QUIESCE, THAW, PAUSE, UNPAUSE, SAVE, SUSPEND, RESUME, DESTROY
 
 	}
 
@@ -322,9 +322,9 @@ public class FakeHypervisor implements Hypervisor {
 	@Override
 	public void thaw(DomId domid, Duration timeout) {
 		FakeGuest g = require(domid);
-		if (g.state != PowerState.PAUSED) {
+		if (g.state != PowerState.PAUSED || g.paused) {
 			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE,
-					"guest is " + g.state + ": only a quiesced guest is thawed");
+					"guest is " + g.state + (g.paused ? " by a pause" : "") + ": only a quiesced guest is thawed");
 		}
 		enter(Call.THAW);
 		g.state = PowerState.RUNNING;
@@ -332,9 +332,37 @@ public class FakeHypervisor implements Hypervisor {
 	}
 
 	@Override
+	public void pause(DomId domid, Duration timeout) {
+		FakeGuest g = requireRunning(domid);
+		enter(Call.PAUSE);
+		g.paused = true;
+		g.state = PowerState.PAUSED;
+		fire(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED));
+	}
+
+	@Override
+	public void unpause(DomId domid, Duration timeout) {
+		FakeGuest g = require(domid);
+		if (!g.paused) {
+			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE,
+					"guest is " + g.state + ": only a paused guest is unpaused");
+		}
+		enter(Call.UNPAUSE);
+		g.state = PowerState.RUNNING;
+		g.paused = false;
+		fire(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+	}
+
+	/** Whether the guest was paused by {@link #pause} (not quiesced). */
+	public boolean paused(int domid) {
+		FakeGuest g = guests.get(domid);
+		return g != null && g.paused;
+	}
+
+	@Override
 	public SavedDomain save(DomId domid, Duration deadline) {
 		FakeGuest g = require(domid);
-		if (g.state != PowerState.PAUSED) {
+		if (g.state != PowerState.PAUSED || g.paused) {
 			throw new HypervisorException(HypervisorException.Reason.DEVICE_NOT_QUIESCED,
 					"guest is " + g.state + ": save needs a quiesced guest");
 		}
@@ -356,7 +384,7 @@ public class FakeHypervisor implements Hypervisor {
 	@Override
 	public void suspend(DomId domid, Duration timeout) {
 		FakeGuest g = require(domid);
-		if (g.state != PowerState.PAUSED) {
+		if (g.state != PowerState.PAUSED || g.paused) {
 			throw new HypervisorException(HypervisorException.Reason.BAD_POWER_STATE, "suspend needs a quiesced guest");
 		}
 		enter(Call.SUSPEND);
@@ -701,6 +729,9 @@ public class FakeHypervisor implements Hypervisor {
 		volatile GuestSpec spec;
 
 		volatile PowerState state = PowerState.RUNNING;
+
+		/** PAUSED by {@link FakeHypervisor#pause}, not by a quiesce. */
+		volatile boolean paused;
 
 		volatile SuspendStrategy strategy = SuspendStrategy.SHADOW_REPLAY;
 

@@ -141,6 +141,16 @@ class ConsoleBrowserTests {
 		browser.findElement(live).findElement(By.cssSelector("[data-field='integrity'] button")).click();
 		page.waitForText(By.cssSelector("#checkpoints-body tr[data-kind='LIVE'] [data-field='verdict']"), "OK (");
 		page.screenshot("console-checkpoint.png");
+
+		// pause and unpause: synchronous changes, the domain as the service answered it
+		browser.findElement(By.id("pause")).click();
+		page.waitForText(ConsolePage.domainRow(1, "state"), "PAUSED");
+		page.waitForLog("domain 1 RUNNING → PAUSED");
+		page.await().until(d -> !d.findElement(By.id("suspend")).isEnabled() && !d.findElement(By.id("pause")).isEnabled());
+		browser.findElement(By.id("unpause")).click();
+		page.waitForText(ConsolePage.domainRow(1, "state"), "RUNNING");
+		page.waitForLog("domain 1 PAUSED → RUNNING");
+		page.await().until(d -> d.findElement(By.id("suspend")).isEnabled() && !d.findElement(By.id("unpause")).isEnabled());
 	}
 
 	@Test

@@ -50,6 +50,13 @@ final class LibxlGuests {
 				&& info[LibxlNative.DOMINFO_SHUTDOWN_REASON] == LibxlNative.SHUTDOWN_REASON_SUSPEND;
 	}
 
+	/** Whether the domain is paused by the toolstack ({@code xl pause}) and not shut down. */
+	boolean pausedByToolstack(DomId domid) {
+		long[] info = LibxlNative.domainInfo(ctx, domid.value());
+		return info != null && (info[LibxlNative.DOMINFO_FLAGS] & LibxlNative.FLAG_PAUSED) != 0
+				&& (info[LibxlNative.DOMINFO_FLAGS] & LibxlNative.FLAG_SHUTDOWN) == 0;
+	}
+
 	/**
 	 * Why libxl can no longer manage this domain, if it cannot: it runs, but xenstored has no
 	 * record of it (xenstored was restarted without a live update, so the guest's name, its

@@ -43,7 +43,7 @@ import org.xso.xen.DomId;
  * the domain suspended; a thaw is {@code libxl_domain_resume} with suspend_cancel (the guest
  * continues in the same domain), a suspend destroys the domain, a resume is
  * {@code libxl_domain_create_restore} followed by the xenbus handshake of every vbd and vif,
- * watched in xenstore. Guests are created with {@code xl create} on the host and adopted (at
+ * watched in xenstore; a pause is {@code libxl_domain_pause} ({@code xl pause}). Guests are created with {@code xl create} on the host and adopted (at
  * startup, and when {@link DomainWatch} sees one start while the service runs); the
  * adapter does not create them or hot-plug devices ({@link Reason#NOT_SUPPORTED}).
  *
@@ -290,6 +290,42 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		if (q != null) {
 			deleteQuietly(q.image());
 		}
+		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+	}
+
+	/**
+	 * {@code xl pause}: {@code libxl_domain_pause}, for a guest that runs (neither paused nor
+	 * suspended by a quiesce). A pause that outlives its time goes on and is undone when it ends.
+	 */
+	@Override
+	public void pause(DomId domid, Duration timeout) {
+		long ctx = link().ctx();
+		GuestInfo guest = require(domid);
+		if (guest.state() != PowerState.RUNNING || quiesced.containsKey(domid.value())) {
+			throw new HypervisorException(Reason.BAD_POWER_STATE,
+					"dom" + domid.value() + " is " + guest.state() + ", not RUNNING");
+		}
+		calls.await("libxl_domain_pause", () -> LibxlNative.domainPause(ctx, domid.value()), timeout,
+				Reason.BACKEND_TIMEOUT, () -> LibxlNative.domainUnpause(ctx, domid.value()));
+		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED));
+	}
+
+	/**
+	 * {@code xl unpause}: {@code libxl_domain_unpause}, for a guest paused by the toolstack. A guest
+	 * a quiesce suspended is not unpaused (libxl would let its vCPUs run into a suspended kernel):
+	 * that one is thawed.
+	 */
+	@Override
+	public void unpause(DomId domid, Duration timeout) {
+		Link l = link();
+		long ctx = l.ctx();
+		GuestInfo guest = require(domid);
+		if (!l.guests().pausedByToolstack(domid) || quiesced.containsKey(domid.value())) {
+			throw new HypervisorException(Reason.BAD_POWER_STATE, "dom" + domid.value() + " is " + guest.state()
+					+ (guest.state() == PowerState.PAUSED ? " by a suspend, not by a pause: thaw it" : ", not paused"));
+		}
+		calls.await("libxl_domain_unpause", () -> LibxlNative.domainUnpause(ctx, domid.value()), timeout,
+				Reason.BACKEND_TIMEOUT, () -> LibxlNative.domainPause(ctx, domid.value()));
 		publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 

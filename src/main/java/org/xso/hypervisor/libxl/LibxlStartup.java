@@ -174,6 +174,16 @@ final class LibxlStartup implements AutoCloseable {
 		}
 
 		@Override
+		public void pause(DomId domid, Duration timeout) {
+			throw down();
+		}
+
+		@Override
+		public void unpause(DomId domid, Duration timeout) {
+			throw down();
+		}
+
+		@Override
 		public SavedDomain save(DomId domid, Duration deadline) {
 			throw down();
 		}

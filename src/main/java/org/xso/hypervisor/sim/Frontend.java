@@ -161,6 +161,9 @@ abstract class Frontend {
 	/** A thaw came while the ring was being torn down: reconnect once the backend has closed it. */
 	private boolean reconnectWhenTornDown;
 
+	/** FROZEN by a pause of the guest's vCPUs, not by a quiesce: only an unpause lets it run again. */
+	private boolean paused;
+
 	List<String> featuresLost = List.of();
 
 	/** The workload's counters as the image brought them back (they count over the guest's life). */
@@ -391,6 +394,38 @@ abstract class Frontend {
 		if (reconnected != null) {
 			await(reconnected, deadlineNanos, Reason.BACKEND_TIMEOUT, id + " did not reconnect");
 		}
+	}
+
+	/**
+	 * The guest's vCPUs are paused ({@code xl pause}): a connected driver stops where it is, as a
+	 * SHADOW_REPLAY freeze stops it but without being asked. What is on its rings stays there for the
+	 * backend to answer, and the backend's events wait for {@link #unpause()}. A driver that is not
+	 * connected (a device being plugged or unplugged) is left as it is.
+	 */
+	CompletableFuture<Void> pause() {
+		return submit(() -> {
+			if (mode == Mode.RUNNING) {
+				mode = Mode.FROZEN;
+				paused = true;
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * The guest runs again after a pause: a driver the pause stopped handles what its backend answered
+	 * meanwhile and issues what waited. A driver a quiesce froze is left to its thaw.
+	 */
+	CompletableFuture<Void> unpause() {
+		return submit(() -> {
+			if (mode == Mode.FROZEN && paused) {
+				paused = false;
+				mode = Mode.RUNNING;
+				onEvent();
+				kick();
+			}
+			return null;
+		});
 	}
 
 	/** A cancelled suspend's reconnect: the attach path again, from Initialising (executor). */

@@ -70,6 +70,11 @@ final class SimControls implements SimulatorControls {
 	@Override
 	public DiskVerification verifyDisks(DomId domid, Duration timeout) {
 		SimGuest g = guest(domid);
+		if (g.paused()) {
+			// a paused guest runs no verify pass: its reads would wait until it is unpaused
+			throw new HypervisorException(Reason.BAD_POWER_STATE,
+					"dom" + domid + " is paused: unpause it to read its disks back");
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (g) {
 			List<BlockWorkload> workloads = g.blockWorkloads();

@@ -325,6 +325,36 @@ final class SimDomains {
 		}
 	}
 
+	/**
+	 * {@code xl pause}: the guest's vCPUs stop where they are. Its programs issue nothing new and its
+	 * drivers run no code (what is on the rings stays there, the backends answer it, their events
+	 * wait); the guest is asked nothing and its devices stay connected. A driver that does not answer
+	 * in time fails the pause, which is undone.
+	 */
+	void pause(SimGuest g, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		g.setPaused(true);
+		g.setState(PowerState.PAUSED);
+		freezeWorkloads(g, true);
+		try {
+			Frontend.onEvery(g.frontends().values(), Frontend::pause, deadline, Reason.INTERNAL, "pause");
+		}
+		catch (HypervisorException e) {
+			// the undo has a budget of its own: the call's is spent
+			unpause(g, Hypervisor.undoBudget(timeout));
+			throw e;
+		}
+	}
+
+	/** {@code xl unpause}: the drivers handle what their backends answered meanwhile, the programs go on. */
+	void unpause(SimGuest g, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Frontend.onEvery(g.frontends().values(), Frontend::unpause, deadline, Reason.INTERNAL, "unpause");
+		g.setState(PowerState.RUNNING);
+		g.setPaused(false);
+		freezeWorkloads(g, false);
+	}
+
 	private static void freezeWorkloads(SimGuest g, boolean frozen) {
 		g.workloads().forEach(w -> w.freeze(frozen));
 	}

@@ -26,7 +26,7 @@ import org.xso.xen.store.XsWatchEvent;
  * <p>
  * <b>Threads.</b> The bus's probes run on the guest's bus executor; the toolstack's calls on the
  * callers' threads. The maps of frontends and workloads are concurrent (the bus adds and removes,
- * a restore adds, everyone reads), the power state and the bus watch are volatile; each frontend
+ * a restore adds, everyone reads), the power state, the pause and the bus watch are volatile; each frontend
  * owns its own state on its own executor.
  */
 final class SimGuest {
@@ -52,6 +52,9 @@ final class SimGuest {
 	private final AtomicLong deferredEndAccess = new AtomicLong();
 
 	private volatile PowerState state = PowerState.RUNNING;
+
+	/** PAUSED by the toolstack ({@code xl pause}), not frozen by a quiesce: unpaused, never thawed. */
+	private volatile boolean paused;
 
 	/** Set by the boot or the restore's resume, cancelled by the kill, on the toolstack's threads. */
 	private volatile XsWatch busWatch;
@@ -231,6 +234,15 @@ final class SimGuest {
 
 	void setState(PowerState s) {
 		state = s;
+	}
+
+	/** Whether the guest is PAUSED by {@code xl pause} (and not quiesced). */
+	boolean paused() {
+		return paused;
+	}
+
+	void setPaused(boolean p) {
+		paused = p;
 	}
 
 	Map<DeviceId, Frontend> frontends() {

@@ -167,8 +167,27 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void thaw(DomId domid, Duration timeout) {
 		SimGuest g = existing(domid);
-		requireState(g, PowerState.PAUSED);
+		requireQuiesced(g, Reason.BAD_POWER_STATE);
 		domains.thaw(g, timeout);
+		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
+	}
+
+	@Override
+	public void pause(DomId domid, Duration timeout) {
+		SimGuest g = existing(domid);
+		requireState(g, PowerState.RUNNING);
+		domains.pause(g, timeout);
+		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.PAUSED));
+	}
+
+	@Override
+	public void unpause(DomId domid, Duration timeout) {
+		SimGuest g = existing(domid);
+		if (!g.paused()) {
+			throw new HypervisorException(Reason.BAD_POWER_STATE, "dom" + domid + " is " + g.state()
+					+ (g.state() == PowerState.PAUSED ? " by a suspend, not by a pause: thaw it" : ", not paused"));
+		}
+		domains.unpause(g, timeout);
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.RUNNING));
 	}
 
@@ -312,10 +331,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	private SimGuest quiesced(DomId domid, Duration deadline) {
 		SimGuest g = existing(domid);
-		if (g.state() != PowerState.PAUSED) {
-			throw new HypervisorException(Reason.DEVICE_NOT_QUIESCED,
-					"dom" + domid + " is " + g.state() + ": quiesce its devices before saving");
-		}
+		requireQuiesced(g, Reason.DEVICE_NOT_QUIESCED);
 		if (deadline.isNegative() || deadline.isZero()) {
 			// every device's driver has to answer: with no time for that, fail before any snapshot
 			throw new HypervisorException(Reason.BACKEND_TIMEOUT, "dom" + domid + ": no time left to save it");
@@ -369,7 +385,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public void suspend(DomId domid, Duration timeout) {
 		SimGuest g = existing(domid);
-		requireState(g, PowerState.PAUSED);
+		requireQuiesced(g, Reason.BAD_POWER_STATE);
 		domains.suspend(g, timeout);
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
 	}
@@ -561,6 +577,14 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		if (g.state() != expected) {
 			throw new HypervisorException(Reason.BAD_POWER_STATE,
 					"dom" + g.domid() + " is " + g.state() + ", expected " + expected);
+		}
+	}
+
+	/** A guest a quiesce froze (PAUSED, and not by {@code xl pause}), or {@code reason}. */
+	private static void requireQuiesced(SimGuest g, Reason reason) {
+		if (g.state() != PowerState.PAUSED || g.paused()) {
+			throw new HypervisorException(reason, "dom" + g.domid() + " is " + g.state()
+					+ (g.paused() ? " by a pause" : "") + ": quiesce it first");
 		}
 	}
 

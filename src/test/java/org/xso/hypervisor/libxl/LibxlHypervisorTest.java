@@ -96,6 +96,29 @@ class LibxlHypervisorTest {
 				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
 	}
 
+	/** libxl_domain_pause and _unpause, with libxl's errors in the port's terms; a refused pause changes nothing. */
+	@Test
+	void pausesThroughLibxlAndALibxlErrorLeavesTheGuestAsItWas() {
+		start(false, false);
+		StandIn.fail(xs, "libxl_domain_pause", LibxlError.ERROR_FAIL.code());
+		assertThatThrownBy(() -> hv.pause(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class, e -> {
+			assertThat(e.reason()).isEqualTo(Reason.INTERNAL);
+			assertThat(e.getMessage()).isEqualTo("libxl_domain_pause failed (ERROR_FAIL)");
+		});
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+
+		hv.pause(DOM3, DEADLINE);
+		assertThat(StandIn.last(xs, "libxl_domain_pause")).isEqualTo("domid=3");
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		StandIn.fail(xs, "libxl_domain_unpause", LibxlError.ERROR_FAIL.code());
+		assertThatThrownBy(() -> hv.unpause(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class,
+				e -> assertThat(e.reason()).isEqualTo(Reason.INTERNAL));
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
+		hv.unpause(DOM3, DEADLINE);
+		assertThat(StandIn.last(xs, "libxl_domain_unpause")).isEqualTo("domid=3");
+		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+	}
+
 	/**
 	 * {@code xl block-detach} while libxl saves the guest: the backend goes Closing. The quiesce
 	 * fails naming the device, the guest is thawed in place (suspend_cancel) and no image is left.
