@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -16,8 +17,11 @@ import tools.jackson.databind.JsonNode;
  * instance costs: the exchange as the client sees it, and the time from the operation's acceptance
  * (on the instance asked) to its start on the guest's host's instance (the assignment, the
  * notification, the claim), from the operation's own {@code createdAt} and {@code startedAt}.
- * Parameters: {@code guests} (4), {@code cycles} per instance (500), {@code warmupSeconds} (30),
- * {@code pgUrl}/{@code pgUser}/{@code pgPassword}.
+ * Then guest 1 is moved between the two hosts (which share their storage) {@code moves} times,
+ * each move asked of its target's instance: the time of each phase as the operation records it,
+ * and from the hand-over on the source to the target's first phase (the notification and the
+ * claim). Parameters: {@code guests} (4), {@code cycles} per instance (500), {@code moves} (200),
+ * {@code warmupSeconds} (30), {@code pgUrl}/{@code pgUser}/{@code pgPassword}.
  */
 final class FleetDriver {
 
@@ -28,16 +32,21 @@ final class FleetDriver {
 		int guests = Bench.intParam(p, "guests", 4);
 		int cycles = Bench.intParam(p, "cycles", 500);
 		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 30);
+		int moves = Bench.intParam(p, "moves", 200);
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("guests", guests);
 		params.put("cycles", cycles);
 		params.put("warmupSeconds", warmupSeconds);
-		params.put("operation", "CHECKPOINT, SUSPEND_RESUME, Prefer: wait=30");
+		params.put("moves", moves);
+		params.put("operation", "CHECKPOINT, SUSPEND_RESUME, Prefer: wait=30; MOVE of an idle guest, SHADOW_REPLAY");
 		Results results = new Results("fleet-postgres" + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command,
 				params);
 		Map<String, String> a = new LinkedHashMap<>(p);
 		a.put("db", "postgres");
 		a.put("xso.host.name", "host-a");
+		// shared storage: a guest suspended on one host is resumed on the other
+		Path shared = java.nio.file.Files.createTempDirectory("xso-bench-shared-disks");
+		a.put("xso.sim.snapshot-dir", shared.toString());
 		try (ServiceUnderTest hostA = ServiceUnderTest.start(a, guests)) {
 			Map<String, String> b = new LinkedHashMap<>(a);
 			b.put("xso.host.name", "host-b");
@@ -79,11 +88,79 @@ final class FleetDriver {
 				}
 				row(results, "asked of host-a's instance (local)", localExchange, localQueued);
 				row(results, "asked of host-b's instance (runs on host-a)", remoteExchange, remoteQueued);
+				moves(results, viaA, viaB, moves, warmupSeconds);
 				results.put("overloadRetries", viaA.overloadRetries.get() + viaB.overloadRetries.get());
 			}
 		}
 		results.print();
 		return results.write(out);
+	}
+
+	/**
+	 * Guest 1 moved back and forth, each move asked of its target's instance; per phase, and from
+	 * the hand-over to the target's first phase, p50 and p99 of what the operations recorded.
+	 */
+	private static void moves(Results results, ApiClient viaA, ApiClient viaB, int moves, int warmupSeconds) {
+		String[] hosts = { "host-a", "host-b" };
+		long warmEnd = System.nanoTime() + Duration.ofSeconds(Math.max(1, warmupSeconds / 3)).toNanos();
+		int n = 0;
+		for (; System.nanoTime() < warmEnd; n++) {
+			move(viaA, viaB, hosts, n);
+		}
+		Map<String, Stats> phases = new LinkedHashMap<>();
+		Stats total = new Stats();
+		Stats exchange = new Stats();
+		Stats handoverToTarget = new Stats();
+		for (int i = 0; i < moves; i++, n++) {
+			long s = System.nanoTime();
+			JsonNode op = move(viaA, viaB, hosts, n);
+			exchange.add(System.nanoTime() - s);
+			total.add(between(op.path("createdAt"), op.path("finishedAt")));
+			JsonNode handedOver = null;
+			for (JsonNode phase : op.path("phases")) {
+				phases.computeIfAbsent(phase.path("name").asText(), k -> new Stats())
+					.add(between(phase.path("startedAt"), phase.path("finishedAt")));
+				if (handedOver != null) {
+					handoverToTarget.add(between(handedOver, phase.path("startedAt")));
+					handedOver = null;
+				}
+				if ("HANDOVER".equals(phase.path("name").asText())) {
+					handedOver = phase.path("finishedAt");
+				}
+			}
+		}
+		Map<String, Object> r = results.row();
+		r.put("run", "moves between host-a and host-b, each asked of its target's instance");
+		r.put("operations", total.count());
+		r.put("exchangeP50Ms", Stats.round(exchange.percentileMs(50)));
+		r.put("exchangeP99Ms", Stats.round(exchange.percentileMs(99)));
+		r.put("acceptedToFinishedP50Ms", Stats.round(total.percentileMs(50)));
+		r.put("acceptedToFinishedP99Ms", Stats.round(total.percentileMs(99)));
+		r.put("handOverToTargetStartP50Ms", Stats.round(handoverToTarget.percentileMs(50)));
+		r.put("handOverToTargetStartP99Ms", Stats.round(handoverToTarget.percentileMs(99)));
+		phases.forEach((name, st) -> {
+			Map<String, Object> row = results.row();
+			row.put("run", "  move phase " + name + (List.of("QUIESCE", "SAVE", "PERSIST", "SUSPEND", "HANDOVER")
+				.contains(name) ? " (source)" : " (target)"));
+			row.put("operations", st.count());
+			row.put("phaseP50Ms", Stats.round(st.percentileMs(50)));
+			row.put("phaseP99Ms", Stats.round(st.percentileMs(99)));
+		});
+	}
+
+	private static JsonNode move(ApiClient viaA, ApiClient viaB, String[] hosts, int n) {
+		String target = hosts[(n + 1) % 2];
+		JsonNode op = (target.equals("host-a") ? viaA : viaB).runToEnd("/domains/1/move",
+				"{\"host\":\"" + target + "\",\"strategy\":\"SHADOW_REPLAY\",\"deadlineMs\":30000}", 0,
+				Duration.ofSeconds(60));
+		if (!"SUCCEEDED".equals(op.path("state").asText()) || !target.equals(op.path("host").asText())) {
+			throw new IllegalStateException("unexpected: " + op);
+		}
+		return op;
+	}
+
+	private static long between(JsonNode from, JsonNode to) {
+		return Duration.between(Instant.parse(from.asText()), Instant.parse(to.asText())).toNanos();
 	}
 
 	private static void row(Results results, String run, Stats exchange, Stats queued) {

@@ -87,7 +87,7 @@ final class ServiceUnderTest implements AutoCloseable {
 		String db = p.getOrDefault("db", "h2");
 		Path snapshots = Files.createTempDirectory("xso-bench-disks");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--xso.demo.enabled=false",
-				"--xso.sim.snapshot-dir=" + snapshots, "--xso.security.bootstrap-admin-token=true",
+				"--xso.sim.snapshot-dir=" + p.getOrDefault("xso.sim.snapshot-dir", snapshots.toString()), "--xso.security.bootstrap-admin-token=true",
 				"--xso.security.admin-token-file=" + snapshots.resolve("admin-token"),
 				"--logging.level.root=WARN",
 				"--logging.level.org.xso=WARN", "--logging.level.org.hibernate=ERROR", "--spring.main.banner-mode=off",
@@ -103,7 +103,7 @@ final class ServiceUnderTest implements AutoCloseable {
 		}
 		// any other property of the service, as xso.some.property=value (e.g. to switch a feature off for an A/B run)
 		p.forEach((k, v) -> {
-			if (k.startsWith("xso.")) {
+			if (k.startsWith("xso.") && !k.equals("xso.sim.snapshot-dir")) {
 				args.add("--" + k + "=" + v);
 			}
 		});

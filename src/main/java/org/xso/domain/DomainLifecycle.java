@@ -60,6 +60,14 @@ public class DomainLifecycle {
 		repository.save(d);
 	}
 
+	/** A guest brought back and left paused, as its resume or restore asked: RUNNING → PAUSED. */
+	@Transactional
+	public void paused(int domid, Cause cause) {
+		Domain d = domains.require(domid);
+		d.paused(clock.instant(), cause);
+		repository.save(d);
+	}
+
 	@Transactional
 	public void faulted(int domid, String reason, Cause cause) {
 		repository.findById(domid).ifPresent(d -> {

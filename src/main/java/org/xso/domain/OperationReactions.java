@@ -73,6 +73,9 @@ class OperationReactions {
 			}
 		}
 		lifecycle.resumed(e.domid(), e.cause());
+		if (e.paused()) {
+			lifecycle.paused(e.domid(), e.cause());
+		}
 	}
 
 	@EventListener

@@ -42,9 +42,11 @@ public final class OperationEvents {
 
 	/**
 	 * The guest runs again: resumed from its suspend checkpoint (or {@code checkpointId}) or restored
-	 * into a new domain from {@code checkpointId}. {@code resume} is false for a restore.
+	 * into a new domain from {@code checkpointId}. {@code resume} is false for a restore;
+	 * {@code paused}: the guest was left paused, as the caller asked.
 	 */
-	public record GuestResumed(UUID operationId, int domid, @Nullable UUID checkpointId, boolean resume, Cause cause) {
+	public record GuestResumed(UUID operationId, int domid, @Nullable UUID checkpointId, boolean resume, boolean paused,
+			Cause cause) {
 	}
 
 	/** The operation failed and so did its compensation: the guest needs an operator. */

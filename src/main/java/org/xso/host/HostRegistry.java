@@ -80,19 +80,22 @@ public class HostRegistry implements DisposableBean {
 		String adapter = hypervisor.kind();
 		String reported = hypervisor.version();
 		String version = reported.length() > 128 ? reported.substring(0, 128) : reported;
-		java.util.Map<String, Object> row = java.util.Map.of("name", name, "adapter", adapter, "version", version,
-				"instance", instance.value(), "now", utc(now));
+		java.util.Map<String, Object> row = new java.util.HashMap<>(java.util.Map.of("name", name, "adapter", adapter,
+				"version", version, "instance", instance.value(), "now", utc(now)));
+		row.put("storage", hypervisor.storageId().map(id -> id.length() > 128 ? id.substring(0, 128) : id).orElse(null));
 		// a new host's row; two instances registering one name at once meet at the primary key, and
 		// the one that inserted nothing takes the row over below
 		int inserted = jdbc
-			.sql("INSERT INTO hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at)"
-					+ " VALUES (:name, :adapter, :version, :instance, :now, :now) ON CONFLICT DO NOTHING")
+			.sql("INSERT INTO hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at,"
+					+ " storage_id) VALUES (:name, :adapter, :version, :instance, :now, :now, :storage)"
+					+ " ON CONFLICT DO NOTHING")
 			.params(row)
 			.update();
 		Optional<HostView> before = inserted == 1 ? Optional.empty() : lock(name);
 		if (before.isPresent()) {
 			jdbc.sql("UPDATE hosts SET adapter = :adapter, hypervisor_version = :version, instance_id = :instance,"
-					+ " started_at = :now, heartbeat_at = :now, stopped_at = NULL WHERE name = :name")
+					+ " started_at = :now, heartbeat_at = :now, stopped_at = NULL, storage_id = :storage"
+					+ " WHERE name = :name")
 				.params(row)
 				.update();
 			HostView was = before.get();
@@ -224,7 +227,7 @@ public class HostRegistry implements DisposableBean {
 	}
 
 	private static final String SELECT = "SELECT name, adapter, hypervisor_version, instance_id, started_at,"
-			+ " heartbeat_at, stopped_at FROM hosts";
+			+ " heartbeat_at, stopped_at, storage_id FROM hosts";
 
 	private HostView view(ResultSet rs, Instant now) throws SQLException {
 		Instant heartbeat = instant(rs, "heartbeat_at");
@@ -234,7 +237,7 @@ public class HostRegistry implements DisposableBean {
 		String name = rs.getString("name");
 		String serving = rs.getString("instance_id");
 		return new HostView(name, rs.getString("adapter"), rs.getString("hypervisor_version"), serving, state,
-				instant(rs, "started_at"), heartbeat, stopped,
+				instant(rs, "started_at"), heartbeat, stopped, rs.getString("storage_id"),
 				name.equals(properties.name()) && serving.equals(instance.value()) && !fenced.get());
 	}
 

@@ -68,6 +68,16 @@ public interface Hypervisor {
 		return kind();
 	}
 
+	/**
+	 * An identity of the storage this host keeps guests' disks on: two hosts that report the same
+	 * id reach the same storage, so a guest suspended on one can be resumed on the other. Empty if
+	 * the adapter cannot tell (then nothing is checked before a move, and the target's own check
+	 * refuses a guest whose storage it cannot reach).
+	 */
+	default Optional<String> storageId() {
+		return Optional.empty();
+	}
+
 	List<GuestInfo> guests();
 
 	Optional<GuestInfo> guest(DomId domid);
@@ -236,6 +246,16 @@ public interface Hypervisor {
 	 * @return how many pieces of storage were released (0 for an adapter that keeps none)
 	 */
 	int releaseStorageExcept(Collection<Map<String, String>> referenced);
+
+	/**
+	 * As {@link #releaseStorageExcept(Collection)}, for storage written before {@code writtenBefore}
+	 * only: on storage that other hosts share (the same {@link #storageId}), younger pieces may be
+	 * another host's save whose checkpoint is not stored yet. An adapter that keeps no storage, or
+	 * cannot tell when it was written, releases what it would release without the bound.
+	 */
+	default int releaseStorageExcept(Collection<Map<String, String>> referenced, java.time.Instant writtenBefore) {
+		return releaseStorageExcept(referenced);
+	}
 
 	/**
 	 * Writes the storage this host keeps for a saved device (the simulator's disk snapshot), named

@@ -21,20 +21,22 @@ public final class OperationRequests {
 	/**
 	 * A resume: from {@code checkpointId} (default the one the domain was suspended to), on
 	 * {@code host} (default the domain's: another host takes the suspended guest over, and must
-	 * reach its storage).
+	 * reach its storage); with {@code paused}, the guest is left paused once it is back.
 	 */
-	public record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs, @Nullable String host) {
+	public record ResumeRequest(@Nullable UUID checkpointId, @Nullable Long deadlineMs, @Nullable String host,
+			@Nullable Boolean paused) {
 	}
 
 	/**
-	 * A move to {@code host}: suspended with {@code strategy} on its host, resumed there; the
-	 * deadline covers both hosts' phases.
+	 * A move to {@code host}: suspended with {@code strategy} on its host, resumed there (and left
+	 * paused with {@code paused}); the deadline covers both hosts' phases.
 	 */
 	public record MoveRequest(@Nullable String host, @Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs,
-			@Nullable Long deadlineMs) {
+			@Nullable Long deadlineMs, @Nullable Boolean paused) {
 	}
 
-	public record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs) {
+	/** A restore into {@code targetDomid} (default the lowest free); {@code paused} as for a resume. */
+	public record RestoreRequest(@Nullable Integer targetDomid, @Nullable Long deadlineMs, @Nullable Boolean paused) {
 	}
 
 	/**

@@ -23,6 +23,8 @@ public enum ProblemCode {
 	CHECKPOINT_ON_OTHER_HOST,
 	/** A move to the host the domain is on. */
 	ALREADY_ON_HOST,
+	/** A move to a host that does not reach the guest's storage (the hosts' storage ids differ). */
+	STORAGE_NOT_SHARED,
 	/** An archive cannot be imported here; {@link Problem#reasons()} says why. Nothing was stored. */
 	CHECKPOINT_NOT_IMPORTABLE,
 	/** An archive larger than this service takes. */

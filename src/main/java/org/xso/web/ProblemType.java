@@ -50,6 +50,7 @@ public enum ProblemType {
 	DOMAIN_ON_OTHER_HOST(HttpStatus.CONFLICT, "The domain runs on another host"),
 	CHECKPOINT_ON_OTHER_HOST(HttpStatus.CONFLICT, "The checkpoint is held by another host"),
 	ALREADY_ON_HOST(HttpStatus.CONFLICT, "The domain is already on that host"),
+	STORAGE_NOT_SHARED(HttpStatus.CONFLICT, "The host does not reach the guest's storage"),
 	/** Found before anything was done to the guest; {@code reasons} names each device. */
 	GUEST_NOT_SUSPENDABLE(HttpStatus.CONFLICT, "The guest cannot be suspended now"),
 	/** An archive cannot be imported here; {@code reasons} says why. Nothing was stored. */

@@ -26,7 +26,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 /**
  * Pause and unpause against the simulator adapter with the guest's workload running, through HTTP:
  * a paused guest issues and completes nothing while the host goes on (another guest's I/O is the
- * clock), runs on when unpaused, and after a suspend and a resume has lost and duplicated nothing.
+ * clock), runs on when unpaused, and after a suspend and a resume has lost and duplicated nothing;
+ * a resume or restore asked to leave the guest paused ends with it so.
  */
 @SpringBootTest(properties = { "xso.hypervisor=sim", "xso.demo.enabled=false", "xso.instance-id=sim-pause",
 		"spring.datasource.url=jdbc:h2:mem:xso-sim-pause;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
@@ -95,6 +96,53 @@ class PauseSimulatorTests {
 		problem(post("/api/v1/domains/" + domid + "/workload/verify"), 409, "BAD_POWER_STATE");
 		call(post("/api/v1/domains/" + domid + "/unpause"), 200);
 		WorkloadChecks.assertNothingLost(mvc, domid, 20);
+	}
+
+	@Test
+	void aResumeOrRestoreAskedToLeaveTheGuestPausedEndsWithItPausedConnectedAndComplete() throws Exception {
+		int domid = 44;
+		int clockGuest = 46;
+		for (int d : new int[] { domid, clockGuest }) {
+			call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(d)), 201);
+			call(workload(d, "START"), 200);
+		}
+		WorkloadChecks.awaitIssued(mvc, domid, 50);
+		JsonNode suspended = call(post("/api/v1/domains/" + domid + "/suspend").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 200);
+		assertThat(suspended.get("state").asString()).as(suspended.toString()).isEqualTo("SUCCEEDED");
+
+		JsonNode resumed = call(post("/api/v1/domains/" + domid + "/resume").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"paused\": true}"), 200);
+		assertThat(resumed.get("state").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
+		// back, devices connected, what was in flight replayed, every ref new: and paused
+		assertThat(resumed.get("devices")).allSatisfy(d -> assertThat(d.get("allRefsNew").asBoolean()).isTrue());
+		JsonNode domain = call(get("/api/v1/domains/" + domid), 200);
+		assertThat(domain.get("state").asString()).isEqualTo("PAUSED");
+		assertThat(domain.get("powerState").asString()).isEqualTo("PAUSED");
+		assertThat(domain.get("devices")).allSatisfy(d -> assertThat(d.get("connected").asBoolean()).isTrue());
+		JsonNode atResume = stats(domid);
+		long clock = stats(clockGuest).get("completed").asLong();
+		await().atMost(Duration.ofSeconds(60)).until(() -> stats(clockGuest).get("completed").asLong() >= clock + 200);
+		assertThat(stats(domid).get("issued").asLong()).as("issued while left paused")
+			.isEqualTo(atResume.get("issued").asLong());
+		call(post("/api/v1/domains/" + domid + "/unpause"), 200);
+		WorkloadChecks.assertNothingLost(mvc, domid, atResume.get("issued").asLong() + 50);
+
+		// suspended again, its checkpoint restored into a new domain (no running guest has its name), left paused too
+		JsonNode again = call(post("/api/v1/domains/" + domid + "/suspend").header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(Guests.SHADOW_REPLAY), 200);
+		assertThat(again.get("state").asString()).as(again.toString()).isEqualTo("SUCCEEDED");
+		JsonNode restored = call(post("/api/v1/checkpoints/" + again.get("checkpointId").asString() + "/restore")
+			.header("Prefer", "wait=30")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"targetDomid\": 45, \"paused\": true}"), 200);
+		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+		assertThat(call(get("/api/v1/domains/45"), 200).get("state").asString()).isEqualTo("PAUSED");
+		call(post("/api/v1/domains/45/unpause"), 200);
+		assertThat(call(get("/api/v1/domains/45"), 200).get("powerState").asString()).isEqualTo("RUNNING");
 	}
 
 	private static RequestBuilder workload(int domid, String action) {

@@ -127,8 +127,15 @@ class MovePostgresTests {
 	void aMoveIsRefusedBeforeAnythingIsDoneWhenItsTargetCannotTakeTheGuest() throws Exception {
 		start("host-a");
 		start("host-b");
+		start("host-c", disks.resolve("host-c-own")); // a host with storage of its own
 		call("host-a", post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
 
+		String shared = call("host-c", get("/api/v1/hosts/host-a"), 200).get("storageId").asString();
+		assertThat(call("host-c", get("/api/v1/hosts/host-b"), 200).get("storageId").asString()).isEqualTo(shared);
+		assertThat(call("host-c", get("/api/v1/hosts/host-c"), 200).get("storageId").asString()).isNotEqualTo(shared);
+		JsonNode unshared = call("host-b", move("host-c"), 409);
+		assertThat(unshared.get("code").asString()).isEqualTo("STORAGE_NOT_SHARED");
+		assertThat(unshared.get("detail").asString()).contains("host host-c does not reach the storage of host host-a");
 		assertThat(problem(call("host-b", move("host-a"), 409))).isEqualTo("ALREADY_ON_HOST");
 		assertThat(problem(call("host-b", move("host-z"), 404))).isEqualTo("HOST_NOT_FOUND");
 		assertThat(problem(call("host-b", post("/api/v1/domains/1/move").contentType(MediaType.APPLICATION_JSON)
@@ -353,14 +360,18 @@ class MovePostgresTests {
 
 	/** Starts an instance serving {@code host}, its instance id fixed (a restart recognises its leases). */
 	private void start(String host) {
+		// the hosts share their storage, as hosts on one NFS or Ceph volume would
+		start(host, disks.resolve("shared"));
+	}
+
+	private void start(String host, Path storage) {
 		Map<String, Object> props = new HashMap<>(db);
 		props.put("server.port", "0");
 		props.put("xso.hypervisor", "sim");
 		props.put("xso.demo.enabled", "false");
 		props.put("xso.host.name", host);
 		props.put("xso.instance-id", "xso-" + host);
-		// the hosts share their storage, as hosts on one NFS or Ceph volume would
-		props.put("xso.sim.snapshot-dir", disks.resolve("shared").toString());
+		props.put("xso.sim.snapshot-dir", storage.toString());
 		props.put("xso.operations.shutdown-grace", "PT0S");
 		Instance started = Instance.start(props);
 		contexts.put(host, started.context());

@@ -53,6 +53,9 @@ final class DiskStore implements AutoCloseable {
 
 	private final Map<String, LiveDisk> live = new ConcurrentHashMap<>();
 
+	/** The storage id of a store in memory: its own. */
+	private final String memoryId = "memory-" + UUID.randomUUID();
+
 	/** In-memory snapshots (without a directory only). */
 	private final Map<String, VirtualDisk> snapshots = new ConcurrentHashMap<>();
 
@@ -82,6 +85,38 @@ final class DiskStore implements AutoCloseable {
 			catch (IOException e) {
 				throw new UncheckedIOException("cannot create the disk directory " + liveDirectory, e);
 			}
+		}
+	}
+
+	/**
+	 * The identity of this store's storage: the id written in its directory's {@code storage-id}
+	 * (created with a random id by the first store to use the directory), so that hosts given one
+	 * directory share one id; a store in memory shares nothing, and has an id of its own.
+	 */
+	String storageId() {
+		if (directory == null) {
+			return memoryId;
+		}
+		Path file = directory.resolve("storage-id");
+		try {
+			if (!Files.exists(file)) {
+				Path tmp = Files.createTempFile(directory, "storage-id", ".tmp");
+				Files.writeString(tmp, UUID.randomUUID().toString());
+				try {
+					// atomic and never over an existing one: the first host to get there names the storage
+					Files.createLink(file, tmp);
+				}
+				catch (java.nio.file.FileAlreadyExistsException raced) {
+					// another host named it first
+				}
+				finally {
+					Files.deleteIfExists(tmp);
+				}
+			}
+			return Files.readString(file).strip();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot read the storage id in " + directory, e);
 		}
 	}
 
@@ -391,9 +426,18 @@ final class DiskStore implements AutoCloseable {
 	 * whose writing a crash interrupted; returns how many snapshots were dropped.
 	 */
 	int dropSnapshotsExcept(Set<String> keep) {
+		return dropSnapshotsExcept(keep, null);
+	}
+
+	/**
+	 * As {@link #dropSnapshotsExcept(Set)}, for files written before {@code writtenBefore} only (all
+	 * if null): on storage other hosts share, a younger file may be another host's save whose
+	 * checkpoint is not stored yet.
+	 */
+	int dropSnapshotsExcept(Set<String> keep, java.time.@Nullable Instant writtenBefore) {
 		int dropped = 0;
 		for (String id : snapshotIds()) {
-			if (!keep.contains(id)) {
+			if (!keep.contains(id) && (directory == null || writtenBefore(snapshotOrDelta(id), writtenBefore))) {
 				dropSnapshot(id);
 				dropped++;
 			}
@@ -401,14 +445,18 @@ final class DiskStore implements AutoCloseable {
 		if (liveDirectory != null) {
 			// a parked disk whose snapshot is gone cannot be resumed
 			for (String id : list(liveDirectory, PARKED_FILE)) {
-				if (!keep.contains(id)) {
+				if (!keep.contains(id) && writtenBefore(parkedFile(id), writtenBefore)) {
 					deleteQuietly(parkedFile(id));
 				}
 			}
 		}
 		if (directory != null) {
 			try (DirectoryStream<Path> tmps = Files.newDirectoryStream(directory, "*.{vdisk,vdelta}.tmp")) {
-				tmps.forEach(DiskStore::deleteQuietly);
+				tmps.forEach(t -> {
+					if (writtenBefore(t, writtenBefore)) {
+						deleteQuietly(t);
+					}
+				});
 			}
 			catch (IOException e) {
 				SimLog.warn("disks", "cannot list temporary snapshot files: " + e.getMessage());
@@ -430,6 +478,23 @@ final class DiskStore implements AutoCloseable {
 			}
 		}
 		live.clear();
+	}
+
+	private Path snapshotOrDelta(String id) {
+		Path full = snapshotFile(id);
+		return Files.exists(full) ? full : deltaFile(id);
+	}
+
+	private static boolean writtenBefore(Path file, java.time.@Nullable Instant before) {
+		if (before == null) {
+			return true;
+		}
+		try {
+			return Files.getLastModifiedTime(file).toInstant().isBefore(before);
+		}
+		catch (IOException e) {
+			return false; // gone meanwhile, or unreadable: not ours to drop now
+		}
 	}
 
 	private Path snapshotFile(String id) {

@@ -98,6 +98,12 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		return "simulated Xen 4.17";
 	}
 
+	/** The simulated host's disk directory's id: hosts given one {@code xso.sim.snapshot-dir} share it. */
+	@Override
+	public java.util.Optional<String> storageId() {
+		return java.util.Optional.of(host.disks.storageId());
+	}
+
 	@Override
 	public List<GuestInfo> guests() {
 		if (host.halted()) {
@@ -516,6 +522,17 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	/** Drops the disk snapshots (files under the snapshot directory) that no referenced device names. */
 	@Override
 	public int releaseStorageExcept(java.util.Collection<Map<String, String>> referenced) {
+		return host.disks.dropSnapshotsExcept(snapshots(referenced));
+	}
+
+	/** As {@link #releaseStorageExcept(java.util.Collection)}, for files written before {@code writtenBefore}. */
+	@Override
+	public int releaseStorageExcept(java.util.Collection<Map<String, String>> referenced,
+			java.time.Instant writtenBefore) {
+		return host.disks.dropSnapshotsExcept(snapshots(referenced), writtenBefore);
+	}
+
+	private static java.util.Set<String> snapshots(java.util.Collection<Map<String, String>> referenced) {
 		java.util.Set<String> keep = new java.util.HashSet<>();
 		for (Map<String, String> info : referenced) {
 			String snapshot = info.get(SimDomains.DISK_SNAPSHOT);
@@ -523,7 +540,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 				keep.add(snapshot);
 			}
 		}
-		return host.disks.dropSnapshotsExcept(keep);
+		return keep;
 	}
 
 	@Override

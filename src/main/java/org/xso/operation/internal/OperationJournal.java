@@ -296,10 +296,13 @@ class OperationJournal {
 		ended(run, op);
 	}
 
-	/** SUCCEEDED after a resume or restore: the domain RUNNING, the checkpoint no longer pinned. */
+	/**
+	 * SUCCEEDED after a resume, restore or move: the domain RUNNING (PAUSED if {@code paused}: the
+	 * guest was left paused as asked), the checkpoint no longer pinned.
+	 */
 	@Transactional
 	void resumed(OperationRun run, @Nullable ResumeReport report, List<PhaseEntry> entries,
-			@Nullable String recoveryNote) {
+			@Nullable String recoveryNote, boolean paused) {
 		Operation op = next(run, recoveryNote);
 		entries.forEach(e -> op.enter(e.phase(), e.at()));
 		if (report != null) {
@@ -307,7 +310,7 @@ class OperationJournal {
 		}
 		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestResumed(op.id(), op.domid(), op.checkpointId(),
-				op.kind() != OperationKind.RESTORE, op.cause()));
+				op.kind() != OperationKind.RESTORE, paused, op.cause()));
 		ended(run, op);
 	}
 

@@ -10,7 +10,8 @@ import org.xso.hypervisor.SuspendStrategy;
 /**
  * What the caller asked for: the strategy, the quiesce timeout, the deadline (for periodic
  * checkpointing: per epoch; for a move: both hosts' phases), the interval and number of epochs, a
- * move's target host, and the Idempotency-Key with a hash of the request it came with. {@code subjectDomid} scopes the key: the domain for most kinds, the
+ * move's hosts, whether a guest brought back stays paused, and the Idempotency-Key with a hash of
+ * the request it came with. {@code subjectDomid} scopes the key: the domain for most kinds, the
  * checkpoint's domain for a restore.
  */
 @Embeddable
@@ -23,20 +24,21 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 		@Column(name = "request_hash", length = 64) @Nullable String requestHash,
 		@Column(name = "output_commit") boolean outputCommit,
 		@Column(name = "source_host", length = 63) @Nullable String sourceHost,
-		@Column(name = "target_host", length = 63) @Nullable String targetHost) {
+		@Column(name = "target_host", length = 63) @Nullable String targetHost,
+		@Column(name = "restore_paused") boolean paused) {
 
-	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false, null, null);
+	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false, null, null, false);
 
 	/** A suspend or live checkpoint of domain {@code domid}. */
 	static OperationParams quiesce(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs) {
-		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, null, null);
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, null, null, false);
 	}
 
 	/** A move of domain {@code domid} from host {@code source} to {@code target}: one deadline for both hosts' phases. */
 	static OperationParams move(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs,
-			String source, String target) {
+			String source, String target, boolean paused) {
 		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, source,
-				target);
+				target, paused);
 	}
 
 	/**
@@ -46,18 +48,22 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 	static OperationParams periodic(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long epochDeadlineMs,
 			long intervalMs, @Nullable Integer maxEpochs, boolean outputCommit) {
 		return new OperationParams(domid, strategy, quiesceTimeoutMs, epochDeadlineMs, intervalMs, maxEpochs, null,
-				null, outputCommit, null, null);
+				null, outputCommit, null, null, false);
 	}
 
-	/** A resume of domain {@code subjectDomid}, or a restore of one of its checkpoints. */
-	static OperationParams resume(int subjectDomid, long deadlineMs) {
-		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null, false, null, null);
+	/**
+	 * A resume of domain {@code subjectDomid}, or a restore of one of its checkpoints; {@code paused}
+	 * leaves the guest paused once it is back.
+	 */
+	static OperationParams resume(int subjectDomid, long deadlineMs, boolean paused) {
+		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null, false, null, null,
+				paused);
 	}
 
 	/** As these, with the Idempotency-Key (if any) and the hash of the request it came with. */
 	OperationParams keyed(@Nullable String key, String hash) {
 		return new OperationParams(subjectDomid, strategy, quiesceTimeoutMs, deadlineMs, intervalMs, maxEpochs, key,
-				hash, outputCommit, sourceHost, targetHost);
+				hash, outputCommit, sourceHost, targetHost, paused);
 	}
 
 }

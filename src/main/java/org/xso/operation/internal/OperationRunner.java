@@ -132,7 +132,7 @@ class OperationRunner {
 					|| run.op().handedOver();
 			if (resuming && guestRuns(t)) {
 				journal.resumed(run, null, List.of(), "the guest runs, but recording the resume failed (unexpected "
-						+ what + "); recorded without its device report");
+						+ what + "); recorded without its device report", false);
 				return;
 			}
 			if (resuming) {

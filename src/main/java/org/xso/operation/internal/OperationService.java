@@ -14,6 +14,7 @@ import org.xso.domain.DomainService;
 import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
 import org.xso.host.HostRegistry;
+import org.xso.host.HostView;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
@@ -138,7 +139,10 @@ class OperationService implements Operations {
 		if (target != null && !target.matches(HOST_NAME)) {
 			throw ProblemException.invalid(Violation.of("/host", "is not a host name: " + target));
 		}
-		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline + "|" + target;
+		boolean paused = Boolean.TRUE.equals(r.paused());
+		// (a request without paused signs as before it existed: a repeat after an upgrade is the same)
+		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline + "|" + target
+				+ (paused ? "|paused" : "");
 		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, id -> {
 			DomainViews.DomainRecord d = leased(OperationKind.RESUME, domid, id);
 			expected.check(d.etag());
@@ -156,7 +160,7 @@ class OperationService implements Operations {
 				on = target;
 			}
 			return new OperationSubmitter.Draft(OperationKind.RESUME, domid, on,
-					OperationParams.resume(domid, deadline), checkpoint, true, image);
+					OperationParams.resume(domid, deadline, paused), checkpoint, true, image);
 		});
 	}
 
@@ -174,7 +178,9 @@ class OperationService implements Operations {
 		long quiesce = OperationRequests.range(r.quiesceTimeoutMs(), properties.defaultQuiesceTimeout().toMillis(),
 				"/quiesceTimeoutMs", 1, 600_000);
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
-		String signature = "MOVE|" + domid + "|" + target + "|" + strategy + "|" + quiesce + "|" + deadline;
+		boolean paused = Boolean.TRUE.equals(r.paused());
+		String signature = "MOVE|" + domid + "|" + target + "|" + strategy + "|" + quiesce + "|" + deadline
+				+ (paused ? "|paused" : "");
 		return submitter.submit(OperationKind.MOVE, domid, signature, key, requestedBy, id -> {
 			DomainViews.DomainRecord d = running(OperationKind.MOVE, domid, id, expected);
 			String source = host(d);
@@ -182,10 +188,16 @@ class OperationService implements Operations {
 				throw new ProblemException(ProblemCode.ALREADY_ON_HOST,
 						"domain " + domid + " is on host " + target + " already");
 			}
-			// the target must be there to take the guest over (checked again at the hand-over)
-			hosts.requireUp(target, "the move of domain " + domid);
+			// the target must be there to take the guest over (checked again at the hand-over), and
+			// reach its storage as far as the hosts can tell (its own check refuses the resume otherwise)
+			HostView to = hosts.requireUp(target, "the move of domain " + domid);
+			hosts.find(source).filter(from -> !from.mayShareStorageWith(to)).ifPresent(from -> {
+				throw new ProblemException(ProblemCode.STORAGE_NOT_SHARED, "host " + target
+						+ " does not reach the storage of host " + source + " (storage " + to.storageId() + ", not "
+						+ from.storageId() + "): domain " + domid + " cannot be resumed there; nothing was done");
+			});
 			return new OperationSubmitter.Draft(OperationKind.MOVE, domid, source,
-					OperationParams.move(domid, strategy, quiesce, deadline, source, target), null, true);
+					OperationParams.move(domid, strategy, quiesce, deadline, source, target, paused), null, true);
 		});
 	}
 
@@ -198,7 +210,8 @@ class OperationService implements Operations {
 			throw ProblemException.invalid(Violation.of("/targetDomid", "must be 1..32751: " + target));
 		}
 		CheckpointViews.Summary c = catalog.summary(checkpointId);
-		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline;
+		boolean paused = Boolean.TRUE.equals(r.paused());
+		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline + (paused ? "|paused" : "");
 		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, id -> {
 			expected.check(c.etag());
 			SavedDomain image = store.loadVerified(checkpointId);
@@ -210,7 +223,7 @@ class OperationService implements Operations {
 			String host = c.host() != null ? c.host() : hosts.localName();
 			lifecycle.restoring(domid, host, image.config(), Cause.request(requestedBy));
 			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid, host,
-					OperationParams.resume(c.domid(), deadline), checkpointId, false,
+					OperationParams.resume(c.domid(), deadline, paused), checkpointId, false,
 					image);
 		});
 	}

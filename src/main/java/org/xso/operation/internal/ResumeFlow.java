@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
@@ -28,7 +29,8 @@ import org.xso.text.SafeText;
  * Resume into the same domain, restore into a new one, and a move's phases on its target host:
  * VERIFY_CHECKPOINT (every checksum, then
  * the host's own blockers), then the hypervisor's RESTORE, REGRANT, RECONNECT, REPLAY and VERIFY,
- * recorded as it reports them. A failure ends as RESUME_FAILED with nothing of the target left:
+ * recorded as it reports them; a caller that asked for it gets the guest left paused (a guest that
+ * cannot be paused runs on, and the operation says so). A failure ends as RESUME_FAILED with nothing of the target left:
  * a resumed (or moved) domain stays SUSPENDED with its checkpoint intact, a restore target is
  * forgotten.
  */
@@ -117,7 +119,19 @@ class ResumeFlow {
 			fail(run, FlowSupport.problem(e));
 			return;
 		}
-		journal.resumed(run, report, entered, null);
+		// left paused, as asked: the guest is back with its devices connected and runs no further
+		boolean paused = false;
+		String note = null;
+		if (t.paused()) {
+			try {
+				hypervisor.pause(t.dom(), flow.remaining(t));
+				paused = true;
+			}
+			catch (HypervisorException e) {
+				note = "the guest runs: it could not be left paused (" + HypervisorProblems.detail(e) + ")";
+			}
+		}
+		journal.resumed(run, report, entered, note, paused);
 	}
 
 	private void fail(OperationRun run, ProblemException cause) {

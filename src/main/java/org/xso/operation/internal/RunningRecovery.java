@@ -181,8 +181,21 @@ class RunningRecovery {
 	}
 
 	private boolean resume(Operation op, @Nullable PowerState power, String stopped) {
-		if (power == PowerState.RUNNING) {
-			journal.resumed(journal.run(op), null, List.of(), stopped + "the guest was running, so the resume had completed");
+		if (power == PowerState.RUNNING || (power == PowerState.PAUSED && op.params().paused())) {
+			// the guest is back: the resume had completed (and, if asked, had left it paused, or does now)
+			boolean paused = power == PowerState.PAUSED;
+			String note = stopped + "the guest was " + (paused ? "back and paused" : "running")
+					+ ", so the resume had completed";
+			if (!paused && op.params().paused()) {
+				try {
+					hypervisor.pause(DomId.guest(op.domid()), properties.thawTimeout());
+					paused = true;
+				}
+				catch (HypervisorException e) {
+					note = note + "; the guest runs: it could not be left paused (" + HypervisorProblems.detail(e) + ")";
+				}
+			}
+			journal.resumed(journal.run(op), null, List.of(), note, paused);
 			return false;
 		}
 		if (power != null) {
