@@ -365,6 +365,17 @@ final class PerformanceReport {
 						+ "`acceptedToStarted...` the time from the operation's acceptance to its start on `host-a`'s "
 						+ "instance (for the other instance: the assignment, the PostgreSQL notification, the claim).%n%n",
 				p.path("guests").asInt(), p.path("cycles").asInt(), p.path("warmupSeconds").asInt()));
+		if (p.has("moves")) {
+			md.append(String.format(Locale.ROOT,
+					"Then guest 1 (idle: no workload, so QUIESCE has nothing to drain) moved %d times between the two "
+							+ "hosts, which share their storage, SHADOW_REPLAY, each move asked of its target's instance: "
+							+ "`acceptedToFinished...` is the whole move as the operation records it, "
+							+ "`handOverToTargetStart...` the time from the source's hand-over (its phase's end, before its "
+							+ "commit) to the target's first phase (the commit, the notification, the claim), and each "
+							+ "`move phase` row that phase's time on its host. HANDOVER is one instant in the operation's "
+							+ "record: its transaction is in `handOverToTargetStart`.%n%n",
+					p.path("moves").asInt()));
+		}
 		table(md, f.path("rows"), null);
 	}
 
