@@ -81,9 +81,9 @@ class MovePostgresTests {
 			.content("{\"action\":\"START\"}"), 200);
 		long issued = WorkloadChecks.awaitIssued(clients.get("host-a"), 1, 50);
 
-		// each move asked of the instance that is neither its source nor its target
-		List<String[]> hops = List.of(new String[] { "host-a", "host-b", "host-c" },
-				new String[] { "host-b", "host-c", "host-a" }, new String[] { "host-c", "host-a", "host-b" });
+		// {source, target, the instance asked}: asked of its source, of its target, of the third
+		List<String[]> hops = List.of(new String[] { "host-a", "host-b", "host-a" },
+				new String[] { "host-b", "host-c", "host-c" }, new String[] { "host-c", "host-a", "host-b" });
 		for (String[] hop : hops) {
 			String source = hop[0];
 			String target = hop[1];
