@@ -54,14 +54,35 @@ public class PauseService {
 	 * what is in flight. 409 BAD_POWER_STATE for a domain that is not RUNNING (nothing changes).
 	 */
 	public DomainViews.DomainView pause(int domid, Precondition expected, String principal) {
-		change(domid, expected, DomainState.RUNNING, "pause");
+		return flip(domid, expected, principal, true);
+	}
+
+	/** PAUSED → RUNNING: the guest runs on where it stopped. 409 BAD_POWER_STATE for a domain that is not PAUSED. */
+	public DomainViews.DomainView unpause(int domid, Precondition expected, String principal) {
+		return flip(domid, expected, principal, false);
+	}
+
+	/**
+	 * Pauses ({@code pause}) or unpauses the guest under the domain's lease and records it; if the
+	 * record fails, the hypervisor's change is undone.
+	 */
+	private DomainViews.DomainView flip(int domid, Precondition expected, String principal, boolean pause) {
+		change(domid, expected, pause ? DomainState.RUNNING : DomainState.PAUSED, pause ? "pause" : "unpause");
+		DomId dom = DomId.guest(domid);
 		try {
-			hypervisor.pause(DomId.guest(domid), properties.pauseTimeout());
+			pause(dom, pause, properties.pauseTimeout());
 			try {
-				record(domid, d -> d.paused(clock.instant(), Cause.request(principal)));
+				record(domid, d -> {
+					if (pause) {
+						d.paused(clock.instant(), Cause.request(principal));
+					}
+					else {
+						d.unpaused(clock.instant(), Cause.request(principal));
+					}
+				});
 			}
 			catch (RuntimeException e) {
-				undo(() -> hypervisor.unpause(DomId.guest(domid), Hypervisor.undoBudget(properties.pauseTimeout())));
+				undo(() -> pause(dom, !pause, Hypervisor.undoBudget(properties.pauseTimeout())));
 				throw e;
 			}
 		}
@@ -74,26 +95,13 @@ public class PauseService {
 		return domains.get(domid);
 	}
 
-	/** PAUSED → RUNNING: the guest runs on where it stopped. 409 BAD_POWER_STATE for a domain that is not PAUSED. */
-	public DomainViews.DomainView unpause(int domid, Precondition expected, String principal) {
-		change(domid, expected, DomainState.PAUSED, "unpause");
-		try {
-			hypervisor.unpause(DomId.guest(domid), properties.pauseTimeout());
-			try {
-				record(domid, d -> d.unpaused(clock.instant(), Cause.request(principal)));
-			}
-			catch (RuntimeException e) {
-				undo(() -> hypervisor.pause(DomId.guest(domid), Hypervisor.undoBudget(properties.pauseTimeout())));
-				throw e;
-			}
+	private void pause(DomId dom, boolean pause, java.time.Duration timeout) {
+		if (pause) {
+			hypervisor.pause(dom, timeout);
 		}
-		catch (HypervisorException e) {
-			throw HypervisorProblems.of(e);
+		else {
+			hypervisor.unpause(dom, timeout);
 		}
-		finally {
-			leases.release(domid);
-		}
-		return domains.get(domid);
 	}
 
 	/**
