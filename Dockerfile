@@ -23,11 +23,12 @@ RUN java -Djarmode=tools -jar service.jar extract --layers --destination extract
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="xen-suspend-orchestrator" \
       org.opencontainers.image.description="Suspends, checkpoints and resumes Xen guests with their vbd and vif devices, over HTTP"
-# a system user of its own; the application's files stay root's, only data/ is writable
+# a system user of its own; the application's files stay root's, only data/ (and shared/, where a
+# fleet layout mounts the storage its hosts share) is writable
 RUN groupadd --system --gid 10001 xso \
  && useradd --system --uid 10001 --gid xso --home-dir /app --no-create-home --shell /usr/sbin/nologin xso \
- && mkdir -p /app/data \
- && chown xso:xso /app/data
+ && mkdir -p /app/data /app/shared \
+ && chown xso:xso /app/data /app/shared
 WORKDIR /app
 COPY --from=layers /build/extracted/dependencies/ ./
 COPY --from=layers /build/extracted/spring-boot-loader/ ./

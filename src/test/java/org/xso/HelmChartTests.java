@@ -208,6 +208,14 @@ class HelmChartTests {
 			assertThat(mounts).contains("/etc/xso/tokens");
 		}
 		assertThat(env).containsEntry("XSO_HOST_NAME", values.startsWith("postgres") ? "host-a" : "local");
+		// the fleet layout keeps the guests' disks on the storage its hosts share
+		if (values.startsWith("postgres")) {
+			assertThat(env).containsEntry("XSO_SIM_SNAPSHOT_DIR", "/var/lib/xso-shared/disks");
+			assertThat(mounts).contains("/var/lib/xso-shared");
+		}
+		else {
+			assertThat(env).containsEntry("XSO_SIM_SNAPSHOT_DIR", "/var/lib/xso/disks");
+		}
 		if (values.startsWith("postgres") || values.startsWith("external")) {
 			assertThat(env).containsEntry("SPRING_PROFILES_ACTIVE", "postgres").containsKeys("XSO_DB_URL", "XSO_DB_USER", "XSO_DB_PASSWORD");
 			assertThat(env.get("XSO_DB_PASSWORD")).startsWith("(from {\"secretKeyRef\"");
