@@ -22,6 +22,7 @@ const model = {
   checkpoints: null,        // the selected domain's CheckpointPage
   integrity: new Map(),     // checkpoint id -> Integrity, or {error}
   resumeCheck: null,        // the ResumeCheck shown, or {error}
+  hosts: [],                // the fleet's hosts (GET /hosts), read with the selected domain
   running: new Map(),       // domid -> the data of its operation's latest event, while not ended
   live: [],                 // recent live events {seq, type, data}, re-applied over a newer GET
   seq: 0,
@@ -174,12 +175,30 @@ function renderDomain() {
   $('resume-check').disabled = d.state !== 'SUSPENDED';
   $('pause').disabled = !running;
   $('unpause').disabled = d.state !== 'PAUSED';
+  renderMoveTargets(d, running);
   $('actions-help').textContent = running
     ? 'Suspend, live checkpoint and pause apply to this running domain.'
     : d.state === 'SUSPENDED' ? 'The domain is suspended: resume it after checking what could block it.'
       : d.state === 'PAUSED' ? 'The domain is paused (devices connected, nothing saved): unpause it to run it, suspend it or checkpoint it.'
         : `The domain is ${d.state}.`;
   renderResumeCheck();
+}
+
+/** The hosts a running domain can move to: every other host that is UP and shares its host's storage. */
+function renderMoveTargets(d, running) {
+  const own = model.hosts.find(host => host.name === d.host);
+  const targets = model.hosts.filter(host => host.name !== d.host && host.state === 'UP'
+    && (!own || !own.storageId || !host.storageId || own.storageId === host.storageId));
+  const select = $('move-host');
+  const chosen = select.value;
+  replace(select, ...targets.map(host => host.name === chosen
+    ? h('option', { value: host.name, selected: 'selected' }, host.name)
+    : h('option', { value: host.name }, host.name)));
+  select.disabled = !running || targets.length === 0;
+  $('move').disabled = !running || targets.length === 0;
+  $('move-help').textContent = targets.length === 0
+    ? 'No other host that is up reaches this domain\u2019s storage.'
+    : `Suspended on ${d.host}, resumed on the host chosen, with the strategy above.`;
 }
 
 function counters(v, d) {
@@ -482,6 +501,12 @@ const refreshDomain = coalesced(async domid => {
   render();
 });
 
+const refreshHosts = coalesced(async () => {
+  const page = await api('api/v1/hosts?size=100');
+  model.hosts = page.items;
+  render();
+});
+
 const refreshOperation = coalesced(async id => {
   const op = await api(`api/v1/operations/${id}`);
   if (model.operation && model.operation.id === id) {
@@ -528,6 +553,7 @@ function selectDomain(domid, focus = false) {
   render();
   if (domid !== null) {
     refreshDomain(domid);
+    refreshHosts();
     refreshOperations(domid);
     refreshCheckpoints(domid);
     if (focus) {
@@ -879,6 +905,8 @@ function wire() {
   $('checkpoint').addEventListener('click', () => start(`api/v1/domains/${model.selected}/checkpoints`, quiesceRequest(), 'Live checkpoint'));
   $('resume-check').addEventListener('click', checkResume);
   $('pause').addEventListener('click', () => setPaused(true));
+  $('move').addEventListener('click', () => start(`api/v1/domains/${model.selected}/move`,
+    { ...quiesceRequest(), host: $('move-host').value }, 'Move'));
   $('unpause').addEventListener('click', () => setPaused(false));
   $('resume').addEventListener('click', resume);
   $('resume-close').addEventListener('click', () => {

@@ -151,6 +151,10 @@ class ConsoleBrowserTests {
 		page.waitForText(ConsolePage.domainRow(1, "state"), "RUNNING");
 		page.waitForLog("domain 1 PAUSED → RUNNING");
 		page.await().until(d -> d.findElement(By.id("suspend")).isEnabled() && !d.findElement(By.id("unpause")).isEnabled());
+
+		// one host: nowhere to move the guest to, and the console says so rather than offering it
+		page.waitForText(By.id("move-help"), "No other host that is up");
+		assertThat(browser.findElement(By.id("move")).isEnabled()).isFalse();
 	}
 
 	@Test
