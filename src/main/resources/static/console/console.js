@@ -264,6 +264,7 @@ function renderOperation() {
     ['Cancel requested', op.cancelRequested ? `yes${op.cancelRequestedBy ? `, by ${op.cancelRequestedBy}` : ''}` : 'no'],
     ['Attempts', String(op.attempts)],
     ['Run by (instance)', op.owner || '—'],
+    op.move ? ['Move', `from ${op.move.source} to ${op.move.target}`] : ['Host', op.host || '—'],
     op.recoveryNote ? ['Recovery', op.recoveryNote] : null,
     op.error ? ['Error', h('span', { class: 'alert-inline' }, code(op.error.code), ` ${op.error.detail || op.error.title}`)] : null,
   ]);
@@ -275,7 +276,8 @@ function renderOperation() {
   const phases = h('ol', { class: 'timeline', 'aria-label': 'Phases' }, op.phases.map(p => h('li', {
     'data-phase': p.name, 'data-state': p.state, class: `phase state-${p.state.toLowerCase()}`,
   },
-  h('span', { class: 'phase-name' }, p.name),
+  h('span', { class: 'phase-name' }, p.name,
+    op.move ? h('span', { class: 'phase-host', 'data-field': 'phase-host' }, ` on ${p.host}`) : null),
   h('span', { class: 'phase-state' }, p.state),
   h('progress', { max: 100, value: p.progress, 'aria-label': `${p.name} progress` }),
   h('span', { class: 'phase-time' }, p.durationMs !== undefined ? `${p.durationMs} ms` : p.startedAt ? 'running' : ''),
