@@ -47,7 +47,8 @@ import org.xso.text.SafeText;
  * <li>a suspend or live checkpoint when its checkpoint is stored (PERSIST: the checkpoint and the
  * row RUNNING with its reference to it, unless a cancel was recorded first); a resume or restore
  * just before the hypervisor rebuilds the guest (RESTORE entered, unless a cancel was recorded);
- * periodic checkpointing when it starts and after each epoch;
+ * periodic checkpointing when it starts and after each epoch; a move also at its hand-over (the
+ * domain, its lease and the operation pass to the target host's instance in one transaction);
  * <li>at its end, with what the end changes in other modules (the domain, checkpoint pins,
  * retention, the lease), which react to its events in the same transaction.
  * </ul>

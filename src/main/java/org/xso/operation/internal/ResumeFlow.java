@@ -27,12 +27,11 @@ import org.xso.text.SafeText;
 
 /**
  * Resume into the same domain, restore into a new one, and a move's phases on its target host:
- * VERIFY_CHECKPOINT (every checksum, then
- * the host's own blockers), then the hypervisor's RESTORE, REGRANT, RECONNECT, REPLAY and VERIFY,
- * recorded as it reports them; a caller that asked for it gets the guest left paused (a guest that
- * cannot be paused runs on, and the operation says so). A failure ends as RESUME_FAILED with nothing of the target left:
- * a resumed (or moved) domain stays SUSPENDED with its checkpoint intact, a restore target is
- * forgotten.
+ * VERIFY_CHECKPOINT (every checksum, then the host's own blockers), then the hypervisor's RESTORE,
+ * REGRANT, RECONNECT, REPLAY and VERIFY, recorded as it reports them; a caller that asked for it
+ * gets the guest left paused (a guest that cannot be paused runs on, and the operation says so). A
+ * failure ends as RESUME_FAILED with nothing of the target left: a resumed (or moved) domain stays
+ * SUSPENDED with its checkpoint intact, a restore target is forgotten.
  */
 @Component
 class ResumeFlow {
