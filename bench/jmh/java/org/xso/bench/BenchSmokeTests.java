@@ -164,13 +164,22 @@ class BenchSmokeTests {
 	}
 
 	@Test
-	void fleetDriverAsksBothInstancesAndEveryCheckpointRunsOnTheGuestsHost() throws Exception {
+	void fleetDriverAsksBothInstancesEveryCheckpointRunsOnTheGuestsHostAndMovesGoBothWays() throws Exception {
 		PostgresDatabase.Server pg = PostgresDatabase.server();
-		JsonNode r = run("fleet", "guests=1", "cycles=3", "warmupSeconds=0", "pgUrl=" + pg.url(), "pgUser=" + pg.user(),
-				"pgPassword=" + pg.password());
-		assertThat(r.path("rows").findValues("operations")).extracting(JsonNode::asInt).containsExactly(3, 3);
-		assertThat(r.path("rows").get(1).path("run").asText()).contains("host-b");
-		assertThat(r.path("rows").get(1).path("acceptedToStartedP50Ms").asDouble()).isPositive();
+		JsonNode r = run("fleet", "guests=1", "cycles=3", "moves=3", "warmupSeconds=0", "pgUrl=" + pg.url(),
+				"pgUser=" + pg.user(), "pgPassword=" + pg.password());
+		JsonNode rows = r.path("rows");
+		assertThat(rows.get(0).path("operations").asInt()).isEqualTo(3);
+		assertThat(rows.get(1).path("operations").asInt()).isEqualTo(3);
+		assertThat(rows.get(1).path("run").asText()).contains("host-b");
+		assertThat(rows.get(1).path("acceptedToStartedP50Ms").asDouble()).isPositive();
+		// the moves, and each of a move's eleven phases on its host
+		assertThat(rows.get(2).path("run").asText()).contains("moves");
+		assertThat(rows.get(2).path("operations").asInt()).isEqualTo(3);
+		assertThat(rows.get(2).path("handOverToTargetStartP50Ms").asDouble()).isPositive();
+		assertThat(rows.findValues("phaseP50Ms")).hasSize(11);
+		assertThat(rows.get(3).path("run").asText()).contains("QUIESCE (source)");
+		assertThat(rows.get(13).path("run").asText()).contains("VERIFY (target)");
 	}
 
 	private static void assertLoad(JsonNode r, int guests) {
