@@ -47,8 +47,11 @@ class OperationExecutor implements DisposableBean {
 
 	private final java.time.Duration shutdownGrace;
 
+	private final ServiceStopping stopping;
+
 	OperationExecutor(OperationRunner runner, OperationJournal journal, DomainLeases leases,
-			OperationProperties properties) {
+			OperationProperties properties, ServiceStopping stopping) {
+		this.stopping = stopping;
 		this.runner = runner;
 		this.journal = journal;
 		this.leases = leases;
@@ -108,6 +111,9 @@ class OperationExecutor implements DisposableBean {
 		}
 		catch (RejectedExecutionException e) {
 			tracked.remove(id);
+			if (stopping.stopping()) {
+				return; // the pools are closed for the stop: recovery runs it after the restart
+			}
 			log.warn("Operation {} rejected: no capacity", id);
 			try {
 				journal.load(id).ifPresent(run -> journal.end(run, OperationState.FAILED,
@@ -136,6 +142,7 @@ class OperationExecutor implements DisposableBean {
 
 	@Override
 	public void destroy() throws InterruptedException {
+		stopping.begin();
 		periodic.shutdownNow();
 		workers.shutdown();
 		if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -95,10 +95,13 @@ class OperationJournal {
 
 	private final HostChannels channels;
 
+	private final ServiceStopping stopping;
+
 	OperationJournal(OperationRepository operations, OperationRows rows, OperationEpochRepository epochs,
 			CheckpointStore store, ApplicationEventPublisher events, OperationViewMapper views, LiveOperations live,
 			EntityManager entities, InstanceId instance, OperationProperties properties, Clock clock,
-			HostChannels channels) {
+			HostChannels channels, ServiceStopping stopping) {
+		this.stopping = stopping;
 		this.channels = channels;
 		this.operations = operations;
 		this.rows = rows;
@@ -255,6 +258,7 @@ class OperationJournal {
 	 */
 	@Transactional
 	void notHandedOver(OperationRun run, ProblemException problem, @Nullable String recoveryNote) {
+		stopping.refuseIfInterruptedByStop("operation " + run.op().id() + "'s hand-over");
 		Operation op = next(run, recoveryNote);
 		UUID checkpoint = requireCheckpoint(op);
 		op.enter(Phase.HANDOVER, clock.instant());
@@ -372,6 +376,7 @@ class OperationJournal {
 		if (run.op().state().isTerminal()) {
 			return;
 		}
+		stopping.refuseIfInterruptedByStop("operation " + run.op().id() + "'s end (" + end + ")");
 		Operation op = next(run, note);
 		logCause(op.id(), end, problem);
 		if (op.state() == OperationState.PENDING) {
@@ -416,6 +421,7 @@ class OperationJournal {
 	private void faultedNoted(OperationRun run, String reason, @Nullable Throwable cause, Set<Phase> compensated,
 			@Nullable String note) {
 		Operation op = run.op();
+		stopping.refuseIfInterruptedByStop("operation " + op.id() + "'s fault");
 		events.publishEvent(new OperationEvents.GuestFaulted(op.id(), op.domid(), reason, op.cause()));
 		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
 				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
@@ -464,6 +470,7 @@ class OperationJournal {
 	/** Compensation of PERSIST: the checkpoint of a suspend that was rolled back goes. */
 	@Transactional
 	void discardCheckpoint(UUID id, Cause cause, @Nullable UUID checkpoint) {
+		stopping.refuseIfInterruptedByStop("the compensation of operation " + id);
 		if (checkpoint != null) {
 			events.publishEvent(new OperationEvents.CheckpointAbandoned(id, checkpoint, cause));
 		}
@@ -472,6 +479,7 @@ class OperationJournal {
 	/** Compensation of a restore whose domain never ran: the RESTORING record goes. */
 	@Transactional
 	void discardRestoreTarget(UUID id, int domid) {
+		stopping.refuseIfInterruptedByStop("the compensation of operation " + id);
 		events.publishEvent(new OperationEvents.RestoreAbandoned(id, domid));
 	}
 

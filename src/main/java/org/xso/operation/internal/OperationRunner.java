@@ -104,6 +104,10 @@ class OperationRunner {
 			// the service is stopping: the operation stays as its row has it and recovery continues it
 			Thread.currentThread().interrupt();
 		}
+		catch (ServiceStopping.Stopped e) {
+			// so does one whose failure the stop caused (an interrupted hypervisor call)
+			log.info("Operation {}: {}", id, e.getMessage());
+		}
 		catch (Throwable e) {
 			// a bug in a flow, or an Error such as OutOfMemoryError: the operation ends now, truthfully,
 			// rather than staying open until its lease expires and recovery mistakes it for a restart
