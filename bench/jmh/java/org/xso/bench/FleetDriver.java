@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -118,7 +117,10 @@ final class FleetDriver {
 			total.add(between(op.path("createdAt"), op.path("finishedAt")));
 			JsonNode handedOver = null;
 			for (JsonNode phase : op.path("phases")) {
-				phases.computeIfAbsent(phase.path("name").asText(), k -> new Stats())
+				// each phase named with the side it ran on, as the operation reports it
+				String side = phase.path("host").asText().equals(op.path("move").path("source").asText()) ? "source"
+						: "target";
+				phases.computeIfAbsent(phase.path("name").asText() + " (" + side + ")", k -> new Stats())
 					.add(between(phase.path("startedAt"), phase.path("finishedAt")));
 				if (handedOver != null) {
 					handoverToTarget.add(between(handedOver, phase.path("startedAt")));
@@ -140,8 +142,7 @@ final class FleetDriver {
 		r.put("handOverToTargetStartP99Ms", Stats.round(handoverToTarget.percentileMs(99)));
 		phases.forEach((name, st) -> {
 			Map<String, Object> row = results.row();
-			row.put("run", "  move phase " + name + (List.of("QUIESCE", "SAVE", "PERSIST", "SUSPEND", "HANDOVER")
-				.contains(name) ? " (source)" : " (target)"));
+			row.put("run", "  move phase " + name);
 			row.put("operations", st.count());
 			row.put("phaseP50Ms", Stats.round(st.percentileMs(50)));
 			row.put("phaseP99Ms", Stats.round(st.percentileMs(99)));
