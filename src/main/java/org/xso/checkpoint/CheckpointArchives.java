@@ -138,7 +138,7 @@ public class CheckpointArchives {
 	private void write(SavedDomain saved, CheckpointArchive.Described described, OutputStream out) throws IOException {
 		List<CheckpointArchive.Part> parts = new ArrayList<>();
 		try (ZipOutputStream zip = new ZipOutputStream(out)) {
-			byte[] config = CanonicalBytes.of(o -> GuestSpecCodec.write(saved.config(), o));
+			byte[] config = CanonicalBytes.of(o -> GuestSpecCodec.write(saved.config(), o, saved.formatVersion()));
 			parts.add(entry(zip, "config", CheckpointArchive.CONFIG, o -> o.write(config)));
 			parts.add(entry(zip, "memory", CheckpointArchive.MEMORY, o -> o.write(saved.memoryImage())));
 			for (DeviceSavedState d : saved.devices()) {
@@ -376,9 +376,10 @@ public class CheckpointArchives {
 	/** The saved guest from the verified entries, checked against the manifest's SHA-256 over the whole. */
 	private void assemble(CheckpointArchive.Manifest m, Read r) {
 		CheckpointArchive.Described c = m.checkpoint();
-		if (c.formatVersion() != SavedDomain.FORMAT_VERSION) {
+		if (!SavedDomain.readable(c.formatVersion())) {
 			r.reason(CheckpointArchive.ReasonCode.FORMAT_VERSION_UNSUPPORTED, "the saved guest has format version "
-					+ c.formatVersion() + "; this service reads version " + SavedDomain.FORMAT_VERSION);
+					+ c.formatVersion() + "; this service reads versions " + SavedDomain.OLDEST_FORMAT_VERSION + ".."
+					+ SavedDomain.FORMAT_VERSION);
 			return;
 		}
 		GuestSpec config = null;
@@ -388,7 +389,7 @@ public class CheckpointArchives {
 			for (CheckpointArchive.Part p : m.parts()) {
 				if (p.name().equals("config")) {
 					CanonicalInput in = new CanonicalInput(r.parts.get(p.entry()));
-					config = GuestSpecCodec.read(in);
+					config = GuestSpecCodec.read(in, c.formatVersion());
 					in.expectEnd();
 				}
 				else if (p.name().equals("memory")) {

@@ -52,7 +52,7 @@ class CheckpointDetailsMapper {
 
 	private @Nullable GuestConfig config(Checkpoint c) {
 		try {
-			return GuestConfig.from(GuestSpecCodec.read(new CanonicalInput(c.configBytes())));
+			return GuestConfig.from(GuestSpecCodec.read(new CanonicalInput(c.configBytes()), c.formatVersion()));
 		}
 		catch (CanonicalInput.InvalidEncodingException e) {
 			return null;

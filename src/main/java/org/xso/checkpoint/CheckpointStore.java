@@ -91,7 +91,7 @@ public class CheckpointStore {
 
 	private CheckpointViews.Summary store(UUID id, java.time.Instant createdAt, SavedDomain saved,
 			Checkpoint.@Nullable Link parent, Checkpoint.Header header, String principal) {
-		byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out));
+		byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out, saved.formatVersion()));
 		byte[] memory = saved.memoryImage();
 		Checkpoint c = new Checkpoint(id, header, createdAt, config, CanonicalBytes.sha256(config),
 				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
@@ -131,8 +131,8 @@ public class CheckpointStore {
 		CheckpointViews.Integrity integrity = v.integrity();
 		if (!integrity.formatSupported()) {
 			throw new ProblemException(ProblemCode.CHECKPOINT_FORMAT_UNSUPPORTED, "checkpoint " + id
-					+ " has format version " + integrity.formatVersion() + "; this service reads version "
-					+ SavedDomain.FORMAT_VERSION)
+					+ " has format version " + integrity.formatVersion() + "; this service reads versions "
+					+ SavedDomain.OLDEST_FORMAT_VERSION + ".." + SavedDomain.FORMAT_VERSION)
 				.withCheckpointId(id);
 		}
 		if (!integrity.ok() || v.image() == null) {

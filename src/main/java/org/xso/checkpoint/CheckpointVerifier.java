@@ -33,7 +33,7 @@ class CheckpointVerifier {
 		String memoryProblem = memory.length != c.memoryBytes()
 				? "size " + memory.length + " differs from the manifest's " + c.memoryBytes() : null;
 		parts.add(check("memory", c.memorySha256(), memorySha, memoryProblem));
-		boolean formatSupported = c.formatVersion() == SavedDomain.FORMAT_VERSION;
+		boolean formatSupported = SavedDomain.readable(c.formatVersion());
 		SavedDomain image = null;
 		if (formatSupported && config != null && devices != null
 				&& parts.stream().allMatch(CheckpointViews.PartCheck::ok)) {
@@ -48,10 +48,10 @@ class CheckpointVerifier {
 		String sha = CanonicalBytes.sha256(bytes);
 		GuestSpec config = null;
 		String problem = null;
-		if (sha.equals(c.configSha256())) {
+		if (sha.equals(c.configSha256()) && SavedDomain.readable(c.formatVersion())) {
 			try {
 				CanonicalInput in = new CanonicalInput(bytes);
-				config = GuestSpecCodec.read(in);
+				config = GuestSpecCodec.read(in, c.formatVersion());
 				in.expectEnd();
 			}
 			catch (CanonicalInput.InvalidEncodingException e) {

@@ -41,6 +41,12 @@ public record DeviceSavedState(DeviceId id, DomId backendDomid, XenbusState fron
 		return driverState.clone();
 	}
 
+	/** The same saved device, to be served by {@code backend} when it comes back. */
+	public DeviceSavedState withBackendDomid(DomId backend) {
+		return new DeviceSavedState(id, backend, frontendState, backendState, rings, grants, evtchnPorts, features,
+				backendInfo, shadow, driverState);
+	}
+
 	public byte[] canonicalBytes() {
 		return CanonicalBytes.of(this::writeTo);
 	}

@@ -78,6 +78,14 @@ public interface Hypervisor {
 		return Optional.empty();
 	}
 
+	/**
+	 * The domains that run device backends here (dom0 first) and their bridges. The default is dom0
+	 * with libxl's default bridge: an adapter that can see more says so.
+	 */
+	default List<BackendDomain> backendDomains() {
+		return List.of(BackendDomain.dom0(List.of(DeviceSpec.DEFAULT_BRIDGE)));
+	}
+
 	List<GuestInfo> guests();
 
 	Optional<GuestInfo> guest(DomId domid);

@@ -14,7 +14,15 @@ import org.xso.xen.DomId;
 public record SavedDomain(int formatVersion, String adapter, DomId domid, GuestSpec config,
 		List<DeviceSavedState> devices, byte[] memoryImage) {
 
-	public static final int FORMAT_VERSION = 2;
+	public static final int FORMAT_VERSION = 3;
+
+	/** The oldest encoding still read: format 2, whose devices have no target or bridge. */
+	public static final int OLDEST_FORMAT_VERSION = 2;
+
+	/** Whether this service reads saved guests of {@code formatVersion}. */
+	public static boolean readable(int formatVersion) {
+		return formatVersion >= OLDEST_FORMAT_VERSION && formatVersion <= FORMAT_VERSION;
+	}
 
 	public SavedDomain {
 		devices = List.copyOf(devices);
@@ -46,7 +54,7 @@ public record SavedDomain(int formatVersion, String adapter, DomId domid, GuestS
 
 	public void writeTo(CanonicalOutput out) {
 		out.writeInt(formatVersion).writeString(adapter).writeInt(domid.value());
-		GuestSpecCodec.write(config, out);
+		GuestSpecCodec.write(config, out, formatVersion);
 		out.writeInt(devices.size());
 		devices.forEach(d -> d.writeTo(out));
 		out.writeBytes(memoryImage);
@@ -55,9 +63,9 @@ public record SavedDomain(int formatVersion, String adapter, DomId domid, GuestS
 	public static SavedDomain fromCanonicalBytes(byte[] bytes) {
 		CanonicalInput in = new CanonicalInput(bytes);
 		int version = in.readInt();
-		if (version != FORMAT_VERSION) {
-			throw new CanonicalInput.InvalidEncodingException(
-					"format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+		if (!readable(version)) {
+			throw new CanonicalInput.InvalidEncodingException("format version " + version + " is not supported (expected "
+					+ OLDEST_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
 		}
 		String adapter = in.readString();
 		DomId domid;
@@ -67,7 +75,7 @@ public record SavedDomain(int formatVersion, String adapter, DomId domid, GuestS
 		catch (IllegalArgumentException e) {
 			throw new CanonicalInput.InvalidEncodingException(e.getMessage());
 		}
-		GuestSpec config = GuestSpecCodec.read(in);
+		GuestSpec config = GuestSpecCodec.read(in, version);
 		int n = in.readCount(1024);
 		List<DeviceSavedState> devices = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) {

@@ -436,7 +436,7 @@ public class FakeHypervisor implements Hypervisor {
 	@Override
 	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
 		List<ResumeBlocker> found = new ArrayList<>();
-		if (image.formatVersion() != SavedDomain.FORMAT_VERSION) {
+		if (!SavedDomain.readable(image.formatVersion())) {
 			found.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED,
 					"format version " + image.formatVersion()));
 		}

@@ -54,8 +54,8 @@ final class LibxlDevices {
 			String be = xs.read(fe + "/backend").orElse(backendPath(backend, domid, DeviceType.vbd, devid));
 			long sectors = number(be + "/sectors", 0);
 			int sectorSize = (int) number(be + "/sector-size", 512);
-			out.add(new Device(new DeviceSpec.Vbd(devid, backend, Math.max(1, sectors), sectorSize, blkback(be)), fe,
-					be));
+			out.add(new Device(new DeviceSpec.Vbd(devid, backend, Math.max(1, sectors), sectorSize, blkback(be),
+					target(disks[i + 2])), fe, be));
 		}
 		String[] nics = LibxlNative.deviceNicList(ctx, domid.value());
 		for (int i = 0; i + LibxlNative.NIC_STRIDE <= nics.length; i += LibxlNative.NIC_STRIDE) {
@@ -63,9 +63,21 @@ final class LibxlDevices {
 			DomId backend = DomId.of(Integer.parseInt(nics[i + 1]));
 			String fe = frontendPath(domid, DeviceType.vif, devid);
 			String be = xs.read(fe + "/backend").orElse(backendPath(backend, domid, DeviceType.vif, devid));
-			out.add(new Device(new DeviceSpec.Vif(devid, backend, nics[i + 2]), fe, be));
+			out.add(new Device(new DeviceSpec.Vif(devid, backend, nics[i + 2], bridge(nics[i + 3])), fe, be));
 		}
 		return out;
+	}
+
+	/** A disk's {@code pdev_path} as its target, when it is one this service can carry (null: none). */
+	private static String target(String pdevPath) {
+		return pdevPath == null || pdevPath.isEmpty() || !DeviceSpec.TARGET.matcher(pdevPath).matches() ? null
+				: pdevPath;
+	}
+
+	/** A nic's bridge; libxl's default where the config named none. */
+	private static String bridge(String bridge) {
+		return bridge == null || bridge.isEmpty() || !DeviceSpec.BRIDGE.matcher(bridge).matches()
+				? DeviceSpec.DEFAULT_BRIDGE : bridge;
 	}
 
 	/**

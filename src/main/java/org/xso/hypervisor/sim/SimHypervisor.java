@@ -416,9 +416,9 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	public List<ResumeBlocker> resumeBlockers(SavedDomain image) {
 		slowStorage(image.domid());
 		List<ResumeBlocker> blockers = new ArrayList<>();
-		if (image.formatVersion() != SavedDomain.FORMAT_VERSION) {
-			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED,
-					"format version " + image.formatVersion() + " is not " + SavedDomain.FORMAT_VERSION));
+		if (!SavedDomain.readable(image.formatVersion())) {
+			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.FORMAT_VERSION_UNSUPPORTED, "format version "
+					+ image.formatVersion() + " is not " + SavedDomain.OLDEST_FORMAT_VERSION + ".." + SavedDomain.FORMAT_VERSION));
 		}
 		if (!ADAPTER.equals(image.adapter())) {
 			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
