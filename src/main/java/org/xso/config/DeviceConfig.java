@@ -12,13 +12,20 @@ import org.xso.xen.DomId;
 
 /**
  * JSON form of a device's configuration ({@link DeviceSpec}): a vbd has {@code sectors} (required),
- * {@code sectorSize} and {@code features}; a vif has {@code mac} (required); a member of the other
- * type is rejected, as the contract's {@code oneOf} on {@code type} says. The same shape is a
- * request body (hot-plug, create) and part of domain and checkpoint representations.
+ * {@code sectorSize}, {@code features} and {@code target}; a vif has {@code mac} (required) and
+ * {@code bridge}; a member of the other type is rejected, as the contract's {@code oneOf} on
+ * {@code type} says. The same shape is a request body (hot-plug, create) and part of domain and
+ * checkpoint representations.
  */
 public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = true) int devid,
 		@Nullable Integer backendDomid, @Nullable Long sectors, @Nullable Integer sectorSize,
-		@Nullable BackendFeatures features, @Nullable String mac) {
+		@Nullable BackendFeatures features, @Nullable String mac, @Nullable String bridge, @Nullable String target) {
+
+	/** A device's configuration without a bridge or disk target (the backend's defaults). */
+	public DeviceConfig(@Nullable DeviceType type, int devid, @Nullable Integer backendDomid, @Nullable Long sectors,
+			@Nullable Integer sectorSize, @Nullable BackendFeatures features, @Nullable String mac) {
+		this(type, devid, backendDomid, sectors, sectorSize, features, mac, null, null);
+	}
 
 	/** 2^40 sectors: the most a vbd may have (512 TiB of 512-byte sectors). */
 	private static final long MAX_SECTORS = 1L << 40;
@@ -28,10 +35,11 @@ public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = t
 	public static DeviceConfig from(DeviceSpec spec) {
 		if (spec instanceof DeviceSpec.Vbd v) {
 			return new DeviceConfig(DeviceType.vbd, v.devid(), v.backendDomid().value(), v.sectors(), v.sectorSize(),
-					BackendFeatures.from(v.features()), null);
+					BackendFeatures.from(v.features()), null, null, v.target());
 		}
 		DeviceSpec.Vif v = (DeviceSpec.Vif) spec;
-		return new DeviceConfig(DeviceType.vif, v.devid(), v.backendDomid().value(), null, null, null, v.mac());
+		return new DeviceConfig(DeviceType.vif, v.devid(), v.backendDomid().value(), null, null, null, v.mac(),
+				v.bridge(), null);
 	}
 
 	/**
@@ -53,6 +61,11 @@ public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = t
 		try {
 			if (type == DeviceType.vbd) {
 				requireAbsent(mac, pointer + "/mac", "vbd");
+				requireAbsent(bridge, pointer + "/bridge", "vbd");
+				if (target != null && !DeviceSpec.TARGET.matcher(target).matches()) {
+					throw ProblemException.invalid(Violation.of(pointer + "/target",
+							"must be a volume name or a path of 1..255 characters of A-Z a-z 0-9 _ . : + / -, without . or .. components"));
+				}
 				if (sectors == null) {
 					throw ProblemException.invalid(Violation.of(pointer + "/sectors", "is required for a vbd"));
 				}
@@ -68,15 +81,20 @@ public record DeviceConfig(@Nullable DeviceType type, @JsonProperty(required = t
 					features.validate(pointer + "/features");
 				}
 				return new DeviceSpec.Vbd(devid, DomId.of(backend), sectors, sectorSize == null ? 512 : sectorSize,
-						features == null ? null : features.toPort());
+						features == null ? null : features.toPort(), target);
 			}
 			requireAbsent(sectors, pointer + "/sectors", "vif");
 			requireAbsent(sectorSize, pointer + "/sectorSize", "vif");
 			requireAbsent(features, pointer + "/features", "vif");
+			requireAbsent(target, pointer + "/target", "vif");
+			if (bridge != null && !DeviceSpec.BRIDGE.matcher(bridge).matches()) {
+				throw ProblemException.invalid(Violation.of(pointer + "/bridge",
+						"must be an interface name of 1..15 characters of A-Z a-z 0-9 _ . -"));
+			}
 			if (mac == null) {
 				throw ProblemException.invalid(Violation.of(pointer + "/mac", "is required for a vif"));
 			}
-			return new DeviceSpec.Vif(devid, DomId.of(backend), mac);
+			return new DeviceSpec.Vif(devid, DomId.of(backend), mac, bridge);
 		}
 		catch (IllegalArgumentException e) {
 			throw ProblemException.invalid(Violation.of(pointer, String.valueOf(e.getMessage())));

@@ -21,6 +21,7 @@ import jakarta.persistence.Version;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
 import org.xso.audit.Cause;
+import org.xso.hypervisor.BackendOverride;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestSpec;
@@ -116,10 +117,16 @@ class Domain extends AbstractAggregateRoot<Domain> {
 		transition(DomainState.SUSPENDED, "saved to checkpoint " + checkpoint, now, cause);
 	}
 
-	/** SUSPENDED or RESTORING → RUNNING: the guest runs again. */
-	void resumed(Instant now, Cause cause) {
+	/**
+	 * SUSPENDED or RESTORING → RUNNING: the guest runs again, each device served where its override
+	 * (if any) put it.
+	 */
+	void resumed(List<BackendOverride> overrides, Instant now, Cause cause) {
 		if (state != DomainState.SUSPENDED && state != DomainState.RESTORING) {
 			throw new IllegalStateException("cannot resume domain " + domid + " in state " + state);
+		}
+		for (BackendOverride o : overrides) {
+			device(o.id()).ifPresent(d -> d.reconfigure(d.toSpec().with(o)));
 		}
 		this.suspendCheckpointId = null;
 		transition(DomainState.RUNNING, null, now, cause);

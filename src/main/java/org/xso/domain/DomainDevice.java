@@ -57,6 +57,12 @@ class DomainDevice {
 	@Column(length = 17)
 	private @Nullable String mac;
 
+	@Column(name = "disk_target", length = 255)
+	private @Nullable String diskTarget;
+
+	@Column(length = 15)
+	private @Nullable String bridge;
+
 	protected DomainDevice() {
 		this.type = DeviceType.vbd;
 	}
@@ -64,6 +70,14 @@ class DomainDevice {
 	DomainDevice(DeviceSpec spec) {
 		this.type = spec.id().type();
 		this.devid = spec.id().devid();
+		reconfigure(spec);
+	}
+
+	/** The device's configuration becomes {@code spec}'s (the same device: its type and devid). */
+	void reconfigure(DeviceSpec spec) {
+		if (!spec.id().equals(deviceId())) {
+			throw new IllegalArgumentException(spec.id() + " is not " + deviceId());
+		}
 		this.backendDomid = spec.backendDomid().value();
 		if (spec instanceof DeviceSpec.Vbd v) {
 			this.sectors = v.sectors();
@@ -73,9 +87,11 @@ class DomainDevice {
 			this.featureFlushCache = v.features().flushCache();
 			this.featureDiscard = v.features().discard();
 			this.maxRingPageOrder = v.features().maxRingPageOrder();
+			this.diskTarget = v.target();
 		}
 		else if (spec instanceof DeviceSpec.Vif v) {
 			this.mac = v.mac();
+			this.bridge = v.bridge();
 		}
 	}
 
@@ -90,9 +106,10 @@ class DomainDevice {
 					Boolean.TRUE.equals(featureFlushCache), Boolean.TRUE.equals(featureDiscard),
 					maxRingPageOrder == null ? 0 : maxRingPageOrder);
 			return new DeviceSpec.Vbd(devid, DomId.of(backendDomid), sectors == null ? 1 : sectors,
-					sectorSize == null ? 512 : sectorSize, f);
+					sectorSize == null ? 512 : sectorSize, f, diskTarget);
 		}
-		return new DeviceSpec.Vif(devid, DomId.of(backendDomid), mac == null ? "00:16:3e:00:00:00" : mac);
+		return new DeviceSpec.Vif(devid, DomId.of(backendDomid), mac == null ? "00:16:3e:00:00:00" : mac,
+				bridge == null ? DeviceSpec.DEFAULT_BRIDGE : bridge);
 	}
 
 }

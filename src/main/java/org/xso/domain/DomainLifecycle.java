@@ -13,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.xso.audit.Cause;
 import org.xso.host.HostEvents;
 import org.xso.host.HostRegistry;
+import org.xso.hypervisor.BackendOverride;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
@@ -54,9 +55,9 @@ public class DomainLifecycle {
 	}
 
 	@Transactional
-	public void resumed(int domid, Cause cause) {
+	public void resumed(int domid, List<BackendOverride> overrides, Cause cause) {
 		Domain d = domains.require(domid);
-		d.resumed(clock.instant(), cause);
+		d.resumed(overrides, clock.instant(), cause);
 		repository.save(d);
 	}
 

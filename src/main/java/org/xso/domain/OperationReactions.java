@@ -59,7 +59,7 @@ class OperationReactions {
 
 	/**
 	 * A resumed guest's checkpoints may go: the one it was suspended to and, if it resumed from
-	 * another, that one too (retention decides when).
+	 * another, that one too (retention decides when); its devices are where the overrides put them.
 	 */
 	@EventListener
 	void on(OperationEvents.GuestResumed e) {
@@ -72,7 +72,7 @@ class OperationReactions {
 				checkpoints.unpin(e.checkpointId());
 			}
 		}
-		lifecycle.resumed(e.domid(), e.cause());
+		lifecycle.resumed(e.domid(), e.overrides(), e.cause());
 		if (e.paused()) {
 			lifecycle.paused(e.domid(), e.cause());
 		}

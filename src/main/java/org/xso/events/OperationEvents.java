@@ -1,9 +1,11 @@
 package org.xso.events;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.audit.Cause;
+import org.xso.hypervisor.BackendOverride;
 
 /**
  * What an operation did to a guest and its checkpoints, as the operation module publishes it. The
@@ -46,7 +48,7 @@ public final class OperationEvents {
 	 * {@code paused}: the guest was left paused, as the caller asked.
 	 */
 	public record GuestResumed(UUID operationId, int domid, @Nullable UUID checkpointId, boolean resume, boolean paused,
-			Cause cause) {
+			List<BackendOverride> overrides, Cause cause) {
 	}
 
 	/** The operation failed and so did its compensation: the guest needs an operator. */

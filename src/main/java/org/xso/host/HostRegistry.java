@@ -24,6 +24,8 @@ import org.xso.hypervisor.Hypervisor;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fleet's hosts, in the shared database: every instance serves one host ({@code xso.host.name})
@@ -83,18 +85,20 @@ public class HostRegistry implements DisposableBean {
 		java.util.Map<String, Object> row = new java.util.HashMap<>(java.util.Map.of("name", name, "adapter", adapter,
 				"version", version, "instance", instance.value(), "now", utc(now)));
 		row.put("storage", hypervisor.storageId().map(id -> id.length() > 128 ? id.substring(0, 128) : id).orElse(null));
+		row.put("backends", BACKENDS.writeValueAsString(hypervisor.backendDomains().stream().map(HostView.Backend::of).toList()));
 		// a new host's row; two instances registering one name at once meet at the primary key, and
 		// the one that inserted nothing takes the row over below
 		int inserted = jdbc
 			.sql("INSERT INTO hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at,"
-					+ " storage_id) VALUES (:name, :adapter, :version, :instance, :now, :now, :storage)"
+					+ " storage_id, backends) VALUES (:name, :adapter, :version, :instance, :now, :now, :storage, :backends)"
 					+ " ON CONFLICT DO NOTHING")
 			.params(row)
 			.update();
 		Optional<HostView> before = inserted == 1 ? Optional.empty() : lock(name);
 		if (before.isPresent()) {
 			jdbc.sql("UPDATE hosts SET adapter = :adapter, hypervisor_version = :version, instance_id = :instance,"
-					+ " started_at = :now, heartbeat_at = :now, stopped_at = NULL, storage_id = :storage"
+					+ " started_at = :now, heartbeat_at = :now, stopped_at = NULL, storage_id = :storage,"
+					+ " backends = :backends"
 					+ " WHERE name = :name")
 				.params(row)
 				.update();
@@ -227,7 +231,13 @@ public class HostRegistry implements DisposableBean {
 	}
 
 	private static final String SELECT = "SELECT name, adapter, hypervisor_version, instance_id, started_at,"
-			+ " heartbeat_at, stopped_at, storage_id FROM hosts";
+			+ " heartbeat_at, stopped_at, storage_id, backends FROM hosts";
+
+	/** The {@code hosts.backends} column: a JSON array of {@link HostView.Backend}. */
+	private static final JsonMapper BACKENDS = JsonMapper.builder().build();
+
+	private static final TypeReference<List<HostView.Backend>> BACKEND_LIST = new TypeReference<>() {
+	};
 
 	private HostView view(ResultSet rs, Instant now) throws SQLException {
 		Instant heartbeat = instant(rs, "heartbeat_at");
@@ -237,8 +247,12 @@ public class HostRegistry implements DisposableBean {
 		String name = rs.getString("name");
 		String serving = rs.getString("instance_id");
 		return new HostView(name, rs.getString("adapter"), rs.getString("hypervisor_version"), serving, state,
-				instant(rs, "started_at"), heartbeat, stopped, rs.getString("storage_id"),
+				instant(rs, "started_at"), heartbeat, stopped, rs.getString("storage_id"), backends(rs.getString("backends")),
 				name.equals(properties.name()) && serving.equals(instance.value()) && !fenced.get());
+	}
+
+	private static @Nullable List<HostView.Backend> backends(@Nullable String json) {
+		return json == null ? null : List.copyOf(BACKENDS.readValue(json, BACKEND_LIST));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {

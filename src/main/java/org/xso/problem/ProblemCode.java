@@ -25,6 +25,7 @@ public enum ProblemCode {
 	ALREADY_ON_HOST,
 	/** A move to a host that does not reach the guest's storage (the hosts' storage ids differ). */
 	STORAGE_NOT_SHARED,
+	BACKEND_NOT_ON_HOST,
 	/** An archive cannot be imported here; {@link Problem#reasons()} says why. Nothing was stored. */
 	CHECKPOINT_NOT_IMPORTABLE,
 	/** An archive larger than this service takes. */

@@ -34,6 +34,13 @@ public class ProblemException extends RuntimeException {
 		return new ProblemException(ProblemCode.VALIDATION_FAILED, violation.message()).withErrors(List.of(violation));
 	}
 
+	/** Command fields that are not acceptable: VALIDATION_FAILED naming each. */
+	public static ProblemException invalid(List<Violation> violations) {
+		return new ProblemException(ProblemCode.VALIDATION_FAILED,
+				violations.size() == 1 ? violations.get(0).message() : violations.size() + " fields are not acceptable")
+			.withErrors(violations);
+	}
+
 	public Problem problem() {
 		return problem;
 	}

@@ -51,6 +51,8 @@ public enum ProblemType {
 	CHECKPOINT_ON_OTHER_HOST(HttpStatus.CONFLICT, "The checkpoint is held by another host"),
 	ALREADY_ON_HOST(HttpStatus.CONFLICT, "The domain is already on that host"),
 	STORAGE_NOT_SHARED(HttpStatus.CONFLICT, "The host does not reach the guest's storage"),
+	/** A device's backend domain or bridge is not on the host that would bring the guest back. */
+	BACKEND_NOT_ON_HOST(HttpStatus.UNPROCESSABLE_CONTENT, "The host does not have the device's backend"),
 	/** Found before anything was done to the guest; {@code reasons} names each device. */
 	GUEST_NOT_SUSPENDABLE(HttpStatus.CONFLICT, "The guest cannot be suspended now"),
 	/** An archive cannot be imported here; {@code reasons} says why. Nothing was stored. */

@@ -26,8 +26,36 @@ class DeviceConfigTests {
 
 	@Test
 	void roundTripsThroughThePortsValue() {
-		DeviceConfig vif = new DeviceConfig(DeviceType.vif, 0, 0, null, null, null, "00:16:3e:00:00:01");
+		DeviceConfig vif = new DeviceConfig(DeviceType.vif, 0, 0, null, null, null, "00:16:3e:00:00:01", "xenbr1", null);
 		assertThat(DeviceConfig.from(vif.toSpec(""))).isEqualTo(vif);
+		DeviceConfig vbd = new DeviceConfig(DeviceType.vbd, 51712, 0, 2048L, 512,
+				BackendFeatures.from(BlkbackFeatures.LINUX_DEFAULT), null, null, "/dev/vg0/guest1");
+		assertThat(DeviceConfig.from(vbd.toSpec(""))).isEqualTo(vbd);
+	}
+
+	@Test
+	void aVifWithoutABridgeJoinsLibxlsDefaultAndSaysSo() {
+		DeviceConfig vif = new DeviceConfig(DeviceType.vif, 0, 0, null, null, null, "00:16:3e:00:00:01");
+		assertThat(DeviceConfig.from(vif.toSpec("")).bridge()).isEqualTo("xenbr0");
+	}
+
+	@Test
+	void refusesABridgeOrTargetThatIsMalformedOrOfTheOtherType() {
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vif, 0, 0, null, null, null, "00:16:3e:00:00:01",
+				"a-bridge-name-too-long", null).toSpec("/devices/1"))
+			.isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/devices/1/bridge"));
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vif, 0, 0, null, null, null, "00:16:3e:00:00:01", null,
+				"vol1").toSpec(""))
+			.isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/target"));
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vbd, 1, 0, 8L, null, null, null, null,
+				"/dev/../etc/passwd").toSpec(""))
+			.isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/target"));
+		assertThatThrownBy(() -> new DeviceConfig(DeviceType.vbd, 1, 0, 8L, null, null, null, "xenbr0", null)
+			.toSpec("")).isInstanceOfSatisfying(ProblemException.class,
+					p -> assertThat(p.problem().errors()).extracting(Violation::field).containsExactly("/bridge"));
 	}
 
 	@Test

@@ -23,9 +23,10 @@ class LibxlConfiguration {
 	LibxlStartup libxlStartup(@Value("${xso.libxl.library:}") String library,
 			@Value("${xso.libxl.state-dir:./data/libxl}") String stateDir,
 			@Value("${xso.libxl.suspend-live:false}") boolean live,
-			@Value("${xso.libxl.suspend-debug:false}") boolean debug) {
+			@Value("${xso.libxl.suspend-debug:false}") boolean debug,
+			@Value("${xso.libxl.class-net:/sys/class/net}") String classNet) {
 		return LibxlStartup.start(new LibxlSettings(Path.of(library.isBlank() ? "libxso_libxl.so" : library),
-				Path.of(stateDir), live, debug));
+				Path.of(stateDir), live, debug, Path.of(classNet)));
 	}
 
 	/** Closed by {@link LibxlStartup}, which owns it (no inferred close here). */

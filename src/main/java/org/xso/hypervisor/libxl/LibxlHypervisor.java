@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
+import org.xso.hypervisor.BackendDomain;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.GuestInfo;
@@ -68,6 +69,8 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 
 	private final Path stateDir;
 
+	private final LibxlBridges bridges;
+
 	private final int suspendFlags;
 
 	private final LibxlEvents events = new LibxlEvents();
@@ -98,8 +101,9 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	/** Takes over a connected libxl context and xenstore handle; {@link LibxlStartup#connect} makes them. */
-	LibxlHypervisor(LibxlLog libxlLog, long ctx, XsHandle xs, Path stateDir, int suspendFlags) {
+	LibxlHypervisor(LibxlLog libxlLog, long ctx, XsHandle xs, Path stateDir, int suspendFlags, LibxlBridges bridges) {
 		this.libxlLog = libxlLog;
+		this.bridges = bridges;
 		this.link = Link.of(ctx, xs);
 		this.calls = new LibxlCalls();
 		this.stateDir = stateDir;
@@ -162,6 +166,28 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public String version() {
 		return HypervisorVersion.read(java.nio.file.Path.of("/sys/hypervisor"));
+	}
+
+	/**
+	 * Dom0 with the bridges its kernel lists, then every other domain that has a {@code backend}
+	 * directory in xenstore (a driver domain serving devices; its bridges are its own kernel's,
+	 * which dom0 cannot list).
+	 */
+	@Override
+	public List<BackendDomain> backendDomains() {
+		Link l = link();
+		List<BackendDomain> out = new java.util.ArrayList<>();
+		out.add(BackendDomain.dom0(bridges.dom0()));
+		long[] all = LibxlNative.listDomain(l.ctx());
+		for (int i = 0; i < all.length; i += LibxlNative.DOMINFO_STRIDE) {
+			int domid = (int) all[i + LibxlNative.DOMINFO_DOMID];
+			if (domid != 0 && l.xs().read("/local/domain/" + domid + "/backend").isPresent()) {
+				String name = LibxlNative.domidToName(l.ctx(), domid);
+				out.add(new BackendDomain(DomId.of(domid), name == null || name.isBlank() ? "dom" + domid : name,
+						null));
+			}
+		}
+		return out;
 	}
 
 	@Override
@@ -398,7 +424,7 @@ final class LibxlHypervisor implements Hypervisor, AutoCloseable {
 		if (lost != null) {
 			return List.of(ResumeBlocker.of(ResumeBlocker.Kind.HYPERVISOR_UNAVAILABLE, lost));
 		}
-		return LibxlRestore.blockers(link.ctx(), kind(), image);
+		return LibxlRestore.blockers(link.ctx(), kind(), image, bridges);
 	}
 
 	/** Ring pages, grant entries, the shadow and driver state are guest memory: the save image holds them. */

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSavedState;
+import org.xso.hypervisor.DeviceSpec;
+import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.HypervisorEvent;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.HypervisorException;
@@ -59,7 +61,7 @@ final class LibxlRestore {
 			Consumer<ResumePhase> phases) {
 		Instant end = Instant.now().plus(deadline);
 		phases.accept(ResumePhase.RESTORE);
-		int domid = restore(image, target, deadline);
+		int domid = restore(saved.config(), image, target, deadline);
 		DomId restored = DomId.of(domid);
 		try {
 			List<LibxlDevices.Device> devs = devices.list(restored);
@@ -93,7 +95,7 @@ final class LibxlRestore {
 	}
 
 	/** Why {@code image} cannot be restored here: another adapter's, unreadable, backends not running. */
-	static List<ResumeBlocker> blockers(long ctx, String kind, SavedDomain image) {
+	static List<ResumeBlocker> blockers(long ctx, String kind, SavedDomain image, LibxlBridges bridges) {
 		List<ResumeBlocker> out = new ArrayList<>();
 		if (!kind.equals(image.adapter())) {
 			out.add(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
@@ -110,6 +112,12 @@ final class LibxlRestore {
 			if (LibxlNative.domainInfo(ctx, d.backendDomid().value()) == null) {
 				out.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
 						"backend domain " + d.backendDomid().value() + " is not running"));
+			}
+		}
+		for (DeviceSpec d : image.config().devices()) {
+			if (d instanceof DeviceSpec.Vif v && v.backendDomid().isDom0() && !bridges.mayHave(v.bridge())) {
+				out.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
+						"dom0 has no bridge " + v.bridge() + " " + bridges.dom0()));
 			}
 		}
 		Integer named = domainNamed(ctx, image.config().name());
@@ -138,7 +146,9 @@ final class LibxlRestore {
 		return null;
 	}
 
-	private int restore(LibxlSaveImage image, DomId target, Duration deadline) {
+	private int restore(GuestSpec guest, LibxlSaveImage image, DomId target, Duration deadline) {
+		// the devices' backends as the guest comes back (where a resume's overrides put them)
+		String config = LibxlConfigOverrides.apply(image.configJson(), guest);
 		awaitReusable(target, deadline);
 		Path file = stateDir.resolve("restore-dom" + target.value() + ".save");
 		try {
@@ -150,7 +160,7 @@ final class LibxlRestore {
 		int fd = LibxlNative.open(file, false);
 		try {
 			return calls.awaitInt("libxl_domain_create_restore",
-					() -> LibxlNative.domainCreateRestore(ctx, image.configJson(), target.value(), fd), deadline,
+					() -> LibxlNative.domainCreateRestore(ctx, config, target.value(), fd), deadline,
 					Reason.BACKEND_TIMEOUT, () -> destroyQuietly(target.value()));
 		}
 		finally {

@@ -90,7 +90,8 @@ final class LibxlStartup implements AutoCloseable {
 			throw new LibxlUnavailableException("cannot create xso.libxl.state-dir " + settings.stateDir(), e);
 		}
 		log.info("libxl adapter connected (save images in {})", settings.stateDir().toAbsolutePath());
-		return new LibxlHypervisor(libxlLog, ctx, xs, settings.stateDir(), settings.suspendFlags());
+		return new LibxlHypervisor(libxlLog, ctx, xs, settings.stateDir(), settings.suspendFlags(),
+				new LibxlBridges(settings.classNet()));
 	}
 
 	/** Why the adapter is unavailable, if it is. */

@@ -315,7 +315,7 @@ class OperationJournal {
 		}
 		succeed(run, op);
 		events.publishEvent(new OperationEvents.GuestResumed(op.id(), op.domid(), op.checkpointId(),
-				op.kind() != OperationKind.RESTORE, paused, op.cause()));
+				op.kind() != OperationKind.RESTORE, paused, op.params().overrides(), op.cause()));
 		ended(run, op);
 	}
 

@@ -1,16 +1,21 @@
 package org.xso.operation.internal;
 
+import java.util.List;
+
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.BackendOverride;
 import org.xso.hypervisor.SuspendStrategy;
 
 /**
  * What the caller asked for: the strategy, the quiesce timeout, the deadline (for periodic
  * checkpointing: per epoch; for a move: both hosts' phases), the interval and number of epochs, a
- * move's hosts, whether a guest brought back stays paused, and the Idempotency-Key with a hash of
+ * move's hosts, whether a guest brought back stays paused and where its devices' backends are
+ * then (its backend overrides), and the Idempotency-Key with a hash of
  * the request it came with. {@code subjectDomid} scopes the key: the domain for most kinds, the
  * checkpoint's domain for a restore.
  */
@@ -25,20 +30,25 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 		@Column(name = "output_commit") boolean outputCommit,
 		@Column(name = "source_host", length = 63) @Nullable String sourceHost,
 		@Column(name = "target_host", length = 63) @Nullable String targetHost,
-		@Column(name = "restore_paused") boolean paused) {
+		@Column(name = "restore_paused") boolean paused,
+		@Convert(converter = ProgressColumns.Overrides.class) @Column(name = "backend_overrides") List<BackendOverride> overrides) {
 
-	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false, null, null, false);
+	OperationParams {
+		overrides = overrides == null ? List.of() : List.copyOf(overrides);
+	}
+
+	static final OperationParams NONE = new OperationParams(0, null, null, 0, null, null, null, null, false, null, null, false, List.of());
 
 	/** A suspend or live checkpoint of domain {@code domid}. */
 	static OperationParams quiesce(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs) {
-		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, null, null, false);
+		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, null, null, false, List.of());
 	}
 
 	/** A move of domain {@code domid} from host {@code source} to {@code target}: one deadline for both hosts' phases. */
 	static OperationParams move(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long deadlineMs,
-			String source, String target, boolean paused) {
+			String source, String target, boolean paused, List<BackendOverride> overrides) {
 		return new OperationParams(domid, strategy, quiesceTimeoutMs, deadlineMs, null, null, null, null, false, source,
-				target, paused);
+				target, paused, overrides);
 	}
 
 	/**
@@ -48,22 +58,22 @@ record OperationParams(@Column(name = "subject_domid") int subjectDomid,
 	static OperationParams periodic(int domid, SuspendStrategy strategy, long quiesceTimeoutMs, long epochDeadlineMs,
 			long intervalMs, @Nullable Integer maxEpochs, boolean outputCommit) {
 		return new OperationParams(domid, strategy, quiesceTimeoutMs, epochDeadlineMs, intervalMs, maxEpochs, null,
-				null, outputCommit, null, null, false);
+				null, outputCommit, null, null, false, List.of());
 	}
 
 	/**
 	 * A resume of domain {@code subjectDomid}, or a restore of one of its checkpoints; {@code paused}
 	 * leaves the guest paused once it is back.
 	 */
-	static OperationParams resume(int subjectDomid, long deadlineMs, boolean paused) {
+	static OperationParams resume(int subjectDomid, long deadlineMs, boolean paused, List<BackendOverride> overrides) {
 		return new OperationParams(subjectDomid, null, null, deadlineMs, null, null, null, null, false, null, null,
-				paused);
+				paused, overrides);
 	}
 
 	/** As these, with the Idempotency-Key (if any) and the hash of the request it came with. */
 	OperationParams keyed(@Nullable String key, String hash) {
 		return new OperationParams(subjectDomid, strategy, quiesceTimeoutMs, deadlineMs, intervalMs, maxEpochs, key,
-				hash, outputCommit, sourceHost, targetHost, paused);
+				hash, outputCommit, sourceHost, targetHost, paused, overrides);
 	}
 
 }

@@ -1,6 +1,7 @@
 package org.xso.operation.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,8 @@ import org.xso.domain.DomainState;
 import org.xso.domain.DomainViews;
 import org.xso.host.HostRegistry;
 import org.xso.host.HostView;
+import org.xso.hypervisor.BackendOverride;
+import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.hypervisor.SuspendStrategy;
@@ -140,9 +143,11 @@ class OperationService implements Operations {
 			throw ProblemException.invalid(Violation.of("/host", "is not a host name: " + target));
 		}
 		boolean paused = Boolean.TRUE.equals(r.paused());
-		// (a request without paused signs as before it existed: a repeat after an upgrade is the same)
+		List<BackendOverride> overrides = OperationRequests.overrides(r.devices());
+		// (a request without paused or devices signs as before they existed: a repeat after an
+		// upgrade is the same)
 		String signature = "RESUME|" + domid + "|" + r.checkpointId() + "|" + deadline + "|" + target
-				+ (paused ? "|paused" : "");
+				+ (paused ? "|paused" : "") + signed(overrides);
 		return submitter.submit(OperationKind.RESUME, domid, signature, key, requestedBy, id -> {
 			DomainViews.DomainRecord d = leased(OperationKind.RESUME, domid, id);
 			expected.check(d.etag());
@@ -152,15 +157,20 @@ class OperationService implements Operations {
 			}
 			UUID checkpoint = resumable(d, r.checkpointId());
 			SavedDomain image = store.loadVerified(checkpoint);
+			GuestSpec back = BackendChecks.effective(image.config(), overrides);
 			String on = host(d);
 			if (target != null && !target.equals(on)) {
 				// the suspended guest moves to the host that resumes it (which must reach its storage)
-				hosts.requireUp(target, "the resume of domain " + domid);
+				HostView to = hosts.requireUp(target, "the resume of domain " + domid);
+				BackendChecks.requireOn(to, back, overrides, "the resume of domain " + domid);
 				lifecycle.moveTo(domid, target);
 				on = target;
 			}
+			else {
+				requireBackendsOn(on, back, overrides, "the resume of domain " + domid);
+			}
 			return new OperationSubmitter.Draft(OperationKind.RESUME, domid, on,
-					OperationParams.resume(domid, deadline, paused), checkpoint, true, image);
+					OperationParams.resume(domid, deadline, paused, overrides), checkpoint, true, image);
 		});
 	}
 
@@ -179,8 +189,9 @@ class OperationService implements Operations {
 				"/quiesceTimeoutMs", 1, 600_000);
 		long deadline = deadline(r.deadlineMs(), "/deadlineMs");
 		boolean paused = Boolean.TRUE.equals(r.paused());
+		List<BackendOverride> overrides = OperationRequests.overrides(r.devices());
 		String signature = "MOVE|" + domid + "|" + target + "|" + strategy + "|" + quiesce + "|" + deadline
-				+ (paused ? "|paused" : "");
+				+ (paused ? "|paused" : "") + signed(overrides);
 		return submitter.submit(OperationKind.MOVE, domid, signature, key, requestedBy, id -> {
 			DomainViews.DomainRecord d = running(OperationKind.MOVE, domid, id, expected);
 			String source = host(d);
@@ -196,8 +207,12 @@ class OperationService implements Operations {
 						+ " does not reach the storage of host " + source + " (storage " + to.storageId() + ", not "
 						+ from.storageId() + "): domain " + domid + " cannot be resumed there; nothing was done");
 			});
+			// and run its devices' backends, as the guest has them or as the overrides say
+			BackendChecks.requireOn(to, BackendChecks.effective(d.spec(), overrides), overrides,
+					"the move of domain " + domid);
 			return new OperationSubmitter.Draft(OperationKind.MOVE, domid, source,
-					OperationParams.move(domid, strategy, quiesce, deadline, source, target, paused), null, true);
+					OperationParams.move(domid, strategy, quiesce, deadline, source, target, paused, overrides), null,
+					true);
 		});
 	}
 
@@ -211,7 +226,9 @@ class OperationService implements Operations {
 		}
 		CheckpointViews.Summary c = catalog.summary(checkpointId);
 		boolean paused = Boolean.TRUE.equals(r.paused());
-		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline + (paused ? "|paused" : "");
+		List<BackendOverride> overrides = OperationRequests.overrides(r.devices());
+		String signature = "RESTORE|" + checkpointId + "|" + target + "|" + deadline + (paused ? "|paused" : "")
+				+ signed(overrides);
 		return submitter.submit(OperationKind.RESTORE, c.domid(), signature, key, requestedBy, id -> {
 			expected.check(c.etag());
 			SavedDomain image = store.loadVerified(checkpointId);
@@ -219,13 +236,30 @@ class OperationService implements Operations {
 			if (!domains.free(domid)) {
 				throw new ProblemException(ProblemCode.DOMAIN_EXISTS, "domain " + domid + " exists");
 			}
-			// restored on the host that holds the checkpoint's disks
+			// restored on the host that holds the checkpoint's disks, with the devices as overridden
 			String host = c.host() != null ? c.host() : hosts.localName();
-			lifecycle.restoring(domid, host, image.config(), Cause.request(requestedBy));
+			GuestSpec back = BackendChecks.effective(image.config(), overrides);
+			requireBackendsOn(host, back, overrides, "the restore of checkpoint " + checkpointId);
+			lifecycle.restoring(domid, host, back, Cause.request(requestedBy));
 			return new OperationSubmitter.Draft(OperationKind.RESTORE, domid, host,
-					OperationParams.resume(c.domid(), deadline, paused), checkpointId, false,
+					OperationParams.resume(c.domid(), deadline, paused, overrides), checkpointId, false,
 					image);
 		});
+	}
+
+	/** The backends of a guest brought back on {@code host}, checked against what the host reported (if it is known). */
+	private void requireBackendsOn(String host, GuestSpec guest, List<BackendOverride> overrides, String what) {
+		hosts.find(host).ifPresent(h -> BackendChecks.requireOn(h, guest, overrides, what));
+	}
+
+	/** The overrides as a request's signature has them: nothing when there are none. */
+	private static String signed(List<BackendOverride> overrides) {
+		StringBuilder s = new StringBuilder();
+		for (BackendOverride o : overrides) {
+			s.append("|dev:").append(o.id()).append(',').append(o.backendDomid()).append(',').append(o.bridge())
+				.append(',').append(o.target());
+		}
+		return s.toString();
 	}
 
 	/** A host's name, as {@code xso.host.name} takes it. */

@@ -2,10 +2,12 @@ package org.xso.operation.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.xso.audit.Cause;
+import org.xso.hypervisor.BackendOverride;
 import org.xso.hypervisor.SuspendStrategy;
 import org.xso.operation.OperationKind;
 import org.xso.xen.DomId;
@@ -17,14 +19,15 @@ import org.xso.xen.DomId;
 record OperationTicket(UUID id, OperationKind kind, int domid, int subjectDomid, @Nullable SuspendStrategy strategy,
 		Duration quiesceTimeout, Duration deadline, Instant deadlineAt, @Nullable UUID checkpointId,
 		@Nullable Long intervalMs, @Nullable Integer maxEpochs, int epochsCompleted, boolean outputCommit,
-		@Nullable String targetHost, boolean paused, String requestedBy) {
+		@Nullable String targetHost, boolean paused, List<BackendOverride> overrides, String requestedBy) {
 
 	static OperationTicket of(Operation op, Duration defaultQuiesce) {
 		OperationParams p = op.params();
 		return new OperationTicket(op.id(), op.kind(), op.domid(), p.subjectDomid(), p.strategy(),
 				p.quiesceTimeoutMs() == null ? defaultQuiesce : Duration.ofMillis(p.quiesceTimeoutMs()),
 				Duration.ofMillis(p.deadlineMs()), op.deadlineAt(), op.checkpointId(), p.intervalMs(), p.maxEpochs(),
-				op.epochs().completed(), p.outputCommit(), p.targetHost(), p.paused(), op.requesters().requestedBy());
+				op.epochs().completed(), p.outputCommit(), p.targetHost(), p.paused(), p.overrides(),
+				op.requesters().requestedBy());
 	}
 
 	/** What the operation changes is attributed to: its requester, and itself. */

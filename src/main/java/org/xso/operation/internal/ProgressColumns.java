@@ -6,6 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.BackendOverride;
+import org.xso.hypervisor.DeviceId;
+import org.xso.hypervisor.DeviceType;
+import org.xso.xen.DomId;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +49,46 @@ final class ProgressColumns {
 		@Override
 		public List<PhaseRecord> convertToEntityAttribute(@Nullable String json) {
 			return json == null ? List.of() : List.copyOf(JSON.readValue(json, TYPE));
+		}
+
+	}
+
+	/**
+	 * A resume's, restore's or move's backend overrides ({@code operations.backend_overrides}): NULL
+	 * when there are none, as in every row written before they existed.
+	 */
+	@Converter
+	static class Overrides implements AttributeConverter<List<BackendOverride>, String> {
+
+		/** One override as the column keeps it. */
+		private record Row(String type, int devid, @Nullable Integer backendDomid, @Nullable String bridge,
+				@Nullable String target) {
+		}
+
+		private static final TypeReference<List<Row>> TYPE = new TypeReference<>() {
+		};
+
+		@Override
+		public @Nullable String convertToDatabaseColumn(@Nullable List<BackendOverride> overrides) {
+			if (overrides == null || overrides.isEmpty()) {
+				return null;
+			}
+			return JSON.writeValueAsString(overrides.stream()
+				.map(o -> new Row(o.id().type().name(), o.id().devid(),
+						o.backendDomid() == null ? null : o.backendDomid().value(), o.bridge(), o.target()))
+				.toList());
+		}
+
+		@Override
+		public List<BackendOverride> convertToEntityAttribute(@Nullable String json) {
+			if (json == null) {
+				return List.of();
+			}
+			return JSON.readValue(json, TYPE)
+				.stream()
+				.map(r -> new BackendOverride(new DeviceId(DeviceType.parse(r.type()), r.devid()),
+						r.backendDomid() == null ? null : DomId.of(r.backendDomid()), r.bridge(), r.target()))
+				.toList();
 		}
 
 	}

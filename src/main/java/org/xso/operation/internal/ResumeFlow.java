@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xso.checkpoint.CheckpointStore;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.hypervisor.BackendOverride;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumePhase;
@@ -77,7 +78,9 @@ class ResumeFlow {
 		// recovery runs the operation again
 		SavedDomain image;
 		try {
-			image = images.take(t.id()).orElseGet(() -> store.loadVerified(checkpoint));
+			// the guest as it comes back: its devices' backends where the request put them
+			image = BackendOverride.apply(images.take(t.id()).orElseGet(() -> store.loadVerified(checkpoint)),
+					t.overrides());
 			List<ResumeBlocker> found = hypervisor.resumeBlockers(image);
 			found.forEach(b -> log.warn("Operation {} cannot resume checkpoint {}: {}", t.id(), checkpoint,
 					SafeText.escape(b.toString())));

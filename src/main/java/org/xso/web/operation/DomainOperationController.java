@@ -73,7 +73,7 @@ class DomainOperationController {
 			throw ApiProblemException.invalid(InvalidParam.query("dryRun",
 					"is no longer supported here: GET /api/v1/domains/" + domid + "/resume-check checks"));
 		}
-		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null, null, null)
+		OperationRequests.ResumeRequest r = request == null ? new OperationRequests.ResumeRequest(null, null, null, null, null)
 				: request;
 		return responses.started(operations.resume(domid, r, IdempotencyKeys.validate(key),
 				ETags.ifMatch(ifMatch), Principals.of(principal)), prefer);

@@ -86,7 +86,7 @@ class OperationController {
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Size(max = 256) @Nullable String ifMatch,
 			@RequestHeader(name = PreferWait.PREFER, required = false) @Size(max = 256) @Nullable String prefer,
 			@Nullable Principal principal) {
-		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null, null)
+		OperationRequests.RestoreRequest r = request == null ? new OperationRequests.RestoreRequest(null, null, null, null)
 				: request;
 		return responses.started(
 				operations.restore(id, r, IdempotencyKeys.validate(key), ETags.ifMatch(ifMatch), Principals.of(principal)),

@@ -29,7 +29,7 @@ class LibxlHypervisorContractTest extends HypervisorContract {
 
 	@BeforeEach
 	void open() {
-		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false, StandIn.classNet()));
 		xs = XsHandle.open();
 		xs.write("/standin/reset", "1");
 	}

@@ -53,7 +53,7 @@ class LibxlHypervisorTest {
 	private XsHandle xs;
 
 	private void start(boolean live, boolean debug) {
-		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, live, debug));
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, live, debug, StandIn.classNet()));
 		xs = XsHandle.open();
 		xs.write("/standin/reset", "1");
 		StandIn.domain(xs, 3, "g3", 262144, 2);
@@ -284,7 +284,7 @@ class LibxlHypervisorTest {
 		start(false, false);
 		hv.quiesce(DOM3, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 		hv.close(); // the service restarts
-		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false, StandIn.classNet()));
 		assertThat(hv.guest(DOM3).orElseThrow().state()).isEqualTo(PowerState.PAUSED);
 		assertThatThrownBy(() -> hv.save(DOM3, DEADLINE)).isInstanceOfSatisfying(HypervisorException.class,
 				e -> assertThat(e.reason()).isEqualTo(Reason.DEVICE_NOT_QUIESCED));
@@ -299,7 +299,7 @@ class LibxlHypervisorTest {
 		long before = StandIn.outstanding(xs);
 		hv.close(); // a second free of the libxl context would corrupt the heap
 		assertThat(StandIn.outstanding(xs)).isEqualTo(before);
-		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false));
+		hv = LibxlStartup.connect(new LibxlSettings(StandIn.library(), stateDir, false, false, StandIn.classNet()));
 	}
 
 	@Test

@@ -40,6 +40,11 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LibxlServiceTest {
 
+	@org.springframework.test.context.DynamicPropertySource
+	static void standInHost(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		registry.add("xso.libxl.class-net", () -> StandIn.classNet().toAbsolutePath().toString());
+	}
+
 	private static final String QUIESCE = "{\"strategy\":\"SHADOW_REPLAY\",\"quiesceTimeoutMs\":2000,\"deadlineMs\":10000}";
 
 	@Autowired

@@ -24,6 +24,22 @@ final class StandIn {
 		return Path.of(p);
 	}
 
+	/**
+	 * The stand-in host's {@code /sys/class/net}: dom0 with libxl's default bridge, {@code xenbr0},
+	 * as on a Xen host set up for {@code vif-bridge}.
+	 */
+	static Path classNet() {
+		Path dir = Path.of("target", "standin-class-net");
+		try {
+			java.nio.file.Files.createDirectories(dir.resolve("xenbr0").resolve("bridge"));
+			java.nio.file.Files.createDirectories(dir.resolve("lo"));
+		}
+		catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+		return dir;
+	}
+
 	static void load() {
 		LibxlNative.load(library());
 	}

@@ -90,7 +90,7 @@ class OperationControllerSliceTests {
 		assertThat(r.getResponse().getStatus()).isEqualTo(202);
 		assertThat(r.getResponse().getHeader("Location")).isEqualTo("/api/v1/operations/" + ID);
 		assertThat(r.getResponse().getHeader("Idempotent-Replayed")).isEqualTo("true");
-		verify(operations).restore(eq(CHECKPOINT), eq(new OperationRequests.RestoreRequest(7, null, null)), eq("restore-1"),
+		verify(operations).restore(eq(CHECKPOINT), eq(new OperationRequests.RestoreRequest(7, null, null, null)), eq("restore-1"),
 				eq(ETags.ifMatch("\"abc\"")), eq("anonymous"));
 	}
 
