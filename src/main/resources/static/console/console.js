@@ -152,6 +152,7 @@ function renderDomain() {
   const rows = d.devices.map(v => h('tr', { 'data-device': `${v.type}-${v.devid}` },
     h('th', { scope: 'row' }, `${v.type} ${v.devid}`),
     h('td', {}, String(v.backendDomid)),
+    h('td', { 'data-field': 'serves' }, serves(v)),
     h('td', { 'data-end': 'frontend' }, v.frontendState || '—'),
     h('td', { 'data-end': 'backend' }, v.backendState || '—'),
     h('td', {}, v.connected ? 'yes' : 'no'),
@@ -159,7 +160,7 @@ function renderDomain() {
     h('td', {}, v.evtchns.length ? v.evtchns.join(', ') : '—'),
     h('td', { 'data-field': 'counters' }, counters(v, d))));
   const devices = table('Devices: both ends\u2019 XenbusState (live), rings, event channels and counters',
-    ['Device', 'Backend domain', 'Frontend state', 'Backend state', 'Connected', 'Ring refs', 'Event channels',
+    ['Device', 'Backend domain', 'Bridge or disk target', 'Frontend state', 'Backend state', 'Connected', 'Ring refs', 'Event channels',
       'Counters'], rows);
   const read = h('p', { class: 'help' },
     'Devices and counters as read at ', time(model.domainReadAt),
@@ -184,6 +185,12 @@ function renderDomain() {
   renderResumeCheck();
 }
 
+/** What a device's backend serves it from: a vif's bridge, a vbd's disk target (or the backend's own volume). */
+function serves(v) {
+  if (v.type === 'vif') return v.config && v.config.bridge ? v.config.bridge : 'xenbr0';
+  return v.config && v.config.target ? code(v.config.target) : 'its own volume';
+}
+
 /** The hosts a running domain can move to: every other host that is UP and shares its host's storage. */
 function renderMoveTargets(d, running) {
   const own = model.hosts.find(host => host.name === d.host);
@@ -199,6 +206,37 @@ function renderMoveTargets(d, running) {
   $('move-help').textContent = targets.length === 0
     ? 'No other host that is up reaches this domain\u2019s storage.'
     : `Suspended on ${d.host}, resumed on the host chosen, with the strategy above.`;
+  renderMoveBridges(d, model.hosts.find(host => host.name === select.value));
+}
+
+/**
+ * For each vif, the bridge it joins on the move's target: the target's bridges of the vif's backend
+ * domain, its own bridge first where the target has it (a host that did not report its backends
+ * offers none to choose).
+ */
+function renderMoveBridges(d, target) {
+  // what the user chose survives the re-renders the event stream causes
+  const chosen = new Map([...$('move-devices').querySelectorAll('select')].map(s => [s.id, s.value]));
+  const rows = [];
+  for (const v of d.devices.filter(dev => dev.type === 'vif')) {
+    const backend = target && target.backends ? target.backends.find(b => b.domid === v.backendDomid) : null;
+    if (!backend || !backend.bridges || backend.bridges.length === 0) continue;
+    const current = v.config && v.config.bridge ? v.config.bridge : 'xenbr0';
+    const bridges = backend.bridges.includes(current)
+      ? [current, ...backend.bridges.filter(b => b !== current)] : backend.bridges;
+    const id = `move-bridge-${v.devid}`;
+    rows.push(h('label', { for: id }, `Bridge of vif ${v.devid} on ${target.name}`),
+      h('select', { id, 'data-devid': String(v.devid), 'data-current': current },
+        ...bridges.map(b => h('option', b === chosen.get(id) ? { value: b, selected: 'selected' } : { value: b }, b))));
+  }
+  replace($('move-devices'), ...rows);
+}
+
+/** The move's overrides: each vif whose bridge on the target was changed from its own. */
+function moveOverrides() {
+  return [...$('move-devices').querySelectorAll('select')]
+    .filter(s => s.value !== s.dataset.current)
+    .map(s => ({ type: 'vif', devid: Number(s.dataset.devid), bridge: s.value }));
 }
 
 function counters(v, d) {
@@ -907,8 +945,15 @@ function wire() {
   $('checkpoint').addEventListener('click', () => start(`api/v1/domains/${model.selected}/checkpoints`, quiesceRequest(), 'Live checkpoint'));
   $('resume-check').addEventListener('click', checkResume);
   $('pause').addEventListener('click', () => setPaused(true));
-  $('move').addEventListener('click', () => start(`api/v1/domains/${model.selected}/move`,
-    { ...quiesceRequest(), host: $('move-host').value }, 'Move'));
+  $('move-host').addEventListener('change', () => {
+    const d = model.domains.get(model.selected);
+    if (d) renderMoveBridges(d, model.hosts.find(host => host.name === $('move-host').value));
+  });
+  $('move').addEventListener('click', () => {
+    const devices = moveOverrides();
+    start(`api/v1/domains/${model.selected}/move`,
+      { ...quiesceRequest(), host: $('move-host').value, ...(devices.length ? { devices } : {}) }, 'Move');
+  });
   $('unpause').addEventListener('click', () => setPaused(false));
   $('resume').addEventListener('click', resume);
   $('resume-close').addEventListener('click', () => {
