@@ -151,6 +151,62 @@ class MovePostgresTests {
 		assertRunsOnlyOn("host-a");
 	}
 
+	/**
+	 * The target host names its network differently (its only bridge is {@code br-lab}, in a driver
+	 * domain): a move that does not say where the vif goes is refused before anything is done, and
+	 * one that does brings it back there, and back again, losing nothing.
+	 */
+	@Test
+	void aMoveRemapsTheGuestsBackendsOntoWhatTheTargetHas() throws Exception {
+		start("host-a");
+		start("host-b", disks.resolve("shared"), Map.of("xso.sim.bridges", "br-lab", "xso.sim.driver-domains", "netdd"));
+		guestWithWorkload("host-a");
+		long issued = WorkloadChecks.awaitIssued(clients.get("host-a"), 1, 50);
+
+		JsonNode refused = call("host-a", move("host-b"), 422);
+		assertThat(refused.get("code").asString()).as(refused.toString()).isEqualTo("BACKEND_NOT_ON_HOST");
+		assertThat(refused.get("errors").get(0).get("message").asString()).contains("vif/0").contains("xenbr0");
+		assertThat(call("host-b", get("/api/v1/domains/1"), 200).get("state").asString()).isEqualTo("RUNNING");
+		assertRunsOnlyOn("host-a");
+
+		JsonNode there = call("host-b", post("/api/v1/domains/1/move").header("Prefer", "wait=60")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("""
+					{"host": "host-b", "strategy": "SHADOW_REPLAY",
+					 "devices": [{"type": "vif", "devid": 0, "backendDomid": 32751, "bridge": "br-lab"}]}
+					"""), 200);
+		assertThat(there.get("state").asString()).as(there.toString()).isEqualTo("SUCCEEDED");
+		assertThat(there.get("devices")).allSatisfy(d -> assertThat(d.get("allRefsNew").asBoolean()).isTrue());
+		assertRunsOnlyOn("host-b");
+		JsonNode vif = vif(call("host-a", get("/api/v1/domains/1"), 200));
+		assertThat(vif.get("backendDomid").asInt()).isEqualTo(32751);
+		assertThat(vif.get("config").get("bridge").asString()).isEqualTo("br-lab");
+		assertThat(vif.get("connected").asBoolean()).isTrue();
+		issued = WorkloadChecks.awaitIssued(clients.get("host-b"), 1, issued + 50);
+
+		JsonNode back = call("host-a", post("/api/v1/domains/1/move").header("Prefer", "wait=60")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("""
+					{"host": "host-a", "strategy": "SUSPEND_RESUME",
+					 "devices": [{"type": "vif", "devid": 0, "backendDomid": 0, "bridge": "xenbr0"}]}
+					"""), 200);
+		assertThat(back.get("state").asString()).as(back.toString()).isEqualTo("SUCCEEDED");
+		assertRunsOnlyOn("host-a");
+		vif = vif(call("host-b", get("/api/v1/domains/1"), 200));
+		assertThat(vif.get("backendDomid").asInt()).isZero();
+		assertThat(vif.get("config").get("bridge").asString()).isEqualTo("xenbr0");
+		WorkloadChecks.assertNothingLost(clients.get("host-a"), 1, issued + 50);
+	}
+
+	private static JsonNode vif(JsonNode domain) {
+		for (JsonNode d : domain.get("devices")) {
+			if (d.get("type").asString().equals("vif")) {
+				return d;
+			}
+		}
+		throw new AssertionError("no vif in " + domain);
+	}
+
 	@Test
 	void theSourcesInstanceStoppedMidQuiesceRunsTheMoveAgainWhenItIsBack() throws Exception {
 		start("host-a");
@@ -350,6 +406,10 @@ class MovePostgresTests {
 	}
 
 	private void start(String host, Path storage) {
+		start(host, storage, Map.of());
+	}
+
+	private void start(String host, Path storage, Map<String, String> more) {
 		Map<String, Object> props = new HashMap<>(db);
 		props.put("server.port", "0");
 		props.put("xso.hypervisor", "sim");
@@ -358,6 +418,7 @@ class MovePostgresTests {
 		props.put("xso.instance-id", "xso-" + host);
 		props.put("xso.sim.snapshot-dir", storage.toString());
 		props.put("xso.operations.shutdown-grace", "PT0S");
+		more.forEach(props::put);
 		Instance started = Instance.start(props);
 		contexts.put(host, started.context());
 		clients.put(host, started.mvc());
