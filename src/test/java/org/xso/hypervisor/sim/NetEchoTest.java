@@ -32,8 +32,8 @@ class NetEchoTest {
 		assertThat(c.duplicated()).isZero();
 		assertThat(c.corrupt()).isZero();
 		assertThat(c.lost()).isZero();
-		assertThat(net.host.bridge.echoed()).isEqualTo(c.sent());
-		assertThat(net.host.bridge.dropped()).isZero();
+		assertThat(net.bridge().echoed()).isEqualTo(c.sent());
+		assertThat(net.bridge().dropped()).isZero();
 	}
 
 	@Test
@@ -61,13 +61,13 @@ class NetEchoTest {
 	void aFrameForAnotherGuestsMacReachesThatGuestThroughTheBridge() {
 		SimGuest a = net.bootConnected(1, "00:16:3e:00:00:01");
 		SimGuest b = net.bootConnected(2, "00:16:3e:00:00:02");
-		NetFixture.await().until(() -> net.host.bridge.ports() == 2);
+		NetFixture.await().until(() -> net.bridge().ports() == 2);
 
 		send(a, NetFrame.parseMac("00:16:3e:00:00:02"), 7);
 
 		NetFixture.await().until(() -> b.netWorkload(NetFixture.VIF0).counters().foreign() == 1);
-		assertThat(net.host.bridge.forwarded()).isEqualTo(1);
-		assertThat(net.host.bridge.echoed()).isZero();
+		assertThat(net.bridge().forwarded()).isEqualTo(1);
+		assertThat(net.bridge().echoed()).isZero();
 		assertThat(a.netWorkload(NetFixture.VIF0).counters().foreign()).isZero();
 	}
 
@@ -77,8 +77,8 @@ class NetEchoTest {
 
 		send(a, NetFrame.parseMac("00:16:3e:00:00:99"), 9);
 
-		NetFixture.await().until(() -> net.host.bridge.dropped(Bridge.DropReason.UNKNOWN_DESTINATION) == 1);
-		assertThat(net.host.bridge.forwarded()).isZero();
+		NetFixture.await().until(() -> net.bridge().dropped(Bridge.DropReason.UNKNOWN_DESTINATION) == 1);
+		assertThat(net.bridge().forwarded()).isZero();
 	}
 
 	/** Hands netfront a frame directly, as another protocol of the guest's stack would. */

@@ -26,6 +26,11 @@ final class NetFixture implements AutoCloseable {
 
 	final SimHost host = new SimHost();
 
+	/** Dom0's default bridge, which the fixture's vifs join. */
+	Bridge bridge() {
+		return host.dom0.bridge(DeviceSpec.DEFAULT_BRIDGE);
+	}
+
 	SimGuest boot(int domid) {
 		return SimGuest.boot(host, DomId.of(domid), new GuestSpec("net-" + domid, 64, 1, List.of()));
 	}
