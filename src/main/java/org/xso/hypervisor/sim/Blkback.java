@@ -70,10 +70,17 @@ final class Blkback extends Backend {
 		super(host, domain, frontend, id, dir, "blkback");
 	}
 
+	/** Opens the volume {@code params} names, as the block hotplug script does, which refuses one in use. */
 	@Override
 	boolean probeDevice() {
 		long sectors = Long.parseLong(xs.read(dir + "/sim-sectors"));
-		disk = host.disks.disk(frontend, id.devid(), sectors);
+		String params = xs.read(dir + "/params");
+		try {
+			disk = host.disks.disk(frontend, id.devid(), DiskStore.Volume.parse(params), sectors);
+		}
+		catch (IllegalArgumentException | IllegalStateException e) {
+			return hotplugFailed(params + ": " + e.getMessage());
+		}
 		BlkbackFeatures restored = host.faults.takeFeaturesAfterRestore(frontend, id);
 		features = restored != null ? restored : host.vbdFeatures(frontend, id);
 		return true;

@@ -116,11 +116,13 @@ final class SimDomains {
 	}
 
 	/**
-	 * Why this host cannot serve {@code devices}: a backend domain it does not have, or a bridge
-	 * the device's backend domain does not have.
+	 * Why this host cannot serve {@code devices}: a backend domain it does not have, a bridge the
+	 * device's backend domain does not have, or a target that names no volume, the volume of another
+	 * of the devices, or a volume a live vbd holds.
 	 */
 	List<ResumeBlocker> backendBlockers(List<DeviceSpec> devices) {
 		List<ResumeBlocker> blockers = new ArrayList<>();
+		Map<String, DeviceId> targets = new java.util.HashMap<>();
 		for (DeviceSpec d : devices) {
 			SimBackendDomain backend = host.backendDomain(d.backendDomid());
 			if (backend == null) {
@@ -131,15 +133,46 @@ final class SimDomains {
 				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
 						"bridge " + v.bridge() + " does not exist in backend " + backend));
 			}
+			if (d instanceof DeviceSpec.Vbd v && v.target() != null) {
+				volumeBlocker(v, targets).ifPresent(blockers::add);
+			}
 		}
 		return blockers;
 	}
 
+	private Optional<ResumeBlocker> volumeBlocker(DeviceSpec.Vbd v, Map<String, DeviceId> targets) {
+		DiskStore.Volume volume;
+		try {
+			volume = DiskStore.Volume.named(v.target());
+		}
+		catch (IllegalArgumentException e) {
+			return Optional.of(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(), e.getMessage()));
+		}
+		DeviceId other = targets.putIfAbsent(v.target(), v.id());
+		if (other != null) {
+			return Optional.of(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(),
+					"volume " + volume + " is the target of " + other + " too"));
+		}
+		return host.disks.holder(volume).map(holder -> ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(),
+				"volume " + volume + " is in use by " + holder));
+	}
+
+	/** Adds the device's directories; a vbd claims its volume first (refused while another vbd holds it). */
 	private void plug(SimGuest g, DeviceSpec d) {
 		if (d instanceof DeviceSpec.Vbd v) {
+			try {
+				host.disks.claim(g.domid(), v.devid(), volume(g.domid(), v));
+			}
+			catch (IllegalStateException e) {
+				throw new HypervisorException(Reason.BACKEND_UNAVAILABLE, v.id(), v.id() + ": " + e.getMessage());
+			}
 			host.configureVbd(g.domid(), v.id(), v.features());
 		}
 		host.toolstack.addDevice(g.domid(), d);
+	}
+
+	private static DiskStore.Volume volume(DomId domid, DeviceSpec.Vbd v) {
+		return DiskStore.Volume.of(domid, v.devid(), v.target());
 	}
 
 	private Frontend awaitFrontend(SimGuest g, DeviceId id, long deadline) {
@@ -479,7 +512,7 @@ final class SimDomains {
 			DeviceSavedState d = saved.backendDomid().equals(spec.backendDomid()) ? saved
 					: saved.withBackendDomid(spec.backendDomid());
 			if (spec instanceof DeviceSpec.Vbd v) {
-				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), v.devid(),
+				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), v.devid(), volume(g.domid(), v),
 						g.domid().equals(image.domid()));
 				BlockWorkload w = new BlockWorkload(g, d.id());
 				byte[] state = parts.workloads().get(d.id());

@@ -89,7 +89,7 @@ final class Toolstack {
 			if (spec instanceof DeviceSpec.Vbd v) {
 				t.write(fe + "/virtual-device", Integer.toString(v.devid()));
 				t.write(fe + "/device-type", "disk");
-				t.write(be + "/params", "sim:" + frontend + "/" + v.devid());
+				t.write(be + "/params", DiskStore.Volume.of(frontend, v.devid(), v.target()).params());
 				t.write(be + "/type", "phy");
 				t.write(be + "/mode", "w");
 				t.write(be + "/device-type", "disk");
