@@ -130,7 +130,7 @@ abstract class Backend implements BackendBus.BackendDriver {
 		if (removing) {
 			return;
 		}
-		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
+		XenbusState fe = Xenbus.readDriverState(xs, frontendPath);
 		switch (fe) {
 			case Initialised, Connected -> {
 				if (!ringConnected() && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
