@@ -1,6 +1,7 @@
 package org.xso.hypervisor.sim;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -35,8 +36,8 @@ class SimConfiguration {
 	@Bean(destroyMethod = "close")
 	SimHypervisor simHypervisor(@Value("${xso.sim.snapshot-dir:#{null}}") @Nullable String snapshotDir,
 			@Value("${xso.host.name:local}") String host,
-			@Value("${xso.sim.bridges:" + DeviceSpec.DEFAULT_BRIDGE + "}") List<String> bridges,
-			@Value("${xso.sim.driver-domains:}") List<String> driverDomains) {
+			@Value("${xso.sim.bridges:" + DeviceSpec.DEFAULT_BRIDGE + "}") String bridges,
+			@Value("${xso.sim.driver-domains:}") String driverDomains) {
 		String dir = snapshotDir != null ? snapshotDir
 				: "local".equals(host) ? "./data/disks" : "./data/hosts/" + host + "/disks";
 		return new SimHypervisor(dir.isBlank() ? null : Path.of(dir),
@@ -44,8 +45,8 @@ class SimConfiguration {
 	}
 
 	/** A comma-separated property's names, without blanks around or between them. */
-	private static List<String> names(List<String> property) {
-		return property.stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+	private static List<String> names(String property) {
+		return Arrays.stream(property.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
 	}
 
 	/** Closed with the simulator it controls. */
