@@ -13,12 +13,14 @@ import org.xso.xen.store.XsTransaction;
 import org.xso.xen.store.XsWatch;
 
 /**
- * What every backend driver in dom0 does on the xenbus (Linux's {@code xenbus_probe_backend} and
+ * What every backend driver does on the xenbus (Linux's {@code xenbus_probe_backend} and
  * the drivers' {@code frontend_changed}): on probe it reads its device, publishes its features and
  * goes InitWait, then follows the frontend's state: Initialised or Connected connects the rings,
  * Closing and Closed disconnect, and Initialising after a close (a resume, a reconnect) starts over
- * while the device is still online. Removal disconnects and retires the driver. A driver runs on an
- * executor of its own and reaches its frontend only through xenstore, grants and event channels.
+ * while the device is still online. Removal disconnects and retires the driver. A driver runs in
+ * its backend domain (dom0 or a driver domain: it maps grants, binds event channels and talks to
+ * xenstore as that domain), on an executor of its own, and reaches its frontend only through
+ * xenstore, grants and event channels.
  *
  * <p>
  * <b>Threads.</b> The backend bus builds the driver on its own executor; from {@link #start()} on,
@@ -32,11 +34,14 @@ abstract class Backend implements BackendBus.BackendDriver {
 
 	final SimHost host;
 
+	/** The backend domain this driver runs in. */
+	final SimBackendDomain domain;
+
 	final DomId frontend;
 
 	final DeviceId id;
 
-	/** The backend directory, {@code /local/domain/0/backend/<type>/<frontend>/<devid>}. */
+	/** The backend directory, {@code /local/domain/<backend>/backend/<type>/<frontend>/<devid>}. */
 	final String dir;
 
 	final SerialExecutor executor;
@@ -62,14 +67,15 @@ abstract class Backend implements BackendBus.BackendDriver {
 	/** Owned by the executor. */
 	private XsWatch frontendWatch;
 
-	Backend(SimHost host, DomId frontend, DeviceId id, String dir, String driver) {
+	Backend(SimHost host, SimBackendDomain domain, DomId frontend, DeviceId id, String dir, String driver) {
 		this.host = host;
+		this.domain = domain;
 		this.frontend = frontend;
 		this.id = id;
 		this.dir = dir;
 		this.driver = driver;
 		this.executor = host.newDriverExecutor(driver + "-" + frontend + "-" + id.devid());
-		this.xs = host.xenstore.connect(DomId.DOM0);
+		this.xs = host.xenstore.connect(domain.domid);
 	}
 
 	/**
@@ -84,13 +90,19 @@ abstract class Backend implements BackendBus.BackendDriver {
 
 	private void probe() {
 		frontendPath = xs.read(dir + "/frontend");
-		probeDevice();
+		if (!probeDevice()) {
+			return;
+		}
 		publishFeaturesAndWait();
 		frontendWatch = xs.watch(frontendPath + "/state", driver, executor, e -> frontendChanged());
 	}
 
-	/** Reads what the toolstack wrote about the device (disk geometry, MAC) before going InitWait. */
-	abstract void probeDevice();
+	/**
+	 * Reads what the toolstack wrote about the device (disk geometry and volume, MAC and bridge)
+	 * before going InitWait; false when the device cannot be set up here, after {@link #hotplugFailed}
+	 * said why (the driver then stays Initialising until it is removed).
+	 */
+	abstract boolean probeDevice();
 
 	/** Writes the driver's features into the backend directory, inside {@code t}. */
 	abstract void writeFeatures(XsTransaction t);
@@ -118,7 +130,7 @@ abstract class Backend implements BackendBus.BackendDriver {
 		if (removing) {
 			return;
 		}
-		XenbusState fe = XenbusState.parse(xs.tryRead(frontendPath + "/state").orElse(null));
+		XenbusState fe = Xenbus.readDriverState(xs, frontendPath);
 		switch (fe) {
 			case Initialised, Connected -> {
 				if (!ringConnected() && state == XenbusState.InitWait && !host.faults.stalled(frontend)) {
@@ -135,6 +147,17 @@ abstract class Backend implements BackendBus.BackendDriver {
 			default -> {
 			}
 		}
+	}
+
+	/**
+	 * What a hotplug script that fails leaves (libxl's {@code hotplug-status} = error, with the
+	 * script's {@code hotplug-error}); returns false, for {@link #probeDevice()}.
+	 */
+	final boolean hotplugFailed(String message) {
+		SimLog.warn(executor.name(), message);
+		Xenbus.writeIfPresent(xs, dir, "hotplug-error", message);
+		Xenbus.writeIfPresent(xs, dir, "hotplug-status", "error");
+		return false;
 	}
 
 	private boolean online() {

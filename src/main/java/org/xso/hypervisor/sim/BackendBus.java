@@ -15,9 +15,9 @@ import org.xso.xen.store.XsWatch;
 import org.xso.xen.store.XsWatchEvent;
 
 /**
- * Dom0's xenbus backend bus (xenbus_probe_backend): watches {@code backend/vbd} and
- * {@code backend/vif}, starts a blkback or netback when the toolstack creates a device directory,
- * and removes it when the directory goes.
+ * The xenbus backend bus of one backend domain (xenbus_probe_backend): watches its
+ * {@code backend/vbd} and {@code backend/vif}, starts a blkback or netback running as that domain
+ * when the toolstack creates a device directory there, and removes it when the directory goes.
  *
  * <p>
  * <b>Threads.</b> The watches run on the bus's own executor, the only one that starts or retires
@@ -28,6 +28,8 @@ import org.xso.xen.store.XsWatchEvent;
 final class BackendBus {
 
 	private final SimHost host;
+
+	private final SimBackendDomain domain;
 
 	private final XsConnection xs;
 
@@ -47,13 +49,15 @@ final class BackendBus {
 	 */
 	volatile @Nullable Consumer<BackendDriver> probed;
 
-	BackendBus(SimHost host) {
+	BackendBus(SimHost host, SimBackendDomain domain) {
 		this.host = host;
-		this.xs = host.xenstore.connect(DomId.DOM0);
-		this.executor = host.newDriverExecutor("xenbus-backend");
+		this.domain = domain;
+		this.xs = host.xenstore.connect(domain.domid);
+		this.executor = host.newDriverExecutor("xenbus-backend-" + domain.domid);
+		String backends = "/local/domain/" + domain.domid + "/backend/";
 		this.watches = new XsWatch[] {
-				xs.watch("/local/domain/0/backend/vbd", "be-vbd", executor, this::onChange),
-				xs.watch("/local/domain/0/backend/vif", "be-vif", executor, this::onChange) };
+				xs.watch(backends + DeviceType.vbd, "be-vbd", executor, this::onChange),
+				xs.watch(backends + DeviceType.vif, "be-vif", executor, this::onChange) };
 	}
 
 	/** A backend driver instance as the bus sees it. */
@@ -74,7 +78,7 @@ final class BackendBus {
 
 	private void onChange(XsWatchEvent event) {
 		String path = event.path();
-		// /local/domain/0/backend/<type>/<fe>/<devid>[/<key>[/...]]: the device directory ends at
+		// /local/domain/<be>/backend/<type>/<fe>/<devid>[/<key>[/...]]: the device directory ends at
 		// the 7th slash's next component
 		int depth = 0;
 		int dirEnd = path.length();
@@ -132,8 +136,8 @@ final class BackendBus {
 
 	private void probe(String dir, DeviceType type, int frontend, int devid) {
 		DomId fe = DomId.of(frontend);
-		BackendDriver driver = type == DeviceType.vbd ? new Blkback(host, fe, DeviceId.vbd(devid), dir)
-				: new Netback(host, fe, DeviceId.vif(devid), dir);
+		BackendDriver driver = type == DeviceType.vbd ? new Blkback(host, domain, fe, DeviceId.vbd(devid), dir)
+				: new Netback(host, domain, fe, DeviceId.vif(devid), dir);
 		// registered before it runs: from its first step on (InitWait, which the toolstack waits
 		// for) a driver is one that removal() answers with, so a teardown always waits for it.
 		// Started first, a driver could serve a whole incarnation unknown to the bus (its thread
@@ -147,9 +151,9 @@ final class BackendBus {
 		}
 	}
 
-	/** The driver serving a device, if one runs. */
+	/** The driver serving a device in this domain, if one runs. */
 	Optional<BackendDriver> driver(DomId frontend, DeviceId id) {
-		return Optional.ofNullable(drivers.get(Toolstack.backendPath(DomId.DOM0, frontend, id)));
+		return Optional.ofNullable(drivers.get(Toolstack.backendPath(domain.domid, frontend, id)));
 	}
 
 	/**
@@ -157,7 +161,7 @@ final class BackendBus {
 	 * directory is removed: the bus forgets the driver when it sees the removal.
 	 */
 	CompletableFuture<Void> removal(DomId frontend, DeviceId id) {
-		BackendDriver d = drivers.get(Toolstack.backendPath(DomId.DOM0, frontend, id));
+		BackendDriver d = drivers.get(Toolstack.backendPath(domain.domid, frontend, id));
 		return d == null ? CompletableFuture.completedFuture(null) : d.removed();
 	}
 

@@ -29,7 +29,7 @@ import org.xso.xen.ring.RingMemory;
 import org.xso.xen.store.XsTransaction;
 
 /**
- * The block backend in dom0 (Linux blkback): publishes its features (with
+ * The block backend (Linux blkback), in dom0 or a driver domain: publishes its features (with
  * {@code multi-queue-max-queues} when it offers more than one queue) and goes InitWait; when the
  * frontend is Initialised it maps the ring grants and binds the event channel of every queue the
  * frontend chose ({@code multi-queue-num-queues}, each under {@code queue-<i>}, or the legacy
@@ -66,16 +66,24 @@ final class Blkback extends Backend {
 
 	private Runnable whenIdle;
 
-	Blkback(SimHost host, DomId frontend, DeviceId id, String dir) {
-		super(host, frontend, id, dir, "blkback");
+	Blkback(SimHost host, SimBackendDomain domain, DomId frontend, DeviceId id, String dir) {
+		super(host, domain, frontend, id, dir, "blkback");
 	}
 
+	/** Opens the volume {@code params} names, as the block hotplug script does, which refuses one in use. */
 	@Override
-	void probeDevice() {
+	boolean probeDevice() {
 		long sectors = Long.parseLong(xs.read(dir + "/sim-sectors"));
-		disk = host.disks.disk(frontend, id.devid(), sectors);
+		String params = xs.read(dir + "/params");
+		try {
+			disk = host.disks.disk(frontend, id.devid(), DiskStore.Volume.parse(params), sectors);
+		}
+		catch (IllegalArgumentException | IllegalStateException e) {
+			return hotplugFailed(params + ": " + e.getMessage());
+		}
 		BlkbackFeatures restored = host.faults.takeFeaturesAfterRestore(frontend, id);
 		features = restored != null ? restored : host.vbdFeatures(frontend, id);
+		return true;
 	}
 
 	@Override
@@ -136,7 +144,7 @@ final class Blkback extends Backend {
 		for (List<GrantRef> qrefs : refs) {
 			List<ByteBuffer> pages = new ArrayList<>();
 			for (GrantRef ref : qrefs) {
-				GrantMapResult r = host.grants.map(DomId.DOM0, frontend, ref, false);
+				GrantMapResult r = host.grants.map(domain.domid, frontend, ref, false);
 				if (r instanceof GrantMapResult.Mapped m) {
 					ringMappings.add(m.handle());
 					pages.add(m.page());
@@ -150,9 +158,9 @@ final class Blkback extends Backend {
 			mapped.add(BackRing.init(new RingMemory(pages), BlkifLayout.RING_ENTRY_SIZE));
 		}
 		for (int q = 0; q < nrQueues; q++) {
-			EvtchnPort port = host.evtchn.bindInterdomain(DomId.DOM0, frontend, remotes.get(q));
+			EvtchnPort port = host.evtchn.bindInterdomain(domain.domid, frontend, remotes.get(q));
 			Ring ring = new Ring(mapped.get(q), port);
-			host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(() -> onEvent(ring)));
+			host.evtchn.bindHandler(domain.domid, port, () -> executor.execute(() -> onEvent(ring)));
 			rings.add(ring);
 		}
 		persistent = features.persistent()
@@ -181,7 +189,7 @@ final class Blkback extends Backend {
 			return;
 		}
 		BackRing ring = r.ring();
-		host.evtchn.clearPending(DomId.DOM0, r.port());
+		host.evtchn.clearPending(domain.domid, r.port());
 		do {
 			while (ring.hasUnconsumedRequests() && !ring.requestConsOverflow()) {
 				int off = ring.requestSlotOffset();
@@ -235,7 +243,7 @@ final class Blkback extends Backend {
 		List<BlkifSegment> segs = new ArrayList<>(ind.nrSegments());
 		int pages = (ind.nrSegments() + BlkifOp.SEGMENTS_PER_INDIRECT_FRAME - 1) / BlkifOp.SEGMENTS_PER_INDIRECT_FRAME;
 		for (int p = 0; p < pages; p++) {
-			GrantMapResult r = host.grants.map(DomId.DOM0, frontend, GrantRef.of(ind.indirectGrefs().get(p)), true);
+			GrantMapResult r = host.grants.map(domain.domid, frontend, GrantRef.of(ind.indirectGrefs().get(p)), true);
 			if (!(r instanceof GrantMapResult.Mapped m)) {
 				return null;
 			}
@@ -293,13 +301,13 @@ final class Blkback extends Backend {
 			if (h != null) {
 				return new GrantMapResult.Mapped(h, host.memory.page(h.frame()));
 			}
-			GrantMapResult r = host.grants.map(DomId.DOM0, frontend, GrantRef.of(gref), false);
+			GrantMapResult r = host.grants.map(domain.domid, frontend, GrantRef.of(gref), false);
 			if (r instanceof GrantMapResult.Mapped m) {
 				persistentMaps.put(gref, m.handle());
 			}
 			return r;
 		}
-		return host.grants.map(DomId.DOM0, frontend, GrantRef.of(gref), write);
+		return host.grants.map(domain.domid, frontend, GrantRef.of(gref), write);
 	}
 
 	private void unmapData(List<GrantHandle> handles) {
@@ -327,7 +335,7 @@ final class Blkback extends Backend {
 			new BlkifResponse(reqId, op, status).encode(ring.memory(), ring.responseSlotOffset());
 			ring.responseProduced();
 			if (ring.pushResponsesAndCheckNotify()) {
-				host.evtchn.send(DomId.DOM0, q.port());
+				host.evtchn.send(domain.domid, q.port());
 			}
 		}
 		if (inflight == 0 && whenIdle != null) {
@@ -344,7 +352,7 @@ final class Blkback extends Backend {
 			whenIdle = () -> disconnect(then);
 			return;
 		}
-		rings.forEach(r -> host.evtchn.close(DomId.DOM0, r.port()));
+		rings.forEach(r -> host.evtchn.close(domain.domid, r.port()));
 		rings.clear();
 		unmapRings();
 		persistentMaps.values().forEach(host.grants::unmap);

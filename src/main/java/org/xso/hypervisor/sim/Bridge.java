@@ -15,25 +15,28 @@ import org.xso.xen.DomId;
 import org.xso.xen.Mfn;
 
 /**
- * Dom0's software bridge ({@code xenbr0}) joining the vifs of every netback. A netback attaches a
- * {@link Port} for its vif when it connects and closes it when it disconnects. A frame one vif
- * transmits goes to the port owning its destination MAC, or, addressed to {@link #ECHO_MAC}, back
- * to the sender with the addresses swapped. Delivery hops onto the receiving netback's executor
- * through the port's inbox, so the two backends never run each other's code.
+ * A software bridge in a backend domain ({@code xenbr0}, say), joining the vifs whose netbacks that
+ * domain runs and whose {@code bridge} key names it. A netback attaches a {@link Port} for its vif
+ * when it connects and closes it when it disconnects. A frame one vif transmits goes to the port
+ * on this bridge owning its destination MAC (a vif on another bridge is not reachable), or,
+ * addressed to {@link #ECHO_MAC}, back to the sender with the addresses swapped: every bridge has
+ * an echo endpoint of its own. Delivery hops onto the receiving netback's executor through the
+ * port's inbox, so the two backends never run each other's code.
  *
  * <p>
- * <b>Accounting.</b> Frames live in dom0 frames owned by whoever holds them; the bridge only
- * routes. Every frame that cannot be delivered, here or in a netback's receive path, is counted
- * by {@link DropReason} and recorded by the workload's flow and sequence number (read from the
- * payload, see {@link NetFrame}). A guest's net workload reconciles its outstanding packets with
- * these records ({@link #takeDrops}), so a packet the network lost is counted dropped rather than
- * silently missing. The records live on this host: a guest migrated to another host cannot learn
- * of drops here, which is why a restore counts everything that was on the wire as dropped.
+ * <b>Accounting.</b> Frames live in frames of the backend domain owned by whoever holds them; the
+ * bridge only routes. Every frame that cannot be delivered, here or in a netback's receive path, is
+ * counted by {@link DropReason} and recorded by the workload's flow and sequence number (read from
+ * the payload, see {@link NetFrame}). A guest's net workload reconciles its outstanding packets with
+ * the records of every bridge of the host ({@link #takeDrops}), since a restore may have moved its
+ * vif to another bridge, so a packet the network lost is counted dropped rather than silently
+ * missing. The records live on this host: a guest migrated to another host cannot learn of drops
+ * here, which is why a restore counts everything that was on the wire as dropped.
  *
  * <p>
  * <b>Threads.</b> Every netback calls the bridge on its own executor. The routing table, the drop
  * records and the counters are guarded by the bridge's monitor; a port's inbox by the port's own,
- * which the sender's executor fills and the receiver's drains.
+ * which the sender's executor fills and the receiver's drains. The name is final.
  */
 final class Bridge {
 
@@ -44,7 +47,7 @@ final class Bridge {
 	record VifKey(DomId frontend, int devid) {
 	}
 
-	/** A frame in dom0: the frame holding it, a view of that frame, its length and where it entered. */
+	/** A frame in a backend domain: the frame holding it, a view of that frame, its length and where it entered. */
 	record Frame(Mfn buffer, ByteBuffer data, int length, VifKey ingress) {
 	}
 
@@ -130,6 +133,9 @@ final class Bridge {
 
 	}
 
+	/** The bridge and the domain it is in, for the log. */
+	private final String name;
+
 	private final Map<Long, Port> byMac = new HashMap<>();
 
 	private final Map<Long, List<Long>> dropsByFlow = new HashMap<>();
@@ -139,6 +145,10 @@ final class Bridge {
 	private long forwarded;
 
 	private long echoed;
+
+	Bridge(String name) {
+		this.name = name;
+	}
 
 	/**
 	 * Attaches a vif; a later attach of the same MAC (a restored guest's new backend) takes the
@@ -190,7 +200,7 @@ final class Bridge {
 				this.dropsByFlow.computeIfAbsent(h.flow(), k -> new ArrayList<>()).add(h.seq());
 			}
 		}
-		SimLog.debug("bridge", "dropped " + reason + " flow " + h.flow() + " seq " + h.seq());
+		SimLog.debug(name, "dropped " + reason + " flow " + h.flow() + " seq " + h.seq());
 	}
 
 	/** The sequence numbers of {@code flow}'s packets dropped since the last call. */

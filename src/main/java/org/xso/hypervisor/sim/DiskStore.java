@@ -2,13 +2,18 @@ package org.xso.hypervisor.sim;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,24 +23,32 @@ import org.jspecify.annotations.Nullable;
 import org.xso.xen.DomId;
 
 /**
- * Dom0's storage: the live disk behind each vbd, and the snapshots taken at checkpoints (the
- * checkpoint names its snapshot in the backend info, like a toolstack that snapshots the volume
- * together with the memory image).
+ * The host's storage, which every backend domain reaches: the live disk behind each vbd, and the
+ * snapshots taken at checkpoints (the checkpoint names its snapshot in the backend info, like a
+ * toolstack that snapshots the volume together with the memory image).
+ *
+ * <p>
+ * A live disk is a {@link Volume}, named by the vbd's {@code params}: a vbd without a target has
+ * the backend's own volume for that guest's vbd, which goes with the vbd (a destroy or a detach
+ * deletes it); a vbd with a target has the volume that target names, which is the operator's: it
+ * outlives every vbd that uses it (closed, never deleted, by a destroy, a detach or a suspend). One
+ * vbd at a time holds a volume ({@link #claim}): two guests never write one volume.
  *
  * <p>
  * Without a directory everything is in memory ({@link VirtualDisk}, copy-on-write snapshots). With
  * one, as the service runs it, each live disk is a {@link FileDisk} under {@code live/} (a guest
  * that dies with the service finds its disk again when its domain is created again) and each
  * snapshot a file {@code <id>.vdisk}, written when the checkpoint is taken, so that it outlives the
- * process; nothing of a snapshot stays in memory. A suspended guest's live disk is parked under the
- * name of the snapshot its suspend took ({@code live/parked-<id>.disk}): its resume in the same
+ * process; nothing of a snapshot stays in memory. A suspended guest's own live disk is parked under
+ * the name of the snapshot its suspend took ({@code live/parked-<id>.disk}): its resume in the same
  * domain takes the disk back as it was, as a real host's suspended guest finds its volume (the
- * requests its shadow replays land again); a restore anywhere else copies the snapshot. A parked
- * disk goes with its snapshot.
+ * requests its shadow replays land again); a restore anywhere else, and any restore into a named
+ * volume, copies the snapshot. A parked disk goes with its snapshot.
  *
  * <p>
- * Thread-safety: the maps are concurrent; a live disk synchronizes its own I/O. Opening, removing
- * and restoring a disk run under the store's lock, so a disk's file is never opened twice.
+ * Thread-safety: the maps are concurrent; a live disk synchronizes its own I/O. Claiming, opening,
+ * removing and restoring a disk run under the store's lock, so a volume is never held by two vbds
+ * nor its file opened twice.
  */
 final class DiskStore implements AutoCloseable {
 
@@ -51,7 +64,11 @@ final class DiskStore implements AutoCloseable {
 
 	private final @Nullable Path liveDirectory;
 
+	/** The open live disks, by volume ({@link Volume#params}). */
 	private final Map<String, LiveDisk> live = new ConcurrentHashMap<>();
+
+	/** The volume each vbd holds, from its claim until its disk is removed, parked or released. */
+	private final Map<Vbd, Volume> attached = new ConcurrentHashMap<>();
 
 	/** The storage id of a store in memory: its own. */
 	private final String memoryId = "memory-" + UUID.randomUUID();
@@ -65,10 +82,10 @@ final class DiskStore implements AutoCloseable {
 	 */
 	private final Map<String, DiskCapture> pending = new ConcurrentHashMap<>();
 
-	/** The last capture of each live disk (with a directory only): an incremental capture builds on it. */
+	/** The last capture of each live disk, by volume (with a directory only): an incremental capture builds on it. */
 	private final Map<String, String> lastCapture = new ConcurrentHashMap<>();
 
-	/** The snapshot last taken of each live disk (with a directory only): a suspend parks the disk under it. */
+	/** The snapshot last taken of each live disk, by volume (with a directory only): a suspend parks the disk under it. */
 	private final Map<String, String> lastSnapshot = new ConcurrentHashMap<>();
 
 	DiskStore() {
@@ -120,47 +137,79 @@ final class DiskStore implements AutoCloseable {
 		}
 	}
 
-	/** The live disk of a vbd: the one its domain had (in the file, after a restart), or a new empty one. */
-	synchronized LiveDisk disk(DomId frontend, int devid, long sectors) {
-		return live.computeIfAbsent(key(frontend, devid),
-				k -> liveDirectory == null ? new VirtualDisk(sectors) : FileDisk.open(liveFile(frontend, devid), sectors));
+	/**
+	 * Gives {@code volume} to the vbd, unless another vbd holds it.
+	 * @throws IllegalStateException naming the vbd that holds it
+	 */
+	synchronized void claim(DomId frontend, int devid, Volume volume) {
+		Vbd vbd = new Vbd(frontend, devid);
+		Optional<Vbd> holder = holder(volume).filter(h -> !h.equals(vbd));
+		if (holder.isPresent()) {
+			throw new IllegalStateException("volume " + volume + " is in use by " + holder.get());
+		}
+		attached.put(vbd, volume);
+	}
+
+	/** The vbd that holds {@code volume}, if one does. */
+	Optional<Vbd> holder(Volume volume) {
+		return attached.entrySet().stream().filter(e -> e.getValue().equals(volume)).map(Map.Entry::getKey)
+			.findFirst();
+	}
+
+	/**
+	 * The live disk of a vbd, the volume its {@code params} name, which it claims (see
+	 * {@link #claim}): the one it had (in the file, after a restart), or a new empty one.
+	 */
+	synchronized LiveDisk disk(DomId frontend, int devid, Volume volume, long sectors) {
+		claim(frontend, devid, volume);
+		return live.computeIfAbsent(volume.params(),
+				k -> liveDirectory == null ? new VirtualDisk(sectors) : FileDisk.open(liveFile(volume), sectors));
 	}
 
 	@Nullable
 	LiveDisk existing(DomId frontend, int devid) {
-		return live.get(key(frontend, devid));
+		return live.get(volume(frontend, devid).params());
 	}
 
-	/** The vbd is gone with its domain (destroyed, detached, a resume that failed): its disk is deleted. */
+	/**
+	 * The vbd is gone with its domain (destroyed, detached, a resume that failed): its own disk is
+	 * deleted, a named volume closed.
+	 */
 	synchronized void remove(DomId frontend, int devid) {
-		lastSnapshot.remove(key(frontend, devid));
-		lastCapture.remove(key(frontend, devid));
-		LiveDisk d = live.remove(key(frontend, devid));
+		Volume volume = detach(frontend, devid);
+		if (volume.named()) {
+			close(volume);
+			return;
+		}
+		LiveDisk d = live.remove(volume.params());
 		if (d instanceof FileDisk f) {
 			f.delete();
 		}
 		else if (liveDirectory != null) {
-			deleteQuietly(liveFile(frontend, devid));
+			deleteQuietly(liveFile(volume));
 		}
 	}
 
 	/** The vbd's guest runs again (a thaw): its disk moves on from the snapshot last taken. */
 	void running(DomId frontend, int devid) {
-		lastSnapshot.remove(key(frontend, devid));
+		lastSnapshot.remove(volume(frontend, devid).params());
 	}
 
 	/**
-	 * The vbd's domain was suspended: its disk is parked under the snapshot the suspend's save took
-	 * (without one, or in memory, it is deleted: the resume restores the snapshot).
+	 * The vbd's domain was suspended: its own disk is parked under the snapshot the suspend's save
+	 * took (without one, or in memory, it is deleted: the resume restores the snapshot); a named
+	 * volume is closed where it is (the resume copies the snapshot into it).
 	 */
 	synchronized void park(DomId frontend, int devid) {
-		lastCapture.remove(key(frontend, devid));
-		String snapshot = lastSnapshot.remove(key(frontend, devid));
-		if (snapshot == null || !(live.get(key(frontend, devid)) instanceof FileDisk f) || !hasSnapshot(snapshot)) {
+		Volume volume = volume(frontend, devid);
+		String snapshot = lastSnapshot.get(volume.params());
+		if (volume.named() || snapshot == null || !(live.get(volume.params()) instanceof FileDisk f)
+				|| !hasSnapshot(snapshot)) {
 			remove(frontend, devid);
 			return;
 		}
-		live.remove(key(frontend, devid));
+		detach(frontend, devid);
+		live.remove(volume.params());
 		try {
 			f.moveTo(parkedFile(snapshot));
 			f.close();
@@ -177,24 +226,51 @@ final class DiskStore implements AutoCloseable {
 	 * been a guest's re-creation): the disk is closed and its file kept.
 	 */
 	synchronized void release(DomId frontend, int devid) {
-		lastCapture.remove(key(frontend, devid));
-		LiveDisk d = live.remove(key(frontend, devid));
-		if (d instanceof FileDisk f) {
+		Volume volume = detach(frontend, devid);
+		if (volume.named()) {
+			close(volume);
+		}
+		else if (live.remove(volume.params()) instanceof FileDisk f) {
 			f.close();
 		}
 	}
 
+	/** The vbd no longer holds its volume, which no capture or snapshot of it continues from. */
+	private Volume detach(DomId frontend, int devid) {
+		Volume volume = attached.remove(new Vbd(frontend, devid));
+		if (volume == null) {
+			volume = Volume.own(frontend, devid);
+		}
+		lastSnapshot.remove(volume.params());
+		lastCapture.remove(volume.params());
+		return volume;
+	}
+
+	/** Closes a named volume no vbd holds: its file stays; in memory, the disk itself stays. */
+	private void close(Volume volume) {
+		if (live.get(volume.params()) instanceof FileDisk f) {
+			live.remove(volume.params());
+			f.close();
+		}
+	}
+
+	/** The volume the vbd holds; without a claim, its own. */
+	private Volume volume(DomId frontend, int devid) {
+		return attached.getOrDefault(new Vbd(frontend, devid), Volume.own(frontend, devid));
+	}
+
 	/** Snapshots the live disk; returns the snapshot's id. */
 	String snapshot(DomId frontend, int devid) {
-		LiveDisk disk = live.get(key(frontend, devid));
+		Volume volume = volume(frontend, devid);
+		LiveDisk disk = live.get(volume.params());
 		if (disk == null) {
-			throw new IllegalStateException("no disk for " + key(frontend, devid));
+			throw new IllegalStateException("no disk for " + new Vbd(frontend, devid));
 		}
 		String id = UUID.randomUUID().toString();
 		if (disk instanceof FileDisk f) {
 			try {
 				f.writeSnapshot(snapshotFile(id));
-				lastSnapshot.put(key(frontend, devid), id);
+				lastSnapshot.put(volume.params(), id);
 			}
 			catch (IOException e) {
 				throw new UncheckedIOException("cannot write disk snapshot " + id, e);
@@ -217,10 +293,10 @@ final class DiskStore implements AutoCloseable {
 	 * copy-on-write snapshot, which is complete at once.
 	 */
 	Captured capture(DomId frontend, int devid, boolean incremental) {
-		String key = key(frontend, devid);
+		String key = volume(frontend, devid).params();
 		LiveDisk disk = live.get(key);
 		if (disk == null) {
-			throw new IllegalStateException("no disk for " + key);
+			throw new IllegalStateException("no disk for " + new Vbd(frontend, devid));
 		}
 		String id = UUID.randomUUID().toString();
 		if (disk instanceof FileDisk f) {
@@ -237,7 +313,7 @@ final class DiskStore implements AutoCloseable {
 
 	/** Whether an incremental capture of the live disk has a capture to build on (in memory, every capture is whole). */
 	boolean capturedBefore(DomId frontend, int devid) {
-		return directory == null || lastCapture.containsKey(key(frontend, devid));
+		return directory == null || lastCapture.containsKey(volume(frontend, devid).params());
 	}
 
 	/** Writes a capture taken by {@link #capture} to its file; nothing for one already written or kept in memory. */
@@ -292,20 +368,25 @@ final class DiskStore implements AutoCloseable {
 	}
 
 	/**
-	 * Gives {@code frontend}'s vbd the disk of a saved guest: in the domain that was suspended
-	 * ({@code sameDomain}) the disk parked under the snapshot, where there is one; otherwise a copy
-	 * of the snapshot.
+	 * Gives {@code frontend}'s vbd the disk of a saved guest in {@code volume}, which it claims (see
+	 * {@link #claim}): its own volume, in the domain that was suspended ({@code sameDomain}), takes
+	 * back the disk parked under the snapshot, where there is one; otherwise the volume's content
+	 * is replaced by a copy of the snapshot.
 	 */
-	synchronized void restore(@Nullable String snapshotId, DomId frontend, int devid, boolean sameDomain) {
+	synchronized void restore(@Nullable String snapshotId, DomId frontend, int devid, Volume volume,
+			boolean sameDomain) {
 		if (!hasSnapshot(snapshotId)) {
 			throw new IllegalArgumentException("no disk snapshot " + snapshotId);
 		}
-		String key = key(frontend, devid);
+		remove(frontend, devid);
+		claim(frontend, devid, volume);
+		String key = volume.params();
 		if (directory == null) {
 			live.put(key, snapshots.get(snapshotId).writableCopy());
 			return;
 		}
-		remove(frontend, devid);
+		close(volume);
+		deleteQuietly(liveFile(volume));
 		FileDisk fresh = null;
 		try {
 			List<Path> chain = chain(snapshotId);
@@ -314,12 +395,12 @@ final class DiskStore implements AutoCloseable {
 			}
 			Path full = chain.get(chain.size() - 1);
 			long sectors = FileDisk.snapshotSectors(full);
-			if (sameDomain && Files.isRegularFile(parkedFile(snapshotId))) {
-				Files.move(parkedFile(snapshotId), liveFile(frontend, devid), StandardCopyOption.ATOMIC_MOVE);
-				live.put(key, FileDisk.open(liveFile(frontend, devid), sectors));
+			if (!volume.named() && sameDomain && Files.isRegularFile(parkedFile(snapshotId))) {
+				Files.move(parkedFile(snapshotId), liveFile(volume), StandardCopyOption.ATOMIC_MOVE);
+				live.put(key, FileDisk.open(liveFile(volume), sectors));
 				return;
 			}
-			fresh = FileDisk.open(liveFile(frontend, devid), sectors);
+			fresh = FileDisk.open(liveFile(volume), sectors);
 			fresh.copyFrom(full);
 			// the incremental captures on top of it, oldest first, each checked before it is applied
 			for (int i = chain.size() - 2; i >= 0; i--) {
@@ -478,6 +559,7 @@ final class DiskStore implements AutoCloseable {
 			}
 		}
 		live.clear();
+		attached.clear();
 	}
 
 	private Path snapshotOrDelta(String id) {
@@ -509,8 +591,8 @@ final class DiskStore implements AutoCloseable {
 		return liveDirectory.resolve("parked-" + snapshotId + ".disk");
 	}
 
-	private Path liveFile(DomId frontend, int devid) {
-		return liveDirectory.resolve("dom" + frontend.value() + "-vbd" + devid + ".disk");
+	private Path liveFile(Volume volume) {
+		return liveDirectory.resolve(volume.fileName());
 	}
 
 	private static boolean isId(String id) {
@@ -526,8 +608,76 @@ final class DiskStore implements AutoCloseable {
 		}
 	}
 
-	private static String key(DomId frontend, int devid) {
-		return frontend.value() + "/" + devid;
+	/** A guest's vbd, as the holder of a volume. */
+	record Vbd(DomId frontend, int devid) {
+
+		@Override
+		public String toString() {
+			return "dom" + frontend + "'s vbd " + devid;
+		}
+
+	}
+
+	/**
+	 * What a vbd's {@code params} name, and the file under {@code live/} that keeps it: the backend's
+	 * own volume for one guest's vbd ({@code sim:<domid>/<devid>}, in {@code dom<domid>-vbd<devid>.disk}),
+	 * or a named target (a volume name or a path, in {@code vol-<sha-256 of the target>.disk}: a
+	 * file name of fixed length whatever the target's characters and length). Targets beginning
+	 * with {@code sim:} are the simulator's own and name no volume.
+	 */
+	record Volume(String params, String fileName) {
+
+		private static final String OWN = "sim:";
+
+		static Volume own(DomId frontend, int devid) {
+			return new Volume(OWN + frontend.value() + "/" + devid, "dom" + frontend.value() + "-vbd" + devid + ".disk");
+		}
+
+		/** @throws IllegalArgumentException for a target in the simulator's own namespace */
+		static Volume named(String target) {
+			if (target.startsWith(OWN)) {
+				throw new IllegalArgumentException("target " + target + " is in the simulator's namespace (" + OWN
+						+ ") of guests' own volumes");
+			}
+			return new Volume(target, "vol-" + sha256(target) + ".disk");
+		}
+
+		/** The volume of a vbd with {@code target}, or its own without one. */
+		static Volume of(DomId frontend, int devid, @Nullable String target) {
+			return target == null ? own(frontend, devid) : named(target);
+		}
+
+		/** The volume a backend's {@code params} name. */
+		static Volume parse(String params) {
+			if (!params.startsWith(OWN)) {
+				return named(params);
+			}
+			String[] vbd = params.substring(OWN.length()).split("/", -1);
+			if (vbd.length != 2) {
+				throw new IllegalArgumentException("params " + params + " name no vbd");
+			}
+			return own(DomId.of(Integer.parseInt(vbd[0])), Integer.parseInt(vbd[1]));
+		}
+
+		boolean named() {
+			return !params.startsWith(OWN);
+		}
+
+		private static String sha256(String target) {
+			try {
+				return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+					.digest(target.getBytes(StandardCharsets.UTF_8)));
+			}
+			catch (NoSuchAlgorithmException e) {
+				throw new IllegalStateException("every Java platform has SHA-256", e);
+			}
+		}
+
+		@Override
+		public String toString() {
+			return params;
+		}
+
 	}
 
 }

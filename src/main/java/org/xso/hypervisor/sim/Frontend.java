@@ -519,12 +519,7 @@ abstract class Frontend {
 
 	/** The backend's state; a backend directory that is gone (or no longer readable) is Unknown. */
 	XenbusState backendState() {
-		try {
-			return XenbusState.parse(xs.tryRead(backendPath + "/state").orElse(null));
-		}
-		catch (org.xso.xen.store.XenstoreException e) {
-			return XenbusState.Unknown;
-		}
+		return Xenbus.readDriverState(xs, backendPath);
 	}
 
 	private void backendChanged() {

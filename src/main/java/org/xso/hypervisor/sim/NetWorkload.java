@@ -12,7 +12,7 @@ import org.xso.hypervisor.WorkloadSpec;
 import org.xso.xen.Pfn;
 
 /**
- * A guest's net workload: sequence-numbered packets to the bridge's echo endpoint, at most
+ * A guest's net workload: sequence-numbered packets to its bridge's echo endpoint, at most
  * {@code packetWindow} of them sent and not yet echoed. Each packet carries the workload's flow id
  * (random, kept across save and restore), its sequence number, its length and a CRC (see
  * {@link NetFrame}).
@@ -25,7 +25,7 @@ import org.xso.xen.Pfn;
  * A packet becomes dropped when netfront reports it (a tx error, a transmit dropped at a restore,
  * a packet queued when the device went away) or when the network lost it: the bridge and the
  * netbacks record every frame they drop by flow and sequence number, and the workload reconciles
- * with those records ({@link Bridge#takeDrops}) whenever it is called, including before any
+ * with the records of every bridge ({@link Bridge#takeDrops}) whenever it is called, including before any
  * counter is read. At a restore everything outstanding that had left the guest is counted dropped
  * (the old backend and bridge port are gone; a late echo moves it back). So
  * {@code sent = received + dropped + inFlight} always, and once the network has settled
@@ -187,10 +187,12 @@ final class NetWorkload implements Workload {
 		}
 	}
 
-	/** Learns from the bridge which of our packets the network dropped. */
+	/** Learns from the bridges which of our packets the network dropped (a restore may have moved the vif). */
 	private void reconcile() {
-		for (long seq : guest.host().bridge.takeDrops(flow)) {
-			markDropped(seq);
+		for (Bridge b : guest.host().bridges()) {
+			for (long seq : b.takeDrops(flow)) {
+				markDropped(seq);
+			}
 		}
 	}
 

@@ -25,12 +25,13 @@ import org.xso.xen.ring.RingMemory;
 import org.xso.xen.store.XsTransaction;
 
 /**
- * The net backend in dom0 (Linux netback, copying in both directions). It publishes its features
- * and goes InitWait; when the frontend is Connected (netfront skips Initialised) it maps both
- * rings, binds the event channel, attaches its vif to the {@link Bridge} and goes Connected.
- * Transmit: each tx request's packet is copied ({@code GNTTABOP_copy}) out of the guest's
- * read-only granted page into a dom0 frame, answered OKAY (ERROR if the copy fails) and handed
- * to the bridge. Receive is {@link NetbackRx}. On the frontend's Closing or Closed it detaches
+ * The net backend (Linux netback, copying in both directions), in dom0 or a driver domain. Its
+ * probe finds the {@link Bridge} its {@code bridge} key names among its domain's (the vif-bridge
+ * hotplug script fails without one). It publishes its features and goes InitWait; when the
+ * frontend is Connected (netfront skips Initialised) it maps both rings, binds the event channel,
+ * attaches its vif to the bridge and goes Connected. Transmit: each tx request's packet is copied
+ * ({@code GNTTABOP_copy}) out of the guest's read-only granted page into a frame of the backend
+ * domain, answered OKAY (ERROR if the copy fails) and handed to the bridge. Receive is {@link NetbackRx}. On the frontend's Closing or Closed it detaches
  * from the bridge (frames on their way are dropped and recorded), unbinds and unmaps. It runs on
  * its own executor and reaches the frontend only through xenstore, grants and the event channel.
  *
@@ -50,6 +51,9 @@ final class Netback extends Backend {
 	private final NetbackRx rx;
 
 	private String mac;
+
+	/** The bridge the vif joins, found by the probe. Owned by the executor. */
+	private Bridge bridge;
 
 	private BackRing txRing;
 
@@ -79,16 +83,22 @@ final class Netback extends Backend {
 	/** Written on the executor only; volatile for readers elsewhere. */
 	private volatile long transmitted;
 
-	Netback(SimHost host, DomId frontend, DeviceId id, String dir) {
-		super(host, frontend, id, dir, "netback");
-		this.rx = new NetbackRx(host, frontend, executor);
+	Netback(SimHost host, SimBackendDomain domain, DomId frontend, DeviceId id, String dir) {
+		super(host, domain, frontend, id, dir, "netback");
+		this.rx = new NetbackRx(host, domain.domid, frontend, executor);
 	}
 
 	@Override
-	void probeDevice() {
+	boolean probeDevice() {
 		mac = xs.read(dir + "/mac");
+		String name = xs.read(dir + "/bridge");
+		bridge = domain.bridge(name);
+		if (bridge == null) {
+			return hotplugFailed("Could not find bridge device " + name + " in " + domain);
+		}
 		// what the vif-bridge hotplug script reports once the vif is in the bridge
 		Xenbus.writeIfPresent(xs, dir, "hotplug-status", "connected");
+		return true;
 	}
 
 	@Override
@@ -118,17 +128,17 @@ final class Netback extends Backend {
 		}
 		try {
 			EvtchnPort remote = EvtchnPort.of(Integer.parseInt(xs.read(frontendPath + "/event-channel")));
-			port = host.evtchn.bindInterdomain(DomId.DOM0, frontend, remote);
+			port = host.evtchn.bindInterdomain(domain.domid, frontend, remote);
 		}
 		catch (RuntimeException e) {
 			unmapRings();
 			fatal("binding event-channel: " + e.getMessage());
 			return;
 		}
-		host.evtchn.bindHandler(DomId.DOM0, port, () -> executor.execute(this::onEvent));
+		host.evtchn.bindHandler(domain.domid, port, () -> executor.execute(this::onEvent));
 		txRing = tx;
-		rx.connect(rxRing, port);
-		vif = host.bridge.attach(new Bridge.VifKey(frontend, id.devid()), mac, executor, rx::receive);
+		rx.connect(rxRing, port, bridge);
+		vif = bridge.attach(new Bridge.VifKey(frontend, id.devid()), mac, executor, rx::receive);
 		switchState(XenbusState.Connected);
 		onEvent();
 	}
@@ -139,7 +149,7 @@ final class Netback extends Backend {
 			fatal("reading " + key);
 			return null;
 		}
-		GrantMapResult r = host.grants.map(DomId.DOM0, frontend, GrantRef.of(Integer.parseUnsignedInt(ref)), false);
+		GrantMapResult r = host.grants.map(domain.domid, frontend, GrantRef.of(Integer.parseUnsignedInt(ref)), false);
 		if (r instanceof GrantMapResult.Mapped m) {
 			ringMappings.add(m.handle());
 			return BackRing.init(RingMemory.of(m.page()), entrySize);
@@ -158,7 +168,7 @@ final class Netback extends Backend {
 		if (txRing == null) {
 			return;
 		}
-		host.evtchn.clearPending(DomId.DOM0, port);
+		host.evtchn.clearPending(domain.domid, port);
 		transmit();
 		rx.deliverQueued();
 	}
@@ -188,7 +198,7 @@ final class Netback extends Backend {
 		}
 		while (txRing.finalCheckForRequests());
 		if (txRing.pushResponsesAndCheckNotify()) {
-			host.evtchn.send(DomId.DOM0, port);
+			host.evtchn.send(domain.domid, port);
 		}
 		for (Bridge.Frame f : out) {
 			if (holding) {
@@ -202,7 +212,7 @@ final class Netback extends Backend {
 	}
 
 	private void forward(Bridge.Frame f) {
-		if (vif == null || !host.bridge.transmit(vif, f)) {
+		if (vif == null || !bridge.transmit(vif, f)) {
 			host.memory.free(f.buffer());
 		}
 	}
@@ -279,7 +289,7 @@ final class Netback extends Backend {
 			return null;
 		}
 		Mfn buf = host.memory.allocate();
-		int st = host.grants.copy(DomId.DOM0, GrantCopySide.granted(frontend, GrantRef.of(req.gref()), req.offset()),
+		int st = host.grants.copy(domain.domid, GrantCopySide.granted(frontend, GrantRef.of(req.gref()), req.offset()),
 				GrantCopySide.local(buf, 0), req.size());
 		if (st != Gntst.GNTST_okay) {
 			SimLog.debug(executor.name(), "tx copy of gref " + req.gref() + ": " + Gntst.name(st));
@@ -313,7 +323,7 @@ final class Netback extends Backend {
 		// output held for an epoch that was never made durable never leaves (the capture it waited for is gone)
 		for (Object o : held) {
 			if (o instanceof Bridge.Frame f) {
-				host.bridge.dropped(f, Bridge.DropReason.OUTPUT_NOT_COMMITTED);
+				bridge.dropped(f, Bridge.DropReason.OUTPUT_NOT_COMMITTED);
 				host.memory.free(f.buffer());
 			}
 		}
@@ -326,7 +336,7 @@ final class Netback extends Backend {
 		}
 		rx.disconnect();
 		if (txRing != null) {
-			host.evtchn.close(DomId.DOM0, port);
+			host.evtchn.close(domain.domid, port);
 			port = null;
 			txRing = null;
 		}

@@ -24,7 +24,7 @@ import org.xso.xen.ring.BackRing;
  * A frame is dropped, and recorded with the bridge, when the queue is full, when it waited
  * {@link #RX_STALL_TIMEOUT} (Linux's rx drain timeout, shortened), when the copy fails, or when
  * the vif disconnects. Runs on its netback's executor, which owns every field; the delivered count
- * alone is volatile, for readers elsewhere.
+ * alone is volatile, for readers elsewhere. It copies and notifies as its netback's backend domain.
  */
 final class NetbackRx {
 
@@ -37,6 +37,9 @@ final class NetbackRx {
 
 	private final SimHost host;
 
+	/** The backend domain its netback runs in. */
+	private final DomId backend;
+
 	private final DomId frontend;
 
 	private final Executor executor;
@@ -47,20 +50,25 @@ final class NetbackRx {
 
 	private EvtchnPort port;
 
+	/** The bridge the vif joined at its connect: the one every drop is recorded with. */
+	private Bridge bridge;
+
 	private boolean stallTimerArmed;
 
 	private volatile long delivered;
 
-	NetbackRx(SimHost host, DomId frontend, Executor executor) {
+	NetbackRx(SimHost host, DomId backend, DomId frontend, Executor executor) {
 		this.host = host;
+		this.backend = backend;
 		this.frontend = frontend;
 		this.executor = executor;
 	}
 
-	/** The vif connected: frames go to this ring, notifications through this port. */
-	void connect(BackRing rxRing, EvtchnPort evtchn) {
+	/** The vif connected to {@code vifBridge}: frames go to this ring, notifications through this port. */
+	void connect(BackRing rxRing, EvtchnPort evtchn, Bridge vifBridge) {
 		this.ring = rxRing;
 		this.port = evtchn;
+		this.bridge = vifBridge;
 	}
 
 	/** The vif disconnected: what still waits is dropped. */
@@ -97,7 +105,7 @@ final class NetbackRx {
 			NetifRxRequest req = NetifRxRequest.decode(ring.memory(), ring.requestSlotOffset());
 			ring.requestConsumed();
 			Bridge.Frame f = queue.pollFirst().frame();
-			int st = host.grants.copy(DomId.DOM0, GrantCopySide.local(f.buffer(), 0),
+			int st = host.grants.copy(backend, GrantCopySide.local(f.buffer(), 0),
 					GrantCopySide.granted(frontend, GrantRef.of(req.gref()), 0), f.length());
 			NetifRxResponse rsp;
 			if (st == Gntst.GNTST_okay) {
@@ -114,7 +122,7 @@ final class NetbackRx {
 			produced = true;
 		}
 		if (produced && ring.pushResponsesAndCheckNotify()) {
-			host.evtchn.send(DomId.DOM0, port);
+			host.evtchn.send(backend, port);
 		}
 		if (!queue.isEmpty() && !stallTimerArmed) {
 			stallTimerArmed = true;
@@ -131,9 +139,9 @@ final class NetbackRx {
 		deliverQueued();
 	}
 
-	/** Records the loss with the bridge and frees the frame's dom0 buffer. */
+	/** Records the loss with the bridge and frees the frame's buffer. */
 	void drop(Bridge.Frame f, Bridge.DropReason reason) {
-		host.bridge.dropped(f, reason);
+		bridge.dropped(f, reason);
 		host.memory.free(f.buffer());
 	}
 

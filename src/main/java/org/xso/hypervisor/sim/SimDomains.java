@@ -20,6 +20,7 @@ import org.xso.hypervisor.HypervisorException.Reason;
 import org.xso.hypervisor.HypervisorException;
 import org.xso.hypervisor.PowerState;
 import org.xso.hypervisor.QuiesceReport;
+import org.xso.hypervisor.ResumeBlocker;
 import org.xso.hypervisor.ResumePhase;
 import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
@@ -50,13 +51,9 @@ final class SimDomains {
 	}
 
 	synchronized SimGuest create(Optional<DomId> requested, GuestSpec spec, Duration timeout) {
-		for (DeviceSpec d : spec.devices()) {
-			requireDom0Backend(d);
-		}
+		requireBackends(spec.devices());
 		DomId domid = requested.orElseGet(this::nextFree);
-		if (host.guest(domid) != null) {
-			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + domid + " exists");
-		}
+		requireFree(domid);
 		// libxl__domain_rename: 'domain with name "x" already exists'
 		named(spec.name()).ifPresent(other -> {
 			throw new HypervisorException(Reason.DOMAIN_EXISTS,
@@ -93,25 +90,89 @@ final class SimDomains {
 
 	private DomId nextFree() {
 		for (int i = 1; i <= DomId.MAX_GUEST; i++) {
-			if (host.guest(DomId.of(i)) == null) {
+			if (host.guest(DomId.of(i)) == null && host.backendDomain(DomId.of(i)) == null) {
 				return DomId.of(i);
 			}
 		}
 		throw new HypervisorException(Reason.OUT_OF_MEMORY, "no free domain id");
 	}
 
-	private static void requireDom0Backend(DeviceSpec d) {
-		if (!d.backendDomid().isDom0()) {
-			throw new HypervisorException(Reason.BACKEND_UNAVAILABLE,
-					d.id() + ": backend domain " + d.backendDomid() + " does not exist (the simulator runs backends in dom0)");
+	/** Refuses a domain id a guest or a backend domain has. */
+	void requireFree(DomId domid) {
+		SimBackendDomain backend = host.backendDomain(domid);
+		if (host.guest(domid) != null || backend != null) {
+			throw new HypervisorException(Reason.DOMAIN_EXISTS,
+					"dom" + domid + " exists" + (backend == null ? "" : ": it is " + backend));
 		}
 	}
 
+	/** Refuses devices {@link #backendBlockers} finds a reason not to serve, before anything is made of them. */
+	private void requireBackends(List<DeviceSpec> devices) {
+		List<ResumeBlocker> blockers = backendBlockers(devices);
+		if (!blockers.isEmpty()) {
+			ResumeBlocker first = blockers.get(0);
+			throw new HypervisorException(Reason.BACKEND_UNAVAILABLE, first.device(), first.toString());
+		}
+	}
+
+	/**
+	 * Why this host cannot serve {@code devices}: a backend domain it does not have, a bridge the
+	 * device's backend domain does not have, or a target that names no volume, the volume of another
+	 * of the devices, or a volume a live vbd holds.
+	 */
+	List<ResumeBlocker> backendBlockers(List<DeviceSpec> devices) {
+		List<ResumeBlocker> blockers = new ArrayList<>();
+		Map<String, DeviceId> targets = new java.util.HashMap<>();
+		for (DeviceSpec d : devices) {
+			SimBackendDomain backend = host.backendDomain(d.backendDomid());
+			if (backend == null) {
+				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
+						"backend domain " + d.backendDomid() + " does not exist on this host"));
+			}
+			else if (d instanceof DeviceSpec.Vif v && backend.bridge(v.bridge()) == null) {
+				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
+						"bridge " + v.bridge() + " does not exist in backend " + backend));
+			}
+			if (d instanceof DeviceSpec.Vbd v && v.target() != null) {
+				volumeBlocker(v, targets).ifPresent(blockers::add);
+			}
+		}
+		return blockers;
+	}
+
+	private Optional<ResumeBlocker> volumeBlocker(DeviceSpec.Vbd v, Map<String, DeviceId> targets) {
+		DiskStore.Volume volume;
+		try {
+			volume = DiskStore.Volume.named(v.target());
+		}
+		catch (IllegalArgumentException e) {
+			return Optional.of(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(), e.getMessage()));
+		}
+		DeviceId other = targets.putIfAbsent(v.target(), v.id());
+		if (other != null) {
+			return Optional.of(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(),
+					"volume " + volume + " is the target of " + other + " too"));
+		}
+		return host.disks.holder(volume).map(holder -> ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(),
+				"volume " + volume + " is in use by " + holder));
+	}
+
+	/** Adds the device's directories; a vbd claims its volume first (refused while another vbd holds it). */
 	private void plug(SimGuest g, DeviceSpec d) {
 		if (d instanceof DeviceSpec.Vbd v) {
+			try {
+				host.disks.claim(g.domid(), v.devid(), volume(g.domid(), v));
+			}
+			catch (IllegalStateException e) {
+				throw new HypervisorException(Reason.BACKEND_UNAVAILABLE, v.id(), v.id() + ": " + e.getMessage());
+			}
 			host.configureVbd(g.domid(), v.id(), v.features());
 		}
 		host.toolstack.addDevice(g.domid(), d);
+	}
+
+	private static DiskStore.Volume volume(DomId domid, DeviceSpec.Vbd v) {
+		return DiskStore.Volume.of(domid, v.devid(), v.target());
 	}
 
 	private Frontend awaitFrontend(SimGuest g, DeviceId id, long deadline) {
@@ -127,7 +188,7 @@ final class SimDomains {
 	}
 
 	Frontend attach(SimGuest g, DeviceSpec d, Duration timeout) {
-		requireDom0Backend(d);
+		requireBackends(List.of(d));
 		if (g.frontend(d.id()) != null) {
 			throw new HypervisorException(Reason.DEVICE_EXISTS, "dom" + g.domid() + " has " + d.id());
 		}
@@ -158,7 +219,7 @@ final class SimDomains {
 	}
 
 	private void unplug(SimGuest g, Frontend f, long deadline) {
-		CompletableFuture<Void> removal = host.backends.removal(g.domid(), f.id);
+		CompletableFuture<Void> removal = host.removal(f.backendId, g.domid(), f.id);
 		host.toolstack.removeDevice(g.domid(), f.id, f.backendId);
 		Frontend.await(removal, deadline, Reason.BACKEND_TIMEOUT, f.id + " backend did not go");
 		if (f.id.type() == DeviceType.vbd) {
@@ -225,7 +286,7 @@ final class SimDomains {
 		g.kill();
 		Map<DeviceId, CompletableFuture<Void>> removals = new TreeMap<>();
 		for (Frontend f : g.frontends().values()) {
-			removals.put(f.id, host.backends.removal(g.domid(), f.id));
+			removals.put(f.id, host.removal(f.backendId, g.domid(), f.id));
 			host.toolstack.removeDevice(g.domid(), f.id, f.backendId);
 		}
 		for (Map.Entry<DeviceId, CompletableFuture<Void>> e : removals.entrySet()) {
@@ -367,7 +428,7 @@ final class SimDomains {
 		SimGuest g = restored(image, target, parts);
 		try {
 			Map<DeviceId, Frontend> fronts = restoreDevices(g, image, parts);
-			awaitBackendsWaiting(target, image, deadline);
+			awaitBackendsWaiting(target, fronts.values(), deadline);
 			java.util.Set<Integer> oldRefs = new java.util.HashSet<>();
 			fronts.values().forEach(f -> f.refsBefore.forEach(r -> oldRefs.add(r.value())));
 			g.quarantineRefs(oldRefs);
@@ -404,9 +465,9 @@ final class SimDomains {
 	 * restored guest runs only after that: its frontends start from a backend that waits for them, the
 	 * first backend state the real host's handshake shows.
 	 */
-	private void awaitBackendsWaiting(DomId target, SavedDomain image, long deadline) {
-		for (DeviceSavedState d : image.devices()) {
-			String state = Toolstack.backendPath(d.backendDomid(), target, d.id()) + "/state";
+	private void awaitBackendsWaiting(DomId target, java.util.Collection<Frontend> fronts, long deadline) {
+		for (Frontend f : fronts) {
+			String state = Toolstack.backendPath(f.backendId, target, f.id) + "/state";
 			CompletableFuture<Void> waiting = new CompletableFuture<>();
 			Runnable check = () -> {
 				XenbusState s = XenbusState.parse(host.toolstack.connection().tryRead(state).orElse(null));
@@ -415,10 +476,10 @@ final class SimDomains {
 				}
 			};
 			XsWatch watch = host.toolstack.connection()
-				.watch(state, "libxl-wait-" + target + "-" + d.id(), host.driverPool, e -> check.run());
+				.watch(state, "libxl-wait-" + target + "-" + f.id, host.driverPool, e -> check.run());
 			try {
 				check.run();
-				Frontend.await(waiting, deadline, Reason.BACKEND_TIMEOUT, d.id() + ": backend did not reach InitWait");
+				Frontend.await(waiting, deadline, Reason.BACKEND_TIMEOUT, f.id + ": backend did not reach InitWait");
 			}
 			finally {
 				watch.cancel();
@@ -437,13 +498,21 @@ final class SimDomains {
 		return SimGuest.restored(host, target, image.config(), parts.memory());
 	}
 
+	/**
+	 * Every saved device's frontend and workload, and its backend: served by the backend domain, on
+	 * the bridge or from the volume its config names now (which a restore's overrides may have
+	 * changed), the frontend granting to that domain, as Linux's reads {@code backend-id} again on
+	 * resume.
+	 */
 	private Map<DeviceId, Frontend> restoreDevices(SimGuest g, SavedDomain image, GuestImage.Parts parts) {
 		Map<DeviceId, Frontend> fronts = new TreeMap<>();
-		for (DeviceSavedState d : image.devices()) {
-			DeviceSpec spec = image.config().devices().stream().filter(s -> s.id().equals(d.id())).findFirst()
-				.orElseThrow(() -> new HypervisorException(Reason.INVALID_IMAGE, d.id() + " is not in the config"));
-			if (d.id().type() == DeviceType.vbd) {
-				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), d.id().devid(),
+		for (DeviceSavedState saved : image.devices()) {
+			DeviceSpec spec = image.config().devices().stream().filter(s -> s.id().equals(saved.id())).findFirst()
+				.orElseThrow(() -> new HypervisorException(Reason.INVALID_IMAGE, saved.id() + " is not in the config"));
+			DeviceSavedState d = saved.backendDomid().equals(spec.backendDomid()) ? saved
+					: saved.withBackendDomid(spec.backendDomid());
+			if (spec instanceof DeviceSpec.Vbd v) {
+				host.disks.restore(d.backendInfo().get(DISK_SNAPSHOT), g.domid(), v.devid(), volume(g.domid(), v),
 						g.domid().equals(image.domid()));
 				BlockWorkload w = new BlockWorkload(g, d.id());
 				byte[] state = parts.workloads().get(d.id());

@@ -2,8 +2,13 @@ package org.xso.hypervisor.sim;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.HypervisorEvent;
@@ -26,15 +32,17 @@ import org.xso.xen.store.Xenstore;
 
 /**
  * The simulated Xen host: the machine frames, the xenstore daemon, the grant tables and event
- * channels (the hypervisor's part), dom0 with its block and net backends, and the guests. Plain
- * Java, no Spring: tests build one directly.
+ * channels (the hypervisor's part), the backend domains (dom0 and the driver domains of its
+ * {@link SimBackends}) with their block and net backends and bridges, and the guests. Plain Java,
+ * no Spring: tests build one directly.
  *
  * <p>
  * <b>Threads.</b> The drivers run on {@link #driverPool}, each on its own {@link SerialExecutor};
  * the timers on {@link #timers}; the toolstack's calls on the callers' threads. The host's parts are
  * thread-safe (the xen package's memory, xenstore, grant tables and event channels lock
- * themselves; the guests and the listeners are in concurrent collections, the deferred frees are
- * guarded by their list's monitor, {@code halted} is volatile).
+ * themselves; the backend domains are fixed once the host is built; the guests and the listeners
+ * are in concurrent collections, the deferred frees are guarded by their list's monitor,
+ * {@code halted} is volatile).
  */
 final class SimHost implements AutoCloseable {
 
@@ -61,11 +69,12 @@ final class SimHost implements AutoCloseable {
 
 	final DiskStore disks;
 
-	final Bridge bridge = new Bridge();
-
 	final Toolstack toolstack;
 
-	final BackendBus backends;
+	final SimBackendDomain dom0;
+
+	/** Dom0, then the driver domains in the order configured; never changes after the constructor. */
+	private final Map<DomId, SimBackendDomain> backendDomains;
 
 	final SimFaults faults = new SimFaults();
 
@@ -80,23 +89,33 @@ final class SimHost implements AutoCloseable {
 	private volatile boolean halted;
 
 	SimHost() {
-		this(Math.max(2, Runtime.getRuntime().availableProcessors()), null);
+		this(SimBackends.DEFAULT);
+	}
+
+	SimHost(SimBackends backends) {
+		this(Math.max(2, Runtime.getRuntime().availableProcessors()), null, backends);
 	}
 
 	/**
 	 * @param snapshotDir where disk snapshots taken with a save are kept so that a checkpoint
 	 * outlives the process, and live disks under {@code live/} so that a guest's disk outlives it;
 	 * or null to keep both in memory
+	 * @param backends the backend domains to start with the host, and their bridges
 	 */
-	SimHost(int driverThreads, java.nio.file.Path snapshotDir) {
+	SimHost(int driverThreads, java.nio.file.@Nullable Path snapshotDir, SimBackends backends) {
 		this.disks = new DiskStore(snapshotDir);
 		this.driverPool = Executors.newFixedThreadPool(driverThreads, daemon("xen-driver"));
 		this.timers = Executors.newScheduledThreadPool(1, daemon("xen-timer"));
-		grants.create(DomId.DOM0, GRANT_FRAMES);
-		evtchn.createDomain(DomId.DOM0);
-		xenstore.introduceDomain(DomId.DOM0);
+		this.dom0 = SimBackendDomain.dom0(this, backends.bridges());
 		this.toolstack = new Toolstack(this);
-		this.backends = new BackendBus(this);
+		Map<DomId, SimBackendDomain> domains = new LinkedHashMap<>();
+		domains.put(DomId.DOM0, dom0);
+		for (int i = 0; i < backends.driverDomains().size(); i++) {
+			DomId domid = SimBackends.driverDomid(i);
+			domains.put(domid,
+					SimBackendDomain.driverDomain(this, domid, backends.driverDomains().get(i), backends.bridges()));
+		}
+		this.backendDomains = Collections.unmodifiableMap(domains);
 		timers.scheduleWithFixedDelay(this::sweepDeferredFrees, 10, 10, TimeUnit.MILLISECONDS);
 	}
 
@@ -147,7 +166,37 @@ final class SimHost implements AutoCloseable {
 		return new SerialExecutor(name, driverPool);
 	}
 
-	/** What the block backend of a vbd offers (its driver's configuration in dom0). */
+	/** The backend domain of that id (dom0 or a driver domain), or null. */
+	@Nullable
+	SimBackendDomain backendDomain(DomId domid) {
+		return backendDomains.get(domid);
+	}
+
+	/** Dom0 first, then the driver domains. */
+	Collection<SimBackendDomain> backendDomains() {
+		return backendDomains.values();
+	}
+
+	/** Every bridge of every backend domain. */
+	List<Bridge> bridges() {
+		return backendDomains.values().stream().flatMap(d -> d.bridges().stream()).toList();
+	}
+
+	/** The driver serving a device, in whichever backend domain it runs, if one runs. */
+	Optional<BackendBus.BackendDriver> driver(DomId frontend, DeviceId id) {
+		return backendDomains.values().stream().flatMap(d -> d.bus.driver(frontend, id).stream()).findFirst();
+	}
+
+	/**
+	 * Completes when the device's backend in {@code backend} has disconnected and gone (or none
+	 * ran); see {@link BackendBus#removal}.
+	 */
+	CompletableFuture<Void> removal(DomId backend, DomId frontend, DeviceId id) {
+		SimBackendDomain d = backendDomains.get(backend);
+		return d == null ? CompletableFuture.completedFuture(null) : d.bus.removal(frontend, id);
+	}
+
+	/** What the block backend of a vbd offers (its driver's configuration in its backend domain). */
 	BlkbackFeatures vbdFeatures(DomId frontend, DeviceId id) {
 		return vbdFeatures.getOrDefault(frontend + "/" + id, BlkbackFeatures.LINUX_DEFAULT);
 	}
@@ -197,10 +246,15 @@ final class SimHost implements AutoCloseable {
 		for (SimGuest g : guests()) {
 			g.kill();
 		}
-		backends.close();
+		backendDomains.values().forEach(d -> d.bus.close());
 		driverPool.shutdownNow();
 		timers.shutdownNow();
 		disks.close();
+	}
+
+	/** Whether {@link #halt()} stopped this host. */
+	boolean halted() {
+		return halted;
 	}
 
 	/**
@@ -208,11 +262,6 @@ final class SimHost implements AutoCloseable {
 	 * closed, no disk flushed or closed (what was written is in the page cache already). For tests
 	 * of what a new host on the same directory finds.
 	 */
-	/** Whether {@link #halt()} stopped this host. */
-	boolean halted() {
-		return halted;
-	}
-
 	void halt() {
 		halted = true;
 		driverPool.shutdownNow();

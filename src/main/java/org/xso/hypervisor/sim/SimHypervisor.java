@@ -9,6 +9,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+import org.xso.hypervisor.BackendDomain;
 import org.xso.hypervisor.Capture;
 import org.xso.hypervisor.DeviceId;
 import org.xso.hypervisor.DeviceInfo;
@@ -77,7 +79,16 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	 * again when it creates the same domain (with the same devices).
 	 */
 	public SimHypervisor(java.nio.file.Path snapshotDir) {
-		this(new SimHost(Math.max(2, Runtime.getRuntime().availableProcessors()), snapshotDir));
+		this(snapshotDir, SimBackends.DEFAULT);
+	}
+
+	/**
+	 * A simulator whose host runs {@code backends}' backend domains and bridges, with its disks as
+	 * files under {@code snapshotDir} (see {@link #SimHypervisor(java.nio.file.Path)}), or in memory
+	 * when that is null.
+	 */
+	public SimHypervisor(java.nio.file.@Nullable Path snapshotDir, SimBackends backends) {
+		this(new SimHost(Math.max(2, Runtime.getRuntime().availableProcessors()), snapshotDir, backends));
 	}
 
 	SimHypervisor(SimHost host) {
@@ -102,6 +113,12 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public java.util.Optional<String> storageId() {
 		return java.util.Optional.of(host.disks.storageId());
+	}
+
+	/** Dom0 and the driver domains the host started with, each with its bridges. */
+	@Override
+	public List<BackendDomain> backendDomains() {
+		return host.backendDomains().stream().map(SimBackendDomain::describe).toList();
 	}
 
 	@Override
@@ -287,7 +304,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	private Map<DeviceId, Netback> netbacks(DomId domid, java.util.Collection<DeviceId> devices) {
 		Map<DeviceId, Netback> netbacks = new java.util.HashMap<>();
 		for (DeviceId id : devices) {
-			if (id.type() == DeviceType.vif && host.backends.driver(domid, id).orElse(null) instanceof Netback n) {
+			if (id.type() == DeviceType.vif && host.driver(domid, id).orElse(null) instanceof Netback n) {
 				netbacks.put(id, n);
 			}
 		}
@@ -399,9 +416,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	@Override
 	public ResumeReport resume(SavedDomain image, DomId target, Duration deadline, Consumer<ResumePhase> phases) {
 		// the target's id first, then the image: libxl__domain_make creates the domain before it names it
-		if (host.guest(target) != null) {
-			throw new HypervisorException(Reason.DOMAIN_EXISTS, "dom" + target + " exists");
-		}
+		domains.requireFree(target);
 		List<ResumeBlocker> blockers = resumeBlockers(image);
 		if (!blockers.isEmpty()) {
 			throw new HypervisorException(Reason.INVALID_IMAGE, "cannot resume: "
@@ -424,11 +439,8 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 			blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.ADAPTER_MISMATCH,
 					"image was saved by the " + image.adapter() + " adapter"));
 		}
+		blockers.addAll(domains.backendBlockers(image.config().devices()));
 		for (DeviceSavedState d : image.devices()) {
-			if (!d.backendDomid().isDom0()) {
-				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.BACKEND_MISSING, d.id(),
-						"backend domain " + d.backendDomid() + " is not present (only dom0 runs backends)"));
-			}
 			String snap = d.backendInfo().get(SimDomains.DISK_SNAPSHOT);
 			if (d.id().type() == DeviceType.vbd && (snap == null || !host.disks.hasSnapshot(snap))) {
 				blockers.add(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, d.id(),

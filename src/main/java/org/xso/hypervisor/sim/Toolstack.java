@@ -89,7 +89,7 @@ final class Toolstack {
 			if (spec instanceof DeviceSpec.Vbd v) {
 				t.write(fe + "/virtual-device", Integer.toString(v.devid()));
 				t.write(fe + "/device-type", "disk");
-				t.write(be + "/params", "sim:" + frontend + "/" + v.devid());
+				t.write(be + "/params", DiskStore.Volume.of(frontend, v.devid(), v.target()).params());
 				t.write(be + "/type", "phy");
 				t.write(be + "/mode", "w");
 				t.write(be + "/device-type", "disk");
@@ -101,7 +101,7 @@ final class Toolstack {
 				t.write(fe + "/mac", v.mac());
 				t.write(be + "/handle", Integer.toString(v.devid()));
 				t.write(be + "/mac", v.mac());
-				t.write(be + "/bridge", "xenbr0");
+				t.write(be + "/bridge", v.bridge());
 				t.write(be + "/type", "vif");
 			}
 			t.write("/libxl/" + frontend + "/device/" + id.type() + "/" + id.devid() + "/frontend", fe);
@@ -125,13 +125,17 @@ final class Toolstack {
 		rmIfPresent("/libxl/" + frontend + "/device/" + id.type() + "/" + id.devid());
 	}
 
-	/** Removes the domain's home and tells xenstored the domain is gone. */
+	/**
+	 * Removes the domain's home, and what is left of its devices' directories in every backend
+	 * domain, and tells xenstored the domain is gone.
+	 */
 	void destroyDomain(DomId domid) {
 		rmIfPresent("/local/domain/" + domid);
 		rmIfPresent("/libxl/" + domid);
 		rmIfPresent("/vm/" + domid);
-		for (DeviceType type : DeviceType.values()) {
-			for (String dir : new String[] { "/local/domain/0/backend/" + type + "/" + domid }) {
+		for (SimBackendDomain backend : host.backendDomains()) {
+			for (DeviceType type : DeviceType.values()) {
+				String dir = "/local/domain/" + backend.domid + "/backend/" + type + "/" + domid;
 				if (xs.tryRead(dir).isPresent() && xs.directory(dir).isEmpty()) {
 					xs.rm(dir);
 				}

@@ -1,6 +1,7 @@
 package org.xso.hypervisor.sim;
 
 import org.xso.xen.XenbusState;
+import org.xso.xen.store.XenstoreException;
 import org.xso.xen.store.XsConnection;
 import org.xso.xen.store.XsTransaction;
 
@@ -20,6 +21,20 @@ final class Xenbus {
 	 */
 	static void switchState(XsConnection xs, String dir, XenbusState state) {
 		writeIfPresent(xs, dir, "state", state.xenstoreValue());
+	}
+
+	/**
+	 * xenbus_read_driver_state: the state of the device end at {@code dir}; one that is gone, or
+	 * that this domain may no longer read (a removed frontend's parent is the guest's alone), is
+	 * Unknown.
+	 */
+	static XenbusState readDriverState(XsConnection xs, String dir) {
+		try {
+			return XenbusState.parse(xs.tryRead(dir + "/state").orElse(null));
+		}
+		catch (XenstoreException e) {
+			return XenbusState.Unknown;
+		}
 	}
 
 	/** Writes {@code dir/key} only while {@code dir} exists (xenbus_dev_error writes {@code error}). */

@@ -141,8 +141,8 @@ class AsOnARealXenHostTest {
 
 	@Test
 	void theToolstackGivesADriverDomainItsBackendNodesAndReadAccessToTheFrontend() {
-		// the simulator runs every backend in dom0; what its toolstack writes for another backend
-		// domain is still libxl's: frontend {guest: NONE, backend: READ}, backend {backend: NONE, guest: READ}
+		// what the toolstack writes for a backend domain other than dom0 is libxl's: frontend
+		// {guest: NONE, backend: READ}, backend {backend: NONE, guest: READ}
 		DomId driver = DomId.of(2);
 		hv.host.toolstack.createDomain(DOM1, "real-host-driver-domain");
 		hv.host.toolstack.addDevice(DOM1, new DeviceSpec.Vif(VIF0.devid(), driver, "00:16:3e:00:00:02"));

@@ -49,7 +49,7 @@ class BackendIncarnationTest {
 
 	@AfterEach
 	void close() {
-		hv.host.backends.probed = null;
+		hv.host.dom0.bus.probed = null;
 		hv.close();
 	}
 
@@ -72,7 +72,7 @@ class BackendIncarnationTest {
 		AtomicReference<BackendBus.BackendDriver> stalled = new AtomicReference<>();
 		AtomicBoolean armed = new AtomicBoolean(true);
 		CountDownLatch suspendReturned = new CountDownLatch(1);
-		hv.host.backends.probed = driver -> {
+		hv.host.dom0.bus.probed = driver -> {
 			if (!armed.getAndSet(false)) {
 				return;
 			}
@@ -81,7 +81,7 @@ class BackendIncarnationTest {
 			await().atMost(DEADLINE)
 				.pollInterval(Duration.ofMillis(1))
 				.until(() -> !instance.equals(xs.tryRead(BACKEND_DIR + "/" + Toolstack.INSTANCE_KEY).orElse(null))
-						&& (hv.host.backends.driver(DOM1, XVDA).orElse(null) == driver
+						&& (hv.host.driver(DOM1, XVDA).orElse(null) == driver
 								|| suspendReturned.getCount() == 0));
 		};
 

@@ -97,7 +97,8 @@ class IncrementalCaptureTest {
 			List<Epoch> epochs = epochs(hv, 5);
 			for (int k = 0; k < epochs.size(); k++) {
 				DomId scratch = DomId.of(40 + k);
-				hv.host.disks.restore(snapshot(epochs.get(k).capture()), scratch, XVDA.devid(), false);
+				hv.host.disks.restore(snapshot(epochs.get(k).capture()), scratch, XVDA.devid(),
+						DiskStore.Volume.own(scratch, XVDA.devid()), false);
 				byte[] restored = disk(hv.host.disks.existing(scratch, XVDA.devid()));
 				assertThat(java.util.Arrays.mismatch(restored, epochs.get(k).disk()))
 					.as("epoch %d's disk: the first byte that differs", k)

@@ -37,7 +37,7 @@ class NetDropAccountingTest {
 		assertThat(c.dropped()).isEqualTo(c.sent());
 		assertThat(c.lost()).isZero();
 		assertThat(c.duplicated()).isZero();
-		assertThat(net.host.bridge.dropped(Bridge.DropReason.NO_RX_BUFFER)).isEqualTo(c.dropped());
+		assertThat(net.bridge().dropped(Bridge.DropReason.NO_RX_BUFFER)).isEqualTo(c.dropped());
 		assertThat(nf.counters().packetsDropped()).isEqualTo(c.dropped());
 	}
 

@@ -1,10 +1,14 @@
 package org.xso.hypervisor.sim;
 
+import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.xso.hypervisor.DeviceSpec;
 import org.xso.xen.DomId;
 import org.xso.xen.Pfn;
+import org.xso.xen.XenbusState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +36,8 @@ class NetEchoTest {
 		assertThat(c.duplicated()).isZero();
 		assertThat(c.corrupt()).isZero();
 		assertThat(c.lost()).isZero();
-		assertThat(net.host.bridge.echoed()).isEqualTo(c.sent());
-		assertThat(net.host.bridge.dropped()).isZero();
+		assertThat(net.bridge().echoed()).isEqualTo(c.sent());
+		assertThat(net.bridge().dropped()).isZero();
 	}
 
 	@Test
@@ -61,13 +65,13 @@ class NetEchoTest {
 	void aFrameForAnotherGuestsMacReachesThatGuestThroughTheBridge() {
 		SimGuest a = net.bootConnected(1, "00:16:3e:00:00:01");
 		SimGuest b = net.bootConnected(2, "00:16:3e:00:00:02");
-		NetFixture.await().until(() -> net.host.bridge.ports() == 2);
+		NetFixture.await().until(() -> net.bridge().ports() == 2);
 
 		send(a, NetFrame.parseMac("00:16:3e:00:00:02"), 7);
 
 		NetFixture.await().until(() -> b.netWorkload(NetFixture.VIF0).counters().foreign() == 1);
-		assertThat(net.host.bridge.forwarded()).isEqualTo(1);
-		assertThat(net.host.bridge.echoed()).isZero();
+		assertThat(net.bridge().forwarded()).isEqualTo(1);
+		assertThat(net.bridge().echoed()).isZero();
 		assertThat(a.netWorkload(NetFixture.VIF0).counters().foreign()).isZero();
 	}
 
@@ -77,8 +81,51 @@ class NetEchoTest {
 
 		send(a, NetFrame.parseMac("00:16:3e:00:00:99"), 9);
 
-		NetFixture.await().until(() -> net.host.bridge.dropped(Bridge.DropReason.UNKNOWN_DESTINATION) == 1);
-		assertThat(net.host.bridge.forwarded()).isZero();
+		NetFixture.await().until(() -> net.bridge().dropped(Bridge.DropReason.UNKNOWN_DESTINATION) == 1);
+		assertThat(net.bridge().forwarded()).isZero();
+	}
+
+	@Test
+	void aVifOnAnotherBridgeIsUnreachableAndEachBridgeEchoesItsOwn() {
+		try (NetFixture two = new NetFixture(new SimBackends(List.of("xenbr0", "xenbr1"), List.of()))) {
+			SimGuest a = two.bootConnected(1, new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01", "xenbr0"));
+			SimGuest b = two.bootConnected(2, new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:02", "xenbr1"));
+			Bridge xenbr0 = two.host.dom0.bridge("xenbr0");
+			Bridge xenbr1 = two.host.dom0.bridge("xenbr1");
+			NetFixture.await().until(() -> xenbr0.ports() == 1 && xenbr1.ports() == 1);
+
+			send(a, NetFrame.parseMac("00:16:3e:00:00:02"), 7);
+
+			NetFixture.await().until(() -> xenbr0.dropped(Bridge.DropReason.UNKNOWN_DESTINATION) == 1);
+			assertThat(xenbr0.forwarded()).isZero();
+			assertThat(xenbr1.forwarded()).isZero();
+			assertThat(b.netWorkload(NetFixture.VIF0).counters().foreign()).isZero();
+
+			for (SimGuest g : List.of(a, b)) {
+				NetWorkload w = g.netWorkload(NetFixture.VIF0);
+				w.start(NetFixture.window(8));
+				NetFixture.receiveMore(w, 100);
+				w.stop();
+				NetWorkload.Counters c = NetFixture.settle(w);
+				assertThat(c.received()).as("dom%s's echoes", g.domid()).isEqualTo(c.sent());
+				assertThat(c.lost()).isZero();
+			}
+			assertThat(xenbr0.echoed()).isEqualTo(a.netWorkload(NetFixture.VIF0).counters().sent());
+			assertThat(xenbr1.echoed()).isEqualTo(b.netWorkload(NetFixture.VIF0).counters().sent());
+		}
+	}
+
+	@Test
+	void aVifNamingABridgeItsBackendDomainLacksFailsItsHotplugAndNeverConnects() {
+		SimGuest g = net.boot(1);
+		net.host.toolstack.addDevice(g.domid(), new DeviceSpec.Vif(0, DomId.DOM0, "00:16:3e:00:00:01", "xenbr7"));
+
+		String be = NetFixture.backendDir(g);
+		NetFixture.await().until(() -> net.host.toolstack.connection().tryRead(be + "/hotplug-status").isPresent());
+		assertThat(net.host.toolstack.connection().read(be + "/hotplug-status")).isEqualTo("error");
+		assertThat(net.host.toolstack.connection().read(be + "/hotplug-error")).contains("xenbr7");
+		assertThat(net.state(be)).isEqualTo(XenbusState.Initialising.xenstoreValue());
+		assertThat(net.bridge().ports()).isZero();
 	}
 
 	/** Hands netfront a frame directly, as another protocol of the guest's stack would. */

@@ -24,7 +24,20 @@ final class NetFixture implements AutoCloseable {
 
 	static final DeviceId VIF0 = DeviceId.vif(0);
 
-	final SimHost host = new SimHost();
+	final SimHost host;
+
+	NetFixture() {
+		this(SimBackends.DEFAULT);
+	}
+
+	NetFixture(SimBackends backends) {
+		this.host = new SimHost(backends);
+	}
+
+	/** Dom0's default bridge, which the fixture's vifs join. */
+	Bridge bridge() {
+		return host.dom0.bridge(DeviceSpec.DEFAULT_BRIDGE);
+	}
 
 	SimGuest boot(int domid) {
 		return SimGuest.boot(host, DomId.of(domid), new GuestSpec("net-" + domid, 64, 1, List.of()));
@@ -32,8 +45,13 @@ final class NetFixture implements AutoCloseable {
 
 	/** Boots a guest, plugs vif 0 with {@code mac} and waits until the link is up. */
 	SimGuest bootConnected(int domid, String mac) {
+		return bootConnected(domid, new DeviceSpec.Vif(0, DomId.DOM0, mac));
+	}
+
+	/** Boots a guest, plugs {@code vif} (vif 0) and waits until the link is up. */
+	SimGuest bootConnected(int domid, DeviceSpec.Vif vif) {
 		SimGuest g = boot(domid);
-		host.toolstack.addDevice(g.domid(), new DeviceSpec.Vif(0, DomId.DOM0, mac));
+		host.toolstack.addDevice(g.domid(), vif);
 		awaitLinkUp(g);
 		return g;
 	}

@@ -54,7 +54,7 @@ class NetHandshakeTest {
 
 		assertThat(net.onFrontend(nf, nf::carrier)).isTrue();
 		assertThat(net.onFrontend(nf, nf::rxPosted)).isEqualTo(Netfront.RX_TARGET);
-		NetFixture.await().until(() -> net.host.bridge.ports() == 1);
+		NetFixture.await().until(() -> net.bridge().ports() == 1);
 		assertThat(net.onFrontend(nf, nf::referencedRefs)).hasSize(2 + Netfront.RX_TARGET)
 			.containsExactlyInAnyOrderElementsOf(g.gnttab().activeRefs().stream().map(r -> r.value()).toList());
 	}
@@ -71,7 +71,7 @@ class NetHandshakeTest {
 		assertThat(net.state(NetFixture.backendDir(g))).isEqualTo("6");
 		assertThat(g.gnttab().activeCount()).isZero();
 		assertThat(net.host.grants.mappingsOf(DomId.DOM0)).isEmpty();
-		assertThat(net.host.bridge.ports()).isZero();
+		assertThat(net.bridge().ports()).isZero();
 		assertThat(g.deferredEndAccess()).isZero();
 	}
 

@@ -87,7 +87,7 @@ class NetQuiesceTest {
 		NetFixture.await().until(() -> net.state(NetFixture.backendDir(g)).equals("6"));
 		assertThat(g.gnttab().activeCount()).as("every grant ended").isZero();
 		assertThat(net.host.grants.mappingsOf(DomId.DOM0)).isEmpty();
-		assertThat(net.host.bridge.ports()).isZero();
+		assertThat(net.bridge().ports()).isZero();
 
 		nf.thaw(NetFixture.deadline());
 		assertThat(net.stateHistory(g)).containsSubsequence("fe:Closing", "be:Closing", "fe:Closed", "be:Closed",
@@ -100,7 +100,7 @@ class NetQuiesceTest {
 		assertThat(c.sent()).isEqualTo(c.received() + c.dropped());
 		assertThat(c.duplicated()).isZero();
 		assertThat(c.lost()).isZero();
-		assertThat(net.host.bridge.dropped()).isEqualTo(c.dropped());
+		assertThat(net.bridge().dropped()).isEqualTo(c.dropped());
 	}
 
 	@Test
@@ -133,7 +133,7 @@ class NetQuiesceTest {
 		net.host.faults.setStalled(g.domid(), true);
 		// the stall has taken effect once requests wait on the ring unconsumed: a transmit pass the
 		// backend began before the stall may still consume (and answer) what was outstanding then
-		Netback netback = (Netback) net.host.backends.driver(g.domid(), NetFixture.VIF0).orElseThrow();
+		Netback netback = (Netback) net.host.driver(g.domid(), NetFixture.VIF0).orElseThrow();
 		NetFixture.await().until(() -> netback.transmitsWaiting().get(10, java.util.concurrent.TimeUnit.SECONDS));
 		return w;
 	}

@@ -43,8 +43,8 @@ class OutputCommitTest {
 			hv.create(Optional.of(DOM1), SPEC, DEADLINE);
 			hv.controls().startWorkload(DOM1, new WorkloadSpec(false, 1, 1, 8, true, WINDOW));
 			await().atMost(DEADLINE).until(() -> counters(hv).packetsReceived() >= 50);
-			Netback netback = (Netback) hv.host.backends.driver(DOM1, VIF).orElseThrow();
-			Bridge bridge = hv.host.bridge;
+			Netback netback = (Netback) hv.host.driver(DOM1, VIF).orElseThrow();
+			Bridge bridge = hv.host.dom0.bridge(DeviceSpec.DEFAULT_BRIDGE);
 			// held from a capture on: what the guest sends after it waits for a later one
 			hv.quiesce(DOM1, SuspendStrategy.SHADOW_REPLAY, DEADLINE);
 			hv.holdOutput(DOM1, true, DEADLINE);

@@ -70,7 +70,7 @@ class QuiesceUndoTest {
 		List<Integer> refsBefore = device().ringRefs().stream().map(GrantRef::value).toList();
 		Frontend front = hv.host.guest(DOM1).frontend(XVDA);
 		CompletableFuture<Void> connectedBefore = front.phase(Frontend.Phase.CONNECTED);
-		Backend back = (Backend) hv.host.backends.driver(DOM1, XVDA).orElseThrow();
+		Backend back = (Backend) hv.host.driver(DOM1, XVDA).orElseThrow();
 		back.executor.execute(this::holdBackend);
 
 		// the thaw starts a new connection (its phases are fresh): from then on it waits for the held
