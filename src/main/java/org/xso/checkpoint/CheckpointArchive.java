@@ -71,6 +71,8 @@ public final class CheckpointArchive {
 		BACKEND_FEATURE_MISSING,
 		/** A device's storage is neither in the archive nor held by this host. */
 		STORAGE_MISSING,
+		/** A device's disk target is held by another device on this host. */
+		STORAGE_IN_USE,
 		HYPERVISOR_UNAVAILABLE,
 		DOMAIN_NAME_IN_USE,
 		/** This deployment has a checkpoint with that id already. */

@@ -27,6 +27,9 @@ public record ResumeBlocker(Kind kind, @Nullable DeviceId device, String detail)
 		/** Storage the image refers to (a disk snapshot, a save file) is not held by this host. */
 		STORAGE_MISSING,
 
+		/** A disk target another device holds: two guests never write one volume. */
+		STORAGE_IN_USE,
+
 		/** The adapter cannot reach its hypervisor at all (no Xen on this host, say). */
 		HYPERVISOR_UNAVAILABLE,
 

@@ -89,6 +89,7 @@ public final class HypervisorProblems {
 			case BACKEND_MISSING -> "no backend for the device runs on this host";
 			case BACKEND_FEATURE_MISSING -> "the backend lacks a feature the device needs";
 			case STORAGE_MISSING -> "storage the checkpoint refers to is not held by this host";
+			case STORAGE_IN_USE -> "its disk target is held by another device on this host";
 			case HYPERVISOR_UNAVAILABLE -> "the hypervisor is not reachable";
 			case DOMAIN_NAME_IN_USE -> "a running domain already has the saved guest's name";
 		};

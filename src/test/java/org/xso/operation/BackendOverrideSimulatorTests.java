@@ -134,7 +134,8 @@ class BackendOverrideSimulatorTests {
 					"""), 200);
 		assertThat(restore.get("state").asString()).as(restore.toString()).isEqualTo("RESUME_FAILED");
 		assertThat(restore.get("error").get("code").asString()).isEqualTo("CHECKPOINT_NOT_RESUMABLE");
-		assertThat(restore.get("error").get("reasons").toString()).contains("vol-shared");
+		assertThat(restore.get("error").get("reasons").toString()).contains("vbd/51712")
+			.contains("held by another device");
 		assertThat(mvc.perform(get("/api/v1/domains/65")).andReturn().getResponse().getStatus()).isEqualTo(404);
 		assertThat(call(get("/api/v1/domains/" + holder), 200).get("powerState").asString()).isEqualTo("RUNNING");
 		WorkloadChecks.assertNothingLost(mvc, saved, 20);

@@ -106,12 +106,15 @@ final class SimDomains {
 		}
 	}
 
-	/** Refuses devices {@link #backendBlockers} finds a reason not to serve, before anything is made of them. */
+	/**
+	 * Refuses devices {@link #backendBlockers} finds a reason not to serve, before anything is made
+	 * of them: a configuration this host cannot serve (INVALID_CONFIG), not a backend that failed.
+	 */
 	private void requireBackends(List<DeviceSpec> devices) {
 		List<ResumeBlocker> blockers = backendBlockers(devices);
 		if (!blockers.isEmpty()) {
 			ResumeBlocker first = blockers.get(0);
-			throw new HypervisorException(Reason.BACKEND_UNAVAILABLE, first.device(), first.toString());
+			throw new HypervisorException(Reason.INVALID_CONFIG, first.device(), first.toString());
 		}
 	}
 
@@ -150,10 +153,10 @@ final class SimDomains {
 		}
 		DeviceId other = targets.putIfAbsent(v.target(), v.id());
 		if (other != null) {
-			return Optional.of(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(),
+			return Optional.of(ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_IN_USE, v.id(),
 					"volume " + volume + " is the target of " + other + " too"));
 		}
-		return host.disks.holder(volume).map(holder -> ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_MISSING, v.id(),
+		return host.disks.holder(volume).map(holder -> ResumeBlocker.of(ResumeBlocker.Kind.STORAGE_IN_USE, v.id(),
 				"volume " + volume + " is in use by " + holder));
 	}
 
@@ -164,7 +167,7 @@ final class SimDomains {
 				host.disks.claim(g.domid(), v.devid(), volume(g.domid(), v));
 			}
 			catch (IllegalStateException e) {
-				throw new HypervisorException(Reason.BACKEND_UNAVAILABLE, v.id(), v.id() + ": " + e.getMessage());
+				throw new HypervisorException(Reason.INVALID_CONFIG, v.id(), v.id() + ": " + e.getMessage());
 			}
 			host.configureVbd(g.domid(), v.id(), v.features());
 		}

@@ -265,7 +265,7 @@ class DriverDomainTest {
 			});
 		assertThat(hv.resumeBlockers(BackendOverride.apply(image, List.of(new BackendOverride(XVDA, null, null, "/dev/vg0/shared")))))
 			.singleElement().satisfies(b -> {
-				assertThat(b.kind()).isEqualTo(org.xso.hypervisor.ResumeBlocker.Kind.STORAGE_MISSING);
+				assertThat(b.kind()).isEqualTo(org.xso.hypervisor.ResumeBlocker.Kind.STORAGE_IN_USE);
 				assertThat(b.device()).isEqualTo(XVDA);
 				assertThat(b.detail()).contains("/dev/vg0/shared", "dom2's vbd 51712");
 			});
@@ -277,7 +277,7 @@ class DriverDomainTest {
 		for (GuestSpec spec : refused) {
 			assertThatThrownBy(() -> hv.create(Optional.of(fresh), spec, DEADLINE))
 				.isInstanceOfSatisfying(HypervisorException.class, e -> {
-					assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BACKEND_UNAVAILABLE);
+					assertThat(e.reason()).isEqualTo(HypervisorException.Reason.INVALID_CONFIG);
 					assertThat(e.device()).isPresent();
 				});
 			assertThat(hv.guest(fresh)).isEmpty();
@@ -289,7 +289,7 @@ class DriverDomainTest {
 		for (DeviceSpec device : refusedDevices) {
 			assertThatThrownBy(() -> hv.attach(other, device, DEADLINE))
 				.isInstanceOfSatisfying(HypervisorException.class,
-						e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.BACKEND_UNAVAILABLE));
+						e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.INVALID_CONFIG));
 			assertThat(hv.xenstore(Toolstack.frontendPath(other, device.id()))).isEmpty();
 			assertThat(hv.xenstore(Toolstack.backendPath(device.backendDomid(), other, device.id()))).isEmpty();
 		}
