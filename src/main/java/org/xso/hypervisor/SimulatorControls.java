@@ -47,6 +47,12 @@ public interface SimulatorControls {
 	void setGuestSuspendLatency(DomId domid, Duration latency);
 
 	/**
+	 * The host takes {@code latency} to tear a quiesced guest's domain down once it is saved (the
+	 * SUSPEND phase, after the checkpoint is stored; zero: at once).
+	 */
+	void setTeardownLatency(DomId domid, Duration latency);
+
+	/**
 	 * The host takes {@code latency} to find the disk snapshots of the guest's checkpoints when asked
 	 * whether it can resume one (zero: at once).
 	 */

@@ -235,6 +235,36 @@ class MovePostgresTests {
 	}
 
 	@Test
+	void theSourcesInstanceStoppedAfterTheCheckpointWasStoredHandsTheGuestOverWhenItIsBack() throws Exception {
+		start("host-a");
+		start("host-b");
+		start("host-c");
+		guestWithWorkload("host-a");
+		// host-a takes 60 s to tear the saved guest down: the move waits in SUSPEND, its checkpoint stored
+		controls("host-a").setTeardownLatency(DomId.guest(1), Duration.ofSeconds(60));
+		String id = acceptedMove("host-c", "host-b", "SHADOW_REPLAY");
+		await().atMost(Duration.ofSeconds(60)).until(() -> "SUSPEND".equals(phaseOf("host-c", id)));
+		String checkpoint = call("host-c", get("/api/v1/operations/" + id), 200).get("checkpointId").asString();
+		assertThat(hypervisor("host-b").guests()).isEmpty();
+
+		stopInstance("host-a"); // without grace: its simulated host dies with it
+		start("host-a");
+		JsonNode ended = awaitEnd("host-c", id);
+		// the checkpoint was durable: the restarted source completes the suspend and hands over, and
+		// the target resumes the guest from that checkpoint
+		assertThat(ended.get("state").asString()).as(ended.toString()).isEqualTo("SUCCEEDED");
+		assertThat(ended.get("checkpointId").asString()).isEqualTo(checkpoint);
+		assertThat(ended.get("recoveryNote").asString()).contains("the checkpoint had been stored",
+				"the move goes on on its target host");
+		assertThat(phase(ended, "HANDOVER").get("state").asString()).isEqualTo("DONE");
+		JsonNode domain = call("host-c", get("/api/v1/domains/1"), 200);
+		assertThat(domain.get("host").asString()).isEqualTo("host-b");
+		assertThat(domain.get("state").asString()).isEqualTo("RUNNING");
+		assertRunsOnlyOn("host-b");
+		WorkloadChecks.assertNothingLost(clients.get("host-b"), 1, 100);
+	}
+
+	@Test
 	void aTargetStoppedBeforeTheHandOverLeavesTheGuestSuspendedOnTheSourceWithItsCheckpoint() throws Exception {
 		start("host-a");
 		start("host-b");

@@ -120,7 +120,7 @@ class BackendOverrideSimulatorTests {
 				201);
 		start(saved);
 		WorkloadChecks.awaitIssued(mvc, saved, 20);
-		JsonNode checkpoint = call(post("/api/v1/domains/" + saved + "/checkpoint").header("Prefer", "wait=30")
+		JsonNode checkpoint = call(post("/api/v1/domains/" + saved + "/checkpoints").header("Prefer", "wait=30")
 			.contentType(MediaType.APPLICATION_JSON)
 			.content(Guests.SHADOW_REPLAY), 200);
 		assertThat(checkpoint.get("state").asString()).as(checkpoint.toString()).isEqualTo("SUCCEEDED");

@@ -143,6 +143,11 @@ final class SimControls implements SimulatorControls {
 	}
 
 	@Override
+	public void setTeardownLatency(DomId domid, Duration latency) {
+		host.faults.setTeardownLatency(domid, latency);
+	}
+
+	@Override
 	public void setStorageCheckLatency(DomId domid, Duration latency) {
 		host.faults.setStorageCheckLatency(domid, latency);
 	}

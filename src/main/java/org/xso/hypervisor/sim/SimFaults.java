@@ -38,6 +38,16 @@ final class SimFaults {
 
 	private final Map<DomId, Duration> storageCheckLatency = new ConcurrentHashMap<>();
 
+	private final Map<DomId, Duration> teardownLatency = new ConcurrentHashMap<>();
+
+	void setTeardownLatency(DomId guest, Duration d) {
+		put(teardownLatency, guest, d);
+	}
+
+	Duration teardownLatency(DomId guest) {
+		return teardownLatency.getOrDefault(guest, Duration.ZERO);
+	}
+
 	void setSuspendLatency(DomId guest, Duration d) {
 		put(suspendLatency, guest, d);
 	}

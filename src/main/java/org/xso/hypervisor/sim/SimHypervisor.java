@@ -409,6 +409,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	public void suspend(DomId domid, Duration timeout) {
 		SimGuest g = existing(domid);
 		requireQuiesced(g, Reason.BAD_POWER_STATE);
+		slow(host.faults.teardownLatency(domid), "while tearing down " + domid);
 		domains.suspend(g, timeout);
 		host.publish(new HypervisorEvent.GuestStateChanged(domid, PowerState.SUSPENDED));
 	}
@@ -457,7 +458,11 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 
 	/** Slow storage (fault injection): looking for a guest's snapshots takes that long, on the caller's thread. */
 	private void slowStorage(DomId guest) {
-		Duration latency = host.faults.storageCheckLatency(guest);
+		slow(host.faults.storageCheckLatency(guest), "while looking for the disk snapshots of " + guest);
+	}
+
+	/** Takes {@code latency} (a fault injected by a test), on the caller's thread. */
+	private static void slow(Duration latency, String what) {
 		if (latency.isZero()) {
 			return;
 		}
@@ -466,8 +471,7 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
-			throw new HypervisorException(Reason.INTERNAL, "interrupted while looking for the disk snapshots of "
-					+ guest);
+			throw new HypervisorException(Reason.INTERNAL, "interrupted " + what);
 		}
 	}
 
