@@ -26,7 +26,8 @@ public final class OperationViews {
 			boolean cancelRequested, @Nullable String cancelRequestedBy, int progress,
 			@Nullable SuspendStrategy strategy, @Nullable Long quiesceTimeoutMs, long deadlineMs, Instant deadlineAt,
 			@Nullable UUID checkpointId, List<PhaseView> phases, List<DeviceView> devices, @Nullable Periodic periodic,
-			@Nullable Problem error, @Nullable String owner, @Nullable String host, @Nullable Move move, int attempts,
+			@Nullable Problem error, @Nullable String owner, @Nullable String host, @Nullable Move move,
+			@Nullable List<OperationRequests.DeviceOverride> backendOverrides, int attempts,
 			@Nullable String recoveryNote,
 			Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Long durationMs) {
 	}

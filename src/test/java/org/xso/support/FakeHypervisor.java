@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.xso.hypervisor.BackendDomain;
 import org.xso.hypervisor.BlkbackFeatures;
 import org.xso.hypervisor.DeviceCounters;
 import org.xso.hypervisor.DeviceId;
@@ -241,6 +242,18 @@ public class FakeHypervisor implements Hypervisor {
 	@Override
 	public List<GuestInfo> guests() {
 		return guests.values().stream().map(FakeGuest::info).toList();
+	}
+
+	/**
+	 * Dom0 with libxl's default bridge, then every guest: as under libxl, any domain may run
+	 * backends, and its bridges are its own kernel's (not listed).
+	 */
+	@Override
+	public List<BackendDomain> backendDomains() {
+		List<BackendDomain> out = new ArrayList<>();
+		out.add(BackendDomain.dom0(List.of(DeviceSpec.DEFAULT_BRIDGE)));
+		guests.values().forEach(g -> out.add(new BackendDomain(g.info().domid(), g.info().config().name(), null)));
+		return out;
 	}
 
 	@Override

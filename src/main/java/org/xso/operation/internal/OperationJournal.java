@@ -258,7 +258,7 @@ class OperationJournal {
 	 */
 	@Transactional
 	void notHandedOver(OperationRun run, ProblemException problem, @Nullable String recoveryNote) {
-		stopping.refuseIfInterruptedByStop("operation " + run.op().id() + "'s hand-over");
+		stopping.refuseWhileStopping("operation " + run.op().id() + "'s hand-over");
 		Operation op = next(run, recoveryNote);
 		UUID checkpoint = requireCheckpoint(op);
 		op.enter(Phase.HANDOVER, clock.instant());
@@ -376,7 +376,7 @@ class OperationJournal {
 		if (run.op().state().isTerminal()) {
 			return;
 		}
-		stopping.refuseIfInterruptedByStop("operation " + run.op().id() + "'s end (" + end + ")");
+		stopping.refuseWhileStopping("operation " + run.op().id() + "'s end (" + end + ")");
 		Operation op = next(run, note);
 		logCause(op.id(), end, problem);
 		if (op.state() == OperationState.PENDING) {
@@ -421,7 +421,7 @@ class OperationJournal {
 	private void faultedNoted(OperationRun run, String reason, @Nullable Throwable cause, Set<Phase> compensated,
 			@Nullable String note) {
 		Operation op = run.op();
-		stopping.refuseIfInterruptedByStop("operation " + op.id() + "'s fault");
+		stopping.refuseWhileStopping("operation " + op.id() + "'s fault");
 		events.publishEvent(new OperationEvents.GuestFaulted(op.id(), op.domid(), reason, op.cause()));
 		ProblemException problem = cause == null ? new ProblemException(ProblemCode.COMPENSATION_FAILED, reason)
 				: new ProblemException(ProblemCode.COMPENSATION_FAILED, reason, cause);
@@ -470,7 +470,7 @@ class OperationJournal {
 	/** Compensation of PERSIST: the checkpoint of a suspend that was rolled back goes. */
 	@Transactional
 	void discardCheckpoint(UUID id, Cause cause, @Nullable UUID checkpoint) {
-		stopping.refuseIfInterruptedByStop("the compensation of operation " + id);
+		stopping.refuseWhileStopping("the compensation of operation " + id);
 		if (checkpoint != null) {
 			events.publishEvent(new OperationEvents.CheckpointAbandoned(id, checkpoint, cause));
 		}
@@ -479,7 +479,7 @@ class OperationJournal {
 	/** Compensation of a restore whose domain never ran: the RESTORING record goes. */
 	@Transactional
 	void discardRestoreTarget(UUID id, int domid) {
-		stopping.refuseIfInterruptedByStop("the compensation of operation " + id);
+		stopping.refuseWhileStopping("the compensation of operation " + id);
 		events.publishEvent(new OperationEvents.RestoreAbandoned(id, domid));
 	}
 

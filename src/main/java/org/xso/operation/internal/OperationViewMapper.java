@@ -16,6 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.xso.hypervisor.DeviceType;
 import org.xso.operation.OperationKind;
+import org.xso.operation.OperationRequests;
 import org.xso.operation.Phase;
 import org.xso.operation.OperationViews;
 import org.xso.problem.ProblemCode;
@@ -66,7 +67,7 @@ class OperationViewMapper {
 				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
 				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
 				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
-				periodic(op), op.error(), op.owner(), op.host(), move, op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
+				periodic(op), op.error(), op.owner(), op.host(), move, overrides(p), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
 	}
 
@@ -75,8 +76,20 @@ class OperationViewMapper {
 		return new OperationViews.OperationView(v.id(), v.kind(), v.domid(), v.sourceDomid(), v.requestedBy(),
 				v.state(), v.phase(), false, true, by, v.progress(), v.strategy(), v.quiesceTimeoutMs(),
 				v.deadlineMs(), v.deadlineAt(), v.checkpointId(), v.phases(), v.devices(), v.periodic(), v.error(),
-				v.owner(), v.host(), v.move(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
+				v.owner(), v.host(), v.move(), v.backendOverrides(), v.attempts(), v.recoveryNote(), v.createdAt(), v.startedAt(), v.finishedAt(),
 				v.durationMs());
+	}
+
+	/** The backend overrides as the request gave them; none: absent. */
+	private static @Nullable List<OperationRequests.DeviceOverride> overrides(OperationParams p) {
+		if (p.overrides().isEmpty()) {
+			return null;
+		}
+		return p.overrides()
+			.stream()
+			.map(o -> new OperationRequests.DeviceOverride(o.id().type(), o.id().devid(),
+					o.backendDomid() == null ? null : o.backendDomid().value(), o.bridge(), o.target()))
+			.toList();
 	}
 
 	private OperationViews.@Nullable Periodic periodic(Operation op) {

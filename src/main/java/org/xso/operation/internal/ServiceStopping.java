@@ -4,9 +4,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Whether the service is stopping, as the executor that interrupts its workers says. A worker
- * interrupted by the stop fails its hypervisor calls ("interrupted"); what it would record of that
- * failure is not the operation's outcome but the stop's, so it records nothing: the operation stays
- * as its row has it and recovery decides it after the restart, as after a {@code kill -9}.
+ * interrupted by the stop fails its hypervisor calls ("interrupted"), and a simulated host closing
+ * with the service fails its guests' waits; what a worker would record of such a failure is not
+ * the operation's outcome but the stop's, so while the service stops no worker records a failure:
+ * the operation stays as its row has it and recovery decides it after the restart, as after a
+ * {@code kill -9}. (Whether the worker's own thread still shows the interrupt cannot tell: a
+ * transaction on the way to the record may have consumed it.)
  *
  * <p>
  * Threads: set once by the thread that stops the executor, read by the workers (volatile).
@@ -25,12 +28,9 @@ class ServiceStopping {
 		return stopping;
 	}
 
-	/**
-	 * Refuses, with {@link Stopped}, a failure the current worker would record because the stop
-	 * interrupted it.
-	 */
-	void refuseIfInterruptedByStop(Object what) {
-		if (stopping && Thread.currentThread().isInterrupted()) {
+	/** Refuses, with {@link Stopped}, a failure a worker would record while the service stops. */
+	void refuseWhileStopping(Object what) {
+		if (stopping) {
 			throw new Stopped("the service is stopping: " + what + " is left to recovery");
 		}
 	}

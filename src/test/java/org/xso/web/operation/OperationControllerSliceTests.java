@@ -118,7 +118,7 @@ class OperationControllerSliceTests {
 				CHECKPOINT,
 				List.of(new OperationViews.PhaseView(Phase.VERIFY_CHECKPOINT, PhaseState.PENDING, 0, true, "local", null,
 						null, null)),
-				List.of(), null, null, null, "local", null, 0, null, now, null, null, null);
+				List.of(), null, null, null, "local", null, null, 0, null, now, null, null, null);
 	}
 
 }
