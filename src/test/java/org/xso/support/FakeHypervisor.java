@@ -597,6 +597,11 @@ public class FakeHypervisor implements Hypervisor {
 		}
 
 		@Override
+		public void setTeardownLatency(DomId domid, Duration latency) {
+			faults.add("TEARDOWN_LATENCY " + domid.value() + " " + latency.toMillis());
+		}
+
+		@Override
 		public void setGuestSuspendLatency(DomId domid, Duration latency) {
 			faults.add("GUEST_SUSPEND_LATENCY " + domid.value() + " " + latency.toMillis());
 		}
