@@ -85,7 +85,7 @@ public class HostRegistry implements DisposableBean {
 		java.util.Map<String, Object> row = new java.util.HashMap<>(java.util.Map.of("name", name, "adapter", adapter,
 				"version", version, "instance", instance.value(), "now", utc(now)));
 		row.put("storage", hypervisor.storageId().map(id -> id.length() > 128 ? id.substring(0, 128) : id).orElse(null));
-		row.put("backends", BACKENDS.writeValueAsString(hypervisor.backendDomains().stream().map(HostView.Backend::of).toList()));
+		row.put("backends", backends());
 		// a new host's row; two instances registering one name at once meet at the primary key, and
 		// the one that inserted nothing takes the row over below
 		int inserted = jdbc
@@ -249,6 +249,18 @@ public class HostRegistry implements DisposableBean {
 		return new HostView(name, rs.getString("adapter"), rs.getString("hypervisor_version"), serving, state,
 				instant(rs, "started_at"), heartbeat, stopped, rs.getString("storage_id"), backends(rs.getString("backends")),
 				name.equals(properties.name()) && serving.equals(instance.value()) && !fenced.get());
+	}
+
+	/** What the hypervisor says of its backend domains now, as the column keeps it; null if it cannot tell. */
+	private @Nullable String backends() {
+		try {
+			return BACKENDS.writeValueAsString(hypervisor.backendDomains().stream().map(HostView.Backend::of).toList());
+		}
+		catch (RuntimeException e) {
+			log.warn("Host {} registers without its backend domains: {}", SafeText.quote(properties.name()),
+					SafeText.escape(e.getMessage()));
+			return null;
+		}
 	}
 
 	private static @Nullable List<HostView.Backend> backends(@Nullable String json) {

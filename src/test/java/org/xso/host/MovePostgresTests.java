@@ -178,7 +178,7 @@ class MovePostgresTests {
 		assertThat(there.get("state").asString()).as(there.toString()).isEqualTo("SUCCEEDED");
 		assertThat(there.get("devices")).allSatisfy(d -> assertThat(d.get("allRefsNew").asBoolean()).isTrue());
 		assertRunsOnlyOn("host-b");
-		JsonNode vif = vif(call("host-a", get("/api/v1/domains/1"), 200));
+		JsonNode vif = vif(call("host-b", get("/api/v1/domains/1"), 200));
 		assertThat(vif.get("backendDomid").asInt()).isEqualTo(32751);
 		assertThat(vif.get("config").get("bridge").asString()).isEqualTo("br-lab");
 		assertThat(vif.get("connected").asBoolean()).isTrue();
