@@ -231,7 +231,8 @@ class LibxlHypervisorTest {
 		assertThatThrownBy(() -> hv.resume(saved, DOM3, Duration.ofMillis(500), p -> {
 		})).isInstanceOfSatisfying(HypervisorException.class, e -> {
 			assertThat(e.reason()).isEqualTo(Reason.BACKEND_TIMEOUT);
-			assertThat(e.getMessage()).matches("dom3: devices not Connected after PT0\\.\\d{1,3}S: .*")
+			// what was left of the deadline for the handshake: PT0S where a busy machine spent it all restoring
+			assertThat(e.getMessage()).matches("dom3: devices not Connected after PT0(\\.\\d{1,3})?S: .*")
 				.contains("vbd/51712 frontend=Initialising")
 				.contains("vbd/51712 backend=InitWait");
 		});
