@@ -12,6 +12,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
+import org.xso.hypervisor.DeviceSpec;
 import org.xso.web.fuzz.FuzzRequest.Known;
 
 /**
@@ -253,6 +254,30 @@ final class Requests {
 				.ofMinLength(1)
 				.ofMaxLength(64)
 				.filter(s -> !s.isBlank());
+		}
+		else if (pattern.equals("^" + DeviceSpec.BRIDGE.pattern() + "$")) {
+			// a bridge: the ones a simulated host has by default, or any interface name
+			generated = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of("xenbr0", "xenbr1")),
+					Tuple.of(1, Arbitraries.strings()
+						.withCharRange('A', 'Z')
+						.withCharRange('a', 'z')
+						.withCharRange('0', '9')
+						.withChars("_.-")
+						.ofMinLength(1)
+						.ofMaxLength(15)
+						.filter(v -> DeviceSpec.BRIDGE.matcher(v).matches())));
+		}
+		else if (pattern.equals("^" + DeviceSpec.TARGET.pattern() + "$")) {
+			// a disk target: a volume name or a path of such segments
+			Arbitrary<String> segment = Arbitraries.strings()
+				.withCharRange('a', 'z')
+				.withCharRange('0', '9')
+				.withChars("_.:+-")
+				.ofMinLength(1)
+				.ofMaxLength(12);
+			generated = Arbitraries.frequencyOf(Tuple.of(1, segment),
+					Tuple.of(1, segment.list().ofMinSize(1).ofMaxSize(4).map(l -> "/" + String.join("/", l))))
+				.filter(v -> DeviceSpec.TARGET.matcher(v).matches());
 		}
 		else {
 			throw new IllegalStateException("no generator for the pattern of " + name + ": " + pattern);
