@@ -40,6 +40,15 @@ public record BackendOverride(DeviceId id, @Nullable DomId backendDomid, @Nullab
 		}
 	}
 
+	/** {@code guest} with each device the overrides name served as its override says; the others as they are. */
+	public static GuestSpec applyTo(GuestSpec guest, List<BackendOverride> overrides) {
+		List<DeviceSpec> devices = guest.devices()
+			.stream()
+			.map(d -> overrides.stream().filter(o -> o.id().equals(d.id())).findFirst().map(d::with).orElse(d))
+			.toList();
+		return new GuestSpec(guest.name(), guest.memoryMiB(), guest.vcpus(), devices);
+	}
+
 	/**
 	 * {@code saved} with every override applied to its config and its devices' saved state, or an
 	 * {@link IllegalArgumentException} naming an override whose device the guest does not have, or
@@ -58,12 +67,7 @@ public record BackendOverride(DeviceId id, @Nullable DomId backendDomid, @Nullab
 				throw new IllegalArgumentException("the saved guest has no " + o.id());
 			}
 		}
-		List<DeviceSpec> devices = new ArrayList<>();
-		for (DeviceSpec d : saved.config().devices()) {
-			devices.add(overrides.stream().filter(o -> o.id().equals(d.id())).findFirst().map(d::with).orElse(d));
-		}
-		GuestSpec config = new GuestSpec(saved.config().name(), saved.config().memoryMiB(), saved.config().vcpus(),
-				devices);
+		GuestSpec config = applyTo(saved.config(), overrides);
 		List<DeviceSavedState> states = new ArrayList<>();
 		for (DeviceSavedState s : saved.devices()) {
 			DomId backend = config.devices()

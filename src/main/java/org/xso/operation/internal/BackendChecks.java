@@ -40,11 +40,7 @@ final class BackendChecks {
 		if (!unknown.isEmpty()) {
 			throw ProblemException.invalid(unknown);
 		}
-		List<DeviceSpec> devices = guest.devices()
-			.stream()
-			.map(d -> overrides.stream().filter(o -> o.id().equals(d.id())).findFirst().map(d::with).orElse(d))
-			.toList();
-		return new GuestSpec(guest.name(), guest.memoryMiB(), guest.vcpus(), devices);
+		return BackendOverride.applyTo(guest, overrides);
 	}
 
 	/**
