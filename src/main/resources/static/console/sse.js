@@ -10,10 +10,12 @@ export class SseParser {
   /**
    * @param {(event: {type: string, data: string, id: string}) => void} onEvent a dispatched event
    * @param {(comment: string) => void} [onComment] a comment line (": stream open", ": keep-alive")
+   * @param {(id: string) => void} [onPosition] the last event ID after a message without data
    */
-  constructor(onEvent, onComment = () => {}) {
+  constructor(onEvent, onComment = () => {}, onPosition = () => {}) {
     this.onEvent = onEvent;
     this.onComment = onComment;
+    this.onPosition = onPosition;
     this.pending = '';     // an incomplete line
     this.skipLf = false;   // the last chunk ended with CR: a LF starting the next one belongs to it
     this.data = [];
@@ -83,7 +85,9 @@ export class SseParser {
 
   dispatch() {
     if (this.data.length === 0) {
+      // no event, but the last event ID stands (the stream's opening message says where it starts)
       this.type = '';
+      this.onPosition(this.lastEventId);
       return;
     }
     const event = { type: this.type || 'message', data: this.data.join('\n'), id: this.lastEventId };
@@ -184,6 +188,12 @@ export class EventStream {
           this.delay = this.base;
           this.state('live');
           this.onOpen();
+        }
+      }, id => {
+        // where a stream opened without a Last-Event-ID starts: a reconnect resumes from there
+        if (id !== '') {
+          this.lastEventId = id;
+          this.state('live');
         }
       });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -68,8 +68,13 @@ final class SseSubscriber {
 	void run(@Nullable Long lastEventId, long upTo, boolean follow) {
 		try {
 			// an SSE comment first: the stream is open (the headers go out now), and a replay with
-			// nothing to replay is still a body, never an empty 200
-			emitter.send(SseEmitter.event().comment("stream open"));
+			// nothing to replay is still a body, never an empty 200. A stream opened without a
+			// position starts after the newest event: its opening message says which (an id with no
+			// data sets a client's last event ID without dispatching anything), so a client that
+			// is disconnected before the first event comes resumes from there instead of losing
+			// what happened while it reconnected
+			SseEmitter.SseEventBuilder open = SseEmitter.event().comment("stream open");
+			emitter.send(lastEventId == null ? open.id(Long.toString(upTo)) : open);
 			lastSent = lastEventId == null ? upTo : lastEventId;
 			if (lastEventId != null) {
 				replay(lastEventId, upTo);

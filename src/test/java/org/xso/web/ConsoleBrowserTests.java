@@ -182,13 +182,13 @@ class ConsoleBrowserTests {
 		Object result = page.asyncScript("""
 				const done = arguments[arguments.length - 1];
 				import('./console/sse.js').then(({ SseParser }) => {
-				  const events = [], comments = [];
-				  const p = new SseParser(e => events.push(e), c => comments.push(c));
+				  const events = [], comments = [], positions = [];
+				  const p = new SseParser(e => events.push(e), c => comments.push(c), id => positions.push(id));
 				  for (const chunk of [': stream open\\r', '\\n\\nid: 7\\nevent: operation\\ndata: {"a"',
 				      ':1}\\ndata: x\\r\\n\\r\\n', 'id: 8\\n\\n', 'data:y\\r\\r', 'event: ignored\\n\\n', 'data: z']) {
 				    p.push(chunk);
 				  }
-				  done({ events, comments, lastEventId: p.lastEventId });
+				  done({ events, comments, positions, lastEventId: p.lastEventId });
 				}, e => done({ error: String(e) }));
 				""");
 		Map<String, Object> parsed = (Map<String, Object>) result;
@@ -198,6 +198,9 @@ class ConsoleBrowserTests {
 				Map.of("type", "operation", "data", "{\"a\":1}\nx", "id", "7"),
 				Map.of("type", "message", "data", "y", "id", "8")));
 		assertThat(parsed.get("lastEventId")).isEqualTo("8");
+		// a message without data dispatches nothing but says where the stream stands (the service's
+		// opening message carries the position a stream without Last-Event-ID starts at)
+		assertThat(parsed.get("positions")).isEqualTo(List.of("", "8", "8"));
 	}
 
 }

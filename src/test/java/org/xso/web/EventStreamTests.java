@@ -77,6 +77,31 @@ class EventStreamTests extends IntegrationTest {
 		assertThat(jdbc.queryForObject("select count(*) from event_log where id <= ?", Integer.class, last)).isZero();
 	}
 
+	/**
+	 * A client whose stream ends before its first event (the service ends streams every few seconds,
+	 * a slow client is cut off) reconnects from the position the stream opened at: nothing that
+	 * happened while it reconnected is lost.
+	 */
+	@Test
+	void aStreamOpenedWithoutAPositionSaysWhereItStartsSoAReconnectLosesNothing() throws Exception {
+		long before = maxId();
+		MvcResult first = mvc.perform(get("/api/v1/events?domid=4")).andReturn();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> first.getResponse().getContentAsString().contains(":stream open"));
+		String opening = first.getResponse().getContentAsString();
+		assertThat(opening).startsWith(":stream open\nid:" + before + "\n\n");
+		// the connection drops before any event came; meanwhile the guest is created
+		createDomain(4);
+		awaitEvent("domain.created", before);
+		List<Frame> resumed = replay(get("/api/v1/events?follow=false&domid=4").header("Last-Event-ID", Long.toString(before)));
+		assertThat(resumed).extracting(Frame::event).contains("domain.created");
+		// a stream resumed from a position does not repeat it
+		MvcResult again = mvc.perform(get("/api/v1/events?follow=false").header("Last-Event-ID", Long.toString(maxId())))
+			.andReturn();
+		assertThat(mvc.perform(asyncDispatch(again)).andReturn().getResponse().getContentAsString())
+			.doesNotContain("id:");
+	}
+
 	@Test
 	void followsLiveEvents() throws Exception {
 		MvcResult stream = mvc.perform(get("/api/v1/events?domid=3")).andReturn();
