@@ -13,19 +13,13 @@
 # shadow-stack instruction. SMAP and SMEP are hidden from Xen, which otherwise faults in dom0's
 # first instructions under TCG. The image is not changed: dom0 writes to a temporary overlay
 # (-snapshot), so every boot starts from what build.sh made.
-#
-# XSO_XEN_HOST_NICE runs QEMU at that nice level. libxl gives a device's hotplug script 10 s (a
-# compile-time constant) before it fails the domain's creation or restore, and under emulation a
-# dom0 whose host CPUs are taken by other work does not run /etc/xen/scripts/block in 10 s: CI runs
-# the host beside its other stages with a negative level (as root), so the emulation gets the CPU
-# it asks for and the other stages what is left.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dir="${1:-$here/../target/xen-host}"
 service_port="${2:-18080}"
 sink_port="${3:-18081}"
 [ -f "$dir/dom0.img" ] || { echo "run.sh: no $dir/dom0.img: build it with xen-host/build.sh" >&2; exit 2; }
-exec ${XSO_XEN_HOST_NICE:+nice -n "$XSO_XEN_HOST_NICE"} qemu-system-x86_64 \
+exec qemu-system-x86_64 \
   -accel tcg,thread=${XSO_TCG_THREAD:-multi} -cpu max,-smap,-smep,-pcid,-invpcid,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq,-xsave,-xsaveopt,-xsavec,-xsaves -machine q35 -smp "${XSO_XEN_HOST_CPUS:-2}" -m "${XSO_XEN_HOST_MEMORY:-4096}" \
   -display none -monitor none -serial stdio -no-reboot \
   -kernel "$dir/xen" \

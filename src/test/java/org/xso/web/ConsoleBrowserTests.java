@@ -81,14 +81,14 @@ class ConsoleBrowserTests {
 		assertThat(browser.getCurrentUrl()).doesNotContain("xso_");
 		assertThat(page.sessionToken()).startsWith("xso_");
 
-		browser.findElement(By.cssSelector("[data-key='open-1']")).click();
+		page.click(By.cssSelector("[data-key='open-1']"));
 		page.waitForText(By.id("domain-title"), "Domain 1 · demo-1");
 		page.waitForText(ConsolePage.device("vbd-51712", "[data-end='frontend']"), "Connected");
 		page.waitForText(ConsolePage.device("vbd-51712", "[data-end='backend']"), "Connected");
 
 		// suspend with the strategy chosen: the operation's phases arrive over the event stream
 		browser.findElement(By.id("strategy-suspend-resume")).click();
-		browser.findElement(By.id("suspend")).click();
+		page.click(By.id("suspend"));
 		page.waitForText(By.id("operation-title"), "Operation SUSPEND of domain 1");
 		page.waitForText(By.cssSelector("#operation-body [data-field='op-state']"), "SUCCEEDED");
 		assertThat(page.phaseStates()).containsExactly(Map.entry("QUIESCE", "DONE"), Map.entry("SAVE", "DONE"),
@@ -161,14 +161,14 @@ class ConsoleBrowserTests {
 	@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 	void showsTheServicesRefusalWhenTheRoleIsTooSmall() {
 		page.signIn(TestTokens.VIEWER);
-		page.await().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-key='open-2']")));
-		browser.findElement(By.cssSelector("[data-key='open-2']")).click();
+		page.waitForDomainsAndLiveStream(2);
+		page.click(By.cssSelector("[data-key='open-2']"));
 		page.waitForText(By.id("domain-title"), "Domain 2");
 		page.await().until(ExpectedConditions.elementToBeClickable(By.id("suspend")));
-		browser.findElement(By.id("suspend")).click();
+		page.click(By.id("suspend"));
 		page.waitForText(By.id("actions-error"), "403 FORBIDDEN");
 		assertThat(browser.findElement(By.id("actions-error")).getText()).contains("operator");
-		browser.findElement(By.id("sign-out")).click();
+		page.click(By.id("sign-out"));
 		page.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
 		assertThat(page.sessionToken()).isNull();
 	}

@@ -144,8 +144,15 @@ final class ConsolePage implements AutoCloseable {
 		return (String) script("return sessionStorage.getItem('xso.console.token')");
 	}
 
+	/**
+	 * Clicks what the locator finds once it can: the console re-renders a table when the stream opens
+	 * (it reads everything again), so an element found just before may be replaced before the click.
+	 */
 	void click(By locator) {
-		browser.findElement(locator).click();
+		wait.until(d -> {
+			d.findElement(locator).click();
+			return true;
+		});
 	}
 
 	void waitForText(By locator, String text) {
