@@ -54,7 +54,7 @@ public interface SimulatorControls {
 
 	/**
 	 * The host takes {@code latency} to find the disk snapshots of the guest's checkpoints when asked
-	 * whether it can resume one (zero: at once).
+	 * whether it can resume one (zero: at once); a check already waiting takes the new latency.
 	 */
 	void setStorageCheckLatency(DomId domid, Duration latency);
 

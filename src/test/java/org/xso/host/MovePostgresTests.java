@@ -27,6 +27,7 @@ import org.springframework.test.web.servlet.RequestBuilder;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.SimulatorControls;
 import org.xso.hypervisor.SuspendStrategy;
+import org.xso.operation.internal.Workers;
 import org.xso.support.Guests;
 import org.xso.support.Instance;
 import org.xso.support.PostgresDatabase;
@@ -313,6 +314,36 @@ class MovePostgresTests {
 		JsonNode ended = awaitEnd("host-c", id);
 		assertThat(ended.get("state").asString()).as(ended.toString()).isEqualTo("SUCCEEDED");
 		assertThat(ended.get("recoveryNote").asString()).contains("run again from its checkpoint");
+		assertRunsOnlyOn("host-b");
+		WorkloadChecks.assertNothingLost(clients.get("host-b"), 1, 100);
+	}
+
+	/**
+	 * A late dispatch of a handed-over move on its source's instance (a sweep there read the row
+	 * while the move was still the source's) leaves it to the target's instance: the guest is
+	 * restored on the target only.
+	 */
+	@Test
+	void aHandedOverMoveDispatchedAgainOnItsSourceRunsOnlyOnItsTarget() throws Exception {
+		start("host-a");
+		start("host-b");
+		guestWithWorkload("host-a");
+		// host-b's storage check waits until the test lets it go on: the move stays handed over
+		controls("host-b").setStorageCheckLatency(DomId.guest(1), Duration.ofMinutes(10));
+		String id = acceptedMove("host-a", "host-b", "SHADOW_REPLAY");
+		await().atMost(Duration.ofSeconds(60)).until(() -> "VERIFY_CHECKPOINT".equals(phaseOf("host-b", id)));
+
+		Workers.runNow(contexts.get("host-a"), java.util.UUID.fromString(id));
+		assertThat(hypervisor("host-a").guests()).isEmpty();
+		JsonNode row = call("host-a", get("/api/v1/operations/" + id), 200);
+		assertThat(row.get("owner").asString()).isEqualTo("xso-host-b");
+		assertThat(row.get("attempts").asInt()).isEqualTo(1);
+
+		controls("host-b").setStorageCheckLatency(DomId.guest(1), Duration.ZERO);
+		JsonNode ended = awaitEnd("host-a", id);
+		assertThat(ended.get("state").asString()).as(ended.toString()).isEqualTo("SUCCEEDED");
+		assertThat(ended.get("owner").asString()).isEqualTo("xso-host-b");
+		assertThat(ended.get("attempts").asInt()).isEqualTo(2); // the source's run and the target's
 		assertRunsOnlyOn("host-b");
 		WorkloadChecks.assertNothingLost(clients.get("host-b"), 1, 100);
 	}

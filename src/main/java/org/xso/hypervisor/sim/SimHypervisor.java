@@ -457,8 +457,19 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 	}
 
 	/** Slow storage (fault injection): looking for a guest's snapshots takes that long, on the caller's thread. */
+	/**
+	 * Takes the storage-check latency injected for {@code guest}, as it stands while it waits: a
+	 * test that lowers it (to zero) lets a check already waiting go on.
+	 */
 	private void slowStorage(DomId guest) {
-		slow(host.faults.storageCheckLatency(guest), "while looking for the disk snapshots of " + guest);
+		long start = System.nanoTime();
+		while (true) {
+			long left = host.faults.storageCheckLatency(guest).toNanos() - (System.nanoTime() - start);
+			if (left <= 0) {
+				return;
+			}
+			slow(Duration.ofNanos(Math.min(left, 20_000_000)), "while looking for the disk snapshots of " + guest);
+		}
 	}
 
 	/** Takes {@code latency} (a fault injected by a test), on the caller's thread. */

@@ -55,9 +55,12 @@ class HostQueue {
 
 	private final OperationViewMapper views;
 
+	private final OperationRecovery recovery;
+
 	HostQueue(JdbcTemplate jdbc, TransactionTemplate tx, HostRegistry hosts,
 			InstanceId instance, OperationExecutor executor, OperationWaiters waiters, OperationViewMapper views,
-			DatabaseNotifications notifications) {
+			DatabaseNotifications notifications, OperationRecovery recovery) {
+		this.recovery = recovery;
 		this.jdbc = JdbcClient.create(jdbc);
 		this.tx = tx;
 		this.hosts = hosts;
@@ -73,11 +76,15 @@ class HostQueue {
 		notifications.subscribe(HostChannels.ENDED, this::ended);
 	}
 
-	/** Claims and runs what is assigned to this instance on its host. */
+	/**
+	 * Claims and runs what is assigned to this instance on its host, once startup's recovery has
+	 * decided what a stopped instance left (before that, an operation accepted before the stop could
+	 * run beside recovery's decision, on a guest not yet back).
+	 */
 	@Scheduled(fixedDelayString = "${xso.operations.recovery-interval:PT5S}",
 			initialDelayString = "${xso.operations.recovery-interval:PT5S}")
 	void sweep() {
-		if (!hosts.serving()) {
+		if (!hosts.serving() || !recovery.started()) {
 			return;
 		}
 		try {

@@ -326,8 +326,11 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		return kind == OperationKind.MOVE ? Math.max(0, attempts - 1) : attempts;
 	}
 
-	/** A handed-over move, after a restart of the target's instance: its phases after HANDOVER run again. */
-	void requeueResume(String note) {
+	/**
+	 * A handed-over move, after a restart of the target's instance: its phases after HANDOVER run
+	 * again, on a worker of {@code owner} (the instance serving the target host now).
+	 */
+	void requeueResume(String note, String owner) {
 		require(OperationState.RUNNING, "requeue");
 		if (!handedOver()) {
 			throw new IllegalStateException("operation " + id + " has not been handed over");
@@ -340,6 +343,7 @@ class Operation extends AbstractAggregateRoot<Operation> {
 		}
 		this.phases = List.copyOf(next);
 		this.currentPhase = Phase.HANDOVER;
+		this.owner = owner;
 		this.cancelRequested = false;
 		this.requesters = requesters.withoutCancel();
 		this.recoveryNote = clip(note);

@@ -219,17 +219,44 @@ class OperationJournal {
 		if (op.kind() != OperationKind.MOVE) {
 			return claim(run, op);
 		}
-		// a move's row has been RUNNING since its source's phases: only a cancel can refuse this write
-		if (!rows.write(op, RUNNING, true)) {
+		// a move's row has been RUNNING since its source's phases: a cancel refuses this write, and so
+		// does a row another worker took since this one read it (only one restores the guest)
+		OperationRows.Fence fence = java.util.Objects.requireNonNull(run.took(), "a move restores once it took its row");
+		if (!rows.write(op, RUNNING, true, fence)) {
 			TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+			Operation now = operations.findById(op.id()).orElse(null);
+			if (now == null || now.state().isTerminal() || !fence.owner().equals(now.owner())
+					|| fence.attempts() != now.attempts()) {
+				throw new TakenElsewhere("operation " + op.id() + " was taken or ended elsewhere since this worker read"
+						+ " it (now " + (now == null ? "gone" : now.state() + ", attempt " + now.attempts() + " of "
+								+ now.owner()) + "): its guest is not restored here");
+			}
 			return false;
 		}
 		written(run, op);
 		return true;
 	}
 
-	/** A handed-over move starts on this instance, in VERIFY_CHECKPOINT (in memory, as {@link #begin}). */
+	/**
+	 * A worker found that the operation it runs is no longer its own to run (another worker took its
+	 * row, or it ended): it stops without recording anything.
+	 */
+	static final class TakenElsewhere extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		TakenElsewhere(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+	/**
+	 * A handed-over move starts on this instance, in VERIFY_CHECKPOINT (in memory, as {@link #begin}):
+	 * its first write ({@link #restoring}) goes through only if the row is still as this run took it.
+	 */
 	void resumingHere(OperationRun run) {
+		run.took(new OperationRows.Fence(instance.value(), run.op().attempts()));
 		run.op().resumeHere(instance.value(), clock.instant());
 		show(run.op());
 	}
@@ -440,7 +467,7 @@ class OperationJournal {
 	@Transactional
 	void requeueResume(OperationRun run, String note) {
 		Operation op = next(run, null);
-		op.requeueResume(note);
+		op.requeueResume(note, instance.value());
 		// written, not shown: the worker that runs it again shows it (as after requeue)
 		if (!rows.write(op, OPEN, false)) {
 			throw new IllegalStateException("operation " + op.id() + " was ended elsewhere");

@@ -89,6 +89,14 @@ class OperationRecovery {
 		started.set(true);
 	}
 
+	/**
+	 * Whether startup's recovery has decided what a stopped instance left: until then no operation
+	 * of this host may run (its guest may not be back yet).
+	 */
+	boolean started() {
+		return started.get();
+	}
+
 	@Scheduled(fixedDelayString = "${xso.operations.recovery-interval:PT5S}",
 			initialDelayString = "${xso.operations.recovery-interval:PT5S}")
 	void sweep() {

@@ -40,6 +40,16 @@ class OperationRows {
 	 * flag the row holds is kept; one {@code op} holds is added.
 	 */
 	boolean write(Operation op, Collection<OperationState> from, boolean unlessCancelled) {
+		return write(op, from, unlessCancelled, null);
+	}
+
+	/**
+	 * {@link #write(Operation, Collection, boolean)}, and only if the row is still assigned to
+	 * {@code fence}'s owner with {@code fence}'s attempt count: the row as the worker read it when it
+	 * took the operation, so that of two workers that took it from the same row only the first to
+	 * write goes on.
+	 */
+	boolean write(Operation op, Collection<OperationState> from, boolean unlessCancelled, @Nullable Fence fence) {
 		int n = jdbc.sql("UPDATE operations SET state = :state, current_phase = :phase, checkpoint_id = :checkpoint,"
 				+ " owner = :owner, host_name = :host, attempts = :attempts, started_at = :started, finished_at = :finished,"
 				+ " phases = :phases, devices = :devices, error_problem = :error,"
@@ -48,7 +58,8 @@ class OperationRows {
 				+ " recovery_note = COALESCE(:note, recovery_note),"
 				+ " cancel_requested = (cancel_requested OR :cancel),"
 				+ " cancel_requested_by = COALESCE(cancel_requested_by, :cancelBy), version = version + 1"
-				+ " WHERE id = :id AND state IN (:from)" + (unlessCancelled ? " AND cancel_requested = FALSE" : ""))
+				+ " WHERE id = :id AND state IN (:from)" + (unlessCancelled ? " AND cancel_requested = FALSE" : "")
+				+ (fence != null ? " AND owner = :fenceOwner AND attempts = :fenceAttempts" : ""))
 			.param("state", op.state().name())
 			.param("phase", op.currentPhase() == null ? null : op.currentPhase().name())
 			.param("checkpoint", op.checkpointId())
@@ -69,8 +80,14 @@ class OperationRows {
 			.param("cancelBy", op.requesters().cancelRequestedBy())
 			.param("id", op.id())
 			.param("from", from.stream().map(Enum::name).toList())
+			.params(fence == null ? java.util.Map.<String, Object>of()
+					: java.util.Map.of("fenceOwner", fence.owner(), "fenceAttempts", fence.attempts()))
 			.update();
 		return n == 1;
+	}
+
+	/** The owner and attempt count a worker read from an operation's row when it took it. */
+	record Fence(String owner, int attempts) {
 	}
 
 	private static @Nullable OffsetDateTime time(@Nullable Instant at) {

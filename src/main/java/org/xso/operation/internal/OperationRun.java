@@ -1,5 +1,7 @@
 package org.xso.operation.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An operation as the one thread that runs it holds it: what it needs to run ({@link OperationTicket})
  * and its progress, which is ahead of its row between the writes recovery needs (see
@@ -13,6 +15,8 @@ final class OperationRun {
 	private final boolean acceptedHere;
 
 	private Operation op;
+
+	private OperationRows.@Nullable Fence took;
 
 	OperationRun(Operation op, OperationTicket ticket, boolean acceptedHere) {
 		this.op = op;
@@ -35,6 +39,15 @@ final class OperationRun {
 	/** The operation as this run has it now; change a {@link Operation#copy()} and {@link #adopt} it. */
 	Operation op() {
 		return op;
+	}
+
+	/** The row as this run took it, where its first write must find it unchanged. */
+	OperationRows.@Nullable Fence took() {
+		return took;
+	}
+
+	void took(OperationRows.Fence fence) {
+		this.took = fence;
 	}
 
 	/** {@code next} is where the operation is now (its write, if any, has committed). */

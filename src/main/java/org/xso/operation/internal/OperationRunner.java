@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.xso.host.HostRegistry;
+import org.xso.host.InstanceId;
 import org.xso.hypervisor.Hypervisor;
 import org.xso.hypervisor.PowerState;
 import org.xso.operation.OperationKind;
@@ -44,8 +46,15 @@ class OperationRunner {
 
 	private final LiveOperations live;
 
+	private final HostRegistry hosts;
+
+	private final InstanceId instance;
+
 	OperationRunner(OperationJournal journal, QuiesceFlow quiesce, ResumeFlow resume, PeriodicFlow periodic,
-			FlowSupport flow, Hypervisor hypervisor, CancelSignals signals, LiveOperations live) {
+			FlowSupport flow, Hypervisor hypervisor, CancelSignals signals, LiveOperations live, HostRegistry hosts,
+			InstanceId instance) {
+		this.hosts = hosts;
+		this.instance = instance;
 		this.hypervisor = hypervisor;
 		this.signals = signals;
 		this.live = live;
@@ -58,7 +67,10 @@ class OperationRunner {
 
 	/**
 	 * Runs {@code accepted} (as the request recorded it) or, without it, operation {@code id} as its
-	 * row has it (recovery's requeued and pending operations).
+	 * row has it (recovery's requeued and pending operations, and those assigned to this instance).
+	 * Only an operation of the host this instance serves runs here, and a handed-over move only on
+	 * the instance it was handed to: a dispatch that comes late (a sweep that read the row before
+	 * the operation moved on) finds the row as it is now and leaves another host's operation alone.
 	 */
 	void run(UUID id, @Nullable Operation accepted) {
 		if (!live.start(id)) {
@@ -79,6 +91,11 @@ class OperationRunner {
 		try {
 			boolean handedOver = run.op().state() == OperationState.RUNNING && run.op().handedOver();
 			if (run.op().state() != OperationState.PENDING && !handedOver) {
+				return;
+			}
+			if (!hosts.servesHere(run.op().host()) || (handedOver && !instance.value().equals(run.op().owner()))) {
+				log.debug("Operation {} is not this instance's to run (host {}, assigned to {})", id,
+						SafeText.quote(String.valueOf(run.op().host())), SafeText.quote(String.valueOf(run.op().owner())));
 				return;
 			}
 			if (run.op().cancelRequested()) {
@@ -107,6 +124,10 @@ class OperationRunner {
 		catch (ServiceStopping.Stopped e) {
 			// so does one whose failure the stop caused (an interrupted hypervisor call)
 			log.info("Operation {}: {}", id, e.getMessage());
+		}
+		catch (OperationJournal.TakenElsewhere e) {
+			// another worker runs it now, or it ended: nothing of this run is recorded
+			log.warn("Operation {}: {}", id, SafeText.escape(e.getMessage()));
 		}
 		catch (Throwable e) {
 			// a bug in a flow, or an Error such as OutOfMemoryError: the operation ends now, truthfully,

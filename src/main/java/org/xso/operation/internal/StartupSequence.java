@@ -16,7 +16,8 @@ import org.xso.host.HostRegistry;
  * recorded before hosts existed), decide the operations a stopped instance left and bring their guests
  * back, reconcile every other domain with the hypervisor (re-creating running guests it no longer
  * knows from their disks), release checkpoint storage no stored checkpoint references, run what
- * recovery requeued, then create the demo guests if they are enabled.
+ * recovery requeued and what other instances assigned to this host, then create the demo guests if
+ * they are enabled.
  */
 @Component
 @Order(0)
@@ -32,8 +33,11 @@ class StartupSequence implements ApplicationRunner {
 
 	private final HostRegistry hosts;
 
+	private final HostQueue queue;
+
 	StartupSequence(OperationRecovery recovery, DomainReconciler reconciler, CheckpointStorage storage,
-			DemoGuests demo, HostRegistry hosts) {
+			DemoGuests demo, HostRegistry hosts, HostQueue queue) {
+		this.queue = queue;
 		this.hosts = hosts;
 		this.recovery = recovery;
 		this.reconciler = reconciler;
@@ -49,6 +53,8 @@ class StartupSequence implements ApplicationRunner {
 		// every interrupted operation is decided and none runs yet: no save is in progress
 		storage.collectUnreferenced();
 		recovery.runAtStartup(toRun);
+		// what other instances assigned to this host meanwhile (their notifications were ignored)
+		queue.sweep();
 		demo.seed();
 	}
 
