@@ -3,6 +3,10 @@ package org.xso.operation;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.xso.hypervisor.HypervisorException;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.xso.support.FakeHypervisor.Call;
 import org.xso.support.Guests;
@@ -15,6 +19,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 class PeriodicCheckpointTests extends IntegrationTest {
+
+	@Autowired
+	MeterRegistry meters;
 
 	@BeforeEach
 	void guest() throws Exception {
@@ -74,6 +81,65 @@ class PeriodicCheckpointTests extends IntegrationTest {
 		assertThat(periodic.get("epochsCompleted").asInt()).isEqualTo(2);
 		assertThat(periodic.get("epochsLate").asInt()).isEqualTo(1);
 		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isEqualTo(2);
+	}
+
+	/**
+	 * While the epochs of one guest cannot be written, its schedule and the others' capture two
+	 * epochs each and then wait (their captures are held in memory until written: never without
+	 * bound); once writing goes on, the epochs that waited are written several guests' to a
+	 * transaction, and every schedule completes.
+	 */
+	@Test
+	void epochsArePersistedAfterTheThawSeveralGuestsToATransactionAndASlowWriteSlowsTheSchedules()
+			throws Exception {
+		createDomain(2);
+		createDomain(3);
+		DistributionSummary batches = meters.get("xso.checkpoint.epoch.batch").summary();
+		long batchesBefore = batches.count();
+		double epochsBefore = batches.totalAmount();
+		hypervisor.hold(Call.PERSIST);
+		String first = id(call(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":6}"), 202));
+		assertThat(hypervisor.awaitArrival(Call.PERSIST, Duration.ofSeconds(30))).isTrue();
+		String second = id(call(postJson("/api/v1/domains/2/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":6}"), 202));
+		String third = id(call(postJson("/api/v1/domains/3/periodic-checkpoints",
+				"{\"strategy\":\"SUSPEND_RESUME\",\"intervalMs\":10,\"count\":6}"), 202));
+		// each schedule captures two epochs, then waits for the first to be written
+		await().atMost(Duration.ofSeconds(60)).until(() -> hypervisor.calls(Call.SAVE) == 6);
+		Thread.sleep(200); // twenty intervals: a schedule that did not wait would capture more meanwhile
+		assertThat(hypervisor.calls(Call.SAVE)).isEqualTo(6);
+		for (int domid = 1; domid <= 3; domid++) {
+			assertThat(call(get("/api/v1/domains/" + domid), 200).get("powerState").asString()).isEqualTo("RUNNING");
+		}
+
+		hypervisor.release(Call.PERSIST);
+		for (String id : new String[] { first, second, third }) {
+			JsonNode op = awaitOperation(id, "SUCCEEDED", "FAILED", "CANCELLED");
+			assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("SUCCEEDED");
+			assertThat(op.get("periodic").get("epochsCompleted").asInt()).isEqualTo(6);
+		}
+		assertThat(batches.totalAmount() - epochsBefore).isEqualTo(18);
+		// the three epochs that waited for the first write went in one transaction, at least
+		assertThat(batches.count() - batchesBefore).isLessThanOrEqualTo(16);
+		assertThat(batches.max()).isGreaterThanOrEqualTo(3);
+	}
+
+	/** A capture that cannot be written ends the schedule FAILED, nothing of that epoch stored, the guest running. */
+	@Test
+	void anEpochThatCannotBeWrittenEndsTheScheduleWithTheGuestRunning() throws Exception {
+		hypervisor.failNext(Call.PERSIST, HypervisorException.Reason.INTERNAL);
+		JsonNode accepted = call(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":5}"), 202);
+		JsonNode op = awaitOperation(id(accepted), "SUCCEEDED", "FAILED", "CANCELLED");
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("FAILED");
+		// ended once, by the epoch that failed (the one built on it, if captured, failed with it)
+		assertThat(op.get("error").get("code").asString()).isEqualTo("HYPERVISOR_ERROR");
+		assertThat(op.get("periodic").get("epochsCompleted").asInt()).isZero();
+		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isZero();
+		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+		assertThat(hypervisor.paused(1)).isFalse();
+		assertThat(suspend(1, Guests.SHADOW_REPLAY).get("state").asString()).isEqualTo("SUCCEEDED");
 	}
 
 	@Test

@@ -28,6 +28,7 @@ import org.xso.hypervisor.DeviceInfo;
 import org.xso.hypervisor.DeviceSavedState;
 import org.xso.hypervisor.DeviceSpec;
 import org.xso.hypervisor.DiskVerification;
+import org.xso.hypervisor.Capture;
 import org.xso.hypervisor.GuestInfo;
 import org.xso.hypervisor.GuestSpec;
 import org.xso.hypervisor.Hypervisor;
@@ -62,7 +63,10 @@ public class FakeHypervisor implements Hypervisor {
 	/** The methods a test can make fail or hold. */
 	public enum Call {
 
-		CREATE, ATTACH, DETACH, QUIESCE, THAW, PAUSE, UNPAUSE, SAVE, SUSPEND, RESUME, DESTROY
+		CREATE, ATTACH, DETACH, QUIESCE, THAW, PAUSE, UNPAUSE, SAVE, SUSPEND, RESUME, DESTROY,
+
+		/** A periodic checkpoint's capture written to storage (before its checkpoint is stored). */
+		PERSIST
 
 	}
 
@@ -392,6 +396,11 @@ public class FakeHypervisor implements Hypervisor {
 			}
 		});
 		return saved;
+	}
+
+	@Override
+	public void persistCapture(Capture capture) {
+		enter(Call.PERSIST);
 	}
 
 	@Override

@@ -91,7 +91,8 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 
 	/**
 	 * The steps of an epoch during which the guest was paused, in milliseconds, and the nanoseconds
-	 * the hypervisor took after the thaw to write what the capture held back (disk chunks).
+	 * from the thaw until the checkpoint is written: the wait for the epoch writer and the
+	 * hypervisor's write of what the capture held back (disk chunks).
 	 */
 	record Captured(long quiesceMs, long saveMs, long thawMs, long storageNanos) {
 

@@ -349,10 +349,10 @@ class OperationJournal {
 	/**
 	 * One epoch of periodic checkpointing persisted, after its guest was thawed: its checkpoint (an
 	 * incremental capture on top of {@code parent}, the previous epoch's), its record with its cost
-	 * (its persist is the hypervisor's write of the capture and this write of the checkpoint, the
-	 * commit excluded) and the operation's
-	 * totals, in one transaction; retention applied. Returns the stored checkpoint as the next epoch
-	 * builds on it.
+	 * (its persist lag runs from the thaw, through the wait for the writer and the hypervisor's write of
+	 * the capture, to this write of the checkpoint, the commit excluded) and the operation's totals;
+	 * retention applied. In the transaction of the {@link EpochWriter}'s batch, with other guests'
+	 * epochs. Returns the stored checkpoint as the next epoch builds on it.
 	 */
 	@Transactional
 	Checkpoint.Link epoch(OperationRun run, int n, Instant startedAt, boolean startedLate, Capture capture,

@@ -3,8 +3,9 @@ package org.xso.operation.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,8 +25,12 @@ import org.xso.text.SafeText;
 
 /**
  * Periodic (Remus-style) checkpointing: one live checkpoint per interval until cancelled or the
- * count is reached, the guest paused only to be captured (quiesce, capture, thaw) and the checkpoint
- * persisted after it runs again, each epoch's cost recorded. Every
+ * count is reached, the guest paused only to be captured (quiesce, capture, thaw), each epoch's cost
+ * recorded. The capture is handed to the {@link EpochWriter}, which persists it after the guest runs
+ * again, with other guests' epochs in one transaction, while the schedule goes on; a schedule with
+ * {@link #MAX_OUTSTANDING} epochs not yet durable waits for the oldest before it captures another,
+ * so persistence that falls behind slows the schedule (its epochs start late, counted) and never
+ * holds more captures in memory than that. It waits for all of them before it ends. Every
  * {@code xso.operations.full-checkpoint-every}-th checkpoint of a chain is full, the ones between
  * hold what changed since the epoch before (where the adapter captures incrementally). An epoch longer than the interval makes
  * the next start late (counted), never queued. The deadline bounds each epoch. A failed epoch is
@@ -49,8 +54,11 @@ class PeriodicFlow {
 
 	private final int fullEvery;
 
+	private final EpochWriter writer;
+
 	PeriodicFlow(Hypervisor hypervisor, OperationJournal journal, FlowSupport flow, CancelSignals signals,
-			Clock clock, OperationProperties properties) {
+			Clock clock, OperationProperties properties, EpochWriter writer) {
+		this.writer = writer;
 		this.hypervisor = hypervisor;
 		this.journal = journal;
 		this.flow = flow;
@@ -101,55 +109,112 @@ class PeriodicFlow {
 		Duration interval = Duration.ofMillis(t.intervalMs() == null ? 1000 : t.intervalMs());
 		int epoch = t.epochsCompleted();
 		boolean late = false;
-		// the stored checkpoint the next epoch builds on; a schedule continued after a restart starts full
-		Checkpoint.Link last = null;
+		// the epochs handed to the writer and not yet known durable, oldest first; the last one is
+		// what the next epoch builds on (a schedule continued after a restart starts full)
+		ArrayDeque<EpochWriter.Pending> outstanding = new ArrayDeque<>();
+		EpochWriter.Pending last = null;
+		int depth = 0;
 		while (true) {
 			if (t.maxEpochs() != null && epoch >= t.maxEpochs()) {
-				journal.succeeded(run);
+				if (drained(run, outstanding)) {
+					journal.succeeded(run);
+				}
 				return;
 			}
-			if (cancelled(run)) {
+			if (signals.signalled(t.id()) || journal.cancelRequested(t.id())) {
+				cancel(run, outstanding);
 				return;
 			}
 			Instant start = clock.instant();
-			boolean incremental = last != null && last.depth() + 1 < fullEvery;
-			last = epoch(run, epoch + 1, start, late, incremental ? last : null);
-			if (last == null) {
+			boolean incremental = last != null && depth + 1 < fullEvery;
+			EpochWriter.Pending next = epoch(run, epoch + 1, start, late, incremental ? last : null, outstanding);
+			if (next == null) {
 				return;
 			}
+			outstanding.add(next);
+			last = next;
+			depth = incremental ? depth + 1 : 0;
 			epoch++;
+			// back-pressure: a schedule whose epochs are not yet durable waits for them before it
+			// captures more (its captures are held in memory until written), so it slows down
+			// instead of queueing without bound
+			while (outstanding.size() >= MAX_OUTSTANDING
+					|| (!outstanding.isEmpty() && outstanding.peekFirst().stored.isDone())) {
+				if (!settled(run, outstanding.pollFirst(), outstanding)) {
+					return;
+				}
+			}
 			// an epoch that took longer than the interval makes the next one start late, at once: the
 			// schedule slows down rather than queueing captures or dropping epochs
 			Duration wait = Duration.between(clock.instant(), start.plus(interval));
 			late = wait.isNegative();
 			if (!late && signals.await(t.id(), wait)) {
-				cancelled(run);
+				cancel(run, outstanding);
 				return;
 			}
 		}
 	}
 
-	private boolean cancelled(OperationRun run) {
-		UUID id = run.ticket().id();
-		if (signals.signalled(id) || journal.cancelRequested(id)) {
+	/** Epochs of one schedule handed to the writer and not yet durable, at most. */
+	static final int MAX_OUTSTANDING = 2;
+
+	/**
+	 * Waits until {@code epoch} is durable; false if it failed (the schedule has then ended FAILED,
+	 * the epochs after it waited for first).
+	 */
+	private boolean settled(OperationRun run, EpochWriter.Pending epoch, ArrayDeque<EpochWriter.Pending> after)
+			throws InterruptedException {
+		try {
+			epoch.stored.get();
+			return true;
+		}
+		catch (ExecutionException e) {
+			// the epochs after it are waited for (they fail too where they build on it), then it ends once
+			for (EpochWriter.Pending later : after) {
+				try {
+					later.stored.get();
+				}
+				catch (ExecutionException ignored) {
+					// its schedule ends with the first failure
+				}
+			}
+			after.clear();
+			Throwable cause = e.getCause();
+			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(cause instanceof RuntimeException r ? r
+					: new IllegalStateException("epoch " + epoch.n + " could not be stored", cause)), Set.of());
+			return false;
+		}
+	}
+
+	/** Waits until every outstanding epoch is durable; false if one failed (the schedule has then ended). */
+	private boolean drained(OperationRun run, ArrayDeque<EpochWriter.Pending> outstanding) throws InterruptedException {
+		while (!outstanding.isEmpty()) {
+			if (!settled(run, outstanding.pollFirst(), outstanding)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void cancel(OperationRun run, ArrayDeque<EpochWriter.Pending> outstanding) throws InterruptedException {
+		if (drained(run, outstanding)) {
 			flow.endAs(run, OperationState.CANCELLED,
 					new ProblemException(ProblemCode.CANCELLED, "periodic checkpointing stopped by the caller"),
 					Set.of());
-			return true;
 		}
-		return false;
 	}
 
 	/**
 	 * One epoch, incremental on top of {@code parent} if there is one (the adapter may still capture
-	 * it whole); the stored checkpoint, or null if the epoch failed (the operation has then ended).
-	 * The guest is paused only while it is captured (quiesce, capture, thaw); what the capture holds
-	 * in memory is written, then its checkpoint and the epoch's record are persisted in one
-	 * transaction, while it runs. A failed persist ends the operation FAILED with the guest running and
-	 * nothing of the epoch stored: its capture is discarded, so that nothing builds on it.
+	 * it whole), handed to the writer once captured; null if the epoch failed (the operation has then
+	 * ended, after the epochs before it were waited for). The guest is paused only while it is
+	 * captured (quiesce, capture, thaw); the writer persists the capture while it runs, and a capture
+	 * it cannot store ends the schedule FAILED with nothing of that epoch stored (see
+	 * {@link EpochWriter}).
 	 */
-	private Checkpoint.@Nullable Link epoch(OperationRun run, int n, Instant start, boolean startedLate,
-			Checkpoint.@Nullable Link parent) {
+	private EpochWriter.@Nullable Pending epoch(OperationRun run, int n, Instant start, boolean startedLate,
+			EpochWriter.@Nullable Pending parent, ArrayDeque<EpochWriter.Pending> outstanding)
+			throws InterruptedException {
 		OperationTicket t = run.ticket();
 		Instant deadline = start.plus(t.deadline());
 		long t0 = System.nanoTime();
@@ -159,11 +224,15 @@ class PeriodicFlow {
 					t.quiesceTimeout().compareTo(budget) < 0 ? t.quiesceTimeout() : budget);
 		}
 		catch (ThawFailedException e) {
-			journal.faulted(run, "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
+			if (drained(run, outstanding)) {
+				journal.faulted(run, "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
+			}
 			return null;
 		}
 		catch (HypervisorException e) {
-			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			if (drained(run, outstanding)) {
+				flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			}
 			return null;
 		}
 		long t1 = System.nanoTime();
@@ -172,37 +241,34 @@ class PeriodicFlow {
 			capture = hypervisor.capture(t.dom(), Duration.between(clock.instant(), deadline), parent != null);
 		}
 		catch (RuntimeException e) {
-			flow.thawAndEnd(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			if (drained(run, outstanding)) {
+				flow.thawAndEnd(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
+			}
+			else {
+				flow.thaw(t);
+			}
 			return null;
 		}
 		long t2 = System.nanoTime();
 		if (!flow.thaw(t)) {
 			hypervisor.discardCapture(capture);
-			journal.faulted(run, "epoch " + n + " was captured but the guest could not be thawed", Set.of());
+			if (drained(run, outstanding)) {
+				journal.faulted(run, "epoch " + n + " was captured but the guest could not be thawed", Set.of());
+			}
 			return null;
 		}
 		long t3 = System.nanoTime();
-		Checkpoint.Link stored;
-		try {
-			hypervisor.persistCapture(capture);
-			long written = System.nanoTime() - t3;
-			stored = journal.epoch(run, n, start, startedLate, capture, parent,
-					new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null),
-					new OperationEpoch.Captured(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), written));
-			// durable: the output the guest produced before this capture may leave
-			hypervisor.releaseOutput(capture);
-		}
-		catch (RuntimeException e) {
-			hypervisor.discardCapture(capture);
-			flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
-			return null;
-		}
 		if (clock.instant().isAfter(deadline)) {
-			flow.endAs(run, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
-					"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of());
+			hypervisor.discardCapture(capture);
+			if (drained(run, outstanding)) {
+				flow.endAs(run, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
+						"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of());
+			}
 			return null;
 		}
-		return stored;
+		return writer.submit(new EpochWriter.Pending(run, n, start, startedLate, capture, parent,
+				new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null), ms(t1 - t0),
+				ms(t2 - t1), ms(t3 - t2), t3));
 	}
 
 	private static long ms(long nanos) {
