@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import org.xso.hypervisor.HypervisorException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,9 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+// one epoch writer lane, so that the group commit test's three guests share it (schedules take the
+// lanes in turn: with several, each guest would have one of its own)
+@TestPropertySource(properties = "xso.operations.epoch-writers=1")
 class PeriodicCheckpointTests extends IntegrationTest {
 
 	@Autowired

@@ -28,7 +28,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Persists the epochs of periodic checkpointing after their guests were thawed, off the schedules'
- * threads, and the epochs of several guests in one transaction (group commit): each batch takes
+ * threads, on {@code xso.operations.epoch-writers} lanes (a schedule always on the same one, so that
+ * its epochs are written in order; schedules take the lanes in turn, so that they share them
+ * evenly), and the epochs of several guests in one transaction (group
+ * commit): each batch of a lane takes
  * what the schedules handed over meanwhile, at most one epoch of each schedule (an epoch's record
  * builds on the one before it), writes their captures' storage, then their checkpoints and epoch
  * records, and commits once. Only then is a schedule's held output released (output commit). A
@@ -37,11 +40,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * builds on it), and its schedule ends FAILED when it sees it.
  *
  * <p>
- * Threads: one writer thread ({@code xso-epoch-writer}) owns the backlog and every {@link Pending}'s
- * outcome until it completes its future; schedules hand epochs over through {@link #queue} and
- * read outcomes through the futures only. The {@link OperationRun} of a schedule with epochs
- * outstanding is written (adopted) by this thread alone: its schedule waits for them before it
- * writes the run itself.
+ * Threads: each lane's thread ({@code xso-epoch-writer-N}) owns its backlog and every
+ * {@link Pending}'s outcome until it completes its future; schedules hand epochs over through the
+ * lane's queue and read outcomes through the futures only. The {@link OperationRun} of a schedule
+ * with epochs outstanding is written (adopted) by its lane's thread alone: its schedule waits for
+ * them before it writes the run itself.
  */
 @Component
 class EpochWriter implements DisposableBean {
@@ -51,7 +54,7 @@ class EpochWriter implements DisposableBean {
 	/** Epochs written in one transaction at most. */
 	static final int MAX_BATCH = 32;
 
-	private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+	private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
 
 	private final OperationJournal journal;
 
@@ -61,18 +64,26 @@ class EpochWriter implements DisposableBean {
 
 	private final DistributionSummary batchSizes;
 
-	private final Thread thread;
+	private final List<Thread> threads = new ArrayList<>();
 
-	EpochWriter(OperationJournal journal, Hypervisor hypervisor, TransactionTemplate tx, MeterRegistry meters) {
+	private final java.util.concurrent.atomic.AtomicInteger nextLane = new java.util.concurrent.atomic.AtomicInteger();
+
+	EpochWriter(OperationJournal journal, Hypervisor hypervisor, TransactionTemplate tx, MeterRegistry meters,
+			OperationProperties properties) {
 		this.journal = journal;
 		this.hypervisor = hypervisor;
 		this.tx = tx;
 		this.batchSizes = DistributionSummary.builder("xso.checkpoint.epoch.batch")
 			.description("Epochs of periodic checkpointing persisted in one transaction")
 			.register(meters);
-		this.thread = new Thread(this::loop, "xso-epoch-writer");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		for (int i = 0; i < properties.epochWriters(); i++) {
+			BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+			Thread thread = new Thread(() -> loop(queue), "xso-epoch-writer-" + (i + 1));
+			thread.setDaemon(true);
+			queues.add(queue);
+			threads.add(thread);
+			thread.start();
+		}
 	}
 
 	/**
@@ -83,6 +94,9 @@ class EpochWriter implements DisposableBean {
 	static final class Pending {
 
 		final OperationRun run;
+
+		/** The writer lane of its schedule ({@link EpochWriter#lane()}). */
+		final int lane;
 
 		final int n;
 
@@ -108,16 +122,17 @@ class EpochWriter implements DisposableBean {
 
 		final CompletableFuture<Checkpoint.Link> stored = new CompletableFuture<>();
 
-		/** Set by the writer thread once stored; read by the writer thread only. */
+		/** Set by its lane's thread once stored; read by that thread only. */
 		private Checkpoint.@Nullable Link link;
 
-		/** Set by the writer thread if it failed; read by the writer thread only. */
+		/** Set by its lane's thread if it failed; read by that thread only. */
 		private boolean failed;
 
-		Pending(OperationRun run, int n, Instant startedAt, boolean startedLate, Capture capture,
+		Pending(OperationRun run, int lane, int n, Instant startedAt, boolean startedLate, Capture capture,
 				@Nullable Pending parent, Checkpoint.Header header, long quiesceMs, long saveMs, long thawMs,
 				long thawedAt) {
 			this.run = run;
+			this.lane = lane;
 			this.n = n;
 			this.startedAt = startedAt;
 			this.startedLate = startedLate;
@@ -136,13 +151,18 @@ class EpochWriter implements DisposableBean {
 
 	}
 
+	/** The lane for a schedule that starts: the lanes in turn. */
+	int lane() {
+		return Math.floorMod(nextLane.getAndIncrement(), queues.size());
+	}
+
 	/** Hands an epoch over; its future completes once it is durable (or failed). */
 	Pending submit(Pending epoch) {
-		queue.add(epoch);
+		queues.get(epoch.lane).add(epoch);
 		return epoch;
 	}
 
-	private void loop() {
+	private void loop(BlockingQueue<Pending> queue) {
 		ArrayDeque<Pending> backlog = new ArrayDeque<>();
 		try {
 			while (!Thread.currentThread().isInterrupted()) {
@@ -266,8 +286,10 @@ class EpochWriter implements DisposableBean {
 
 	@Override
 	public void destroy() throws InterruptedException {
-		thread.interrupt();
-		thread.join(5_000);
+		threads.forEach(Thread::interrupt);
+		for (Thread thread : threads) {
+			thread.join(5_000);
+		}
 	}
 
 }

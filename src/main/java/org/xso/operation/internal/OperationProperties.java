@@ -13,16 +13,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * often the leases of running operations are renewed (well within {@code xso.domains.lease-ttl}),
  * and how often periodic checkpointing stores a full checkpoint (every {@code fullCheckpointEvery}
  * epochs; the ones between hold what changed since the epoch before, where the hypervisor adapter
- * captures incrementally; 1: every epoch full).
+ * captures incrementally; 1: every epoch full), and on how many lanes the epochs of periodic
+ * checkpointing are persisted ({@code epochWriters}, each a thread with its own transactions).
  */
 @ConfigurationProperties("xso.operations")
 record OperationProperties(@DefaultValue("4") int workers, @DefaultValue("64") int queueCapacity,
 		@DefaultValue("8") int periodicWorkers, @DefaultValue("PT60S") Duration defaultDeadline,
 		@DefaultValue("PT5S") Duration defaultQuiesceTimeout, @DefaultValue("PT10S") Duration thawTimeout,
 		@DefaultValue("PT5S") Duration recoveryInterval, @DefaultValue("PT20S") Duration shutdownGrace,
-		@DefaultValue("PT10S") Duration leaseRenewInterval, @DefaultValue("20") int fullCheckpointEvery) {
+		@DefaultValue("PT10S") Duration leaseRenewInterval, @DefaultValue("20") int fullCheckpointEvery,
+		@DefaultValue("4") int epochWriters) {
 
 	OperationProperties {
+		if (epochWriters < 1) {
+			throw new IllegalArgumentException("xso.operations.epoch-writers must be at least 1, not " + epochWriters);
+		}
 		if (fullCheckpointEvery < 1) {
 			throw new IllegalArgumentException(
 					"xso.operations.full-checkpoint-every must be at least 1, not " + fullCheckpointEvery);
