@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -17,6 +18,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -60,7 +62,18 @@ class SecurityConfig {
 				.accessDeniedHandler(problems))
 			.exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.addFilterBefore(new RequestGuards.CrossOrigin(origins, problems), SecurityContextHolderFilter.class)
-			.addFilterAfter(new RequestGuards.JsonOnly(problems), AuthorizationFilter.class);
+			.addFilterAfter(new RequestGuards.JsonOnly(problems), AuthorizationFilter.class)
+			// the security headers are written before the request is handled, not while the filter chain
+			// unwinds: an event stream is written by its own thread meanwhile, and two threads must not
+			// change one response's headers at once (spring-security#9175; a test's response map threw
+			// ConcurrentModificationException). Nothing here overrides the cache headers they set.
+			.headers(headers -> headers.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+				@Override
+				public <O extends HeaderWriterFilter> O postProcess(O filter) {
+					filter.setShouldWriteHeadersEagerly(true);
+					return filter;
+				}
+			}));
 		AccessRules.apply(http);
 		return http.build();
 	}
