@@ -225,16 +225,12 @@ class PeriodicFlow {
 					t.quiesceTimeout().compareTo(budget) < 0 ? t.quiesceTimeout() : budget);
 		}
 		catch (ThawFailedException e) {
-			if (drained(run, outstanding)) {
-				journal.faulted(run, "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of());
-			}
-			return null;
+			return endAfter(run, outstanding,
+					() -> journal.faulted(run, "epoch " + n + ": " + HypervisorProblems.detail(e), e, Set.of()));
 		}
 		catch (HypervisorException e) {
-			if (drained(run, outstanding)) {
-				flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of());
-			}
-			return null;
+			return endAfter(run, outstanding,
+					() -> flow.endAs(run, OperationState.FAILED, FlowSupport.problem(e), Set.of()));
 		}
 		long t1 = System.nanoTime();
 		Capture capture;
@@ -253,23 +249,31 @@ class PeriodicFlow {
 		long t2 = System.nanoTime();
 		if (!flow.thaw(t)) {
 			hypervisor.discardCapture(capture);
-			if (drained(run, outstanding)) {
-				journal.faulted(run, "epoch " + n + " was captured but the guest could not be thawed", Set.of());
-			}
-			return null;
+			return endAfter(run, outstanding,
+					() -> journal.faulted(run, "epoch " + n + " was captured but the guest could not be thawed", Set.of()));
 		}
 		long t3 = System.nanoTime();
 		if (clock.instant().isAfter(deadline)) {
 			hypervisor.discardCapture(capture);
-			if (drained(run, outstanding)) {
-				flow.endAs(run, OperationState.FAILED, new ProblemException(ProblemCode.DEADLINE_EXCEEDED,
-						"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of());
-			}
-			return null;
+			return endAfter(run, outstanding, () -> flow.endAs(run, OperationState.FAILED, new ProblemException(
+					ProblemCode.DEADLINE_EXCEEDED,
+					"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of()));
 		}
 		return writer.submit(new EpochWriter.Pending(run, lane, n, start, startedLate, capture, parent,
 				new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null), ms(t1 - t0),
 				ms(t2 - t1), ms(t3 - t2), t3));
+	}
+
+	/**
+	 * An epoch failed: the schedule ends by {@code end} once the epochs before it are durable (or
+	 * has ended already, if one of them failed). Null, as {@link #epoch} answers for a failed one.
+	 */
+	private EpochWriter.@Nullable Pending endAfter(OperationRun run, ArrayDeque<EpochWriter.Pending> outstanding,
+			Runnable end) throws InterruptedException {
+		if (drained(run, outstanding)) {
+			end.run();
+		}
+		return null;
 	}
 
 	private static long ms(long nanos) {
