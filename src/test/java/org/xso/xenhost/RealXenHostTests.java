@@ -98,6 +98,14 @@ class RealXenHostTests {
 		long dom0 = System.nanoTime();
 		awaitReady();
 		long service = System.nanoTime();
+		// the unit restarts a service that died (xen-host/dom0/xso.service): say so, with the JVM's
+		// own report when it crashed (under QEMU's emulation a JIT-compiled method once died of SIGILL)
+		String restarts = host.sh("systemctl show -p NRestarts --value xso", Duration.ofMinutes(1)).lines()
+			.reduce((a, b) -> b).orElse("").trim();
+		figure("host", "service restarts before it was ready", restarts);
+		System.out.println("JVM crash reports in dom0: "
+				+ host.sh("ls /var/lib/xso/hs_err_pid*.log 2>/dev/null | while read f; do echo \"== $f\"; head -n 40 \"$f\"; done; true",
+						Duration.ofMinutes(1)));
 		// xen-host/build.sh trained a class data sharing archive for this start: a JVM that could not
 		// map it (another JVM build, a jar changed after the training) starts minutes slower here
 		String shared = host.sh("grep -c /opt/xso/xso.jsa /proc/$(systemctl show -p MainPID --value xso)/maps || true",
