@@ -19,8 +19,10 @@ import org.xso.hypervisor.SuspendStrategy;
 import org.xso.persistence.AssignedIdEntity;
 
 /**
- * The checkpoint aggregate: header, manifest checksums and the device rows. Immutable once
- * stored; the only thing that changes is whether it is pinned.
+ * The checkpoint aggregate: header, manifest checksums and the device rows. What it restores to
+ * never changes once stored; what does: whether it is pinned, and how an incremental one is held
+ * (chain compaction makes it a full one, with a new memory image and manifest SHA-256, and makes
+ * those built on it one link shorter).
  */
 @Entity
 @Table(name = "checkpoints")
@@ -142,6 +144,32 @@ public class Checkpoint extends AssignedIdEntity<UUID> {
 		this.parentId = parent.id();
 		this.parentSha256 = parent.sha256();
 		this.chainDepth = parent.depth() + 1;
+	}
+
+	/**
+	 * This incremental checkpoint becomes a full one (chain compaction): its memory image is now its
+	 * chain's resolved into it ({@code memoryBytes} bytes, SHA-256 {@code memorySha256}), and its
+	 * manifest's SHA-256 {@code sha256}. Its id, config and devices stay.
+	 */
+	void standAlone(String memorySha256, long memoryBytes, String sha256) {
+		this.sizeBytes += memoryBytes - this.memoryBytes;
+		this.memorySha256 = memorySha256;
+		this.memoryBytes = memoryBytes;
+		this.sha256 = sha256;
+		this.parentId = null;
+		this.parentSha256 = null;
+		this.chainDepth = 0;
+	}
+
+	/**
+	 * A checkpoint below this one in its chain was compacted: the chain is {@code links} links
+	 * shorter, and if it was this one's parent, its manifest's SHA-256 is now {@code parentSha256}.
+	 */
+	void rebased(int links, @Nullable String parentSha256) {
+		this.chainDepth -= links;
+		if (parentSha256 != null) {
+			this.parentSha256 = parentSha256;
+		}
 	}
 
 	/** What the caller says about a checkpoint it stores; a non-null {@code pinReason} pins it. */

@@ -43,8 +43,15 @@ public class CheckpointCatalog {
 
 	private final Hypervisor hypervisor;
 
+	private final CheckpointStore store;
+
+	private final CheckpointProperties properties;
+
 	CheckpointCatalog(CheckpointRepository checkpoints, CheckpointDetailsMapper details,
-			ApplicationEventPublisher events, Hypervisor hypervisor) {
+			ApplicationEventPublisher events, Hypervisor hypervisor, CheckpointStore store,
+			CheckpointProperties properties) {
+		this.store = store;
+		this.properties = properties;
 		this.checkpoints = checkpoints;
 		this.details = details;
 		this.events = events;
@@ -117,8 +124,10 @@ public class CheckpointCatalog {
 
 	/**
 	 * Keeps the newest {@code keep} unpinned checkpoints of a domain, its pinned ones and every
-	 * checkpoint one of those builds on (an incremental checkpoint's chain stays whole: at most one
-	 * full checkpoint's interval more), and deletes the others. Returns the ids deleted.
+	 * checkpoint one of those builds on (an incremental checkpoint's chain stays whole), and deletes
+	 * the others. Once {@code xso.checkpoints.compaction-threshold} or more are held only because a
+	 * kept one builds on them, the oldest kept checkpoint of each such chain is compacted (made a full
+	 * one, see {@link CheckpointStore#compact}) and they are deleted as well. Returns the ids deleted.
 	 */
 	@Transactional
 	public List<UUID> enforceRetention(int domid, int keep, Cause cause) {
@@ -138,18 +147,36 @@ public class CheckpointCatalog {
 		if (kept.size() == all.size()) {
 			return List.of();
 		}
-		for (UUID k : List.copyOf(kept)) {
-			for (UUID p = parents.get(k); p != null && kept.add(p); p = parents.get(p)) {
-				// the chain of a kept checkpoint is kept
+		Set<UUID> held = withChains(kept, parents);
+		if (held.size() - kept.size() >= properties.compactionThreshold()) {
+			for (UUID k : kept) {
+				UUID parent = parents.get(k);
+				// the oldest kept checkpoint of its chain: what it builds on is held for its sake alone
+				if (parent != null && !kept.contains(parent) && store.compact(k)) {
+					parents.remove(k);
+				}
 			}
+			held = withChains(kept, parents);
 		}
-		List<UUID> doomed = all.stream().map(CheckpointRepository.Entry::id).filter(id -> !kept.contains(id)).toList();
+		Set<UUID> keepAll = held;
+		List<UUID> doomed = all.stream().map(CheckpointRepository.Entry::id).filter(id -> !keepAll.contains(id)).toList();
 		if (doomed.isEmpty()) {
 			return List.of();
 		}
 		remove(domid, doomed, "retention keeps the newest " + keep, cause);
 		log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
 		return doomed;
+	}
+
+	/** {@code kept} and every checkpoint one of them builds on, down to the full checkpoint of its chain. */
+	private static Set<UUID> withChains(Set<UUID> kept, Map<UUID, UUID> parents) {
+		Set<UUID> held = new HashSet<>(kept);
+		for (UUID k : kept) {
+			for (UUID p = parents.get(k); p != null && held.add(p); p = parents.get(p)) {
+				// the chain of a kept checkpoint is kept
+			}
+		}
+		return held;
 	}
 
 	@Transactional

@@ -35,6 +35,11 @@ class CheckpointImage extends AssignedIdEntity<UUID> {
 		this.memoryImage = memoryImage;
 	}
 
+	/** Chain compaction: the image is now the whole memory its chain resolves to. */
+	void replace(byte[] resolved) {
+		this.memoryImage = resolved;
+	}
+
 	byte[] memoryImage() {
 		return memoryImage;
 	}

@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,11 +27,13 @@ import org.xso.text.SafeText;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stores a saved guest as one immutable checkpoint in one transaction, and reads one back for a
- * restore only after every checksum in its manifest verified.
+ * Stores a saved guest as one checkpoint in one transaction, reads one back for a restore only
+ * after every checksum in its manifest (and in its chain's) verified, and compacts chains.
  */
 @Service
 public class CheckpointStore {
+
+	private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
 	private final CheckpointRepository checkpoints;
 
@@ -97,7 +101,9 @@ public class CheckpointStore {
 				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
 		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value(), host.name());
 		if (parent != null) {
-			c.buildsOn(parent);
+			// as it is now: a compaction since the capture made it shorter and changed its manifest,
+			// never what it restores to
+			c.buildsOn(checkpoints.findById(parent.id()).map(Checkpoint::link).orElse(parent));
 		}
 		String held = hypervisor.savedParts()
 			.entrySet()
@@ -216,6 +222,53 @@ public class CheckpointStore {
 		}
 		return new Verified(new CheckpointViews.Integrity(newest.id(), formatSupported && image != null,
 				newest.formatVersion(), formatSupported, parts), image);
+	}
+
+	/**
+	 * Chain compaction: incremental checkpoint {@code id} becomes a full one, its chain resolved into
+	 * it (the memory image here, what the hypervisor keeps outside the database by
+	 * {@link Hypervisor#compact}), so that the checkpoints it builds on can be deleted; those built on
+	 * it are one link shorter per link removed and name its new manifest. What it restores to does not
+	 * change. A chain that does not verify, or that the hypervisor cannot compact, is left as it is.
+	 * Joins the caller's transaction.
+	 * @return whether it is a full checkpoint now
+	 */
+	@Transactional
+	boolean compact(UUID id) {
+		Checkpoint c = require(id);
+		if (c.parentId() == null) {
+			return true;
+		}
+		Verified v = verifyChain(c);
+		SavedDomain resolved = v.image();
+		if (resolved == null) {
+			log.warn("Checkpoint {} is not compacted: its chain does not verify ({})", id,
+					SafeText.escape(String.join("; ", v.integrity().failures())));
+			return false;
+		}
+		try {
+			hypervisor.compact(resolved);
+		}
+		catch (HypervisorException e) {
+			log.warn("Checkpoint {} is not compacted: {}", id, SafeText.escape(e.getMessage()));
+			return false;
+		}
+		int links = c.chainDepth();
+		byte[] memory = resolved.memoryImage();
+		c.standAlone(CanonicalBytes.sha256(memory), memory.length, resolved.sha256());
+		images.findById(id).orElseThrow().replace(memory);
+		List<UUID> above = new ArrayList<>(checkpoints.builtOn(id));
+		for (UUID child : above) {
+			checkpoints.findById(child).ifPresent(k -> k.rebased(links, c.sha256()));
+		}
+		for (int i = 0; i < above.size(); i++) {
+			for (UUID next : checkpoints.builtOn(above.get(i))) {
+				above.add(next);
+				checkpoints.findById(next).ifPresent(k -> k.rebased(links, null));
+			}
+		}
+		log.debug("Checkpoint {} compacted: {} links of its chain resolved into it", id, links);
+		return true;
 	}
 
 	private Checkpoint require(UUID id) {

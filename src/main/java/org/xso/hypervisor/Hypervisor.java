@@ -213,6 +213,18 @@ public interface Hypervisor {
 				"the " + kind() + " adapter makes no incremental captures: a chain of " + chain.size() + " cannot be resolved");
 	}
 
+	/**
+	 * Makes the storage an incremental capture keeps outside its saved guest (the simulator's disk
+	 * captures) stand alone, as a full capture's does, so that the captures it builds on can be
+	 * deleted: {@code resolved} is its chain {@link #resolve resolved}. What it restores to does not
+	 * change, so a failure or a crash part-way leaves it restorable either way. Fails with
+	 * {@link HypervisorException.Reason#NOT_SUPPORTED} where the adapter makes no incremental captures.
+	 */
+	default void compact(SavedDomain resolved) {
+		throw new HypervisorException(HypervisorException.Reason.NOT_SUPPORTED,
+				"the " + kind() + " adapter makes no incremental captures: there is no chain to compact");
+	}
+
 	/** Ends a quiesced guest: its devices are torn down and its frames released. SUSPENDED. */
 	void suspend(DomId domid, Duration timeout);
 

@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
@@ -46,7 +47,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * new; one name is one live domain. Runs once the simulator adapter ({@code org.xso.hypervisor.sim}) is on the class path.
  */
 @SpringBootTest(properties = { "xso.hypervisor=sim", "xso.demo.enabled=false", "xso.instance-id=sim-flows",
-		"xso.operations.full-checkpoint-every=4",
+		"xso.operations.full-checkpoint-every=4", "xso.checkpoints.compaction-threshold=2",
 		"spring.datasource.url=jdbc:h2:mem:xso-sim;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
 @AutoConfigureMockMvc
 @Import({ ContractValidation.class, AdminByDefault.class })
@@ -261,6 +262,81 @@ class SimulatorFlowTests {
 	}
 
 	/**
+	 * Retention compacts chains: with a retention of 2 and a compaction threshold of 2, each time two
+	 * checkpoints are held only because the kept ones build on them, the oldest kept one is made a
+	 * full checkpoint (its chain resolved into it, its disk capture a full snapshot under the same id)
+	 * and they are deleted with their storage. Eight epochs (chains of 4) leave two checkpoints: the
+	 * third epoch of the second chain, now full, and the fourth built on it; both verify, and the
+	 * newest restores into a guest that loses nothing and finds its disk as its memory expects.
+	 */
+	@Test
+	void retentionCompactsAChainIntoItsOldestKeptCheckpointAndEveryKeptEpochStillRestores() throws Exception {
+		int domid = 54;
+		JsonNode op = periodicOnABusyGuest(domid, 2, "{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":8}");
+		List<String> epochs = new ArrayList<>();
+		op.get("periodic").get("recentEpochs").forEach(e -> epochs.add(0, e.get("checkpointId").asString()));
+		assertThat(epochs).hasSize(8);
+
+		JsonNode held = call(get("/api/v1/domains/" + domid + "/checkpoints"), 200);
+		List<String> ids = new ArrayList<>();
+		held.get("items").forEach(c -> ids.add(0, c.get("id").asString()));
+		assertThat(ids).as("the seventh epoch, compacted, and the eighth").containsExactly(epochs.get(6), epochs.get(7));
+		JsonNode compacted = call(get("/api/v1/checkpoints/" + epochs.get(6)), 200);
+		JsonNode newest = call(get("/api/v1/checkpoints/" + epochs.get(7)), 200);
+		assertThat(compacted.get("chainDepth").asInt()).isZero();
+		assertThat(compacted.has("parentId")).isFalse();
+		assertThat(newest.get("chainDepth").asInt()).isEqualTo(1);
+		assertThat(newest.get("parentId").asString()).isEqualTo(epochs.get(6));
+		for (String id : ids) {
+			JsonNode integrity = call(get("/api/v1/checkpoints/" + id + "/integrity"), 200);
+			assertThat(integrity.get("ok").asBoolean()).as(integrity.toString()).isTrue();
+		}
+		// its disk capture is a full snapshot now; the newest's is still the changes on top of it
+		assertThat(Files.exists(DISKS.resolve(diskSnapshot(epochs.get(6)) + ".vdisk"))).isTrue();
+		assertThat(Files.exists(DISKS.resolve(diskSnapshot(epochs.get(6)) + ".vdelta"))).isFalse();
+		assertThat(Files.exists(DISKS.resolve(diskSnapshot(epochs.get(7)) + ".vdelta"))).isTrue();
+		for (String gone : epochs.subList(0, 6)) {
+			call(get("/api/v1/checkpoints/" + gone), 404);
+		}
+
+		suspend(domid, "SHADOW_REPLAY");
+		JsonNode restored = restore(epochs.get(7), domid + 100);
+		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+		assertExactlyOnceAndNothingLost(domid + 100, 0);
+	}
+
+	/**
+	 * With a retention of 1 the checkpoint compacted is the newest stored, the one the epoch being
+	 * captured meanwhile builds on: that epoch is stored against it as it is after the compaction, so
+	 * what is left verifies and restores.
+	 */
+	@Test
+	void anEpochCapturedBeforeItsParentWasCompactedIsStoredAgainstTheCompactedParent() throws Exception {
+		int domid = 55;
+		periodicOnABusyGuest(domid, 1, "{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10,\"count\":12}");
+		JsonNode held = call(get("/api/v1/domains/" + domid + "/checkpoints"), 200);
+		assertThat(held.get("items").size()).as(held.toString()).isBetween(1, 2);
+		String newest = held.get("items").get(0).get("id").asString();
+		for (JsonNode c : held.get("items")) {
+			JsonNode integrity = call(get("/api/v1/checkpoints/" + c.get("id").asString() + "/integrity"), 200);
+			assertThat(integrity.get("ok").asBoolean()).as(integrity.toString()).isTrue();
+		}
+		suspend(domid, "SHADOW_REPLAY");
+		JsonNode restored = restore(newest, domid + 100);
+		assertThat(restored.get("state").asString()).as(restored.toString()).isEqualTo("SUCCEEDED");
+		assertExactlyOnceAndNothingLost(domid + 100, 0);
+	}
+
+	/** The simulator's disk snapshot of a stored checkpoint's vbd, as its device's backend info names it. */
+	private String diskSnapshot(String checkpoint) {
+		String info = jdbc.sql("SELECT backend_info FROM checkpoint_devices WHERE checkpoint_id = ? AND device_type = 'vbd'")
+			.param(java.util.UUID.fromString(checkpoint))
+			.query(String.class)
+			.single();
+		return json.readTree(info).get("sim-disk-snapshot").asString();
+	}
+
+	/**
 	 * With output commit the guest's packets leave only once the epoch after them is durable; the
 	 * schedule's end lets them all go and the guest loses none.
 	 */
@@ -283,7 +359,16 @@ class SimulatorFlowTests {
 
 	/** A new guest with its workload running, checkpointed as {@code body} asks; the operation, SUCCEEDED. */
 	private JsonNode periodicOnABusyGuest(int domid, String body) throws Exception {
+		return periodicOnABusyGuest(domid, 0, body);
+	}
+
+	/** As {@link #periodicOnABusyGuest(int, String)}, with the domain's checkpoint retention set first (0: the default). */
+	private JsonNode periodicOnABusyGuest(int domid, int retention, String body) throws Exception {
 		call(post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(domid)), 201);
+		if (retention > 0) {
+			call(patch("/api/v1/domains/" + domid).contentType("application/merge-patch+json")
+				.content("{\"checkpointRetention\":" + retention + "}"), 200);
+		}
 		startWorkload(domid);
 		awaitIssued(domid, 50);
 		JsonNode op = awaitEnd(call(post("/api/v1/domains/" + domid + "/periodic-checkpoints")

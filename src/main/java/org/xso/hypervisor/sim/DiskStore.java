@@ -367,6 +367,15 @@ final class DiskStore implements AutoCloseable {
 		return null;
 	}
 
+	/** As {@link #chain}, failing when a file of the chain is missing. */
+	private List<Path> wholeChain(String id) throws IOException {
+		List<Path> chain = chain(id);
+		if (chain == null) {
+			throw new IOException("a capture of its chain is missing");
+		}
+		return chain;
+	}
+
 	/**
 	 * Gives {@code frontend}'s vbd the disk of a saved guest in {@code volume}, which it claims (see
 	 * {@link #claim}): its own volume, in the domain that was suspended ({@code sameDomain}), takes
@@ -389,10 +398,7 @@ final class DiskStore implements AutoCloseable {
 		deleteQuietly(liveFile(volume));
 		FileDisk fresh = null;
 		try {
-			List<Path> chain = chain(snapshotId);
-			if (chain == null) {
-				throw new IOException("a capture of its chain is missing");
-			}
+			List<Path> chain = wholeChain(snapshotId);
 			Path full = chain.get(chain.size() - 1);
 			long sectors = FileDisk.snapshotSectors(full);
 			if (!volume.named() && sameDomain && Files.isRegularFile(parkedFile(snapshotId))) {
@@ -413,6 +419,44 @@ final class DiskStore implements AutoCloseable {
 				fresh.delete();
 			}
 			throw new IllegalArgumentException("disk snapshot " + snapshotId + " is unreadable: " + e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * Makes capture {@code id} stand alone: the chain it builds on resolved into a full snapshot under
+	 * the same id (written atomically), then its incremental file removed. Captures built on it are
+	 * unchanged (a delta names its parent by id, and an id's full snapshot is read before its delta),
+	 * and so is what it restores to: a crash anywhere in between leaves a snapshot that restores the
+	 * same disk. The captures it built on can then be dropped. Nothing for a full snapshot, nor in
+	 * memory (where every capture is whole).
+	 */
+	synchronized void compact(String id) {
+		if (directory == null || !isId(id) || Files.isRegularFile(snapshotFile(id))) {
+			return;
+		}
+		// collected at startup if a crash interrupts this (see dropSnapshotsExcept)
+		Path scratch = directory.resolve(id + ".compact.tmp");
+		FileDisk disk = null;
+		try {
+			List<Path> chain = wholeChain(id);
+			Path full = chain.get(chain.size() - 1);
+			long sectors = FileDisk.snapshotSectors(full);
+			deleteQuietly(scratch);
+			disk = FileDisk.open(scratch, sectors);
+			disk.copyFrom(full);
+			for (int i = chain.size() - 2; i >= 0; i--) {
+				disk.apply(DiskCapture.readDelta(chain.get(i), sectors));
+			}
+			disk.writeSnapshot(snapshotFile(id));
+			Files.delete(deltaFile(id));
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e.getMessage(), e);
+		}
+		finally {
+			if (disk != null) {
+				disk.delete();
+			}
 		}
 	}
 
@@ -532,7 +576,7 @@ final class DiskStore implements AutoCloseable {
 			}
 		}
 		if (directory != null) {
-			try (DirectoryStream<Path> tmps = Files.newDirectoryStream(directory, "*.{vdisk,vdelta}.tmp")) {
+			try (DirectoryStream<Path> tmps = Files.newDirectoryStream(directory, "*.{vdisk,vdelta,compact}.tmp")) {
 				tmps.forEach(t -> {
 					if (writtenBefore(t, writtenBefore)) {
 						deleteQuietly(t);

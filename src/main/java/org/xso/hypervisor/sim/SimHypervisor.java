@@ -352,6 +352,24 @@ public final class SimHypervisor implements Hypervisor, AutoCloseable {
 				newest.devices(), image);
 	}
 
+	/** Each disk capture of the newest link becomes a full snapshot under its own id (memory is in {@code resolved}). */
+	@Override
+	public void compact(SavedDomain resolved) {
+		for (DeviceSavedState d : resolved.devices()) {
+			String snapshot = d.backendInfo().get(SimDomains.DISK_SNAPSHOT);
+			if (snapshot == null) {
+				continue;
+			}
+			try {
+				host.disks.compact(snapshot);
+			}
+			catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+				throw new HypervisorException(Reason.INVALID_IMAGE, d.id(),
+						"disk capture " + snapshot + " cannot be compacted: " + e.getMessage());
+			}
+		}
+	}
+
 	private SimGuest quiesced(DomId domid, Duration deadline) {
 		SimGuest g = existing(domid);
 		requireQuiesced(g, Reason.DEVICE_NOT_QUIESCED);
