@@ -19,8 +19,8 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-// one epoch writer lane, so that the group commit test's three guests share it (schedules take the
-// lanes in turn: with several, each guest would have one of its own)
+// one epoch writer, so that the group commit test's three guests share it (writers split the
+// schedules with epochs waiting between them: with four, each guest's epoch would be a batch of its own)
 @TestPropertySource(properties = "xso.operations.epoch-writers=1")
 class PeriodicCheckpointTests extends IntegrationTest {
 

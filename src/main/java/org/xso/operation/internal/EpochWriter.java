@@ -8,9 +8,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,23 +28,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Persists the epochs of periodic checkpointing after their guests were thawed, off the schedules'
- * threads, on {@code xso.operations.epoch-writers} lanes (a schedule always on the same one, so that
- * its epochs are written in order; schedules take the lanes in turn, so that they share them
- * evenly), and the epochs of several guests in one transaction (group
- * commit): each batch of a lane takes
- * what the schedules handed over meanwhile, at most one epoch of each schedule (an epoch's record
- * builds on the one before it), writes their captures' storage, then their checkpoints and epoch
- * records, and commits once. Only then is a schedule's held output released (output commit). A
- * batch that fails is written again one epoch per transaction, so that one guest's failure is
- * that guest's only; a failed epoch fails every later epoch of its schedule still queued (each
- * builds on it), and its schedule ends FAILED when it sees it.
+ * threads, on {@code xso.operations.epoch-writers} threads that share one backlog, the epochs of
+ * several guests in one transaction (group commit): a writer takes the oldest epoch of each schedule
+ * that no other writer is writing an epoch of (an epoch's record builds on the one before it, so a
+ * schedule's epochs are written one at a time, in order), up to its share of the schedules with
+ * epochs outstanding (their number over the writers', rounded up), so that the writers split the
+ * work by what is waiting rather than by a fixed assignment and a schedule that fell behind is
+ * taken by whichever writer is free. A batch writes its captures' storage, then their checkpoints
+ * and epoch records, and commits once. Only then is a schedule's held output released (output
+ * commit). A batch that fails is written again one epoch per transaction, so that one guest's
+ * failure is that guest's only; a failed epoch fails every later epoch of its schedule (each builds
+ * on it), and its schedule ends FAILED when it sees it.
  *
  * <p>
- * Threads: each lane's thread ({@code xso-epoch-writer-N}) owns its backlog and every
- * {@link Pending}'s outcome until it completes its future; schedules hand epochs over through the
- * lane's queue and read outcomes through the futures only. The {@link OperationRun} of a schedule
- * with epochs outstanding is written (adopted) by its lane's thread alone: its schedule waits for
- * them before it writes the run itself.
+ * Threads: {@link #backlog} and {@link #writing} are guarded by {@link #lock}. The writer
+ * ({@code xso-epoch-writer-N}) that took an epoch owns it, its outcome and its schedule's
+ * {@link OperationRun} (which it writes, adopting each epoch) until it has written it; the lock
+ * orders one writer's work on a schedule before the next one's. Schedules hand epochs over with
+ * {@link #submit} and read outcomes through the futures only; a schedule waits for its epochs
+ * before it writes its run itself.
  */
 @Component
 class EpochWriter implements DisposableBean {
@@ -54,7 +56,16 @@ class EpochWriter implements DisposableBean {
 	/** Epochs written in one transaction at most. */
 	static final int MAX_BATCH = 32;
 
-	private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
+	/** Guards {@link #backlog} and {@link #writing}; writers wait on {@link #work} for epochs to take. */
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition work = lock.newCondition();
+
+	/** Epochs handed over and not yet taken by a writer, in the order they came. */
+	private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+
+	/** The schedules a writer is writing an epoch of: their next epoch waits for it. */
+	private final Set<UUID> writing = new HashSet<>();
 
 	private final OperationJournal journal;
 
@@ -66,7 +77,8 @@ class EpochWriter implements DisposableBean {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final java.util.concurrent.atomic.AtomicInteger nextLane = new java.util.concurrent.atomic.AtomicInteger();
+	/** How many writers share the backlog. */
+	private final int writers;
 
 	EpochWriter(OperationJournal journal, Hypervisor hypervisor, TransactionTemplate tx, MeterRegistry meters,
 			OperationProperties properties) {
@@ -76,11 +88,10 @@ class EpochWriter implements DisposableBean {
 		this.batchSizes = DistributionSummary.builder("xso.checkpoint.epoch.batch")
 			.description("Epochs of periodic checkpointing persisted in one transaction")
 			.register(meters);
-		for (int i = 0; i < properties.epochWriters(); i++) {
-			BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-			Thread thread = new Thread(() -> loop(queue), "xso-epoch-writer-" + (i + 1));
+		this.writers = properties.epochWriters();
+		for (int i = 0; i < writers; i++) {
+			Thread thread = new Thread(this::loop, "xso-epoch-writer-" + (i + 1));
 			thread.setDaemon(true);
-			queues.add(queue);
 			threads.add(thread);
 			thread.start();
 		}
@@ -94,9 +105,6 @@ class EpochWriter implements DisposableBean {
 	static final class Pending {
 
 		final OperationRun run;
-
-		/** The writer lane of its schedule ({@link EpochWriter#lane()}). */
-		final int lane;
 
 		final int n;
 
@@ -122,17 +130,16 @@ class EpochWriter implements DisposableBean {
 
 		final CompletableFuture<Checkpoint.Link> stored = new CompletableFuture<>();
 
-		/** Set by its lane's thread once stored; read by that thread only. */
+		/** Set by the writer that stored it; read by the writer of the next epoch (the lock orders them). */
 		private Checkpoint.@Nullable Link link;
 
-		/** Set by its lane's thread if it failed; read by that thread only. */
+		/** Set by the writer that failed it; read by the writer of the next epoch (the lock orders them). */
 		private boolean failed;
 
-		Pending(OperationRun run, int lane, int n, Instant startedAt, boolean startedLate, Capture capture,
+		Pending(OperationRun run, int n, Instant startedAt, boolean startedLate, Capture capture,
 				@Nullable Pending parent, Checkpoint.Header header, long quiesceMs, long saveMs, long thawMs,
 				long thawedAt) {
 			this.run = run;
-			this.lane = lane;
 			this.n = n;
 			this.startedAt = startedAt;
 			this.startedLate = startedLate;
@@ -151,26 +158,23 @@ class EpochWriter implements DisposableBean {
 
 	}
 
-	/** The lane for a schedule that starts: the lanes in turn. */
-	int lane() {
-		return Math.floorMod(nextLane.getAndIncrement(), queues.size());
-	}
-
 	/** Hands an epoch over; its future completes once it is durable (or failed). */
 	Pending submit(Pending epoch) {
-		queues.get(epoch.lane).add(epoch);
+		lock.lock();
+		try {
+			backlog.add(epoch);
+			work.signal();
+		}
+		finally {
+			lock.unlock();
+		}
 		return epoch;
 	}
 
-	private void loop(BlockingQueue<Pending> queue) {
-		ArrayDeque<Pending> backlog = new ArrayDeque<>();
+	private void loop() {
 		try {
 			while (!Thread.currentThread().isInterrupted()) {
-				if (backlog.isEmpty()) {
-					backlog.add(queue.take());
-				}
-				queue.drainTo(backlog);
-				List<Pending> batch = nextBatch(backlog);
+				List<Pending> batch = take();
 				try {
 					write(batch);
 				}
@@ -178,6 +182,9 @@ class EpochWriter implements DisposableBean {
 					// whatever went wrong, no schedule waits for ever: the batch's epochs fail
 					log.error("The epoch writer failed on a batch of {} epochs", batch.size(), e);
 					batch.stream().filter(p -> !p.stored.isDone()).forEach(p -> fail(p, e));
+				}
+				finally {
+					written(batch);
 				}
 			}
 		}
@@ -187,11 +194,51 @@ class EpochWriter implements DisposableBean {
 		}
 	}
 
-	/** The oldest epoch of each schedule in the backlog, up to {@link #MAX_BATCH}, in their order. */
-	private static List<Pending> nextBatch(ArrayDeque<Pending> backlog) {
+	/** Waits until there are epochs this writer can take, and takes its share of them. */
+	private List<Pending> take() throws InterruptedException {
+		lock.lockInterruptibly();
+		try {
+			while (true) {
+				List<Pending> batch = nextBatch();
+				if (!batch.isEmpty()) {
+					batch.forEach(p -> writing.add(p.operation()));
+					if (!backlog.isEmpty()) {
+						work.signal(); // what is left may be for another writer
+					}
+					return batch;
+				}
+				work.await();
+			}
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/** The schedules of {@code batch} are free for the next writer. */
+	private void written(List<Pending> batch) {
+		lock.lock();
+		try {
+			batch.forEach(p -> writing.remove(p.operation()));
+			work.signalAll();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/**
+	 * The oldest epoch of each schedule in the backlog that no writer is writing, in their order, up
+	 * to this writer's share: the schedules with epochs outstanding over the writers, rounded up (and
+	 * {@link #MAX_BATCH} at most). Under {@link #lock}.
+	 */
+	private List<Pending> nextBatch() {
+		Set<UUID> outstanding = new HashSet<>(writing);
+		backlog.forEach(p -> outstanding.add(p.operation()));
+		int share = Math.min(MAX_BATCH, (outstanding.size() + writers - 1) / writers);
+		Set<UUID> taken = new HashSet<>(writing);
 		List<Pending> batch = new ArrayList<>();
-		Set<UUID> taken = new HashSet<>();
-		for (Iterator<Pending> i = backlog.iterator(); i.hasNext() && batch.size() < MAX_BATCH;) {
+		for (Iterator<Pending> i = backlog.iterator(); i.hasNext() && batch.size() < share;) {
 			Pending p = i.next();
 			if (taken.add(p.operation())) {
 				batch.add(p);

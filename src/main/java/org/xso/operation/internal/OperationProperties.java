@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * often the leases of running operations are renewed (well within {@code xso.domains.lease-ttl}),
  * and how often periodic checkpointing stores a full checkpoint (every {@code fullCheckpointEvery}
  * epochs; the ones between hold what changed since the epoch before, where the hypervisor adapter
- * captures incrementally; 1: every epoch full), and on how many lanes the epochs of periodic
- * checkpointing are persisted ({@code epochWriters}, each a thread with its own transactions).
+ * captures incrementally; 1: every epoch full), and how many threads persist the epochs of
+ * periodic checkpointing ({@code epochWriters}, sharing one backlog, each with its own transactions).
  */
 @ConfigurationProperties("xso.operations")
 record OperationProperties(@DefaultValue("4") int workers, @DefaultValue("64") int queueCapacity,

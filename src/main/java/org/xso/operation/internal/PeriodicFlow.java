@@ -114,7 +114,6 @@ class PeriodicFlow {
 		ArrayDeque<EpochWriter.Pending> outstanding = new ArrayDeque<>();
 		EpochWriter.Pending last = null;
 		int depth = 0;
-		int lane = writer.lane();
 		while (true) {
 			if (t.maxEpochs() != null && epoch >= t.maxEpochs()) {
 				if (drained(run, outstanding)) {
@@ -128,7 +127,7 @@ class PeriodicFlow {
 			}
 			Instant start = clock.instant();
 			boolean incremental = last != null && depth + 1 < fullEvery;
-			EpochWriter.Pending next = epoch(run, lane, epoch + 1, start, late, incremental ? last : null, outstanding);
+			EpochWriter.Pending next = epoch(run, epoch + 1, start, late, incremental ? last : null, outstanding);
 			if (next == null) {
 				return;
 			}
@@ -213,7 +212,7 @@ class PeriodicFlow {
 	 * it cannot store ends the schedule FAILED with nothing of that epoch stored (see
 	 * {@link EpochWriter}).
 	 */
-	private EpochWriter.@Nullable Pending epoch(OperationRun run, int lane, int n, Instant start, boolean startedLate,
+	private EpochWriter.@Nullable Pending epoch(OperationRun run, int n, Instant start, boolean startedLate,
 			EpochWriter.@Nullable Pending parent, ArrayDeque<EpochWriter.Pending> outstanding)
 			throws InterruptedException {
 		OperationTicket t = run.ticket();
@@ -259,7 +258,7 @@ class PeriodicFlow {
 					ProblemCode.DEADLINE_EXCEEDED,
 					"epoch " + n + " took longer than its deadline of " + t.deadline().toMillis() + " ms"), Set.of()));
 		}
-		return writer.submit(new EpochWriter.Pending(run, lane, n, start, startedLate, capture, parent,
+		return writer.submit(new EpochWriter.Pending(run, n, start, startedLate, capture, parent,
 				new Checkpoint.Header(t.domid(), CheckpointKind.PERIODIC, t.id(), t.strategy(), null), ms(t1 - t0),
 				ms(t2 - t1), ms(t3 - t2), t3));
 	}
