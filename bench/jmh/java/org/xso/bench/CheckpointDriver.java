@@ -27,7 +27,7 @@ final class CheckpointDriver {
 
 	static final double TARGET_PER_GUEST = 40;
 
-	/** The block workload's queue depth is a parameter; the net workload keeps this many packets in flight. */
+	/** The block workload's queue depth is a parameter; the net workload keeps this many packets in flight by default. */
 	static final int PACKET_WINDOW = 8;
 
 	/** The periodic run's epochs are summarized per this many milliseconds for the plot. */
@@ -41,6 +41,8 @@ final class CheckpointDriver {
 		int seconds = Bench.intParam(p, "seconds", 60);
 		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 60);
 		int inFlight = Bench.intParam(p, "inFlight", 8);
+		// the guests' echo workload runs as fast as the machine lets it; 0: no network workload
+		int packetWindow = Bench.intParam(p, "packetWindow", PACKET_WINDOW);
 		int intervalMs = Bench.intParam(p, "intervalMs", 10);
 		long pollUs = Bench.intParam(p, "pollUs", 500);
 		String strategy = p.getOrDefault("strategy", "SHADOW_REPLAY");
@@ -50,6 +52,7 @@ final class CheckpointDriver {
 		params.put("seconds", seconds);
 		params.put("warmupSeconds", warmupSeconds);
 		params.put("inFlight", inFlight);
+		params.put("packetWindow", packetWindow);
 		params.put("intervalMs", intervalMs);
 		params.put("poll", p.getOrDefault("poll", "long"));
 		params.put("pollUs", pollUs);
@@ -61,14 +64,14 @@ final class CheckpointDriver {
 		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
 			results.put("service", service.description);
 			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(p.getOrDefault("poll", "long")));
-			List<Integer> domids = LoadDriver.create(api, pool, 1, guests, LoadDriver.workload(inFlight, PACKET_WINDOW), -1,
+			List<Integer> domids = LoadDriver.create(api, pool, 1, guests, LoadDriver.workload(inFlight, packetWindow), -1,
 					new OperationStats());
 			// unmeasured: the JIT compiles the service's paths for tens of seconds after startup
 			checkpointLoop(api, pool, domids, warmupSeconds, strategy, pollUs, new OperationStats());
 			backToBack(api, pool, domids, seconds, strategy, pollUs, results);
-			periodic(service, api, pool, domids, seconds, intervalMs, strategy, false, results);
+			periodic(service, api, pool, domids, seconds, intervalMs, packetWindow, strategy, false, results);
 			if (!"false".equals(p.get("outputCommit"))) {
-				periodic(service, api, pool, domids, seconds, intervalMs, strategy, true, results);
+				periodic(service, api, pool, domids, seconds, intervalMs, packetWindow, strategy, true, results);
 			}
 		}
 		finally {
@@ -154,7 +157,8 @@ final class CheckpointDriver {
 	 * (Little's law: the packet window over the packets per second).
 	 */
 	private static void periodic(ServiceUnderTest service, ApiClient api, ExecutorService pool, List<Integer> domids,
-			int seconds, int intervalMs, String strategy, boolean outputCommit, Results results) throws Exception {
+			int seconds, int intervalMs, int packetWindow, String strategy, boolean outputCommit, Results results)
+			throws Exception {
 		int count = Math.max(1, seconds * 1000 / intervalMs);
 		String body = "{\"strategy\":\"" + strategy + "\",\"intervalMs\":" + intervalMs + ",\"count\":" + count
 				+ ",\"quiesceTimeoutMs\":5000,\"outputCommit\":" + outputCommit + "}";
@@ -220,7 +224,7 @@ final class CheckpointDriver {
 		row.put("fullCheckpointBytes", Math.round(fullSize.getAverage()));
 		row.put("incrementalCheckpointBytes", Math.round(incrementalSize.getAverage()));
 		row.put("netPacketsPerSecondPerGuest", Stats.round(packetsPerGuest));
-		row.put("netRoundTripMeanMs", Stats.round(packetsPerGuest <= 0 ? 0 : PACKET_WINDOW * 1000.0 / packetsPerGuest));
+		row.put("netRoundTripMeanMs", Stats.round(packetsPerGuest <= 0 ? 0 : packetWindow * 1000.0 / packetsPerGuest));
 		row.put("wallSeconds", Stats.round(wall));
 		results.rows.add(row);
 		if (!outputCommit) {
