@@ -431,7 +431,12 @@ final class DiskStore implements AutoCloseable {
 	 * memory (where every capture is whole).
 	 */
 	synchronized void compact(String id) {
-		if (directory == null || !isId(id) || Files.isRegularFile(snapshotFile(id))) {
+		if (directory == null || !isId(id)) {
+			return;
+		}
+		if (Files.isRegularFile(snapshotFile(id))) {
+			// compacted already; a delta beside it is what a crash left before its removal (never read)
+			deleteQuietly(deltaFile(id));
 			return;
 		}
 		// collected at startup if a crash interrupts this (see dropSnapshotsExcept)
