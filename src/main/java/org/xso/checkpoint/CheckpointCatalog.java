@@ -147,25 +147,34 @@ public class CheckpointCatalog {
 		if (kept.size() == all.size()) {
 			return List.of();
 		}
-		Set<UUID> held = withChains(kept, parents);
-		if (held.size() - kept.size() >= properties.compactionThreshold()) {
-			for (UUID k : kept) {
-				UUID parent = parents.get(k);
-				// the oldest kept checkpoint of its chain: what it builds on is held for its sake alone
-				if (parent != null && !kept.contains(parent) && store.compact(k)) {
-					parents.remove(k);
-				}
-			}
-			held = withChains(kept, parents);
-		}
-		Set<UUID> keepAll = held;
-		List<UUID> doomed = all.stream().map(CheckpointRepository.Entry::id).filter(id -> !keepAll.contains(id)).toList();
+		Set<UUID> held = held(kept, parents);
+		List<UUID> doomed = all.stream().map(CheckpointRepository.Entry::id).filter(id -> !held.contains(id)).toList();
 		if (doomed.isEmpty()) {
 			return List.of();
 		}
 		remove(domid, doomed, "retention keeps the newest " + keep, cause);
 		log.debug("Retention removed {} checkpoints of domain {}", doomed.size(), domid);
 		return doomed;
+	}
+
+	/**
+	 * What retention keeps besides {@code kept}: what they build on, after compacting the chains that
+	 * hold {@code compaction-threshold} or more checkpoints for that reason alone ({@code parents}
+	 * loses the links compaction removed).
+	 */
+	private Set<UUID> held(Set<UUID> kept, Map<UUID, UUID> parents) {
+		Set<UUID> held = withChains(kept, parents);
+		if (held.size() - kept.size() < properties.compactionThreshold()) {
+			return held;
+		}
+		for (UUID k : kept) {
+			UUID parent = parents.get(k);
+			// the oldest kept checkpoint of its chain: what it builds on is held for its sake alone
+			if (parent != null && !kept.contains(parent) && store.compact(k)) {
+				parents.remove(k);
+			}
+		}
+		return withChains(kept, parents);
 	}
 
 	/** {@code kept} and every checkpoint one of them builds on, down to the full checkpoint of its chain. */

@@ -1,6 +1,7 @@
 package org.xso.checkpoint;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -103,7 +104,7 @@ public class CheckpointStore {
 		if (parent != null) {
 			// as it is now: a compaction since the capture made it shorter and changed its manifest,
 			// never what it restores to
-			c.buildsOn(checkpoints.findById(parent.id()).map(Checkpoint::link).orElse(parent));
+			c.buildsOn(checkpoints.linkOf(parent.id()).orElse(parent));
 		}
 		String held = hypervisor.savedParts()
 			.entrySet()
@@ -257,14 +258,13 @@ public class CheckpointStore {
 		byte[] memory = resolved.memoryImage();
 		c.standAlone(CanonicalBytes.sha256(memory), memory.length, resolved.sha256());
 		images.findById(id).orElseThrow().replace(memory);
-		List<UUID> above = new ArrayList<>(checkpoints.builtOn(id));
-		for (UUID child : above) {
-			checkpoints.findById(child).ifPresent(k -> k.rebased(links, c.sha256()));
-		}
-		for (int i = 0; i < above.size(); i++) {
-			for (UUID next : checkpoints.builtOn(above.get(i))) {
-				above.add(next);
-				checkpoints.findById(next).ifPresent(k -> k.rebased(links, null));
+		// everything built on it, level by level: its children name its new manifest
+		ArrayDeque<UUID> below = new ArrayDeque<>(List.of(id));
+		while (!below.isEmpty()) {
+			UUID at = below.poll();
+			for (UUID above : checkpoints.builtOn(at)) {
+				below.add(above);
+				checkpoints.findById(above).ifPresent(k -> k.rebased(links, at.equals(id) ? c.sha256() : null));
 			}
 		}
 		log.debug("Checkpoint {} compacted: {} links of its chain resolved into it", id, links);

@@ -367,6 +367,17 @@ final class DiskStore implements AutoCloseable {
 		return null;
 	}
 
+	/**
+	 * Fills empty disk {@code into} with a {@link #chain}: the full snapshot, then the incremental
+	 * captures on top of it, oldest first, each checked before it is applied.
+	 */
+	private static void replay(List<Path> chain, long sectors, FileDisk into) throws IOException {
+		into.copyFrom(chain.get(chain.size() - 1));
+		for (int i = chain.size() - 2; i >= 0; i--) {
+			into.apply(DiskCapture.readDelta(chain.get(i), sectors));
+		}
+	}
+
 	/** As {@link #chain}, failing when a file of the chain is missing. */
 	private List<Path> wholeChain(String id) throws IOException {
 		List<Path> chain = chain(id);
@@ -407,11 +418,7 @@ final class DiskStore implements AutoCloseable {
 				return;
 			}
 			fresh = FileDisk.open(liveFile(volume), sectors);
-			fresh.copyFrom(full);
-			// the incremental captures on top of it, oldest first, each checked before it is applied
-			for (int i = chain.size() - 2; i >= 0; i--) {
-				fresh.apply(DiskCapture.readDelta(chain.get(i), sectors));
-			}
+			replay(chain, sectors, fresh);
 			live.put(key, fresh);
 		}
 		catch (IOException | RuntimeException e) {
@@ -444,14 +451,10 @@ final class DiskStore implements AutoCloseable {
 		FileDisk disk = null;
 		try {
 			List<Path> chain = wholeChain(id);
-			Path full = chain.get(chain.size() - 1);
-			long sectors = FileDisk.snapshotSectors(full);
+			long sectors = FileDisk.snapshotSectors(chain.get(chain.size() - 1));
 			deleteQuietly(scratch);
 			disk = FileDisk.open(scratch, sectors);
-			disk.copyFrom(full);
-			for (int i = chain.size() - 2; i >= 0; i--) {
-				disk.apply(DiskCapture.readDelta(chain.get(i), sectors));
-			}
+			replay(chain, sectors, disk);
 			disk.writeSnapshot(snapshotFile(id));
 			Files.delete(deltaFile(id));
 		}
