@@ -59,9 +59,12 @@ final class CheckpointDriver {
 		params.put("strategy", strategy);
 		params.put("workers", p.getOrDefault("workers", "4"));
 		params.put("outputCommit", !"false".equals(p.get("outputCommit")));
+		// countDb=false: the periodic runs' database work is not counted
+		boolean countDb = !"false".equals(p.get("countDb"));
+		params.put("countDb", countDb);
 		Results results = new Results("checkpoints-" + db + (p.containsKey("tag") ? "-" + p.get("tag") : ""), command, params);
 		ExecutorService pool = Executors.newFixedThreadPool(guests);
-		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests)) {
+		try (ServiceUnderTest service = ServiceUnderTest.start(p, guests, countDb)) {
 			results.put("service", service.description);
 			ApiClient api = new ApiClient(service.baseUrl, service.token, !"short".equals(p.getOrDefault("poll", "long")));
 			List<Integer> domids = LoadDriver.create(api, pool, 1, guests, LoadDriver.workload(inFlight, packetWindow), -1,
@@ -78,6 +81,9 @@ final class CheckpointDriver {
 			pool.shutdownNow();
 		}
 		results.print();
+		if (results.root.get("databaseWork") != null) {
+			DatabaseWork.print(Results.JSON.valueToTree(results.root.get("databaseWork")));
+		}
 		Path file = results.write(out);
 		// drawn from what was written (the load average at the end is taken then)
 		EpochPlot.write(Results.read(file), Path.of(p.getOrDefault("plot", "docs/checkpoint-epochs.png")));
@@ -163,6 +169,8 @@ final class CheckpointDriver {
 		String body = "{\"strategy\":\"" + strategy + "\",\"intervalMs\":" + intervalMs + ",\"count\":" + count
 				+ ",\"quiesceTimeoutMs\":5000,\"outputCommit\":" + outputCommit + "}";
 		long packetsBefore = packetsReceived(api, domids);
+		DatabaseWork work = service.databaseWork;
+		DatabaseWork.Snapshot workBefore = (work != null) ? work.settled() : null;
 		long t0 = System.nanoTime();
 		java.time.Instant runStart = java.time.Instant.now();
 		List<Future<JsonNode>> futures = new ArrayList<>();
@@ -190,6 +198,7 @@ final class CheckpointDriver {
 		}
 		double wall = (System.nanoTime() - t0) / 1e9;
 		double packetsPerGuest = (packetsReceived(api, domids) - packetsBefore) / wall / domids.size();
+		DatabaseWork.Snapshot workAfter = (work != null) ? work.settled() : null;
 		List<EpochRow> epochs = service.jdbc().map(jdbc -> epochs(jdbc, ids, runStart)).orElse(recent);
 		Stats paused = new Stats();
 		Stats persist = new Stats();
@@ -226,6 +235,15 @@ final class CheckpointDriver {
 		row.put("netPacketsPerSecondPerGuest", Stats.round(packetsPerGuest));
 		row.put("netRoundTripMeanMs", Stats.round(packetsPerGuest <= 0 ? 0 : packetWindow * 1000.0 / packetsPerGuest));
 		row.put("wallSeconds", Stats.round(wall));
+		if (workBefore != null && workAfter != null) {
+			// everything the service did with its database during the run, per epoch persisted
+			Map<String, Object> db = workAfter.minus(workBefore).report(epochs.size(), "epoch");
+			row.putAll(DatabaseWork.columns(db));
+			@SuppressWarnings("unchecked")
+			Map<String, Object> all = (Map<String, Object>) results.root.computeIfAbsent("databaseWork",
+					(k) -> new LinkedHashMap<>());
+			all.put(outputCommit ? "periodicOutputCommit" : "periodic", db);
+		}
 		results.rows.add(row);
 		if (!outputCommit) {
 			results.put("epochSeries", series(epochs));

@@ -43,8 +43,9 @@ import tools.jackson.databind.JsonNode;
  * JDBC batch included; the batch executions are counted apart. Each statement is also counted
  * under its verb and first table ({@code insert event_log}, {@code select for update
  * domain_leases}) and under what its thread was doing: {@link #REQUEST} and {@link #WORKER} are
- * the operation's path, the {@link #EVENT_WRITER} writes the event log behind it, anything else is
- * a background job.
+ * the operation's path, the {@link #EVENT_WRITER} writes the event log behind it, the
+ * {@link #SCHEDULE} and the {@link #EPOCH_WRITER} are periodic checkpointing's, anything else is a
+ * background job.
  *
  * <p>
  * Counting costs a few adds to striped counters per statement and per commit: nothing is logged
@@ -62,7 +63,13 @@ final class DatabaseWork {
 	/** The event log's writer thread, which inserts the events of committed work in batches, after it. */
 	static final String EVENT_WRITER = "event writer";
 
-	/** Any other thread: schedulers (lease renewal, recovery, pruning), periodic checkpoints. */
+	/** A periodic checkpoint's schedule (quiesce, capture, thaw, hand the epoch over; its start and end). */
+	static final String SCHEDULE = "periodic schedule";
+
+	/** The epoch writers, which persist the epochs of periodic checkpointing in batches. */
+	static final String EPOCH_WRITER = "epoch writer";
+
+	/** Any other thread: schedulers (lease renewal, recovery, pruning). */
 	static final String BACKGROUND = "background";
 
 	private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
@@ -130,6 +137,12 @@ final class DatabaseWork {
 		}
 		if (thread.startsWith("xso-event-writer")) {
 			return EVENT_WRITER;
+		}
+		if (thread.startsWith("xso-periodic-")) {
+			return SCHEDULE;
+		}
+		if (thread.startsWith("xso-epoch-writer")) {
+			return EPOCH_WRITER;
 		}
 		return BACKGROUND + " (" + thread.replaceFirst("[-0-9]+$", "") + ")";
 	}
@@ -456,7 +469,8 @@ final class DatabaseWork {
 					notOnPath.add(origin + " " + Results.format(perUnit(c.statements(), count)) + " statements and "
 							+ Results.format(perUnit(c.transactions(), count)) + " transactions per " + per
 							+ (origin.startsWith(BACKGROUND) ? " (a background job ran in the window)"
-									: " (the event log, written after the operation's commits)"));
+									: EVENT_WRITER.equals(origin) ? " (the event log, written after the operation's commits)"
+											: " (periodic checkpointing)"));
 				}
 			}
 			m.put("byOrigin", origins);
@@ -472,9 +486,9 @@ final class DatabaseWork {
 
 	}
 
-	/** The operation's path first, then the event writer, then background jobs by name. */
+	/** The operation's path first, then periodic checkpointing's threads, the event writer, background jobs by name. */
 	static List<String> ordered(java.util.Collection<String> origins) {
-		List<String> fixed = List.of(REQUEST, WORKER, EVENT_WRITER);
+		List<String> fixed = List.of(REQUEST, WORKER, SCHEDULE, EPOCH_WRITER, EVENT_WRITER);
 		List<String> list = new ArrayList<>(origins);
 		list.sort(Comparator.comparingInt((String o) -> fixed.contains(o) ? fixed.indexOf(o) : fixed.size())
 			.thenComparing(Comparator.naturalOrder()));
@@ -495,13 +509,16 @@ final class DatabaseWork {
 	/**
 	 * One row per origin and statement, one column per window of {@code work} (a result file's
 	 * {@code databaseWork}): {@code latency} per cycle, {@code concurrentSuspend} and
-	 * {@code concurrentResume} per operation.
+	 * {@code concurrentResume} per operation, any other window under its own name (the checkpoints
+	 * suite's {@code periodic} and {@code periodicOutputCommit}, per epoch).
 	 */
 	static List<Map<String, Object>> breakdown(JsonNode work) {
 		Map<String, String> columns = new LinkedHashMap<>();
 		columns.put("latency", "perCycle");
 		columns.put("concurrentSuspend", "perSuspend");
 		columns.put("concurrentResume", "perResume");
+		// any other window (the checkpoints suite's, per epoch) is a column of its own name
+		work.propertyNames().forEach((w) -> columns.putIfAbsent(w, w));
 		Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
 		List<String> origins = new ArrayList<>();
 		columns.forEach((window, column) -> work.path(window).path("byOrigin").propertyNames().forEach((o) -> {
