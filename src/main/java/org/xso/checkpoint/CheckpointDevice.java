@@ -2,6 +2,7 @@ package org.xso.checkpoint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -109,6 +110,10 @@ class CheckpointDevice {
 	record Rows(String deviceType, int devid, int backendDomid, String frontendState, String backendState,
 			String evtchnPorts, String featuresJson, String backendInfoJson, int shadowCount, List<RingRow> rings,
 			String grantEntries, String heldInSaveImage) {
+	}
+
+	UUID checkpointId() {
+		return id.checkpointId();
 	}
 
 	String deviceType() {

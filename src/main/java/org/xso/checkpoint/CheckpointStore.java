@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -40,6 +41,8 @@ public class CheckpointStore {
 
 	private final CheckpointImageRepository images;
 
+	private final CheckpointRows rows;
+
 	private final CheckpointVerifier verifier;
 
 	private final ApplicationEventPublisher events;
@@ -52,11 +55,13 @@ public class CheckpointStore {
 
 	private final HostProperties host;
 
-	CheckpointStore(CheckpointRepository checkpoints, CheckpointImageRepository images, CheckpointVerifier verifier,
+	CheckpointStore(CheckpointRepository checkpoints, CheckpointImageRepository images, CheckpointRows rows,
+			CheckpointVerifier verifier,
 			ApplicationEventPublisher events, JsonMapper json, Clock clock, Hypervisor hypervisor, HostProperties host) {
 		this.host = host;
 		this.checkpoints = checkpoints;
 		this.images = images;
+		this.rows = rows;
 		this.verifier = verifier;
 		this.events = events;
 		this.json = json;
@@ -94,18 +99,31 @@ public class CheckpointStore {
 		return store(id, createdAt, saved, null, header, principal);
 	}
 
+	/** A saved guest to store: incremental on top of {@code parent} (a stored checkpoint), or full without one. */
+	public record Draft(SavedDomain saved, Checkpoint.@Nullable Link parent, Checkpoint.Header header,
+			String principal) {
+	}
+
+	/**
+	 * Stores every draft of {@code drafts} as a checkpoint, in order, with one batch of inserts per
+	 * table for all of them (the epochs of several guests persisted together). Joins the caller's
+	 * transaction.
+	 */
+	@Transactional
+	public List<CheckpointViews.Summary> saveAll(List<Draft> drafts) {
+		java.time.Instant now = clock.instant();
+		return store(drafts.stream().map(d -> new Stored(UUID.randomUUID(), now, d)).toList());
+	}
+
 	private CheckpointViews.Summary store(UUID id, java.time.Instant createdAt, SavedDomain saved,
 			Checkpoint.@Nullable Link parent, Checkpoint.Header header, String principal) {
-		byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out, saved.formatVersion()));
-		byte[] memory = saved.memoryImage();
-		Checkpoint c = new Checkpoint(id, header, createdAt, config, CanonicalBytes.sha256(config),
-				CanonicalBytes.sha256(memory), memory.length, saved.sha256());
-		c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value(), host.name());
-		if (parent != null) {
-			// as it is now: a compaction since the capture made it shorter and changed its manifest,
-			// never what it restores to
-			c.buildsOn(checkpoints.linkOf(parent.id()).orElse(parent));
-		}
+		return store(List.of(new Stored(id, createdAt, new Draft(saved, parent, header, principal)))).get(0);
+	}
+
+	private record Stored(UUID id, java.time.Instant createdAt, Draft draft) {
+	}
+
+	private List<CheckpointViews.Summary> store(List<Stored> all) {
 		String held = hypervisor.savedParts()
 			.entrySet()
 			.stream()
@@ -113,15 +131,40 @@ public class CheckpointStore {
 			.map(e -> e.getKey().name())
 			.sorted()
 			.collect(Collectors.joining(","));
-		for (DeviceSavedState d : saved.devices()) {
-			byte[] bytes = d.canonicalBytes();
-			c.add(new CheckpointDevice(c, rows(d, held), bytes, CanonicalBytes.sha256(bytes)));
+		// the parents as they are now: a compaction since the capture made one shorter and changed its
+		// manifest, never what it restores to
+		Map<UUID, Checkpoint.Link> parents = rows.links(all.stream()
+			.map(s -> s.draft().parent())
+			.filter(java.util.Objects::nonNull)
+			.map(Checkpoint.Link::id)
+			.collect(Collectors.toSet()));
+		List<CheckpointRows.New> news = new ArrayList<>(all.size());
+		for (Stored s : all) {
+			SavedDomain saved = s.draft().saved();
+			byte[] config = CanonicalBytes.of(out -> GuestSpecCodec.write(saved.config(), out, saved.formatVersion()));
+			byte[] memory = saved.memoryImage();
+			Checkpoint c = new Checkpoint(s.id(), s.draft().header(), s.createdAt(), config, CanonicalBytes.sha256(config),
+					CanonicalBytes.sha256(memory), memory.length, saved.sha256());
+			c.stamp(saved.formatVersion(), saved.adapter(), saved.domid().value(), host.name());
+			Checkpoint.Link parent = s.draft().parent();
+			if (parent != null) {
+				c.buildsOn(parents.getOrDefault(parent.id(), parent));
+			}
+			for (DeviceSavedState d : saved.devices()) {
+				byte[] bytes = d.canonicalBytes();
+				c.add(new CheckpointDevice(c, rows(d, held), bytes, CanonicalBytes.sha256(bytes)));
+			}
+			news.add(new CheckpointRows.New(c, memory));
 		}
-		checkpoints.save(c);
-		images.save(new CheckpointImage(id, memory));
-		events.publishEvent(new CheckpointEvents.CheckpointCreated(id, c.domid(), c.kind(), c.sizeBytes(),
-				c.operationId(), principal));
-		return CheckpointViews.Summary.of(c);
+		rows.insert(news);
+		List<CheckpointViews.Summary> summaries = new ArrayList<>(news.size());
+		for (int i = 0; i < news.size(); i++) {
+			Checkpoint c = news.get(i).checkpoint();
+			events.publishEvent(new CheckpointEvents.CheckpointCreated(c.id(), c.domid(), c.kind(), c.sizeBytes(),
+					c.operationId(), all.get(i).draft().principal()));
+			summaries.add(CheckpointViews.Summary.of(c));
+		}
+		return summaries;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package org.xso.domain;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -16,6 +17,10 @@ interface DomainRepository extends JpaRepository<Domain, Integer> {
 
 	@Query("select d.domid from Domain d")
 	List<Integer> allIds();
+
+	/** How many checkpoints retention keeps for domain {@code domid}: one column, no domain loaded. */
+	@Query("select d.checkpointRetention from Domain d where d.domid = :domid")
+	Optional<Integer> checkpointRetentionOf(int domid);
 
 	/** Domains recorded before hosts existed become host {@code host}'s. */
 	@Modifying

@@ -95,6 +95,13 @@ public class DomainService {
 				d.checkpointRetention(), d.version());
 	}
 
+	/** How many checkpoints retention keeps for domain {@code domid} (DOMAIN_NOT_FOUND if none). */
+	@Transactional(readOnly = true)
+	public int checkpointRetention(int domid) {
+		return domains.checkpointRetentionOf(domid)
+			.orElseThrow(() -> new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid));
+	}
+
 	@Transactional(readOnly = true)
 	public boolean exists(int domid) {
 		return domains.existsById(domid);

@@ -94,7 +94,7 @@ class OperationReactions {
 	}
 
 	private void applyRetention(int domid, Cause cause) {
-		checkpoints.enforceRetention(domid, domains.record(domid).checkpointRetention(), cause);
+		checkpoints.enforceRetention(domid, domains.checkpointRetention(domid), cause);
 	}
 
 }

@@ -96,17 +96,18 @@ class CheckpointVerifierTests {
 	private static Stored store(SavedDomain saved) {
 		CheckpointRepository checkpoints = mock(CheckpointRepository.class);
 		CheckpointImageRepository images = mock(CheckpointImageRepository.class);
-		CheckpointStore store = new CheckpointStore(checkpoints, images, new CheckpointVerifier(),
+		CheckpointRows rows = mock(CheckpointRows.class);
+		CheckpointStore store = new CheckpointStore(checkpoints, images, rows, new CheckpointVerifier(),
 				mock(ApplicationEventPublisher.class), JsonMapper.builder().build(),
 				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), new FakeHypervisor(),
 				new org.xso.host.HostProperties("local", java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10)));
 		store.save(saved, new Checkpoint.Header(1, CheckpointKind.SUSPEND, UUID.randomUUID(),
 				SuspendStrategy.SHADOW_REPLAY, "test"), "alice");
-		ArgumentCaptor<Checkpoint> c = ArgumentCaptor.forClass(Checkpoint.class);
-		verify(checkpoints).save(c.capture());
-		ArgumentCaptor<CheckpointImage> i = ArgumentCaptor.forClass(CheckpointImage.class);
-		verify(images).save(i.capture());
-		return new Stored(c.getValue(), i.getValue().memoryImage().clone());
+		@SuppressWarnings("unchecked")
+		ArgumentCaptor<List<CheckpointRows.New>> inserted = ArgumentCaptor.forClass(List.class);
+		verify(rows).insert(inserted.capture());
+		CheckpointRows.New n = inserted.getValue().get(0);
+		return new Stored(n.checkpoint(), n.memoryImage().clone());
 	}
 
 	private static CheckpointDevice.Rows rows(CheckpointDevice d) {

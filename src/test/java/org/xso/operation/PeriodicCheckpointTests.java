@@ -1,6 +1,7 @@
 package org.xso.operation;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,6 +51,38 @@ class PeriodicCheckpointTests extends IntegrationTest {
 		assertThat(epoch.get("sizeBytes").asLong()).isPositive();
 		assertThat(call(get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asLong()).isEqualTo(3);
 		assertThat(call(get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
+	/**
+	 * The view of a running schedule holds its newest epochs in memory (its rows are not read at
+	 * every epoch): it shows what is recorded, and once the schedule stands still exactly that.
+	 */
+	@Test
+	void aRunningScheduleShowsTheNewestEpochsItsRowsRecord() throws Exception {
+		String id = id(call(postJson("/api/v1/domains/1/periodic-checkpoints",
+				"{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10}"), 202));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> call(get("/api/v1/operations/" + id), 200).get("periodic").get("epochsCompleted").asInt() >= 25);
+		// the schedule stops at its next capture; what it handed to the writer before is written
+		hypervisor.hold(Call.SAVE);
+		assertThat(hypervisor.awaitArrival(Call.SAVE, Duration.ofSeconds(30))).isTrue();
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			JsonNode periodic = call(get("/api/v1/operations/" + id), 200).get("periodic");
+			List<String> shown = new java.util.ArrayList<>();
+			periodic.get("recentEpochs")
+				.forEach(e -> shown.add(e.get("epoch").asInt() + " " + e.get("checkpointId").asString()));
+			List<String> recorded = jdbc.query("SELECT epoch, checkpoint_id FROM operation_epochs WHERE operation_id = ?"
+					+ " ORDER BY epoch DESC LIMIT 20", (rs, n) -> rs.getInt(1) + " " + rs.getObject(2),
+					java.util.UUID.fromString(id));
+			Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM operation_epochs WHERE operation_id = ?",
+					Integer.class, java.util.UUID.fromString(id));
+			assertThat(shown).hasSize(20).isEqualTo(recorded);
+			assertThat(periodic.get("epochsCompleted").asInt()).isEqualTo(rows)
+				.isEqualTo(periodic.get("recentEpochs").get(0).get("epoch").asInt());
+		});
+		hypervisor.release(Call.SAVE);
+		call(post("/api/v1/operations/" + id + "/cancel"), 202);
+		assertThat(awaitOperation(id, "CANCELLED", "FAILED").get("state").asString()).isEqualTo("CANCELLED");
 	}
 
 	@Test

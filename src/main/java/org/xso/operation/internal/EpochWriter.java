@@ -35,7 +35,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * epochs outstanding (their number over the writers', rounded up), so that the writers split the
  * work by what is waiting rather than by a fixed assignment and a schedule that fell behind is
  * taken by whichever writer is free. A batch writes its captures' storage, then their checkpoints
- * and epoch records, and commits once. Only then is a schedule's held output released (output
+ * and epoch records (each kind of row in one JDBC batch for the whole batch of epochs), and commits
+ * once. Only then is a schedule's held output released (output
  * commit). A batch that fails is written again one epoch per transaction, so that one guest's
  * failure is that guest's only; a failed epoch fails every later epoch of its schedule (each builds
  * on it), and its schedule ends FAILED when it sees it.
@@ -274,7 +275,7 @@ class EpochWriter implements DisposableBean {
 	private void commit(List<Pending> ready) {
 		List<Checkpoint.Link> links;
 		try {
-			links = java.util.Objects.requireNonNull(tx.execute(s -> ready.stream().map(this::store).toList()));
+			links = java.util.Objects.requireNonNull(tx.execute(s -> journal.epochs(ready.stream().map(this::captured).toList())));
 		}
 		catch (RuntimeException e) {
 			if (ready.size() == 1) {
@@ -308,10 +309,11 @@ class EpochWriter implements DisposableBean {
 		return java.util.Objects.requireNonNull(p.capture, "a pending epoch's capture");
 	}
 
-	private Checkpoint.Link store(Pending p) {
+	private OperationJournal.CapturedEpoch captured(Pending p) {
 		Pending parent = p.parent;
-		return journal.epoch(p.run, p.n, p.startedAt, p.startedLate, capture(p), parent == null ? null : parent.link,
-				p.header, new OperationEpoch.Captured(p.quiesceMs, p.saveMs, p.thawMs, System.nanoTime() - p.thawedAt));
+		return new OperationJournal.CapturedEpoch(p.run, p.n, p.startedAt, p.startedLate, capture(p),
+				parent == null ? null : parent.link, p.header,
+				new OperationEpoch.Captured(p.quiesceMs, p.saveMs, p.thawMs, System.nanoTime() - p.thawedAt));
 	}
 
 	private void fail(Pending p, Throwable e) {

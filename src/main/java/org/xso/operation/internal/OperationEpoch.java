@@ -10,6 +10,7 @@ import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import org.jspecify.annotations.Nullable;
+import org.xso.operation.OperationViews;
 import org.xso.persistence.AssignedIdEntity;
 
 /**
@@ -103,8 +104,18 @@ class OperationEpoch extends AssignedIdEntity<OperationEpoch.Key> {
 
 	}
 
+	UUID operationId() {
+		return key.operationId();
+	}
+
 	int epoch() {
 		return key.epoch();
+	}
+
+	/** As an operation's view shows it. */
+	OperationViews.EpochView view() {
+		return new OperationViews.EpochView(epoch(), checkpointId, startedAt, quiesceMs, saveMs, persistMs, thawMs,
+				pausedMs, sizeBytes, incremental, contentBytes);
 	}
 
 	@Nullable

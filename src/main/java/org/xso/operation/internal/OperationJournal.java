@@ -2,6 +2,7 @@ package org.xso.operation.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,7 @@ import org.xso.hypervisor.ResumeReport;
 import org.xso.hypervisor.SavedDomain;
 import org.xso.operation.OperationKind;
 import org.xso.operation.OperationState;
+import org.xso.operation.OperationViews;
 import org.xso.operation.Phase;
 import org.xso.problem.Problem;
 import org.xso.problem.ProblemCode;
@@ -75,8 +77,6 @@ class OperationJournal {
 
 	private final OperationRows rows;
 
-	private final OperationEpochRepository epochs;
-
 	private final CheckpointStore store;
 
 	private final ApplicationEventPublisher events;
@@ -97,7 +97,7 @@ class OperationJournal {
 
 	private final ServiceStopping stopping;
 
-	OperationJournal(OperationRepository operations, OperationRows rows, OperationEpochRepository epochs,
+	OperationJournal(OperationRepository operations, OperationRows rows,
 			CheckpointStore store, ApplicationEventPublisher events, OperationViewMapper views, LiveOperations live,
 			EntityManager entities, InstanceId instance, OperationProperties properties, Clock clock,
 			HostChannels channels, ServiceStopping stopping) {
@@ -105,7 +105,6 @@ class OperationJournal {
 		this.channels = channels;
 		this.operations = operations;
 		this.rows = rows;
-		this.epochs = epochs;
 		this.store = store;
 		this.events = events;
 		this.views = views;
@@ -138,7 +137,7 @@ class OperationJournal {
 	/** The run starts on this instance: RUNNING in its first phase. */
 	void begin(OperationRun run) {
 		startHere(run.op());
-		show(run.op());
+		show(run, run.op());
 	}
 
 	/** {@code op} RUNNING on this instance, in its first phase. */
@@ -153,7 +152,7 @@ class OperationJournal {
 		Instant now = clock.instant();
 		run.op().complete(done, now);
 		run.op().enter(next, now);
-		show(run.op());
+		show(run, run.op());
 	}
 
 	/** QUIESCE done with its per-device outcome, {@code next} entered. */
@@ -166,7 +165,7 @@ class OperationJournal {
 	void entered(OperationRun run, List<PhaseEntry> entries) {
 		if (!run.op().state().isTerminal()) {
 			entries.forEach(e -> run.op().enter(e.phase(), e.at()));
-			show(run.op());
+			show(run, run.op());
 		}
 	}
 
@@ -258,7 +257,7 @@ class OperationJournal {
 	void resumingHere(OperationRun run) {
 		run.took(new OperationRows.Fence(instance.value(), run.op().attempts()));
 		run.op().resumeHere(instance.value(), clock.instant());
-		show(run.op());
+		show(run, run.op());
 	}
 
 	/**
@@ -347,29 +346,61 @@ class OperationJournal {
 	}
 
 	/**
-	 * One epoch of periodic checkpointing persisted, after its guest was thawed: its checkpoint (an
-	 * incremental capture on top of {@code parent}, the previous epoch's), its record with its cost
-	 * (its persist lag runs from the thaw, through the wait for the writer and the hypervisor's write of
-	 * the capture, to this write of the checkpoint, the commit excluded) and the operation's totals;
-	 * retention applied. In the transaction of the {@link EpochWriter}'s batch, with other guests'
-	 * epochs. Returns the stored checkpoint as the next epoch builds on it.
+	 * One captured epoch of periodic checkpointing to persist: epoch {@code n} of {@code run}, an
+	 * incremental capture on top of {@code parent} (the previous epoch's checkpoint) or a full one.
+	 */
+	record CapturedEpoch(OperationRun run, int n, Instant startedAt, boolean startedLate, Capture capture,
+			Checkpoint.@Nullable Link parent, Checkpoint.Header header, OperationEpoch.Captured captured) {
+	}
+
+	/**
+	 * Epochs of periodic checkpointing persisted after their guests were thawed, the epochs of
+	 * several guests together (the {@link EpochWriter}'s batch; at most one epoch of an operation):
+	 * their checkpoints, retention applied, their records with their cost (the persist lag runs from
+	 * the thaw, through the wait for the writer and the hypervisor's write of the capture, to this
+	 * write of the batch's checkpoints, the commit excluded) and their operations' totals. Each kind
+	 * of row is written in one batch for all of them ({@link CheckpointStore#saveAll},
+	 * {@link OperationRows}), in one transaction. Returns the stored checkpoints, in order, as the
+	 * next epochs build on them.
 	 */
 	@Transactional
-	Checkpoint.Link epoch(OperationRun run, int n, Instant startedAt, boolean startedLate, Capture capture,
-			Checkpoint.@Nullable Link parent, Checkpoint.Header header, OperationEpoch.Captured captured) {
-		Operation op = run.op().copy();
+	List<Checkpoint.Link> epochs(List<CapturedEpoch> batch) {
 		long t0 = System.nanoTime();
-		CheckpointViews.Summary c = store.save(capture.saved(), capture.incremental() ? parent : null, header,
-				op.requesters().requestedBy());
-		events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), c.id(), op.cause()));
-		// written (retention applied) before it is timed: only the epoch's own rows and the commit follow
+		List<CheckpointViews.Summary> stored = store.saveAll(batch.stream()
+			.map(e -> new CheckpointStore.Draft(e.capture().saved(), e.capture().incremental() ? e.parent() : null,
+					e.header(), e.run().op().requesters().requestedBy()))
+			.toList());
+		for (int i = 0; i < batch.size(); i++) {
+			Operation op = batch.get(i).run().op();
+			events.publishEvent(new OperationEvents.CheckpointTaken(op.id(), op.domid(), stored.get(i).id(), op.cause()));
+		}
+		// written (retention applied) before it is timed: only the epochs' own rows and the commit follow
 		entities.flush();
-		OperationEpoch epoch = new OperationEpoch(op.id(), n, c.id(), startedAt, captured.persisted(System.nanoTime() - t0),
-				c.sizeBytes(), capture.incremental(), capture.contentBytes());
-		epochs.save(epoch);
-		op.epoch(epoch.pausedMs(), startedLate);
-		write(run, op);
-		return c.link();
+		long checkpointNanos = System.nanoTime() - t0;
+		List<Operation> ops = new ArrayList<>(batch.size());
+		List<OperationEpoch> records = new ArrayList<>(batch.size());
+		for (int i = 0; i < batch.size(); i++) {
+			CapturedEpoch e = batch.get(i);
+			CheckpointViews.Summary c = stored.get(i);
+			OperationEpoch epoch = new OperationEpoch(e.run().op().id(), e.n(), c.id(), e.startedAt(),
+					e.captured().persisted(checkpointNanos), c.sizeBytes(), e.capture().incremental(),
+					e.capture().contentBytes());
+			Operation op = e.run().op().copy();
+			op.epoch(epoch.pausedMs(), e.startedLate());
+			ops.add(op);
+			records.add(epoch);
+		}
+		rows.insertEpochs(records);
+		List<UUID> missed = rows.writeAll(ops, OPEN);
+		if (!missed.isEmpty()) {
+			throw new IllegalStateException("operations " + missed + " were ended elsewhere (their lease was lost)");
+		}
+		for (int i = 0; i < batch.size(); i++) {
+			OperationRun run = batch.get(i).run();
+			OperationViews.EpochView view = records.get(i).view();
+			written(run, ops.get(i), () -> run.recorded(view));
+		}
+		return stored.stream().map(CheckpointViews.Summary::link).toList();
 	}
 
 	@Transactional
@@ -543,14 +574,21 @@ class OperationJournal {
 
 	/** Publishes what {@code op} registered (with the transaction) and adopts it after the commit. */
 	private void written(OperationRun run, Operation op) {
+		written(run, op, () -> {
+		});
+	}
+
+	/** {@link #written(OperationRun, Operation)}, and {@code committed} runs first after the commit. */
+	private void written(OperationRun run, Operation op, Runnable committed) {
 		op.takeEvents().forEach(events::publishEvent);
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 			@Override
 			public void afterCommit() {
+				committed.run();
 				run.adopt(op);
 				if (!op.state().isTerminal()) {
-					show(op);
+					show(run, op);
 				}
 			}
 
@@ -558,9 +596,25 @@ class OperationJournal {
 	}
 
 	/** What this instance's requests see of a run: its view, and its events for the stream and the log. */
-	private void show(Operation op) {
+	private void show(OperationRun run, Operation op) {
 		op.takeEvents().forEach(events::publishEvent);
-		live.show(views.map(op));
+		live.show(views.map(op, recentEpochs(run, op)));
+	}
+
+	/**
+	 * The newest epochs of a periodic checkpoint as the run holds them, read once from its rows for a
+	 * run this instance continued (null for any other operation).
+	 */
+	private @Nullable List<OperationViews.EpochView> recentEpochs(OperationRun run, Operation op) {
+		if (op.kind() != OperationKind.PERIODIC_CHECKPOINT) {
+			return null;
+		}
+		List<OperationViews.EpochView> recent = run.recentEpochs();
+		if (recent == null) {
+			recent = views.recentEpochs(op.id());
+			run.recentEpochs(recent);
+		}
+		return recent;
 	}
 
 	/**

@@ -3,10 +3,20 @@ package org.xso.operation.internal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.StatementCreatorUtils;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.xso.operation.OperationState;
@@ -18,6 +28,8 @@ import org.xso.operation.OperationState;
  * the worker believed; JPA would read the row first, then write it. Runs in the caller's
  * transaction (the JPA transaction manager shares its connection with {@link JdbcClient}).
  * The version column moves on with every write, so a JPA reader's optimistic check still holds.
+ * The epochs of periodic checkpointing are written here too, appended in batches with their
+ * operations' rows ({@link #insertEpochs}, {@link #writeAll}).
  */
 @Component
 class OperationRows {
@@ -30,8 +42,14 @@ class OperationRows {
 
 	private final JdbcClient jdbc;
 
+	private final NamedParameterJdbcTemplate named;
+
+	private final JdbcTemplate template;
+
 	OperationRows(JdbcTemplate jdbc) {
+		this.template = jdbc;
 		this.jdbc = JdbcClient.create(jdbc);
+		this.named = new NamedParameterJdbcTemplate(jdbc);
 	}
 
 	/**
@@ -50,7 +68,39 @@ class OperationRows {
 	 * write goes on.
 	 */
 	boolean write(Operation op, Collection<OperationState> from, boolean unlessCancelled, @Nullable Fence fence) {
-		int n = jdbc.sql("UPDATE operations SET state = :state, current_phase = :phase, checkpoint_id = :checkpoint,"
+		Map<String, @Nullable Object> params = params(op, from);
+		if (fence != null) {
+			params.put("fenceOwner", fence.owner());
+			params.put("fenceAttempts", fence.attempts());
+		}
+		return jdbc.sql(update(unlessCancelled, fence != null)).params(params).update() == 1;
+	}
+
+	/**
+	 * {@link #write(Operation, Collection, boolean)} for each of {@code ops} (no cancel checked, no
+	 * fence) in one batch execution; the operations whose row was not in one of {@code from}
+	 * (nothing written for them).
+	 */
+	List<UUID> writeAll(List<Operation> ops, Collection<OperationState> from) {
+		if (ops.isEmpty()) {
+			return List.of();
+		}
+		SqlParameterSource[] batch = ops.stream()
+			.map(op -> new MapSqlParameterSource(params(op, from)))
+			.toArray(SqlParameterSource[]::new);
+		int[] counts = named.batchUpdate(update(false, false), batch);
+		List<UUID> missed = new ArrayList<>();
+		for (int i = 0; i < counts.length; i++) {
+			// a driver may answer SUCCESS_NO_INFO for a batched statement: only a 0 says the row was not there
+			if (counts[i] == 0) {
+				missed.add(ops.get(i).id());
+			}
+		}
+		return missed;
+	}
+
+	private static String update(boolean unlessCancelled, boolean fenced) {
+		return "UPDATE operations SET state = :state, current_phase = :phase, checkpoint_id = :checkpoint,"
 				+ " owner = :owner, host_name = :host, attempts = :attempts, started_at = :started, finished_at = :finished,"
 				+ " phases = :phases, devices = :devices, error_problem = :error,"
 				+ " epochs_completed = :epochs, paused_ms_total = :pausedTotal, paused_ms_max = :pausedMax,"
@@ -59,31 +109,55 @@ class OperationRows {
 				+ " cancel_requested = (cancel_requested OR :cancel),"
 				+ " cancel_requested_by = COALESCE(cancel_requested_by, :cancelBy), version = version + 1"
 				+ " WHERE id = :id AND state IN (:from)" + (unlessCancelled ? " AND cancel_requested = FALSE" : "")
-				+ (fence != null ? " AND owner = :fenceOwner AND attempts = :fenceAttempts" : ""))
-			.param("state", op.state().name())
-			.param("phase", op.currentPhase() == null ? null : op.currentPhase().name())
-			.param("checkpoint", op.checkpointId())
-			.param("owner", op.owner())
-			.param("host", op.host())
-			.param("attempts", op.attempts())
-			.param("started", time(op.startedAt()))
-			.param("finished", time(op.finishedAt()))
-			.param("phases", PHASES.convertToDatabaseColumn(op.phases()))
-			.param("devices", DEVICES.convertToDatabaseColumn(op.devices()))
-			.param("error", PROBLEM.convertToDatabaseColumn(op.error()))
-			.param("epochs", op.epochs().completed())
-			.param("pausedTotal", op.epochs().pausedMsTotal())
-			.param("pausedMax", op.epochs().pausedMsMax())
-			.param("late", op.epochs().late())
-			.param("note", op.recoveryNote())
-			.param("cancel", op.cancelRequested())
-			.param("cancelBy", op.requesters().cancelRequestedBy())
-			.param("id", op.id())
-			.param("from", from.stream().map(Enum::name).toList())
-			.params(fence == null ? java.util.Map.<String, Object>of()
-					: java.util.Map.of("fenceOwner", fence.owner(), "fenceAttempts", fence.attempts()))
-			.update();
-		return n == 1;
+				+ (fenced ? " AND owner = :fenceOwner AND attempts = :fenceAttempts" : "");
+	}
+
+	private static Map<String, @Nullable Object> params(Operation op, Collection<OperationState> from) {
+		Map<String, @Nullable Object> p = new HashMap<>();
+		p.put("state", op.state().name());
+		p.put("phase", op.currentPhase() == null ? null : op.currentPhase().name());
+		p.put("checkpoint", op.checkpointId());
+		p.put("owner", op.owner());
+		p.put("host", op.host());
+		p.put("attempts", op.attempts());
+		p.put("started", time(op.startedAt()));
+		p.put("finished", time(op.finishedAt()));
+		p.put("phases", PHASES.convertToDatabaseColumn(op.phases()));
+		p.put("devices", DEVICES.convertToDatabaseColumn(op.devices()));
+		p.put("error", PROBLEM.convertToDatabaseColumn(op.error()));
+		p.put("epochs", op.epochs().completed());
+		p.put("pausedTotal", op.epochs().pausedMsTotal());
+		p.put("pausedMax", op.epochs().pausedMsMax());
+		p.put("late", op.epochs().late());
+		p.put("note", op.recoveryNote());
+		p.put("cancel", op.cancelRequested());
+		p.put("cancelBy", op.requesters().cancelRequestedBy());
+		p.put("id", op.id());
+		p.put("from", from.stream().map(Enum::name).toList());
+		return p;
+	}
+
+	/** Appends {@code epochs} (of any operations) in one batch execution. */
+	void insertEpochs(List<OperationEpoch> epochs) {
+		if (epochs.isEmpty()) {
+			return;
+		}
+		template.batchUpdate("INSERT INTO operation_epochs (operation_id, epoch, checkpoint_id, started_at, quiesce_ms,"
+				+ " save_ms, persist_ms, thaw_ms, paused_ms, size_bytes, incremental, content_bytes)"
+				+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", epochs, epochs.size(), (s, e) -> {
+					s.setObject(1, e.operationId());
+					s.setInt(2, e.epoch());
+					StatementCreatorUtils.setParameterValue(s, 3, SqlTypeValue.TYPE_UNKNOWN, e.checkpointId());
+					s.setObject(4, time(e.startedAt()));
+					s.setLong(5, e.quiesceMs());
+					s.setLong(6, e.saveMs());
+					s.setLong(7, e.persistMs());
+					s.setLong(8, e.thawMs());
+					s.setLong(9, e.pausedMs());
+					s.setLong(10, e.sizeBytes());
+					s.setBoolean(11, e.incremental());
+					s.setLong(12, e.contentBytes());
+				});
 	}
 
 	/** The owner and attempt count a worker read from an operation's row when it took it. */

@@ -1,5 +1,10 @@
 package org.xso.operation.internal;
 
+import java.util.ArrayDeque;
+import java.util.List;
+
+import org.xso.operation.OperationViews;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,10 +23,43 @@ final class OperationRun {
 
 	private OperationRows.@Nullable Fence took;
 
+	/**
+	 * A periodic checkpoint's newest epochs as its view shows them, newest first, at most
+	 * {@link OperationViewMapper#RECENT_EPOCHS}; null until known (a run this instance continued
+	 * from its row reads them once).
+	 */
+	private @Nullable ArrayDeque<OperationViews.EpochView> recentEpochs;
+
 	OperationRun(Operation op, OperationTicket ticket, boolean acceptedHere) {
 		this.op = op;
 		this.ticket = ticket;
 		this.acceptedHere = acceptedHere;
+		// accepted here: nothing has run yet
+		this.recentEpochs = acceptedHere ? new ArrayDeque<>() : null;
+	}
+
+	/** The newest epochs, newest first; null if not known yet. */
+	@Nullable
+	List<OperationViews.EpochView> recentEpochs() {
+		return recentEpochs == null ? null : List.copyOf(recentEpochs);
+	}
+
+	/** The newest epochs as its rows have them, newest first. */
+	void recentEpochs(List<OperationViews.EpochView> newestFirst) {
+		this.recentEpochs = new ArrayDeque<>(newestFirst.subList(0,
+				Math.min(newestFirst.size(), OperationViewMapper.RECENT_EPOCHS)));
+	}
+
+	/** Epoch {@code epoch} is recorded (its write has committed). */
+	void recorded(OperationViews.EpochView epoch) {
+		ArrayDeque<OperationViews.EpochView> recent = this.recentEpochs;
+		// not known yet: read with it from the rows when first shown
+		if (recent != null && (recent.isEmpty() || recent.peekFirst().epoch() < epoch.epoch())) {
+			recent.addFirst(epoch);
+			while (recent.size() > OperationViewMapper.RECENT_EPOCHS) {
+				recent.removeLast();
+			}
+		}
 	}
 
 	/**

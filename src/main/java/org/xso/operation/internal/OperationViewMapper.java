@@ -26,7 +26,8 @@ import org.xso.problem.ProblemException;
 @Component
 class OperationViewMapper {
 
-	private static final int RECENT_EPOCHS = 20;
+	/** The epochs a periodic checkpoint's view shows, the newest. */
+	static final int RECENT_EPOCHS = 20;
 
 	private final OperationEpochRepository epochs;
 
@@ -50,6 +51,14 @@ class OperationViewMapper {
 	}
 
 	OperationViews.OperationView map(Operation op) {
+		return map(op, null);
+	}
+
+	/**
+	 * {@code op}'s view; a periodic checkpoint's newest epochs are {@code recentEpochs} (newest first)
+	 * if given, read from its rows if not.
+	 */
+	OperationViews.OperationView map(Operation op, @Nullable List<OperationViews.EpochView> recentEpochs) {
 		OperationParams p = op.params();
 		OperationViews.@Nullable Move move = p.sourceHost() != null && p.targetHost() != null
 				? new OperationViews.Move(p.sourceHost(), p.targetHost()) : null;
@@ -67,7 +76,7 @@ class OperationViewMapper {
 				op.currentPhase(), op.cancellable() && !op.cancelRequested(), op.cancelRequested(),
 				op.requesters().cancelRequestedBy(), OperationProgress.overall(op),
 				p.strategy(), p.quiesceTimeoutMs(), p.deadlineMs(), op.deadlineAt(), op.checkpointId(), phases, devices,
-				periodic(op), op.error(), op.owner(), op.host(), move, overrides(p), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
+				periodic(op, recentEpochs), op.error(), op.owner(), op.host(), move, overrides(p), op.attempts(), op.recoveryNote(), op.createdAt(), op.startedAt(),
 				op.finishedAt(), millis(op.startedAt(), op.finishedAt()));
 	}
 
@@ -92,21 +101,22 @@ class OperationViewMapper {
 			.toList();
 	}
 
-	private OperationViews.@Nullable Periodic periodic(Operation op) {
+	private OperationViews.@Nullable Periodic periodic(Operation op,
+			@Nullable List<OperationViews.EpochView> recentEpochs) {
 		if (op.kind() != OperationKind.PERIODIC_CHECKPOINT) {
 			return null;
 		}
-		List<OperationViews.EpochView> recent = epochs.newest(op.id(), Limit.of(RECENT_EPOCHS))
-			.stream()
-			.map(e -> new OperationViews.EpochView(e.epoch(), e.checkpointId(), e.startedAt(), e.quiesceMs(),
-					e.saveMs(), e.persistMs(), e.thawMs(), e.pausedMs(), e.sizeBytes(), e.incremental(),
-					e.contentBytes()))
-			.toList();
+		List<OperationViews.EpochView> recent = recentEpochs != null ? recentEpochs : recentEpochs(op.id());
 		EpochStats s = op.epochs();
 		Long interval = op.params().intervalMs();
 		return new OperationViews.Periodic(interval == null ? 0 : interval, op.params().maxEpochs(),
 				op.params().outputCommit(), s.completed(),
 				s.late(), s.pausedMsTotal(), s.pausedMsAverage(), s.pausedMsMax(), recent);
+	}
+
+	/** Operation {@code id}'s newest epochs as its rows have them, newest first. */
+	List<OperationViews.EpochView> recentEpochs(UUID id) {
+		return epochs.newest(id, Limit.of(RECENT_EPOCHS)).stream().map(OperationEpoch::view).toList();
 	}
 
 	private static OperationViews.DeviceView device(DeviceOutcome d) {
