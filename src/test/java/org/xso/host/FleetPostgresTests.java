@@ -124,6 +124,31 @@ class FleetPostgresTests {
 		WorkloadChecks.assertNothingLost(a, 1, issued + 50);
 	}
 
+	/**
+	 * A schedule reads its row for a cancel recorded elsewhere about once a second, not at every
+	 * epoch: a cancel asked of the other instance still ends it, with what it stored kept.
+	 */
+	@Test
+	void aPeriodicScheduleCancelledThroughAnotherInstanceEnds() throws Exception {
+		MockMvc a = start("host-a");
+		call(a, post("/api/v1/domains").contentType(MediaType.APPLICATION_JSON).content(Guests.json(1)), 201);
+		MockMvc b = start("host-b");
+		String id = call(a, post("/api/v1/domains/1/periodic-checkpoints").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"strategy\":\"SHADOW_REPLAY\",\"intervalMs\":10}"), 202).get("id").asString();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> call(b, get("/api/v1/operations/" + id), 200).get("periodic").get("epochsCompleted").asInt() >= 2);
+		JsonNode asked = call(b, post("/api/v1/operations/" + id + "/cancel"), 202);
+		assertThat(asked.get("cancelRequested").asBoolean()).isTrue();
+		JsonNode op = awaitEnd(b, id);
+		assertThat(op.get("state").asString()).as(op.toString()).isEqualTo("CANCELLED");
+		assertThat(op.get("cancelRequestedBy").asString()).isNotBlank();
+		int epochs = op.get("periodic").get("epochsCompleted").asInt();
+		// the default retention (5) and the chains they build on
+		assertThat(call(a, get("/api/v1/domains/1/checkpoints"), 200).get("totalItems").asInt())
+			.isGreaterThanOrEqualTo(Math.min(epochs, 5));
+		assertThat(call(a, get("/api/v1/domains/1"), 200).get("powerState").asString()).isEqualTo("RUNNING");
+	}
+
 	@Test
 	void anOperationWithoutPreferWaitIsClaimedByTheHostsInstanceWhenNotified() throws Exception {
 		// the sweep that would also find it runs once a minute here: what starts sooner was notified

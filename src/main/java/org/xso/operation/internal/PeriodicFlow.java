@@ -35,7 +35,8 @@ import org.xso.text.SafeText;
  * hold what changed since the epoch before (where the adapter captures incrementally). An epoch longer than the interval makes
  * the next start late (counted), never queued. The deadline bounds each epoch. A failed epoch is
  * compensated like a live checkpoint and ends the operation FAILED with the guest running; a cancel
- * ends it CANCELLED between epochs.
+ * ends it CANCELLED between epochs (one asked of another instance within
+ * {@link #CANCEL_READ_INTERVAL}).
  */
 @Component
 class PeriodicFlow {
@@ -114,6 +115,7 @@ class PeriodicFlow {
 		ArrayDeque<EpochWriter.Pending> outstanding = new ArrayDeque<>();
 		EpochWriter.Pending last = null;
 		int depth = 0;
+		CancelReads cancelReads = new CancelReads();
 		while (true) {
 			if (t.maxEpochs() != null && epoch >= t.maxEpochs()) {
 				if (drained(run, outstanding)) {
@@ -121,7 +123,7 @@ class PeriodicFlow {
 				}
 				return;
 			}
-			if (signals.signalled(t.id()) || journal.cancelRequested(t.id())) {
+			if (signals.signalled(t.id()) || cancelRecorded(t, cancelReads)) {
 				cancel(run, outstanding);
 				return;
 			}
@@ -153,6 +155,36 @@ class PeriodicFlow {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * How often a schedule reads its row for a cancel recorded by another instance. A cancel asked
+	 * here signals the schedule at once ({@link CancelSignals}); one asked of another instance is in
+	 * the row only, and reading it at every epoch would be a transaction per epoch (40 a second per
+	 * guest at the shortest intervals) for what is rare.
+	 */
+	static final Duration CANCEL_READ_INTERVAL = Duration.ofSeconds(1);
+
+	/** Whether the row records a cancel, read when {@code reads} says it is due. */
+	private boolean cancelRecorded(OperationTicket t, CancelReads reads) {
+		return reads.due() && journal.cancelRequested(t.id());
+	}
+
+	/** When a schedule last read its row for a cancel. Owned by the schedule's thread. */
+	private static final class CancelReads {
+
+		private long last = System.nanoTime() - CANCEL_READ_INTERVAL.toNanos();
+
+		/** True at most once per {@link #CANCEL_READ_INTERVAL}, the first time at once. */
+		boolean due() {
+			long now = System.nanoTime();
+			if (now - last < CANCEL_READ_INTERVAL.toNanos()) {
+				return false;
+			}
+			last = now;
+			return true;
+		}
+
 	}
 
 	/** Epochs of one schedule handed to the writer and not yet durable, at most. */
