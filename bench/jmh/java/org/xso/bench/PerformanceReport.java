@@ -348,11 +348,30 @@ final class PerformanceReport {
 					+ "second): with output commit, a packet waits for the epoch after it to be durable.\n\n");
 		}
 		table(md, f.path("rows"), null);
+		epochDatabaseWork(md, f.path("databaseWork"));
 		if (f.path("suite").asText().equals(EPOCH_PLOT_SUITE) && f.path("epochSeries").isArray()) {
 			md.append("\n![pause and persist lag per epoch over the run](checkpoint-epochs.png)\n");
 		}
 	}
 
+
+	/**
+	 * The database work of the periodic runs, per epoch persisted (result files from before it was
+	 * counted have none, and get nothing here).
+	 */
+	private static void epochDatabaseWork(StringBuilder md, JsonNode work) {
+		JsonNode periodic = work.path("periodic");
+		if (!periodic.isObject()) {
+			return;
+		}
+		md.append(String.format(Locale.ROOT,
+				"%nDatabase work of the periodic run, counted at the service's DataSource, per epoch persisted: %s "
+						+ "transactions and %s statements in %s batch executions (`dbTx`, `dbStatements`, `dbBatches` in the "
+						+ "rows), everything the service did with its database while the schedules ran (the clients' "
+						+ "requests and background jobs included). By thread, verb and table:%n%n",
+				num(periodic.path("transactions")), num(periodic.path("statements")), num(periodic.path("batches"))));
+		table(md, Results.JSON.valueToTree(DatabaseWork.breakdown(work)), null);
+	}
 
 	private static void fleet(StringBuilder md, JsonNode f) {
 		JsonNode p = f.path("parameters");
