@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import jakarta.persistence.Persistence;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
@@ -95,9 +96,18 @@ public class DomainService {
 				d.checkpointRetention(), d.version());
 	}
 
-	/** How many checkpoints retention keeps for domain {@code domid} (DOMAIN_NOT_FOUND if none). */
+	/**
+	 * How many checkpoints retention keeps for domain {@code domid} (DOMAIN_NOT_FOUND if none): from
+	 * the domain the transaction has loaded already, if it has (a suspend's end), with no statement;
+	 * else one column of its row (an epoch of periodic checkpointing), neither the domain nor its
+	 * devices loaded.
+	 */
 	@Transactional(readOnly = true)
 	public int checkpointRetention(int domid) {
+		Domain loaded = domains.getReferenceById(domid); // no statement: loaded already, or a proxy
+		if (Persistence.getPersistenceUtil().isLoaded(loaded)) {
+			return loaded.checkpointRetention();
+		}
 		return domains.checkpointRetentionOf(domid)
 			.orElseThrow(() -> new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid));
 	}
