@@ -41,13 +41,6 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 			+ "where c.domid = :domid order by c.createdAt desc, c.id desc")
 	List<Entry> newestFirst(int domid);
 
-	/**
-	 * Checkpoint {@code id} as an incremental one built on it names it, as it is now (a compaction
-	 * changes its manifest and depth); its header only, no blob and no entity loaded.
-	 */
-	@Query("select new org.xso.checkpoint.Checkpoint$Link(c.id, c.sha256, c.chainDepth) from Checkpoint c where c.id = :id")
-	Optional<Checkpoint.Link> linkOf(UUID id);
-
 	/** The incremental checkpoints built on checkpoint {@code id}. */
 	@Query("select c.id from Checkpoint c where c.parentId = :id")
 	List<UUID> builtOn(UUID id);

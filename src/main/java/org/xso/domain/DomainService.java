@@ -109,7 +109,7 @@ public class DomainService {
 			return loaded.checkpointRetention();
 		}
 		return domains.checkpointRetentionOf(domid)
-			.orElseThrow(() -> new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid));
+			.orElseThrow(() -> notFound(domid));
 	}
 
 	@Transactional(readOnly = true)
@@ -227,7 +227,11 @@ public class DomainService {
 
 	Domain require(int domid) {
 		return domains.findById(domid)
-			.orElseThrow(() -> new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid));
+			.orElseThrow(() -> notFound(domid));
+	}
+
+	private static ProblemException notFound(int domid) {
+		return new ProblemException(ProblemCode.DOMAIN_NOT_FOUND, "no domain " + domid);
 	}
 
 	/** Whether a domain id is free: not recorded, not leased, and unknown to the hypervisor. */
