@@ -347,13 +347,46 @@ final class PerformanceReport {
 					+ "hold; `netRoundTripMeanMs` is the guests' echo round trip (the packet window over the echoes per "
 					+ "second): with output commit, a packet waits for the epoch after it to be durable.\n\n");
 		}
+		md.append("The rate target (40 persisted checkpoints per second per guest) is continuous checkpointing's: the "
+				+ "server's schedule. The back-to-back row is a client asking for one live checkpoint at a time, each "
+				+ "an operation of its own through HTTP polled to its end; its rate is bound by an operation's round "
+				+ "trip (the load driver's figures) and is reported beside it, not against that target.\n\n");
 		table(md, f.path("rows"), null);
+		cpuShare(md, f.path("cpu"));
 		epochDatabaseWork(md, f.path("databaseWork"));
 		if (f.path("suite").asText().equals(EPOCH_PLOT_SUITE) && f.path("epochSeries").isArray()) {
 			md.append("\n![pause and persist lag per epoch over the run](checkpoint-epochs.png)\n");
 		}
 	}
 
+
+	/**
+	 * Where the machine's CPU went in each run of the suite (result files from before it was measured
+	 * have none, and get nothing here).
+	 */
+	private static void cpuShare(StringBuilder md, JsonNode cpu) {
+		if (!cpu.isObject()) {
+			return;
+		}
+		List<String> runs = new ArrayList<>();
+		cpu.propertyNames().forEach(runs::add);
+		java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
+		runs.forEach(r -> cpu.path(r).propertyNames().forEach(groups::add));
+		md.append("\nWhere the machine's CPU went in each run, percent of its capacity (cores × the run's wall time), "
+				+ "read from the service's threads (it runs in the driver's JVM) and the machine's counters. The "
+				+ "simulated guests' front ends, back ends and workloads run on the service's cores here; on a Xen host "
+				+ "a guest's I/O runs on its own vCPUs and dom0's back ends. Where they take the cores, the issue's rule "
+				+ "is a run with lighter guest I/O beside it (the suites tagged `no-net` and `light-io`):\n\n| where | ");
+		md.append(String.join(" | ", runs)).append(" |\n|---|").append("---|".repeat(runs.size())).append('\n');
+		for (String g : groups) {
+			md.append("| ").append(g);
+			for (String r : runs) {
+				JsonNode v = cpu.path(r).path(g);
+				md.append(" | ").append(v.isMissingNode() ? "" : num(v));
+			}
+			md.append(" |\n");
+		}
+	}
 
 	/**
 	 * The database work of the periodic runs, per epoch persisted (result files from before it was
