@@ -30,6 +30,8 @@ final class CpuShare {
 			Map.entry("xso-periodic-", "schedules (quiesce, capture, thaw)"),
 			Map.entry("xso-epoch-writer-", "epoch writers"),
 			Map.entry("xso-event", "event log"),
+			Map.entry("xso-op-", "operation workers"),
+			Map.entry("xso-handshake-", "operation workers"),
 			Map.entry("http-nio", "HTTP requests"),
 			Map.entry("pool-", "benchmark clients"),
 			Map.entry("HttpClient", "benchmark clients"));
