@@ -41,6 +41,9 @@ public final class XsWatch {
 
 	private volatile boolean cancelled;
 
+	/** When it was registered among the store's watches (set under the store's lock, read there). */
+	private long registration;
+
 	XsWatch(XsConnection connection, String path, String target, String token, Executor executor,
 			Consumer<XsWatchEvent> callback) {
 		this.connection = connection;
@@ -95,6 +98,14 @@ public final class XsWatch {
 	void enqueue(String absolutePath) {
 		String eventPath = isRelative() ? XsPaths.relativize(domid(), absolutePath) : absolutePath;
 		pending.add(new XsWatchEvent(eventPath, token));
+	}
+
+	void registered(long sequence) {
+		this.registration = sequence;
+	}
+
+	long registration() {
+		return registration;
 	}
 
 	void markCancelled() {
