@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * Threads: registration runs on the startup thread, the heartbeat on the scheduler, reads on any
- * thread; the only state is {@code registered} and {@code fenced}, both atomic.
+ * thread; the state is {@code registered} and {@code fenced}, both atomic, and what was
+ * registered, a volatile immutable view.
  */
 @Service
 public class HostRegistry implements DisposableBean {
@@ -60,6 +61,9 @@ public class HostRegistry implements DisposableBean {
 	private final AtomicBoolean registered = new AtomicBoolean();
 
 	private final AtomicBoolean fenced = new AtomicBoolean();
+
+	/** What this instance registered of its host (written once per registration, read by any thread). */
+	private volatile @Nullable HostView registeredLocal;
 
 	HostRegistry(JdbcTemplate jdbc, HostProperties properties, InstanceId instance, Hypervisor hypervisor,
 			ApplicationEventPublisher events, Clock clock) {
@@ -115,6 +119,8 @@ public class HostRegistry implements DisposableBean {
 		}
 		events.publishEvent(new HostEvents.HostRegistered(name, instance.value(),
 				before.map(HostView::instanceId).orElse(null)));
+		registeredLocal = new HostView(name, adapter, version, instance.value(), HostState.UP, now, now, null,
+				(String) row.get("storage"), backends((String) row.get("backends")), true);
 		registered.set(true);
 		fenced.set(false);
 		log.info("Instance {} serves host {} ({}, {})", SafeText.quote(instance.value()), SafeText.quote(name),
@@ -188,6 +194,21 @@ public class HostRegistry implements DisposableBean {
 	public Optional<HostView> find(String name) {
 		Instant now = clock.instant();
 		return jdbc.sql(SELECT + " WHERE name = :name").param("name", name).query((rs, n) -> view(rs, now)).optional();
+	}
+
+	/**
+	 * Host {@code name} as far as what it reported of itself goes (adapter, hypervisor version,
+	 * storage, backend domains; they change only when an instance registers it): this instance's own
+	 * host, while it serves it, from what it registered, without a read; any other from its row. Its
+	 * state and heartbeat are the registration's for this instance's own host: ask {@link #find}
+	 * for those.
+	 */
+	public Optional<HostView> reported(String name) {
+		HostView local = registeredLocal;
+		if (local != null && local.name().equals(name) && serving()) {
+			return Optional.of(local);
+		}
+		return find(name);
 	}
 
 	/** Host {@code name}, or HOST_NOT_FOUND. */

@@ -51,6 +51,27 @@ class HostRegistryTests extends IntegrationTest {
 	}
 
 	@Test
+	void whatItsOwnHostReportedIsKnownWithoutARead() {
+		HostView row = registry.find("local").orElseThrow();
+		// the row changed behind its back: what this instance registered is what it reported
+		jdbc.update("update hosts set backends = '[]', storage_id = 'elsewhere' where name = 'local'");
+		HostView reported = registry.reported("local").orElseThrow();
+		assertThat(reported.backends()).isEqualTo(row.backends()).isNotEmpty();
+		assertThat(reported.storageId()).isEqualTo(row.storageId());
+		assertThat(reported.adapter()).isEqualTo("fake");
+		// another host's, and its own once another instance serves it, come from the row
+		jdbc.update("insert into hosts (name, adapter, hypervisor_version, instance_id, started_at, heartbeat_at,"
+				+ " backends) values ('other', 'sim', 'x', 'i2', ?, ?, '[]')", Timestamp.from(clock.instant()),
+				Timestamp.from(clock.instant()));
+		assertThat(registry.reported("other").orElseThrow().backends()).isEmpty();
+		jdbc.update("update hosts set instance_id = 'newer', heartbeat_at = ? where name = 'local'",
+				Timestamp.from(clock.instant()));
+		registry.heartbeat();
+		assertThat(registry.reported("local").orElseThrow().backends()).isEmpty();
+		jdbc.update("delete from hosts where name = 'other'");
+	}
+
+	@Test
 	void anInstanceWhoseHostAnotherRegisteredStopsServingItAndHandsItsGuestsOver() throws Exception {
 		createDomain(1);
 		// another instance registers this host (a rolling update, or a second instance given its name)

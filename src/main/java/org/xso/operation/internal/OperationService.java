@@ -247,9 +247,12 @@ class OperationService implements Operations {
 		});
 	}
 
-	/** The backends of a guest brought back on {@code host}, checked against what the host reported (if it is known). */
+	/**
+	 * The backends of a guest brought back on {@code host}, checked against what the host reported
+	 * (if it is known; this instance's own host without a read).
+	 */
 	private void requireBackendsOn(String host, GuestSpec guest, List<BackendOverride> overrides, String what) {
-		hosts.find(host).ifPresent(h -> BackendChecks.requireOn(h, guest, overrides, what));
+		hosts.reported(host).ifPresent(h -> BackendChecks.requireOn(h, guest, overrides, what));
 	}
 
 	/** The overrides as a request's signature has them: nothing when there are none. */
