@@ -372,6 +372,13 @@ final class PerformanceReport {
 		cpu.propertyNames().forEach(runs::add);
 		java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
 		runs.forEach(r -> cpu.path(r).propertyNames().forEach(groups::add));
+		// the threads' groups first, then the rest of the JVM, the rest of the machine and idle
+		for (String last : List.of("JVM without a named thread (GC, JIT, ended threads)",
+				"outside this JVM (database server, the rest of the machine)", "idle")) {
+			if (groups.remove(last)) {
+				groups.add(last);
+			}
+		}
 		md.append("\nWhere the machine's CPU went in each run, percent of its capacity (cores × the run's wall time), "
 				+ "read from the service's threads (it runs in the driver's JVM) and the machine's counters. The "
 				+ "simulated guests' front ends, back ends and workloads run on the service's cores here; on a Xen host "
