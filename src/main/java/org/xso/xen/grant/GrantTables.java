@@ -64,6 +64,12 @@ public final class GrantTables {
 
 	private final TreeMap<Integer, Mapping> mappings = new TreeMap<>();
 
+	/**
+	 * How many mappings hold each mapped frame: a dead domain's frames are each asked whether they
+	 * are still mapped, which a scan of every mapping made quadratic in the guests.
+	 */
+	private final Map<Mfn, Integer> mappedFrames = new HashMap<>();
+
 	private int nextHandle = 1;
 
 	private long mapsPerformed;
@@ -116,6 +122,7 @@ public final class GrantTables {
 			}
 			GrantHandle handle = new GrantHandle(this.nextHandle++, mapper, granter, ref, held.frame(), readonly);
 			this.mappings.put(handle.value(), new Mapping(handle, held.table(), held.generation()));
+			this.mappedFrames.merge(handle.frame(), 1, Integer::sum);
 			this.mapsPerformed++;
 			return new GrantMapResult.Mapped(handle, held.page());
 		});
@@ -133,6 +140,7 @@ public final class GrantTables {
 				return Gntst.GNTST_bad_handle;
 			}
 			this.mappings.remove(h.value());
+			this.mappedFrames.computeIfPresent(m.handle().frame(), (frame, n) -> n == 1 ? null : n - 1);
 			if (this.tables.get(h.granter()) == m.table()) {
 				m.table().unpin(h.ref(), !h.readonly(), m.generation());
 			}
@@ -198,7 +206,7 @@ public final class GrantTables {
 
 	/** Whether any domain currently maps {@code frame}. */
 	public boolean isMapped(Mfn frame) {
-		return locked(() -> this.mappings.values().stream().anyMatch((m) -> m.handle().frame().equals(frame)));
+		return locked(() -> this.mappedFrames.containsKey(frame));
 	}
 
 	public long mapsPerformed() {

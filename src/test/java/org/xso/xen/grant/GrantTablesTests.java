@@ -163,6 +163,23 @@ class GrantTablesTests {
 	}
 
 	@Test
+	void aFrameStaysMappedUntilItsLastMappingGoes() {
+		GrantRef forBack = this.front.grantForeignAccess(BACK, this.page, false);
+		GrantRef forStranger = this.front.grantForeignAccess(STRANGER, this.page, true);
+		GrantHandle a = this.grants.map(BACK, FRONT, forBack, true).orElseThrow().handle();
+		GrantHandle b = this.grants.map(STRANGER, FRONT, forStranger, true).orElseThrow().handle();
+		GrantHandle again = this.grants.map(BACK, FRONT, forBack, true).orElseThrow().handle();
+
+		assertThat(this.grants.unmap(a)).isEqualTo(Gntst.GNTST_okay);
+		assertThat(this.grants.isMapped(this.page)).isTrue();
+		assertThat(this.grants.unmap(a)).as("a handle unmapped twice").isEqualTo(Gntst.GNTST_bad_handle);
+		assertThat(this.grants.unmap(b)).isEqualTo(Gntst.GNTST_okay);
+		assertThat(this.grants.isMapped(this.page)).isTrue();
+		assertThat(this.grants.unmap(again)).isEqualTo(Gntst.GNTST_okay);
+		assertThat(this.grants.isMapped(this.page)).isFalse();
+	}
+
+	@Test
 	void keepsMappingsOfADestroyedDomainUntilUnmapped() {
 		GrantRef ref = this.front.grantForeignAccess(BACK, this.page, false);
 		GrantMapResult.Mapped mapped = this.grants.map(BACK, FRONT, ref, false).orElseThrow();
