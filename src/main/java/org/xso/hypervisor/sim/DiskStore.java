@@ -70,6 +70,12 @@ final class DiskStore implements AutoCloseable {
 	/** The volume each vbd holds, from its claim until its disk is removed, parked or released. */
 	private final Map<Vbd, Volume> attached = new ConcurrentHashMap<>();
 
+	/**
+	 * The vbd holding each claimed volume: {@link #attached} the other way round, changed with it
+	 * under this store's lock (a claim asks who holds a volume without going through every vbd).
+	 */
+	private final Map<Volume, Vbd> holders = new ConcurrentHashMap<>();
+
 	/** The storage id of a store in memory: its own. */
 	private final String memoryId = "memory-" + UUID.randomUUID();
 
@@ -147,13 +153,16 @@ final class DiskStore implements AutoCloseable {
 		if (holder.isPresent()) {
 			throw new IllegalStateException("volume " + volume + " is in use by " + holder.get());
 		}
-		attached.put(vbd, volume);
+		Volume before = attached.put(vbd, volume);
+		if (before != null) {
+			holders.remove(before, vbd);
+		}
+		holders.put(volume, vbd);
 	}
 
 	/** The vbd that holds {@code volume}, if one does. */
 	Optional<Vbd> holder(Volume volume) {
-		return attached.entrySet().stream().filter(e -> e.getValue().equals(volume)).map(Map.Entry::getKey)
-			.findFirst();
+		return Optional.ofNullable(holders.get(volume));
 	}
 
 	/**
@@ -237,8 +246,12 @@ final class DiskStore implements AutoCloseable {
 
 	/** The vbd no longer holds its volume, which no capture or snapshot of it continues from. */
 	private Volume detach(DomId frontend, int devid) {
-		Volume volume = attached.remove(new Vbd(frontend, devid));
-		if (volume == null) {
+		Vbd vbd = new Vbd(frontend, devid);
+		Volume volume = attached.remove(vbd);
+		if (volume != null) {
+			holders.remove(volume, vbd);
+		}
+		else {
 			volume = Volume.own(frontend, devid);
 		}
 		lastSnapshot.remove(volume.params());
@@ -612,6 +625,7 @@ final class DiskStore implements AutoCloseable {
 		}
 		live.clear();
 		attached.clear();
+		holders.clear();
 	}
 
 	private Path snapshotOrDelta(String id) {

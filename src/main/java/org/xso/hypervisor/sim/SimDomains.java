@@ -84,8 +84,7 @@ final class SimDomains {
 
 	/** The live domain named {@code name}, if there is one (a suspended guest's domain is gone). */
 	Optional<DomId> named(String name) {
-		return host.guests().stream().filter(g -> g.spec().name().equals(name)).map(SimGuest::domid).sorted()
-			.findFirst();
+		return host.named(name);
 	}
 
 	private DomId nextFree() {

@@ -80,6 +80,12 @@ final class SimHost implements AutoCloseable {
 
 	private final Map<DomId, SimGuest> guests = new ConcurrentHashMap<>();
 
+	/**
+	 * The live guests' domids by name, changed with {@link #guests} (each set replaced whole, never
+	 * changed in place), so that a name is checked without going through every guest.
+	 */
+	private final Map<String, java.util.SortedSet<DomId>> byName = new ConcurrentHashMap<>();
+
 	private final Map<String, BlkbackFeatures> vbdFeatures = new ConcurrentHashMap<>();
 
 	private final List<Mfn> deferredFrees = new ArrayList<>();
@@ -206,11 +212,36 @@ final class SimHost implements AutoCloseable {
 	}
 
 	void register(SimGuest guest) {
-		guests.put(guest.domid(), guest);
+		SimGuest before = guests.put(guest.domid(), guest);
+		if (before != null && before != guest) {
+			unname(before);
+		}
+		byName.compute(guest.spec().name(), (name, ids) -> {
+			java.util.TreeSet<DomId> more = ids == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(ids);
+			more.add(guest.domid());
+			return java.util.Collections.unmodifiableSortedSet(more);
+		});
 	}
 
 	void unregister(DomId domid) {
-		guests.remove(domid);
+		SimGuest gone = guests.remove(domid);
+		if (gone != null) {
+			unname(gone);
+		}
+	}
+
+	private void unname(SimGuest guest) {
+		byName.computeIfPresent(guest.spec().name(), (name, ids) -> {
+			java.util.TreeSet<DomId> fewer = new java.util.TreeSet<>(ids);
+			fewer.remove(guest.domid());
+			return fewer.isEmpty() ? null : java.util.Collections.unmodifiableSortedSet(fewer);
+		});
+	}
+
+	/** The lowest domid of the live guests named {@code name}, if any. */
+	java.util.Optional<DomId> named(String name) {
+		java.util.SortedSet<DomId> ids = byName.get(name);
+		return ids == null ? java.util.Optional.empty() : java.util.Optional.of(ids.first());
 	}
 
 	SimGuest guest(DomId domid) {

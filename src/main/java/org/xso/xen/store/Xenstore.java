@@ -1,8 +1,10 @@
 package org.xso.xen.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,8 +44,14 @@ public final class Xenstore {
 
 	private final History history;
 
-	/** Open connections; guarded by {@link #lock}. */
-	private final List<XsConnection> connections = new ArrayList<>();
+	/**
+	 * Open connections by domain, each domain's in the order they opened (a dying domain's are
+	 * found without going through every guest's); guarded by {@link #lock}.
+	 */
+	private final Map<DomId, List<XsConnection>> connections = new HashMap<>();
+
+	/** How many connections are open; guarded by {@link #lock}. */
+	private int openConnections;
 
 	/**
 	 * The generation counter: every change takes the next value, committed or made inside a
@@ -77,7 +85,10 @@ public final class Xenstore {
 	/** A connection for {@code domid}; dom0's is privileged. */
 	public XsConnection connect(DomId domid) {
 		XsConnection connection = new XsConnection(this, domid);
-		locked(touched -> connections.add(connection));
+		locked(touched -> {
+			connections.computeIfAbsent(domid, d -> new ArrayList<>(2)).add(connection);
+			openConnections++;
+		});
 		return connection;
 	}
 
@@ -107,10 +118,8 @@ public final class Xenstore {
 	 */
 	public void releaseDomain(DomId domid) {
 		locked(touched -> {
-			for (XsConnection connection : List.copyOf(connections)) {
-				if (connection.domid().equals(domid)) {
-					closeLocked(connection);
-				}
+			for (XsConnection connection : List.copyOf(connections.getOrDefault(domid, List.of()))) {
+				closeLocked(connection);
 			}
 			watches.fireSpecial(XsPaths.RELEASE_DOMAIN, domid, touched);
 		});
@@ -182,7 +191,7 @@ public final class Xenstore {
 	public int connectionCount() {
 		lock.lock();
 		try {
-			return connections.size();
+			return openConnections;
 		}
 		finally {
 			lock.unlock();
@@ -319,7 +328,13 @@ public final class Xenstore {
 	}
 
 	private void closeLocked(XsConnection connection) {
-		connections.remove(connection);
+		List<XsConnection> same = connections.get(connection.domid());
+		if (same != null && same.remove(connection)) {
+			openConnections--;
+			if (same.isEmpty()) {
+				connections.remove(connection.domid());
+			}
+		}
 		watches.removeAll(connection);
 		connection.markClosed();
 	}
