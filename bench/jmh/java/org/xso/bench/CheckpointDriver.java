@@ -276,7 +276,7 @@ final class CheckpointDriver {
 		results.rows.add(row);
 		if (!outputCommit) {
 			results.put("epochSeries", series(epochs));
-			// the rule: where the simulated guests' own I/O takes the cores, a lighter run is shown beside
+			// where the simulated guests' own I/O takes the cores, the targets are read on a lighter run beside it
 			String guestsCpu = cpu == null ? ""
 					: String.format(java.util.Locale.ROOT, "; the simulated guests' own I/O took %s %% of the machine's CPU",
 							Stats.round(CpuShare.guests(cpu)));

@@ -382,8 +382,8 @@ final class PerformanceReport {
 		md.append("\nWhere the machine's CPU went in each run, percent of its capacity (cores × the run's wall time), "
 				+ "read from the service's threads (it runs in the driver's JVM) and the machine's counters. The "
 				+ "simulated guests' front ends, back ends and workloads run on the service's cores here; on a Xen host "
-				+ "a guest's I/O runs on its own vCPUs and dom0's back ends. Where they take the cores, the issue's rule "
-				+ "is a run with lighter guest I/O beside it (the suites tagged `no-net` and `light-io`):\n\n| where | ");
+				+ "a guest's I/O runs on its own vCPUs and dom0's back ends. Where they take the cores, the targets are read "
+				+ "on a run with lighter guest I/O beside it (the suites tagged `no-net` and `light-io`):\n\n| where | ");
 		md.append(String.join(" | ", runs)).append(" |\n|---|").append("---|".repeat(runs.size())).append('\n');
 		for (String g : groups) {
 			md.append("| ").append(g);
