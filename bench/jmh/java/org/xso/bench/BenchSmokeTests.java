@@ -276,7 +276,20 @@ class BenchSmokeTests {
 			assertThat(periodic.path("fullContentBytes").asLong()).isPositive();
 			assertThat(periodic.path("netPacketsPerSecondPerGuest").asDouble()).isPositive();
 		}
-		assertThat(r.path("targets")).hasSize(4);
+		// the schedule's rate and pause are the targets; the back-to-back rate is a figure beside them
+		assertThat(r.path("targets").findValuesAsString("name")).containsExactly(
+				"periodic checkpointing, 2 guests, persisted, per guest (slowest guest)", "guest paused per epoch, p50",
+				"guest paused per epoch, p99");
+		assertThat(r.path("targets").get(0).path("note").asString()).contains("the simulated guests' own I/O took");
+		// where the machine's CPU went in each run, the guests' drivers and workloads among it
+		for (String run : List.of("backToBack", "periodic", "periodicOutputCommit")) {
+			JsonNode cpu = r.path("cpu").path(run);
+			assertThat(cpu.path(CpuShare.GUESTS).asDouble()).as(run).isPositive();
+			// the machine's share outside the JVM where the machine's counters can be read
+			assertThat(cpu.path("idle").isNumber()).as(run).isEqualTo(Files.isReadable(Path.of("/proc/stat")));
+		}
+		assertThat(r.path("cpu").path("periodic").path("epoch writers").asDouble()).isPositive();
+		assertThat(r.path("rows").get(1).path("guestsCpuPercent").asDouble()).isPositive();
 		assertThat(r.path("epochSeries")).isNotEmpty();
 		assertThat(ImageIO.read(plot.toFile()).getWidth()).isEqualTo(EpochPlot.WIDTH);
 	}
