@@ -88,8 +88,10 @@ public class HostRegistry implements DisposableBean {
 		String version = reported.length() > 128 ? reported.substring(0, 128) : reported;
 		java.util.Map<String, Object> row = new java.util.HashMap<>(java.util.Map.of("name", name, "adapter", adapter,
 				"version", version, "instance", instance.value(), "now", utc(now)));
-		row.put("storage", hypervisor.storageId().map(id -> id.length() > 128 ? id.substring(0, 128) : id).orElse(null));
-		row.put("backends", backends());
+		String storage = hypervisor.storageId().map(id -> id.length() > 128 ? id.substring(0, 128) : id).orElse(null);
+		String backends = backends();
+		row.put("storage", storage);
+		row.put("backends", backends);
 		// a new host's row; two instances registering one name at once meet at the primary key, and
 		// the one that inserted nothing takes the row over below
 		int inserted = jdbc
@@ -120,7 +122,7 @@ public class HostRegistry implements DisposableBean {
 		events.publishEvent(new HostEvents.HostRegistered(name, instance.value(),
 				before.map(HostView::instanceId).orElse(null)));
 		registeredLocal = new HostView(name, adapter, version, instance.value(), HostState.UP, now, now, null,
-				(String) row.get("storage"), backends((String) row.get("backends")), true);
+				storage, backends(backends), true);
 		registered.set(true);
 		fenced.set(false);
 		log.info("Instance {} serves host {} ({}, {})", SafeText.quote(instance.value()), SafeText.quote(name),

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,7 +86,7 @@ final class SimHost implements AutoCloseable {
 	 * The live guests' domids by name, changed with {@link #guests} (each set replaced whole, never
 	 * changed in place), so that a name is checked without going through every guest.
 	 */
-	private final Map<String, java.util.SortedSet<DomId>> byName = new ConcurrentHashMap<>();
+	private final Map<String, SortedSet<DomId>> byName = new ConcurrentHashMap<>();
 
 	private final Map<String, BlkbackFeatures> vbdFeatures = new ConcurrentHashMap<>();
 
@@ -217,9 +219,9 @@ final class SimHost implements AutoCloseable {
 			unname(before);
 		}
 		byName.compute(guest.spec().name(), (name, ids) -> {
-			java.util.TreeSet<DomId> more = ids == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(ids);
+			TreeSet<DomId> more = ids == null ? new TreeSet<>() : new TreeSet<>(ids);
 			more.add(guest.domid());
-			return java.util.Collections.unmodifiableSortedSet(more);
+			return Collections.unmodifiableSortedSet(more);
 		});
 	}
 
@@ -232,16 +234,16 @@ final class SimHost implements AutoCloseable {
 
 	private void unname(SimGuest guest) {
 		byName.computeIfPresent(guest.spec().name(), (name, ids) -> {
-			java.util.TreeSet<DomId> fewer = new java.util.TreeSet<>(ids);
+			TreeSet<DomId> fewer = new TreeSet<>(ids);
 			fewer.remove(guest.domid());
-			return fewer.isEmpty() ? null : java.util.Collections.unmodifiableSortedSet(fewer);
+			return fewer.isEmpty() ? null : Collections.unmodifiableSortedSet(fewer);
 		});
 	}
 
 	/** The lowest domid of the live guests named {@code name}, if any. */
-	java.util.Optional<DomId> named(String name) {
-		java.util.SortedSet<DomId> ids = byName.get(name);
-		return ids == null ? java.util.Optional.empty() : java.util.Optional.of(ids.first());
+	Optional<DomId> named(String name) {
+		SortedSet<DomId> ids = byName.get(name);
+		return ids == null ? Optional.empty() : Optional.of(ids.first());
 	}
 
 	SimGuest guest(DomId domid) {

@@ -87,14 +87,10 @@ final class Watches {
 	 * than dom0 hears only of nodes it could read before or after the change.
 	 */
 	void fire(Change change, Collection<XsWatch> touched) {
-		List<XsWatch> fired = new ArrayList<>(4);
-		List<String> paths = new ArrayList<>(4);
+		List<Fired> fired = new ArrayList<>(4);
 		String path = change.path();
 		for (String at = path;; at = XsPaths.parent(at)) {
-			for (XsWatch w : byTarget.getOrDefault(at, List.of())) {
-				fired.add(w);
-				paths.add(path);
-			}
+			byTarget.getOrDefault(at, List.of()).forEach(w -> fired.add(new Fired(w, path)));
 			if (at.equals(XsPaths.ROOT)) {
 				break;
 			}
@@ -104,28 +100,19 @@ final class Watches {
 			// for the root every absolute target but itself (special targets start with '@')
 			Map<String, List<XsWatch>> below = path.equals(XsPaths.ROOT) ? byTarget.subMap("/", false, "0", false)
 					: byTarget.subMap(path + "/", true, path + "0", false);
-			below.forEach((target, ws) -> {
-				for (XsWatch w : ws) {
-					fired.add(w);
-					paths.add(target);
-				}
-			});
+			below.forEach((target, ws) -> ws.forEach(w -> fired.add(new Fired(w, target))));
 		}
-		Integer[] order = new Integer[fired.size()];
-		for (int i = 0; i < order.length; i++) {
-			order[i] = i;
-		}
-		if (order.length > 1) {
-			java.util.Arrays.sort(order, Comparator.comparing(fired::get, REGISTRATION));
-		}
-		for (int i : order) {
-			XsWatch w = fired.get(i);
-			String eventPath = paths.get(i);
-			if (mayLearn(w.domid(), eventPath, change)) {
-				w.enqueue(eventPath);
-				touched.add(w);
+		fired.sort(Comparator.comparing(Fired::watch, REGISTRATION));
+		for (Fired f : fired) {
+			if (mayLearn(f.watch().domid(), f.path(), change)) {
+				f.watch().enqueue(f.path());
+				touched.add(f.watch());
 			}
 		}
+	}
+
+	/** A watch a change fires, and the path its event names. */
+	private record Fired(XsWatch watch, String path) {
 	}
 
 	/** Fires {@code @introduceDomain} or {@code @releaseDomain} (and {@code @releaseDomain/<domid>}). */
