@@ -20,6 +20,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
+import org.springframework.data.domain.Persistable;
 import org.xso.audit.Cause;
 import org.xso.hypervisor.BackendOverride;
 import org.xso.hypervisor.DeviceId;
@@ -34,7 +35,7 @@ import org.xso.hypervisor.GuestSpec;
  */
 @Entity
 @Table(name = "domains")
-class Domain extends AbstractAggregateRoot<Domain> {
+class Domain extends AbstractAggregateRoot<Domain> implements Persistable<Integer> {
 
 	@Id
 	private Integer domid;
@@ -207,6 +208,21 @@ class Domain extends AbstractAggregateRoot<Domain> {
 
 	GuestSpec spec() {
 		return new GuestSpec(name, memoryMib, vcpus, devices.stream().map(DomainDevice::toSpec).toList());
+	}
+
+	/** Spring Data's view of the id (the domid). */
+	@Override
+	public Integer getId() {
+		return domid;
+	}
+
+	/**
+	 * New until its first save gives it a version: the domid is assigned before, so Spring Data
+	 * cannot tell by the id (and would otherwise find the version by reflection on every save).
+	 */
+	@Override
+	public boolean isNew() {
+		return version == null;
 	}
 
 	int domid() {

@@ -22,6 +22,7 @@ import org.hibernate.annotations.Mutability;
 import org.hibernate.type.descriptor.java.Immutability;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.AbstractAggregateRoot;
+import org.springframework.data.domain.Persistable;
 import org.xso.audit.Cause;
 import org.xso.operation.OperationChanged;
 import org.xso.operation.OperationKind;
@@ -39,7 +40,7 @@ import org.xso.problem.Problem;
 @Entity
 @Table(name = "operations")
 @DynamicUpdate
-class Operation extends AbstractAggregateRoot<Operation> {
+class Operation extends AbstractAggregateRoot<Operation> implements Persistable<UUID> {
 
 	@Id
 	private UUID id;
@@ -403,6 +404,21 @@ class Operation extends AbstractAggregateRoot<Operation> {
 	// accessors (package-private: the module reads, only transitions write)
 
 	UUID id() { return id; }
+
+	/** Spring Data's view of the id; {@link #id()} is the aggregate's. */
+	@Override
+	public UUID getId() {
+		return id;
+	}
+
+	/**
+	 * New until its first save gives it a version: its id is assigned at creation, so Spring Data
+	 * cannot tell by the id (and would otherwise find the version by reflection on every save).
+	 */
+	@Override
+	public boolean isNew() {
+		return version == null;
+	}
 
 	OperationKind kind() { return kind; }
 
