@@ -47,9 +47,12 @@ public class CheckpointCatalog {
 
 	private final CheckpointProperties properties;
 
+	private final CheckpointRows rows;
+
 	CheckpointCatalog(CheckpointRepository checkpoints, CheckpointDetailsMapper details,
 			ApplicationEventPublisher events, Hypervisor hypervisor, CheckpointStore store,
-			CheckpointProperties properties) {
+			CheckpointProperties properties, CheckpointRows rows) {
+		this.rows = rows;
 		this.store = store;
 		this.properties = properties;
 		this.checkpoints = checkpoints;
@@ -132,7 +135,7 @@ public class CheckpointCatalog {
 	@Transactional
 	public List<UUID> enforceRetention(int domid, int keep, Cause cause) {
 		// ids only: a checkpoint's rows and blobs are never read to decide, nor to delete it
-		List<CheckpointRepository.Entry> all = checkpoints.newestFirst(domid);
+		List<CheckpointRepository.Entry> all = rows.newestFirst(domid);
 		Set<UUID> kept = new HashSet<>();
 		Map<UUID, UUID> parents = new HashMap<>();
 		int unpinned = 0;
@@ -208,8 +211,7 @@ public class CheckpointCatalog {
 		}
 		ids.forEach(id -> events.publishEvent(
 				new CheckpointEvents.CheckpointDeleted(id, domid, reason, cause.principal(), cause.operationId())));
-		List<String> backendInfo = checkpoints.backendInfoOf(ids);
-		checkpoints.deleteByIds(ids);
+		List<String> backendInfo = rows.delete(ids);
 		afterCommit(() -> backendInfo.forEach(this::releaseStorage));
 	}
 

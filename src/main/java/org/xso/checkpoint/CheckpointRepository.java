@@ -1,6 +1,5 @@
 package org.xso.checkpoint;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,21 +32,16 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	@Query("select c.id from Checkpoint c where c.domid = :domid")
 	List<UUID> idsOf(int domid);
 
-	/** A checkpoint as retention sees it: whether it is pinned, and the one it builds on. */
+	/**
+	 * A checkpoint as retention sees it ({@link CheckpointRows#newestFirst}): whether it is pinned, and
+	 * the one it builds on.
+	 */
 	record Entry(UUID id, @Nullable UUID parentId, boolean pinned) {
 	}
-
-	@Query("select new org.xso.checkpoint.CheckpointRepository$Entry(c.id, c.parentId, c.pinned) from Checkpoint c "
-			+ "where c.domid = :domid order by c.createdAt desc, c.id desc")
-	List<Entry> newestFirst(int domid);
 
 	/** The incremental checkpoints built on checkpoint {@code id}. */
 	@Query("select c.id from Checkpoint c where c.parentId = :id")
 	List<UUID> builtOn(UUID id);
-
-	/** The backend info (JSON) of every device of checkpoints {@code ids}: it names the storage kept for them. */
-	@Query("select d.backendInfo from CheckpointDevice d where d.checkpoint.id in :ids")
-	List<String> backendInfoOf(Collection<UUID> ids);
 
 	/** The backend info (JSON) of every device of every stored checkpoint, each once. */
 	@Query("select distinct d.backendInfo from CheckpointDevice d")
@@ -60,10 +54,5 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	@Modifying(flushAutomatically = true)
 	@Query("update Checkpoint c set c.pinned = false, c.pinReason = null where c.id = :id")
 	int unpin(UUID id);
-
-	/** Rows of devices (with their grant entries), rings and images go with it (ON DELETE CASCADE). */
-	@Modifying(clearAutomatically = true, flushAutomatically = true)
-	@Query("delete from Checkpoint c where c.id in :ids")
-	int deleteByIds(Collection<UUID> ids);
 
 }

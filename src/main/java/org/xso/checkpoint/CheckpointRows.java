@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.persistence.EntityManager;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlTypeValue;
@@ -25,6 +26,7 @@ import org.springframework.stereotype.Component;
  * checking the byte arrays at flush, ordering the inserts) buys nothing here; it was most of the
  * cost of persisting an epoch of periodic checkpointing. Reads and the rare updates stay with
  * {@link CheckpointRepository}: a checkpoint inserted here is read from its rows like any other.
+ * Retention's reads and deletes are here too: they run on every suspend and checkpoint.
  */
 @Component
 class CheckpointRows {
@@ -48,9 +50,12 @@ class CheckpointRows {
 
 	private final JdbcClient client;
 
-	CheckpointRows(JdbcTemplate jdbc) {
+	private final EntityManager entities;
+
+	CheckpointRows(JdbcTemplate jdbc, EntityManager entities) {
 		this.jdbc = jdbc;
 		this.client = JdbcClient.create(jdbc);
+		this.entities = entities;
 	}
 
 	/** A checkpoint to insert and its memory image. */
@@ -102,6 +107,42 @@ class CheckpointRows {
 			.list()
 			.forEach(l -> links.put(l.id(), l));
 		return links;
+	}
+
+	/**
+	 * A domain's checkpoints, newest first, as retention decides on them (id, parent, pinned), in
+	 * the caller's transaction. What that transaction changed through JPA (a pin) is flushed first,
+	 * so the rows read are what it sees.
+	 */
+	List<CheckpointRepository.Entry> newestFirst(int domid) {
+		this.entities.flush();
+		return client.sql("SELECT id, parent_id, pinned FROM checkpoints WHERE domid = ? ORDER BY created_at DESC, id DESC")
+			.param(domid)
+			.query((rs, i) -> new CheckpointRepository.Entry(rs.getObject(1, UUID.class),
+					rs.getObject(2, UUID.class), rs.getBoolean(3)))
+			.list();
+	}
+
+	/**
+	 * Deletes checkpoints {@code ids} (their devices, rings and images go with them, ON DELETE
+	 * CASCADE) in the caller's transaction and returns their devices' backend info (JSON), which
+	 * names the storage kept for them. JPA's changes are flushed first and its persistence context is
+	 * cleared after, so no entity of a deleted checkpoint stays managed. Two statements, the same for
+	 * any number of checkpoints; through JPA, an {@code IN} list of a varying size was translated
+	 * from JPQL to SQL again on every call.
+	 */
+	List<String> delete(Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		this.entities.flush();
+		List<String> backendInfo = client.sql("SELECT backend_info FROM checkpoint_devices WHERE checkpoint_id IN (:ids)")
+			.param("ids", ids)
+			.query(String.class)
+			.list();
+		client.sql("DELETE FROM checkpoints WHERE id IN (:ids)").param("ids", ids).update();
+		this.entities.clear();
+		return backendInfo;
 	}
 
 	private record Ring(UUID checkpointId, CheckpointDevice device, int ordinal, RingRow row) {
