@@ -41,6 +41,9 @@ final class LoadDriver {
 
 	static final Duration OP_TIMEOUT = Duration.ofMinutes(5);
 
+	/** The latency run's warm-up ends once the JIT compiled less than this share of a core over 10 s. */
+	static final double JIT_SETTLED_PERCENT = 5;
+
 	private LoadDriver() {
 	}
 
@@ -48,6 +51,7 @@ final class LoadDriver {
 		int guests = Bench.intParam(p, "guests", 100);
 		int cycles = Bench.intParam(p, "cycles", 1000);
 		int warmupSeconds = Bench.intParam(p, "warmupSeconds", 60);
+		int warmupMaxSeconds = Bench.intParam(p, "warmupMaxSeconds", warmupSeconds > 0 ? 300 : 0);
 		int inFlight = Bench.intParam(p, "inFlight", 32);
 		int latencyMs = Bench.intParam(p, "latencyMs", -1);
 		int massInFlight = Bench.intParam(p, "massInFlight", 1);
@@ -64,6 +68,8 @@ final class LoadDriver {
 		params.put("guests", guests);
 		params.put("cycles", cycles);
 		params.put("warmupSeconds", warmupSeconds);
+		params.put("warmupMaxSeconds", warmupMaxSeconds);
+		params.put("jitSettledPercent", JIT_SETTLED_PERCENT);
 		params.put("inFlight", inFlight);
 		params.put("backendLatencyMs", latencyMs < 0 ? "simulator default (1 ms)" : latencyMs);
 		params.put("massInFlight", massInFlight);
@@ -94,7 +100,8 @@ final class LoadDriver {
 			// inFlight=0: the latency guest runs no workload, so the run measures the service alone
 			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, inFlight > 0 ? workload(inFlight, 32) : null,
 					latencyMs, creates));
-			latency(api, domids.get(0), cycles, warmupSeconds, strategy, pollUs, results, service.databaseWork);
+			latency(api, domids.get(0), cycles, warmupSeconds, warmupMaxSeconds, strategy, pollUs, results,
+					service.databaseWork);
 			// massInFlight=0: the guests run no workload either (the service alone, with many guests)
 			domids.addAll(create(api, pool, 2, guests, massInFlight > 0 ? workload(massInFlight, massPacketWindow) : null,
 					massLatencyMs, creates));
@@ -163,31 +170,38 @@ final class LoadDriver {
 
 	/**
 	 * One guest, operations one at a time: the latency an API user sees. Cycles run for
-	 * {@code warmupSeconds} first, unmeasured: the service's JIT compiles Spring, Hibernate and the
-	 * database's code paths for tens of seconds after startup, and on 2 cores the compiler threads
-	 * compete with the operations (a few hundred cycles measure mostly the compiler). With
+	 * {@code warmupSeconds} first, unmeasured, and on until the JIT has settled (at most
+	 * {@code warmupMaxSeconds}, see {@link JitWarmup}): the service's JIT compiles Spring, Hibernate
+	 * and the database's code paths for minutes after startup, and on 2 cores the compiler threads
+	 * compete with the operations (a few hundred cycles measure mostly the compiler). The result says
+	 * how long the warm-up took and the compilers' share of a core during the measured cycles. With
 	 * {@code work}, the database work of the measured cycles is counted, from a settled snapshot
 	 * before the first to one after the last, and checked against the targets per cycle.
 	 */
-	private static void latency(ApiClient api, int domid, int cycles, int warmupSeconds, String strategy,
-			long pollUs, Results results, @Nullable DatabaseWork work) throws InterruptedException {
+	private static void latency(ApiClient api, int domid, int cycles, int warmupSeconds, int warmupMaxSeconds,
+			String strategy, long pollUs, Results results, @Nullable DatabaseWork work) throws InterruptedException {
 		OperationStats suspends = new OperationStats();
 		OperationStats resumes = new OperationStats();
 		Stats cycle = new Stats();
 		String body = "{\"strategy\":\"" + strategy + "\",\"quiesceTimeoutMs\":5000,\"deadlineMs\":60000}";
-		long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+		JitWarmup warmup = new JitWarmup(warmupSeconds, warmupMaxSeconds, JIT_SETTLED_PERCENT);
 		int warmupCycles = 0;
-		while (System.nanoTime() < warmupEnd) {
+		while (warmup.goOn()) {
 			suspendResume(api, domid, body, pollUs);
 			warmupCycles++;
 		}
+		results.put("latencyWarmupSeconds", Stats.round(warmup.seconds()));
 		DatabaseWork.Snapshot before = (work != null) ? work.settled() : null;
+		long jitBefore = warmup.compilationMillis();
+		long measuredFrom = System.nanoTime();
 		for (int i = 0; i < cycles; i++) {
 			Cycle c = suspendResume(api, domid, body, pollUs);
 			suspends.add(c.resumeStartNanos() - c.startNanos(), c.suspend());
 			resumes.add(c.endNanos() - c.resumeStartNanos(), c.resume());
 			cycle.add(c.endNanos() - c.startNanos());
 		}
+		results.put("latencyJitPercent",
+				JitWarmup.percentSince(jitBefore, warmup.compilationMillis(), System.nanoTime() - measuredFrom));
 		DatabaseWork.Snapshot after = (work != null) ? work.settled() : null;
 		long wall = (long) (cycle.meanMs() * 1e6 * cycle.count());
 		results.put("latencyWarmupCycles", warmupCycles);
