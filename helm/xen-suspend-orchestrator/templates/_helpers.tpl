@@ -78,7 +78,7 @@ The service's embedded H2 database (the URL of its application.yml, same options
 the data volume instead of the working directory's ./data.
 */}}
 {{- define "xso.h2Url" -}}
-jdbc:h2:file:{{ include "xso.dataDir" . }}/xso;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000
+jdbc:h2:file:{{ include "xso.dataDir" . }}/xso;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE;WRITE_DELAY=0;RETENTION_TIME=1000;QUERY_CACHE_SIZE=256
 {{- end -}}
 
 {{/* Values the schema cannot refuse on its own: combinations. */}}

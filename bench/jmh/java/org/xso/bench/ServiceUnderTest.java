@@ -127,7 +127,7 @@ final class ServiceUnderTest implements AutoCloseable {
 		}
 		else {
 			args.add("--spring.datasource.url=jdbc:h2:mem:bench" + System.nanoTime()
-					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256");
 			description = "H2 in memory";
 		}
 		SpringApplication application = new SpringApplication(XsoApplication.class);
