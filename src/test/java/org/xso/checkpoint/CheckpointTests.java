@@ -17,6 +17,7 @@ import org.xso.xen.DomId;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
@@ -137,8 +138,12 @@ class CheckpointTests extends IntegrationTest {
 		}
 		JsonNode list = call(get("/api/v1/domains/1/checkpoints"), 200);
 		assertThat(list.get("totalItems").asLong()).isEqualTo(2);
-		assertThat(hypervisor.released).as("storage of the collected checkpoints' 2 x 2 devices").hasSize(4)
-			.doesNotHaveDuplicates();
+		// released after the commit that deleted them, once the operation has been answered
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(hypervisor.released)
+				.as("storage of the collected checkpoints' 2 x 2 devices")
+				.hasSize(4)
+				.doesNotHaveDuplicates());
 		for (String kept : list.get("items").findValuesAsString("id")) {
 			for (JsonNode device : call(get("/api/v1/checkpoints/" + kept), 200).get("devices")) {
 				assertThat(hypervisor.released).as("a kept checkpoint's storage")

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.xso.operation.OperationViews;
@@ -109,7 +111,13 @@ class OperationWaiters {
 		}
 	}
 
+	/**
+	 * First of what runs after the commit that ends an operation: the requests waiting for it answer
+	 * while the worker goes on with the rest (releasing the storage of checkpoints retention deleted,
+	 * queueing the events for the log).
+	 */
 	@TransactionalEventListener(fallbackExecution = true)
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void on(OperationFinished event) {
 		OperationViews.OperationView view = event.view();
 		live.forget(view.id()); // from now on its row is what it is
