@@ -198,7 +198,7 @@ public class CheckpointCatalog {
 
 	@Transactional
 	public void unpin(UUID id) {
-		checkpoints.unpin(id);
+		rows.unpin(id);
 	}
 
 	/**

@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
@@ -46,13 +45,5 @@ interface CheckpointRepository extends JpaRepository<Checkpoint, UUID> {
 	/** The backend info (JSON) of every device of every stored checkpoint, each once. */
 	@Query("select distinct d.backendInfo from CheckpointDevice d")
 	List<String> allBackendInfo();
-
-	/**
-	 * Unpins in one statement: the checkpoint (header, blobs, device rows) is neither read nor
-	 * written back. An entity of it already loaded in the same transaction is not updated.
-	 */
-	@Modifying(flushAutomatically = true)
-	@Query("update Checkpoint c set c.pinned = false, c.pinReason = null where c.id = :id")
-	int unpin(UUID id);
 
 }

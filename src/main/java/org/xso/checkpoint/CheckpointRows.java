@@ -145,6 +145,16 @@ class CheckpointRows {
 		return backendInfo;
 	}
 
+	/**
+	 * Unpins checkpoint {@code id} in one statement, in the caller's transaction, after flushing what
+	 * it changed through JPA; the checkpoint is neither read nor written back, and an entity of it
+	 * already loaded in the same transaction is not updated. Every resume does this.
+	 */
+	void unpin(UUID id) {
+		this.entities.flush();
+		client.sql("UPDATE checkpoints SET pinned = FALSE, pin_reason = NULL WHERE id = ?").param(id).update();
+	}
+
 	private record Ring(UUID checkpointId, CheckpointDevice device, int ordinal, RingRow row) {
 	}
 

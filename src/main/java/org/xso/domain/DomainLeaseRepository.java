@@ -19,10 +19,6 @@ interface DomainLeaseRepository extends JpaRepository<DomainLease, Integer> {
 	@Query("delete from DomainLease l where l.domid = :domid and l.owner = :owner")
 	int release(int domid, String owner);
 
-	@Modifying
-	@Query("delete from DomainLease l where l.domid = :domid and l.operationId = :operationId")
-	int releaseFor(int domid, UUID operationId);
-
 	/**
 	 * Locks up to {@code limit} leases that are expired or held by {@code owner}, skipping rows
 	 * another transaction has locked: replicas sweeping at once each get their own leases and none
