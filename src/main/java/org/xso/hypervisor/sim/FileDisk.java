@@ -79,6 +79,9 @@ final class FileDisk implements LiveDisk {
 	 */
 	static final long SNAPSHOT_MAGIC = 0x58534f5644534b31L; // "XSOVDSK1"
 
+	/** The most of a snapshot {@link #writeSnapshot} holds in memory before it writes. */
+	private static final int SNAPSHOT_BUFFER = 1 << 20;
+
 	private static final byte[] ZERO_CHUNK = new byte[CHUNK_SIZE];
 
 	/** Guarded by {@code this}: a parked disk's file is renamed. */
@@ -301,7 +304,10 @@ final class FileDisk implements LiveDisk {
 		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
 		try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
 				StandardOpenOption.WRITE)) {
-			ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+			// what the snapshot holds, up to 1 MiB at a time: a disk that holds little is not copied
+			// through (and the JVM does not zero) a whole mebibyte on every save
+			long size = 8L + 8 + 4 + (long) slots * (8 + CHUNK_SIZE);
+			ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, SNAPSHOT_BUFFER));
 			buf.putLong(SNAPSHOT_MAGIC).putLong(sectors).putInt(slots);
 			for (int slot = 0; slot < slots; slot++) {
 				if (buf.remaining() < 8 + CHUNK_SIZE) {
