@@ -1,12 +1,10 @@
 package org.xso.web;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface EventLogRepository extends JpaRepository<EventLogEntry, Long> {
@@ -20,9 +18,5 @@ interface EventLogRepository extends JpaRepository<EventLogEntry, Long> {
 
 	@Query("select coalesce(min(e.id), 0) from EventLogEntry e")
 	long minId();
-
-	@Modifying
-	@Query("delete from EventLogEntry e where e.occurredAt < :before or e.id <= :upToId")
-	int prune(Instant before, long upToId);
 
 }

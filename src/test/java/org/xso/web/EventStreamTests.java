@@ -78,6 +78,30 @@ class EventStreamTests extends IntegrationTest {
 	}
 
 	/**
+	 * Pruning deletes a range of ids up to the newest event older than the window, and only the old
+	 * ones within it: an event recorded later (a higher id) with an older time goes, the younger
+	 * events before it (as another instance's clock may order them) stay.
+	 */
+	@Test
+	void pruningNeverDeletesAnEventYoungerThanTheWindow(
+			@org.springframework.beans.factory.annotation.Autowired EventRecorder recorder) throws Exception {
+		long since = maxId();
+		createDomain(1);
+		createDomain(2);
+		await().until(() -> count("domain.created", since) == 2);
+		long last = maxId();
+		jdbc.update("update event_log set occurred_at = ? where id = ?",
+				java.sql.Timestamp.from(clock.instant().minus(Duration.ofHours(2))), last);
+		String before = "select count(*) from event_log where id > ? and id < ?";
+		int younger = jdbc.queryForObject(before, Integer.class, since, last);
+		recorder.prune();
+		assertThat(jdbc.queryForObject("select count(*) from event_log where id = ?", Integer.class, last)).isZero();
+		assertThat(younger).as("events recorded before it").isPositive();
+		assertThat(jdbc.queryForObject(before, Integer.class, since, last)).as("the younger events before it")
+			.isEqualTo(younger);
+	}
+
+	/**
 	 * A client whose stream ends before its first event (the service ends streams every few seconds,
 	 * a slow client is cut off) reconnects from the position the stream opened at: nothing that
 	 * happened while it reconnected is lost.
