@@ -263,7 +263,7 @@ final class PerformanceReport {
 						+ "the service. Lost requests: %s, "
 						+ "duplicated: %s, read-back mismatches: %s, failed operations: %s, guests whose counters could not be read "
 						+ "afterwards: %s %s, 503 retries: %s.%n%n",
-				p.path("inFlight").asInt(), p.path("cycles").asInt(), warmup(p, f.path("latencyWarmupCycles"), "cycles"),
+				p.path("inFlight").asInt(), p.path("cycles").asInt(), latencyWarmup(f),
 				follow(p),
 				p.path("guests").asInt(),
 				p.path("massInFlight").asInt(), p.path("massLatencyMs").asInt(), p.path("concurrency").asInt(),
@@ -313,6 +313,24 @@ final class PerformanceReport {
 			}
 		}
 		md.append('\n');
+	}
+
+	/**
+	 * The latency run's warm-up: how long it went on until the JIT settled and the compilers' share
+	 * of a core during the measured cycles, where the result says (see {@link JitWarmup}); else as
+	 * {@link #warmup}.
+	 */
+	private static String latencyWarmup(JsonNode f) {
+		JsonNode seconds = f.path("latencyWarmupSeconds");
+		if (!seconds.isNumber()) {
+			return warmup(f.path("parameters"), f.path("latencyWarmupCycles"), "cycles");
+		}
+		double jit = f.path("latencyJitPercent").asDouble(-1);
+		return String.format(Locale.ROOT, ", after %s s of unmeasured cycles (%d) until the JIT had settled%s",
+				num(seconds), f.path("latencyWarmupCycles").asLong(),
+				jit < 0 ? ""
+						: " (the compilers then used " + num(f.path("latencyJitPercent"))
+								+ " % of a core during the measured cycles)");
 	}
 
 	/** ", after N s of unmeasured ... (M of them)", or nothing for results taken without a warm-up. */
