@@ -101,7 +101,7 @@ final class LoadDriver {
 			List<Integer> domids = new ArrayList<>(create(api, pool, 1, 1, inFlight > 0 ? workload(inFlight, 32) : null,
 					latencyMs, creates));
 			latency(api, domids.get(0), cycles, warmupSeconds, warmupMaxSeconds, strategy, pollUs, results,
-					service.databaseWork);
+					service.databaseWork, "postgres".equals(db));
 			// massInFlight=0: the guests run no workload either (the service alone, with many guests)
 			domids.addAll(create(api, pool, 2, guests, massInFlight > 0 ? workload(massInFlight, massPacketWindow) : null,
 					massLatencyMs, creates));
@@ -179,7 +179,8 @@ final class LoadDriver {
 	 * before the first to one after the last, and checked against the targets per cycle.
 	 */
 	private static void latency(ApiClient api, int domid, int cycles, int warmupSeconds, int warmupMaxSeconds,
-			String strategy, long pollUs, Results results, @Nullable DatabaseWork work) throws InterruptedException {
+			String strategy, long pollUs, Results results, @Nullable DatabaseWork work, boolean postgres)
+			throws InterruptedException {
 		OperationStats suspends = new OperationStats();
 		OperationStats resumes = new OperationStats();
 		Stats cycle = new Stats();
@@ -220,13 +221,20 @@ final class LoadDriver {
 			databaseWork(results).put("latency", db);
 		}
 		results.rows.add(row);
-		boolean met = cycle.percentileMs(50) <= 5 && cycle.percentileMs(99) <= 20;
 		// how the client learned each operation's end: polled, or in the answer (Prefer: wait)
 		String followed = api.preferWait ? "answered finished" : "polled";
-		results.target("1 vbd + 1 vif suspend -> resume through HTTP, " + followed + ", p50", "<= 5 ms",
-				cycle.percentileMs(50), "ms", cycle.percentileMs(50) <= 5, "");
-		results.target("1 vbd + 1 vif suspend -> resume through HTTP, " + followed + ", p99", "<= 20 ms",
-				cycle.percentileMs(99), "ms", cycle.percentileMs(99) <= 20, met ? "" : "see the per-phase times");
+		if (postgres) {
+			// the PostgreSQL target is the p50's alone
+			results.target("1 vbd + 1 vif suspend -> resume through HTTP on PostgreSQL, " + followed + ", p50",
+					"<= 10 ms", cycle.percentileMs(50), "ms", cycle.percentileMs(50) <= 10, "");
+		}
+		else {
+			boolean met = cycle.percentileMs(50) <= 5 && cycle.percentileMs(99) <= 20;
+			results.target("1 vbd + 1 vif suspend -> resume through HTTP, " + followed + ", p50", "<= 5 ms",
+					cycle.percentileMs(50), "ms", cycle.percentileMs(50) <= 5, "");
+			results.target("1 vbd + 1 vif suspend -> resume through HTTP, " + followed + ", p99", "<= 20 ms",
+					cycle.percentileMs(99), "ms", cycle.percentileMs(99) <= 20, met ? "" : "see the per-phase times");
+		}
 		if (db != null) {
 			double tx = (double) db.get("transactionsOnPath");
 			double statements = (double) db.get("statementsOnPath");
