@@ -192,6 +192,7 @@ final class LoadDriver {
 			warmupCycles++;
 		}
 		results.put("latencyWarmupSeconds", Stats.round(warmup.seconds()));
+		results.put("latencyJitSettled", warmup.settled());
 		DatabaseWork.Snapshot before = (work != null) ? work.settled() : null;
 		long jitBefore = warmup.compilationMillis();
 		long measuredFrom = System.nanoTime();

@@ -326,8 +326,11 @@ final class PerformanceReport {
 			return warmup(f.path("parameters"), f.path("latencyWarmupCycles"), "cycles");
 		}
 		double jit = f.path("latencyJitPercent").asDouble(-1);
-		return String.format(Locale.ROOT, ", after %s s of unmeasured cycles (%d) until the JIT had settled%s",
-				num(seconds), f.path("latencyWarmupCycles").asLong(),
+		// the results taken before the driver said so all ended under their maximum: settled
+		String until = f.path("latencyJitSettled").asBoolean(true) ? "until the JIT had settled"
+				: "(its maximum: the JIT had not settled)";
+		return String.format(Locale.ROOT, ", after %s s of unmeasured cycles (%d) %s%s", num(seconds),
+				f.path("latencyWarmupCycles").asLong(), until,
 				jit < 0 ? ""
 						: " (the compilers then used " + num(f.path("latencyJitPercent"))
 								+ " % of a core during the measured cycles)");
