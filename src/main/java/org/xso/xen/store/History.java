@@ -24,12 +24,15 @@ final class History {
 		this.capacity = capacity;
 	}
 
-	synchronized void record(Change change) {
+	/** Appends the change, evicting the oldest entry at capacity, and returns its entry. */
+	synchronized XsHistoryEntry record(Change change) {
 		if (entries.size() == capacity) {
 			entries.removeFirst();
 		}
-		entries.addLast(new XsHistoryEntry(++lastSeq, System.nanoTime(), change.writer(), change.op(),
-				change.path(), change.value()));
+		XsHistoryEntry entry = new XsHistoryEntry(++lastSeq, System.nanoTime(), change.writer(), change.op(),
+				change.path(), change.value());
+		entries.addLast(entry);
+		return entry;
 	}
 
 	synchronized List<XsHistoryEntry> all() {

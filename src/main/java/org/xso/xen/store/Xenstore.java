@@ -44,6 +44,9 @@ public final class Xenstore {
 
 	private final History history;
 
+	/** Who is told of every committed change ({@link #trace}); called under {@link #lock}. */
+	private final List<Consumer<XsHistoryEntry>> tracers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	/**
 	 * Open connections by domain, each domain's in the order they opened (a dying domain's are
 	 * found without going through every guest's); guarded by {@link #lock}.
@@ -133,6 +136,17 @@ public final class Xenstore {
 	/** The committed changes to {@code pathPrefix} or below it (a path prefix, not a string one). */
 	public List<XsHistoryEntry> history(String pathPrefix) {
 		return history.under(pathPrefix);
+	}
+
+	/**
+	 * Tells {@code tracer} of every change committed from now on, with the value it wrote, in commit
+	 * order, as xenstored's trace log does. Unlike a watch, which says only that a path changed and
+	 * leaves the value to a later read, a trace loses no intermediate value, not even of a node removed
+	 * right after. The tracer runs on the committing thread under the store's lock: it must hand the
+	 * entry on and return, never block or call the store.
+	 */
+	public void trace(Consumer<XsHistoryEntry> tracer) {
+		tracers.add(tracer);
 	}
 
 	public void clearHistory() {
@@ -243,7 +257,10 @@ public final class Xenstore {
 	}
 
 	private void publish(Change change, Set<XsWatch> touched) {
-		history.record(change);
+		XsHistoryEntry entry = history.record(change);
+		for (Consumer<XsHistoryEntry> tracer : tracers) {
+			tracer.accept(entry);
+		}
 		watches.fire(change, touched);
 	}
 

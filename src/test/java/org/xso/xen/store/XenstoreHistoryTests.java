@@ -53,6 +53,27 @@ class XenstoreHistoryTests {
 	}
 
 	@Test
+	void aTraceHasEveryValueWrittenEvenOfANodeRemovedRightAfter() {
+		store.introduceDomain(guest);
+		java.util.List<XsHistoryEntry> traced = new java.util.ArrayList<>();
+		store.trace(traced::add);
+		domU.write("device/vbd/51712/state", "5");
+		XsTransaction tx = domU.transactionStart();
+		tx.write("device/vbd/51712/state", "6");
+		tx.write("device/vbd/51712/ring-ref", "8");
+		tx.commit();
+		dom0.rm("/local/domain/1/device");
+
+		assertThat(traced).extracting(XsHistoryEntry::op, XsHistoryEntry::path, XsHistoryEntry::value)
+			.containsExactly(tuple(XsOp.WRITE, "/local/domain/1/device/vbd/51712/state", "5"),
+					tuple(XsOp.WRITE, "/local/domain/1/device/vbd/51712/state", "6"),
+					tuple(XsOp.WRITE, "/local/domain/1/device/vbd/51712/ring-ref", "8"),
+					tuple(XsOp.RM, "/local/domain/1/device", ""));
+		assertThat(traced).isEqualTo(store.history().subList(store.history().size() - 4, store.history().size()));
+		assertThat(dom0.tryRead("/local/domain/1/device/vbd/51712/state")).isEmpty();
+	}
+
+	@Test
 	void filtersByPathPrefixAlongComponentBoundaries() {
 		dom0.write("/local/domain/1/a", "1");
 		dom0.write("/local/domain/10/a", "10");
