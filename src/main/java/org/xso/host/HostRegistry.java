@@ -1,14 +1,19 @@
 package org.xso.host;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,6 +26,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xso.hypervisor.Hypervisor;
+import org.xso.persistence.Databases;
 import org.xso.problem.ProblemCode;
 import org.xso.problem.ProblemException;
 import org.xso.text.SafeText;
@@ -48,6 +54,12 @@ public class HostRegistry implements DisposableBean {
 
 	private final JdbcClient jdbc;
 
+	/** Used while stopping only, for a connection borrowed with a bounded wait. */
+	private final DataSource dataSource;
+
+	/** How long the stop record waits for a connection. */
+	private static final Duration STOP_RECORD_WAIT = Duration.ofSeconds(2);
+
 	private final HostProperties properties;
 
 	private final InstanceId instance;
@@ -68,6 +80,7 @@ public class HostRegistry implements DisposableBean {
 	HostRegistry(JdbcTemplate jdbc, HostProperties properties, InstanceId instance, Hypervisor hypervisor,
 			ApplicationEventPublisher events, Clock clock) {
 		this.jdbc = JdbcClient.create(jdbc);
+		this.dataSource = java.util.Objects.requireNonNull(jdbc.getDataSource(), "a JdbcTemplate with a DataSource");
 		this.properties = properties;
 		this.instance = instance;
 		this.hypervisor = hypervisor;
@@ -234,20 +247,29 @@ public class HostRegistry implements DisposableBean {
 		return host;
 	}
 
-	/** The host's row says its instance stopped cleanly, unless another instance has taken it over. */
+	/**
+	 * The host's row says its instance stopped cleanly, unless another instance has taken it over.
+	 * Best-effort, and bounded: with the database gone, waiting the pool's 30 s for a connection would
+	 * spend an orchestrator's whole grace period on a record whose absence says little (the heartbeat
+	 * stops either way, and the host is DOWN once it is stale).
+	 */
 	@Override
 	public void destroy() {
 		if (!registered.get() || fenced.get()) {
 			return;
 		}
-		try {
-			jdbc.sql("UPDATE hosts SET stopped_at = :now WHERE name = :name AND instance_id = :instance")
-				.param("now", utc(clock.instant()))
-				.param("name", properties.name())
-				.param("instance", instance.value())
-				.update();
+		try (Connection c = Databases.connectionWithin(dataSource, STOP_RECORD_WAIT);
+				PreparedStatement update = c
+					.prepareStatement("UPDATE hosts SET stopped_at = ? WHERE name = ? AND instance_id = ?")) {
+			update.setObject(1, utc(clock.instant()));
+			update.setString(2, properties.name());
+			update.setString(3, instance.value());
+			update.executeUpdate();
+			if (!c.getAutoCommit()) {
+				c.commit();
+			}
 		}
-		catch (RuntimeException e) {
+		catch (SQLException | RuntimeException e) {
 			log.warn("Could not record that host {} stopped: {}", SafeText.quote(properties.name()),
 					SafeText.escape(e.getMessage()));
 		}

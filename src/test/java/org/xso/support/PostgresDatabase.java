@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
+import org.springframework.boot.SpringApplication;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -97,7 +98,10 @@ public final class PostgresDatabase {
 
 	/**
 	 * One container for the whole run, stopped when the test JVM ends (the tests run without
-	 * Testcontainers' reaper, whose image cannot be pulled where no registry answers).
+	 * Testcontainers' reaper, whose image cannot be pulled where no registry answers). It is stopped
+	 * by a Spring Boot shutdown handler, which runs after the cached test contexts are closed: a JVM
+	 * shutdown hook of its own ran beside theirs, and contexts closing against a stopped server waited
+	 * for connections that could not come (the test JVM outlived surefire's 30 s and was halted).
 	 */
 	@SuppressWarnings("resource")
 	private static Server container() {
@@ -106,7 +110,7 @@ public final class PostgresDatabase {
 			// initdb and two starts: a busy machine is waited for
 			.withStartupTimeout(Duration.ofMinutes(3));
 		pg.start();
-		Runtime.getRuntime().addShutdownHook(new Thread(pg::stop, "postgres-container-stop"));
+		SpringApplication.getShutdownHandlers().add(pg::stop);
 		System.out.println("PostgreSQL tests: a container of " + IMAGE + " at " + pg.getJdbcUrl());
 		return new Server(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword());
 	}
