@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -52,13 +53,13 @@ public class HostRegistry implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(HostRegistry.class);
 
+	/** How long the stop record waits for a connection. */
+	private static final Duration STOP_RECORD_WAIT = Duration.ofSeconds(2);
+
 	private final JdbcClient jdbc;
 
 	/** Used while stopping only, for a connection borrowed with a bounded wait. */
 	private final DataSource dataSource;
-
-	/** How long the stop record waits for a connection. */
-	private static final Duration STOP_RECORD_WAIT = Duration.ofSeconds(2);
 
 	private final HostProperties properties;
 
@@ -80,7 +81,7 @@ public class HostRegistry implements DisposableBean {
 	HostRegistry(JdbcTemplate jdbc, HostProperties properties, InstanceId instance, Hypervisor hypervisor,
 			ApplicationEventPublisher events, Clock clock) {
 		this.jdbc = JdbcClient.create(jdbc);
-		this.dataSource = java.util.Objects.requireNonNull(jdbc.getDataSource(), "a JdbcTemplate with a DataSource");
+		this.dataSource = Objects.requireNonNull(jdbc.getDataSource(), "a JdbcTemplate with a DataSource");
 		this.properties = properties;
 		this.instance = instance;
 		this.hypervisor = hypervisor;

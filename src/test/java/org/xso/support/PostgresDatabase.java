@@ -98,10 +98,10 @@ public final class PostgresDatabase {
 
 	/**
 	 * One container for the whole run, stopped when the test JVM ends (the tests run without
-	 * Testcontainers' reaper, whose image cannot be pulled where no registry answers). It is stopped
-	 * by a Spring Boot shutdown handler, which runs after the cached test contexts are closed: a JVM
-	 * shutdown hook of its own ran beside theirs, and contexts closing against a stopped server waited
-	 * for connections that could not come (the test JVM outlived surefire's 30 s and was halted).
+	 * Testcontainers' reaper, whose image cannot be pulled where no registry answers). The cached test
+	 * contexts are closed before, when the test session ends ({@link ContextsClosedAtSessionEnd}):
+	 * Testcontainers' own JVM hook removes the container at exit, whatever is still using it. The stop
+	 * here is a Spring Boot shutdown handler, which runs after any context still open has closed.
 	 */
 	@SuppressWarnings("resource")
 	private static Server container() {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +46,7 @@ public final class Xenstore {
 	private final History history;
 
 	/** Who is told of every committed change ({@link #trace}); called under {@link #lock}. */
-	private final List<Consumer<XsHistoryEntry>> tracers = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<Consumer<XsHistoryEntry>> tracers = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Open connections by domain, each domain's in the order they opened (a dying domain's are

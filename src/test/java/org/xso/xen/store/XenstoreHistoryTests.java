@@ -1,5 +1,8 @@
 package org.xso.xen.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.xso.xen.DomId;
 
@@ -55,7 +58,7 @@ class XenstoreHistoryTests {
 	@Test
 	void aTraceHasEveryValueWrittenEvenOfANodeRemovedRightAfter() {
 		store.introduceDomain(guest);
-		java.util.List<XsHistoryEntry> traced = new java.util.ArrayList<>();
+		List<XsHistoryEntry> traced = new ArrayList<>();
 		store.trace(traced::add);
 		domU.write("device/vbd/51712/state", "5");
 		XsTransaction tx = domU.transactionStart();
